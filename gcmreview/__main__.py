@@ -1,0 +1,3 @@
+from gcmreview.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,261 @@
+"""Command-line interface: parse arguments, call the library, print, exit.
+
+All work happens in the library; its typed errors become messages and exit
+codes here (0 ok, 1 findings, 2 usage or I/O error, 3 a bug in gcmreview).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gcmreview import __version__
+from gcmreview import catalogue as cat
+from gcmreview.diagnostics import display_path
+from gcmreview.errors import GcmReviewError, UsageError
+from gcmreview.report import MACHINE_FORMATS, format_line, report_text
+from gcmreview.scaffold import scaffold
+from gcmreview.schema import review_schema, to_json
+from gcmreview.validate import Options, expand_paths, validate_files
+from gcmreview.workspace import Workspace, WorkspaceError, discover
+from gcmreview.write import write_atomic
+
+app = typer.Typer(
+    help="Validate and compile voluntary national reviews of the Global Compact for Migration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class Lang(StrEnum):
+    en = "en"
+    fr = "fr"
+    ar = "ar"
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+class CatalogueFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def stdout() -> Console:
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def _workspace() -> Workspace | None:
+    return discover(Path.cwd())
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"gcmreview {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """gcmreview: GCM voluntary review compiler."""
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Review files or folders (default: the workspace's countries/ folder).")] = None,
+    output_format: Annotated[ValidateFormat, typer.Option(
+        "--format", "-f", help="text (summary table, then diagnostics), json, github or sarif.",
+    )] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option(help="Treat coverage gaps and other warnings as errors.")]
+    = False,
+    min_coverage: Annotated[float | None, typer.Option(
+        min=0, max=100, help="Fail when a review covers fewer than this % of the objectives.")]
+    = None,
+) -> int:
+    """Check review files: format, GCM rules and coverage. Exit 1 if any problem is an error."""
+    workspace = _workspace()
+    if not paths:
+        if workspace is None:
+            default = Path("countries")
+            if not default.is_dir():
+                raise UsageError("no review files given and no workspace found here",
+                                 hint="run inside a workspace (a folder with gcmreview.yaml) "
+                                 "or name the files to check")
+            paths = [default]
+        else:
+            paths = [workspace.countries_dir]
+    catalogue = workspace.catalogue if workspace else cat.builtin()
+    options = Options(strict=strict, min_coverage=min_coverage,
+                      participants=workspace.participants if workspace else None)
+    run = validate_files(expand_paths(paths), catalogue, options)
+    if output_format is ValidateFormat.text:
+        report_text(run, stdout())
+    else:
+        sys.stdout.write(MACHINE_FORMATS[output_format.value](run))
+    return run.exit_code
+
+
+@app.command()
+def catalogue(
+    lang: Annotated[Lang, typer.Option(help="Language of the titles.")] = Lang.en,
+    output_format: Annotated[CatalogueFormat, typer.Option("--format", "-f")] =
+    CatalogueFormat.table,
+) -> int:
+    """Print the GCM objectives, guiding principles and IMRF round tables."""
+    workspace = _workspace()
+    data = workspace.catalogue if workspace else cat.builtin()
+    code = lang.value
+    if output_format is CatalogueFormat.json:
+        sys.stdout.write(json.dumps(catalogue_json(data, code), indent=2, ensure_ascii=False)
+                         + "\n")
+        return 0
+    console = stdout()
+    marker = f" [fallback: no official {code} text]"
+    objectives = Table(title=f"GCM objectives ({code})", title_justify="left")
+    for column in ("#", "Round table", "Short label", "Title"):
+        objectives.add_column(column)
+    for o in data.objectives.values():
+        title, short = o.title(code), o.short(code)
+        objectives.add_row(str(o.number), f"RT{o.round_table}",
+                           short.text + (marker if short.fallback else ""),
+                           title.text + (marker if title.fallback else ""))
+    principles = Table(title=f"Guiding principles ({code})", title_justify="left")
+    for column in ("Letter", "Slug", "Name"):
+        principles.add_column(column)
+    for p in data.principles.values():
+        name = p.name(code)
+        principles.add_row(f"({p.letter})", p.slug, name.text + (marker if name.fallback else ""))
+    console.print(objectives)
+    console.print(principles)
+    console.print(f"Source ({code}): {data.sources.get(code, '-')}", markup=False)
+    return 0
+
+
+def catalogue_json(data: cat.Catalogue, lang: str) -> dict[str, object]:
+    def label(item: cat.Label) -> dict[str, object]:
+        return {"text": item.text, "lang": item.lang, "fallback": item.fallback}
+
+    return {
+        "language": lang,
+        "compact": label(data.compact_name(lang)),
+        "objectives": [{"number": o.number, "round_table": o.round_table,
+                        "title": label(o.title(lang)), "short": label(o.short(lang))}
+                       for o in data.objectives.values()],
+        "principles": [{"slug": p.slug, "letter": p.letter, "name": label(p.name(lang))}
+                       for p in data.principles.values()],
+        "round_tables": {str(k): list(v) for k, v in data.round_tables.items()},
+        "missing": data.missing(lang),
+        "source": data.sources.get(lang),
+    }
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file instead of printing.")] = None,
+) -> int:
+    """Print the JSON Schema of review files (for yaml-language-server and other editors)."""
+    workspace = _workspace()
+    text = to_json(review_schema(workspace.catalogue if workspace else cat.builtin()))
+    if output:
+        write_atomic(output, text.encode())
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@app.command()
+def new(
+    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. MA.")],
+    lang: Annotated[Lang, typer.Option(help="Language of the review and of the title comments.")]
+    = Lang.en,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Where to write (default: countries/XX.yaml in the workspace).")]
+    = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> int:
+    """Write a review scaffold for a country: all objectives and principles, to fill in."""
+    import pycountry
+
+    code = country.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise UsageError(f"{country!r} is not an ISO 3166-1 alpha-2 country code",
+                         hint="for example MA for Morocco, LB for Lebanon")
+    workspace = _workspace()
+    target = output or (workspace.review_path(code) if workspace
+                        else Path("countries") / f"{code}.yaml")
+    if target.exists() and not force:
+        raise UsageError(f"{display_path(target)} already exists",
+                         hint="use --force to overwrite it")
+    root = workspace.root if workspace else Path.cwd()
+    schema_file = root / "review.schema.json"
+    catalogue = workspace.catalogue if workspace else cat.builtin()
+    if not schema_file.exists():
+        write_atomic(schema_file, to_json(review_schema(catalogue)).encode())
+    import os
+
+    ref = Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
+    cycle = workspace.cycle if workspace else 2026
+    write_atomic(target, scaffold(code, lang.value, cycle, catalogue, ref).encode())
+    stderr().print(f"wrote {display_path(target)}; fill in the TODO texts, then run "
+                   f"`gcmreview validate {display_path(target)}`", markup=False)
+    return 0
+
+
+def _print_error(exc: GcmReviewError) -> None:
+    console = stderr()
+    if isinstance(exc, WorkspaceError):
+        for d in exc.diagnostics:
+            console.print(format_line(d), markup=False)
+            if d.hint:
+                console.print(f"    hint: {d.hint}", markup=False)
+    console.print(f"error: {exc.message}", markup=False)
+    if exc.hint:
+        console.print(f"hint: {exc.hint}", markup=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: the one place exceptions become messages and exit codes."""
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="gcmreview")
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        return 130
+    except GcmReviewError as exc:
+        _print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception:
+        print("internal error: this is a bug in gcmreview, please report it with the "
+              "traceback below", file=sys.stderr)
+        traceback.print_exc()
+        return 3
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,103 @@
+"""Coverage of one review: which objectives and principles it reports on.
+
+An objective is covered when the review declares it with a narrative (or, for
+not_applicable, with a justification). A principle is covered when the
+`principles` section has a narrative for it; objectives that name a principle
+are recorded too, for the matrices.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gcmreview.catalogue import Catalogue
+
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+"""What `gcmreview new` writes where text is still to come."""
+
+
+def has_text(value: Any) -> bool:
+    """A real narrative: not empty and not the scaffold's placeholder."""
+    return isinstance(value, str) and bool(value.strip()) and not PLACEHOLDER.match(value)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    country: str
+    statuses: dict[int, str]
+    """Declared objectives and their status (covered or not)."""
+    objectives_covered: tuple[int, ...]
+    objectives_no_narrative: tuple[int, ...]
+    objectives_missing: tuple[int, ...]
+    principles_covered: tuple[str, ...]
+    principles_no_narrative: tuple[str, ...]
+    principles_missing: tuple[str, ...]
+    principles_via_objectives: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    objective_total: int = 23
+    principle_total: int = 10
+
+    @property
+    def objective_ratio(self) -> float:
+        return len(self.objectives_covered) / self.objective_total
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "objectives": {
+                "covered": list(self.objectives_covered),
+                "total": self.objective_total,
+                "declared_without_narrative": list(self.objectives_no_narrative),
+                "missing": list(self.objectives_missing),
+                "status": {str(n): s for n, s in sorted(self.statuses.items())},
+            },
+            "principles": {
+                "covered": list(self.principles_covered),
+                "total": self.principle_total,
+                "declared_without_narrative": list(self.principles_no_narrative),
+                "missing": list(self.principles_missing),
+                "via_objectives": {k: list(v) for k, v in self.principles_via_objectives.items()},
+            },
+        }
+
+
+def _objective_covered(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("status") == "not_applicable":
+        return has_text(entry.get("justification"))
+    return has_text(entry.get("summary"))
+
+
+def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverage:
+    """Coverage from (possibly invalid) review data: wrong shapes count as not covered."""
+    objectives = data.get("objectives") if isinstance(data.get("objectives"), dict) else {}
+    principles = data.get("principles") if isinstance(data.get("principles"), dict) else {}
+    known = [n for n in catalogue.objectives if n in objectives]
+    statuses = {n: str(objectives[n].get("status")) for n in known
+                if isinstance(objectives[n], dict)}
+    covered = tuple(n for n in known if _objective_covered(objectives[n]))
+    via: dict[str, list[int]] = {}
+    for n in known:
+        entry = objectives[n]
+        named = entry.get("principles") if isinstance(entry, dict) else None
+        for slug in named if isinstance(named, list) else []:
+            if slug in catalogue.principles:
+                via.setdefault(slug, []).append(n)
+    slugs = list(catalogue.principles)
+    p_covered = tuple(s for s in slugs if isinstance(principles.get(s), dict)
+                      and has_text(principles[s].get("summary")))
+    return Coverage(
+        country=country,
+        statuses=statuses,
+        objectives_covered=covered,
+        objectives_no_narrative=tuple(n for n in known if n not in covered),
+        objectives_missing=tuple(n for n in catalogue.objectives if n not in objectives),
+        principles_covered=p_covered,
+        principles_no_narrative=tuple(s for s in slugs if s in principles and s not in p_covered),
+        principles_missing=tuple(s for s in slugs if s not in principles),
+        principles_via_objectives={s: tuple(v) for s, v in via.items()},
+        objective_total=len(catalogue.objectives),
+        principle_total=len(slugs),
+    )

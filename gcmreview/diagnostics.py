@@ -1,0 +1,76 @@
+"""Diagnostics: the values loaders, validators and coverage checks produce.
+
+One shape for every problem, parse errors included, so reporters can sort and
+print them the same way (`file:line:col: severity[code]: message`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """1-based line and column in a file."""
+
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    position: Position
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.position.line, self.position.column, self.code)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.position.line,
+            "column": self.position.column,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class DiagnosticSink:
+    """Collects diagnostics for one file; checks call `error` and `warning`."""
+
+    path: str
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, pos: Position, code: str, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(self.path, pos, Severity.ERROR, code, message, hint))
+
+    def warning(self, pos: Position, code: str, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(self.path, pos, Severity.WARNING, code, message, hint))
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """Path as users see it in messages: relative to the current folder when possible."""
+    base = base or Path.cwd()
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def sort_diagnostics(items: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(items, key=lambda d: d.sort_key)

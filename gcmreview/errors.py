@@ -1,0 +1,48 @@
+"""Typed errors the library raises and the CLI turns into messages and exit codes.
+
+Findings about review files are not errors: they are `Diagnostic` values. These
+exceptions are for what stops a command outright.
+"""
+
+from __future__ import annotations
+
+
+class GcmReviewError(Exception):
+    """Base class: carries the exit code the CLI should use."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(GcmReviewError):
+    """Bad arguments: an unknown country code, a format we do not write, and so on."""
+
+    exit_code = 2
+
+
+class InputError(GcmReviewError):
+    """A file or folder cannot be read, or the workspace configuration is wrong."""
+
+    exit_code = 2
+
+
+class FindingsError(GcmReviewError):
+    """The inputs have problems (invalid review files); the diagnostics say which."""
+
+    exit_code = 1
+
+
+class TemplateError(GcmReviewError):
+    """A Jinja template is broken; the message names the template file and line."""
+
+    exit_code = 2
+
+
+class ConversionError(GcmReviewError):
+    """pandoc or typst failed on a document."""
+
+    exit_code = 1

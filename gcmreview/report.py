@@ -1,0 +1,152 @@
+"""Reporters: turn a ValidationRun into text, JSON, GitHub annotations or SARIF.
+
+Only this module and the CLI write to the terminal. The JSON shape is documented
+in docs/format.md and versioned (`"version": 1`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from gcmreview import __version__
+from gcmreview.diagnostics import Diagnostic, Severity
+from gcmreview.rules import RULES
+from gcmreview.validate import ValidationRun
+
+
+def format_line(d: Diagnostic) -> str:
+    return (f"{d.path}:{d.position.line}:{d.position.column}: "
+            f"{d.severity.value}[{d.code}]: {d.message}")
+
+
+def coverage_table(run: ValidationRun) -> Table:
+    table = Table(title="Coverage", title_justify="left")
+    table.add_column("File")
+    table.add_column("Country")
+    table.add_column("Objectives", justify="right")
+    table.add_column("Principles", justify="right")
+    table.add_column("Errors", justify="right")
+    table.add_column("Warnings", justify="right")
+    for f in run.files:
+        cov = f.coverage
+        errors = sum(d.severity is Severity.ERROR for d in f.diagnostics)
+        table.add_row(
+            f.shown_as,
+            f.country or "?",
+            f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "-",
+            f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "-",
+            f"[red]{errors}[/red]" if errors else "0",
+            str(len(f.diagnostics) - errors),
+        )
+    return table
+
+
+def report_text(run: ValidationRun, console: Console) -> None:
+    if run.files:
+        console.print(coverage_table(run))
+    for d in run.diagnostics:
+        style = "red" if d.severity is Severity.ERROR else "yellow"
+        console.print(format_line(d), style=style, markup=False, highlight=False, soft_wrap=True)
+        if d.hint:
+            console.print(f"    hint: {d.hint}", style="dim", markup=False, highlight=False,
+                          soft_wrap=True)
+    errors, warnings = run.count(Severity.ERROR), run.count(Severity.WARNING)
+    console.print(f"{len(run.files)} file(s): {errors} error(s), {warnings} warning(s)",
+                  markup=False, highlight=False)
+    if run.not_submitted:
+        console.print(f"Not yet submitted ({len(run.not_submitted)}): "
+                      f"{', '.join(run.not_submitted)}", markup=False, highlight=False)
+
+
+def as_json(run: ValidationRun) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "valid": run.exit_code == 0,
+        "summary": {
+            "files": len(run.files),
+            "errors": run.count(Severity.ERROR),
+            "warnings": run.count(Severity.WARNING),
+        },
+        "files": [
+            {
+                "path": f.shown_as,
+                "country": f.country,
+                "valid": f.valid,
+                "coverage": f.coverage.as_dict() if f.coverage else None,
+            }
+            for f in run.files
+        ],
+        "not_submitted": list(run.not_submitted),
+        "diagnostics": [d.as_dict() for d in run.diagnostics],
+    }
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(run: ValidationRun) -> list[str]:
+    """GitHub Actions workflow commands: annotations on the lines of the pull request."""
+    lines = []
+    for d in run.diagnostics:
+        message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+        lines.append(
+            f"::{d.severity.value} file={_escape_property(d.path)},line={d.position.line},"
+            f"col={d.position.column},title={_escape_property(d.code)}::{_escape_data(message)}"
+        )
+    return lines
+
+
+def as_sarif(run: ValidationRun) -> dict[str, Any]:
+    """SARIF 2.1.0, for code-scanning views (github/codeql-action/upload-sarif)."""
+    used = sorted({d.code for d in run.diagnostics})
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "gcmreview",
+                "version": __version__,
+                "informationUri": "https://github.com/gcmreview/gcmreview",
+                "rules": [{"id": code, "shortDescription": {"text": RULES.get(code, code)}}
+                          for code in used],
+            }},
+            "results": [{
+                "ruleId": d.code,
+                "level": "error" if d.severity is Severity.ERROR else "warning",
+                "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": d.path},
+                    "region": {"startLine": d.position.line, "startColumn": d.position.column},
+                }}],
+            } for d in run.diagnostics],
+        }],
+    }
+
+
+def render_json(run: ValidationRun) -> str:
+    return json.dumps(as_json(run), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_github(run: ValidationRun) -> str:
+    return "".join(line + "\n" for line in github_lines(run))
+
+
+def render_sarif(run: ValidationRun) -> str:
+    return json.dumps(as_sarif(run), indent=2, ensure_ascii=False) + "\n"
+
+
+MACHINE_FORMATS: dict[str, Callable[[ValidationRun], str]] = {
+    "json": render_json,
+    "github": render_github,
+    "sarif": render_sarif,
+}

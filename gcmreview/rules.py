@@ -1,0 +1,44 @@
+"""Every diagnostic code gcmreview emits, with a one-line description.
+
+Codes are a public interface (CI annotations, SARIF rules, users' scripts): add
+new ones, never rename. docs/format.md lists them; a test keeps the two in step.
+"""
+
+RULES: dict[str, str] = {
+    # loading
+    "encoding": "The file is not UTF-8.",
+    "file-too-large": "The file is larger than a review file may be.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-alias": "YAML anchors and aliases are not allowed.",
+    "yaml-tag": "YAML tags are not allowed.",
+    "duplicate-key": "A key appears twice in the same mapping.",
+    "empty-file": "The file is empty.",
+    "not-a-mapping": "The file does not hold a mapping at its top level.",
+    # schema
+    "unknown-key": "A key the format does not define.",
+    "missing-key": "A required key is missing.",
+    "wrong-type": "A value has the wrong type (text, number, list or mapping).",
+    "invalid-value": "A value is outside the allowed values or form.",
+    # review rules
+    "unknown-country": "The country code is not an ISO 3166-1 alpha-2 code.",
+    "country-mismatch": "The file name and the `country` value differ.",
+    "not-a-participant": "The State is not among the workspace's participants.",
+    "unknown-objective": "An objective number outside 1 to 23.",
+    "objective-key-quoted": "An objective key written as text instead of a number.",
+    "unknown-principle": "A guiding-principle slug that does not exist.",
+    "missing-justification": "An objective marked not_applicable has no justification.",
+    "placeholder": "Scaffold placeholder text (TODO) left in the file.",
+    "empty-narrative": "A narrative field is empty.",
+    "narrative-image": "A narrative contains an image, which reports leave out.",
+    "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",
+    "unknown-source": "A citation names a source id the file does not define.",
+    "duplicate-source": "Two sources share an id.",
+    # coverage
+    "objectives-missing": "Objectives the review does not report on.",
+    "objective-no-narrative": "An objective is declared without a narrative.",
+    "principles-missing": "Guiding principles the review does not report on.",
+    "principle-no-narrative": "A guiding principle is declared without a narrative.",
+    "coverage-below-minimum": "Objective coverage is below --min-coverage.",
+    # workspace files
+    "catalogue-source": "A catalogue file adds wording in a language without naming its source.",
+}

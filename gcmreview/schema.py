@@ -1,0 +1,203 @@
+"""The published JSON Schemas (review file, workspace config, catalogue overrides).
+
+The schemas are YAML data files in the package; the parts that list catalogue
+entries (objective numbers, principle slugs) are filled in here so the catalogue
+stays the single source of truth.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import jsonschema
+
+from gcmreview.catalogue import Catalogue
+from gcmreview.loader import load_file
+
+Schema = dict[str, Any]
+
+
+def _data_file(name: str) -> Schema:
+    path = Path(str(resources.files("gcmreview") / "data" / name))
+    loaded = load_file(path, name)
+    if loaded.data is None:  # a packaging bug, not a user error
+        raise RuntimeError(f"built-in schema {name} is broken: {loaded.diagnostics}")
+    return _plain(loaded.data)
+
+
+def _plain(value: Any) -> Any:
+    """Positions are not wanted in a published schema: turn YamlMap/YamlList into dict/list."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def objective_pattern(catalogue: Catalogue) -> str:
+    return "^(" + "|".join(str(n) for n in sorted(catalogue.objectives)) + ")$"
+
+
+def review_schema(catalogue: Catalogue) -> Schema:
+    schema = copy.deepcopy(_cached("review.schema.yaml"))
+    defs = schema["$defs"]
+    defs["objective_number"]["pattern"] = objective_pattern(catalogue)
+    defs["principle_slug"]["enum"] = list(catalogue.principles)
+    return schema
+
+
+def config_schema() -> Schema:
+    return copy.deepcopy(_cached("config.schema.yaml"))
+
+
+def overrides_schema(catalogue: Catalogue) -> Schema:
+    schema = copy.deepcopy(_cached("overrides.schema.yaml"))
+    schema["properties"]["objectives"]["propertyNames"]["pattern"] = objective_pattern(catalogue)
+    schema["properties"]["principles"]["propertyNames"]["enum"] = list(catalogue.principles)
+    return schema
+
+
+@cache
+def _cached(name: str) -> Schema:
+    return _data_file(name)
+
+
+def to_json(schema: Schema) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+class SchemaChecker:
+    """Checks data against a schema: compiled fast path, full error list when it fails.
+
+    fastjsonschema stops at the first error but is several times faster than
+    jsonschema; valid files (the common case) never pay for the slow validator.
+    """
+
+    def __init__(self, schema: Schema) -> None:
+        self._fast: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False)
+        self._full = jsonschema.Draft7Validator(schema)
+
+    def errors(self, data: Any) -> list[jsonschema.ValidationError]:
+        try:
+            self._fast(data)
+        except fastjsonschema.JsonSchemaException:
+            errors = self._full.iter_errors(data)
+            return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
+        return []
+
+
+def _where(path: list[Any]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) and not out.endswith("objectives") else (
+            f".{part}" if out else str(part))
+    return f"`{out}`" if out else "the file"
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "object": "a mapping (key: value lines)",
+    "array": "a list (lines starting with `- `)",
+    "boolean": "true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def did_you_mean(word: object, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    path: list[Any]
+    at_key: bool
+    code: str
+    message: str
+    hint: str | None = None
+
+
+def describe_error(err: jsonschema.ValidationError) -> list[SchemaProblem]:
+    """Turn one jsonschema error into problems worded for the people filling in files."""
+    path = list(err.absolute_path)
+    where = _where(path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    kind = err.validator
+    if kind == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        extras = [k for k in err.instance if k not in known]
+        return [
+            SchemaProblem([*path, key], True, "unknown-key",
+                          f"unknown key {key!r} in {where}{did_you_mean(key, known)}",
+                          f"allowed keys here: {', '.join(known)}" if known else None)
+            for key in extras
+        ]
+    if kind == "propertyNames":
+        allowed = [str(v) for v in (err.validator_value or {}).get("enum", [])]
+        return [SchemaProblem([*path, err.instance], True, "unknown-key",
+                              f"unknown key {err.instance!r} in {where}"
+                              f"{did_you_mean(err.instance, allowed)}",
+                              f"allowed keys here: {', '.join(allowed)}" if allowed else None)]
+    if kind == "required":
+        missing = err.message.split("'")[1]
+        return [SchemaProblem(path, True, "missing-key",
+                              f"{where} is missing the required key {missing!r}",
+                              f"add `{missing}:` to {where}")]
+    if kind == "type":
+        wanted = err.validator_value
+        words = " or ".join(_TYPE_WORDS.get(w, w)
+                            for w in (wanted if isinstance(wanted, list) else [wanted]))
+        hint = ("put quotes around text that looks like a number, a date or true/false"
+                if wanted == "string" else None)
+        return [SchemaProblem(path, False, "wrong-type",
+                              f"{where} must be {words}, not {_describe(err.instance)}", hint)]
+    if kind == "enum":
+        allowed = [str(v) for v in err.validator_value]
+        return [SchemaProblem(path, False, "invalid-value",
+                              f"{where} is {_describe(err.instance)}"
+                              f"{did_you_mean(err.instance, allowed)}",
+                              f"allowed values: {', '.join(allowed)}")]
+    if kind == "pattern":
+        expected = schema.get("description", "in the expected form").rstrip(".")
+        return [SchemaProblem(path, False, "invalid-value",
+                              f"{where} is {_describe(err.instance)}; expected: {expected}")]
+    if kind in ("minimum", "maximum"):
+        return [SchemaProblem(path, False, "invalid-value",
+                              f"{where} is {err.instance}, outside {schema.get('minimum')} to "
+                              f"{schema.get('maximum')}")]
+    if kind == "minLength":
+        return [SchemaProblem(path, False, "invalid-value", f"{where} is empty",
+                              "fill it in or remove the key")]
+    if kind == "uniqueItems":
+        return [SchemaProblem(path, False, "invalid-value", f"{where} lists the same entry twice",
+                              "remove the repeated entry")]
+    if kind == "oneOf":
+        return [SchemaProblem(path, False, "wrong-type",
+                              f"{where} must be text or a mapping of languages (en, fr, ar)")]
+    if kind == "minProperties":
+        return [SchemaProblem(path, False, "invalid-value", f"{where} must not be empty")]
+    return [SchemaProblem(path, False, "invalid-value", f"{where}: {err.message}")]

@@ -1,0 +1,319 @@
+"""Validate review files: schema, domain rules and coverage, every problem in one run.
+
+Each check adds positioned diagnostics to a sink; nothing here prints. The rule
+codes are stable (docs/format.md lists them) because CI annotations, SARIF and
+users' scripts key on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from gcmreview.catalogue import Catalogue
+from gcmreview.coverage import PLACEHOLDER, Coverage, compute, has_text
+from gcmreview.diagnostics import (
+    Diagnostic,
+    DiagnosticSink,
+    Severity,
+    display_path,
+    sort_diagnostics,
+)
+from gcmreview.errors import InputError
+from gcmreview.loader import LoadedFile, YamlMap, load_file, position_of
+from gcmreview.schema import SchemaChecker, describe_error, did_you_mean, review_schema
+
+NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
+_IMAGE = re.compile(r"!\[[^\]]*\]\(")
+_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*|/[a-zA-Z]|!--)")
+_RAW_BLOCK = re.compile(r"\{=[a-zA-Z]+\}")
+COMMON_CODE_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
+
+
+@dataclass(frozen=True)
+class Options:
+    strict: bool = False
+    min_coverage: float | None = None
+    """Minimum share of objectives covered, in percent; below it is an error."""
+    participants: tuple[str, ...] | None = None
+
+
+@dataclass
+class FileResult:
+    path: Path
+    shown_as: str
+    country: str | None
+    data: YamlMap | None
+    coverage: Coverage | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass
+class ValidationRun:
+    files: list[FileResult]
+    not_submitted: tuple[str, ...] = ()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sort_diagnostics([d for f in self.files for d in f.diagnostics])
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count(Severity.ERROR) else 0
+
+
+@cache
+def _checker(catalogue: Catalogue) -> SchemaChecker:
+    return SchemaChecker(review_schema(catalogue))
+
+
+def _strings(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, (*path, i))
+    elif isinstance(node, str):
+        yield path, node
+
+
+class ReviewChecker:
+    """Runs every rule on one loaded file and fills its diagnostics."""
+
+    def __init__(self, loaded: LoadedFile, catalogue: Catalogue, options: Options) -> None:
+        self.data: YamlMap = loaded.data  # type: ignore[assignment]
+        self.path = loaded.path
+        self.catalogue = catalogue
+        self.options = options
+        self.sink = DiagnosticSink(loaded.shown_as)
+
+    def at(self, *path: Any, key: bool = False) -> Any:
+        return position_of(self.data, path, key=key)
+
+    def run(self) -> list[Diagnostic]:
+        self.check_schema()
+        self.check_country()
+        self.check_objective_keys()
+        self.check_principle_keys()
+        self.check_objectives()
+        self.check_strings()
+        self.check_sources()
+        return self.sink.items
+
+    def check_schema(self) -> None:
+        for err in _checker(self.catalogue).errors(self.data):
+            if err.validator == "propertyNames":
+                continue  # objective and principle keys get their own, clearer rules below
+            for problem in describe_error(err):
+                self.sink.error(self.at(*problem.path, key=problem.at_key), problem.code,
+                                problem.message, problem.hint)
+
+    def check_country(self) -> None:
+        code = self.data.get("country")
+        if not isinstance(code, str):
+            return
+        where = self.at("country")
+        if re.fullmatch(r"[A-Z]{2}", code) and pycountry.countries.get(alpha_2=code) is None:
+            fix = COMMON_CODE_MISTAKES.get(code)
+            self.sink.error(where, "unknown-country",
+                            f"{code!r} is not an ISO 3166-1 alpha-2 country code",
+                            f"use {fix!r}" if fix else "look the code up in ISO 3166-1 "
+                            "(Morocco is MA, Lebanon is LB)")
+        if self.path.stem != code:
+            self.sink.error(where, "country-mismatch",
+                            f"the file is named {self.path.name} but declares country {code!r}",
+                            f"rename the file to {code}.yaml, or correct `country`")
+        participants = self.options.participants
+        if participants is not None and code not in participants:
+            self.sink.warning(where, "not-a-participant",
+                              f"{code!r} is not among the workspace's participating States",
+                              "add it to `participants` in gcmreview.yaml")
+
+    def check_objective_keys(self) -> None:
+        objectives = self.data.get("objectives")
+        if not isinstance(objectives, dict):
+            return
+        numbers = self.catalogue.objectives
+        for key in objectives:
+            where = self.at("objectives", key, key=True)
+            if isinstance(key, int) and not isinstance(key, bool) and key in numbers:
+                continue
+            if isinstance(key, str) and key.strip().isdigit() and int(key) in numbers:
+                self.sink.error(where, "objective-key-quoted",
+                                f"objective key {key!r} is text; objective keys are numbers",
+                                f"write {int(key)}: without quotes")
+                continue
+            self.sink.error(where, "unknown-objective",
+                            f"{key!r} is not a GCM objective; objectives are numbered "
+                            f"{min(numbers)} to {max(numbers)}",
+                            "use the objective's number as the key, for example `7:`")
+
+    def check_principle_keys(self) -> None:
+        principles = self.data.get("principles")
+        if not isinstance(principles, dict):
+            return
+        slugs = list(self.catalogue.principles)
+        for key in principles:
+            if key not in self.catalogue.principles:
+                self.sink.error(self.at("principles", key, key=True), "unknown-principle",
+                                f"{key!r} is not a guiding principle{did_you_mean(key, slugs)}",
+                                f"guiding principles: {', '.join(slugs)}")
+
+    def check_objectives(self) -> None:
+        objectives = self.data.get("objectives")
+        if not isinstance(objectives, dict):
+            return
+        for key, entry in objectives.items():
+            if not isinstance(entry, dict):
+                continue
+            if entry.get("status") == "not_applicable" and not has_text(entry.get("justification")):
+                self.sink.error(self.at("objectives", key, "status"), "missing-justification",
+                                f"objective {key} is not_applicable without a justification",
+                                "add `justification:` saying why the objective does not apply")
+        for i, reservation in enumerate(self.data.get("reservations") or []):
+            numbers = reservation.get("objectives") if isinstance(reservation, dict) else None
+            for j, number in enumerate(numbers if isinstance(numbers, list) else []):
+                if isinstance(number, int) and number not in self.catalogue.objectives:
+                    self.sink.error(self.at("reservations", i, "objectives", j),
+                                    "unknown-objective", f"{number} is not a GCM objective")
+
+    def check_strings(self) -> None:
+        for path, text in _strings(self.data):
+            where = self.at(*path)
+            if PLACEHOLDER.match(text):
+                self.sink.error(where, "placeholder",
+                                "this is still the scaffold's placeholder text",
+                                "replace the TODO text with the review's own text, or remove "
+                                "the entry")
+                continue
+            if path[-1] not in NARRATIVE_KEYS:
+                continue
+            if not text.strip():
+                if not (path[-1] == "summary" and path[0] in ("objectives", "principles")
+                        and len(path) == 3):
+                    self.sink.warning(where, "empty-narrative", f"{_dotted(path)} is empty",
+                                      "write the narrative, or remove the entry")
+                continue
+            if _IMAGE.search(text):
+                self.sink.warning(where, "narrative-image",
+                                  "images in narratives are not included in reports; "
+                                  "their description is shown instead")
+            if _HTML.search(text) or _RAW_BLOCK.search(text):
+                self.sink.warning(where, "raw-markup",
+                                  "HTML or raw markup in a narrative is shown as plain text",
+                                  "use Markdown: *emphasis*, lists, tables and [links](https://…)")
+
+    def check_sources(self) -> None:
+        sources = self.data.get("sources")
+        ids: list[str] = []
+        for i, source in enumerate(sources if isinstance(sources, list) else []):
+            sid = source.get("id") if isinstance(source, dict) else None
+            if isinstance(sid, str):
+                if sid in ids:
+                    self.sink.error(self.at("sources", i, "id"), "duplicate-source",
+                                    f"source id {sid!r} is defined twice")
+                ids.append(sid)
+        for path, text in _strings(self.data):
+            if len(path) >= 3 and path[-1] == "source" and path[-3] == "sources" \
+                    and path[0] != "sources" and text not in ids:
+                self.sink.error(self.at(*path), "unknown-source",
+                                f"source {text!r} is not defined{did_you_mean(text, ids)}",
+                                "add it to the top-level `sources:` list, or fix the id")
+
+
+def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink) -> None:
+    cov, data = result.coverage, result.data
+    assert cov is not None and data is not None
+    report = sink.error if options.strict else sink.warning
+    total = cov.objective_total
+    if cov.objectives_missing:
+        report(position_of(data, ["objectives"], key=True), "objectives-missing",
+               f"{len(cov.objectives_covered)}/{total} objectives covered; not reported: "
+               f"{', '.join(map(str, cov.objectives_missing))}",
+               "report on every objective, or mark it not_applicable with a justification")
+    for n in cov.objectives_no_narrative:
+        entry = data["objectives"][n]
+        if isinstance(entry, dict) and any(isinstance(v, str) and PLACEHOLDER.match(v)
+                                           for v in entry.values()):
+            continue  # the placeholder error already says what to do
+        report(position_of(data, ["objectives", n], key=True), "objective-no-narrative",
+               f"objective {n} is declared but has no narrative",
+               "write its `summary` (or `justification` for not_applicable)")
+    if cov.principles_missing:
+        where = (position_of(data, ["principles"], key=True) if "principles" in data
+                 else data.pos)
+        report(where, "principles-missing",
+               f"{len(cov.principles_covered)}/{cov.principle_total} guiding principles covered; "
+               f"not reported: {', '.join(cov.principles_missing)}",
+               "say under `principles:` how the review addresses each guiding principle")
+    for slug in cov.principles_no_narrative:
+        report(position_of(data, ["principles", slug], key=True), "principle-no-narrative",
+               f"guiding principle {slug} is declared but has no narrative")
+    if options.min_coverage is not None and cov.objective_ratio * 100 < options.min_coverage:
+        sink.error(position_of(data, ["objectives"], key=True), "coverage-below-minimum",
+                   f"{cov.objective_ratio:.0%} of objectives covered, below the minimum of "
+                   f"{options.min_coverage:g}%")
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return "`" + ".".join(str(p) for p in path) + "`"
+
+
+def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> FileResult:
+    result = FileResult(loaded.path, loaded.shown_as, None, loaded.data, None,
+                        list(loaded.diagnostics))
+    if loaded.data is None:
+        return result
+    sink = DiagnosticSink(loaded.shown_as)
+    sink.items.extend(ReviewChecker(loaded, catalogue, options).run())
+    country = loaded.data.get("country")
+    result.country = country if isinstance(country, str) else None
+    result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
+    coverage_diagnostics(result, options, sink)
+    result.diagnostics.extend(sink.items)
+    return result
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders give their .yaml/.yml files. A missing path is an input error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir()
+                            if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder",
+                             hint="give review files or folders holding them")
+    return list(dict.fromkeys(files))
+
+
+def validate_files(files: list[Path], catalogue: Catalogue, options: Options) -> ValidationRun:
+    results = []
+    for path in files:
+        shown = display_path(path)
+        try:
+            loaded = load_file(path, shown)
+        except OSError as exc:
+            raise InputError(f"cannot read {shown}: {exc.strerror}") from exc
+        results.append(check_loaded(loaded, catalogue, options))
+    not_submitted: tuple[str, ...] = ()
+    if options.participants is not None:
+        present = {r.country for r in results}
+        not_submitted = tuple(c for c in options.participants if c not in present)
+    return ValidationRun(results, not_submitted)

@@ -1,0 +1,139 @@
+"""The review workspace: its configuration file and where things live in it.
+
+A workspace is a folder holding `gcmreview.yaml` (region, cycle, participating
+States) and a `countries/` folder with one review file per State. Commands find
+it by walking up from the current folder, as git finds its repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gcmreview import catalogue as cat
+from gcmreview.diagnostics import Diagnostic, DiagnosticSink, display_path
+from gcmreview.errors import InputError
+from gcmreview.loader import load_file, position_of
+from gcmreview.schema import SchemaChecker, config_schema, describe_error, overrides_schema
+
+CONFIG_NAME = "gcmreview.yaml"
+
+
+class WorkspaceError(InputError):
+    """The workspace configuration (or its catalogue file) is invalid; diagnostics say where."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(message, hint="fix the problems listed above")
+        self.diagnostics = diagnostics
+
+
+Localized = str | dict[str, str]
+
+
+def localize(value: Localized | None, lang: str) -> str:
+    """Pick a workspace text in `lang`; a plain string serves every language."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or value.get("en") or next(iter(value.values()))
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    region: Localized
+    cycle: int
+    participants: tuple[str, ...]
+    organisers: tuple[Localized, ...] = ()
+    title: Localized | None = None
+    countries_dir: Path = Path("countries")
+    templates_dir: Path = Path("templates")
+    output_dir: Path = Path("build")
+    catalogue: cat.Catalogue = field(default_factory=cat.builtin)
+    config_path: Path | None = None
+
+    def review_path(self, country: str) -> Path:
+        return self.countries_dir / f"{country}.yaml"
+
+    def review_files(self) -> list[Path]:
+        if not self.countries_dir.is_dir():
+            return []
+        return sorted(p for p in self.countries_dir.iterdir()
+                      if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def find_config(start: Path) -> Path | None:
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _checked(path: Path, schema: dict[str, Any], what: str) -> Any:
+    shown = display_path(path)
+    try:
+        loaded = load_file(path, shown)
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {shown}: {exc.strerror}") from exc
+    sink = DiagnosticSink(shown)
+    sink.items.extend(loaded.diagnostics)
+    if loaded.data is not None:
+        for err in SchemaChecker(schema).errors(loaded.data):
+            for problem in describe_error(err):
+                sink.error(position_of(loaded.data, problem.path, key=problem.at_key),
+                           problem.code, problem.message, problem.hint)
+    if sink.items:
+        raise WorkspaceError(f"the {what} {shown} is invalid", sink.items)
+    return loaded.data
+
+
+def _check_override_sources(data: Any, shown: str) -> None:
+    """Every language a catalogue file adds must say where its official wording is from."""
+    sink = DiagnosticSink(shown)
+    sources = data["sources"]
+    entries = [(("compact",), data.get("compact") or {})]
+    for group, field_names in (("objectives", ("title", "short")), ("principles", ("name",))):
+        for key, entry in (data.get(group) or {}).items():
+            entries += [((group, key, f), entry[f]) for f in field_names if f in entry]
+    for path, texts in entries:
+        for lang in texts:
+            if lang not in sources:
+                sink.error(position_of(data, [*path, lang], key=True), "catalogue-source",
+                           f"{lang!r} wording is given but `sources` has no {lang!r} entry",
+                           f"add `{lang}:` under `sources:` naming the official document it "
+                           "comes from")
+    if sink.items:
+        raise WorkspaceError(f"the catalogue file {shown} is invalid", sink.items)
+
+
+def load_workspace(config_path: Path) -> Workspace:
+    data = _checked(config_path, config_schema(), "workspace configuration")
+    root = config_path.parent
+    catalogue = cat.builtin()
+    if data.get("catalogue"):
+        over_path = root / data["catalogue"]
+        overrides = _checked(over_path, overrides_schema(catalogue), "catalogue file")
+        _check_override_sources(overrides, display_path(over_path))
+        catalogue = catalogue.with_overrides(overrides, display_path(over_path))
+    return Workspace(
+        root=root,
+        region=data["region"],
+        cycle=data["cycle"],
+        participants=tuple(data["participants"]),
+        organisers=tuple(data.get("organisers") or ()),
+        title=data.get("title"),
+        countries_dir=root / data.get("countries_dir", "countries"),
+        templates_dir=root / data.get("templates_dir", "templates"),
+        output_dir=root / data.get("output_dir", "build"),
+        catalogue=catalogue,
+        config_path=config_path,
+    )
+
+
+def discover(start: Path | None = None) -> Workspace | None:
+    """The workspace around `start` (default: the current folder), if there is one."""
+    config = find_config(start or Path.cwd())
+    return load_workspace(config) if config else None
