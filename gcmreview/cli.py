@@ -224,6 +224,62 @@ def new(
     return 0
 
 
+class Order(StrEnum):
+    imrf = "imrf"
+    numeric = "numeric"
+
+
+@app.command()
+def build(
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", "-c", help="Country code(s) of the workspace to build.")] = None,
+    all_countries: Annotated[bool, typer.Option("--all", help="Build every country.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="Comma-separated: html, docx, pdf, md.")] = "html,docx,pdf",
+    lang: Annotated[Lang | None, typer.Option(
+        help="Report language (default: each review's own language).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output folder (default: the workspace's build/).")] = None,
+    order: Annotated[Order, typer.Option(
+        help="imrf: objectives grouped by IMRF round table; numeric: 1 to 23.")] = Order.imrf,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> int:
+    """Build country reports in HTML, DOCX and PDF (and Markdown)."""
+    from gcmreview.build import BuildOptions, parse_formats
+    from gcmreview.build import build as run_build
+
+    workspace = _workspace()
+    if workspace is None:
+        raise UsageError("no workspace found (no gcmreview.yaml here or above)",
+                         hint="run inside a review workspace, or create one")
+    options = BuildOptions(countries=tuple(country or ()), all=all_countries,
+                           formats=parse_formats(output_format),
+                           lang=lang.value if lang else None, out_dir=out, order=order.value)
+    console = stderr()
+    interactive = console.is_terminal and not quiet
+    if interactive:
+        from rich.progress import Progress
+
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Building", total=None)
+            outcome = run_build(workspace, options,
+                                on_done=lambda code, ok: progress.advance(task))
+    else:
+        outcome = run_build(workspace, options)
+    problems = [d for f in outcome.validation.files if not f.valid for d in f.diagnostics]
+    for d in problems:
+        console.print(format_line(d), markup=False, style="red")
+        if d.hint:
+            console.print(f"    hint: {d.hint}", markup=False, style="dim")
+    if not quiet:
+        for code, paths in sorted(outcome.built.items()):
+            console.print(f"built {code}: " + ", ".join(display_path(p) for p in paths),
+                          markup=False)
+    for code, reason in sorted(outcome.failed.items()):
+        console.print(f"not built {code}: {reason}", markup=False, style="red")
+    return outcome.exit_code
+
+
 def _print_error(exc: GcmReviewError) -> None:
     console = stderr()
     if isinstance(exc, WorkspaceError):

@@ -51,6 +51,7 @@ class Workspace:
     countries_dir: Path = Path("countries")
     templates_dir: Path = Path("templates")
     output_dir: Path = Path("build")
+    country_names: dict[str, Localized] = field(default_factory=dict)
     catalogue: cat.Catalogue = field(default_factory=cat.builtin)
     config_path: Path | None = None
 
@@ -128,6 +129,7 @@ def load_workspace(config_path: Path) -> Workspace:
         countries_dir=root / data.get("countries_dir", "countries"),
         templates_dir=root / data.get("templates_dir", "templates"),
         output_dir=root / data.get("output_dir", "build"),
+        country_names=dict(data.get("country_names") or {}),
         catalogue=catalogue,
         config_path=config_path,
     )

@@ -1,0 +1,78 @@
+"""Report languages: message catalogs (Babel/gettext) and CLDR formatting.
+
+English strings are the message ids; French and Arabic catalogs live in
+gcmreview/locale/<lang>/messages.po and are compiled in memory when first used,
+so there is no build step and no binary .mo file to keep in sync.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+
+from gcmreview.catalogue import LANGUAGES, RTL_LANGUAGES
+
+
+def locale_dir() -> Path:
+    return Path(str(resources.files("gcmreview") / "locale"))
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    if lang == "en":
+        return NullTranslations()
+    po_path = locale_dir() / lang / "messages.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Locale-aware formatting for one report language."""
+
+    lang: str
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).gettext(message)
+
+    def country(self, code: str) -> str:
+        return Locale.parse(self.lang).territories.get(code, code)
+
+    def date(self, iso: str | None) -> str:
+        if not iso:
+            return ""
+        return format_date(date.fromisoformat(iso), format="long", locale=self.lang)
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.lang)
+
+    def ratio(self, part: int, whole: int) -> str:
+        return f"{self.number(part)}/{self.number(whole)}"
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, locale=self.lang)
+
+    def language_name(self, code: str) -> str:
+        return Locale.parse(code).get_display_name(self.lang) or code
+
+
+assert set(LANGUAGES) == {"en", "fr", "ar"}

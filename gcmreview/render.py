@@ -1,0 +1,141 @@
+"""Render report skeletons: Jinja templates to Markdown.
+
+Templates are trusted; the values they receive are not. Every value lands in
+the Markdown escaped (`md` filter), and narratives are never pasted in: the
+`narrative` filter leaves a placeholder div that the pandoc step fills with the
+narrative parsed on its own, so a narrative cannot change the document around
+it. Workspace templates override the built-in ones file by file.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from gcmreview.errors import TemplateError
+from gcmreview.i18n import translations
+from gcmreview.model import Narrative, Text
+
+COLONS = {"fr": "\u00a0:"}
+"""French sets a (no-break) space before a colon."""
+_PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def builtin_templates_dir() -> Path:
+    """Installed wheels carry the templates inside the package; a source tree at its top."""
+    packaged = Path(str(resources.files("gcmreview"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(workspace_templates: Path | None) -> list[Path]:
+    dirs = []
+    if workspace_templates is not None and workspace_templates.is_dir():
+        dirs.append(workspace_templates.resolve())
+    builtin = builtin_templates_dir().resolve()
+    if builtin not in dirs:
+        dirs.append(builtin)
+    return dirs
+
+
+def find_template_file(name: str, dirs: Sequence[Path]) -> Path:
+    """A non-Jinja template (pandoc template, reference.docx), first match wins."""
+    for folder in dirs:
+        if (folder / name).is_file():
+            return folder / name
+    raise TemplateError(f"template {name} not found",
+                        hint="searched: " + ", ".join(str(d) for d in dirs))
+
+
+def md(value: Any) -> str:
+    """Data as literal Markdown text: every ASCII punctuation escaped, one line."""
+    text = " ".join(str(value).split())
+    return _PUNCT.sub(r"\\\1", text)
+
+
+@dataclass
+class NarrativeSlots:
+    """Narratives met while rendering, keyed by the reference left in the skeleton."""
+
+    items: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def add(self, narrative: Narrative) -> str:
+        ref = f"n{len(self.items) + 1}"
+        self.items[ref] = {"text": narrative.markdown, "lang": narrative.lang,
+                           "dir": narrative.dir}
+        return ref
+
+
+@jinja2.pass_context
+def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
+    if value is None:
+        return ""
+    ref = ctx["narratives"].add(value)
+    return f'\n\n::: {{.narrative ref="{ref}"}}\n:::\n\n'
+
+
+@jinja2.pass_context
+def _span(ctx: jinja2.runtime.Context, value: Text | str) -> str:
+    """Text in the report, marked with its own language when it differs."""
+    if isinstance(value, str):
+        return md(value)
+    if value.lang == ctx["lang"] and not value.fallback:
+        return md(value.text)
+    marker = f" ({value.lang.upper()})" if value.fallback else ""
+    return f'[{md(value.text)}]{{lang="{value.lang}" dir="{value.dir}"}}{marker}'
+
+
+@cache
+def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(md=md, narrative=_narrative, span=_span)
+    return env
+
+
+@dataclass(frozen=True)
+class RenderedSkeleton:
+    markdown: str
+    narratives: dict[str, dict[str, str]]
+
+
+def _template_location(exc: BaseException) -> str:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return f"{frame.filename}:{frame.lineno}"
+    return "template"
+
+
+def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> RenderedSkeleton:
+    env = environment(tuple(dirs), lang)
+    slots = NarrativeSlots()
+    try:
+        template = env.get_template(name)
+        markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
+                                   **context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template {exc.name} not found",
+                            hint="searched: " + ", ".join(str(d) for d in dirs)) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template syntax error: "
+                            f"{exc.message}") from exc
+    except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise TemplateError(f"{_template_location(exc)}: template error: {exc}") from exc
+    return RenderedSkeleton(markdown, slots.items)
