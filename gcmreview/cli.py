@@ -13,10 +13,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from gcmreview import __version__
 from gcmreview import catalogue as cat
@@ -139,14 +139,15 @@ def catalogue(
     for o in data.objectives.values():
         title, short = o.title(code), o.short(code)
         objectives.add_row(str(o.number), f"RT{o.round_table}",
-                           short.text + (marker if short.fallback else ""),
-                           title.text + (marker if title.fallback else ""))
+                           Text(short.text + (marker if short.fallback else "")),
+                           Text(title.text + (marker if title.fallback else "")))
     principles = Table(title=f"Guiding principles ({code})", title_justify="left")
     for column in ("Letter", "Slug", "Name"):
         principles.add_column(column)
     for p in data.principles.values():
         name = p.name(code)
-        principles.add_row(f"({p.letter})", p.slug, name.text + (marker if name.fallback else ""))
+        principles.add_row(f"({p.letter})", p.slug,
+                           Text(name.text + (marker if name.fallback else "")))
     console.print(objectives)
     console.print(principles)
     console.print(f"Source ({code}): {data.sources.get(code, '-')}", markup=False)
@@ -296,12 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place exceptions become messages and exit codes."""
     try:
         result = app(args=argv, standalone_mode=False, prog_name="gcmreview")
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.TyperException as exc:  # typer's (vendored click) usage errors
+        show = getattr(exc, "show", None)
+        if show:
+            show()
+        else:
+            print(f"Error: {exc.format_message()}", file=sys.stderr)
+        return 2 if exc.exit_code == 2 else exc.exit_code
+    except typer.Abort:
         return 130
     except GcmReviewError as exc:
         _print_error(exc)

@@ -14,7 +14,7 @@ constructors below are small Python hooks that:
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -30,30 +30,55 @@ _CORE = "tag:yaml.org,2002:"
 
 
 class YamlMap(dict):  # type: ignore[type-arg]
-    """A mapping that remembers where it, its keys and its values start."""
+    """A mapping that can say where it, its keys and its values start.
 
-    __slots__ = ("key_pos", "pos", "value_pos")
+    It keeps its YAML node and looks positions up only when a diagnostic needs
+    one: recording them all while loading would cost more than parsing.
+    """
 
-    def __init__(self, pos: Position) -> None:
+    __slots__ = ("node",)
+
+    def __init__(self, node: yaml.MappingNode) -> None:
         super().__init__()
-        self.pos = pos
-        self.key_pos: dict[Any, Position] = {}
-        self.value_pos: dict[Any, Position] = {}
+        self.node = node
+
+    @property
+    def pos(self) -> Position:
+        return _pos(self.node.start_mark)
+
+    def _pair(self, key: Any) -> tuple[yaml.Node, yaml.Node]:
+        for key_node, value_node in self.node.value:
+            if isinstance(key_node, yaml.ScalarNode) and _scalar(key_node) == key \
+                    and type(_scalar(key_node)) is type(key):
+                return key_node, value_node
+        raise KeyError(key)
+
+    def key_position(self, key: Any) -> Position:
+        return _pos(self._pair(key)[0].start_mark)
+
+    def value_position(self, key: Any) -> Position:
+        return _pos(self._pair(key)[1].start_mark)
 
 
 class YamlList(list):  # type: ignore[type-arg]
-    """A sequence that remembers where it and its items start."""
+    """A sequence that can say where it and its items start."""
 
-    __slots__ = ("item_pos", "pos")
+    __slots__ = ("node",)
 
-    def __init__(self, pos: Position) -> None:
+    def __init__(self, node: yaml.SequenceNode) -> None:
         super().__init__()
-        self.pos = pos
-        self.item_pos: list[Position] = []
+        self.node = node
+
+    @property
+    def pos(self) -> Position:
+        return _pos(self.node.start_mark)
+
+    def item_position(self, index: int) -> Position:
+        return _pos(self.node.value[index].start_mark)
 
 
 class _Refused(yaml.MarkedYAMLError):
-    """Raised by our constructors; carries the diagnostic code to report."""
+    """Raised while building values; carries the diagnostic code to report."""
 
     def __init__(self, code: str, problem: str, mark: yaml.Mark, hint: str | None = None) -> None:
         super().__init__(problem=problem, problem_mark=mark)
@@ -66,22 +91,15 @@ def _pos(mark: yaml.Mark) -> Position:
 
 
 class ReviewLoader(yaml.CSafeLoader):
-    """CSafeLoader with a YAML 1.2-like core schema and position tracking."""
+    """CSafeLoader's parser and composer with a YAML 1.2-like core schema.
 
-    # Fresh tables: none of PyYAML's YAML 1.1 resolvers or constructors are inherited.
+    Only composing (text to nodes) is used from PyYAML; `_build` turns nodes into
+    values, which is faster than PyYAML's general constructor and lets us refuse
+    aliases and tags as we go.
+    """
+
+    # A fresh table: none of PyYAML's YAML 1.1 resolvers are inherited.
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
-    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # A node met a second time is an alias: refuse it before it can fan out.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _Refused(
-                "yaml-alias",
-                "anchors and aliases (&name, *name) are not allowed in review files",
-                node.start_mark,
-                "write the value out in full where it is needed",
-            )
-        return super().construct_object(node, deep=True)
 
 
 def _resolver(tag: str, pattern: str, first: str) -> None:
@@ -93,59 +111,67 @@ _resolver("int", r"^[-+]?[0-9]+$", "-+0123456789")
 _resolver("float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789.")
 _resolver("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])  # type: ignore[arg-type]
 
-
-def _construct_map(loader: ReviewLoader, node: yaml.MappingNode) -> YamlMap:
-    data = YamlMap(_pos(node.start_mark))
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, Hashable) or isinstance(key, list | dict):
-            raise _Refused("yaml-syntax", "a mapping key must be a plain value",
-                           key_node.start_mark)
-        if key in data:
-            first = data.key_pos[key].line
-            raise _Refused(
-                "duplicate-key",
-                f"duplicate key {key!r}: first defined on line {first}, again on line "
-                f"{key_node.start_mark.line + 1}",
-                key_node.start_mark,
-                "merge the two entries into one",
-            )
-        data.key_pos[key] = _pos(key_node.start_mark)
-        data.value_pos[key] = _pos(value_node.start_mark)
-        data[key] = loader.construct_object(value_node)
-    return data
+_STR, _INT, _FLOAT = _CORE + "str", _CORE + "int", _CORE + "float"
+_BOOL, _NULL, _MAP, _SEQ = _CORE + "bool", _CORE + "null", _CORE + "map", _CORE + "seq"
 
 
-def _construct_list(loader: ReviewLoader, node: yaml.SequenceNode) -> YamlList:
-    data = YamlList(_pos(node.start_mark))
-    for item in node.value:
-        data.item_pos.append(_pos(item.start_mark))
-        data.append(loader.construct_object(item))
-    return data
+def _refuse_tag(node: yaml.Node) -> _Refused:
+    return _Refused("yaml-tag", f"the YAML tag {node.tag!r} is not allowed in review files",
+                    node.start_mark,
+                    "remove the tag; review files hold plain text, numbers, lists and mappings")
 
 
-def _construct_int(loader: ReviewLoader, node: yaml.ScalarNode) -> int:
-    # Decimal only: YAML 1.1 would read 0123 as octal 83.
-    return int(loader.construct_scalar(node))
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    try:
+        if tag == _STR:
+            return value
+        if tag == _INT:
+            return int(value)  # decimal only: YAML 1.1 would read 0123 as octal 83
+        if tag == _FLOAT:
+            return float(value)
+        if tag == _BOOL:
+            return value in ("true", "True", "TRUE")
+        if tag == _NULL:
+            return None
+    except ValueError:
+        raise _Refused("yaml-syntax", f"{value!r} is not a valid {tag.rsplit(':', 1)[1]}",
+                       node.start_mark) from None
+    raise _refuse_tag(node)
 
 
-def _undefined(loader: ReviewLoader, node: yaml.Node) -> Any:
-    raise _Refused(
-        "yaml-tag",
-        f"the YAML tag {node.tag!r} is not allowed in review files",
-        node.start_mark,
-        "remove the tag; review files hold plain strings, numbers, lists and mappings",
-    )
-
-
-ReviewLoader.add_constructor(_CORE + "map", _construct_map)
-ReviewLoader.add_constructor(_CORE + "seq", _construct_list)
-ReviewLoader.add_constructor(_CORE + "str", yaml.SafeLoader.construct_yaml_str)
-ReviewLoader.add_constructor(_CORE + "int", _construct_int)
-ReviewLoader.add_constructor(_CORE + "float", yaml.SafeLoader.construct_yaml_float)
-ReviewLoader.add_constructor(_CORE + "bool", yaml.SafeLoader.construct_yaml_bool)
-ReviewLoader.add_constructor(_CORE + "null", yaml.SafeLoader.construct_yaml_null)
-ReviewLoader.add_constructor(None, _undefined)
+def _build(node: yaml.Node, seen: set[int]) -> Any:
+    # A node met a second time is an alias: refuse it before it can fan out.
+    if id(node) in seen:
+        raise _Refused("yaml-alias",
+                       "anchors and aliases (&name, *name) are not allowed in review files",
+                       node.start_mark, "write the value out in full where it is needed")
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        data = YamlMap(node)
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("yaml-syntax", "a mapping key must be a plain value",
+                               key_node.start_mark)
+            key = _build(key_node, seen)
+            if key in data:
+                first = data.key_position(key).line
+                raise _Refused(
+                    "duplicate-key",
+                    f"duplicate key {key!r}: first defined on line {first}, again on line "
+                    f"{key_node.start_mark.line + 1}",
+                    key_node.start_mark,
+                    "merge the two entries into one",
+                )
+            data[key] = _build(value_node, seen)
+        return data
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        items = YamlList(node)
+        items.extend(_build(item, seen) for item in node.value)
+        return items
+    raise _refuse_tag(node)
 
 
 @dataclass
@@ -186,7 +212,8 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
     """Parse decoded text; syntax problems become diagnostics, not exceptions."""
     loader = ReviewLoader(text)
     try:
-        data = loader.get_single_data()
+        root = loader.get_single_node()
+        data = _build(root, set()) if root is not None else None
     except _Refused as exc:
         assert exc.problem_mark is not None
         sink.error(_pos(exc.problem_mark), exc.code, str(exc.problem), exc.hint)
@@ -250,10 +277,10 @@ def position_of(data: Any, path: Sequence[Any], *, key: bool = False) -> Positio
     for i, part in enumerate(path):
         last = i == len(path) - 1
         if isinstance(node, YamlMap) and part in node:
-            found = (node.key_pos if key and last else node.value_pos)[part]
+            found = node.key_position(part) if key and last else node.value_position(part)
             node = node[part]
         elif isinstance(node, YamlList) and isinstance(part, int) and 0 <= part < len(node):
-            found = node.item_pos[part]
+            found = node.item_position(part)
             node = node[part]
         else:
             break

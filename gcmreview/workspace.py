@@ -91,13 +91,19 @@ def _checked(path: Path, schema: dict[str, Any], what: str) -> Any:
     return loaded.data
 
 
-def _check_override_sources(data: Any, shown: str) -> None:
-    """Every language a catalogue file adds must say where its official wording is from."""
+def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
+    """Keys name real objectives; every language added says where its wording is from."""
     sink = DiagnosticSink(shown)
+    for key in data.get("objectives") or {}:
+        if key not in catalogue.objectives:
+            sink.error(position_of(data, ["objectives", key], key=True), "unknown-key",
+                       f"{key!r} is not a GCM objective number (1 to 23)")
     sources = data["sources"]
     entries = [(("compact",), data.get("compact") or {})]
     for group, field_names in (("objectives", ("title", "short")), ("principles", ("name",))):
         for key, entry in (data.get(group) or {}).items():
+            if key not in catalogue.objectives and key not in catalogue.principles:
+                continue
             entries += [((group, key, f), entry[f]) for f in field_names if f in entry]
     for path, texts in entries:
         for lang in texts:
@@ -117,7 +123,7 @@ def load_workspace(config_path: Path) -> Workspace:
     if data.get("catalogue"):
         over_path = root / data["catalogue"]
         overrides = _checked(over_path, overrides_schema(catalogue), "catalogue file")
-        _check_override_sources(overrides, display_path(over_path))
+        _check_overrides(overrides, display_path(over_path), catalogue)
         catalogue = catalogue.with_overrides(overrides, display_path(over_path))
     return Workspace(
         root=root,

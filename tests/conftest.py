@@ -1,0 +1,51 @@
+"""Shared fixtures: run the real CLI in a real folder, copy the example workspace."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gcmreview.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `gcmreview ARGS` in a folder; returns exit code, stdout and stderr."""
+
+    def run(*args: str, cwd: Path = ROOT) -> CliResult:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def copy_workspace(target: Path, countries: tuple[str, ...] | None = None) -> Path:
+    """The shipped example workspace (config and review files) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "gcmreview.yaml", target / "gcmreview.yaml")
+    (target / "countries").mkdir(exist_ok=True)
+    for path in sorted((ROOT / "countries").glob("*.yaml")):
+        if countries is None or path.stem in countries:
+            shutil.copy(path, target / "countries" / path.name)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return copy_workspace(tmp_path / "ws")

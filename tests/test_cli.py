@@ -1,0 +1,135 @@
+"""The CLI as users run it: exit codes, output formats, messages without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .conftest import DATA, ROOT
+
+
+def test_validate_text_report_on_example(run_cli) -> None:
+    result = run_cli("validate")
+    assert result.code == 0
+    assert "Coverage" in result.out
+    assert "countries/MA.yaml" in result.out
+    assert "warning[objectives-missing]" in result.out
+    assert "Not yet submitted (7): BH, EG, MR, PS, QA, SO, SD" in result.out
+    assert "0 error(s)" in result.out
+
+
+def test_validate_strict_fails_on_gaps(run_cli) -> None:
+    result = run_cli("validate", "--strict")
+    assert result.code == 1
+    assert "error[objectives-missing]" in result.out
+
+
+def test_text_lines_are_file_line_col(run_cli) -> None:
+    result = run_cli("validate", str(DATA / "invalid" / "many.yaml"))
+    assert result.code == 1
+    line = next(ln for ln in result.out.splitlines() if "[unknown-objective]" in ln)
+    assert line.startswith("tests/data/invalid/many.yaml:7:3: error[unknown-objective]: ")
+    assert "    hint: use the objective's number" in result.out
+
+
+def test_github_annotations(run_cli) -> None:
+    result = run_cli("validate", "--format", "github", str(DATA / "invalid" / "many.yaml"))
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert lines[0].startswith(
+        "::error file=tests/data/invalid/many.yaml,line=1,col=10,title=country-mismatch::")
+    assert any(ln.startswith("::warning ") for ln in lines)
+    assert all("\n" not in ln for ln in lines)
+
+
+def test_sarif_output(run_cli) -> None:
+    result = run_cli("validate", "--format", "sarif", str(DATA / "invalid" / "many.yaml"))
+    sarif = json.loads(result.out)
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in run["results"]} == rule_ids
+    first = run["results"][0]["locations"][0]["physicalLocation"]
+    assert first["region"] == {"startLine": 1, "startColumn": 10}
+
+
+def test_missing_path_is_usage_error(run_cli) -> None:
+    result = run_cli("validate", "does/not/exist.yaml")
+    assert result.code == 2
+    assert "does/not/exist.yaml: no such file or folder" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_bad_option_is_usage_error(run_cli) -> None:
+    result = run_cli("validate", "--format", "xml")
+    assert result.code == 2
+    assert "xml" in result.err
+
+
+def test_no_workspace_no_paths(run_cli, tmp_path: Path) -> None:
+    result = run_cli("validate", cwd=tmp_path)
+    assert result.code == 2
+    assert "no workspace found" in result.err
+
+
+def test_invalid_workspace_config_is_positioned(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "gcmreview.yaml").write_text("region: X\ncycle: 2020\nparticipants: [MA]\n"
+                                              "participant: [DZ]\n", encoding="utf-8")
+    result = run_cli("validate", cwd=tmp_path)
+    assert result.code == 2
+    assert "gcmreview.yaml:4:1: error[unknown-key]: unknown key 'participant'" in result.err
+    assert "did you mean 'participants'" in result.err
+
+
+def test_catalogue_table_and_json(run_cli) -> None:
+    table = run_cli("catalogue", "--lang", "fr")
+    assert table.code == 0
+    assert "Données" in table.out and "RT4" in table.out
+    assert "fallback" in table.out  # objective 18 has no sourced French title
+    doc = json.loads(run_cli("catalogue", "--lang", "ar", "--format", "json").out)
+    assert len(doc["objectives"]) == 23 and len(doc["principles"]) == 10
+    first = doc["objectives"][0]
+    assert first["title"] == {"text": "Collect and utilize accurate and disaggregated data as a "
+                              "basis for evidence-based policies", "lang": "en", "fallback": True}
+    assert doc["compact"]["fallback"] is False  # the Arabic name of the Compact is sourced
+    assert doc["missing"]["objective titles"] == [str(n) for n in range(1, 24)]
+
+
+def test_schema_command_matches_committed_file(run_cli) -> None:
+    result = run_cli("schema")
+    assert result.code == 0
+    assert result.out == (ROOT / "review.schema.json").read_text(encoding="utf-8")
+
+
+def test_new_writes_scaffold_that_validate_flags(run_cli, tmp_path: Path) -> None:
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws", countries=())
+    created = run_cli("new", "bh", "--lang", "fr", cwd=ws)
+    assert created.code == 0
+    path = ws / "countries" / "BH.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../review.schema.json\n")
+    assert (ws / "review.schema.json").is_file()
+    assert "  # 2. Lutter contre les facteurs négatifs" in text
+    assert "[en: no official title in this language yet]" in text  # objective 18 in French
+    for n in range(1, 24):
+        assert f"\n  {n}:\n" in text
+    result = run_cli("validate", "--format", "json", cwd=ws)
+    doc = json.loads(result.out)
+    errors = {d["code"] for d in doc["diagnostics"] if d["severity"] == "error"}
+    assert errors == {"placeholder"}
+    assert result.code == 1
+    again = run_cli("new", "BH", cwd=ws)
+    assert again.code == 2 and "already exists" in again.err
+
+
+def test_new_refuses_non_iso_code(run_cli, tmp_path: Path) -> None:
+    result = run_cli("new", "XX", cwd=tmp_path)
+    assert result.code == 2
+    assert "not an ISO 3166-1 alpha-2" in result.err
+
+
+def test_version(run_cli) -> None:
+    result = run_cli("--version")
+    assert result.code == 0 and result.out.startswith("gcmreview ")

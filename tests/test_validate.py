@@ -1,0 +1,136 @@
+"""validate: exact diagnostics on real files, coverage, strictness and reporters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gcmreview import catalogue as cat
+from gcmreview.diagnostics import Severity
+from gcmreview.validate import Options, validate_files
+
+from .conftest import DATA, ROOT
+
+
+def run(path: Path, **options: object):
+    return validate_files([path], cat.builtin(), Options(**options))  # type: ignore[arg-type]
+
+
+def positions(result) -> list[str]:
+    return [f"{d.position.line}:{d.position.column} {d.severity.value}[{d.code}]"
+            for d in result.diagnostics]
+
+
+def test_valid_file_has_no_errors() -> None:
+    result = run(DATA / "valid" / "MA.yaml")
+    assert result.exit_code == 0
+    (file,) = result.files
+    assert file.valid
+    assert file.coverage is not None
+    assert file.coverage.objectives_covered == (1, 7, 22)  # 22: not_applicable, justified
+    assert file.coverage.principles_covered == ("people-centred", "whole-of-government")
+    assert file.coverage.principles_via_objectives == {
+        "people-centred": (1,), "whole-of-government": (1,)}
+    assert {d.code for d in result.diagnostics} == {"objectives-missing", "principles-missing"}
+    assert all(d.severity is Severity.WARNING for d in result.diagnostics)
+
+
+def test_many_problems_reported_at_once_with_positions() -> None:
+    result = run(DATA / "invalid" / "many.yaml")
+    expected = (DATA / "invalid" / "many.expected").read_text().splitlines()
+    assert positions(result) == expected
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("latin1.yaml", ["6:28 error[encoding]"]),
+    ("duplicate.yaml", ["5:3 error[duplicate-key]"]),
+    ("alias.yaml", ["2:9 error[yaml-alias]"]),
+    ("syntax.yaml", ["3:11 error[yaml-syntax]"]),
+])
+def test_files_that_do_not_load(name: str, expected: list[str]) -> None:
+    assert positions(run(DATA / "invalid" / name)) == expected
+
+
+def test_did_you_mean_and_hints() -> None:
+    messages = {d.code: d for d in run(DATA / "invalid" / "many.yaml").diagnostics}
+    assert "did you mean 'people-centred'" in messages["unknown-principle"].message
+    assert "did you mean 'summary'" in messages["unknown-key"].message
+    assert "without quotes" in (messages["objective-key-quoted"].hint or "")
+    assert "justification" in (messages["missing-justification"].hint or "")
+
+
+def test_country_code_checks() -> None:
+    xx = positions(run(DATA / "invalid" / "XX.yaml"))
+    assert "1:10 error[unknown-country]" in xx
+    # `country: NO` is Norway (a string), and the file name says DZ
+    dz = run(DATA / "invalid" / "DZ.yaml")
+    assert "1:10 error[country-mismatch]" in positions(dz)
+    assert "'NO'" in next(d.message for d in dz.diagnostics if d.code == "country-mismatch")
+
+
+def test_uk_hint() -> None:
+    from gcmreview.loader import load_text
+    from gcmreview.validate import check_loaded
+
+    loaded = load_text("country: UK\nreview: {cycle: 2024, language: en, status: draft}\n"
+                       "objectives: {}\n", "UK.yaml")
+    result = check_loaded(loaded, cat.builtin(), Options())
+    (d,) = [d for d in result.diagnostics if d.code == "unknown-country"]
+    assert d.hint == "use 'GB'"
+
+
+def test_strict_turns_gaps_into_errors() -> None:
+    loose = run(DATA / "valid" / "MA.yaml")
+    strict = run(DATA / "valid" / "MA.yaml", strict=True)
+    assert loose.exit_code == 0 and strict.exit_code == 1
+    assert {d.code for d in strict.diagnostics if d.severity is Severity.ERROR} == {
+        "objectives-missing", "principles-missing"}
+
+
+def test_min_coverage() -> None:
+    assert run(DATA / "valid" / "MA.yaml", min_coverage=10).exit_code == 0
+    low = run(DATA / "valid" / "MA.yaml", min_coverage=50)
+    assert low.exit_code == 1
+    (d,) = [d for d in low.diagnostics if d.code == "coverage-below-minimum"]
+    assert "13%" in d.message and "50%" in d.message
+
+
+def test_example_workspace_is_valid_and_partial() -> None:
+    files = sorted((ROOT / "countries").glob("*.yaml"))
+    participants = ("DZ", "BH", "KM", "EG", "IQ", "LB", "LY", "MR", "MA", "PS", "QA", "SO",
+                    "SD", "SY", "TN")
+    result = validate_files(files, cat.builtin(), Options(participants=participants))
+    assert [f.country for f in result.files] == ["DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN"]
+    assert result.count(Severity.ERROR) == 0
+    assert result.not_submitted == ("BH", "EG", "MR", "PS", "QA", "SO", "SD")
+    for f in result.files:
+        assert f.coverage is not None
+        assert len(f.coverage.objectives_covered) < 23  # partial, as the report is
+    strict = validate_files(files, cat.builtin(), Options(strict=True))
+    assert strict.exit_code == 1
+
+
+def test_hostile_markup_is_flagged_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "MA.yaml"
+    path.write_text(
+        "country: MA\nreview: {cycle: 2024, language: en, status: draft}\n"
+        "objectives:\n  1:\n    status: planned\n    summary: |\n"
+        "      <script>alert(1)</script> ![x](/etc/passwd)\n", encoding="utf-8")
+    result = run(path)
+    codes = {d.code for d in result.diagnostics}
+    assert {"raw-markup", "narrative-image"} <= codes
+    assert result.exit_code == 0
+
+
+def test_json_shape_is_stable(run_cli) -> None:
+    result = run_cli("validate", "--format", "json", str(DATA / "invalid" / "many.yaml"))
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert doc["version"] == 1 and doc["valid"] is False
+    assert set(doc) == {"version", "valid", "summary", "files", "not_submitted", "diagnostics"}
+    assert set(doc["diagnostics"][0]) == {"path", "line", "column", "severity", "code",
+                                         "message", "hint"}
+    assert doc["files"][0]["coverage"]["objectives"]["total"] == 23
