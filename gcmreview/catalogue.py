@@ -104,7 +104,10 @@ class Catalogue:
             compact={**self.compact, **(data.get("compact") or {})},
             objectives=objectives,
             principles=principles,
-            sources={**self.sources, **{k: f"{origin}: {v}" for k, v in data["sources"].items()}},
+            sources={**self.sources, **{
+                lang: f"{self.sources[lang]} Completed by {origin}: {text}"
+                if lang in self.sources else f"{origin}: {text}"
+                for lang, text in data["sources"].items()}},
             overrides_from=(*self.overrides_from, origin),
         )
 

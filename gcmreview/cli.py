@@ -96,6 +96,7 @@ def validate(
 ) -> int:
     """Check review files: format, GCM rules and coverage. Exit 1 if any problem is an error."""
     workspace = _workspace()
+    whole_workspace = not paths
     if not paths:
         if workspace is None:
             default = Path("countries")
@@ -108,7 +109,9 @@ def validate(
             paths = [workspace.countries_dir]
     catalogue = workspace.catalogue if workspace else cat.builtin()
     options = Options(strict=strict, min_coverage=min_coverage,
-                      participants=workspace.participants if workspace else None)
+                      participants=workspace.participants if workspace else None,
+                      cycle=workspace.cycle if workspace else None,
+                      report_missing=whole_workspace and workspace is not None)
     run = validate_files(expand_paths(paths), catalogue, options)
     if output_format is ValidateFormat.text:
         report_text(run, stdout())

@@ -143,6 +143,8 @@ class PandocWorker:
             if self.process.stdin:
                 self.process.stdin.close()
         self.process.wait(timeout=60)
+        if self.process.stdout:
+            self.process.stdout.close()
         self.stderr.close()
 
 
@@ -157,6 +159,9 @@ def finish_docx(path: Path, job: Job) -> None:
             text = data.decode()
             # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
             text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
+            # The cover paragraphs pandoc makes from metadata are not marked RTL.
+            text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
+                          r"\1<w:bidi />", text)
             # Bold and italic must be set for complex scripts too (jgm/pandoc#6911);
             # pandoc 3.9 already does it in most runs, so only fill the gaps.
             text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)

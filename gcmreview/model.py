@@ -8,7 +8,7 @@ get a number wrong and every number comes from the files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gcmreview.catalogue import Catalogue, Label
@@ -230,12 +230,12 @@ class ModelBuilder:
         policy = data.get("policy_environment") or {}
         means = data.get("means_of_implementation")
         steps = data.get("next_steps")
-        return ReviewModel(
+        model = ReviewModel(
             code=data["country"],
             country=self.country(data["country"]),
             lang=self.lang,
             dir=direction(self.lang),
-            source=Text(self.fmt.language_name(source_lang), source_lang, narrative_dir),
+            source=self.ui(self.fmt.language_name(source_lang)),
             cycle=review["cycle"],
             status=review["status"],
             status_label=self._(DOCUMENT_STATUS_LABELS[review["status"]]),
@@ -271,8 +271,14 @@ class ModelBuilder:
             sources=[Item(src(s["title"]),
                           ", ".join(x for x in (s.get("date"), s.get("url")) if x))
                      for s in data.get("sources") or []],
-            catalogue_note=self.catalogue_note(),
+            catalogue_note="",
         )
+        shown: list[Text] = [r.short for r in model.objective_rows]
+        shown += [r.name for r in model.principle_rows]
+        shown += [o.title for group in groups for o in group.objectives]
+        if any(t.fallback for t in shown):
+            model = replace(model, catalogue_note=self.catalogue_note())
+        return model
 
     def cites(self, entry: dict[str, Any]) -> list[str]:
         out = []
@@ -338,9 +344,6 @@ class ModelBuilder:
         ]
 
     def catalogue_note(self) -> str:
-        missing = self.catalogue.missing(self.lang)
-        if not any(missing.values()):
-            return ""
         return self._(
             "Titles marked (EN) have no official text in this language in the catalogue yet "
             "and are shown in English."

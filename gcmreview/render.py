@@ -26,6 +26,7 @@ from gcmreview.model import Narrative, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
+_LINE_BREAKS = re.compile(r"[\r\n\t ]+")  # not str.split(): no-break spaces must stay
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
@@ -58,7 +59,7 @@ def find_template_file(name: str, dirs: Sequence[Path]) -> Path:
 
 def md(value: Any) -> str:
     """Data as literal Markdown text: every ASCII punctuation escaped, one line."""
-    text = " ".join(str(value).split())
+    text = _LINE_BREAKS.sub(" ", str(value))
     return _PUNCT.sub(r"\\\1", text)
 
 

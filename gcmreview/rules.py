@@ -23,6 +23,7 @@ RULES: dict[str, str] = {
     "unknown-country": "The country code is not an ISO 3166-1 alpha-2 code.",
     "country-mismatch": "The file name and the `country` value differ.",
     "not-a-participant": "The State is not among the workspace's participants.",
+    "cycle-mismatch": "The review's cycle differs from the workspace's.",
     "unknown-objective": "An objective number outside 1 to 23.",
     "objective-key-quoted": "An objective key written as text instead of a number.",
     "unknown-principle": "A guiding-principle slug that does not exist.",

@@ -11,7 +11,8 @@ import contextlib
 import gc
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from gcmreview.schema import SchemaChecker, describe_error, did_you_mean, review
 
 NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
-_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*|/[a-zA-Z]|!--)")
+_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)")  # not <https://…> autolinks
 _RAW_BLOCK = re.compile(r"\{=[a-zA-Z]+\}")
 COMMON_CODE_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
 
@@ -44,6 +45,10 @@ class Options:
     min_coverage: float | None = None
     """Minimum share of objectives covered, in percent; below it is an error."""
     participants: tuple[str, ...] | None = None
+    cycle: int | None = None
+    """The workspace's review cycle, when validating inside a workspace."""
+    report_missing: bool = False
+    """List participating States without a file (only when checking the whole workspace)."""
 
 
 @dataclass
@@ -108,6 +113,8 @@ class ReviewChecker:
 
     def run(self) -> list[Diagnostic]:
         self.check_schema()
+        self.check_date()
+        self.check_cycle()
         self.check_country()
         self.check_objective_keys()
         self.check_principle_keys()
@@ -122,6 +129,27 @@ class ReviewChecker:
             for problem in describe_error(err):
                 self.sink.error(self.at(*problem.path, key=problem.at_key), problem.code,
                                 problem.message, problem.hint)
+
+    def check_cycle(self) -> None:
+        review = self.data.get("review")
+        cycle = review.get("cycle") if isinstance(review, dict) else None
+        expected = self.options.cycle
+        if isinstance(cycle, int) and expected is not None and cycle != expected:
+            self.sink.warning(self.at("review", "cycle"), "cycle-mismatch",
+                              f"the review is for cycle {cycle} but the workspace is cycle "
+                              f"{expected}", "check `review.cycle`, or the file belongs to "
+                              "another workspace")
+
+    def check_date(self) -> None:
+        review = self.data.get("review")
+        value = review.get("date") if isinstance(review, dict) else None
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                self.sink.error(self.at("review", "date"), "invalid-value",
+                                f"`review.date` is {value!r}, which is not a calendar date",
+                                "write a real date as YYYY-MM-DD, for example 2024-02-29")
 
     def check_country(self) -> None:
         code = self.data.get("country")
@@ -245,7 +273,7 @@ class ReviewChecker:
 def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink) -> None:
     cov, data = result.coverage, result.data
     assert cov is not None and data is not None
-    report = sink.error if options.strict else sink.warning
+    report = sink.warning  # --strict turns every warning into an error afterwards
     total = cov.objective_total
     if cov.objectives_missing:
         report(position_of(data, ["objectives"], key=True), "objectives-missing",
@@ -268,6 +296,10 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
                f"not reported: {', '.join(cov.principles_missing)}",
                "say under `principles:` how the review addresses each guiding principle")
     for slug in cov.principles_no_narrative:
+        summary = data["principles"][slug].get("summary") \
+            if isinstance(data["principles"][slug], dict) else None
+        if isinstance(summary, str) and PLACEHOLDER.match(summary):
+            continue  # the placeholder error already says what to do
         report(position_of(data, ["principles", slug], key=True), "principle-no-narrative",
                f"guiding principle {slug} is declared but has no narrative")
     if options.min_coverage is not None and cov.objective_ratio * 100 < options.min_coverage:
@@ -292,6 +324,8 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
     coverage_diagnostics(result, options, sink)
     result.diagnostics.extend(sink.items)
+    if options.strict:
+        result.diagnostics = [replace(d, severity=Severity.ERROR) for d in result.diagnostics]
     return result
 
 
@@ -335,7 +369,7 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options) ->
                 raise InputError(f"cannot read {shown}: {exc.strerror}") from exc
             results.append(check_loaded(loaded, catalogue, options))
     not_submitted: tuple[str, ...] = ()
-    if options.participants is not None:
+    if options.participants is not None and options.report_missing:
         present = {r.country for r in results}
         not_submitted = tuple(c for c in options.participants if c not in present)
     return ValidationRun(results, not_submitted)

@@ -102,7 +102,8 @@ def test_example_workspace_is_valid_and_partial() -> None:
     files = sorted((ROOT / "countries").glob("*.yaml"))
     participants = ("DZ", "BH", "KM", "EG", "IQ", "LB", "LY", "MR", "MA", "PS", "QA", "SO",
                     "SD", "SY", "TN")
-    result = validate_files(files, cat.builtin(), Options(participants=participants))
+    result = validate_files(files, cat.builtin(),
+                            Options(participants=participants, report_missing=True, cycle=2020))
     assert [f.country for f in result.files] == ["DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN"]
     assert result.count(Severity.ERROR) == 0
     assert result.not_submitted == ("BH", "EG", "MR", "PS", "QA", "SO", "SD")
@@ -134,3 +135,29 @@ def test_json_shape_is_stable(run_cli) -> None:
     assert set(doc["diagnostics"][0]) == {"path", "line", "column", "severity", "code",
                                          "message", "hint"}
     assert doc["files"][0]["coverage"]["objectives"]["total"] == 23
+
+
+def test_strict_promotes_every_warning(tmp_path: Path) -> None:
+    path = tmp_path / "MA.yaml"
+    path.write_text("country: MA\nreview: {cycle: 2024, language: en, status: draft}\n"
+                    "objectives: {}\ncovid19: {summary: ''}\n", encoding="utf-8")
+    strict = run(path, strict=True)
+    assert {d.severity for d in strict.diagnostics} == {Severity.ERROR}
+    assert "empty-narrative" in {d.code for d in strict.diagnostics}
+
+
+def test_impossible_date_and_cycle_mismatch(tmp_path: Path) -> None:
+    path = tmp_path / "MA.yaml"
+    path.write_text('country: MA\nreview: {cycle: 2024, language: en, status: draft, '
+                    'date: "2023-02-29"}\nobjectives: {}\n', encoding="utf-8")
+    found = positions(run(path, cycle=2020))
+    assert "2:58 error[invalid-value]" in found
+    assert "2:17 warning[cycle-mismatch]" in found
+
+
+def test_autolinks_are_not_raw_markup(tmp_path: Path) -> None:
+    path = tmp_path / "MA.yaml"
+    path.write_text("country: MA\nreview: {cycle: 2024, language: en, status: draft}\n"
+                    "objectives:\n  1: {status: planned, summary: 'See <https://iom.int> or "
+                    "<info@iom.int>, and 3 < 4.'}\n", encoding="utf-8")
+    assert "raw-markup" not in {d.code for d in run(path).diagnostics}

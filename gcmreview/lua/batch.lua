@@ -102,7 +102,19 @@ local function splice(doc, narratives)
   })
 end
 
+local function tagged_inlines(value)
+  -- {text, lang, dir}: text in another language than the report's.
+  if type(value) == "table" then
+    local attr = pandoc.Attr("", {}, { { "lang", value.lang }, { "dir", value.dir } })
+    return { pandoc.Span(pandoc.Inlines(value.text), attr) }
+  end
+  return pandoc.Inlines(value)
+end
+
 local function to_meta(value)
+  if type(value) == "table" and value.text ~= nil and value.lang ~= nil then
+    return pandoc.MetaInlines(tagged_inlines(value))
+  end
   if type(value) == "table" then
     if #value > 0 then
       local list = {}
@@ -137,6 +149,20 @@ end
 
 local PAGE_BREAK = pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
+-- The cover facts (status, date, institution...) as paragraphs, for the formats
+-- whose template cannot lay them out (DOCX, Markdown). Built as inlines, never
+-- parsed, so data cannot turn into markup here either.
+local function fact_blocks(meta)
+  local blocks = pandoc.Blocks({})
+  for _, fact in ipairs(meta.facts or {}) do
+    local inlines = pandoc.Inlines({ pandoc.Strong(pandoc.Inlines(fact.label)), pandoc.Str(":"),
+                                     pandoc.Space() })
+    inlines:extend(tagged_inlines(fact.value))
+    blocks:insert(pandoc.Para(inlines))
+  end
+  return blocks
+end
+
 local function convert(job)
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
   doc = splice(doc, job.narratives)
@@ -152,7 +178,12 @@ local function convert(job)
     }))
   end
   if outputs.md then
-    write_file(outputs.md, pandoc.write(doc, "markdown-simple_tables-multiline_tables-grid_tables",
+    local cover = pandoc.Blocks({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
+                                  pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
+    cover:extend(fact_blocks(job.meta))
+    cover:extend(doc.blocks)
+    local md_doc = pandoc.Pandoc(cover, doc.meta)
+    write_file(outputs.md, pandoc.write(md_doc, "markdown-simple_tables-multiline_tables-grid_tables",
                                         { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
@@ -165,8 +196,9 @@ local function convert(job)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local blocks = doc.blocks:clone()
-    blocks:insert(1, PAGE_BREAK)
+    local blocks = fact_blocks(job.meta)
+    blocks:insert(PAGE_BREAK)
+    blocks:extend(doc.blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
       reference_doc = job.reference_doc,

@@ -1,0 +1,90 @@
+"""Benchmark `gcmreview build --all` (HTML and DOCX) for 193 synthetic reviews.
+
+Two references, measured in the same run on the same Markdown (the report
+Markdown gcmreview itself produces, written once with --format md):
+
+- naive: one pandoc process per output file, one after the other;
+- floor: pandoc batched with `pandoc lua`, one process per core, same
+  templates and options.
+
+Target (issue 3): gcmreview within 1.2x of the floor. Also prints the
+incremental rebuild cost once it exists.
+
+    python bench/build_bench.py [--naive-sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import HERE, ensure_workspace, measure
+
+from gcmreview.convert import pandoc_path
+from gcmreview.render import builtin_templates_dir
+
+
+def timed(fn) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--naive-sample", type=int, default=0,
+                        help="time the naive way on N files only and scale (0: all files)")
+    args = parser.parse_args()
+    ws = ensure_workspace()
+    out = HERE / "out"
+    md_dir, floor_dir, naive_dir, build_dir = (out / n for n in ("md", "floor", "naive", "build"))
+    for folder in (md_dir, floor_dir, naive_dir, build_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    subprocess.run([sys.executable, "-m", "gcmreview", "build", "--all", "--format", "md",
+                    "--out", str(md_dir), "--quiet"], cwd=ws, check=True)
+    files = sorted(str(p) for p in md_dir.glob("*.md"))
+    pandoc = str(pandoc_path())
+    templates = builtin_templates_dir()
+    html_template, reference = str(templates / "report.html"), str(templates / "reference.docx")
+    cores = os.cpu_count() or 1
+
+    def floor() -> None:
+        chunks = [files[i::cores] for i in range(cores)]
+        procs = [subprocess.Popen([pandoc, "lua", str(HERE / "floor.lua"), html_template,
+                                   reference, str(floor_dir), *chunk]) for chunk in chunks]
+        for proc, chunk in zip(procs, chunks, strict=True):
+            if proc.wait() != 0:
+                raise SystemExit(f"floor conversion failed ({len(chunk)} files)")
+
+    sample = files[: args.naive_sample] if args.naive_sample else files
+
+    def naive() -> None:
+        for path in sample:
+            stem = Path(path).stem
+            subprocess.run([pandoc, path, "-s", "--toc", "--template", html_template,
+                            "-o", str(naive_dir / f"{stem}.html")], check=True)
+            subprocess.run([pandoc, path, "--reference-doc", reference,
+                            "-o", str(naive_dir / f"{stem}.docx")], check=True)
+
+    floor_s = min(timed(floor) for _ in range(2))
+    naive_s = timed(naive) * len(files) / len(sample)
+    ours = measure([sys.executable, "-m", "gcmreview", "build", "--all", "--format",
+                    "html,docx", "--out", str(build_dir), "--quiet"], ws, repeat=2)
+    print(f"{len(files)} reviews, HTML + DOCX, {cores} cores")
+    print(f"naive (a pandoc process per output, serial): {naive_s:6.2f} s"
+          + (f" (scaled from {len(sample)} files)" if args.naive_sample else ""))
+    print(f"floor (pandoc lua, one process per core):   {floor_s:6.2f} s")
+    print(f"gcmreview build --all:                      {ours['seconds']:6.2f} s, "
+          f"peak {ours['peak_mb']:.0f} MB")
+    print(f"ratio to floor: {ours['seconds'] / floor_s:.2f}x (target <= 1.2x); "
+          f"to naive: {ours['seconds'] / naive_s:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
