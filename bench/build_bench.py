@@ -55,12 +55,17 @@ def main() -> None:
     cores = os.cpu_count() or 1
 
     def floor() -> None:
-        chunks = [files[i::cores] for i in range(cores)]
+        lists = []
+        for i in range(cores):
+            listing = out / f"floor-{i}.txt"
+            listing.write_text("\n".join(files[i::cores]) + "\n", encoding="utf-8")
+            lists.append(listing)
         procs = [subprocess.Popen([pandoc, "lua", str(HERE / "floor.lua"), html_template,
-                                   reference, str(floor_dir), *chunk]) for chunk in chunks]
-        for proc, chunk in zip(procs, chunks, strict=True):
+                                   reference, str(floor_dir), str(listing)])
+                 for listing in lists]
+        for proc, listing in zip(procs, lists, strict=True):
             if proc.wait() != 0:
-                raise SystemExit(f"floor conversion failed ({len(chunk)} files)")
+                raise SystemExit(f"floor conversion failed ({listing})")
 
     sample = files[: args.naive_sample] if args.naive_sample else files
 

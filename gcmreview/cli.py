@@ -112,7 +112,7 @@ def validate(
                       participants=workspace.participants if workspace else None,
                       cycle=workspace.cycle if workspace else None,
                       report_missing=whole_workspace and workspace is not None)
-    run = validate_files(expand_paths(paths), catalogue, options)
+    run = validate_files(expand_paths(paths), catalogue, options, keep_data=False)
     if output_format is ValidateFormat.text:
         report_text(run, stdout())
     else:

@@ -7,23 +7,16 @@ stays the single source of truth.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
-import hashlib
 import json
-import marshal
-import os
-import re
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 
 from gcmreview.catalogue import Catalogue
 from gcmreview.loader import load_file
@@ -80,61 +73,37 @@ def to_json(schema: Schema) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("GCMREVIEW_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gcmreview")
-    return Path(base)
-
-
-def _compiled_validator(schema: Schema) -> Callable[[Any], Any]:
-    """fastjsonschema's generated validator, its bytecode cached on disk.
-
-    Generating and compiling the validator takes ~70 ms, more than validating a
-    hundred files; the cached bytecode loads in under a millisecond. The key
-    covers the schema and the versions that shape the code.
-    """
-    text = json.dumps(schema, sort_keys=True)
-    key = hashlib.sha256(
-        f"{text}|{fastjsonschema.VERSION}|{sys.version}".encode()).hexdigest()[:32]
-    path = cache_dir() / f"validator-{key}.marshal"
-    namespace: dict[str, Any] = {}
-    try:
-        name, code = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        source = fastjsonschema.compile_to_code(schema)
-        # The entry point is the first function the generator writes.
-        name = re.search(r"^def (\w+)\(", source, re.M).group(1)  # type: ignore[union-attr]
-        code = compile(source, "<gcmreview schema>", "exec")
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((name, code)))
-            os.replace(tmp, path)
-    exec(code, namespace)
-    return namespace[name]  # type: ignore[no-any-return]
+def _string_keys(data: Any) -> Any:
+    """jsonschema-rs wants string keys; YAML gives objective numbers as integers."""
+    objectives = data.get("objectives") if isinstance(data, dict) else None
+    if isinstance(objectives, dict):
+        return {**data, "objectives": {str(k): v for k, v in objectives.items()}}
+    return data
 
 
 class SchemaChecker:
-    """Checks data against a schema: compiled fast path, full error list when it fails.
+    """Checks data against a schema: a compiled fast path, the full error list when it fails.
 
-    fastjsonschema stops at the first error but is several times faster than
-    jsonschema; valid files (the common case) never pay for the slow validator
-    (nor for importing jsonschema).
+    jsonschema-rs (Rust) answers "valid?" in ~0.1 ms for a 50 KB review, twenty
+    times faster than pure-Python validators; valid files, the common case, stop
+    there. For an invalid file, jsonschema lists every error with the schema
+    details our messages are worded from.
     """
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self._fast = _compiled_validator(schema)
+        self._fast = jsonschema_rs.validator_for(schema)
 
     def errors(self, data: Any) -> list[Any]:
         try:
-            self._fast(data)
-        except fastjsonschema.JsonSchemaException:
-            import jsonschema
+            if self._fast.is_valid(_string_keys(data)):
+                return []
+        except ValueError:
+            pass  # keys jsonschema-rs cannot take (numbers outside `objectives`)
+        import jsonschema
 
-            errors = jsonschema.Draft7Validator(self.schema).iter_errors(data)
-            return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
-        return []
+        errors = jsonschema.Draft7Validator(self.schema).iter_errors(data)
+        return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
 
 
 def _where(path: list[Any]) -> str:
