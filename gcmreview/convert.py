@@ -8,6 +8,7 @@ whatever pandoc the system has, unless GCMREVIEW_PANDOC names one.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib.util
 import json
@@ -23,12 +24,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import typst
 
 from gcmreview.errors import ConversionError, InputError
+
+if TYPE_CHECKING:
+    from gcmreview.figures import RenderedFigure
 from gcmreview.render import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
@@ -77,6 +81,7 @@ class Job:
     header: str = ""
     footer: str = ""
     date_iso: str | None = None
+    figures: dict[str, RenderedFigure] = field(default_factory=dict)
     error: str | None = field(default=None)
 
 
@@ -110,6 +115,12 @@ class PandocWorker:
 
     def convert(self, job: Job) -> None:
         outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
+        figures = {}
+        for name, figure in job.figures.items():
+            png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
+            png.write_bytes(figure.png)
+            figures[name] = {"png": str(png), "svg": base64_uri(figure.svg),
+                             "width": figure.width}
         if "pdf" in job.outputs:
             outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
         request = {
@@ -120,6 +131,7 @@ class PandocWorker:
             "outputs": outputs,
             "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
             "reference_doc": str(self.templates.reference_doc),
+            "figures": figures,
         }
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
@@ -146,6 +158,10 @@ class PandocWorker:
         if self.process.stdout:
             self.process.stdout.close()
         self.stderr.close()
+
+
+def base64_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
 def finish_docx(path: Path, job: Job) -> None:
@@ -193,7 +209,9 @@ def compile_pdf(job: Job) -> None:
     pdf_path = job.outputs["pdf"]
     typ_path = pdf_path.with_suffix(".typ")
     with tempfile.TemporaryDirectory() as root:
-        # The compile root is an empty folder: typst code cannot read any local file.
+        # The compile root holds only our figures: typst code can read no other file.
+        for name, figure in job.figures.items():
+            (Path(root) / f"{name}.svg").write_bytes(figure.svg)
         source = typ_path.read_bytes()
         try:
             pdf, warnings = typst.compile_with_warnings(

@@ -176,8 +176,11 @@ class ModelBuilder:
     """Builds the model of one review in one report language."""
 
     def __init__(self, catalogue: Catalogue, lang: str,
-                 country_names: dict[str, str | dict[str, str]] | None = None) -> None:
+                 country_names: dict[str, str | dict[str, str]] | None = None,
+                 *, cite_titles: bool = False) -> None:
         self.catalogue = catalogue
+        self.cite_titles = cite_titles
+        """Cite sources by title (regional report) rather than by number in the review."""
         self.lang = lang
         self.fmt = Formatter(lang)
         self._ = self.fmt.gettext
@@ -204,7 +207,7 @@ class ModelBuilder:
         review = data["review"]
         source_lang = review["language"]
         narrative_dir = direction(source_lang)
-        self._source_ids = [s["id"] for s in data.get("sources") or []]
+        self._sources = {s["id"]: s for s in data.get("sources") or []}
 
         def narrative(value: Any) -> Narrative | None:
             return Narrative(value, source_lang, narrative_dir) if has_text(value) else None
@@ -283,9 +286,12 @@ class ModelBuilder:
     def cites(self, entry: dict[str, Any]) -> list[str]:
         out = []
         for cite in entry.get("sources") or []:
-            number = self._source_ids.index(cite["source"]) + 1
             locator = cite.get("locator")
-            out.append(f"[{self.fmt.number(number)}]" + (f", {locator}" if locator else ""))
+            if self.cite_titles:
+                label = self._sources[cite["source"]]["title"]
+            else:
+                label = f"[{self.fmt.number(list(self._sources).index(cite['source']) + 1)}]"
+            out.append(label + (f", {locator}" if locator else ""))
         return out
 
     def section(self, entry: dict[str, Any] | None, items_key: str | None = None

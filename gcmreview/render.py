@@ -95,6 +95,11 @@ def _span(ctx: jinja2.runtime.Context, value: Text | str) -> str:
     return f'[{md(value.text)}]{{lang="{value.lang}" dir="{value.dir}"}}{marker}'
 
 
+def _figure(name: str, alt: str) -> str:
+    """A figure placeholder; the converter puts the right image in for each format."""
+    return f'\n\n::: {{.figure name="{name}"}}\n{md(alt)}\n:::\n\n'
+
+
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -107,7 +112,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(md=md, narrative=_narrative, span=_span)
+    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure)
     return env
 
 

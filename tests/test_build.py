@@ -30,6 +30,7 @@ import yaml
 from gcmreview.catalogue import builtin
 from gcmreview.cli import main
 from gcmreview.i18n import Formatter
+from gcmreview.manifest import MANIFEST_NAME
 from gcmreview.render import builtin_templates_dir
 
 from .conftest import DATA, ROOT, copy_workspace
@@ -91,13 +92,18 @@ def build_ok(ws: Path, out: str, *args: str) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every entry of a folder (hidden ones too) and the bytes of its files."""
-    return {p.name: p.read_bytes() if p.is_file() else b"<dir>" for p in folder.iterdir()}
+    """Every entry of a folder (hidden ones too, but the build manifest) and its bytes."""
+    return {p.name: p.read_bytes() if p.is_file() else b"<dir>" for p in folder.iterdir()
+            if p.name != MANIFEST_NAME}
 
 
 def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir()
-            if p.name.startswith(".") or p.suffix in (".tmp", ".typ")]
+    return [p.name for p in folder.iterdir() if p.name != MANIFEST_NAME
+            and (p.name.startswith(".") or p.suffix in (".tmp", ".typ"))]
+
+
+def built_names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != MANIFEST_NAME)
 
 
 # --- reading the outputs ------------------------------------------------------------
@@ -291,7 +297,7 @@ def hostile_pdf(hostile: Hostile) -> Path:
 
 
 def test_built_files_and_no_leftovers(fr: Path) -> None:
-    names = sorted(p.name for p in fr.iterdir())
+    names = built_names(fr)
     assert names == sorted(f"{c}.fr.{f}" for c in ("DZ", "MA") for f in FORMATS)
     assert (fr / "MA.fr.pdf").read_bytes().startswith(b"%PDF-")
     assert zipfile.is_zipfile(fr / "MA.fr.docx")
@@ -529,7 +535,7 @@ def review_data_at(h: Hostile, *keys: str | int) -> str:
 
 
 def test_hostile_built(hostile: Hostile) -> None:
-    assert sorted(p.name for p in hostile.out.iterdir()) == ["MA.fr.docx", "MA.fr.html",
+    assert built_names(hostile.out) == ["MA.fr.docx", "MA.fr.html",
                                                               "MA.fr.md"]
 
 
@@ -795,7 +801,10 @@ def test_all_with_an_invalid_review(tmp_path: Path, run_cli) -> None:
         result.err
     assert "not built LB" in result.err
     out = ws / "out"
-    assert sorted(p.name for p in out.iterdir()) == ["MA.fr.html", "TN.fr.html"]
+    assert built_names(out) == ["MA.fr.html", "TN.fr.html", "regional.fr.html"]
+    regional = body_text(out / "regional.fr.html")
+    assert "Exclus de ce rapport car leur fichier d'examen n'est pas valide" in regional
+    assert "Liban" in regional
     assert html(out / "MA.fr.html").find_all("h1")[0].text() == "Maroc"
     assert html(out / "TN.fr.html").find_all("h1")[0].text() == "Tunisie"
 

@@ -188,6 +188,34 @@ local function template(path, format)
   return templates[key]
 end
 
+-- Figure placeholders become the image each format can carry: an inline SVG
+-- data URI for HTML (self-contained), a PNG in the DOCX, the SVG for typst
+-- (copied into its compile root), the text alternative alone in Markdown.
+local function with_figures(doc, format, figures)
+  return doc:walk({
+    Div = function(div)
+      if not div.classes:includes("figure") then return nil end
+      local name = div.attributes["name"]
+      local figure = figures[name]
+      local alt = pandoc.utils.stringify(div.content)
+      if figure == nil or format == "md" then return div.content end
+      local src
+      if format == "html" then
+        src = figure.svg
+      elseif format == "docx" then
+        local f = assert(io.open(figure.png, "rb"))
+        pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
+        f:close()
+        src = name .. ".png"
+      else
+        src = name .. ".svg"
+      end
+      local attr = pandoc.Attr("", {}, { { "width", figure.width } })
+      return pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), src, "", attr) })
+    end,
+  })
+end
+
 local function write_file(path, content)
   local f = assert(io.open(path, "wb"))
   f:write(content)
@@ -211,12 +239,14 @@ local function fact_blocks(meta)
 end
 
 local function convert(job)
+  pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
   doc = splice(doc, job.narratives)
+  local figures = job.figures or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
   if outputs.html then
-    write_file(outputs.html, pandoc.write(doc, "html5", {
+    write_file(outputs.html, pandoc.write(with_figures(doc, "html", figures), "html5", {
       template = template(job.templates.html, "html"),
       table_of_contents = true,
       toc_depth = 2,
@@ -227,13 +257,13 @@ local function convert(job)
     local cover = pandoc.Blocks({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                                   pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    cover:extend(doc.blocks)
+    cover:extend(with_figures(doc, "md", figures).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
     local md_format = "markdown-smart-simple_tables-multiline_tables-grid_tables"
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    write_file(outputs.typst, pandoc.write(doc, "typst", {
+    write_file(outputs.typst, pandoc.write(with_figures(doc, "typst", figures), "typst", {
       template = template(job.templates.typst, "typst"),
       wrap_text = "wrap-none", -- a wrapped font name is a different font name
       table_of_contents = true,
@@ -244,7 +274,7 @@ local function convert(job)
     -- Trusted page break after the cover, added after sanitising.
     local blocks = fact_blocks(job.meta)
     blocks:insert(PAGE_BREAK)
-    blocks:extend(doc.blocks)
+    blocks:extend(with_figures(doc, "docx", figures).blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
       reference_doc = job.reference_doc,

@@ -1,0 +1,276 @@
+"""The consolidated regional report's model: every State's review in one document.
+
+Built from the per-country models (gcmreview.model) and the workspace, for the
+regional secretariat: participation, coverage matrices, each objective's
+measures quoted with attribution, a synthesis and an annex. Every number is
+counted here from the files; templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from gcmreview.catalogue import Catalogue
+from gcmreview.coverage import Coverage
+from gcmreview.figures import STATUS_SYMBOLS, HeatMap
+from gcmreview.i18n import direction
+from gcmreview.model import STATUS_LABELS, ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.workspace import Workspace, localize
+
+PROGRESS = ("in_progress", "implemented")
+LEGEND_ORDER = ("implemented", "in_progress", "planned", "not_started", "not_applicable",
+                "not_reported")
+
+
+@dataclass(frozen=True)
+class StateReview:
+    """One valid review: what the regional report needs of it."""
+
+    code: str
+    data: dict[str, Any]
+    coverage: Coverage
+    source_path: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    code: str
+    name: str
+    submitted: bool
+    left_out: bool
+    """Submitted but invalid: left out of the report, with a note."""
+    status: str
+    date: str
+    language: str
+    institutions: int
+    stakeholders: list[str]
+    objectives_covered: str
+    principles_covered: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    name: str
+    cells: list[tuple[str, str]]
+    """(status code, symbol) per column."""
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    """One State's response to one objective, quoted in its own language."""
+
+    state: str
+    view: ObjectiveView
+
+
+@dataclass(frozen=True)
+class ObjectiveDigest:
+    number: int
+    title: Text
+    states: list[str]
+    progress: int
+    entries: list[StateEntry]
+
+
+@dataclass(frozen=True)
+class Quote:
+    state: str
+    narrative: Narrative
+    sources: list[str]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    label: Text
+    count: int
+
+
+@dataclass(frozen=True)
+class RegionalModel:
+    lang: str
+    dir: str
+    title: str
+    region: str
+    cycle: int
+    organisers: list[str]
+    compact: Text
+    participants: list[Participant]
+    participants_count: int
+    submitted_count: int
+    not_submitted: list[str]
+    left_out: list[str]
+    legend: list[tuple[str, str, str]]
+    """(status code, symbol, label)"""
+    objective_columns: list[int]
+    objective_matrix: list[MatrixRow]
+    principle_columns: list[tuple[str, Text]]
+    principle_matrix: list[MatrixRow]
+    round_tables: list[tuple[str, list[ObjectiveDigest]]]
+    progress_by_objective: list[tuple[int, Text, int, int]]
+    """(objective, short label, States reporting, States reporting progress)"""
+    most_covered: list[Ranked]
+    least_covered: list[Ranked]
+    principles_ranked: list[Ranked]
+    challenges: list[tuple[int, Text, list[tuple[str, Text]]]]
+    covid19: list[Quote]
+    reservations: list[Quote]
+    annex: list[ReviewModel]
+    heat_maps: dict[str, HeatMap]
+
+
+class RegionalBuilder:
+    def __init__(self, workspace: Workspace, lang: str) -> None:
+        self.workspace = workspace
+        self.catalogue: Catalogue = workspace.catalogue
+        self.lang = lang
+        self.models = ModelBuilder(self.catalogue, lang, workspace.country_names,
+                                   cite_titles=True)
+        self._ = self.models._
+        self.fmt = self.models.fmt
+
+    def status(self, code: str) -> str:
+        return self._(STATUS_LABELS[code])
+
+    def build(self, reviews: list[StateReview], left_out: list[str]) -> RegionalModel:
+        ws, _ = self.workspace, self._
+        by_code = {r.code: r for r in reviews}
+        models = {r.code: self.models.build(r.data, r.coverage) for r in reviews}
+        order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
+        legend = [(code, STATUS_SYMBOLS[code], self.status(code)) for code in LEGEND_ORDER]
+        objective_matrix = [
+            MatrixRow(models[c].country, [self.cell(by_code[c].coverage.statuses.get(n))
+                                          for n in self.catalogue.objectives])
+            for c in order if c in by_code
+        ]
+        principle_matrix = [
+            MatrixRow(models[c].country, [
+                ("reported", STATUS_SYMBOLS["reported"])
+                if slug in by_code[c].coverage.principles_covered
+                else ("not_reported", "") for slug in self.catalogue.principles])
+            for c in order if c in by_code
+        ]
+        digests = self.digests(reviews, models)
+        names = {c: self.models.country(c) for c in order}
+        return RegionalModel(
+            lang=self.lang,
+            dir=direction(self.lang),
+            title=localize(ws.title, self.lang) or _("Regional review of the Global Compact"),
+            region=localize(ws.region, self.lang),
+            cycle=ws.cycle,
+            organisers=[localize(o, self.lang) for o in ws.organisers],
+            compact=self.models.text(self.catalogue.compact_name(self.lang)),
+            participants=[self.participant(c, by_code.get(c), models.get(c), c in left_out)
+                          for c in order],
+            participants_count=len(ws.participants),
+            submitted_count=sum(c in by_code or c in left_out for c in ws.participants),
+            not_submitted=[names[c] for c in ws.participants
+                           if c not in by_code and c not in left_out],
+            left_out=[self.models.country(c) for c in left_out],
+            legend=legend,
+            objective_columns=list(self.catalogue.objectives),
+            objective_matrix=objective_matrix,
+            principle_columns=[(p.letter, self.models.text(p.name(self.lang)))
+                               for p in self.catalogue.principles.values()],
+            principle_matrix=principle_matrix,
+            round_tables=[
+                (_("IMRF round table {number}").format(number=rt),
+                 [digests[n] for n in numbers])
+                for rt, numbers in self.catalogue.round_tables.items()
+            ],
+            progress_by_objective=[
+                (d.number, self.models.text(self.catalogue.objective(d.number).short(self.lang)),
+                 len(d.states), d.progress) for d in digests.values()
+            ],
+            most_covered=self.ranked(digests, reverse=True),
+            least_covered=self.ranked(digests, reverse=False),
+            principles_ranked=self.principles_ranked(reviews),
+            challenges=[
+                (d.number, d.title, [(e.state, c) for e in d.entries for c in e.view.challenges])
+                for d in digests.values() if any(e.view.challenges for e in d.entries)
+            ],
+            covid19=[Quote(models[c].country, models[c].covid19.summary,
+                           models[c].covid19.sources)
+                     for c in order if c in models and models[c].covid19
+                     and models[c].covid19.summary],
+            reservations=[Quote(models[c].country, r.summary, r.sources)
+                          for c in order if c in models for r in models[c].reservations
+                          if r.summary],
+            annex=[models[c] for c in order if c in models],
+            heat_maps=self.heat_maps(objective_matrix, principle_matrix, legend),
+        )
+
+    def cell(self, status: str | None) -> tuple[str, str]:
+        code = status or "not_reported"
+        return code, STATUS_SYMBOLS[code]
+
+    def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
+                    left_out: bool) -> Participant:
+        name = self.models.country(code)
+        if review is None or model is None:
+            return Participant(code, name, left_out, left_out, "", "", "", 0, [], "", "")
+        return Participant(
+            code=code, name=name, submitted=True, left_out=False,
+            status=model.status_label, date=model.date, language=model.source.text,
+            institutions=len(model.institutions),
+            stakeholders=[s.title.text for s in model.stakeholders],
+            objectives_covered=model.objectives_covered,
+            principles_covered=model.principles_covered,
+        )
+
+    def digests(self, reviews: list[StateReview], models: dict[str, ReviewModel]
+                ) -> dict[int, ObjectiveDigest]:
+        out = {}
+        for n, objective in self.catalogue.objectives.items():
+            entries = []
+            for review in reviews:
+                if n not in review.coverage.objectives_covered:
+                    continue
+                view = next(o for rt in models[review.code].round_tables
+                            for o in rt.objectives if o.number == n)
+                entries.append(StateEntry(models[review.code].country, view))
+            out[n] = ObjectiveDigest(
+                number=n,
+                title=self.models.text(objective.title(self.lang)),
+                states=[e.state for e in entries],
+                progress=sum(e.view.status in PROGRESS for e in entries),
+                entries=entries,
+            )
+        return out
+
+    def ranked(self, digests: dict[int, ObjectiveDigest], *, reverse: bool) -> list[Ranked]:
+        """The most (or least) covered objectives, ties kept together, in number order."""
+        counts = {n: len(d.states) for n, d in digests.items()}
+        if not counts:
+            return []
+        edge = max(counts.values()) if reverse else min(counts.values())
+        if reverse and edge == 0:
+            return []
+        return [Ranked(self.models.text(self.catalogue.objective(n).short(self.lang)), c)
+                for n, c in counts.items() if c == edge]
+
+    def principles_ranked(self, reviews: list[StateReview]) -> list[Ranked]:
+        counts = Counter(s for r in reviews for s in r.coverage.principles_covered)
+        return [Ranked(self.models.text(p.name(self.lang)), counts.get(slug, 0))
+                for slug, p in sorted(self.catalogue.principles.items(),
+                                      key=lambda item: (-counts.get(item[0], 0),
+                                                        item[1].letter))]
+
+    def heat_maps(self, objectives: list[MatrixRow], principles: list[MatrixRow],
+                  legend: list[tuple[str, str, str]]) -> dict[str, HeatMap]:
+        _ = self._
+        rtl = direction(self.lang) == "rtl"
+        return {
+            "objectives": HeatMap(
+                _("Implementation status by objective"),
+                [self.fmt.number(n) for n in self.catalogue.objectives],
+                [(row.name, [code for code, _symbol in row.cells]) for row in objectives],
+                [(code, label) for code, _symbol, label in legend], self.lang, rtl),
+            "principles": HeatMap(
+                _("Guiding principles reported"),
+                [f"({p.letter})" for p in self.catalogue.principles.values()],
+                [(row.name, [code for code, _symbol in row.cells]) for row in principles],
+                [("reported", _("Reported")), ("not_reported", self.status("not_reported"))],
+                self.lang, rtl),
+        }

@@ -1,0 +1,190 @@
+"""The consolidated regional report and incremental builds, on real outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gcmreview.build import BuildOptions, build
+from gcmreview.catalogue import builtin
+from gcmreview.figures import STATUS_SYMBOLS
+from gcmreview.workspace import load_workspace
+
+from .conftest import ROOT, copy_workspace
+
+EXAMPLE = ("DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN")
+NAMES_FR = {"DZ": "Algérie", "IQ": "Irak", "KM": "Comores", "LB": "Liban", "LY": "Libye",
+            "MA": "Maroc", "SY": "Syrie", "TN": "Tunisie"}
+
+
+def review(code: str) -> dict:
+    return yaml.safe_load((ROOT / "countries" / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
+def covered(code: str) -> set[int]:
+    return {n for n, o in (review(code).get("objectives") or {}).items()
+            if (o.get("summary") or "").strip()}
+
+
+def run_build(ws: Path, **options: object):
+    return build(load_workspace(ws / "gcmreview.yaml"),
+                 BuildOptions(out_dir=ws / "out", **options))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def regional(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = copy_workspace(tmp_path_factory.mktemp("regional") / "ws")
+    outcome = run_build(ws, region=True, formats=("html", "docx", "pdf", "md"))
+    assert outcome.exit_code == 0 and "regional" in outcome.built
+    return ws / "out"
+
+
+def table_rows(md: str, header_start: str) -> list[list[str]]:
+    """The rows of the pipe table whose header starts with `header_start`."""
+    lines = md.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(f"| {header_start}"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    lines = md.splitlines()
+    header = next(ln for ln in lines if ln.startswith("| État | 1 | 2 |"))
+    rows = table_rows(md, header[2:].split(" |")[0] + " | 1 |")
+    assert [r[0] for r in rows] == [NAMES_FR[c] for c in
+                                    ("DZ", "KM", "IQ", "LB", "LY", "MA", "SY", "TN")]
+    for row in rows:
+        code = next(c for c, n in NAMES_FR.items() if n == row[0])
+        objectives = review(code).get("objectives") or {}
+        expected = [STATUS_SYMBOLS[objectives[n]["status"]] if n in objectives else ""
+                    for n in range(1, 24)]
+        assert row[1:] == expected, code
+
+
+def test_participation_counts_and_non_submitters(regional: Path) -> None:
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    assert ("15 États ont participé à l'examen de 2020 ; 8 ont soumis un examen volontaire"
+            in " ".join(md.split()))
+    rows = {r[0]: r for r in table_rows(md, "État | Examen")}
+    for name in ("Bahreïn", "Égypte", "Mauritanie", "État de Palestine", "Qatar", "Somalie",
+                 "Soudan"):
+        assert rows[name][1] == "Non soumis"
+    for code in EXAMPLE:
+        row = rows[NAMES_FR[code]]
+        assert row[1] == "Projet"
+        assert row[3] == f"{len(covered(code))}/23"
+
+
+def test_synthesis_counts_match_the_files(regional: Path) -> None:
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    rows = table_rows(md, "\\# | Objectif | États qui en rendent compte")
+    assert len(rows) == 23
+    for number, _short, reporting, progress in rows:
+        n = int(number)
+        states = [c for c in EXAMPLE if n in covered(c)]
+        assert int(reporting) == len(states), n
+        in_progress = [c for c in states
+                       if review(c)["objectives"][n]["status"] in ("in_progress", "implemented")]
+        assert int(progress) == len(in_progress), n
+
+
+def test_quotes_are_attributed_and_tagged(regional: Path) -> None:
+    html = (regional / "regional.fr.html").read_text(encoding="utf-8")
+    summary = review("LY")["objectives"][8]["summary"].split(".")[0]
+    assert " ".join(summary.split())[:40] in " ".join(html.split())
+    assert re.search(r"— Libye \(Rapport du deuxième atelier.*?para\. 9\)", html, re.S)
+    assert '<div class="narrative" lang="fr" dir="ltr">' in html
+
+
+def test_heat_maps_in_every_format(regional: Path) -> None:
+    html = (regional / "regional.fr.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/svg+xml;base64,') == 2
+    assert 'alt="Carte thermique' in html
+    assert "<script" not in html
+    with zipfile.ZipFile(regional / "regional.fr.docx") as docx:
+        media = sorted(n for n in docx.namelist() if n.startswith("word/media/"))
+        assert len(media) == 2 and all(n.endswith(".png") for n in media)
+    assert (regional / "regional.fr.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA", "DZ"))
+    run_build(ws, region=True, formats=("html",), lang="en")
+    run_build(ws, region=True, formats=("html",), lang="ar")
+    en = (ws / "out" / "regional.en.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in en
+    assert "Morocco" in en and "Not submitted" in en
+    ar = (ws / "out" / "regional.ar.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in ar
+    assert "المغرب" in ar
+    assert '<div class="narrative" lang="fr" dir="ltr">' in ar
+
+
+def test_regional_build_is_deterministic(tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b"):
+        ws = copy_workspace(tmp_path / name, ("MA", "LY"))
+        run_build(ws, region=True, formats=("html", "docx", "pdf"))
+        outputs.append({p.name: p.read_bytes() for p in (ws / "out").glob("regional.*")})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def test_incremental_builds_rebuild_exactly_what_changed(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN", "DZ"))
+    first = run_build(ws, all=True, formats=("html",))
+    assert sorted(first.built) == ["DZ", "MA", "TN", "regional"]
+    before = mtimes(ws / "out")
+
+    again = run_build(ws, all=True, formats=("html",))
+    assert again.built == {} and sorted(again.up_to_date) == ["DZ", "MA", "TN", "regional"]
+    assert mtimes(ws / "out") == before
+
+    os.utime(ws / "countries" / "MA.yaml")  # a newer time, the same content
+    assert run_build(ws, all=True, formats=("html",)).built == {}
+
+    tn = ws / "countries" / "TN.yaml"
+    tn.write_text(tn.read_text(encoding="utf-8").replace("status: draft", "status: submitted"),
+                  encoding="utf-8")
+    changed = run_build(ws, all=True, formats=("html",))
+    assert sorted(changed.built) == ["TN", "regional"]
+    assert "Soumis" in (ws / "out" / "TN.fr.html").read_text(encoding="utf-8")
+
+    (ws / "templates").mkdir()
+    (ws / "templates" / "report.html").write_text(
+        (ROOT / "templates" / "report.html").read_text(encoding="utf-8").replace(
+            "<footer>", "<footer>EDITED "), encoding="utf-8")
+    template = run_build(ws, all=True, formats=("html",))
+    assert sorted(template.built) == ["DZ", "MA", "TN", "regional"]
+
+    forced = run_build(ws, all=True, formats=("html",), force=True)
+    assert sorted(forced.built) == ["DZ", "MA", "TN", "regional"]
+
+    docx = run_build(ws, all=True, formats=("html", "docx"))
+    assert sorted(docx.built) == ["DZ", "MA", "TN", "regional"]  # docx was never built
+    assert all(paths[0].suffix == ".docx" for paths in docx.built.values())
+
+
+def test_catalogue_change_rebuilds_everything(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    run_build(ws, all=True, formats=("md",))
+    (ws / "titles.yaml").write_text("sources:\n  fr: A/RES/73/195 (FR)\nobjectives:\n"
+                                    "  18:\n    title: {fr: Titre 18}\n", encoding="utf-8")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
+                      encoding="utf-8")
+    assert sorted(run_build(ws, all=True, formats=("md",)).built) == ["MA", "regional"]
+    assert builtin().objective(18).title("fr").fallback
