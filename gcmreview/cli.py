@@ -237,7 +237,10 @@ class Order(StrEnum):
 def build(
     country: Annotated[list[str] | None, typer.Option(
         "--country", "-c", help="Country code(s) of the workspace to build.")] = None,
-    all_countries: Annotated[bool, typer.Option("--all", help="Build every country.")] = False,
+    all_countries: Annotated[bool, typer.Option(
+        "--all", help="Build every country and the regional report.")] = False,
+    region: Annotated[bool, typer.Option(
+        "--region", help="Build the consolidated regional report.")] = False,
     output_format: Annotated[str, typer.Option(
         "--format", "-f", help="Comma-separated: html, docx, pdf, md.")] = "html,docx,pdf",
     lang: Annotated[Lang | None, typer.Option(
@@ -246,9 +249,14 @@ def build(
         "--out", "-o", help="Output folder (default: the workspace's build/).")] = None,
     order: Annotated[Order, typer.Option(
         help="imrf: objectives grouped by IMRF round table; numeric: 1 to 23.")] = Order.imrf,
+    force: Annotated[bool, typer.Option(
+        help="Rebuild everything, even outputs that are up to date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> int:
-    """Build country reports in HTML, DOCX and PDF (and Markdown)."""
+    """Build country and regional reports in HTML, DOCX and PDF (and Markdown).
+
+    Builds are incremental: outputs whose inputs did not change are kept.
+    """
     from gcmreview.build import BuildOptions, parse_formats
     from gcmreview.build import build as run_build
 
@@ -256,7 +264,8 @@ def build(
     if workspace is None:
         raise UsageError("no workspace found (no gcmreview.yaml here or above)",
                          hint="run inside a review workspace, or create one")
-    options = BuildOptions(countries=tuple(country or ()), all=all_countries,
+    options = BuildOptions(countries=tuple(country or ()), all=all_countries, region=region,
+                           force=force,
                            formats=parse_formats(output_format),
                            lang=lang.value if lang else None, out_dir=out, order=order.value)
     console = stderr()
@@ -279,9 +288,128 @@ def build(
         for code, paths in sorted(outcome.built.items()):
             console.print(f"built {code}: " + ", ".join(display_path(p) for p in paths),
                           markup=False)
+        if outcome.up_to_date:
+            console.print("up to date: " + ", ".join(sorted(outcome.up_to_date)), markup=False)
     for code, reason in sorted(outcome.failed.items()):
         console.print(f"not built {code}: {reason}", markup=False, style="red")
     return outcome.exit_code
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder of the new workspace (created if "
+                                              "needed).")],
+    region: Annotated[str, typer.Option(help="Name of the region, e.g. \"Arab region\".")],
+    cycle: Annotated[int, typer.Option(help="Year of the review cycle, e.g. 2026.")],
+    participants: Annotated[str, typer.Option(
+        help="Comma-separated ISO codes of the participating States (can be added later).")]
+    = "",
+    package: Annotated[str, typer.Option(
+        help="What the CI workflow pip-installs: gcmreview, gcmreview==X.Y or a git URL.")]
+    = "gcmreview",
+    force: Annotated[bool, typer.Option(help="Overwrite files that already exist.")] = False,
+) -> int:
+    """Create a review workspace for pull requests: config, countries/, README, CI, pre-commit."""
+    from gcmreview.init import InitOptions, init_workspace
+
+    codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
+    written = init_workspace(directory, InitOptions(region, cycle, codes, package, force))
+    console = stderr()
+    for path in written:
+        console.print(f"wrote {display_path(path)}", markup=False)
+    console.print(f"next: cd {display_path(directory)} && git init && git add . && "
+                  "git commit -m 'Review workspace', push it, then ask each State for a pull "
+                  "request adding countries/XX.yaml (gcmreview new XX)", markup=False)
+    return 0
+
+
+class CoverageFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def _country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
+    """English names for the summaries, the workspace's own names first."""
+    from gcmreview.i18n import Formatter
+    from gcmreview.workspace import localize
+
+    fmt = Formatter("en")
+    return {c: localize(workspace.country_names[c], "en") if c in workspace.country_names
+            else fmt.country(c) for c in codes}
+
+
+@app.command()
+def coverage(
+    output_format: Annotated[CoverageFormat, typer.Option(
+        "--format", "-f", help="table (terminal), csv, json or markdown (for a job summary).")]
+    = CoverageFormat.table,
+    diff_ref: Annotated[str | None, typer.Option(
+        "--diff", metavar="REF", help="Compare with the review files at this git ref.")] = None,
+    fail_on_regression: Annotated[bool, typer.Option(
+        help="With --diff: exit 1 when a State's coverage drops.")] = False,
+) -> int:
+    """States × objectives and × principles; with --diff, what changed against a git ref."""
+    from gcmreview import gitref, matrix
+    from gcmreview.workspace import localize
+
+    workspace = _workspace()
+    if workspace is None:
+        raise UsageError("no workspace found (no gcmreview.yaml here or above)",
+                         hint="run inside a review workspace, or create one with gcmreview init")
+    if fail_on_regression and diff_ref is None:
+        raise UsageError("--fail-on-regression needs --diff REF",
+                         hint="for example --diff origin/main --fail-on-regression")
+    if diff_ref is not None and output_format is CoverageFormat.csv:
+        raise UsageError("--diff has no csv output", hint="use --format table, json or markdown")
+    catalogue = workspace.catalogue
+    options = Options(participants=workspace.participants, cycle=workspace.cycle)
+    run = validate_files(workspace.review_files(), catalogue, options,
+                         keep_data=diff_ref is not None)
+    now = matrix.snapshot(run.files, catalogue, workspace.participants)
+    letters = {slug: p.letter for slug, p in catalogue.principles.items()}
+    region = localize(workspace.region, "en")
+    title = f"GCM review coverage: {region}, cycle {workspace.cycle}"
+    if diff_ref is None:
+        if output_format is CoverageFormat.csv:
+            sys.stdout.write(matrix.matrix_csv(now))
+        elif output_format is CoverageFormat.json:
+            sys.stdout.write(json.dumps(matrix.matrix_json(now, region, workspace.cycle),
+                                        indent=2, ensure_ascii=False) + "\n")
+        elif output_format is CoverageFormat.markdown:
+            sys.stdout.write(matrix.matrix_markdown(
+                now, title, letters, _country_names(workspace, list(now.states))))
+        else:
+            from rich.measure import Measurement
+
+            console = stdout()
+            tables = matrix.matrix_tables(now, letters)
+            wide = max(Measurement.get(console, console.options.update(width=1000), t).maximum
+                       for t in tables)
+            if wide > console.width:  # wrap lines rather than squeeze the cells unreadable
+                console = Console(file=sys.stdout, highlight=False, soft_wrap=True, width=wide)
+            for table in tables:
+                console.print(table)
+            for line in matrix.legend_text(now, letters):
+                console.print(line, markup=False)
+        return 0
+    base = gitref.reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
+    before = matrix.snapshot(base.files, catalogue, workspace.participants)
+    result = matrix.diff(before, now, diff_ref, base.commit)
+    if output_format is CoverageFormat.json:
+        sys.stdout.write(json.dumps(matrix.diff_json(result), indent=2, ensure_ascii=False)
+                         + "\n")
+    elif output_format is CoverageFormat.markdown:
+        codes = sorted({*now.states, *(d.country for d in result.states)})
+        sys.stdout.write(matrix.diff_markdown(result, title, _country_names(workspace, codes)))
+    else:
+        stdout().print(matrix.diff_table(result))
+    if fail_on_regression and result.regressions:
+        stderr().print("coverage dropped against " + diff_ref + " for "
+                       + ", ".join(d.country for d in result.regressions), markup=False)
+        return 1
+    return 0
 
 
 def _print_error(exc: GcmReviewError) -> None:

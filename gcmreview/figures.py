@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import typst
 
 from gcmreview.convert import font_dirs
+from gcmreview.coverage import STATUS_SYMBOLS
 from gcmreview.errors import ConversionError
 
 # Colour-blind-safe blues, from none to done, plus a neutral grey for not applicable.
@@ -26,15 +27,6 @@ STATUS_COLOURS = {
     "not_applicable": "#bdbdbd",
     "not_reported": "#ffffff",
     "reported": "#4292c6",
-}
-STATUS_SYMBOLS = {
-    "implemented": "●",
-    "in_progress": "◐",
-    "planned": "○",
-    "not_started": "·",
-    "not_applicable": "–",
-    "not_reported": "",
-    "reported": "●",
 }
 
 

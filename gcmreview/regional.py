@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from gcmreview.catalogue import Catalogue
-from gcmreview.coverage import Coverage
-from gcmreview.figures import STATUS_SYMBOLS, HeatMap
+from gcmreview.coverage import STATUS_SYMBOLS, Coverage
+from gcmreview.figures import HeatMap
 from gcmreview.i18n import direction
 from gcmreview.model import STATUS_LABELS, ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
 from gcmreview.workspace import Workspace, localize

@@ -1,0 +1,126 @@
+"""Review files as they were at a git ref, for `gcmreview coverage --diff REF`.
+
+Reads blobs with `git ls-tree` and `git show REF:path` (no checkout, the working
+tree is never touched) and loads them with the usual strict loader. Every git
+failure becomes an InputError naming the folder or the ref: no traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from gcmreview.catalogue import Catalogue
+from gcmreview.diagnostics import DiagnosticSink, Position, display_path
+from gcmreview.errors import InputError
+from gcmreview.loader import MAX_FILE_BYTES, LoadedFile, decode, load_text
+from gcmreview.validate import FileResult, Options, check_loaded
+
+REVIEW_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class RefFiles:
+    """The review files of one folder at one ref."""
+
+    ref: str
+    commit: str
+    files: list[FileResult]
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise InputError("git is not installed (or not on PATH)",
+                         hint="install git to compare coverage with a git ref") from exc
+    except OSError as exc:
+        raise InputError(f"cannot run git: {exc.strerror}") from exc
+
+
+def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stderr.decode("utf-8", errors="replace").strip()
+
+
+def repository_root(folder: Path) -> Path:
+    """The top of the git working tree holding `folder`."""
+    result = _git(["rev-parse", "--show-toplevel"], folder)
+    if result.returncode != 0:
+        raise InputError(f"{display_path(folder)} is not inside a git repository "
+                         f"(git: {_stderr(result)})",
+                         hint="--diff compares with a git ref: run it in a git clone of the "
+                         "review repository")
+    return Path(result.stdout.decode("utf-8").strip())
+
+
+def resolve(ref: str, root: Path) -> str:
+    """The commit a ref names; an unknown ref is an InputError."""
+    if not ref or ref.startswith("-"):
+        raise InputError(f"{ref!r} is not a git ref", hint="give a branch, tag or commit, "
+                         "for example origin/main")
+    result = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+                  root)
+    if result.returncode != 0:
+        raise InputError(f"unknown git ref {ref!r}",
+                         hint="check the name with `git branch -a`; in CI, fetch the history "
+                         "first (actions/checkout with fetch-depth: 0)")
+    return result.stdout.decode("ascii").strip()
+
+
+def list_reviews(commit: str, folder: str, root: Path) -> list[str]:
+    """Paths (relative to the repository root) of the review files in `folder` at `commit`."""
+    prefix = f"{folder.rstrip('/')}/" if folder not in ("", ".") else ""
+    result = _git(["ls-tree", "-z", commit, "--", prefix or "."], root)
+    if result.returncode != 0:
+        raise InputError(f"cannot list {prefix or '.'} at {commit[:12]}: {_stderr(result)}")
+    names = []
+    for entry in result.stdout.decode("utf-8", errors="replace").split("\0"):
+        meta, _, name = entry.partition("\t")  # "<mode> <type> <object>\t<path>"
+        if meta.split(" ")[1:2] == ["blob"] and name.endswith(REVIEW_SUFFIXES):
+            names.append(name)
+    return sorted(names)
+
+
+def read_blob(commit: str, path: str, root: Path) -> bytes:
+    result = _git(["show", f"{commit}:{path}"], root)
+    if result.returncode != 0:
+        raise InputError(f"cannot read {path} at {commit[:12]}: {_stderr(result)}")
+    return result.stdout
+
+
+def load_blob(raw: bytes, shown_as: str) -> LoadedFile:
+    """The loader's checks on bytes from git: size and encoding, then the YAML text."""
+    sink = DiagnosticSink(shown_as)
+    if len(raw) > MAX_FILE_BYTES:
+        sink.error(Position(), "file-too-large",
+                   f"the file is {len(raw):,} bytes; review files may be at most "
+                   f"{MAX_FILE_BYTES:,} bytes")
+        return LoadedFile(Path(shown_as), shown_as, None, sink.items)
+    text = decode(raw, sink)
+    if text is None:
+        return LoadedFile(Path(shown_as), shown_as, None, sink.items)
+    return load_text(text, shown_as)
+
+
+def reviews_at(ref: str, countries_dir: Path, catalogue: Catalogue,
+               options: Options) -> RefFiles:
+    """Load and check the review files of `countries_dir` as they were at `ref`.
+
+    A folder that did not exist at the ref gives no files, not an error: the
+    first pull request of a new workspace compares with nothing.
+    """
+    anchor = next(p for p in (countries_dir, *countries_dir.resolve().parents) if p.is_dir())
+    root = repository_root(anchor)
+    commit = resolve(ref, root)
+    try:
+        folder = countries_dir.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError as exc:
+        raise InputError(f"{display_path(countries_dir)} is not inside the git repository "
+                         f"{display_path(root)}") from exc
+    files = []
+    for path in list_reviews(commit, folder, root):
+        # git's own REF:path notation; its stem is still the country code.
+        loaded = load_blob(read_blob(commit, path, root), f"{ref}:{path}")
+        files.append(check_loaded(loaded, catalogue, options))
+    return RefFiles(ref, commit, files)
