@@ -275,9 +275,11 @@ class Builder:
         states = sorted(self.file_hashes[p] for p in files)
         key = digest([self.common, "regional", lang, *states, *invalid])
         todo = self.stale(REGIONAL_ID, lang, key)
-        if not todo:
+        if not todo and self.manifest.all_present(key):
             outcome.up_to_date.append(REGIONAL_ID)
             return
+        todo = todo or {f: output_path(self.out_dir, REGIONAL_ID, lang, f)
+                        for f in self.options.formats}
         reviews = []
         for path in files:
             result = self.result(path)
@@ -301,6 +303,20 @@ class Builder:
             date_iso=None,
             figures={name: render_heat_map(fig) for name, fig in report.heat_maps.items()},
         )
+        for volume in report.volumes:
+            # Rebuilt with the report: same inputs, same fingerprint.
+            outputs = {f: output_path(self.out_dir, volume.id, lang, f)
+                       for f in self.options.formats}
+            skeleton = render("regional-volume.md.j2", self.dirs, lang, report=report,
+                              round_tables=volume.round_tables)
+            volume_meta = {**meta, "title": f"{report.title}: {volume.label}",
+                           "pagetitle": f"{report.title}: {volume.label}", "facts": []}
+            self.keys[volume.id] = (key, outputs)
+            yield Job(
+                id=volume.id, skeleton=skeleton, meta=volume_meta, rtl=direction(lang) == "rtl",
+                outputs={f: stage / p.name for f, p in outputs.items()},
+                header=f"{report.title} · {volume.label}", footer=str(meta["subtitle"]),
+            )
 
 
 def build(workspace: Workspace, options: BuildOptions,

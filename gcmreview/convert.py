@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 from gcmreview.render import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
+RECYCLE_AFTER_BYTES = 2_000_000
+"""A pandoc process keeps the heap its largest document needed; after this much
+input a fresh one takes over, so memory stays that of one document (regional
+reports of large regions are megabytes of Markdown)."""
 FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten anyway
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -102,12 +106,16 @@ class PandocWorker:
 
     def __init__(self, templates: PandocTemplates) -> None:
         self.templates = templates
+        self.converted = 0
+        """Bytes of input converted so far."""
         # A file, not a pipe: a chatty pandoc must never block on a full stderr pipe.
         self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "LC_ALL": "C.UTF-8"}
+        # -c: compacting collection of the old generation: a third less memory on
+        # large documents (a 4 MB regional report: 2.4 GB -> 1.5 GB), same speed.
         try:
             self.process = subprocess.Popen(
-                [str(pandoc_path()), "+RTS", "-A64m", "-RTS", "lua", str(batch_script())],
+                [str(pandoc_path()), "+RTS", "-A64m", "-c", "-RTS", "lua", str(batch_script())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
             )
         except OSError as exc:
@@ -119,8 +127,7 @@ class PandocWorker:
         for name, figure in job.figures.items():
             png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
             png.write_bytes(figure.png)
-            figures[name] = {"png": str(png), "svg": base64_uri(figure.svg),
-                             "width": figure.width}
+            figures[name] = {"png": str(png), "width": figure.width}
         if "pdf" in job.outputs:
             outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
         request = {
@@ -134,8 +141,10 @@ class PandocWorker:
             "figures": figures,
         }
         assert self.process.stdin is not None and self.process.stdout is not None
+        payload = json.dumps(request).encode() + b"\n"
+        self.converted += len(payload)
         try:
-            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.write(payload)
             self.process.stdin.flush()
             line = self.process.stdout.readline()
         except BrokenPipeError:
@@ -227,9 +236,19 @@ def compile_pdf(job: Job) -> None:
     typ_path.unlink()
 
 
+def finish_html(path: Path, job: Job) -> None:
+    """Put each figure's SVG in place of its marker, as a data URI: self-contained HTML."""
+    html = path.read_text(encoding="utf-8")
+    for name, figure in job.figures.items():
+        html = html.replace(f'src="gcmreview-figure:{name}"', f'src="{base64_uri(figure.svg)}"')
+    path.write_text(html, encoding="utf-8")
+
+
 def _finish(job: Job) -> None:
     if job.error:
         return
+    if "html" in job.outputs and job.figures:
+        finish_html(job.outputs["html"], job)
     if "docx" in job.outputs:
         finish_docx(job.outputs["docx"], job)
     if "pdf" in job.outputs:
@@ -250,6 +269,9 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, workers: int,
         try:
             while (job := pending.get()) is not None:
                 try:
+                    if worker.converted > RECYCLE_AFTER_BYTES:
+                        worker.close()
+                        worker = PandocWorker(templates)
                     worker.convert(job)
                     _finish(job)
                     if on_done:

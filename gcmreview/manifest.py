@@ -65,6 +65,12 @@ class Manifest:
     def fresh(self, output: Path, fingerprint: str) -> bool:
         return self.outputs.get(output.name) == fingerprint and output.is_file()
 
+    def all_present(self, fingerprint: str) -> bool:
+        """Every output recorded with this fingerprint still exists (regional volumes)."""
+        folder = self.path.parent
+        return all((folder / name).is_file()
+                   for name, key in self.outputs.items() if key == fingerprint)
+
     def record(self, output: Path, fingerprint: str) -> None:
         self.outputs[output.name] = fingerprint
 

@@ -20,6 +20,10 @@ from gcmreview.model import STATUS_LABELS, ModelBuilder, Narrative, ObjectiveVie
 from gcmreview.workspace import Workspace, localize
 
 PROGRESS = ("in_progress", "implemented")
+VOLUME_CHARS = 1_000_000
+"""Above this much quoted text, the responses by objective go into one volume per
+round table: a single document of that size (hundreds of pages) is hard to read
+and takes pandoc gigabytes of memory to convert."""
 LEGEND_ORDER = ("implemented", "in_progress", "planned", "not_started", "not_applicable",
                 "not_reported")
 
@@ -88,6 +92,16 @@ class Ranked:
 
 
 @dataclass(frozen=True)
+class Volume:
+    """A separate document holding the responses of some round tables."""
+
+    id: str
+    label: str
+    file: str
+    round_tables: list[tuple[str, list[ObjectiveDigest]]]
+
+
+@dataclass(frozen=True)
 class RegionalModel:
     lang: str
     dir: str
@@ -113,11 +127,14 @@ class RegionalModel:
     most_covered: list[Ranked]
     least_covered: list[Ranked]
     principles_ranked: list[Ranked]
-    challenges: list[tuple[int, Text, list[tuple[str, Text]]]]
+    challenges: list[tuple[int, Text, list[str]]]
+    """(objective, title, States reporting challenges on it)"""
     covid19: list[Quote]
     reservations: list[Quote]
     annex: list[ReviewModel]
     heat_maps: dict[str, HeatMap]
+    volumes: list[Volume]
+    """Empty when the responses by objective fit in the report itself."""
 
 
 class RegionalBuilder:
@@ -152,6 +169,10 @@ class RegionalBuilder:
             for c in order if c in by_code
         ]
         digests = self.digests(reviews, models)
+        round_tables = [
+            (_("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
+            for rt, numbers in self.catalogue.round_tables.items()
+        ]
         names = {c: self.models.country(c) for c in order}
         return RegionalModel(
             lang=self.lang,
@@ -174,11 +195,7 @@ class RegionalBuilder:
             principle_columns=[(p.letter, self.models.text(p.name(self.lang)))
                                for p in self.catalogue.principles.values()],
             principle_matrix=principle_matrix,
-            round_tables=[
-                (_("IMRF round table {number}").format(number=rt),
-                 [digests[n] for n in numbers])
-                for rt, numbers in self.catalogue.round_tables.items()
-            ],
+            round_tables=round_tables,
             progress_by_objective=[
                 (d.number, self.models.text(self.catalogue.objective(d.number).short(self.lang)),
                  len(d.states), d.progress) for d in digests.values()
@@ -187,7 +204,7 @@ class RegionalBuilder:
             least_covered=self.ranked(digests, reverse=False),
             principles_ranked=self.principles_ranked(reviews),
             challenges=[
-                (d.number, d.title, [(e.state, c) for e in d.entries for c in e.view.challenges])
+                (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
                 for d in digests.values() if any(e.view.challenges for e in d.entries)
             ],
             covid19=[Quote(models[c].country, models[c].covid19.summary,
@@ -199,7 +216,20 @@ class RegionalBuilder:
                           if r.summary],
             annex=[models[c] for c in order if c in models],
             heat_maps=self.heat_maps(objective_matrix, principle_matrix, legend),
+            volumes=self.volumes(round_tables, reviews),
         )
+
+    def volumes(self, round_tables: list[tuple[str, list[ObjectiveDigest]]],
+                reviews: list[StateReview]) -> list[Volume]:
+        quoted = sum(len(e.view.summary.markdown) if e.view.summary else 0
+                     for _label, digests in round_tables for d in digests for e in d.entries)
+        quoted += sum(len(str(v)) for r in reviews
+                      for o in (r.data.get("objectives") or {}).values()
+                      for k, v in o.items() if k in ("measures", "good_practices", "challenges"))
+        if quoted <= VOLUME_CHARS:
+            return []
+        return [Volume(f"regional-rt{i}", label, f"regional-rt{i}.{self.lang}", [(label, part)])
+                for i, (label, part) in enumerate(round_tables, start=1)]
 
     def cell(self, status: str | None) -> tuple[str, str]:
         code = status or "not_reported"

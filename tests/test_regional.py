@@ -188,3 +188,24 @@ def test_catalogue_change_rebuilds_everything(tmp_path: Path) -> None:
                       encoding="utf-8")
     assert sorted(run_build(ws, all=True, formats=("md",)).built) == ["MA", "regional"]
     assert builtin().objective(18).title("fr").fallback
+
+
+def test_large_regions_get_one_volume_per_round_table(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gcmreview.regional.VOLUME_CHARS", 100)
+    ws = copy_workspace(tmp_path / "ws", ("MA", "LY", "DZ"))
+    outcome = run_build(ws, region=True, formats=("md", "html"))
+    assert sorted(outcome.built) == ["regional", "regional-rt1", "regional-rt2",
+                                     "regional-rt3", "regional-rt4"]
+    main = (ws / "out" / "regional.fr.md").read_text(encoding="utf-8")
+    assert "publiées dans des volumes séparés" in main
+    assert "regional-rt2.fr" in main
+    assert "Objectif 8" not in main  # the responses are in the volumes
+    rt2 = (ws / "out" / "regional-rt2.fr.md").read_text(encoding="utf-8")
+    assert rt2.count("\n# Table ronde 2") + rt2.startswith("# Table ronde 2") >= 1
+    assert "Sauver des vies" in rt2 and "Libye" in rt2
+    assert "Table ronde 1 " not in rt2
+    again = run_build(ws, region=True, formats=("md", "html"))
+    assert again.built == {}  # volumes are up to date with their report
+    (ws / "out" / "regional-rt3.fr.html").unlink()
+    assert "regional-rt3" in run_build(ws, region=True, formats=("md", "html")).built

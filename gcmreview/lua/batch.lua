@@ -188,9 +188,11 @@ local function template(path, format)
   return templates[key]
 end
 
--- Figure placeholders become the image each format can carry: an inline SVG
--- data URI for HTML (self-contained), a PNG in the DOCX, the SVG for typst
--- (copied into its compile root), the text alternative alone in Markdown.
+-- Figure placeholders become the image each format can carry: for HTML a
+-- marker that Python replaces with the SVG as a data URI after writing (a
+-- megabyte-long URI costs pandoc's HTML writer hundreds of megabytes), a PNG in
+-- the DOCX, the SVG for typst (copied into its compile root), the text
+-- alternative alone in Markdown.
 local function with_figures(doc, format, figures)
   return doc:walk({
     Div = function(div)
@@ -201,7 +203,7 @@ local function with_figures(doc, format, figures)
       if figure == nil or format == "md" then return div.content end
       local src
       if format == "html" then
-        src = figure.svg
+        src = "gcmreview-figure:" .. name
       elseif format == "docx" then
         local f = assert(io.open(figure.png, "rb"))
         pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
