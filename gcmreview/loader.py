@@ -140,9 +140,11 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     raise _refuse_tag(node)
 
 
-def _build(node: yaml.Node, seen: set[int]) -> Any:
-    # A node met a second time is an alias: refuse it before it can fan out.
-    if id(node) in seen:
+def _build(node: yaml.Node, seen: set[int], text: str) -> Any:
+    # A node met a second time is an alias: refuse it before it can fan out. A node
+    # whose text starts with "&" has an anchor (a plain value cannot start with "&").
+    index = node.start_mark.index
+    if id(node) in seen or text[index:index + 1] == "&":
         raise _Refused("yaml-alias",
                        "anchors and aliases (&name, *name) are not allowed in review files",
                        node.start_mark, "write the value out in full where it is needed")
@@ -155,7 +157,7 @@ def _build(node: yaml.Node, seen: set[int]) -> Any:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("yaml-syntax", "a mapping key must be a plain value",
                                key_node.start_mark)
-            key = _build(key_node, seen)
+            key = _build(key_node, seen, text)
             if key in data:
                 first = data.key_position(key).line
                 raise _Refused(
@@ -165,11 +167,11 @@ def _build(node: yaml.Node, seen: set[int]) -> Any:
                     key_node.start_mark,
                     "merge the two entries into one",
                 )
-            data[key] = _build(value_node, seen)
+            data[key] = _build(value_node, seen, text)
         return data
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         items = YamlList(node)
-        items.extend(_build(item, seen) for item in node.value)
+        items.extend(_build(item, seen, text) for item in node.value)
         return items
     raise _refuse_tag(node)
 
@@ -213,7 +215,7 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
     loader = ReviewLoader(text)
     try:
         root = loader.get_single_node()
-        data = _build(root, set()) if root is not None else None
+        data = _build(root, set(), text) if root is not None else None
     except _Refused as exc:
         assert exc.problem_mark is not None
         sink.error(_pos(exc.problem_mark), exc.code, str(exc.problem), exc.hint)

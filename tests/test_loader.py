@@ -43,6 +43,9 @@ def test_duplicate_key_names_both_lines() -> None:
 
 def test_aliases_and_tags_are_refused() -> None:
     assert codes("a: &x [1]\nb: *x\n") == [(1, 4, "yaml-alias")]
+    assert codes("a: &x [1]\n") == [(1, 4, "yaml-alias")]  # an anchor alone too
+    assert codes("a: [1, &y 2]\n") == [(1, 8, "yaml-alias")]
+    assert codes("a: 'R&D & more'\nb: x&y\n") == []  # "&" inside values is text
     assert codes("a: !!python/object:os.system x\n") == [(1, 4, "yaml-tag")]
     assert codes("a: !custom x\n") == [(1, 4, "yaml-tag")]
     assert codes("a: !!binary aGk=\n") == [(1, 4, "yaml-tag")]
