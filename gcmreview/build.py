@@ -186,6 +186,8 @@ class Builder:
         extra += [workspace.root / o for o in over if (workspace.root / o).is_file()]
         self.common = global_fingerprint(self.dirs, extra, [options.order])
         self.results: dict[Path, FileResult] = {}
+        self.keys: dict[str, tuple[str, dict[str, Path]]] = {}
+        """Job id -> (fingerprint, outputs it writes), for publishing."""
         self.file_hashes: dict[Path, str] = {}
         self.validation_options = Options(participants=workspace.participants,
                                           cycle=workspace.cycle)
@@ -206,7 +208,7 @@ class Builder:
             result = self.results[path]
             if result.valid:
                 assert result.data is not None
-                self.manifest.valid[self.file_hashes[path]] = result.data["review"]["language"]
+                self.manifest.valid[self.valid_key(path)] = result.data["review"]["language"]
         return self.results[path]
 
     def stale(self, name: str, lang: str, key: str) -> dict[str, Path]:
@@ -215,9 +217,13 @@ class Builder:
             return wanted
         return {f: p for f, p in wanted.items() if not self.manifest.fresh(p, key)}
 
+    def valid_key(self, path: Path) -> str:
+        """Valid under this tool, catalogue and configuration: all part of `common`."""
+        return digest([self.common, self.file_hashes[path]])
+
     def review_lang(self, path: Path) -> str | None:
         """The review's language (None if invalid), without reloading a known valid file."""
-        known = self.manifest.valid.get(self.file_hashes[path])
+        known = self.manifest.valid.get(self.valid_key(path))
         if known is not None:
             return known
         result = self.result(path)
@@ -225,7 +231,6 @@ class Builder:
 
     def jobs(self, countries: list[Path], all_files: list[Path], stage: Path,
              outcome: BuildOutcome) -> Iterator[Job]:
-        self.keys: dict[str, tuple[str, dict[str, Path]]] = {}
         for path in countries:
             review_lang = self.review_lang(path)
             if review_lang is None:
@@ -285,8 +290,7 @@ class Builder:
             result = self.result(path)
             if result.valid:
                 assert result.data is not None and result.coverage is not None
-                reviews.append(StateReview(path.stem, result.data, result.coverage,
-                                           workspace_relative(path, self.workspace)))
+                reviews.append(StateReview(path.stem, result.data, result.coverage))
         builder = RegionalBuilder(self.workspace, lang)
         report = builder.build(reviews, sorted(invalid))
         skeleton = render("regional.md.j2", self.dirs, lang, report=report)
@@ -301,7 +305,8 @@ class Builder:
             header=str(meta["header-text"]),
             footer=str(meta["subtitle"]),
             date_iso=None,
-            figures={name: render_heat_map(fig) for name, fig in report.heat_maps.items()},
+            figures={name: render_heat_map(fig, png="docx" in todo)
+                     for name, fig in report.heat_maps.items()},
         )
         for volume in report.volumes:
             # Rebuilt with the report: same inputs, same fingerprint.

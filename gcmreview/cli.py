@@ -442,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
     except GcmReviewError as exc:
         _print_error(exc)
         return exc.exit_code
+    except OSError as exc:  # a file or folder the command could not read or write
+        where = display_path(Path(exc.filename)) if exc.filename else "a file"
+        print(f"error: cannot use {where}: {exc.strerror or exc}", file=sys.stderr)
+        print("hint: check the path and its permissions (is it a folder where a file is "
+              "expected, or the other way round?)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -126,7 +126,8 @@ class PandocWorker:
         figures = {}
         for name, figure in job.figures.items():
             png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
-            png.write_bytes(figure.png)
+            if figure.png:
+                png.write_bytes(figure.png)
             figures[name] = {"png": str(png), "width": figure.width}
         if "pdf" in job.outputs:
             outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
@@ -152,6 +153,9 @@ class PandocWorker:
         if not line:
             raise ConversionError(f"pandoc stopped unexpectedly: {self.error_output()}")
         answer = json.loads(line)
+        if answer.get("id") != job.id:
+            raise ConversionError(f"pandoc answered for {answer.get('id')!r} instead of "
+                                  f"{job.id!r}: {self.error_output()}")
         if not answer["ok"]:
             job.error = f"pandoc failed: {answer.get('error')}"
 

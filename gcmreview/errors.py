@@ -30,12 +30,6 @@ class InputError(GcmReviewError):
     exit_code = 2
 
 
-class FindingsError(GcmReviewError):
-    """The inputs have problems (invalid review files); the diagnostics say which."""
-
-    exit_code = 1
-
-
 class TemplateError(GcmReviewError):
     """A Jinja template is broken; the message names the template file and line."""
 

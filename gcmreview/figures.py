@@ -74,7 +74,8 @@ _SOURCE = """
 """
 
 
-def render_heat_map(figure: HeatMap) -> RenderedFigure:
+def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
+    """SVG always (HTML, PDF); the PNG only when a DOCX needs it."""
     data = {
         "title": figure.title,
         "columns": figure.columns,
@@ -90,7 +91,7 @@ def render_heat_map(figure: HeatMap) -> RenderedFigure:
     inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
     outputs = []
     with tempfile.TemporaryDirectory() as root:
-        for fmt in ("svg", "png"):
+        for fmt in ("svg", "png") if png else ("svg",):
             try:
                 out, warnings = typst.compile_with_warnings(
                     _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
@@ -104,4 +105,4 @@ def render_heat_map(figure: HeatMap) -> RenderedFigure:
             outputs.append(out if isinstance(out, bytes) else out[0])
     # A wide matrix fills the line; a narrow one keeps its cells at a similar size.
     width = f"{min(100, 25 + 3 * len(figure.columns))}%"
-    return RenderedFigure(svg=outputs[0], png=outputs[1], width=width)
+    return RenderedFigure(svg=outputs[0], png=outputs[1] if png else b"", width=width)

@@ -14,10 +14,8 @@ from pathlib import Path
 from gcmreview.catalogue import Catalogue
 from gcmreview.diagnostics import DiagnosticSink, Position, display_path
 from gcmreview.errors import InputError
-from gcmreview.loader import MAX_FILE_BYTES, LoadedFile, decode, load_text
+from gcmreview.loader import MAX_FILE_BYTES, REVIEW_SUFFIXES, LoadedFile, decode, load_text
 from gcmreview.validate import FileResult, Options, check_loaded
-
-REVIEW_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)

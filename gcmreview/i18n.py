@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from gcmreview.catalogue import LANGUAGES, RTL_LANGUAGES
@@ -67,9 +67,6 @@ class Formatter:
 
     def ratio(self, part: int, whole: int) -> str:
         return f"{self.number(part)}/{self.number(whole)}"
-
-    def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.lang)
 
     def language_name(self, code: str) -> str:
         return Locale.parse(code).get_display_name(self.lang) or code

@@ -248,9 +248,24 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
     return data
 
 
+REVIEW_SUFFIXES = (".yaml", ".yml")
+
+
+def review_files_in(folder: Path) -> list[Path]:
+    """The review files of a folder, symbolic links included so that they get reported."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink()))
+
+
 def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
     """Read, decode and parse one review file. I/O failures raise `OSError`."""
     sink = DiagnosticSink(shown_as)
+    if path.is_symlink():
+        # Review files arrive by pull request: a link could make us read any local file.
+        sink.error(Position(), "not-a-regular-file",
+                   "the review file is a symbolic link; it is not read",
+                   "commit the review itself, not a link to it")
+        return LoadedFile(path, shown_as, None, sink.items)
     size = path.stat().st_size
     if size > max_bytes:
         sink.error(Position(), "file-too-large",

@@ -17,6 +17,7 @@ from typing import Any
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from gcmreview.catalogue import Catalogue
 from gcmreview.coverage import STATUS_SYMBOLS, Coverage
@@ -169,9 +170,9 @@ def matrix_tables(snap: Snapshot, letters: dict[str, str]) -> list[Table]:
     principles.add_column("Covered", justify="right", no_wrap=True)
     for state in snap.states.values():
         cells = [state.cell(n) for n in snap.objectives]
-        objectives.add_row(state.country, *(SYMBOLS[c] if c else "" for c in cells),
+        objectives.add_row(Text(state.country), *(SYMBOLS[c] if c else "" for c in cells),
                            _count(state.objectives, len(snap.objectives), state), state.note())
-        principles.add_row(state.country,
+        principles.add_row(Text(state.country),
                            *("●" if s in state.principles else "" for s in snap.principles),
                            _count(state.principles, len(snap.principles), state))
     return [objectives, principles]
@@ -420,7 +421,8 @@ def diff_table(cd: CoverageDiff) -> Table:
         objectives, principles = _counts(d, total_o, total_p)
         lines = change_lines(d) or ["no coverage change"]
         style = "red" if d.regression else ("green" if d.change != "unchanged" else "")
-        table.add_row(d.country, objectives, principles, "\n".join(lines), style=style)
+        table.add_row(Text(d.country), objectives, principles, Text("\n".join(lines)),
+                      style=style)
     return table
 
 
@@ -481,7 +483,8 @@ def diff_markdown(cd: CoverageDiff, title: str, names: dict[str, str]) -> str:
                      ", ".join(filter(None, notes))])
     lines = [f"## {md_escape(title)}", ""]
     if cd.regressions:
-        lines += ["**Coverage dropped for " + ", ".join(d.country for d in cd.regressions)
+        lines += ["**Coverage dropped for " + ", ".join(md_escape(d.country)
+                                                     for d in cd.regressions)
                   + f"** against {base}.", ""]
     lines += _md_table(["State", "Name", "Objectives", "Principles", f"Against {base}"], rows,
                        ["---", "---", "--:", "--:", "---"])

@@ -35,7 +35,6 @@ class StateReview:
     code: str
     data: dict[str, Any]
     coverage: Coverage
-    source_path: str
 
 
 @dataclass(frozen=True)

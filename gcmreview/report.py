@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from gcmreview import __version__
 from gcmreview.diagnostics import Diagnostic, Severity
@@ -35,9 +36,9 @@ def coverage_table(run: ValidationRun) -> Table:
     for f in run.files:
         cov = f.coverage
         errors = sum(d.severity is Severity.ERROR for d in f.diagnostics)
-        table.add_row(
-            f.shown_as,
-            f.country or "?",
+        table.add_row(  # Text: data from review files must not be read as console markup
+            Text(f.shown_as),
+            Text(f.country or "?"),
             f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "-",
             f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "-",
             f"[red]{errors}[/red]" if errors else "0",

@@ -14,6 +14,7 @@ RULES: dict[str, str] = {
     "duplicate-key": "A key appears twice in the same mapping.",
     "empty-file": "The file is empty.",
     "not-a-mapping": "The file does not hold a mapping at its top level.",
+    "not-a-regular-file": "The review file is a symbolic link, which is not read.",
     # schema
     "unknown-key": "A key the format does not define.",
     "missing-key": "A required key is missing.",

@@ -31,7 +31,7 @@ from gcmreview.diagnostics import (
     sort_diagnostics,
 )
 from gcmreview.errors import InputError
-from gcmreview.loader import LoadedFile, YamlMap, load_file, position_of
+from gcmreview.loader import LoadedFile, YamlMap, load_file, position_of, review_files_in
 from gcmreview.schema import SchemaChecker, describe_error, did_you_mean, review_schema
 
 NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
@@ -336,9 +336,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir()
-                            if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif path.is_file():
+            files += review_files_in(path)
+        elif path.is_file() or path.is_symlink():
             files.append(path)
         else:
             raise InputError(f"{path}: no such file or folder",

@@ -14,7 +14,7 @@ from typing import Any
 from gcmreview import catalogue as cat
 from gcmreview.diagnostics import Diagnostic, DiagnosticSink, display_path
 from gcmreview.errors import InputError
-from gcmreview.loader import load_file, position_of
+from gcmreview.loader import load_file, position_of, review_files_in
 from gcmreview.schema import SchemaChecker, config_schema, describe_error, overrides_schema
 
 CONFIG_NAME = "gcmreview.yaml"
@@ -61,8 +61,7 @@ class Workspace:
     def review_files(self) -> list[Path]:
         if not self.countries_dir.is_dir():
             return []
-        return sorted(p for p in self.countries_dir.iterdir()
-                      if p.suffix in (".yaml", ".yml") and p.is_file())
+        return review_files_in(self.countries_dir)
 
 
 def find_config(start: Path) -> Path | None:

@@ -9,8 +9,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from gcmreview.errors import InputError
+
 
 def write_atomic(path: Path, data: bytes) -> None:
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder", hint="give a file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -102,18 +102,37 @@ local function split_at_marks(blocks, count)
   return out
 end
 
+-- Definitions are shared by a whole read: a footnote or link reference defined
+-- in one narrative would serve another. Narratives that define any are read
+-- on their own.
+local function defines_labels(text)
+  return text:find("[^", 1, true) or text:find("^ ? ? ?%[[^%]]+%]:")
+    or text:find("\n ? ? ?%[[^%]]+%]:")
+end
+
+local function count_marks(doc)
+  local count = 0
+  doc:walk({ Str = function(s)
+    if s.text:find(MARK, 1, true) then count = count + 1 end
+  end })
+  return count
+end
+
 local function read_joined(refs, narratives)
   local parts = {}
   for i, ref in ipairs(refs) do
     local text = narratives[ref].text
-    if text:find(MARK, 1, true) then return nil end
+    if text:find(MARK, 1, true) or defines_labels(text) then return nil end
     parts[#parts + 1] = text
     parts[#parts + 1] = "\n\n\n" .. MARK .. i .. "\n\n\n"
   end
   local doc = pandoc.read(table.concat(parts), NARRATIVE_FORMAT)
   -- Check the structure before sanitising: unwrapping a div could otherwise
-  -- lift a swallowed marker back to the top level.
-  if split_at_marks(doc.blocks, #refs) == nil then return nil end
+  -- lift a swallowed marker back to the top level. Counting every marker also
+  -- catches one spelt with an entity (&#69;) that the reader decoded.
+  if count_marks(doc) ~= #refs or split_at_marks(doc.blocks, #refs) == nil then
+    return nil
+  end
   local chunks = split_at_marks(doc:walk(sanitize).blocks, #refs)
   local out = {}
   for i, ref in ipairs(refs) do out[ref] = chunks[i] end
