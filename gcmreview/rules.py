@@ -20,6 +20,7 @@ RULES: dict[str, str] = {
     "missing-key": "A required key is missing.",
     "wrong-type": "A value has the wrong type (text, number, list or mapping).",
     "invalid-value": "A value is outside the allowed values or form.",
+    "too-many-problems": "So many format problems that only the first are listed.",
     # review rules
     "unknown-country": "The country code is not an ISO 3166-1 alpha-2 code.",
     "country-mismatch": "The file name and the `country` value differ.",

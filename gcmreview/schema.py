@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -73,6 +74,9 @@ def to_json(schema: Schema) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+MAX_SCHEMA_ERRORS = 200
+
+
 def _string_keys(data: Any) -> Any:
     """jsonschema-rs wants string keys; YAML gives objective numbers as integers."""
     objectives = data.get("objectives") if isinstance(data, dict) else None
@@ -94,7 +98,9 @@ class SchemaChecker:
         self.schema = schema
         self._fast = jsonschema_rs.validator_for(schema)
 
-    def errors(self, data: Any) -> list[Any]:
+    def errors(self, data: Any, limit: int = MAX_SCHEMA_ERRORS) -> list[Any]:
+        """At most `limit` errors (a million-item list of wrong values is not a
+        million useful messages, and would take gigabytes to list)."""
         try:
             if self._fast.is_valid(_string_keys(data)):
                 return []
@@ -102,7 +108,8 @@ class SchemaChecker:
             pass  # keys jsonschema-rs cannot take (numbers outside `objectives`)
         import jsonschema
 
-        errors = jsonschema.Draft7Validator(self.schema).iter_errors(data)
+        errors = itertools.islice(jsonschema.Draft7Validator(self.schema).iter_errors(data),
+                                  limit)
         return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
 
 

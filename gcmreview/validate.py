@@ -32,7 +32,13 @@ from gcmreview.diagnostics import (
 )
 from gcmreview.errors import InputError
 from gcmreview.loader import LoadedFile, YamlMap, load_file, position_of, review_files_in
-from gcmreview.schema import SchemaChecker, describe_error, did_you_mean, review_schema
+from gcmreview.schema import (
+    MAX_SCHEMA_ERRORS,
+    SchemaChecker,
+    describe_error,
+    did_you_mean,
+    review_schema,
+)
 
 NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
@@ -125,7 +131,13 @@ class ReviewChecker:
         return self.sink.items
 
     def check_schema(self) -> None:
-        for err in _checker(self.catalogue).errors(self.data):
+        errors = _checker(self.catalogue).errors(self.data)
+        if len(errors) >= MAX_SCHEMA_ERRORS:
+            self.sink.error(self.data.pos, "too-many-problems",
+                            f"more than {MAX_SCHEMA_ERRORS} format problems; the first "
+                            f"{MAX_SCHEMA_ERRORS} are listed",
+                            "fix these and run validate again")
+        for err in errors:
             if "propertyNames" in err.schema_path:
                 continue  # objective and principle keys get their own, clearer rules below
             for problem in describe_error(err):

@@ -161,3 +161,13 @@ def test_autolinks_are_not_raw_markup(tmp_path: Path) -> None:
                     "objectives:\n  1: {status: planned, summary: 'See <https://iom.int> or "
                     "<info@iom.int>, and 3 < 4.'}\n", encoding="utf-8")
     assert "raw-markup" not in {d.code for d in run(path).diagnostics}
+
+
+def test_problems_are_capped(tmp_path: Path) -> None:
+    path = tmp_path / "MA.yaml"
+    path.write_text("country: MA\nreview: {cycle: 2024, language: en, status: draft}\n"
+                    "objectives:\n  7: {status: planned, summary: x, challenges: ["
+                    + ", ".join(["1"] * 5000) + "]}\n", encoding="utf-8")
+    codes = [d.code for d in run(path).diagnostics]
+    assert codes.count("wrong-type") == 200
+    assert codes.count("too-many-problems") == 1
