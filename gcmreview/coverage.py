@@ -94,7 +94,7 @@ def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverag
         entry = objectives[n]
         named = entry.get("principles") if isinstance(entry, dict) else None
         for slug in named if isinstance(named, list) else []:
-            if slug in catalogue.principles:
+            if isinstance(slug, str) and slug in catalogue.principles:
                 via.setdefault(slug, []).append(n)
     slugs = list(catalogue.principles)
     p_covered = tuple(s for s in slugs if isinstance(principles.get(s), dict)

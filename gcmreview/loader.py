@@ -140,7 +140,11 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     raise _refuse_tag(node)
 
 
-def _build(node: yaml.Node, seen: set[int], text: str) -> Any:
+MAX_DEPTH = 64
+"""Reviews nest six levels deep; this keeps every walker far from Python's recursion limit."""
+
+
+def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
     # A node met a second time is an alias: refuse it before it can fan out. A node
     # whose text starts with "&" has an anchor (a plain value cannot start with "&").
     index = node.start_mark.index
@@ -149,6 +153,9 @@ def _build(node: yaml.Node, seen: set[int], text: str) -> Any:
                        "anchors and aliases (&name, *name) are not allowed in review files",
                        node.start_mark, "write the value out in full where it is needed")
     seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _Refused("yaml-syntax", f"values are nested more than {MAX_DEPTH} levels deep",
+                       node.start_mark, "review files need only a few levels of nesting")
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
@@ -157,9 +164,11 @@ def _build(node: yaml.Node, seen: set[int], text: str) -> Any:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("yaml-syntax", "a mapping key must be a plain value",
                                key_node.start_mark)
-            key = _build(key_node, seen, text)
+            key = _build(key_node, seen, text, depth + 1)
             if key in data:
-                first = data.key_position(key).line
+                # The first key equal to this one (1, 1.0 and true are the same key).
+                first = next(k for k, _v in node.value if isinstance(k, yaml.ScalarNode)
+                             and _scalar(k) == key).start_mark.line + 1
                 raise _Refused(
                     "duplicate-key",
                     f"duplicate key {key!r}: first defined on line {first}, again on line "
@@ -167,11 +176,11 @@ def _build(node: yaml.Node, seen: set[int], text: str) -> Any:
                     key_node.start_mark,
                     "merge the two entries into one",
                 )
-            data[key] = _build(value_node, seen, text)
+            data[key] = _build(value_node, seen, text, depth + 1)
         return data
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         items = YamlList(node)
-        items.extend(_build(item, seen, text) for item in node.value)
+        items.extend(_build(item, seen, text, depth + 1) for item in node.value)
         return items
     raise _refuse_tag(node)
 
@@ -260,11 +269,12 @@ def review_files_in(folder: Path) -> list[Path]:
 def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
     """Read, decode and parse one review file. I/O failures raise `OSError`."""
     sink = DiagnosticSink(shown_as)
-    if path.is_symlink():
-        # Review files arrive by pull request: a link could make us read any local file.
+    if path.is_symlink() or not path.is_file():
+        # Files arrive by pull request: a link could make us read any local file, and a
+        # device or pipe could be read for ever.
         sink.error(Position(), "not-a-regular-file",
-                   "the review file is a symbolic link; it is not read",
-                   "commit the review itself, not a link to it")
+                   "the file is a symbolic link or not a regular file; it is not read",
+                   "commit the file itself, not a link to it")
         return LoadedFile(path, shown_as, None, sink.items)
     size = path.stat().st_size
     if size > max_bytes:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from gcmreview.errors import TemplateError
 from gcmreview.i18n import translations
@@ -102,7 +103,9 @@ def _figure(name: str, alt: str) -> str:
 
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(
+    # Sandboxed: workspace templates arrive by pull request too; they may lay data
+    # out but not reach Python internals (``{{ x.__class__.__mro__ }}``).
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -142,6 +145,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template syntax error: "
                             f"{exc.message}") from exc
-    except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
-        raise TemplateError(f"{_template_location(exc)}: template error: {exc}") from exc
+    except Exception as exc:
+        raise TemplateError(f"{_template_location(exc)}: template error: "
+                            f"{type(exc).__name__}: {exc}") from exc
     return RenderedSkeleton(markdown, slots.items)

@@ -31,6 +31,7 @@ RULES: dict[str, str] = {
     "unknown-principle": "A guiding-principle slug that does not exist.",
     "missing-justification": "An objective marked not_applicable has no justification.",
     "placeholder": "Scaffold placeholder text (TODO) left in the file.",
+    "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",

@@ -44,6 +44,7 @@ NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _HTML = re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)")  # not <https://…> autolinks
 _RAW_BLOCK = re.compile(r"\{=[a-zA-Z]+\}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COMMON_CODE_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
 
 
@@ -106,6 +107,17 @@ def _strings(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any,
         yield path, node
 
 
+def _numbers(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _numbers(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _numbers(value, (*path, i))
+    elif isinstance(node, float) and path:
+        yield path, node
+
+
 class ReviewChecker:
     """Runs every rule on one loaded file and fills its diagnostics."""
 
@@ -122,6 +134,7 @@ class ReviewChecker:
     def run(self) -> list[Diagnostic]:
         self.check_schema()
         self.check_date()
+        self.check_whole_numbers()
         self.check_cycle()
         self.check_country()
         self.check_objective_keys()
@@ -143,6 +156,19 @@ class ReviewChecker:
             for problem in describe_error(err):
                 self.sink.error(self.at(*problem.path, key=problem.at_key), problem.code,
                                 problem.message, problem.hint)
+
+    def check_whole_numbers(self) -> None:
+        """JSON Schema counts 2020.0 as an integer; a year written so is still a typo."""
+        review = self.data.get("review")
+        if isinstance(review, dict) and isinstance(review.get("cycle"), float):
+            self.sink.error(self.at("review", "cycle"), "wrong-type",
+                            f"`review.cycle` must be a whole number, not {review['cycle']}",
+                            f"write {int(review['cycle'])}")
+        for path, value in _numbers(self.data):
+            if path[-1] == "year" and isinstance(value, float):
+                self.sink.error(self.at(*path), "wrong-type",
+                                f"{_dotted(path)} must be a whole number, not {value}",
+                                f"write {int(value)}")
 
     def check_cycle(self) -> None:
         review = self.data.get("review")
@@ -242,6 +268,11 @@ class ReviewChecker:
         ids = self.source_ids()
         for path, text in _strings(self.data):
             last = path[-1]
+            if _CONTROL.search(text):
+                self.sink.error(self.at(*path), "control-character",
+                                "the text holds a control character (such as an escaped \\x00 "
+                                "or \\e), which reports cannot show",
+                                "remove it; line breaks and tabs are fine")
             if PLACEHOLDER.match(text):
                 self.sink.error(self.at(*path), "placeholder",
                                 "this is still the scaffold's placeholder text",

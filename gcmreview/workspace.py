@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gcmreview import catalogue as cat
-from gcmreview.diagnostics import Diagnostic, DiagnosticSink, display_path
+from gcmreview.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
 from gcmreview.errors import InputError
 from gcmreview.loader import load_file, position_of, review_files_in
 from gcmreview.schema import SchemaChecker, config_schema, describe_error, overrides_schema
@@ -94,7 +94,7 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
     """Keys name real objectives; every language added says where its wording is from."""
     sink = DiagnosticSink(shown)
     for key in data.get("objectives") or {}:
-        if key not in catalogue.objectives:
+        if type(key) is not int or key not in catalogue.objectives:
             sink.error(position_of(data, ["objectives", key], key=True), "unknown-key",
                        f"{key!r} is not a GCM objective number (1 to 23)")
     sources = data["sources"]
@@ -117,6 +117,11 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
 
 def load_workspace(config_path: Path) -> Workspace:
     data = _checked(config_path, config_schema(), "workspace configuration")
+    if isinstance(data["cycle"], float):  # JSON Schema counts 2020.0 as an integer
+        raise WorkspaceError("the workspace configuration is invalid", [Diagnostic(
+            display_path(config_path), position_of(data, ["cycle"]), Severity.ERROR,
+            "wrong-type", f"`cycle` must be a whole number, not {data['cycle']}",
+            f"write {int(data['cycle'])}")])
     root = config_path.parent
     catalogue = cat.builtin()
     if data.get("catalogue"):

@@ -15,6 +15,9 @@ from gcmreview.errors import InputError
 def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder", hint="give a file name")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError(f"cannot write {path}: it is a link or a special file, not replaced",
+                         hint="give the path of a regular file")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

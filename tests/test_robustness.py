@@ -1,0 +1,107 @@
+"""Inputs found by trying to break the CLI: each must give a message, never a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_workspace
+
+HEAD = "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\n"
+
+
+def write(ws: Path, text: str) -> Path:
+    path = ws / "countries" / "MA.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return copy_workspace(tmp_path / "ws", ("MA",))
+
+
+def check(result, code: int, *expected: str) -> None:
+    assert result.code == code, result.out + result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    for text in expected:
+        assert text in result.out + result.err
+
+
+def test_deep_nesting(run_cli, ws: Path) -> None:
+    write(ws, HEAD + "objectives: {}\nx: " + "[" * 400 + "]" * 400 + "\n")
+    check(run_cli("validate", cwd=ws), 1, "countries/MA.yaml:4:",
+          "nested more than 64 levels")
+
+
+def test_mapping_in_principles_list(run_cli, ws: Path) -> None:
+    write(ws, HEAD + "objectives:\n  7:\n    status: planned\n    summary: x\n"
+              "    principles: [{a: 1}]\n")
+    check(run_cli("validate", cwd=ws), 1, "countries/MA.yaml:7:")
+    check(run_cli("coverage", "--format", "json", cwd=ws), 0)
+
+
+def test_duplicate_keys_of_different_types_name_the_first_line(run_cli, ws: Path) -> None:
+    write(ws, HEAD + "objectives:\n  1: {status: planned, summary: a}\n"
+              "  1.0: {status: planned, summary: b}\n")
+    check(run_cli("validate", cwd=ws), 1,
+          "duplicate key 1.0: first defined on line 4, again on line 5")
+
+
+def test_whole_numbers_and_control_characters(run_cli, ws: Path) -> None:
+    write(ws, "country: MA\nreview: {cycle: 2020.0, language: fr, status: draft}\n"
+              'objectives:\n  1: {status: planned, summary: "a\\x00b\\e[31m"}\n')
+    check(run_cli("validate", cwd=ws), 1, "error[wrong-type]: `review.cycle` must be a whole",
+          "error[control-character]")
+
+
+def test_null_byte_in_a_config_path(run_cli, ws: Path) -> None:
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + 'catalogue: "a\\x00b"\n',
+                      encoding="utf-8")
+    check(run_cli("catalogue", cwd=ws), 2, "gcmreview.yaml:")
+
+
+def test_catalogue_file_that_is_not_a_regular_file(run_cli, ws: Path) -> None:
+    os.mkfifo(ws / "titles.yaml")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
+                      encoding="utf-8")
+    check(run_cli("catalogue", cwd=ws), 2, "not-a-regular-file")
+
+
+def test_template_runtime_errors(run_cli, ws: Path) -> None:
+    (ws / "templates").mkdir()
+    (ws / "templates" / "report.md.j2").write_text("# x\n\n{{ 1/0 }}\n", encoding="utf-8")
+    check(run_cli("build", "-c", "MA", "-f", "md", cwd=ws), 2,
+          "templates/report.md.j2:3", "ZeroDivisionError")
+
+
+def test_templates_are_sandboxed(run_cli, ws: Path) -> None:
+    (ws / "templates").mkdir()
+    (ws / "templates" / "report.md.j2").write_text(
+        "# x\n\n{{ review.__class__.__mro__ }}\n", encoding="utf-8")
+    check(run_cli("build", "-c", "MA", "-f", "md", cwd=ws), 2,
+          "templates/report.md.j2:3", "unsafe")
+    assert not (ws / "build" / "MA.fr.md").exists()
+
+
+def test_override_keys_must_be_objective_numbers(run_cli, ws: Path) -> None:
+    (ws / "titles.yaml").write_text("sources: {ar: x}\nobjectives:\n  true: {title: {ar: y}}\n",
+                                    encoding="utf-8")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
+                      encoding="utf-8")
+    check(run_cli("catalogue", cwd=ws), 2, "titles.yaml:3:3")
+
+
+def test_special_files_are_not_replaced(run_cli, tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "target")
+    for target in (fifo, link):
+        check(run_cli("schema", "--output", str(target), cwd=tmp_path), 2, "not replaced")
+    assert link.is_symlink() and not fifo.is_file()
