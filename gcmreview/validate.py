@@ -96,26 +96,20 @@ def _checker(catalogue: Catalogue) -> SchemaChecker:
     return SchemaChecker(review_schema(catalogue))
 
 
-def _strings(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every scalar of a loaded file with its path."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _strings(value, (*path, key))
+            yield from _leaves(value, (*path, key))
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from _strings(value, (*path, i))
-    elif isinstance(node, str):
+            yield from _leaves(value, (*path, i))
+    else:
         yield path, node
 
 
-def _numbers(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], float]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _numbers(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _numbers(value, (*path, i))
-    elif isinstance(node, float) and path:
-        yield path, node
+def _strings(node: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    return ((path, value) for path, value in _leaves(node) if isinstance(value, str))
 
 
 class ReviewChecker:
@@ -164,8 +158,8 @@ class ReviewChecker:
             self.sink.error(self.at("review", "cycle"), "wrong-type",
                             f"`review.cycle` must be a whole number, not {review['cycle']}",
                             f"write {int(review['cycle'])}")
-        for path, value in _numbers(self.data):
-            if path[-1] == "year" and isinstance(value, float):
+        for path, value in _leaves(self.data):
+            if isinstance(value, float) and path and path[-1] == "year":
                 self.sink.error(self.at(*path), "wrong-type",
                                 f"{_dotted(path)} must be a whole number, not {value}",
                                 f"write {int(value)}")
