@@ -293,21 +293,9 @@ class Builder:
                 reviews.append(StateReview(path.stem, result.data, result.coverage))
         builder = RegionalBuilder(self.workspace, lang)
         report = builder.build(reviews, sorted(invalid))
-        skeleton = render("regional.md.j2", self.dirs, lang, report=report)
         meta = regional_meta(report, builder.fmt)
-        self.keys[REGIONAL_ID] = (key, todo)
-        yield Job(
-            id=REGIONAL_ID,
-            skeleton=skeleton,
-            meta=meta,
-            rtl=direction(lang) == "rtl",
-            outputs={f: stage / p.name for f, p in todo.items()},
-            header=str(meta["header-text"]),
-            footer=str(meta["subtitle"]),
-            date_iso=None,
-            figures={name: render_heat_map(fig, png="docx" in todo)
-                     for name, fig in report.heat_maps.items()},
-        )
+        # The volumes first: they are the largest documents, and the pandoc workers
+        # convert them while the report's heat maps are drawn here.
         for volume in report.volumes:
             # Rebuilt with the report: same inputs, same fingerprint.
             outputs = {f: output_path(self.out_dir, volume.id, lang, f)
@@ -322,6 +310,20 @@ class Builder:
                 outputs={f: stage / p.name for f, p in outputs.items()},
                 header=f"{report.title} · {volume.label}", footer=str(meta["subtitle"]),
             )
+        skeleton = render("regional.md.j2", self.dirs, lang, report=report)
+        self.keys[REGIONAL_ID] = (key, todo)
+        yield Job(
+            id=REGIONAL_ID,
+            skeleton=skeleton,
+            meta=meta,
+            rtl=direction(lang) == "rtl",
+            outputs={f: stage / p.name for f, p in todo.items()},
+            header=str(meta["header-text"]),
+            footer=str(meta["subtitle"]),
+            date_iso=None,
+            figures={name: render_heat_map(fig, png="docx" in todo)
+                     for name, fig in report.heat_maps.items()},
+        )
 
 
 def build(workspace: Workspace, options: BuildOptions,

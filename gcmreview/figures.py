@@ -95,7 +95,7 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
             try:
                 out, warnings = typst.compile_with_warnings(
                     _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
-                    ignore_system_fonts=True, format=fmt, ppi=200.0, sys_inputs=inputs)
+                    ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
             except typst.TypstError as exc:
                 raise ConversionError(f"drawing the figure {figure.title!r} failed: {exc}") \
                     from exc
