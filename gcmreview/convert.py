@@ -72,6 +72,12 @@ def font_dirs() -> tuple[str, ...]:
     return (str(resources.files("fontpkg_amiri") / "files"),)
 
 
+def font_families(rtl: bool) -> list[str]:
+    """typst's fallback order: the script's own font first; DejaVu for the symbols."""
+    scripts = ["Amiri", "Libertinus Serif"] if rtl else ["Libertinus Serif", "Amiri"]
+    return [*scripts, "DejaVu Sans Mono"]
+
+
 @dataclass
 class Job:
     """One document to convert into one or more formats."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import typst
 
-from gcmreview.convert import font_dirs
+from gcmreview.convert import font_dirs, font_families
 from gcmreview.coverage import STATUS_SYMBOLS
 from gcmreview.errors import ConversionError
 
@@ -85,8 +85,7 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
         "rtl": figure.rtl,
         "colours": STATUS_COLOURS,
         "symbols": STATUS_SYMBOLS,
-        "fonts": ["Amiri", "Libertinus Serif", "DejaVu Sans Mono"] if figure.rtl
-        else ["Libertinus Serif", "Amiri", "DejaVu Sans Mono"],
+        "fonts": font_families(figure.rtl),
     }
     inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
     outputs = []
