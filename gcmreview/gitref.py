@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gcmreview.catalogue import Catalogue
-from gcmreview.diagnostics import DiagnosticSink, Position, display_path
+from gcmreview.diagnostics import display_path
 from gcmreview.errors import InputError
-from gcmreview.loader import MAX_FILE_BYTES, REVIEW_SUFFIXES, LoadedFile, decode, load_text
+from gcmreview.loader import REVIEW_SUFFIXES, LoadedFile, load_bytes
 from gcmreview.validate import FileResult, Options, check_loaded
 
 
@@ -88,17 +88,8 @@ def read_blob(commit: str, path: str, root: Path) -> bytes:
 
 
 def load_blob(raw: bytes, shown_as: str) -> LoadedFile:
-    """The loader's checks on bytes from git: size and encoding, then the YAML text."""
-    sink = DiagnosticSink(shown_as)
-    if len(raw) > MAX_FILE_BYTES:
-        sink.error(Position(), "file-too-large",
-                   f"the file is {len(raw):,} bytes; review files may be at most "
-                   f"{MAX_FILE_BYTES:,} bytes")
-        return LoadedFile(Path(shown_as), shown_as, None, sink.items)
-    text = decode(raw, sink)
-    if text is None:
-        return LoadedFile(Path(shown_as), shown_as, None, sink.items)
-    return load_text(text, shown_as)
+    """The loader's checks (size, encoding, YAML) on bytes read from git."""
+    return load_bytes(raw, Path(shown_as), shown_as)
 
 
 def reviews_at(ref: str, countries_dir: Path, catalogue: Catalogue,

@@ -276,13 +276,26 @@ def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> Loa
                    "the file is a symbolic link or not a regular file; it is not read",
                    "commit the file itself, not a link to it")
         return LoadedFile(path, shown_as, None, sink.items)
-    size = path.stat().st_size
-    if size > max_bytes:
-        sink.error(Position(), "file-too-large",
-                   f"the file is {size:,} bytes; review files may be at most {max_bytes:,} bytes",
-                   "split attachments out of the review; narratives rarely need more than 100 KB")
-        return LoadedFile(path, shown_as, None, sink.items)
-    text = decode(path.read_bytes(), sink)
+    if path.stat().st_size > max_bytes:  # checked before reading a huge file into memory
+        return _too_large(path, shown_as, path.stat().st_size, max_bytes)
+    return load_bytes(path.read_bytes(), path, shown_as, max_bytes)
+
+
+def _too_large(path: Path, shown_as: str, size: int, max_bytes: int) -> LoadedFile:
+    sink = DiagnosticSink(shown_as)
+    sink.error(Position(), "file-too-large",
+               f"the file is {size:,} bytes; review files may be at most {max_bytes:,} bytes",
+               "split attachments out of the review; narratives rarely need more than 100 KB")
+    return LoadedFile(path, shown_as, None, sink.items)
+
+
+def load_bytes(raw: bytes, path: Path, shown_as: str,
+               max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
+    """Size, encoding, then YAML: for files on disk and for blobs read from git."""
+    if len(raw) > max_bytes:
+        return _too_large(path, shown_as, len(raw), max_bytes)
+    sink = DiagnosticSink(shown_as)
+    text = decode(raw, sink)
     data = parse(text, sink) if text is not None else None
     return LoadedFile(path, shown_as, data, sink.items)
 
