@@ -1,10 +1,13 @@
-"""Generate a synthetic workspace of 193 complete reviews (about 40 KB each).
+"""Generate a synthetic workspace of 193 complete reviews (about 65 KB each, 12 MB in all).
 
     python bench/synth.py bench/out/ws
 
 Deterministic (fixed seed), so runs compare like with like. Every review
-covers all 23 objectives and 10 principles, with measures, practices,
-challenges and partners, in en, fr or ar.
+covers all 23 objectives and 10 principles, in en, fr or ar. The narratives
+use what real ones use: paragraphs, emphasis, bullet lists, links, and now and
+then a footnote (which a narrative may define: it must not slow the build down).
+Most of the text is in the objectives' summaries, which the regional report
+quotes in full, as a State's answer to an objective is.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ SLUGS = ["people-centred", "international-cooperation", "national-sovereignty", 
 
 def sentence(rng: random.Random, lang: str, n: int) -> str:
     words = [rng.choice(WORDS[lang]) for _ in range(n)]
+    if n > 6 and rng.random() < 0.3:
+        i = rng.randrange(n)
+        words[i] = f"*{words[i]}*" if rng.random() < 0.5 else f"**{words[i]}**"
     return " ".join(words).capitalize() + "."
 
 
@@ -37,30 +43,42 @@ def paragraph(rng: random.Random, lang: str, sentences: int) -> str:
     return " ".join(sentence(rng, lang, rng.randint(8, 16)) for _ in range(sentences))
 
 
+def narrative(rng: random.Random, lang: str, paragraphs: int) -> str:
+    """Markdown as a focal point writes it: paragraphs, sometimes a list, a link, a note."""
+    parts = [paragraph(rng, lang, rng.randint(2, 3)) for _ in range(paragraphs)]
+    if rng.random() < 0.5:
+        parts.append("\n".join(f"- {sentence(rng, lang, rng.randint(5, 9))}" for _ in range(3)))
+    if rng.random() < 0.3:
+        parts[0] += f" [{sentence(rng, lang, 3)}](https://example.org/report/{rng.randrange(999)})"
+    if rng.random() < 0.1:
+        parts[0] += "[^1]"
+        parts.append(f"[^1]: {sentence(rng, lang, 8)}")
+    return "\n\n".join(parts)
+
+
 def review(code: str, lang: str, rng: random.Random) -> str:
     q = json.dumps  # JSON strings are valid YAML scalars: no quoting surprises
     lines = [f"country: {code}", "review:", "  cycle: 2024", f"  language: {lang}",
              "  status: submitted", '  date: "2024-05-01"',
              f"  lead_institution: {q(sentence(rng, lang, 5))}",
-             "methodology:", f"  summary: {q(paragraph(rng, lang, 3))}",
+             "methodology:", f"  summary: {q(narrative(rng, lang, 1))}",
              "  institutions: [" + ", ".join(q(sentence(rng, lang, 3)) for _ in range(4)) + "]",
              "  stakeholders:", "    - {group: civil_society}", "    - {group: academia}",
-             "policy_environment:", f"  summary: {q(paragraph(rng, lang, 3))}", "objectives:"]
+             "policy_environment:", f"  summary: {q(narrative(rng, lang, 1))}", "objectives:"]
     for n in range(1, 24):
         lines += [f"  {n}:", "    status: in_progress",
-                  f"    summary: {q(paragraph(rng, lang, 2))}", "    measures:"]
-        for _ in range(2):
-            lines.append(f"      - {{title: {q(sentence(rng, lang, 4))}, year: 2021, "
-                         f"description: {q(paragraph(rng, lang, 1))}}}")
-        lines += ["    challenges: [" + ", ".join(q(sentence(rng, lang, 6)) for _ in range(2))
+                  f"    summary: {q(narrative(rng, lang, 2))}", "    measures:",
+                  f"      - {{title: {q(sentence(rng, lang, 4))}, year: 2021, "
+                  f"description: {q(sentence(rng, lang, 12))}}}",
+                  "    challenges: [" + ", ".join(q(sentence(rng, lang, 6)) for _ in range(2))
                   + "]",
                   "    partners: [IOM, UNHCR]",
                   "    principles: [" + ", ".join(rng.sample(SLUGS, 2)) + "]"]
     lines.append("principles:")
     for slug in SLUGS:
-        lines += [f"  {slug}:", f"    summary: {q(paragraph(rng, lang, 2))}"]
+        lines += [f"  {slug}:", f"    summary: {q(narrative(rng, lang, 1))}"]
     for section in ("covid19", "means_of_implementation", "next_steps"):
-        lines += [f"{section}:", f"  summary: {q(paragraph(rng, lang, 4))}"]
+        lines += [f"{section}:", f"  summary: {q(narrative(rng, lang, 1))}"]
     return "\n".join(lines) + "\n"
 
 
