@@ -26,8 +26,8 @@ from pathlib import Path
 
 from common import HERE, ensure_workspace, measure
 
-from gcmreview.convert import pandoc_path
-from gcmreview.render import builtin_templates_dir
+from gcmreview.convert.pandoc import pandoc_path
+from gcmreview.render.templates import builtin_templates_dir
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]

@@ -19,15 +19,15 @@ from rich.table import Table
 from rich.text import Text
 
 from gcmreview import __version__
-from gcmreview import catalogue as cat
-from gcmreview.diagnostics import display_path
-from gcmreview.errors import GcmReviewError, UsageError
-from gcmreview.report import MACHINE_FORMATS, format_line, report_text
-from gcmreview.scaffold import scaffold
-from gcmreview.schema import review_schema, to_json
-from gcmreview.validate import Options, expand_paths, validate_files
-from gcmreview.workspace import Workspace, WorkspaceError, discover
-from gcmreview.write import write_atomic
+from gcmreview.commands.new import scaffold
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import GcmReviewError, UsageError
+from gcmreview.load import catalogue as cat
+from gcmreview.render.validation import MACHINE_FORMATS, format_line, report_text
+from gcmreview.validate.checks import Options, expand_paths, validate_files
+from gcmreview.validate.schema import review_schema, to_json
+from gcmreview.validate.workspace import Workspace, WorkspaceError, discover
+from gcmreview.write.files import write_atomic
 
 app = typer.Typer(
     help="Validate and compile voluntary national reviews of the Global Compact for Migration.",
@@ -257,8 +257,8 @@ def build(
 
     Builds are incremental: outputs whose inputs did not change are kept.
     """
-    from gcmreview.build import BuildOptions, parse_formats
-    from gcmreview.build import build as run_build
+    from gcmreview.pipeline import BuildOptions, parse_formats
+    from gcmreview.pipeline import build as run_build
 
     workspace = _workspace()
     if workspace is None:
@@ -310,7 +310,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite files that already exist.")] = False,
 ) -> int:
     """Create a review workspace for pull requests: config, countries/, README, CI, pre-commit."""
-    from gcmreview.init import InitOptions, init_workspace
+    from gcmreview.commands.init import InitOptions, init_workspace
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
     written = init_workspace(directory, InitOptions(region, cycle, codes, package, force))
@@ -332,8 +332,8 @@ class CoverageFormat(StrEnum):
 
 def _country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
     """English names for the summaries, the workspace's own names first."""
-    from gcmreview.i18n import Formatter
-    from gcmreview.workspace import localize
+    from gcmreview.core.i18n import Formatter
+    from gcmreview.validate.workspace import localize
 
     fmt = Formatter("en")
     return {c: localize(workspace.country_names[c], "en") if c in workspace.country_names
@@ -351,8 +351,9 @@ def coverage(
         help="With --diff: exit 1 when a State's coverage drops.")] = False,
 ) -> int:
     """States × objectives and × principles; with --diff, what changed against a git ref."""
-    from gcmreview import gitref, matrix
-    from gcmreview.workspace import localize
+    from gcmreview.load import gitref
+    from gcmreview.model import matrix
+    from gcmreview.validate.workspace import localize
 
     workspace = _workspace()
     if workspace is None:

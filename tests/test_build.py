@@ -27,11 +27,11 @@ import pypdf
 import pytest
 import yaml
 
-from gcmreview.catalogue import builtin
 from gcmreview.cli import main
-from gcmreview.i18n import Formatter
-from gcmreview.manifest import MANIFEST_NAME
-from gcmreview.render import builtin_templates_dir
+from gcmreview.core.i18n import Formatter
+from gcmreview.load.catalogue import builtin
+from gcmreview.render.templates import builtin_templates_dir
+from gcmreview.write.manifest import MANIFEST_NAME
 
 from .conftest import DATA, ROOT, copy_workspace
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview import catalogue as cat
-from gcmreview.workspace import WorkspaceError, load_workspace
+from gcmreview.load import catalogue as cat
+from gcmreview.validate.workspace import WorkspaceError, load_workspace
 
 from .conftest import copy_workspace
 

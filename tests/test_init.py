@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from gcmreview.loader import load_text
-from gcmreview.workspace import load_workspace
+from gcmreview.load.loader import load_text
+from gcmreview.validate.workspace import load_workspace
 
 from .conftest import ROOT
 from .gitrepo import ISOLATED, commit_all, git, init_repo

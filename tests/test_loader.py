@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gcmreview.diagnostics import Position
-from gcmreview.loader import MAX_FILE_BYTES, load_file, load_text, position_of
+from gcmreview.core.diagnostics import Position
+from gcmreview.load.loader import MAX_FILE_BYTES, load_file, load_text, position_of
 
 
 def codes(text: str) -> list[tuple[int, int, str]]:

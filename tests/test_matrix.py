@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview import catalogue as cat
-from gcmreview.errors import InputError
-from gcmreview.gitref import load_blob, reviews_at
-from gcmreview.validate import Options
+from gcmreview.core.errors import InputError
+from gcmreview.load import catalogue as cat
+from gcmreview.load.gitref import load_blob, reviews_at
+from gcmreview.validate.checks import Options
 
 from .gitrepo import commit_all, git, init_repo
 

@@ -46,8 +46,8 @@ objectives:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from gcmreview.build import BuildOptions, build
-    from gcmreview.workspace import load_workspace
+    from gcmreview.pipeline import BuildOptions, build
+    from gcmreview.validate.workspace import load_workspace
 
     ws = copy_workspace(tmp_path_factory.mktemp("narr") / "ws", ())
     (ws / "countries" / "MA.yaml").write_text(REVIEW, encoding="utf-8")

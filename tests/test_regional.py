@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gcmreview.build import BuildOptions, build
-from gcmreview.catalogue import builtin
-from gcmreview.figures import STATUS_SYMBOLS
-from gcmreview.workspace import load_workspace
+from gcmreview.convert.figures import STATUS_SYMBOLS
+from gcmreview.load.catalogue import builtin
+from gcmreview.pipeline import BuildOptions, build
+from gcmreview.validate.workspace import load_workspace
 
 from .conftest import ROOT, copy_workspace
 
@@ -192,7 +192,7 @@ def test_catalogue_change_rebuilds_everything(tmp_path: Path) -> None:
 
 def test_large_regions_get_one_volume_per_round_table(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gcmreview.regional.VOLUME_CHARS", 100)
+    monkeypatch.setattr("gcmreview.model.regional.VOLUME_CHARS", 100)
     ws = copy_workspace(tmp_path / "ws", ("MA", "LY", "DZ"))
     outcome = run_build(ws, region=True, formats=("md", "html"))
     assert sorted(outcome.built) == ["regional", "regional-rt1", "regional-rt2",

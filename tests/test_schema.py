@@ -7,9 +7,9 @@ from pathlib import Path
 
 import jsonschema
 
-from gcmreview import catalogue as cat
-from gcmreview.loader import load_file
-from gcmreview.schema import config_schema, review_schema
+from gcmreview.load import catalogue as cat
+from gcmreview.load.loader import load_file
+from gcmreview.validate.schema import config_schema, review_schema
 
 from .conftest import DATA, ROOT
 
@@ -41,9 +41,9 @@ def test_workspace_config_matches_its_schema() -> None:
 
 
 def test_every_rule_code_is_documented() -> None:
-    from gcmreview.rules import RULES
+    from gcmreview.core.rules import RULES
 
-    source = "".join(p.read_text() for p in Path(ROOT / "gcmreview").glob("*.py"))
+    source = "".join(p.read_text() for p in Path(ROOT / "gcmreview").rglob("*.py"))
     docs = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     for code in RULES:
         assert f'"{code}"' in source, f"{code} is never emitted"

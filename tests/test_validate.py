@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview import catalogue as cat
-from gcmreview.diagnostics import Severity
-from gcmreview.validate import Options, validate_files
+from gcmreview.core.diagnostics import Severity
+from gcmreview.load import catalogue as cat
+from gcmreview.validate.checks import Options, validate_files
 
 from .conftest import DATA, ROOT
 
@@ -72,8 +72,8 @@ def test_country_code_checks() -> None:
 
 
 def test_uk_hint() -> None:
-    from gcmreview.loader import load_text
-    from gcmreview.validate import check_loaded
+    from gcmreview.load.loader import load_text
+    from gcmreview.validate.checks import check_loaded
 
     loaded = load_text("country: UK\nreview: {cycle: 2024, language: en, status: draft}\n"
                        "objectives: {}\n", "UK.yaml")

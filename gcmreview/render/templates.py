@@ -21,9 +21,9 @@ from typing import Any
 import jinja2
 import jinja2.sandbox
 
-from gcmreview.errors import TemplateError
-from gcmreview.i18n import translations
-from gcmreview.model import Narrative, Text
+from gcmreview.core.errors import TemplateError
+from gcmreview.core.i18n import translations
+from gcmreview.model.review import Narrative, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
@@ -36,7 +36,7 @@ def builtin_templates_dir() -> Path:
     packaged = Path(str(resources.files("gcmreview"))) / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def template_dirs(workspace_templates: Path | None) -> list[Path]:

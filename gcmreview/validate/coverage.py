@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcmreview.catalogue import Catalogue
+from gcmreview.load.catalogue import Catalogue
 
 STATUS_SYMBOLS = {
     "implemented": "●",

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from gcmreview.catalogue import LANGUAGES, RTL_LANGUAGES
+from gcmreview.load.catalogue import LANGUAGES, RTL_LANGUAGES
 
 
 def locale_dir() -> Path:

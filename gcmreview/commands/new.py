@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from gcmreview.catalogue import Catalogue, Label
+from gcmreview.load.catalogue import Catalogue, Label
 
 
 def _comment(label: Label) -> str:

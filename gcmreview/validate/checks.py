@@ -21,18 +21,18 @@ from typing import Any
 
 import pycountry
 
-from gcmreview.catalogue import Catalogue
-from gcmreview.coverage import PLACEHOLDER, Coverage, compute, has_text
-from gcmreview.diagnostics import (
+from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
     Severity,
     display_path,
     sort_diagnostics,
 )
-from gcmreview.errors import InputError
-from gcmreview.loader import LoadedFile, YamlMap, load_file, position_of, review_files_in
-from gcmreview.schema import (
+from gcmreview.core.errors import InputError
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.loader import LoadedFile, YamlMap, load_file, position_of, review_files_in
+from gcmreview.validate.coverage import PLACEHOLDER, Coverage, compute, has_text
+from gcmreview.validate.schema import (
     MAX_SCHEMA_ERRORS,
     SchemaChecker,
     describe_error,

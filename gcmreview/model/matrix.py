@@ -2,7 +2,7 @@
 what changed between two sets of review files (`gcmreview coverage [--diff REF]`).
 
 Plain data built from validation results (`FileResult`), so the coverage rules
-stay in gcmreview.coverage; renderers below turn it into a terminal table, CSV,
+stay in gcmreview.validate.coverage; renderers below turn it into a terminal table, CSV,
 JSON (shape documented in docs/format.md, `"version": 1`) or Markdown for a
 GitHub job summary.
 """
@@ -19,9 +19,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from gcmreview.catalogue import Catalogue
-from gcmreview.coverage import STATUS_SYMBOLS, Coverage
-from gcmreview.validate import FileResult
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.validate.checks import FileResult
+from gcmreview.validate.coverage import STATUS_SYMBOLS, Coverage
 
 STATUSES = ("implemented", "in_progress", "planned", "not_started", "not_applicable")
 NO_NARRATIVE = "no_narrative"

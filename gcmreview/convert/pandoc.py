@@ -29,11 +29,11 @@ from xml.sax.saxutils import escape
 
 import typst
 
-from gcmreview.errors import ConversionError, InputError
+from gcmreview.core.errors import ConversionError, InputError
 
 if TYPE_CHECKING:
-    from gcmreview.figures import RenderedFigure
-from gcmreview.render import RenderedSkeleton, find_template_file
+    from gcmreview.convert.figures import RenderedFigure
+from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
 RECYCLE_AFTER_BYTES = 2_000_000
@@ -63,7 +63,7 @@ def pandoc_path() -> Path:
 
 
 def batch_script() -> Path:
-    return Path(str(resources.files("gcmreview") / "lua" / "batch.lua"))
+    return Path(__file__).with_name("batch.lua")
 
 
 @cache

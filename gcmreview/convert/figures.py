@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import typst
 
-from gcmreview.convert import font_dirs, font_families
-from gcmreview.coverage import STATUS_SYMBOLS
-from gcmreview.errors import ConversionError
+from gcmreview.convert.pandoc import font_dirs, font_families
+from gcmreview.core.errors import ConversionError
+from gcmreview.validate.coverage import STATUS_SYMBOLS
 
 # Colour-blind-safe blues, from none to done, plus a neutral grey for not applicable.
 STATUS_COLOURS = {

@@ -1,6 +1,6 @@
 """The consolidated regional report's model: every State's review in one document.
 
-Built from the per-country models (gcmreview.model) and the workspace, for the
+Built from the per-country models (gcmreview.model.review) and the workspace, for the
 regional secretariat: participation, coverage matrices, each objective's
 measures quoted with attribution, a synthesis and an annex. Every number is
 counted here from the files; templates only lay it out.
@@ -12,12 +12,19 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from gcmreview.catalogue import Catalogue
-from gcmreview.coverage import STATUS_SYMBOLS, Coverage
-from gcmreview.figures import HeatMap
-from gcmreview.i18n import direction
-from gcmreview.model import STATUS_LABELS, ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
-from gcmreview.workspace import Workspace, localize
+from gcmreview.convert.figures import HeatMap
+from gcmreview.core.i18n import direction
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.model.review import (
+    STATUS_LABELS,
+    ModelBuilder,
+    Narrative,
+    ObjectiveView,
+    ReviewModel,
+    Text,
+)
+from gcmreview.validate.coverage import STATUS_SYMBOLS, Coverage
+from gcmreview.validate.workspace import Workspace, localize
 
 PROGRESS = ("in_progress", "implemented")
 VOLUME_CHARS = 1_000_000

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from gcmreview.diagnostics import Diagnostic, DiagnosticSink, Position
+from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Reviews are tens of kilobytes; anything this large is a mistake or an attack."""

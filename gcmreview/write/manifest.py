@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from gcmreview import __version__
-from gcmreview.write import write_atomic
+from gcmreview.write.files import write_atomic
 
 MANIFEST_NAME = ".gcmreview-manifest.json"
 
@@ -32,9 +32,10 @@ def digest(parts: Iterable[bytes | str]) -> str:
 
 
 def _package_files() -> list[Path]:
+    """The tool itself, code included: a changed module can change every report."""
     root = Path(str(resources.files("gcmreview")))
-    return sorted(p for folder in ("data", "locale", "lua") for p in (root / folder).rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
 def global_fingerprint(template_dirs: list[Path], extra_files: list[Path],

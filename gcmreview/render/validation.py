@@ -15,9 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from gcmreview import __version__
-from gcmreview.diagnostics import Diagnostic, Severity
-from gcmreview.rules import RULES
-from gcmreview.validate import ValidationRun
+from gcmreview.core.diagnostics import Diagnostic, Severity
+from gcmreview.core.rules import RULES
+from gcmreview.validate.checks import ValidationRun
 
 
 def format_line(d: Diagnostic) -> str:

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from gcmreview.errors import InputError
+from gcmreview.core.errors import InputError
 
 
 def write_atomic(path: Path, data: bytes) -> None:

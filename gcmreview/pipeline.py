@@ -5,7 +5,7 @@ load + validate -> model -> render (Jinja) -> convert (pandoc, typst) -> write.
 - Outputs are produced in a staging folder inside the output folder and moved
   into place only when a document's every format succeeded: a failed build
   leaves the previous outputs untouched.
-- Builds are incremental by content hash (gcmreview.manifest): an unchanged
+- Builds are incremental by content hash (gcmreview.write.manifest): an unchanged
   country is neither reloaded nor rebuilt; the regional report is rebuilt when
   any review, or anything every document depends on, changed.
 - Reviews are loaded and rendered while the pandoc workers convert the ones
@@ -22,20 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gcmreview import __version__
-from gcmreview.catalogue import LANGUAGES
-from gcmreview.convert import FORMATS, Job, PandocTemplates, convert_all, font_families
-from gcmreview.diagnostics import display_path
-from gcmreview.errors import InputError, UsageError
-from gcmreview.figures import render_heat_map
-from gcmreview.i18n import Formatter, direction
-from gcmreview.loader import load_file
-from gcmreview.manifest import Manifest, digest, global_fingerprint
-from gcmreview.model import ModelBuilder, ReviewModel, Text
-from gcmreview.regional import RegionalBuilder, RegionalModel, StateReview
-from gcmreview.render import render, template_dirs
-from gcmreview.validate import FileResult, Options, ValidationRun, check_loaded
-from gcmreview.workspace import Workspace
-from gcmreview.write import publish, staging
+from gcmreview.convert.figures import render_heat_map
+from gcmreview.convert.pandoc import FORMATS, Job, PandocTemplates, convert_all, font_families
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import InputError, UsageError
+from gcmreview.core.i18n import Formatter, direction
+from gcmreview.load.catalogue import LANGUAGES
+from gcmreview.load.loader import load_file
+from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview
+from gcmreview.model.review import ModelBuilder, ReviewModel, Text
+from gcmreview.render.templates import render, template_dirs
+from gcmreview.validate.checks import FileResult, Options, ValidationRun, check_loaded
+from gcmreview.validate.workspace import Workspace
+from gcmreview.write.files import publish, staging
+from gcmreview.write.manifest import Manifest, digest, global_fingerprint
 
 REGIONAL_ID = "regional"
 

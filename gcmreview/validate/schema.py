@@ -19,8 +19,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from gcmreview.catalogue import Catalogue
-from gcmreview.loader import load_file
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.loader import load_file
 
 Schema = dict[str, Any]
 

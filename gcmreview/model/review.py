@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gcmreview.catalogue import Catalogue, Label
-from gcmreview.coverage import Coverage, has_text
-from gcmreview.i18n import Formatter, direction
+from gcmreview.core.i18n import Formatter, direction
+from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.validate.coverage import Coverage, has_text
 
 
 def N_(message: str) -> str:

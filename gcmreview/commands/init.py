@@ -17,11 +17,11 @@ from pathlib import Path
 import pycountry
 
 from gcmreview import __version__
-from gcmreview import catalogue as cat
-from gcmreview.diagnostics import display_path
-from gcmreview.errors import InputError, UsageError
-from gcmreview.schema import review_schema, to_json
-from gcmreview.write import write_atomic
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import InputError, UsageError
+from gcmreview.load import catalogue as cat
+from gcmreview.validate.schema import review_schema, to_json
+from gcmreview.write.files import write_atomic
 
 TEMPLATES = {
     # path in the new workspace: template in gcmreview/data/init/

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gcmreview import catalogue as cat
-from gcmreview.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
-from gcmreview.errors import InputError
-from gcmreview.loader import load_file, position_of, review_files_in
-from gcmreview.schema import SchemaChecker, config_schema, describe_error, overrides_schema
+from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
+from gcmreview.core.errors import InputError
+from gcmreview.load import catalogue as cat
+from gcmreview.load.loader import load_file, position_of, review_files_in
+from gcmreview.validate.schema import SchemaChecker, config_schema, describe_error, overrides_schema
 
 CONFIG_NAME = "gcmreview.yaml"
 

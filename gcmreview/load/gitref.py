@@ -11,11 +11,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gcmreview.catalogue import Catalogue
-from gcmreview.diagnostics import display_path
-from gcmreview.errors import InputError
-from gcmreview.loader import REVIEW_SUFFIXES, LoadedFile, load_bytes
-from gcmreview.validate import FileResult, Options, check_loaded
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import InputError
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.loader import REVIEW_SUFFIXES, LoadedFile, load_bytes
+from gcmreview.validate.checks import FileResult, Options, check_loaded
 
 
 @dataclass(frozen=True)

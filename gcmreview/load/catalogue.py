@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from gcmreview.loader import load_file
+from gcmreview.load.loader import load_file
 
 LANGUAGES = ("en", "fr", "ar")
 RTL_LANGUAGES = frozenset({"ar"})
