@@ -1,40 +1,54 @@
-"""Command-line interface: parse arguments, call the library, print, exit.
+"""Command-line interface: parse arguments, call a command, print what it returns, exit.
 
-All work happens in the library; its typed errors become messages and exit
-codes here (0 ok, 1 findings, 2 usage or I/O error, 3 a bug in gcmreview).
+Commands (gcmreview.commands) do the work and raise typed errors; this module
+is the one place those become messages and exit codes (0 ok, 1 findings, 2
+usage or I/O error, 3 a bug in gcmreview). Heavy modules are imported inside
+the command that needs them: `validate` never loads pandoc, typst or rich.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import sys
-import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from gcmreview import __version__
-from gcmreview.commands.new import scaffold
-from gcmreview.core.diagnostics import display_path
+from gcmreview.commands.context import Context
+from gcmreview.core.diagnostics import Diagnostic, display_path
 from gcmreview.core.errors import GcmReviewError, UsageError
-from gcmreview.load import catalogue as cat
-from gcmreview.render.validation import MACHINE_FORMATS, format_line, report_text
-from gcmreview.validate.checks import Options, expand_paths, validate_files
-from gcmreview.validate.schema import review_schema, to_json
-from gcmreview.validate.workspace import Workspace, WorkspaceError, discover
-from gcmreview.write.files import write_atomic
 
-app = typer.Typer(
-    help="Validate and compile voluntary national reviews of the Global Compact for Migration.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gcmreview.render.terminal import Line
+
+COMMANDS: dict[str, Callable[..., int]] = {}
+"""Every command, by name: typer builds the parameters of each command it is
+given (15 ms for all of them), so `main` gives it only the one being run."""
+
+
+def command(function: Callable[..., int]) -> Callable[..., int]:
+    COMMANDS[function.__name__] = function
+    return function
+
+
+def make_app(names: list[str]) -> typer.Typer:
+    app = typer.Typer(
+        help="Validate and compile voluntary national reviews of the Global Compact for "
+        "Migration.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    for name in names:
+        app.command(name=name)(COMMANDS[name])
+    return app
 
 
 class Lang(StrEnum):
@@ -55,16 +69,56 @@ class CatalogueFormat(StrEnum):
     json = "json"
 
 
-def stdout() -> Console:
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+class CoverageFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
 
 
-def stderr() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+class Order(StrEnum):
+    imrf = "imrf"
+    numeric = "numeric"
 
 
-def _workspace() -> Workspace | None:
-    return discover(Path.cwd())
+# --- printing --------------------------------------------------------------------------
+
+_ANSI = {"error": "31", "warning": "33", "dim": "2", "bold": "1"}
+
+
+def _colour(stream: Any) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def echo(lines: list[Line], stream: Any = None) -> None:
+    stream = stream or sys.stdout
+    colour = _colour(stream)
+    for line in lines:
+        code = _ANSI.get(line.style or "") if colour else None
+        stream.write(f"\x1b[{code}m{line.text}\x1b[0m\n" if code else line.text + "\n")
+
+
+def say(text: str) -> None:
+    """A message for the person at the terminal: on stderr, so stdout stays data."""
+    sys.stderr.write(text + "\n")
+
+
+def diagnostics_lines(items: list[Diagnostic]) -> list[Line]:
+    from gcmreview.render.terminal import Line
+    from gcmreview.render.validation import format_line
+
+    lines = []
+    for d in items:
+        lines.append(Line(format_line(d), "error"))
+        if d.hint:
+            lines.append(Line(f"    hint: {d.hint}", "dim"))
+    return lines
+
+
+def rich_console(width: int | None = None) -> Console:
+    from rich.console import Console
+
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True, width=width)
 
 
 def _version(value: bool) -> None:
@@ -73,7 +127,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
@@ -81,7 +134,9 @@ def _root(
     """gcmreview: GCM voluntary review compiler."""
 
 
-@app.command()
+# --- commands --------------------------------------------------------------------------
+
+@command
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Review files or folders (default: the workspace's countries/ folder).")] = None,
@@ -95,102 +150,56 @@ def validate(
     = None,
 ) -> int:
     """Check review files: format, GCM rules and coverage. Exit 1 if any problem is an error."""
-    workspace = _workspace()
-    whole_workspace = not paths
-    if not paths:
-        if workspace is None:
-            default = Path("countries")
-            if not default.is_dir():
-                raise UsageError("no review files given and no workspace found here",
-                                 hint="run inside a workspace (a folder with gcmreview.yaml) "
-                                 "or name the files to check")
-            paths = [default]
-        else:
-            paths = [workspace.countries_dir]
-    catalogue = workspace.catalogue if workspace else cat.builtin()
-    options = Options(strict=strict, min_coverage=min_coverage,
-                      participants=workspace.participants if workspace else None,
-                      cycle=workspace.cycle if workspace else None,
-                      report_missing=whole_workspace and workspace is not None)
-    run = validate_files(expand_paths(paths), catalogue, options, keep_data=False)
+    from gcmreview.commands.validate import validate as run_validate
+    from gcmreview.render.validation import MACHINE_FORMATS, report_lines
+
+    run = run_validate(Context(), paths or [], strict=strict, min_coverage=min_coverage)
     if output_format is ValidateFormat.text:
-        report_text(run, stdout())
+        echo(report_lines(run))
     else:
         sys.stdout.write(MACHINE_FORMATS[output_format.value](run))
     return run.exit_code
 
 
-@app.command()
+@command
 def catalogue(
     lang: Annotated[Lang, typer.Option(help="Language of the titles.")] = Lang.en,
     output_format: Annotated[CatalogueFormat, typer.Option("--format", "-f")] =
     CatalogueFormat.table,
 ) -> int:
     """Print the GCM objectives, guiding principles and IMRF round tables."""
-    workspace = _workspace()
-    data = workspace.catalogue if workspace else cat.builtin()
-    code = lang.value
+    import json
+
+    from gcmreview.render.catalogue import catalogue_json, catalogue_tables
+
+    data = Context().catalogue
     if output_format is CatalogueFormat.json:
-        sys.stdout.write(json.dumps(catalogue_json(data, code), indent=2, ensure_ascii=False)
-                         + "\n")
+        sys.stdout.write(json.dumps(catalogue_json(data, lang.value), indent=2,
+                                    ensure_ascii=False) + "\n")
         return 0
-    console = stdout()
-    marker = f" [fallback: no official {code} text]"
-    objectives = Table(title=f"GCM objectives ({code})", title_justify="left")
-    for column in ("#", "Round table", "Short label", "Title"):
-        objectives.add_column(column)
-    for o in data.objectives.values():
-        title, short = o.title(code), o.short(code)
-        objectives.add_row(str(o.number), f"RT{o.round_table}",
-                           Text(short.text + (marker if short.fallback else "")),
-                           Text(title.text + (marker if title.fallback else "")))
-    principles = Table(title=f"Guiding principles ({code})", title_justify="left")
-    for column in ("Letter", "Slug", "Name"):
-        principles.add_column(column)
-    for p in data.principles.values():
-        name = p.name(code)
-        principles.add_row(f"({p.letter})", p.slug,
-                           Text(name.text + (marker if name.fallback else "")))
-    console.print(objectives)
-    console.print(principles)
-    console.print(f"Source ({code}): {data.sources.get(code, '-')}", markup=False)
+    console = rich_console()
+    for table in catalogue_tables(data, lang.value):
+        console.print(table)
+    console.print(f"Source ({lang.value}): {data.sources.get(lang.value, '-')}", markup=False)
     return 0
 
 
-def catalogue_json(data: cat.Catalogue, lang: str) -> dict[str, object]:
-    def label(item: cat.Label) -> dict[str, object]:
-        return {"text": item.text, "lang": item.lang, "fallback": item.fallback}
-
-    return {
-        "language": lang,
-        "compact": label(data.compact_name(lang)),
-        "objectives": [{"number": o.number, "round_table": o.round_table,
-                        "title": label(o.title(lang)), "short": label(o.short(lang))}
-                       for o in data.objectives.values()],
-        "principles": [{"slug": p.slug, "letter": p.letter, "name": label(p.name(lang))}
-                       for p in data.principles.values()],
-        "round_tables": {str(k): list(v) for k, v in data.round_tables.items()},
-        "missing": data.missing(lang),
-        "source": data.sources.get(lang),
-    }
-
-
-@app.command()
+@command
 def schema(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of printing.")] = None,
 ) -> int:
     """Print the JSON Schema of review files (for yaml-language-server and other editors)."""
-    workspace = _workspace()
-    text = to_json(review_schema(workspace.catalogue if workspace else cat.builtin()))
+    from gcmreview.commands.schema import schema_text, write_schema
+
     if output:
-        write_atomic(output, text.encode())
+        write_schema(Context(), output)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(schema_text(Context()))
     return 0
 
 
-@app.command()
+@command
 def new(
     country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. MA.")],
     lang: Annotated[Lang, typer.Option(help="Language of the review and of the title comments.")]
@@ -201,39 +210,15 @@ def new(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> int:
     """Write a review scaffold for a country: all objectives and principles, to fill in."""
-    import pycountry
+    from gcmreview.commands.new import new as run_new
 
-    code = country.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise UsageError(f"{country!r} is not an ISO 3166-1 alpha-2 country code",
-                         hint="for example MA for Morocco, LB for Lebanon")
-    workspace = _workspace()
-    target = output or (workspace.review_path(code) if workspace
-                        else Path("countries") / f"{code}.yaml")
-    if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} already exists",
-                         hint="use --force to overwrite it")
-    root = workspace.root if workspace else Path.cwd()
-    schema_file = root / "review.schema.json"
-    catalogue = workspace.catalogue if workspace else cat.builtin()
-    if not schema_file.exists():
-        write_atomic(schema_file, to_json(review_schema(catalogue)).encode())
-    import os
-
-    ref = Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
-    cycle = workspace.cycle if workspace else 2026
-    write_atomic(target, scaffold(code, lang.value, cycle, catalogue, ref).encode())
-    stderr().print(f"wrote {display_path(target)}; fill in the TODO texts, then run "
-                   f"`gcmreview validate {display_path(target)}`", markup=False)
+    target = run_new(Context(), country, lang.value, output, force)
+    say(f"wrote {display_path(target)}; fill in the TODO texts, then run "
+        f"`gcmreview validate {display_path(target)}`")
     return 0
 
 
-class Order(StrEnum):
-    imrf = "imrf"
-    numeric = "numeric"
-
-
-@app.command()
+@command
 def build(
     country: Annotated[list[str] | None, typer.Option(
         "--country", "-c", help="Country code(s) of the workspace to build.")] = None,
@@ -257,45 +242,37 @@ def build(
 
     Builds are incremental: outputs whose inputs did not change are kept.
     """
-    from gcmreview.pipeline import BuildOptions, parse_formats
-    from gcmreview.pipeline import build as run_build
+    from gcmreview.commands.build import build as run_build
 
-    workspace = _workspace()
-    if workspace is None:
-        raise UsageError("no workspace found (no gcmreview.yaml here or above)",
-                         hint="run inside a review workspace, or create one")
-    options = BuildOptions(countries=tuple(country or ()), all=all_countries, region=region,
-                           force=force,
-                           formats=parse_formats(output_format),
-                           lang=lang.value if lang else None, out_dir=out, order=order.value)
-    console = stderr()
-    interactive = console.is_terminal and not quiet
-    if interactive:
+    options: dict[str, Any] = {
+        "codes": country or [], "every": all_countries, "region": region,
+        "formats": output_format, "lang": lang.value if lang else None, "out": out,
+        "order": order.value, "force": force}
+    if sys.stderr.isatty() and not quiet:
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(console=console, transient=True) as progress:
+        with Progress(console=Console(file=sys.stderr), transient=True) as progress:
             task = progress.add_task("Building", total=None)
-            outcome = run_build(workspace, options,
+            outcome = run_build(Context(), **options,
                                 on_done=lambda code, ok: progress.advance(task))
     else:
-        outcome = run_build(workspace, options)
-    problems = [d for f in outcome.validation.files if not f.valid for d in f.diagnostics]
-    for d in problems:
-        console.print(format_line(d), markup=False, style="red")
-        if d.hint:
-            console.print(f"    hint: {d.hint}", markup=False, style="dim")
+        outcome = run_build(Context(), **options)
+    echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
+                            for d in f.diagnostics]), sys.stderr)
     if not quiet:
         for code, paths in sorted(outcome.built.items()):
-            console.print(f"built {code}: " + ", ".join(display_path(p) for p in paths),
-                          markup=False)
+            say(f"built {code}: " + ", ".join(display_path(p) for p in paths))
         if outcome.up_to_date:
-            console.print("up to date: " + ", ".join(sorted(outcome.up_to_date)), markup=False)
-    for code, reason in sorted(outcome.failed.items()):
-        console.print(f"not built {code}: {reason}", markup=False, style="red")
+            say("up to date: " + ", ".join(sorted(outcome.up_to_date)))
+    from gcmreview.render.terminal import Line
+
+    echo([Line(f"not built {code}: {reason}", "error")
+          for code, reason in sorted(outcome.failed.items())], sys.stderr)
     return outcome.exit_code
 
 
-@app.command()
+@command
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new workspace (created if "
                                               "needed).")],
@@ -313,34 +290,15 @@ def init(
     from gcmreview.commands.init import InitOptions, init_workspace
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
-    written = init_workspace(directory, InitOptions(region, cycle, codes, package, force))
-    console = stderr()
-    for path in written:
-        console.print(f"wrote {display_path(path)}", markup=False)
-    console.print(f"next: cd {display_path(directory)} && git init && git add . && "
-                  "git commit -m 'Review workspace', push it, then ask each State for a pull "
-                  "request adding countries/XX.yaml (gcmreview new XX)", markup=False)
+    for path in init_workspace(directory, InitOptions(region, cycle, codes, package, force)):
+        say(f"wrote {display_path(path)}")
+    say(f"next: cd {display_path(directory)} && git init && git add . && "
+        "git commit -m 'Review workspace', push it, then ask each State for a pull "
+        "request adding countries/XX.yaml (gcmreview new XX)")
     return 0
 
 
-class CoverageFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
-def _country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
-    """English names for the summaries, the workspace's own names first."""
-    from gcmreview.core.i18n import Formatter
-    from gcmreview.validate.workspace import localize
-
-    fmt = Formatter("en")
-    return {c: localize(workspace.country_names[c], "en") if c in workspace.country_names
-            else fmt.country(c) for c in codes}
-
-
-@app.command()
+@command
 def coverage(
     output_format: Annotated[CoverageFormat, typer.Option(
         "--format", "-f", help="table (terminal), csv, json or markdown (for a job summary).")]
@@ -351,84 +309,80 @@ def coverage(
         help="With --diff: exit 1 when a State's coverage drops.")] = False,
 ) -> int:
     """States × objectives and × principles; with --diff, what changed against a git ref."""
-    from gcmreview.load import gitref
-    from gcmreview.model import matrix
-    from gcmreview.validate.workspace import localize
+    import json
 
-    workspace = _workspace()
-    if workspace is None:
-        raise UsageError("no workspace found (no gcmreview.yaml here or above)",
-                         hint="run inside a review workspace, or create one with gcmreview init")
+    from gcmreview.commands.coverage import coverage as run_coverage
+    from gcmreview.render import coverage as show
+
     if fail_on_regression and diff_ref is None:
         raise UsageError("--fail-on-regression needs --diff REF",
                          hint="for example --diff origin/main --fail-on-regression")
     if diff_ref is not None and output_format is CoverageFormat.csv:
         raise UsageError("--diff has no csv output", hint="use --format table, json or markdown")
-    catalogue = workspace.catalogue
-    options = Options(participants=workspace.participants, cycle=workspace.cycle)
-    run = validate_files(workspace.review_files(), catalogue, options,
-                         keep_data=diff_ref is not None)
-    now = matrix.snapshot(run.files, catalogue, workspace.participants)
-    letters = {slug: p.letter for slug, p in catalogue.principles.items()}
-    region = localize(workspace.region, "en")
-    title = f"GCM review coverage: {region}, cycle {workspace.cycle}"
-    if diff_ref is None:
+    report = run_coverage(Context(), diff_ref)
+    changes = report.diff
+    if changes is None:
         if output_format is CoverageFormat.csv:
-            sys.stdout.write(matrix.matrix_csv(now))
+            sys.stdout.write(show.matrix_csv(report.now))
         elif output_format is CoverageFormat.json:
-            sys.stdout.write(json.dumps(matrix.matrix_json(now, region, workspace.cycle),
+            sys.stdout.write(json.dumps(show.matrix_json(report.now, report.region, report.cycle),
                                         indent=2, ensure_ascii=False) + "\n")
         elif output_format is CoverageFormat.markdown:
-            sys.stdout.write(matrix.matrix_markdown(
-                now, title, letters, _country_names(workspace, list(now.states))))
+            sys.stdout.write(show.matrix_markdown(report.now, report.title, report.letters,
+                                                  report.names))
         else:
-            from rich.measure import Measurement
-
-            console = stdout()
-            tables = matrix.matrix_tables(now, letters)
-            wide = max(Measurement.get(console, console.options.update(width=1000), t).maximum
-                       for t in tables)
-            if wide > console.width:  # wrap lines rather than squeeze the cells unreadable
-                console = Console(file=sys.stdout, highlight=False, soft_wrap=True, width=wide)
-            for table in tables:
-                console.print(table)
-            for line in matrix.legend_text(now, letters):
-                console.print(line, markup=False)
+            _print_matrix(report.now, report.letters)
         return 0
-    base = gitref.reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
-    before = matrix.snapshot(base.files, catalogue, workspace.participants)
-    result = matrix.diff(before, now, diff_ref, base.commit)
     if output_format is CoverageFormat.json:
-        sys.stdout.write(json.dumps(matrix.diff_json(result), indent=2, ensure_ascii=False)
-                         + "\n")
+        sys.stdout.write(json.dumps(show.diff_json(changes), indent=2, ensure_ascii=False) + "\n")
     elif output_format is CoverageFormat.markdown:
-        codes = sorted({*now.states, *(d.country for d in result.states)})
-        sys.stdout.write(matrix.diff_markdown(result, title, _country_names(workspace, codes)))
+        sys.stdout.write(show.diff_markdown(changes, report.title, report.names))
     else:
-        stdout().print(matrix.diff_table(result))
-    if fail_on_regression and result.regressions:
-        stderr().print("coverage dropped against " + diff_ref + " for "
-                       + ", ".join(d.country for d in result.regressions), markup=False)
+        rich_console().print(show.diff_table(changes))
+    if fail_on_regression and report.regressions:
+        say(f"coverage dropped against {diff_ref} for " + ", ".join(report.regressions))
         return 1
     return 0
 
 
+def _print_matrix(now: Any, letters: dict[str, str]) -> None:
+    from rich.measure import Measurement
+
+    from gcmreview.render import coverage as show
+
+    console = rich_console()
+    tables = show.matrix_tables(now, letters)
+    wide = max(Measurement.get(console, console.options.update(width=1000), t).maximum
+               for t in tables)
+    if wide > console.width:  # wrap lines rather than squeeze the cells unreadable
+        console = rich_console(width=wide)
+    for table in tables:
+        console.print(table)
+    for line in show.legend_text(now, letters):
+        console.print(line, markup=False)
+
+
+# --- the error boundary ----------------------------------------------------------------
+
 def _print_error(exc: GcmReviewError) -> None:
-    console = stderr()
+    from gcmreview.render.terminal import Line
+    from gcmreview.validate.workspace import WorkspaceError
+
     if isinstance(exc, WorkspaceError):
-        for d in exc.diagnostics:
-            console.print(format_line(d), markup=False)
-            if d.hint:
-                console.print(f"    hint: {d.hint}", markup=False)
-    console.print(f"error: {exc.message}", markup=False)
+        echo(diagnostics_lines(exc.diagnostics), sys.stderr)
+    lines = [Line(f"error: {exc.message}", "error")]
     if exc.hint:
-        console.print(f"hint: {exc.hint}", markup=False)
+        lines.append(Line(f"hint: {exc.hint}", "dim"))
+    echo(lines, sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place exceptions become messages and exit codes."""
     try:
-        result = app(args=argv, standalone_mode=False, prog_name="gcmreview")
+        args = sys.argv[1:] if argv is None else argv
+        named = next((a for a in args if not a.startswith("-")), None)
+        app = make_app([named] if named in COMMANDS else list(COMMANDS))
+        result = app(args=args, standalone_mode=False, prog_name="gcmreview")
     except typer.Exit as exc:
         return exc.exit_code
     except typer.TyperException as exc:  # typer's (vendored click) usage errors
@@ -453,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception:
+        import traceback
+
         print("internal error: this is a bug in gcmreview, please report it with the "
               "traceback below", file=sys.stderr)
         traceback.print_exc()

@@ -15,7 +15,6 @@ load + validate -> model -> render (Jinja) -> convert (pandoc, typst) -> write.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,16 +22,18 @@ from pathlib import Path
 
 from gcmreview import __version__
 from gcmreview.convert.figures import render_heat_map
-from gcmreview.convert.pandoc import FORMATS, Job, PandocTemplates, convert_all, font_families
+from gcmreview.convert.fonts import font_families
+from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all
 from gcmreview.core.diagnostics import display_path
-from gcmreview.core.errors import InputError, UsageError
-from gcmreview.core.i18n import Formatter, direction
-from gcmreview.load.catalogue import LANGUAGES
+from gcmreview.core.errors import InputError
+from gcmreview.core.i18n import Formatter
+from gcmreview.core.languages import direction
 from gcmreview.load.loader import load_file
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview
 from gcmreview.model.review import ModelBuilder, ReviewModel, Text
 from gcmreview.render.templates import render, template_dirs
-from gcmreview.validate.checks import FileResult, Options, ValidationRun, check_loaded
+from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.results import FileResult, ValidationRun
 from gcmreview.validate.workspace import Workspace
 from gcmreview.write.files import publish, staging
 from gcmreview.write.manifest import Manifest, digest, global_fingerprint
@@ -42,7 +43,6 @@ REGIONAL_ID = "regional"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    countries: tuple[str, ...] = ()
     all: bool = False
     """Every country and the regional report."""
     region: bool = False
@@ -68,35 +68,6 @@ class BuildOutcome:
     def exit_code(self) -> int:
         invalid = any(not f.valid for f in self.validation.files)
         return 1 if (self.failed or invalid) else 0
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"unknown output format(s): {', '.join(unknown) or '(none)'}",
-                         hint=f"choose from {', '.join(FORMATS)}, comma-separated")
-    return formats
-
-
-def select_reviews(workspace: Workspace, options: BuildOptions) -> list[Path]:
-    """The countries to build; --country accepts only the workspace's own codes."""
-    available = {p.stem: p for p in workspace.review_files()}
-    if options.all:
-        if not available:
-            raise UsageError(f"no review files in {display_path(workspace.countries_dir)}")
-        return list(available.values())
-    if not options.countries and not options.region:
-        raise UsageError("nothing to build",
-                         hint="give --country XX (or several), --region, or --all")
-    chosen = []
-    for raw in options.countries:
-        code = raw.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", code) or code not in available:
-            raise UsageError(f"{raw!r} is not a country of this workspace",
-                             hint="countries with a review file: " + ", ".join(sorted(available)))
-        chosen.append(available[code])
-    return chosen
 
 
 def tagged(text: Text, lang: str) -> str | dict[str, str]:
@@ -172,8 +143,6 @@ class Builder:
     """One build: decides what is stale, yields conversion jobs, publishes results."""
 
     def __init__(self, workspace: Workspace, options: BuildOptions) -> None:
-        if options.lang is not None and options.lang not in LANGUAGES:
-            raise UsageError(f"unknown language {options.lang!r}", hint="use en, fr or ar")
         self.workspace = workspace
         self.options = options
         self.out_dir = options.out_dir or workspace.output_dir
@@ -325,10 +294,10 @@ class Builder:
         )
 
 
-def build(workspace: Workspace, options: BuildOptions,
-          on_done: Callable[[str, bool], None] | None = None) -> BuildOutcome:
+def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path],
+              on_done: Callable[[str, bool], None] | None = None) -> BuildOutcome:
+    """Build the reports of `countries` (review files), and the regional report if asked."""
     builder = Builder(workspace, options)
-    countries = select_reviews(workspace, options)
     all_files = workspace.review_files() if (options.region or options.all) else countries
     builder.read_hashes(sorted(set(all_files) | set(countries)))
     outcome = BuildOutcome(ValidationRun([]))

@@ -46,16 +46,14 @@ objectives:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from gcmreview.pipeline import BuildOptions, build
-    from gcmreview.validate.workspace import load_workspace
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
 
     ws = copy_workspace(tmp_path_factory.mktemp("narr") / "ws", ())
     (ws / "countries" / "MA.yaml").write_text(REVIEW, encoding="utf-8")
     (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
-    outcome = build(load_workspace(ws / "gcmreview.yaml"),
-                    BuildOptions(countries=("MA", "DZ"), formats=("html", "md"),
-                                 out_dir=ws / "out",
-                                 order="numeric"))
+    outcome = build(Context(ws), codes=["MA", "DZ"], formats="html,md", out=ws / "out",
+                    order="numeric")
     assert outcome.exit_code == 0, outcome.failed
     return ws / "out"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gcmreview.convert.figures import STATUS_SYMBOLS
+from gcmreview.commands.build import build
+from gcmreview.commands.context import Context
+from gcmreview.core.status import status
 from gcmreview.load.catalogue import builtin
-from gcmreview.pipeline import BuildOptions, build
-from gcmreview.validate.workspace import load_workspace
 
 from .conftest import ROOT, copy_workspace
 
@@ -32,14 +32,13 @@ def covered(code: str) -> set[int]:
 
 
 def run_build(ws: Path, **options: object):
-    return build(load_workspace(ws / "gcmreview.yaml"),
-                 BuildOptions(out_dir=ws / "out", **options))  # type: ignore[arg-type]
+    return build(Context(ws), codes=[], out=ws / "out", **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
 def regional(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = copy_workspace(tmp_path_factory.mktemp("regional") / "ws")
-    outcome = run_build(ws, region=True, formats=("html", "docx", "pdf", "md"))
+    outcome = run_build(ws, region=True, formats="html,docx,pdf,md")
     assert outcome.exit_code == 0 and "regional" in outcome.built
     return ws / "out"
 
@@ -66,7 +65,7 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
     for row in rows:
         code = next(c for c, n in NAMES_FR.items() if n == row[0])
         objectives = review(code).get("objectives") or {}
-        expected = [STATUS_SYMBOLS[objectives[n]["status"]] if n in objectives else ""
+        expected = [status(objectives[n]["status"]).symbol if n in objectives else ""
                     for n in range(1, 24)]
         assert row[1:] == expected, code
 
@@ -119,8 +118,8 @@ def test_heat_maps_in_every_format(regional: Path) -> None:
 
 def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws", ("MA", "DZ"))
-    run_build(ws, region=True, formats=("html",), lang="en")
-    run_build(ws, region=True, formats=("html",), lang="ar")
+    run_build(ws, region=True, formats="html", lang="en")
+    run_build(ws, region=True, formats="html", lang="ar")
     en = (ws / "out" / "regional.en.html").read_text(encoding="utf-8")
     assert '<html lang="en" dir="ltr">' in en
     assert "Morocco" in en and "Not submitted" in en
@@ -134,7 +133,7 @@ def test_regional_build_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):
         ws = copy_workspace(tmp_path / name, ("MA", "LY"))
-        run_build(ws, region=True, formats=("html", "docx", "pdf"))
+        run_build(ws, region=True, formats="html,docx,pdf")
         outputs.append({p.name: p.read_bytes() for p in (ws / "out").glob("regional.*")})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 3
 
@@ -145,21 +144,21 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 def test_incremental_builds_rebuild_exactly_what_changed(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws", ("MA", "TN", "DZ"))
-    first = run_build(ws, all=True, formats=("html",))
+    first = run_build(ws, every=True, formats="html")
     assert sorted(first.built) == ["DZ", "MA", "TN", "regional"]
     before = mtimes(ws / "out")
 
-    again = run_build(ws, all=True, formats=("html",))
+    again = run_build(ws, every=True, formats="html")
     assert again.built == {} and sorted(again.up_to_date) == ["DZ", "MA", "TN", "regional"]
     assert mtimes(ws / "out") == before
 
     os.utime(ws / "countries" / "MA.yaml")  # a newer time, the same content
-    assert run_build(ws, all=True, formats=("html",)).built == {}
+    assert run_build(ws, every=True, formats="html").built == {}
 
     tn = ws / "countries" / "TN.yaml"
     tn.write_text(tn.read_text(encoding="utf-8").replace("status: draft", "status: submitted"),
                   encoding="utf-8")
-    changed = run_build(ws, all=True, formats=("html",))
+    changed = run_build(ws, every=True, formats="html")
     assert sorted(changed.built) == ["TN", "regional"]
     assert "Soumis" in (ws / "out" / "TN.fr.html").read_text(encoding="utf-8")
 
@@ -167,26 +166,26 @@ def test_incremental_builds_rebuild_exactly_what_changed(tmp_path: Path) -> None
     (ws / "templates" / "report.html").write_text(
         (ROOT / "templates" / "report.html").read_text(encoding="utf-8").replace(
             "<footer>", "<footer>EDITED "), encoding="utf-8")
-    template = run_build(ws, all=True, formats=("html",))
+    template = run_build(ws, every=True, formats="html")
     assert sorted(template.built) == ["DZ", "MA", "TN", "regional"]
 
-    forced = run_build(ws, all=True, formats=("html",), force=True)
+    forced = run_build(ws, every=True, formats="html", force=True)
     assert sorted(forced.built) == ["DZ", "MA", "TN", "regional"]
 
-    docx = run_build(ws, all=True, formats=("html", "docx"))
+    docx = run_build(ws, every=True, formats="html,docx")
     assert sorted(docx.built) == ["DZ", "MA", "TN", "regional"]  # docx was never built
     assert all(paths[0].suffix == ".docx" for paths in docx.built.values())
 
 
 def test_catalogue_change_rebuilds_everything(tmp_path: Path) -> None:
     ws = copy_workspace(tmp_path / "ws", ("MA",))
-    run_build(ws, all=True, formats=("md",))
+    run_build(ws, every=True, formats="md")
     (ws / "titles.yaml").write_text("sources:\n  fr: A/RES/73/195 (FR)\nobjectives:\n"
                                     "  18:\n    title: {fr: Titre 18}\n", encoding="utf-8")
     config = ws / "gcmreview.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
                       encoding="utf-8")
-    assert sorted(run_build(ws, all=True, formats=("md",)).built) == ["MA", "regional"]
+    assert sorted(run_build(ws, every=True, formats="md").built) == ["MA", "regional"]
     assert builtin().objective(18).title("fr").fallback
 
 
@@ -194,7 +193,7 @@ def test_large_regions_get_one_volume_per_round_table(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("gcmreview.model.regional.VOLUME_CHARS", 100)
     ws = copy_workspace(tmp_path / "ws", ("MA", "LY", "DZ"))
-    outcome = run_build(ws, region=True, formats=("md", "html"))
+    outcome = run_build(ws, region=True, formats="md,html")
     assert sorted(outcome.built) == ["regional", "regional-rt1", "regional-rt2",
                                      "regional-rt3", "regional-rt4"]
     main = (ws / "out" / "regional.fr.md").read_text(encoding="utf-8")
@@ -205,7 +204,7 @@ def test_large_regions_get_one_volume_per_round_table(tmp_path: Path,
     assert rt2.count("\n# Table ronde 2") + rt2.startswith("# Table ronde 2") >= 1
     assert "Sauver des vies" in rt2 and "Libye" in rt2
     assert "Table ronde 1 " not in rt2
-    again = run_build(ws, region=True, formats=("md", "html"))
+    again = run_build(ws, region=True, formats="md,html")
     assert again.built == {}  # volumes are up to date with their report
     (ws / "out" / "regional-rt3.fr.html").unlink()
-    assert "regional-rt3" in run_build(ws, region=True, formats=("md", "html")).built
+    assert "regional-rt3" in run_build(ws, region=True, formats="md,html").built

@@ -9,7 +9,8 @@ import pytest
 
 from gcmreview.core.diagnostics import Severity
 from gcmreview.load import catalogue as cat
-from gcmreview.validate.checks import Options, validate_files
+from gcmreview.validate.checks import Options
+from gcmreview.validate.run import validate_files
 
 from .conftest import DATA, ROOT
 

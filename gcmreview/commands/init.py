@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import pycountry
-
 from gcmreview import __version__
+from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.load import catalogue as cat
@@ -55,7 +54,7 @@ def check_options(options: InitOptions) -> None:
         raise UsageError(f"{options.cycle} is not a review cycle",
                          hint="give the year of the cycle, for example --cycle 2026")
     for code in options.participants:
-        if not re.fullmatch(r"[A-Z]{2}", code) or pycountry.countries.get(alpha_2=code) is None:
+        if not countries.is_country_code(code):
             raise UsageError(f"{code!r} is not an ISO 3166-1 alpha-2 country code",
                              hint="for example --participants MA,DZ,TN")
     if len(set(options.participants)) != len(options.participants):

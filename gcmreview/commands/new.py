@@ -7,8 +7,19 @@ and every text is a `TODO:` placeholder that `validate` reports until replaced.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+from gcmreview.commands.context import Context
+from gcmreview.core import countries
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import UsageError
 from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.validate.schema import review_schema, to_json
+from gcmreview.write.files import write_atomic
+
+DEFAULT_CYCLE = 2026
+"""Outside a workspace: the next IMRF."""
 
 
 def _comment(label: Label) -> str:
@@ -86,3 +97,26 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
         "",
     ]
     return "\n".join(lines)
+
+
+def new(ctx: Context, country: str, lang: str, output: Path | None = None,
+        force: bool = False) -> Path:
+    """Write the scaffold (and the schema it points editors to, if missing); return its path."""
+    code = countries.normalise(country)
+    if not countries.is_country_code(code):
+        raise UsageError(f"{country!r} is not an ISO 3166-1 alpha-2 country code",
+                         hint="for example MA for Morocco, LB for Lebanon")
+    workspace = ctx.workspace
+    target = output or (workspace.review_path(code) if workspace
+                        else ctx.cwd / "countries" / f"{code}.yaml")
+    if target.exists() and not force:
+        raise UsageError(f"{display_path(target)} already exists",
+                         hint="use --force to overwrite it")
+    root = workspace.root if workspace else ctx.cwd
+    schema_file = root / "review.schema.json"
+    if not schema_file.exists():
+        write_atomic(schema_file, to_json(review_schema(ctx.catalogue)).encode())
+    ref = Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
+    cycle = workspace.cycle if workspace else DEFAULT_CYCLE
+    write_atomic(target, scaffold(code, lang, cycle, ctx.catalogue, ref).encode())
+    return target

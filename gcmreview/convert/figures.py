@@ -14,33 +14,10 @@ from dataclasses import dataclass
 
 import typst
 
-from gcmreview.convert.pandoc import font_dirs, font_families
+from gcmreview.convert.fonts import font_dirs, font_families
 from gcmreview.core.errors import ConversionError
-from gcmreview.validate.coverage import STATUS_SYMBOLS
-
-# Colour-blind-safe blues, from none to done, plus a neutral grey for not applicable.
-STATUS_COLOURS = {
-    "implemented": "#08519c",
-    "in_progress": "#4292c6",
-    "planned": "#9ecae1",
-    "not_started": "#deebf7",
-    "not_applicable": "#bdbdbd",
-    "not_reported": "#ffffff",
-    "reported": "#4292c6",
-}
-
-
-@dataclass(frozen=True)
-class HeatMap:
-    """Rows of cells (status codes) under numbered or named columns."""
-
-    title: str
-    columns: list[str]
-    rows: list[tuple[str, list[str]]]
-    legend: list[tuple[str, str]]
-    """(status code, label in the report language)"""
-    lang: str
-    rtl: bool
+from gcmreview.core.status import BY_CODE
+from gcmreview.model.figures import HeatMap
 
 
 @dataclass(frozen=True)
@@ -55,10 +32,9 @@ _SOURCE = """
 #let data = json(bytes(sys.inputs.data))
 #set page(width: auto, height: auto, margin: 6pt, fill: white)
 #set text(font: data.fonts, size: 8pt, lang: data.lang, dir: if data.rtl { rtl } else { ltr })
-#let cell(code) = box(width: 13pt, height: 11pt, fill: rgb(data.colours.at(code)),
+#let cell(code) = box(width: 13pt, height: 11pt, fill: rgb(data.fills.at(code)),
   stroke: 0.4pt + luma(170), align(center + horizon,
-    text(size: 7pt, fill: if code in ("implemented", "in_progress") { white } else { black },
-      data.symbols.at(code))))
+    text(size: 7pt, fill: rgb(data.inks.at(code)), data.symbols.at(code))))
 #text(size: 10pt, weight: "bold", data.title)
 #v(4pt)
 #grid(
@@ -83,8 +59,9 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
         "legend": [[code, label] for code, label in figure.legend],
         "lang": figure.lang,
         "rtl": figure.rtl,
-        "colours": STATUS_COLOURS,
-        "symbols": STATUS_SYMBOLS,
+        "fills": {code: s.fill for code, s in BY_CODE.items()},
+        "inks": {code: s.ink for code, s in BY_CODE.items()},
+        "symbols": {code: s.symbol for code, s in BY_CODE.items()},
         "fonts": font_families(figure.rtl),
     }
     inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}

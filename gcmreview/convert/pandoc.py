@@ -21,18 +21,15 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import typst
 
+from gcmreview.convert.figures import RenderedFigure
+from gcmreview.convert.fonts import font_dirs
 from gcmreview.core.errors import ConversionError, InputError
-
-if TYPE_CHECKING:
-    from gcmreview.convert.figures import RenderedFigure
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
@@ -64,18 +61,6 @@ def pandoc_path() -> Path:
 
 def batch_script() -> Path:
     return Path(__file__).with_name("batch.lua")
-
-
-@cache
-def font_dirs() -> tuple[str, ...]:
-    """Fonts installed with the package: the same PDF on every machine."""
-    return (str(resources.files("fontpkg_amiri") / "files"),)
-
-
-def font_families(rtl: bool) -> list[str]:
-    """typst's fallback order: the script's own font first; DejaVu for the symbols."""
-    scripts = ["Amiri", "Libertinus Serif"] if rtl else ["Libertinus Serif", "Amiri"]
-    return [*scripts, "DejaVu Sans Mono"]
 
 
 @dataclass

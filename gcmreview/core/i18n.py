@@ -13,15 +13,15 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
-from gcmreview.load.catalogue import LANGUAGES, RTL_LANGUAGES
+
+def N_(message: str) -> str:
+    """Marks a message for extraction into the catalogs; translated where it is shown."""
+    return message
 
 
 def locale_dir() -> Path:
@@ -30,6 +30,10 @@ def locale_dir() -> Path:
 
 @cache
 def translations(lang: str) -> NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     if lang == "en":
         return NullTranslations()
     po_path = locale_dir() / lang / "messages.po"
@@ -39,10 +43,6 @@ def translations(lang: str) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
-
-
-def direction(lang: str) -> str:
-    return "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 
 @dataclass(frozen=True)
@@ -55,21 +55,27 @@ class Formatter:
         return translations(self.lang).gettext(message)
 
     def country(self, code: str) -> str:
-        return Locale.parse(self.lang).territories.get(code, code)
+        from gcmreview.core.countries import name
+
+        return name(code, self.lang)
 
     def date(self, iso: str | None) -> str:
         if not iso:
             return ""
+        from babel.dates import format_date
+
         return format_date(date.fromisoformat(iso), format="long", locale=self.lang)
 
     def number(self, value: int) -> str:
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=self.lang)
 
     def ratio(self, part: int, whole: int) -> str:
         return f"{self.number(part)}/{self.number(whole)}"
 
     def language_name(self, code: str) -> str:
+        from babel import Locale
+
         return Locale.parse(code).get_display_name(self.lang) or code
 
-
-assert set(LANGUAGES) == {"en", "fr", "ar"}

@@ -14,11 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gcmreview.core.languages import FALLBACK_LANGUAGE
 from gcmreview.load.loader import load_file
-
-LANGUAGES = ("en", "fr", "ar")
-RTL_LANGUAGES = frozenset({"ar"})
-FALLBACK_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,18 @@
 """Review files as they were at a git ref, for `gcmreview coverage --diff REF`.
 
 Reads blobs with `git ls-tree` and `git show REF:path` (no checkout, the working
-tree is never touched) and loads them with the usual strict loader. Every git
+tree is never touched); gcmreview.validate.run loads and checks them. Every git
 failure becomes an InputError naming the folder or the ref: no traceback.
 """
 
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError
-from gcmreview.load.catalogue import Catalogue
-from gcmreview.load.loader import REVIEW_SUFFIXES, LoadedFile, load_bytes
-from gcmreview.validate.checks import FileResult, Options, check_loaded
-
-
-@dataclass(frozen=True)
-class RefFiles:
-    """The review files of one folder at one ref."""
-
-    ref: str
-    commit: str
-    files: list[FileResult]
+from gcmreview.load.loader import REVIEW_SUFFIXES
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -87,14 +75,9 @@ def read_blob(commit: str, path: str, root: Path) -> bytes:
     return result.stdout
 
 
-def load_blob(raw: bytes, shown_as: str) -> LoadedFile:
-    """The loader's checks (size, encoding, YAML) on bytes read from git."""
-    return load_bytes(raw, Path(shown_as), shown_as)
-
-
-def reviews_at(ref: str, countries_dir: Path, catalogue: Catalogue,
-               options: Options) -> RefFiles:
-    """Load and check the review files of `countries_dir` as they were at `ref`.
+def blobs_at(ref: str, countries_dir: Path) -> tuple[str, list[tuple[str, bytes]]]:
+    """The commit `ref` names, and the review files of `countries_dir` at it, each
+    named in git's own REF:path notation (its stem is still the country code).
 
     A folder that did not exist at the ref gives no files, not an error: the
     first pull request of a new workspace compares with nothing.
@@ -107,9 +90,5 @@ def reviews_at(ref: str, countries_dir: Path, catalogue: Catalogue,
     except ValueError as exc:
         raise InputError(f"{display_path(countries_dir)} is not inside the git repository "
                          f"{display_path(root)}") from exc
-    files = []
-    for path in list_reviews(commit, folder, root):
-        # git's own REF:path notation; its stem is still the country code.
-        loaded = load_blob(read_blob(commit, path, root), f"{ref}:{path}")
-        files.append(check_loaded(loaded, catalogue, options))
-    return RefFiles(ref, commit, files)
+    return commit, [(f"{ref}:{path}", read_blob(commit, path, root))
+                    for path in list_reviews(commit, folder, root)]

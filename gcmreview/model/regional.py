@@ -12,27 +12,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from gcmreview.convert.figures import HeatMap
-from gcmreview.core.i18n import direction
+from gcmreview.core.languages import direction
+from gcmreview.core.status import NOT_REPORTED, OBJECTIVE_STATUSES, PROGRESS, REPORTED, status
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.model.review import (
-    STATUS_LABELS,
-    ModelBuilder,
-    Narrative,
-    ObjectiveView,
-    ReviewModel,
-    Text,
-)
-from gcmreview.validate.coverage import STATUS_SYMBOLS, Coverage
+from gcmreview.model.figures import HeatMap
+from gcmreview.model.review import ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.workspace import Workspace, localize
 
-PROGRESS = ("in_progress", "implemented")
 VOLUME_CHARS = 1_000_000
 """Above this much quoted text, the responses by objective go into one volume per
 round table: a single document of that size (hundreds of pages) is hard to read
 and takes pandoc gigabytes of memory to convert."""
-LEGEND_ORDER = ("implemented", "in_progress", "planned", "not_started", "not_applicable",
-                "not_reported")
 
 
 @dataclass(frozen=True)
@@ -154,14 +145,14 @@ class RegionalBuilder:
         self.fmt = self.models.fmt
 
     def status(self, code: str) -> str:
-        return self._(STATUS_LABELS[code])
+        return self._(status(code).label)
 
     def build(self, reviews: list[StateReview], left_out: list[str]) -> RegionalModel:
         ws, _ = self.workspace, self._
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage) for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
-        legend = [(code, STATUS_SYMBOLS[code], self.status(code)) for code in LEGEND_ORDER]
+        legend = [(s.code, s.symbol, self._(s.label)) for s in (*OBJECTIVE_STATUSES, NOT_REPORTED)]
         objective_matrix = [
             MatrixRow(models[c].country, [self.cell(by_code[c].coverage.statuses.get(n))
                                           for n in self.catalogue.objectives])
@@ -169,9 +160,9 @@ class RegionalBuilder:
         ]
         principle_matrix = [
             MatrixRow(models[c].country, [
-                ("reported", STATUS_SYMBOLS["reported"])
-                if slug in by_code[c].coverage.principles_covered
-                else ("not_reported", "") for slug in self.catalogue.principles])
+                self.cell(REPORTED.code if slug in by_code[c].coverage.principles_covered
+                          else None)
+                for slug in self.catalogue.principles])
             for c in order if c in by_code
         ]
         digests = self.digests(reviews, models)
@@ -237,9 +228,9 @@ class RegionalBuilder:
         return [Volume(f"regional-rt{i}", label, f"regional-rt{i}.{self.lang}", [(label, part)])
                 for i, (label, part) in enumerate(round_tables, start=1)]
 
-    def cell(self, status: str | None) -> tuple[str, str]:
-        code = status or "not_reported"
-        return code, STATUS_SYMBOLS[code]
+    def cell(self, code: str | None) -> tuple[str, str]:
+        found = status(code)
+        return found.code, found.symbol
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
                     left_out: bool) -> Participant:
@@ -307,6 +298,6 @@ class RegionalBuilder:
                 _("Guiding principles reported"),
                 [f"({p.letter})" for p in self.catalogue.principles.values()],
                 [(row.name, [code for code, _symbol in row.cells]) for row in principles],
-                [("reported", _("Reported")), ("not_reported", self.status("not_reported"))],
+                [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
                 self.lang, rtl),
         }

@@ -11,24 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gcmreview.core.i18n import Formatter, direction
+from gcmreview.core.i18n import N_, Formatter
+from gcmreview.core.languages import direction
+from gcmreview.core.status import status
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.coverage import Coverage, has_text
 
-
-def N_(message: str) -> str:
-    """Marks a message for extraction into the catalogs; translated where it is shown."""
-    return message
-
-
-STATUS_LABELS = {
-    "not_started": N_("Not started"),
-    "planned": N_("Planned"),
-    "in_progress": N_("In progress"),
-    "implemented": N_("Implemented"),
-    "not_applicable": N_("Not applicable"),
-    "not_reported": N_("Not reported"),
-}
 DOCUMENT_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "final": N_("Final")}
 STAKEHOLDER_LABELS = {
     "migrants": N_("Migrants"),
@@ -199,8 +187,8 @@ class ModelBuilder:
     def text(self, label: Label) -> Text:
         return Text(label.text, label.lang, direction(label.lang), label.fallback)
 
-    def status_label(self, status: str) -> str:
-        return self._(STATUS_LABELS.get(status, status))
+    def status_label(self, code: str) -> str:
+        return self._(status(code).label)
 
     def build(self, data: dict[str, Any], coverage: Coverage, *, order: str = "imrf"
               ) -> ReviewModel:

@@ -9,7 +9,6 @@ it. Workspace templates override the built-in ones file by file.
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,12 +22,11 @@ import jinja2.sandbox
 
 from gcmreview.core.errors import TemplateError
 from gcmreview.core.i18n import translations
+from gcmreview.core.markdown import escape as md
 from gcmreview.model.review import Narrative, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
-_LINE_BREAKS = re.compile(r"[\r\n\t ]+")  # not str.split(): no-break spaces must stay
-_PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
 def builtin_templates_dir() -> Path:
@@ -56,12 +54,6 @@ def find_template_file(name: str, dirs: Sequence[Path]) -> Path:
             return folder / name
     raise TemplateError(f"template {name} not found",
                         hint="searched: " + ", ".join(str(d) for d in dirs))
-
-
-def md(value: Any) -> str:
-    """Data as literal Markdown text: every ASCII punctuation escaped, one line."""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    return _PUNCT.sub(r"\\\1", text)
 
 
 @dataclass

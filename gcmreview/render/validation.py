@@ -1,6 +1,6 @@
 """Reporters: turn a ValidationRun into text, JSON, GitHub annotations or SARIF.
 
-Only this module and the CLI write to the terminal. The JSON shape is documented
+Nothing here prints: the CLI writes what these functions return. The JSON shape is documented
 in docs/format.md and versioned (`"version": 1`).
 """
 
@@ -10,14 +10,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from gcmreview import __version__
 from gcmreview.core.diagnostics import Diagnostic, Severity
 from gcmreview.core.rules import RULES
-from gcmreview.validate.checks import ValidationRun
+from gcmreview.render.terminal import Line, table
+from gcmreview.validate.results import ValidationRun
 
 
 def format_line(d: Diagnostic) -> str:
@@ -25,43 +22,34 @@ def format_line(d: Diagnostic) -> str:
             f"{d.severity.value}[{d.code}]: {d.message}")
 
 
-def coverage_table(run: ValidationRun) -> Table:
-    table = Table(title="Coverage", title_justify="left")
-    table.add_column("File")
-    table.add_column("Country")
-    table.add_column("Objectives", justify="right")
-    table.add_column("Principles", justify="right")
-    table.add_column("Errors", justify="right")
-    table.add_column("Warnings", justify="right")
-    for f in run.files:
-        cov = f.coverage
-        errors = sum(d.severity is Severity.ERROR for d in f.diagnostics)
-        table.add_row(  # Text: data from review files must not be read as console markup
-            Text(f.shown_as),
-            Text(f.country or "?"),
-            f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "-",
-            f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "-",
-            f"[red]{errors}[/red]" if errors else "0",
-            str(len(f.diagnostics) - errors),
-        )
-    return table
-
-
-def report_text(run: ValidationRun, console: Console) -> None:
+def report_lines(run: ValidationRun) -> list[Line]:
+    """The text report: a coverage table per file, every problem, then a summary."""
+    lines: list[Line] = []
     if run.files:
-        console.print(coverage_table(run))
+        rows = []
+        for f in run.files:
+            cov = f.coverage
+            errors = sum(d.severity is Severity.ERROR for d in f.diagnostics)
+            rows.append([
+                f.shown_as, f.country or "?",
+                f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "-",
+                f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "-",
+                str(errors), str(len(f.diagnostics) - errors)])
+        lines.append(Line("Coverage", "bold"))
+        lines += [Line(t) for t in table(
+            ["File", "Country", "Objectives", "Principles", "Errors", "Warnings"], rows,
+            [False, False, True, True, True, True])]
     for d in run.diagnostics:
-        style = "red" if d.severity is Severity.ERROR else "yellow"
-        console.print(format_line(d), style=style, markup=False, highlight=False, soft_wrap=True)
+        lines.append(Line(format_line(d), "error" if d.severity is Severity.ERROR
+                          else "warning"))
         if d.hint:
-            console.print(f"    hint: {d.hint}", style="dim", markup=False, highlight=False,
-                          soft_wrap=True)
+            lines.append(Line(f"    hint: {d.hint}", "dim"))
     errors, warnings = run.count(Severity.ERROR), run.count(Severity.WARNING)
-    console.print(f"{len(run.files)} file(s): {errors} error(s), {warnings} warning(s)",
-                  markup=False, highlight=False)
+    lines.append(Line(f"{len(run.files)} file(s): {errors} error(s), {warnings} warning(s)"))
     if run.not_submitted:
-        console.print(f"Not yet submitted ({len(run.not_submitted)}): "
-                      f"{', '.join(run.not_submitted)}", markup=False, highlight=False)
+        lines.append(Line(f"Not yet submitted ({len(run.not_submitted)}): "
+                          f"{', '.join(run.not_submitted)}"))
+    return lines
 
 
 def as_json(run: ValidationRun) -> dict[str, Any]:

@@ -7,31 +7,23 @@ users' scripts key on them.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import multiprocessing
-import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pycountry
-
+from gcmreview.core import countries
 from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
     Severity,
-    display_path,
-    sort_diagnostics,
 )
-from gcmreview.core.errors import InputError
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.load.loader import LoadedFile, YamlMap, load_file, position_of, review_files_in
-from gcmreview.validate.coverage import PLACEHOLDER, Coverage, compute, has_text
+from gcmreview.load.loader import LoadedFile, YamlMap, position_of
+from gcmreview.validate.coverage import PLACEHOLDER, compute, has_text
+from gcmreview.validate.results import FileResult
 from gcmreview.validate.schema import (
     MAX_SCHEMA_ERRORS,
     SchemaChecker,
@@ -45,7 +37,6 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _HTML = re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)")  # not <https://…> autolinks
 _RAW_BLOCK = re.compile(r"\{=[a-zA-Z]+\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-COMMON_CODE_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
 
 
 @dataclass(frozen=True)
@@ -58,37 +49,6 @@ class Options:
     """The workspace's review cycle, when validating inside a workspace."""
     report_missing: bool = False
     """List participating States without a file (only when checking the whole workspace)."""
-
-
-@dataclass
-class FileResult:
-    path: Path
-    shown_as: str
-    country: str | None
-    data: YamlMap | None
-    coverage: Coverage | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
-
-
-@dataclass
-class ValidationRun:
-    files: list[FileResult]
-    not_submitted: tuple[str, ...] = ()
-
-    @property
-    def diagnostics(self) -> list[Diagnostic]:
-        return sort_diagnostics([d for f in self.files for d in f.diagnostics])
-
-    def count(self, severity: Severity) -> int:
-        return sum(d.severity is severity for d in self.diagnostics)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.count(Severity.ERROR) else 0
 
 
 @cache
@@ -190,8 +150,8 @@ class ReviewChecker:
         if not isinstance(code, str):
             return
         where = self.at("country")
-        if re.fullmatch(r"[A-Z]{2}", code) and pycountry.countries.get(alpha_2=code) is None:
-            fix = COMMON_CODE_MISTAKES.get(code)
+        if re.fullmatch(r"[A-Z]{2}", code) and not countries.is_country_code(code):
+            fix = countries.COMMON_MISTAKES.get(code)
             self.sink.error(where, "unknown-country",
                             f"{code!r} is not an ISO 3166-1 alpha-2 country code",
                             f"use {fix!r}" if fix else "look the code up in ISO 3166-1 "
@@ -367,84 +327,3 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
         result.diagnostics = [replace(d, severity=Severity.ERROR) for d in result.diagnostics]
     return result
 
-
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders give their .yaml/.yml files. A missing path is an input error."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += review_files_in(path)
-        elif path.is_file() or path.is_symlink():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder",
-                             hint="give review files or folders holding them")
-    return list(dict.fromkeys(files))
-
-
-PARALLEL_MIN_FILES = 24
-"""Below this, starting worker processes costs more than it saves."""
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading keeps every file's YAML nodes (for positions) alive; without this,
-    the cyclic garbage collector rescans them again and again and loading 200
-    files takes twice as long. Nothing loaded here forms reference cycles, so
-    what was loaded is frozen out of later collections rather than rescanned."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def _check_files(files: list[Path], catalogue: Catalogue, options: Options,
-                 keep_data: bool) -> list[FileResult]:
-    results = []
-    with _gc_paused():
-        for path in files:
-            shown = display_path(path)
-            try:
-                loaded = load_file(path, shown)
-            except OSError as exc:
-                raise InputError(f"cannot read {shown}: {exc.strerror}") from exc
-            result = check_loaded(loaded, catalogue, options)
-            if not keep_data:
-                result.data = None  # YAML nodes need not cross process boundaries
-            results.append(result)
-    return results
-
-
-def _check_chunk(job: tuple[list[Path], Catalogue, Options]) -> list[FileResult]:
-    files, catalogue, options = job
-    return _check_files(files, catalogue, options, keep_data=False)
-
-
-def _workers_for(count: int, keep_data: bool) -> int:
-    if keep_data or count < PARALLEL_MIN_FILES:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1  # spawn would re-import everything per worker: not worth it
-    return min(os.cpu_count() or 1, count // (PARALLEL_MIN_FILES // 2))
-
-
-def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
-                   keep_data: bool = True) -> ValidationRun:
-    """Check files in order; without `keep_data`, large sets are spread over the cores."""
-    workers = _workers_for(len(files), keep_data)
-    if workers > 1:
-        size = -(-len(files) // workers)
-        chunks = [(files[i:i + size], catalogue, options) for i in range(0, len(files), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = [r for part in pool.map(_check_chunk, chunks) for r in part]
-    else:
-        results = _check_files(files, catalogue, options, keep_data)
-    not_submitted: tuple[str, ...] = ()
-    if options.participants is not None and options.report_missing:
-        present = {r.country for r in results}
-        not_submitted = tuple(c for c in options.participants if c not in present)
-    return ValidationRun(results, not_submitted)

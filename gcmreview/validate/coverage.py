@@ -14,17 +14,6 @@ from typing import Any
 
 from gcmreview.load.catalogue import Catalogue
 
-STATUS_SYMBOLS = {
-    "implemented": "●",
-    "in_progress": "◐",
-    "planned": "○",
-    "not_started": "·",
-    "not_applicable": "–",
-    "not_reported": "",
-    "reported": "●",
-}
-"""One symbol per status, the same in the terminal matrix, the reports and the figures."""
-
 PLACEHOLDER = re.compile(r"^\s*TODO\b")
 """What `gcmreview new` writes where text is still to come."""
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from gcmreview.core.status import CODES
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.loader import load_file
 
@@ -51,6 +52,7 @@ def review_schema(catalogue: Catalogue) -> Schema:
     defs = schema["$defs"]
     defs["objective_number"]["pattern"] = objective_pattern(catalogue)
     defs["principle_slug"]["enum"] = list(catalogue.principles)
+    defs["objective"]["properties"]["status"]["enum"] = list(CODES)
     return schema
 
 

@@ -1,0 +1,58 @@
+"""`gcmreview build`: which reports to build, from the options given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from gcmreview.commands.context import Context
+from gcmreview.convert.pandoc import FORMATS
+from gcmreview.core import countries
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import UsageError
+from gcmreview.core.languages import LANGUAGES
+from gcmreview.pipeline import BuildOptions, BuildOutcome, run_build
+from gcmreview.validate.workspace import Workspace
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown output format(s): {', '.join(unknown) or '(none)'}",
+                         hint=f"choose from {', '.join(FORMATS)}, comma-separated")
+    return formats
+
+
+def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
+                   region: bool) -> list[Path]:
+    """The review files to build; --country accepts only the workspace's own codes."""
+    available = {p.stem: p for p in workspace.review_files()}
+    if every:
+        if not available:
+            raise UsageError(f"no review files in {display_path(workspace.countries_dir)}")
+        return list(available.values())
+    if not codes and not region:
+        raise UsageError("nothing to build",
+                         hint="give --country XX (or several), --region, or --all")
+    chosen = []
+    for raw in codes:
+        code = countries.normalise(raw)
+        if code not in available:
+            raise UsageError(f"{raw!r} is not a country of this workspace",
+                             hint="countries with a review file: " + ", ".join(sorted(available)))
+        chosen.append(available[code])
+    return list(dict.fromkeys(chosen))
+
+
+def build(ctx: Context, *, codes: list[str], every: bool = False, region: bool = False,
+          formats: str = "html,docx,pdf", lang: str | None = None, out: Path | None = None,
+          order: str = "imrf", force: bool = False,
+          on_done: Callable[[str, bool], None] | None = None) -> BuildOutcome:
+    workspace = ctx.require_workspace()
+    if lang is not None and lang not in LANGUAGES:
+        raise UsageError(f"unknown language {lang!r}", hint="use en, fr or ar")
+    options = BuildOptions(all=every, region=region or every, formats=parse_formats(formats),
+                           lang=lang, out_dir=out, order=order, force=force)
+    chosen = select_reviews(workspace, codes, every=every, region=region)
+    return run_build(workspace, options, chosen, on_done=on_done)

@@ -1,0 +1,61 @@
+"""`gcmreview coverage`: the States × objectives matrix now, or what changed against a git ref."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gcmreview.commands.context import Context
+from gcmreview.core.errors import UsageError
+from gcmreview.core.i18n import Formatter
+from gcmreview.model.matrix import CoverageDiff, Snapshot, diff, snapshot
+from gcmreview.validate.checks import Options
+from gcmreview.validate.run import reviews_at, validate_files
+from gcmreview.validate.workspace import Workspace, localize
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    region: str
+    cycle: int
+    title: str
+    letters: dict[str, str]
+    """Guiding-principle slug -> its letter in A/RES/73/195 para. 15."""
+    names: dict[str, str]
+    """Country code -> English name, for summaries."""
+    now: Snapshot
+    diff: CoverageDiff | None = None
+
+    @property
+    def regressions(self) -> list[str]:
+        return [d.country for d in self.diff.regressions] if self.diff else []
+
+
+def country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
+    """English names for the summaries, the workspace's own names first."""
+    fmt = Formatter("en")
+    return {c: localize(workspace.country_names[c], "en") if c in workspace.country_names
+            else fmt.country(c) for c in codes}
+
+
+def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageReport:
+    workspace = ctx.require_workspace()
+    catalogue = workspace.catalogue
+    options = Options(participants=workspace.participants, cycle=workspace.cycle)
+    run = validate_files(workspace.review_files(), catalogue, options,
+                         keep_data=diff_ref is not None)
+    now = snapshot(run.files, catalogue, workspace.participants)
+    changes = None
+    if diff_ref is not None:
+        if not diff_ref.strip():
+            raise UsageError("--diff needs a git ref", hint="for example --diff origin/main")
+        base = reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
+        changes = diff(snapshot(base.files, catalogue, workspace.participants), now,
+                       diff_ref, base.commit)
+    region = localize(workspace.region, "en")
+    codes = sorted({*now.states, *(d.country for d in changes.states)} if changes
+                   else now.states)
+    return CoverageReport(
+        region=region, cycle=workspace.cycle,
+        title=f"GCM review coverage: {region}, cycle {workspace.cycle}",
+        letters={slug: p.letter for slug, p in catalogue.principles.items()},
+        names=country_names(workspace, codes), now=now, diff=changes)

@@ -1,0 +1,74 @@
+"""Country codes (ISO 3166-1 alpha-2) and names (CLDR), checked in one place.
+
+The code list is pycountry's ISO 3166-1 database, read as data: importing
+pycountry itself costs 50 ms (it imports importlib.metadata for its version),
+a third of a one-file `validate`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+COMMON_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
+"""Codes people use that ISO 3166-1 does not (EU usage, NATO usage)."""
+USER_ASSIGNED = frozenset({"XK"})
+"""Kosovo: user-assigned (X*) but used by the UN system and CLDR."""
+
+
+@cache
+def iso_codes() -> frozenset[str]:
+    spec = importlib.util.find_spec("pycountry")
+    folder = next(iter(spec.submodule_search_locations or ())) if spec else None
+    database = Path(folder) / "databases" / "iso3166-1.json" if folder else None
+    if database is not None and database.is_file():
+        entries = json.loads(database.read_text(encoding="utf-8"))["3166-1"]
+        return frozenset(e["alpha_2"] for e in entries) | USER_ASSIGNED
+    import pycountry  # a future layout: the public API, slower
+
+    return frozenset(c.alpha_2 for c in pycountry.countries) | USER_ASSIGNED
+
+
+def is_country_code(code: object) -> bool:
+    return isinstance(code, str) and bool(re.fullmatch(r"[A-Z]{2}", code)) \
+        and code in iso_codes()
+
+
+def normalise(text: str) -> str:
+    """Upper-case code from what someone typed (` ma `, `Ma`)."""
+    return text.strip().upper()
+
+
+def name(code: str, lang: str) -> str:
+    """The country's name in `lang` from CLDR, or the code when CLDR has none."""
+    from babel import Locale
+
+    return Locale.parse(lang).territories.get(code, code)
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+@cache
+def _names() -> dict[str, str]:
+    from babel import Locale
+
+    codes = iso_codes()
+    found: dict[str, str] = {}
+    for lang in ("en", "fr", "ar"):
+        for code, label in Locale.parse(lang).territories.items():
+            if code in codes:
+                found.setdefault(_folded(label), code)
+    return found
+
+
+def code_for_name(text: str) -> str | None:
+    """The code of a country written by name in English, French or Arabic
+    ("Maroc", "Morocco", "المغرب"), for suggestions; None when unknown."""
+    return _names().get(_folded(text))

@@ -1,0 +1,21 @@
+"""Data as literal Markdown text: the one escaper for every Markdown gcmreview writes.
+
+Review data arrives by pull request. Wherever a value lands in Markdown (report
+skeletons, job summaries) it must read as the text typed, never as markup:
+every ASCII punctuation character is backslash-escaped (CommonMark allows
+that for all of them) and line breaks become spaces, so a value can neither
+start a block nor end a table cell.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_LINE_BREAKS = re.compile(r"[\r\n\t ]+")  # not str.split(): no-break spaces must stay
+_PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def escape(value: Any) -> str:
+    """`value` as one line of literal Markdown text."""
+    return _PUNCT.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))

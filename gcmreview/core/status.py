@@ -1,0 +1,56 @@
+"""The implementation status of an objective: one vocabulary for every output.
+
+A status has a code (review files, CSV, JSON), a symbol (terminal matrix,
+report tables), a label (a message id, translated where it is shown) and the
+colours of its heat-map cell. The review schema's enum, the matrices, the
+heat maps and their legends all read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gcmreview.core.i18n import N_
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    symbol: str
+    label: str
+    """Message id of the label, in English."""
+    fill: str
+    """Heat-map cell colour."""
+    ink: str = "#000000"
+    """Colour of the symbol on that cell."""
+
+
+# From done to not begun (the legend's order), then not applicable.
+# Colour-blind-safe blues (ColorBrewer "Blues"), and a neutral grey.
+IMPLEMENTED = Status("implemented", "●", N_("Implemented"), "#08519c", "#ffffff")
+IN_PROGRESS = Status("in_progress", "◐", N_("In progress"), "#4292c6", "#ffffff")
+PLANNED = Status("planned", "○", N_("Planned"), "#9ecae1")
+NOT_STARTED = Status("not_started", "·", N_("Not started"), "#deebf7")
+NOT_APPLICABLE = Status("not_applicable", "–", N_("Not applicable"), "#bdbdbd")
+OBJECTIVE_STATUSES = (IMPLEMENTED, IN_PROGRESS, PLANNED, NOT_STARTED, NOT_APPLICABLE)
+"""What a review may declare for an objective, in legend order."""
+
+NOT_REPORTED = Status("not_reported", "", N_("Not reported"), "#ffffff")
+REPORTED = Status("reported", "●", N_("Reported"), "#4292c6", "#ffffff")
+"""A guiding principle the review reports on (principles have no status)."""
+NO_NARRATIVE = Status("no_narrative", "?", N_("Listed without a narrative"), "#ffffff")
+INVALID_STATUS = Status("invalid_status", "!", N_("Status missing or invalid"), "#ffffff")
+"""Marks only a checker shows: an objective listed but not covered, or covered
+with a status the format does not know."""
+
+PROGRESS = frozenset({IN_PROGRESS.code, IMPLEMENTED.code})
+"""Statuses the regional synthesis counts as progress."""
+
+BY_CODE = {s.code: s for s in (*OBJECTIVE_STATUSES, NOT_REPORTED, REPORTED, NO_NARRATIVE,
+                               INVALID_STATUS)}
+CODES = tuple(s.code for s in OBJECTIVE_STATUSES)
+
+
+def status(code: str | None) -> Status:
+    """The status of a code; an unknown or missing one reads as not reported."""
+    return BY_CODE.get(code or NOT_REPORTED.code, NOT_REPORTED)

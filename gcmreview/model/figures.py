@@ -1,0 +1,24 @@
+"""Figures as plain data: what a heat map shows, not how it is drawn.
+
+The model says which cells hold which status and what the legend reads; the
+convert layer (gcmreview.convert.figures) draws it for each output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Rows of cells (status codes) under numbered or named columns."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+    legend: list[tuple[str, str]]
+    """(status code, label in the report language)"""
+    lang: str
+    rtl: bool
+    alt: str = ""
+    """Text alternative: what the figure shows, for screen readers and Markdown."""

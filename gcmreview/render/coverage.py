@@ -1,0 +1,298 @@
+"""Coverage matrices and diffs for people and programs: terminal tables, CSV, JSON
+(shape documented in docs/format.md, `"version": 1`) and Markdown for a GitHub job
+summary. The data comes from gcmreview.model.matrix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from gcmreview.core.markdown import escape as md_escape
+from gcmreview.core.status import (
+    BY_CODE,
+    INVALID_STATUS,
+    NO_NARRATIVE,
+    OBJECTIVE_STATUSES,
+    REPORTED,
+)
+from gcmreview.model.matrix import CoverageDiff, Snapshot, StateCoverage, StateDiff
+
+JSON_VERSION = 1
+LEGEND = (
+    *((s.symbol, s.label.lower()) for s in OBJECTIVE_STATUSES),
+    (NO_NARRATIVE.symbol, "listed without a narrative (not covered)"),
+    (INVALID_STATUS.symbol, "covered, but the status is missing or invalid"),
+    ("blank", "not reported"),
+)
+
+
+def symbol(code: str | None) -> str:
+    return BY_CODE[code].symbol if code else ""
+
+
+def principle_mark(state: StateCoverage, slug: str) -> str:
+    return REPORTED.symbol if slug in state.principles else ""
+
+
+def _count(items: tuple[Any, ...], total: int, state: StateCoverage) -> str:
+    return f"{len(items)}/{total}" if state.coverage else "–"
+
+
+def matrix_tables(snap: Snapshot, letters: dict[str, str]) -> list[Table]:
+    """Two rich tables: States × objectives, States × guiding principles."""
+    compact = {"title_justify": "left", "box": box.SIMPLE_HEAD, "padding": (0, 0),
+               "collapse_padding": True, "show_edge": False}
+    objectives = Table(title="Objectives", **compact)  # type: ignore[arg-type]
+    objectives.add_column("State", no_wrap=True)
+    for n in snap.objectives:
+        objectives.add_column(str(n), justify="center", no_wrap=True)
+    objectives.add_column("Covered", justify="right", no_wrap=True)
+    objectives.add_column("Note", no_wrap=True)
+    principles = Table(title="Guiding principles", **compact)  # type: ignore[arg-type]
+    principles.add_column("State", no_wrap=True)
+    for slug in snap.principles:
+        principles.add_column(letters.get(slug, slug), justify="center", no_wrap=True)
+    principles.add_column("Covered", justify="right", no_wrap=True)
+    for state in snap.states.values():
+        cells = [state.cell(n) for n in snap.objectives]
+        objectives.add_row(Text(state.country), *(symbol(c) for c in cells),
+                           _count(state.objectives, len(snap.objectives), state), state.note())
+        principles.add_row(Text(state.country),
+                           *(principle_mark(state, p) for p in snap.principles),
+                           _count(state.principles, len(snap.principles), state))
+    return [objectives, principles]
+
+
+def legend_text(snap: Snapshot, letters: dict[str, str]) -> list[str]:
+    lines = ["Objectives: " + ", ".join(f"{sym} {what}" for sym, what in LEGEND)]
+    lines.append("Guiding principles: " + ", ".join(
+        f"{letters.get(s, s)} {s}" for s in snap.principles) + f"; {REPORTED.symbol} covered")
+    return lines
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def matrix_csv(snap: Snapshot) -> str:
+    """One row per State; o1..o23 hold status codes, p:<slug> yes or no."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["country", "participant", "submitted", "valid", "objectives_covered",
+                     "principles_covered", *(f"o{n}" for n in snap.objectives),
+                     *(f"p:{s}" for s in snap.principles)])
+    for state in snap.states.values():
+        has = state.coverage is not None
+        writer.writerow([
+            state.country, _yes_no(state.participant), _yes_no(state.submitted),
+            _yes_no(state.valid), len(state.objectives) if has else "",
+            len(state.principles) if has else "",
+            *(state.cell(n) or "" for n in snap.objectives),
+            *((_yes_no(s in state.principles) if has else "") for s in snap.principles),
+        ])
+    return buffer.getvalue()
+
+
+def matrix_json(snap: Snapshot, region: str, cycle: int) -> dict[str, Any]:
+    return {
+        "version": JSON_VERSION,
+        "region": region,
+        "cycle": cycle,
+        "objectives": list(snap.objectives),
+        "principles": list(snap.principles),
+        "states": [{
+            "country": s.country,
+            "participant": s.participant,
+            "submitted": s.submitted,
+            "path": s.path,
+            "readable": s.coverage is not None,
+            "valid": s.valid,
+            "objectives": {
+                "covered": len(s.objectives),
+                "total": len(snap.objectives),
+                "cells": {str(n): s.cell(n) for n in snap.objectives},
+            },
+            "principles": {
+                "covered": len(s.principles),
+                "total": len(snap.principles),
+                "cells": {slug: slug in s.principles for slug in snap.principles},
+            },
+        } for s in snap.states.values()],
+    }
+
+
+def _md_table(header: list[str], rows: list[list[str]], align: list[str]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _name(code: str, names: dict[str, str]) -> str:
+    return md_escape(names.get(code, ""))
+
+
+def matrix_markdown(snap: Snapshot, title: str, letters: dict[str, str],
+                    names: dict[str, str]) -> str:
+    obj_rows = [[md_escape(s.country), _name(s.country, names),
+                 *(symbol(s.cell(n)) for n in snap.objectives),
+                 _count(s.objectives, len(snap.objectives), s), s.note()]
+                for s in snap.states.values()]
+    pr_rows = [[md_escape(s.country), *(principle_mark(s, p) for p in snap.principles),
+                _count(s.principles, len(snap.principles), s)] for s in snap.states.values()]
+    lines = [f"## {md_escape(title)}", "", "### Objectives", ""]
+    lines += _md_table(["State", "Name", *map(str, snap.objectives), "Covered", "Note"], obj_rows,
+                       ["---", "---", *([":-:"] * len(snap.objectives)), "--:", "---"])
+    lines += ["", "Legend: " + ", ".join(f"{sym} {what}" for sym, what in LEGEND) + ".", "",
+              "### Guiding principles", ""]
+    lines += _md_table(["State", *(letters.get(p, p) for p in snap.principles), "Covered"],
+                       pr_rows, ["---", *([":-:"] * len(snap.principles)), "--:"])
+    lines += ["", "Principles: " + ", ".join(f"({letters.get(p, p)}) {p}"
+                                             for p in snap.principles) + ".", ""]
+    return "\n".join(lines)
+
+
+def _status_label(status: str | None) -> str:
+    return (status or "no status").replace("_", " ")
+
+
+def _numbers(items: Iterable[int]) -> str:
+    return ", ".join(map(str, items))
+
+
+def change_lines(d: StateDiff) -> list[str]:
+    """What changed for one State, one plain-text line per kind of change."""
+    if d.after is None:
+        return [f"removed (covered {len(d.before.objectives) if d.before else 0} objectives, "
+                f"{len(d.before.principles) if d.before else 0} principles)"]
+    lines = ["new review file"] if d.before is None else []
+    if d.after.coverage is None:
+        lines.append("the file cannot be read (run `gcmreview validate`)")
+    if d.newly_covered:
+        lines.append("newly covered: " + ", ".join(
+            f"{n} ({_status_label(d.after.status(n))})" for n in d.newly_covered))
+    if d.regressed:
+        lines.append("no longer covered: " + _numbers(d.regressed))
+    if d.status_changed:
+        lines.append("status changed: " + ", ".join(
+            f"{n} {_status_label(a)} → {_status_label(b)}" for n, a, b in d.status_changed))
+    if d.narratives_changed:
+        lines.append("narratives changed: " + _numbers(d.narratives_changed))
+    if d.principles_newly_covered:
+        lines.append("principles newly covered: " + ", ".join(d.principles_newly_covered))
+    if d.principles_regressed:
+        lines.append("principles no longer covered: " + ", ".join(d.principles_regressed))
+    if d.principle_narratives_changed:
+        lines.append("principle narratives changed: "
+                     + ", ".join(d.principle_narratives_changed))
+    return lines
+
+
+def _delta(old: int, new: int) -> str:
+    return f" ({new - old:+d})" if new != old else ""
+
+
+def _counts(d: StateDiff, total_o: int, total_p: int) -> tuple[str, str]:
+    if d.after is None or d.after.coverage is None:
+        return "–", "–"
+    old_o = len(d.before.objectives) if d.before else 0
+    old_p = len(d.before.principles) if d.before else 0
+    new_o, new_p = len(d.after.objectives), len(d.after.principles)
+    return (f"{new_o}/{total_o}{_delta(old_o, new_o)}", f"{new_p}/{total_p}{_delta(old_p, new_p)}")
+
+
+def diff_table(cd: CoverageDiff) -> Table:
+    table = Table(title=f"Coverage against {cd.base} ({cd.base_commit[:12]})",
+                  title_justify="left")
+    for column, justify in (("State", "left"), ("Objectives", "right"),
+                            ("Principles", "right"), ("Changes", "left")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
+    for d in cd.states:
+        objectives, principles = _counts(d, total_o, total_p)
+        lines = change_lines(d) or ["no coverage change"]
+        style = "red" if d.regression else ("green" if d.change != "unchanged" else "")
+        table.add_row(Text(d.country), objectives, principles, Text("\n".join(lines)),
+                      style=style)
+    return table
+
+
+def diff_json(cd: CoverageDiff) -> dict[str, Any]:
+    def counts(state: StateCoverage | None) -> dict[str, int] | None:
+        if state is None:
+            return None
+        return {"objectives": len(state.objectives), "principles": len(state.principles)}
+
+    return {
+        "version": JSON_VERSION,
+        "base": cd.base,
+        "base_commit": cd.base_commit,
+        "regression": bool(cd.regressions),
+        "objective_total": len(cd.after.objectives),
+        "principle_total": len(cd.after.principles),
+        "states": [{
+            "country": d.country,
+            "change": d.change,
+            "regression": d.regression,
+            "before": counts(d.before),
+            "after": counts(d.after),
+            "objectives": {
+                "newly_covered": list(d.newly_covered),
+                "regressed": list(d.regressed),
+                "status_changed": [{"objective": n, "before": a, "after": b}
+                                   for n, a, b in d.status_changed],
+                "narratives_changed": list(d.narratives_changed),
+            },
+            "principles": {
+                "newly_covered": list(d.principles_newly_covered),
+                "regressed": list(d.principles_regressed),
+                "narratives_changed": list(d.principle_narratives_changed),
+            },
+        } for d in cd.states],
+        "not_submitted": [s.country for s in cd.after.states.values() if not s.submitted],
+    }
+
+
+def diff_markdown(cd: CoverageDiff, title: str, names: dict[str, str]) -> str:
+    """The job summary: coverage per State now, then what changed against the base."""
+    base = md_escape(cd.base)
+    total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
+    by_code = {d.country: d for d in cd.states}
+    rows = []
+    for code in sorted({*cd.after.states, *by_code}):
+        d, state = by_code.get(code), cd.after.states.get(code)
+        if d is None:
+            rows.append([md_escape(code), _name(code, names), "–", "–", "not submitted"])
+            continue
+        objectives, principles = _counts(d, total_o, total_p)
+        notes = ["**coverage dropped**"] if d.regression else []
+        notes.append({"added": "new file", "removed": "file removed", "changed": "changed",
+                      "unchanged": ""}[d.change])
+        if state is not None and state.submitted:
+            notes.append(state.note())
+        rows.append([md_escape(code), _name(code, names), objectives, principles,
+                     ", ".join(filter(None, notes))])
+    lines = [f"## {md_escape(title)}", ""]
+    if cd.regressions:
+        lines += ["**Coverage dropped for " + ", ".join(md_escape(d.country)
+                                                     for d in cd.regressions)
+                  + f"** against {base}.", ""]
+    lines += _md_table(["State", "Name", "Objectives", "Principles", f"Against {base}"], rows,
+                       ["---", "---", "--:", "--:", "---"])
+    lines += ["", f"### Changes against {base} ({cd.base_commit[:12]})", ""]
+    changed = [d for d in cd.states if d.change != "unchanged"]
+    if not changed:
+        lines.append("No coverage or narrative changes.")
+    for d in changed:
+        name = names.get(d.country)
+        head = f"**{md_escape(d.country)}**" + (f" ({md_escape(name)})" if name else "")
+        lines.append(f"- {head}")
+        lines += [f"  - {md_escape(line)}" for line in change_lines(d)]
+    lines.append("")
+    return "\n".join(lines)

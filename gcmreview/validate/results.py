@@ -1,0 +1,54 @@
+"""What validating review files gives: per file, its data, coverage and problems.
+
+Plain data shared by the checker that fills it and everything that reads it
+(reporters, the coverage matrix, the build), so none of them imports the checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gcmreview.core.diagnostics import Diagnostic, Severity, sort_diagnostics
+from gcmreview.load.loader import YamlMap
+from gcmreview.validate.coverage import Coverage
+
+
+@dataclass
+class FileResult:
+    path: Path
+    shown_as: str
+    country: str | None
+    data: YamlMap | None
+    coverage: Coverage | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+@dataclass
+class ValidationRun:
+    files: list[FileResult]
+    not_submitted: tuple[str, ...] = ()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return sort_diagnostics([d for f in self.files for d in f.diagnostics])
+
+    def count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in self.diagnostics)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count(Severity.ERROR) else 0
+
+
+@dataclass(frozen=True)
+class RefFiles:
+    """The review files of one folder at one git ref, checked."""
+
+    ref: str
+    commit: str
+    files: list[FileResult]
