@@ -328,7 +328,8 @@ def coverage(
             sys.stdout.write(json.dumps(show.matrix_json(report.now, report.region, report.cycle),
                                         indent=2, ensure_ascii=False) + "\n")
         elif output_format is CoverageFormat.markdown:
-            sys.stdout.write(show.matrix_markdown(report.now, report.title, report.letters,
+            sys.stdout.write(show.matrix_markdown(report.now, report.region, report.cycle,
+                                                  report.letters,
                                                   report.names))
         else:
             _print_matrix(report.now, report.letters)
@@ -336,7 +337,8 @@ def coverage(
     if output_format is CoverageFormat.json:
         sys.stdout.write(json.dumps(show.diff_json(changes), indent=2, ensure_ascii=False) + "\n")
     elif output_format is CoverageFormat.markdown:
-        sys.stdout.write(show.diff_markdown(changes, report.title, report.names))
+        sys.stdout.write(show.diff_markdown(changes, report.region, report.cycle,
+                                                report.names))
     else:
         rich_console().print(show.diff_table(changes))
     if fail_on_regression and report.regressions:

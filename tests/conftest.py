@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,3 +50,8 @@ def copy_workspace(target: Path, countries: tuple[str, ...] | None = None) -> Pa
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return copy_workspace(tmp_path / "ws")
+
+
+def unescaped(md: str) -> str:
+    """Markdown as it reads once rendered: CommonMark's backslash escapes removed."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md)

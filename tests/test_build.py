@@ -28,6 +28,7 @@ import pytest
 import yaml
 
 from gcmreview.cli import main
+from gcmreview.convert.narratives import CACHE_FOLDER
 from gcmreview.core.i18n import Formatter
 from gcmreview.load.catalogue import builtin
 from gcmreview.render.templates import builtin_templates_dir
@@ -36,6 +37,8 @@ from gcmreview.write.manifest import MANIFEST_NAME
 from .conftest import DATA, ROOT, copy_workspace
 
 FORMATS = ("html", "docx", "pdf", "md")
+TOOL_FILES = (MANIFEST_NAME, CACHE_FOLDER)
+"""What the build keeps for itself in the output folder."""
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
@@ -94,16 +97,16 @@ def build_ok(ws: Path, out: str, *args: str) -> Path:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every entry of a folder (hidden ones too, but the build manifest) and its bytes."""
     return {p.name: p.read_bytes() if p.is_file() else b"<dir>" for p in folder.iterdir()
-            if p.name != MANIFEST_NAME}
+            if p.name not in TOOL_FILES}
 
 
 def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name != MANIFEST_NAME
+    return [p.name for p in folder.iterdir() if p.name not in TOOL_FILES
             and (p.name.startswith(".") or p.suffix in (".tmp", ".typ"))]
 
 
 def built_names(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name != MANIFEST_NAME)
+    return sorted(p.name for p in folder.iterdir() if p.name not in TOOL_FILES)
 
 
 # --- reading the outputs ------------------------------------------------------------

@@ -19,7 +19,7 @@ import yaml
 from gcmreview.load.loader import load_text
 from gcmreview.validate.workspace import load_workspace
 
-from .conftest import ROOT
+from .conftest import ROOT, unescaped
 from .gitrepo import ISOLATED, commit_all, git, init_repo
 from .test_matrix import DZ, MA_BASE, MA_PR, TN, write
 
@@ -174,7 +174,7 @@ def test_summary_step_writes_the_job_summary(pull_request: Path) -> None:
     done = run_step(pull_request, script, tool_path(), BASE_REF="main",
                     GITHUB_STEP_SUMMARY=str(summary))
     assert done.returncode == 0, done.stderr
-    md = summary.read_text(encoding="utf-8")
+    md = unescaped(summary.read_text(encoding="utf-8"))
     assert md.startswith("## GCM review coverage: Région arabe, cycle 2026\n")
     assert "**Coverage dropped for DZ, MA** against origin/main." in md
     assert "| DZ | Algeria | – | – | **coverage dropped**, file removed |" in md

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from gcmreview.load.loader import load_bytes
 from gcmreview.validate.checks import Options
 from gcmreview.validate.run import reviews_at
 
+from .conftest import unescaped
 from .gitrepo import commit_all, git, init_repo
 
 CONFIG = "region: Test region\ncycle: 2020\nparticipants: [MA, DZ, TN, LB]\n"
@@ -136,11 +136,6 @@ def test_removed_state_is_a_regression(run_cli, pr_repo: Path) -> None:
     dz = next(s for s in json.loads(result.out)["states"] if s["country"] == "DZ")
     assert dz["change"] == "removed" and dz["after"] is None
     assert dz["objectives"]["regressed"] == [1]
-
-
-def unescaped(md: str) -> str:
-    """Markdown as it reads once rendered: CommonMark's backslash escapes removed."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md)
 
 
 def test_diff_markdown_summary(run_cli, pr_repo: Path) -> None:

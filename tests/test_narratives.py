@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,108 @@ def test_hostile_markup_is_inert_on_the_joined_path(built: Path) -> None:
     assert 'href="javascript' not in html
     assert "<img" not in html and "onerror" not in html.replace("&lt;img src=x onerror", "")
     assert "$x$" in html and "ETA-TEXT" in html
+
+
+# --- one definition of what a narrative may hold ----------------------------------------
+
+def test_validate_and_the_sanitiser_agree_on_every_construct(tmp_path: Path, run_cli) -> None:
+    """Each construct the reports do not show as written: validate warns about it,
+    with its rule code, and the real pandoc output shows the neutralised form."""
+    from gcmreview.core.narrative import CONSTRUCTS
+
+    rows = [c for c in CONSTRUCTS if c.example]
+    ws = copy_workspace(tmp_path / "ws", ())
+    lines = ["country: MA", "review: {cycle: 2020, language: en, status: draft}", "objectives:"]
+    for n, row in enumerate(rows, start=1):
+        lines += [f"  {n}:", "    status: planned", f"    summary: {json.dumps(row.example)}"]
+    (ws / "countries" / "MA.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("validate", "--format", "json", cwd=ws)
+    found = {(d["code"], d["line"]) for d in json.loads(result.out)["diagnostics"]}
+    for n, row in enumerate(rows, start=1):
+        assert (row.code, 4 + 3 * n - 1) in found, f"validate misses {row.code}"
+    assert run_cli("build", "--country", "MA", "--format", "html", "--out", "out",
+                   cwd=ws).code == 0
+    html = (ws / "out" / "MA.en.html").read_text(encoding="utf-8")
+    body = html[html.index('id="objectives"'):html.index('id="principles"')]
+    assert "<b onclick" not in body and "&lt;b onclick=x()&gt;" in body  # raw-markup
+    assert "<img" not in body and "<em>[the map]</em>" in body  # narrative-image
+    assert "<strong>My heading</strong>" in body and "<h1>My heading" not in body
+    assert 'href="javascript' not in body and "the law" in body  # unsafe-link
+
+
+# --- parsed once per build, cached across builds -----------------------------------------
+
+def cache_index(out: Path) -> tuple[Path, dict]:
+    from gcmreview.convert.narratives import CACHE_FOLDER, INDEX_NAME
+
+    (folder,) = (out / CACHE_FOLDER).glob("narratives-*")
+    return folder, json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))["entries"]
+
+
+def test_cached_narratives_give_the_same_bytes(built: Path) -> None:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+
+    ws = built.parent
+    before = {p.name: p.read_bytes() for p in built.iterdir() if p.is_file()
+              and not p.name.startswith(".")}
+    assert cache_index(built)[1], "the first build cached no narrative"
+    again = build(Context(ws), codes=["MA", "DZ"], formats="html,md", out=built,
+                  order="numeric", force=True)
+    assert again.exit_code == 0 and sorted(again.built) == ["DZ", "MA"]
+    after = {p.name: p.read_bytes() for p in built.iterdir() if p.is_file()
+             and not p.name.startswith(".")}
+    assert after == before
+
+
+def test_a_tampered_cache_entry_is_sanitised_again(tmp_path: Path) -> None:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import INDEX_NAME
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
+    # Someone with access to the build folder rewrites a pack and the index.
+    folder, entries = cache_index(ws / "out")
+    raw = '{"t":"RawInline","c":["html","<script>TAMPERED()</script>"]}'
+    pack = b""
+    for key, (name, offset, length, used) in entries.items():
+        with (folder / name).open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read(length).decode().replace('{"t":"Str","c":"ETA-TEXT"}', raw)
+        entries[key] = ["0123456789abcdef-1.pack", len(pack), len(text.encode()), used]
+        pack += text.encode()
+    (folder / "0123456789abcdef-1.pack").write_bytes(pack)
+    (folder / INDEX_NAME).write_text(json.dumps({"build": 1, "entries": entries}),
+                                     encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    html = (ws / "out" / "DZ.fr.html").read_text(encoding="utf-8")
+    assert "TAMPERED" in html  # read from the cache, not parsed again...
+    assert "<script>TAMPERED" not in html  # ...and sanitised again: inert text
+    assert "&lt;script&gt;TAMPERED()" in html
+
+
+def test_cache_keeps_one_sanitiser_version_and_the_narratives_in_use(tmp_path: Path) -> None:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import CACHE_FOLDER
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "MA.yaml").write_text(REVIEW, encoding="utf-8")
+    old = ws / "out" / CACHE_FOLDER / "narratives-0000000000000000"
+    old.mkdir(parents=True)
+    (old / "x.pack").write_text("{}", encoding="utf-8")
+    assert build(Context(ws), codes=[], every=True, formats="md", out=ws / "out").exit_code == 0
+    assert not old.exists()
+    folder, first = cache_index(ws / "out")
+    review = ws / "countries" / "MA.yaml"
+    review.write_text(review.read_text(encoding="utf-8").replace("ZETA-TEXT", "ETA-TEXT"),
+                      encoding="utf-8")
+    assert build(Context(ws), codes=[], every=True, formats="md", out=ws / "out",
+                 force=True).exit_code == 0
+    _, second = cache_index(ws / "out")
+    assert len(second) == len(first) and set(second) != set(first)  # ZETA's entry is gone
+    packs = {entry[0] for entry in second.values()}
+    assert {p.name for p in folder.glob("*.pack")} == packs  # unreferenced packs deleted

@@ -17,7 +17,6 @@ from gcmreview.validate.workspace import Workspace, localize
 class CoverageReport:
     region: str
     cycle: int
-    title: str
     letters: dict[str, str]
     """Guiding-principle slug -> its letter in A/RES/73/195 para. 15."""
     names: dict[str, str]
@@ -56,6 +55,5 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageReport:
                    else now.states)
     return CoverageReport(
         region=region, cycle=workspace.cycle,
-        title=f"GCM review coverage: {region}, cycle {workspace.cycle}",
         letters={slug: p.letter for slug, p in catalogue.principles.items()},
         names=country_names(workspace, codes), now=now, diff=changes)

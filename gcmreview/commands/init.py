@@ -18,9 +18,9 @@ from gcmreview import __version__
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError
+from gcmreview.core.files import write_atomic
 from gcmreview.load import catalogue as cat
 from gcmreview.validate.schema import review_schema, to_json
-from gcmreview.write.files import write_atomic
 
 TEMPLATES = {
     # path in the new workspace: template in gcmreview/data/init/

@@ -14,9 +14,9 @@ from gcmreview.commands.context import Context
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import UsageError
+from gcmreview.core.files import write_atomic
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.schema import review_schema, to_json
-from gcmreview.write.files import write_atomic
 
 DEFAULT_CYCLE = 2026
 """Outside a workspace: the next IMRF."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gcmreview.commands.context import Context
+from gcmreview.core.files import write_atomic
 from gcmreview.validate.schema import review_schema, to_json
-from gcmreview.write.files import write_atomic
 
 
 def schema_text(ctx: Context) -> str:

@@ -1,16 +1,24 @@
 -- gcmreview batch converter, run as `pandoc lua batch.lua`.
 --
--- One pandoc process converts many documents: Python writes one JSON job per
--- line on stdin and reads one JSON answer per line on stdout. A fresh pandoc
--- process per output costs about four times as much (docs/toolchain notes §2).
+-- One pandoc process converts many documents: Python writes a configuration
+-- line, then one JSON job per line on stdin, and reads one JSON answer per line
+-- on stdout. A fresh pandoc process per output costs about four times as much.
 --
 -- Each job carries the report skeleton (Markdown rendered by Jinja from trusted
--- templates, every data value escaped) and the narratives (untrusted Markdown
--- from country files). Each narrative is parsed on its own, sanitised, and
--- spliced into its placeholder div, so a narrative can neither break out of its
--- place (an unclosed code fence, a heading) nor inject markup. Nothing here reads files named by the data: pandoc.write does
+-- templates, every data value escaped) and the narratives it quotes (untrusted
+-- Markdown from country files), each keyed by the hash of its text. A narrative
+-- is parsed on its own, sanitised, and spliced into its placeholder div, so it
+-- can neither break out of its place (an unclosed code fence, a heading) nor
+-- inject markup. Nothing here reads files named by the data: pandoc.write does
 -- not fetch images (the CLI's media-bag filling does, and we never call it),
 -- and the sanitiser drops images anyway.
+--
+-- Narratives are parsed once per build: the blocks of each are written to the
+-- cache folder as pandoc JSON, and every later document that quotes the
+-- narrative (the regional report quotes every State's) reads them back, three
+-- times faster than parsing. Python says where each cached narrative is, and
+-- whether this build wrote it; one found from an earlier build is sanitised
+-- again when read ("verify"), as anything on disk may have been changed.
 
 -- Readers: the CommonMark family reads these documents 1.5-2.5x faster than
 -- pandoc's own markdown reader (measured on 50 KB reviews).
@@ -18,72 +26,66 @@
 -- language spans) and pipe tables; it holds only escaped data.
 local SKELETON_FORMAT = "commonmark+pipe_tables+fenced_divs+bracketed_spans+attributes"
 
--- Narratives: CommonMark with GitHub's tables, footnotes, strikeout, task lists
--- and bare links. CommonMark always recognises raw HTML; the sanitiser below
--- turns it back into the text that was typed, as it does for everything else a
--- narrative may not contain.
-local NARRATIVE_FORMAT =
-  "commonmark+pipe_tables+footnotes+strikeout+task_lists+autolink_bare_uris"
-
-local SAFE_URL = { "^https?://", "^mailto:" }
+local config = pandoc.json.decode(io.read("l"), false)
+-- What a narrative may contain is defined in gcmreview/core/narrative.py and
+-- arrives here as {actions = {element type = action}, safe_schemes, reader}.
+local POLICY = config.policy
+local NARRATIVE_FORMAT = POLICY.reader
+local CACHE_DIR = config.cache_dir
 
 local function safe_url(target)
   local lowered = target:lower():gsub("%s", "")
-  for _, pattern in ipairs(SAFE_URL) do
-    if lowered:match(pattern) then return true end
+  for _, scheme in ipairs(POLICY.safe_schemes) do
+    if lowered:sub(1, #scheme + 1) == scheme .. ":" then return true end
   end
   return false
 end
 
 local NO_ATTR = pandoc.Attr()
 
-local function plain_code_attr(el)
-  -- Keep a simple language class for code blocks, drop ids and attributes.
-  local class = el.attr.classes[1]
-  el.attr = (class and class:match("^[%w_+-]+$")) and pandoc.Attr("", { class }) or NO_ATTR
-  return el
-end
-
--- What a narrative may contain: text, emphasis, lists, tables, quotes, code,
--- footnotes and web or mail links. Everything else becomes visible, inert text.
-local sanitize = {
-  RawBlock = function(el) return pandoc.CodeBlock(el.text) end,
-  RawInline = function(el) return pandoc.Str(el.text) end,
-  Math = function(el)
-    local fence = el.mathtype == "DisplayMath" and "$$" or "$"
-    return pandoc.Str(fence .. el.text .. fence)
+-- The sanitiser's actions, named by the policy table.
+local ACTIONS = {
+  -- Raw HTML or raw markup: the text that was typed.
+  as_text = function(el)
+    if el.t == "RawBlock" then return pandoc.CodeBlock(el.text) end
+    if el.t == "Math" then
+      local fence = el.mathtype == "DisplayMath" and "$$" or "$"
+      return pandoc.Str(fence .. el.text .. fence)
+    end
+    return pandoc.Str(el.text)
   end,
-  Cite = function(el) return el.content end,
-  Image = function(el)
+  alt_text = function(el)
+    if el.t == "Figure" then return el.content end
     local alt = pandoc.utils.stringify(el.caption)
     if alt == "" then alt = "image" end
     return pandoc.Emph({ pandoc.Str("[" .. alt .. "]") })
   end,
-  Figure = function(el) return el.content end,
-  Link = function(el)
+  bold_paragraph = function(el) return pandoc.Para({ pandoc.Strong(el.content) }) end,
+  safe_link = function(el)
     if not safe_url(el.target) then return el.content end
     el.attr = NO_ATTR
     return el
   end,
-  Div = function(el) return el.content end,
-  Span = function(el) return el.content end,
-  Header = function(el) return pandoc.Para({ pandoc.Strong(el.content) }) end,
-  Code = plain_code_attr,
-  CodeBlock = plain_code_attr,
-  Table = function(el) el.attr = NO_ATTR return el end,
+  content = function(el) return el.content end,
+  -- Keep a simple language class for code, drop ids and attributes.
+  plain_code = function(el)
+    local class = el.attr.classes[1]
+    el.attr = (class and class:match("^[%w_+-]+$")) and pandoc.Attr("", { class }) or NO_ATTR
+    return el
+  end,
+  no_attributes = function(el) el.attr = NO_ATTR return el end,
 }
 
-local function read_narrative(text)
-  -- No sandbox argument: the markdown reader reads no file, and a sandboxed
-  -- read costs 40 % more (measured).
-  return pandoc.read(text, NARRATIVE_FORMAT):walk(sanitize).blocks
+local sanitize = {}
+for element, action in pairs(POLICY.actions) do
+  sanitize[element] = assert(ACTIONS[action], "unknown sanitiser action " .. action)
 end
 
--- Reading a document's narratives in one pandoc.read is about 3x faster than a
--- read each. They are joined with marker paragraphs; the split is accepted only
--- if every marker comes back as a top-level paragraph, in order. A narrative
--- that could swallow its neighbours (an unclosed code fence, say) breaks that,
--- and the document's narratives are then read one by one.
+-- Reading many narratives in one pandoc.read is about 3x faster than a read
+-- each. They are joined with marker paragraphs; the split is accepted only if
+-- every marker comes back as a top-level paragraph, in order. A narrative that
+-- could swallow its neighbours (an unclosed code fence, say) breaks that; the
+-- group is then halved until the culprit is read on its own.
 local MARK = "GCMREVIEWNARRATIVEEND"
 
 local function split_at_marks(blocks, count)
@@ -105,9 +107,9 @@ end
 -- Definitions are shared by a whole read: a footnote or link reference defined
 -- in one narrative would serve another. Narratives that define any are read
 -- on their own.
-local function defines_labels(text)
-  return text:find("[^", 1, true) or text:find("^ ? ? ?%[[^%]]+%]:")
-    or text:find("\n ? ? ?%[[^%]]+%]:")
+local function reads_alone(text)
+  return text:find(MARK, 1, true) or text:find("[^", 1, true)
+    or text:find("^ ? ? ?%[[^%]]+%]:") or text:find("\n ? ? ?%[[^%]]+%]:")
 end
 
 local function count_marks(doc)
@@ -116,51 +118,149 @@ local function count_marks(doc)
   return count
 end
 
-local function read_joined(refs, narratives)
+local reads = 0 -- Markdown reads of narratives for the current job
+
+local function read_alone(text)
+  -- No sandbox argument: the markdown reader reads no file, and a sandboxed
+  -- read costs 40 % more (measured).
+  reads = reads + 1
+  return pandoc.read(text, NARRATIVE_FORMAT):walk(sanitize).blocks
+end
+
+local write_cache, write_cache_json -- defined below, with the cache
+
+-- Fills `out` (key -> sanitised blocks) for the narratives `items` ({key, text})
+-- and caches them.
+local function read_group(items, out)
+  if #items == 1 then
+    out[items[1].key] = read_alone(items[1].text)
+    write_cache(items[1].key, out[items[1].key])
+    return
+  end
   local parts = {}
-  for i, ref in ipairs(refs) do
-    local text = narratives[ref].text
-    if text:find(MARK, 1, true) or defines_labels(text) then return nil end
-    parts[#parts + 1] = text
+  for i, item in ipairs(items) do
+    parts[#parts + 1] = item.text
     parts[#parts + 1] = "\n\n\n" .. MARK .. i .. "\n\n\n"
   end
+  reads = reads + 1
   local doc = pandoc.read(table.concat(parts), NARRATIVE_FORMAT)
   -- Check the structure before sanitising: unwrapping a div could otherwise
   -- lift a swallowed marker back to the top level. Counting every marker also
   -- catches one spelt with an entity (&#69;) that the reader decoded.
-  if count_marks(doc) ~= #refs or split_at_marks(doc.blocks, #refs) == nil then
-    return nil
+  if count_marks(doc) == #items and split_at_marks(doc.blocks, #items) ~= nil then
+    local clean = doc:walk(sanitize)
+    local chunks = split_at_marks(clean.blocks, #items)
+    for i, item in ipairs(items) do out[item.key] = chunks[i] end
+    write_cache_json(clean, items, chunks)
+    return
   end
-  local chunks = split_at_marks(doc:walk(sanitize).blocks, #refs)
-  local out = {}
-  for i, ref in ipairs(refs) do out[ref] = chunks[i] end
-  return out
+  local half = #items // 2
+  read_group(table.move(items, 1, half, 1, {}), out)
+  read_group(table.move(items, half + 1, #items, 1, {}), out)
 end
 
-local function read_narratives(narratives)
-  local refs = {}
-  for ref in pairs(narratives) do refs[#refs + 1] = ref end
-  table.sort(refs)
-  local blocks = read_joined(refs, narratives)
-  if blocks == nil then
-    blocks = {}
-    for _, ref in ipairs(refs) do blocks[ref] = read_narrative(narratives[ref].text) end
+-- The cache: each job writes the narratives it parsed into one pack file (one
+-- file write per document; a file per narrative cost a second per thousand),
+-- and says where each one is; Python keeps that index and sends the place of
+-- every narrative already parsed.
+local pending = {} -- {key, json} parsed by the current job, to pack
+
+local function save(key, json)
+  pending[#pending + 1] = { key = key, json = json }
+end
+
+write_cache = function(key, blocks)
+  save(key, pandoc.write(pandoc.Pandoc(blocks), "json"))
+end
+
+-- The JSON of a whole joined read, cut at its markers: one JSON write for all
+-- the narratives instead of one each.
+write_cache_json = function(doc, items, chunks)
+  local json = pandoc.write(doc, "json")
+  local head = json:match('^(.-"blocks":%[)')
+  local from = head and #head + 1
+  for i, item in ipairs(items) do
+    local mark = '{"t":"Para","c":[{"t":"Str","c":"' .. MARK .. i .. '"}]}'
+    local at = from and json:find(mark, from, true)
+    if at == nil then -- not the layout expected: one write each
+      for j = i, #items do write_cache(items[j].key, chunks[j]) end
+      return
+    end
+    local body = json:sub(from, at - 1):gsub(",$", "")
+    save(item.key, head .. body .. "]}")
+    from = at + #mark + 1
   end
+end
+
+local function write_pack(name, answer)
+  if #pending == 0 or CACHE_DIR == nil or name == nil then return end
+  assert(name:match("^[%w-]+%.pack$"), "bad pack name")
+  local offset, parts = 0, {}
+  for i, entry in ipairs(pending) do
+    parts[i] = entry.json
+    answer.parsed[#answer.parsed + 1] = { key = entry.key, offset = offset, length = #entry.json }
+    offset = offset + #entry.json
+  end
+  local path = CACHE_DIR .. "/" .. name
+  local f = assert(io.open(path .. ".tmp", "wb"))
+  f:write(table.concat(parts))
+  f:close()
+  assert(os.rename(path .. ".tmp", path))
+  answer.pack = name
+end
+
+local function read_cache(item, packs)
+  assert(item.pack:match("^[%w-]+%.pack$"), "bad pack name")
+  local f = packs[item.pack]
+  if f == nil then
+    f = io.open(CACHE_DIR .. "/" .. item.pack, "rb")
+    if f == nil then return nil end
+    packs[item.pack] = f
+  end
+  if not f:seek("set", item.offset) then return nil end
+  local text = f:read(item.length)
+  if text == nil or #text ~= item.length then return nil end
+  local ok, doc = pcall(pandoc.read, text, "json")
+  if not ok then return nil end
+  return item.verify and doc:walk(sanitize).blocks or doc.blocks
+end
+
+-- The blocks of every narrative of a job; `answer` learns which keys were
+-- parsed (and where they are cached) or verified here.
+local function narrative_blocks(narratives, pack, answer)
+  local blocks, to_parse, alone, packs = {}, {}, {}, {}
+  pending = {}
+  for _, item in ipairs(narratives) do
+    if item.text == nil then
+      blocks[item.key] = read_cache(item, packs)
+      if blocks[item.key] == nil then error("narrative missing from the cache: " .. item.key) end
+      if item.verify then answer.verified[#answer.verified + 1] = item.key end
+    elseif reads_alone(item.text) then
+      alone[#alone + 1] = item
+    else
+      to_parse[#to_parse + 1] = item
+    end
+  end
+  for _, f in pairs(packs) do f:close() end
+  if #to_parse > 0 then read_group(to_parse, blocks) end
+  for _, item in ipairs(alone) do
+    blocks[item.key] = read_alone(item.text)
+    write_cache(item.key, blocks[item.key])
+  end
+  write_pack(pack, answer)
   return blocks
 end
 
-local function splice(doc, narratives)
-  local blocks = read_narratives(narratives)
+local function splice(doc, job, answer)
+  local blocks = narrative_blocks(job.narratives, job.pack, answer)
   return doc:walk({
     Div = function(div)
       if not div.classes:includes("narrative") then return nil end
-      local ref = div.attributes["ref"]
-      local item = narratives[ref]
-      if item == nil then error("unknown narrative reference " .. tostring(ref)) end
+      local key = div.attributes["ref"]
+      local content = blocks[key]
+      if content == nil then error("unknown narrative reference " .. tostring(key)) end
       div.attributes["ref"] = nil
-      div.attributes["lang"] = item.lang
-      div.attributes["dir"] = item.dir
-      div.content = blocks[ref]
+      div.content = content
       return div
     end,
   })
@@ -211,6 +311,7 @@ end
 -- the DOCX, the SVG for typst (copied into its compile root), the text
 -- alternative alone in Markdown.
 local function with_figures(doc, format, figures)
+  if next(figures) == nil then return doc end -- a walk over a large document costs
   return doc:walk({
     Div = function(div)
       if not div.classes:includes("figure") then return nil end
@@ -271,10 +372,10 @@ local function fact_blocks(meta)
   return blocks
 end
 
-local function convert(job)
+local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
-  doc = splice(doc, job.narratives)
+  doc = splice(doc, job, answer)
   local figures = job.figures or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
@@ -318,8 +419,11 @@ end
 for line in io.lines() do
   if line ~= "" then
     local job = pandoc.json.decode(line, false)
-    local ok, err = pcall(convert, job)
-    local answer = { id = job.id, ok = ok }
+    local answer = { id = job.id, parsed = {}, verified = {} }
+    reads = 0
+    local ok, err = pcall(convert, job, answer)
+    answer.ok = ok
+    answer.reads = reads
     if not ok then answer.error = tostring(err) end
     io.stdout:write(pandoc.json.encode(answer), "\n")
     io.stdout:flush()

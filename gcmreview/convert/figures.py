@@ -8,9 +8,11 @@ so the figure is byte-identical on every machine. No plotting library needed.
 
 from __future__ import annotations
 
+import base64
 import json
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import typst
 
@@ -82,3 +84,16 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
     # A wide matrix fills the line; a narrow one keeps its cells at a similar size.
     width = f"{min(100, 25 + 3 * len(figure.columns))}%"
     return RenderedFigure(svg=outputs[0], png=outputs[1] if png else b"", width=width)
+
+
+def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
+    """Put each figure's SVG in place of its marker, as a data URI: self-contained HTML.
+
+    Done after pandoc wrote the page: a megabyte-long URI costs pandoc's HTML
+    writer hundreds of megabytes.
+    """
+    html = path.read_text(encoding="utf-8")
+    for name, figure in figures.items():
+        uri = "data:image/svg+xml;base64," + base64.b64encode(figure.svg).decode("ascii")
+        html = html.replace(f'src="gcmreview-figure:{name}"', f'src="{uri}"')
+    path.write_text(html, encoding="utf-8")

@@ -3,33 +3,34 @@
 pandoc runs as long-lived `pandoc lua batch.lua` workers, one per core, fed one
 JSON job per line: a fresh pandoc process per output costs about four times as
 much. The pandoc binary is the one bundled in the pypandoc-binary wheel, never
-whatever pandoc the system has, unless GCMREVIEW_PANDOC names one.
+whatever pandoc the system has, unless GCMREVIEW_PANDOC names one. Narratives
+reach the workers through gcmreview.convert.narratives: parsed once per build.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import importlib.util
 import json
 import os
 import queue
-import re
 import subprocess
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
-import typst
-
-from gcmreview.convert.figures import RenderedFigure
-from gcmreview.convert.fonts import font_dirs
+from gcmreview.convert.docx import DocxFinish, finish_docx
+from gcmreview.convert.figures import RenderedFigure, embed_in_html, render_heat_map
+from gcmreview.convert.fonts import font_families
+from gcmreview.convert.narratives import NarrativeCache
+from gcmreview.convert.pdf import compile_pdf
 from gcmreview.core.errors import ConversionError, InputError
+from gcmreview.core.narrative import policy, sanitiser_version
+from gcmreview.model.figures import HeatMap
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
@@ -38,7 +39,6 @@ RECYCLE_AFTER_BYTES = 2_000_000
 input a fresh one takes over, so memory stays that of one document (regional
 reports of large regions are megabytes of Markdown)."""
 FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten anyway
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def pandoc_path() -> Path:
@@ -63,6 +63,15 @@ def batch_script() -> Path:
     return Path(__file__).with_name("batch.lua")
 
 
+@cache
+def narrative_version() -> str:
+    """The sanitiser's version: its policy, its Lua and the pandoc that runs it."""
+    pandoc = pandoc_path()
+    stat = pandoc.stat()
+    return sanitiser_version(batch_script().read_bytes()
+                             + f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+
+
 @dataclass
 class Job:
     """One document to convert into one or more formats."""
@@ -76,8 +85,11 @@ class Job:
     header: str = ""
     footer: str = ""
     date_iso: str | None = None
-    figures: dict[str, RenderedFigure] = field(default_factory=dict)
+    figures: dict[str, HeatMap] = field(default_factory=dict)
+    """Figures the skeleton places, drawn when the job is converted."""
     error: str | None = field(default=None)
+    narrative_reads: int = 0
+    """How many times pandoc parsed Markdown for this job's narratives."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,9 @@ class PandocTemplates:
 class PandocWorker:
     """A `pandoc lua` process converting jobs sent on its stdin."""
 
-    def __init__(self, templates: PandocTemplates) -> None:
+    def __init__(self, templates: PandocTemplates, narratives: NarrativeCache) -> None:
         self.templates = templates
+        self.narratives = narratives
         self.converted = 0
         """Bytes of input converted so far."""
         # A file, not a pipe: a chatty pandoc must never block on a full stderr pipe.
@@ -104,49 +117,63 @@ class PandocWorker:
         env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "LC_ALL": "C.UTF-8"}
         # -c: compacting collection of the old generation: a third less memory on
         # large documents (a 4 MB regional report: 2.4 GB -> 1.5 GB), same speed.
+        # -A16m: a 16 MB allocation area; 64 MB was no faster and took a fifth more
+        # memory (a regional volume of 193 States: 479 MB -> 386 MB).
         try:
             self.process = subprocess.Popen(
-                [str(pandoc_path()), "+RTS", "-A64m", "-c", "-RTS", "lua", str(batch_script())],
+                [str(pandoc_path()), "+RTS", "-A16m", "-c", "-RTS", "lua", str(batch_script())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
             )
         except OSError as exc:
             raise InputError(f"cannot start pandoc ({pandoc_path()}): {exc.strerror}") from exc
+        self.send({"policy": policy(), "cache_dir": str(narratives.folder)})
 
-    def convert(self, job: Job) -> None:
-        outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
-        figures = {}
-        for name, figure in job.figures.items():
-            png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
-            if figure.png:
-                png.write_bytes(figure.png)
-            figures[name] = {"png": str(png), "width": figure.width}
-        if "pdf" in job.outputs:
-            outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
-        request = {
-            "id": job.id,
-            "markdown": job.skeleton.markdown,
-            "narratives": job.skeleton.narratives,
-            "meta": job.meta,
-            "outputs": outputs,
-            "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
-            "reference_doc": str(self.templates.reference_doc),
-            "figures": figures,
-        }
-        assert self.process.stdin is not None and self.process.stdout is not None
-        payload = json.dumps(request).encode() + b"\n"
+    def send(self, message: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        payload = json.dumps(message).encode() + b"\n"
         self.converted += len(payload)
         try:
             self.process.stdin.write(payload)
             self.process.stdin.flush()
-            line = self.process.stdout.readline()
         except BrokenPipeError:
-            line = b""
+            raise ConversionError(f"pandoc stopped unexpectedly: {self.error_output()}") from None
+
+    def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
+        pack, narratives = self.narratives.request(job.skeleton.narratives)
+        outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
+        if "pdf" in job.outputs:
+            outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
+        placed = {}
+        for name, figure in figures.items():
+            png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
+            if figure.png:
+                png.write_bytes(figure.png)
+            placed[name] = {"png": str(png), "width": figure.width}
+        self.send({
+            "id": job.id,
+            "markdown": job.skeleton.markdown,
+            "narratives": narratives,
+            "pack": pack,
+            "meta": {**job.meta, "fonts": font_families(job.rtl)},
+            "outputs": outputs,
+            "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
+            "reference_doc": str(self.templates.reference_doc),
+            "figures": placed,
+        })
+        self.answer(job)
+
+    def answer(self, job: Job) -> None:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
         if not line:
             raise ConversionError(f"pandoc stopped unexpectedly: {self.error_output()}")
         answer = json.loads(line)
         if answer.get("id") != job.id:
             raise ConversionError(f"pandoc answered for {answer.get('id')!r} instead of "
                                   f"{job.id!r}: {self.error_output()}")
+        self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
+                              answer.get("verified") or ())
+        job.narrative_reads = int(answer.get("reads") or 0)
         if not answer["ok"]:
             job.error = f"pandoc failed: {answer.get('error')}"
 
@@ -164,94 +191,25 @@ class PandocWorker:
         self.stderr.close()
 
 
-def base64_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-
-def finish_docx(path: Path, job: Job) -> None:
-    """What pandoc leaves out: RTL tables, complex-script bold, header text, stable bytes."""
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    fixed = []
-    for name, data in entries:
-        text: str | None = None
-        if name == "word/document.xml" and job.rtl:
-            text = data.decode()
-            # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
-            text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
-            # The cover paragraphs pandoc makes from metadata are not marked RTL.
-            text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
-                          r"\1<w:bidi />", text)
-            # Bold and italic must be set for complex scripts too (jgm/pandoc#6911);
-            # pandoc 3.9 already does it in most runs, so only fill the gaps.
-            text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
-            text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
-        elif re.fullmatch(r"word/(header|footer)\d*\.xml", name):
-            text = data.decode()
-            text = text.replace("GCMREVIEW_HEADER_TEXT", escape(job.header))
-            text = text.replace("GCMREVIEW_FOOTER_TEXT", escape(job.footer))
-            if job.rtl:
-                # w:bidi goes after w:pStyle (schema order).
-                text = re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1<w:bidi />", text)
-        elif name == "docProps/core.xml":
-            stamp = f"{job.date_iso or '2000-01-01'}T00:00:00Z"
-            text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rf"\g<1>{stamp}",
-                          data.decode())
-        fixed.append((name, text.encode() if text is not None else data))
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w") as archive:
-        for name, data in fixed:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    os.replace(tmp, path)
-
-
-def compile_pdf(job: Job) -> None:
-    """typst source -> PDF with pinned fonts; a typst warning (missing font...) is an error."""
-    pdf_path = job.outputs["pdf"]
-    typ_path = pdf_path.with_suffix(".typ")
-    with tempfile.TemporaryDirectory() as root:
-        # The compile root holds only our figures: typst code can read no other file.
-        for name, figure in job.figures.items():
-            (Path(root) / f"{name}.svg").write_bytes(figure.svg)
-        source = typ_path.read_bytes()
-        try:
-            pdf, warnings = typst.compile_with_warnings(
-                source, root=root, font_paths=list(font_dirs()), ignore_system_fonts=True,
-            )
-        except typst.TypstError as exc:
-            job.error = f"typst failed: {exc.message if hasattr(exc, 'message') else exc}"
-            return
-    if warnings:
-        job.error = "typst warned: " + "; ".join(w.message for w in warnings)
-        return
-    pdf_path.write_bytes(pdf)
-    typ_path.unlink()
-
-
-def finish_html(path: Path, job: Job) -> None:
-    """Put each figure's SVG in place of its marker, as a data URI: self-contained HTML."""
-    html = path.read_text(encoding="utf-8")
-    for name, figure in job.figures.items():
-        html = html.replace(f'src="gcmreview-figure:{name}"', f'src="{base64_uri(figure.svg)}"')
-    path.write_text(html, encoding="utf-8")
-
-
-def _finish(job: Job) -> None:
+def convert_job(worker: PandocWorker, job: Job) -> None:
+    """Draw the job's figures, convert it with pandoc, then finish each format."""
+    figures = {name: render_heat_map(figure, png="docx" in job.outputs)
+               for name, figure in job.figures.items()}
+    worker.convert(job, figures)
     if job.error:
         return
-    if "html" in job.outputs and job.figures:
-        finish_html(job.outputs["html"], job)
+    if "html" in job.outputs and figures:
+        embed_in_html(job.outputs["html"], figures)
     if "docx" in job.outputs:
-        finish_docx(job.outputs["docx"], job)
+        finish_docx(job.outputs["docx"], DocxFinish(job.rtl, job.header, job.footer,
+                                                    job.date_iso))
     if "pdf" in job.outputs:
-        compile_pdf(job)
+        job.error = compile_pdf(job.outputs["pdf"].with_suffix(".typ"), job.outputs["pdf"],
+                                {name: f.svg for name, f in figures.items()})
 
 
-def convert_all(jobs: Iterable[Job], templates: PandocTemplates, workers: int,
-                on_done: Callable[[Job], None] | None = None) -> list[Job]:
+def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
+                workers: int, on_done: Callable[[Job], None] | None = None) -> list[Job]:
     """Convert jobs across `workers` pandoc processes; jobs may still be rendering.
 
     Returns the jobs in the order given, each with `error` set if it failed.
@@ -266,9 +224,8 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, workers: int,
                 try:
                     if worker.converted > RECYCLE_AFTER_BYTES:
                         worker.close()
-                        worker = PandocWorker(templates)
-                    worker.convert(job)
-                    _finish(job)
+                        worker = PandocWorker(templates, narratives)
+                    convert_job(worker, job)
                     if on_done:
                         on_done(job)
                 except BaseException as exc:
@@ -277,7 +234,7 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, workers: int,
             worker.close()
 
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
-    started = [PandocWorker(templates) for _ in range(workers)]
+    started = [PandocWorker(templates, narratives) for _ in range(workers)]
     threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in started]
     for thread in threads:
         thread.start()

@@ -13,9 +13,12 @@ import re
 from typing import Any
 
 _LINE_BREAKS = re.compile(r"[\r\n\t ]+")  # not str.split(): no-break spaces must stay
-_PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+_BACKSLASHED = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 
 
 def escape(value: Any) -> str:
     """`value` as one line of literal Markdown text."""
-    return _PUNCT.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    text = str(value)
+    if "\n" in text or "\r" in text or "\t" in text or "  " in text:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text.translate(_BACKSLASHED)

@@ -35,6 +35,8 @@ RULES: dict[str, str] = {
     "empty-narrative": "A narrative field is empty.",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",
+    "narrative-heading": "A narrative contains a heading, which reports show as bold text.",
+    "unsafe-link": "A narrative links to something other than a web or e-mail address.",
     "unknown-source": "A citation names a source id the file does not define.",
     "duplicate-source": "Two sources share an id.",
     # coverage

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gcmreview.core.languages import FALLBACK_LANGUAGE
 from gcmreview.load.loader import load_file
 
 
-@dataclass(frozen=True)
-class Label:
-    """A catalogue text in the language asked for, or the English one flagged."""
+class Label(NamedTuple):
+    """A catalogue text in the language asked for, or the English one flagged.
+
+    A named tuple: reports ask for tens of thousands of these.
+    """
 
     text: str
     lang: str

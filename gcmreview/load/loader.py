@@ -266,19 +266,26 @@ def review_files_in(folder: Path) -> list[Path]:
                   if p.suffix in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink()))
 
 
-def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
-    """Read, decode and parse one review file. I/O failures raise `OSError`."""
-    sink = DiagnosticSink(shown_as)
+def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | LoadedFile:
+    """A review file's bytes, or a LoadedFile saying why it is not read. I/O failures
+    raise `OSError`."""
     if path.is_symlink() or not path.is_file():
         # Files arrive by pull request: a link could make us read any local file, and a
         # device or pipe could be read for ever.
+        sink = DiagnosticSink(shown_as)
         sink.error(Position(), "not-a-regular-file",
                    "the file is a symbolic link or not a regular file; it is not read",
                    "commit the file itself, not a link to it")
         return LoadedFile(path, shown_as, None, sink.items)
     if path.stat().st_size > max_bytes:  # checked before reading a huge file into memory
         return _too_large(path, shown_as, path.stat().st_size, max_bytes)
-    return load_bytes(path.read_bytes(), path, shown_as, max_bytes)
+    return path.read_bytes()
+
+
+def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
+    """Read, decode and parse one review file. I/O failures raise `OSError`."""
+    raw = read_file(path, shown_as, max_bytes)
+    return raw if isinstance(raw, LoadedFile) else load_bytes(raw, path, shown_as, max_bytes)
 
 
 def _too_large(path: Path, shown_as: str, size: int, max_bytes: int) -> LoadedFile:

@@ -138,7 +138,12 @@ def _name(code: str, names: dict[str, str]) -> str:
     return md_escape(names.get(code, ""))
 
 
-def matrix_markdown(snap: Snapshot, title: str, letters: dict[str, str],
+def heading(region: str, cycle: int) -> str:
+    """The summary's title: the region's name is data, escaped."""
+    return f"## GCM review coverage: {md_escape(region)}, cycle {cycle}"
+
+
+def matrix_markdown(snap: Snapshot, region: str, cycle: int, letters: dict[str, str],
                     names: dict[str, str]) -> str:
     obj_rows = [[md_escape(s.country), _name(s.country, names),
                  *(symbol(s.cell(n)) for n in snap.objectives),
@@ -146,7 +151,7 @@ def matrix_markdown(snap: Snapshot, title: str, letters: dict[str, str],
                 for s in snap.states.values()]
     pr_rows = [[md_escape(s.country), *(principle_mark(s, p) for p in snap.principles),
                 _count(s.principles, len(snap.principles), s)] for s in snap.states.values()]
-    lines = [f"## {md_escape(title)}", "", "### Objectives", ""]
+    lines = [heading(region, cycle), "", "### Objectives", ""]
     lines += _md_table(["State", "Name", *map(str, snap.objectives), "Covered", "Note"], obj_rows,
                        ["---", "---", *([":-:"] * len(snap.objectives)), "--:", "---"])
     lines += ["", "Legend: " + ", ".join(f"{sym} {what}" for sym, what in LEGEND) + ".", "",
@@ -159,7 +164,10 @@ def matrix_markdown(snap: Snapshot, title: str, letters: dict[str, str],
 
 
 def _status_label(status: str | None) -> str:
-    return (status or "no status").replace("_", " ")
+    """Our words for a status: a value the format does not know is not echoed."""
+    if status is None:
+        return "no status"
+    return status.replace("_", " ") if status in BY_CODE else "an invalid status"
 
 
 def _numbers(items: Iterable[int]) -> str:
@@ -259,7 +267,7 @@ def diff_json(cd: CoverageDiff) -> dict[str, Any]:
     }
 
 
-def diff_markdown(cd: CoverageDiff, title: str, names: dict[str, str]) -> str:
+def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, str]) -> str:
     """The job summary: coverage per State now, then what changed against the base."""
     base = md_escape(cd.base)
     total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
@@ -278,7 +286,7 @@ def diff_markdown(cd: CoverageDiff, title: str, names: dict[str, str]) -> str:
             notes.append(state.note())
         rows.append([md_escape(code), _name(code, names), objectives, principles,
                      ", ".join(filter(None, notes))])
-    lines = [f"## {md_escape(title)}", ""]
+    lines = [heading(region, cycle), ""]
     if cd.regressions:
         lines += ["**Coverage dropped for " + ", ".join(md_escape(d.country)
                                                      for d in cd.regressions)
@@ -293,6 +301,6 @@ def diff_markdown(cd: CoverageDiff, title: str, names: dict[str, str]) -> str:
         name = names.get(d.country)
         head = f"**{md_escape(d.country)}**" + (f" ({md_escape(name)})" if name else "")
         lines.append(f"- {head}")
-        lines += [f"  - {md_escape(line)}" for line in change_lines(d)]
+        lines += [f"  - {line}" for line in change_lines(d)]  # our words, data as numbers
     lines.append("")
     return "\n".join(lines)

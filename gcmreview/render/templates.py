@@ -23,6 +23,7 @@ import jinja2.sandbox
 from gcmreview.core.errors import TemplateError
 from gcmreview.core.i18n import translations
 from gcmreview.core.markdown import escape as md
+from gcmreview.core.narrative import key as narrative_key
 from gcmreview.model.review import Narrative, Text
 
 COLONS = {"fr": "\u00a0:"}
@@ -58,14 +59,13 @@ def find_template_file(name: str, dirs: Sequence[Path]) -> Path:
 
 @dataclass
 class NarrativeSlots:
-    """Narratives met while rendering, keyed by the reference left in the skeleton."""
+    """Narratives met while rendering, by the key their placeholder carries."""
 
-    items: dict[str, dict[str, str]] = field(default_factory=dict)
+    items: dict[str, str] = field(default_factory=dict)
 
     def add(self, narrative: Narrative) -> str:
-        ref = f"n{len(self.items) + 1}"
-        self.items[ref] = {"text": narrative.markdown, "lang": narrative.lang,
-                           "dir": narrative.dir}
+        ref = narrative_key(narrative.markdown)
+        self.items[ref] = narrative.markdown
         return ref
 
 
@@ -74,7 +74,7 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
     if value is None:
         return ""
     ref = ctx["narratives"].add(value)
-    return f'\n\n::: {{.narrative ref="{ref}"}}\n:::\n\n'
+    return f'\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" dir="{value.dir}"}}\n:::\n\n'
 
 
 @jinja2.pass_context
@@ -93,11 +93,20 @@ def _figure(name: str, alt: str) -> str:
     return f'\n\n::: {{.figure name="{name}"}}\n{md(alt)}\n:::\n\n'
 
 
+def _overridden(dirs: tuple[Path, ...]) -> bool:
+    """A workspace folder in the search path holds a Jinja template of its own."""
+    builtin = builtin_templates_dir().resolve()
+    return any(d != builtin and any(d.glob("*.j2")) for d in dirs)
+
+
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
-    # Sandboxed: workspace templates arrive by pull request too; they may lay data
-    # out but not reach Python internals (``{{ x.__class__.__mro__ }}``).
-    env = jinja2.sandbox.SandboxedEnvironment(
+    # Sandboxed when a workspace template takes part: those arrive by pull request
+    # too; they may lay data out but not reach Python internals
+    # (``{{ x.__class__.__mro__ }}``). The built-in templates are the package's own
+    # code: the sandbox's checks on every attribute would double their rendering time.
+    kind = jinja2.sandbox.SandboxedEnvironment if _overridden(dirs) else jinja2.Environment
+    env = kind(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -114,7 +123,8 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
 @dataclass(frozen=True)
 class RenderedSkeleton:
     markdown: str
-    narratives: dict[str, dict[str, str]]
+    narratives: dict[str, str]
+    """Key -> text of every narrative the skeleton has a placeholder for."""
 
 
 def _template_location(exc: BaseException) -> str:

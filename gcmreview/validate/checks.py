@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from gcmreview.core import countries
+from gcmreview.core import countries, narrative
 from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
@@ -22,7 +22,7 @@ from gcmreview.core.diagnostics import (
 )
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.loader import LoadedFile, YamlMap, position_of
-from gcmreview.validate.coverage import PLACEHOLDER, compute, has_text
+from gcmreview.validate.coverage import NARRATIVE_KEYS, PLACEHOLDER, compute, has_text
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.schema import (
     MAX_SCHEMA_ERRORS,
@@ -32,10 +32,6 @@ from gcmreview.validate.schema import (
     review_schema,
 )
 
-NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
-_IMAGE = re.compile(r"!\[[^\]]*\]\(")
-_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)")  # not <https://…> autolinks
-_RAW_BLOCK = re.compile(r"\{=[a-zA-Z]+\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -247,14 +243,9 @@ class ReviewChecker:
                 self.sink.warning(self.at(*path), "empty-narrative", f"{_dotted(path)} is empty",
                                   "write the narrative, or remove the entry")
             return
-        if "![" in text and _IMAGE.search(text):
-            self.sink.warning(self.at(*path), "narrative-image",
-                              "images in narratives are not included in reports; "
-                              "their description is shown instead")
-        if ("<" in text and _HTML.search(text)) or ("{=" in text and _RAW_BLOCK.search(text)):
-            self.sink.warning(self.at(*path), "raw-markup",
-                              "HTML or raw markup in a narrative is shown as plain text",
-                              "use Markdown: *emphasis*, lists, tables and [links](https://…)")
+        for construct in narrative.findings(text):
+            self.sink.warning(self.at(*path), construct.code or "", construct.message,
+                              construct.hint)
 
     def source_ids(self) -> list[str]:
         sources = self.data.get("sources")

@@ -1,11 +1,15 @@
 """Incremental builds: what each output was built from, by content hash.
 
 The manifest in the output folder maps every output file to the fingerprint of
-its inputs. Fingerprints hash contents, never times: a fresh clone, a touched
-file or a checkout of the same commit rebuilds nothing. Anything that shapes
-every document (the tool's version, templates, catalogue, message catalogs,
+its inputs. Fingerprints hash contents and names, never times: a fresh clone, a
+touched file or a checkout of the same commit rebuilds nothing. Anything that
+shapes every document (the tool itself, templates, catalogue, message catalogs,
 workspace configuration, options) is part of every fingerprint, so changing it
 rebuilds everything.
+
+It also remembers which review files were valid (by name and content, under
+the same tool and configuration) and their language, so an unchanged file is
+not even reloaded to tell that a report is up to date.
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from gcmreview import __version__
-from gcmreview.write.files import write_atomic
+from gcmreview.core.files import write_atomic
 
 MANIFEST_NAME = ".gcmreview-manifest.json"
+FORMAT_VERSION = 2
 
 
 def digest(parts: Iterable[bytes | str]) -> str:
@@ -45,23 +51,37 @@ def global_fingerprint(template_dirs: list[Path], extra_files: list[Path],
     for folder in template_dirs:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             parts += [str(path.relative_to(folder)), path.read_bytes()]
-    for path in [*_package_files(), *extra_files]:
+    root = Path(str(resources.files("gcmreview")))
+    for path in _package_files():
+        parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    for path in extra_files:
         parts += [path.name, path.read_bytes()]
     return digest(parts)
 
 
-class Manifest:
-    """Output file name -> fingerprint, and review files known to be valid
-    (content hash -> the review's language), so unchanged ones need no reloading."""
+@dataclass(frozen=True)
+class KnownReview:
+    """A review file known to be valid: which file, and the language it is written in."""
 
+    name: str
+    lang: str
+
+
+class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST_NAME
+        self.outputs: dict[str, str] = {}
+        """Output file name -> fingerprint of what it was built from."""
+        self.reviews: dict[str, KnownReview] = {}
+        """Review key (tool, configuration, file name and content) -> what is known."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.outputs: dict[str, str] = dict(data.get("outputs", {}))
-            self.valid: dict[str, str] = dict(data.get("valid", {}))
-        except (OSError, ValueError, AttributeError, TypeError):
-            self.outputs, self.valid = {}, {}
+            if data.get("format") == FORMAT_VERSION:
+                self.outputs = {str(k): str(v) for k, v in data["outputs"].items()}
+                self.reviews = {str(k): KnownReview(str(v["name"]), str(v["lang"]))
+                                for k, v in data["reviews"].items()}
+        except (OSError, ValueError, AttributeError, TypeError, KeyError):
+            pass  # no manifest, or a damaged one: everything is rebuilt
 
     def fresh(self, output: Path, fingerprint: str) -> bool:
         return self.outputs.get(output.name) == fingerprint and output.is_file()
@@ -75,8 +95,15 @@ class Manifest:
     def record(self, output: Path, fingerprint: str) -> None:
         self.outputs[output.name] = fingerprint
 
-    def save(self) -> None:
-        data = {"version": 1, "tool": __version__,
-                "outputs": dict(sorted(self.outputs.items())),
-                "valid": dict(sorted(self.valid.items()))}
-        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
+    def save(self, current: dict[str, str], existing: set[str]) -> None:
+        """Write the manifest, pruned: outputs that still exist; per review file still
+        in the workspace (`existing` names), only the entry for its `current` key
+        (name -> key, for the files this build read)."""
+        folder = self.path.parent
+        outputs = {n: k for n, k in sorted(self.outputs.items()) if (folder / n).is_file()}
+        reviews = {k: r for k, r in self.reviews.items() if r.name in existing
+                   and current.get(r.name, k) == k}
+        data = {"format": FORMAT_VERSION, "tool": __version__, "outputs": outputs,
+                "reviews": {k: {"name": r.name, "lang": r.lang}
+                            for k, r in sorted(reviews.items())}}
+        write_atomic(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())

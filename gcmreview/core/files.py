@@ -1,0 +1,29 @@
+"""Atomic writes: a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from gcmreview.core.errors import InputError
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    if path.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder", hint="give a file name")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError(f"cannot write {path}: it is a link or a special file, not replaced",
+                         hint="give the path of a regular file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,104 @@
+"""What a narrative may contain: one definition, read by validation and by conversion.
+
+Narratives are Markdown from review files, which arrive by pull request. The
+reports keep text, emphasis, lists, tables, quotes, code, footnotes and web or
+mail links; everything else is shown as the inert text that was typed, or
+reduced to its content. Each row of `CONSTRUCTS` says, for one kind of pandoc
+element, what the sanitiser does with it (the pandoc Lua worker receives this
+table, see gcmreview/convert/batch.lua) and how `validate` spots it in the
+source to warn the author first. tests/test_narratives.py runs every row's
+example through both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+READER = "commonmark+pipe_tables+footnotes+strikeout+task_lists+autolink_bare_uris"
+"""pandoc's reader for narratives: CommonMark with GitHub's tables, footnotes,
+strikeout, task lists and bare links (docs/format.md, section 4)."""
+
+SAFE_URL_SCHEMES = ("http", "https", "mailto")
+"""Link targets that stay links; any other target (javascript:, file:, a
+relative path to a local file) leaves the link's text alone."""
+
+
+@dataclass(frozen=True)
+class Construct:
+    elements: tuple[str, ...]
+    """pandoc element types this row is about."""
+    action: str
+    """What the sanitiser does (a function of batch.lua's ACTIONS)."""
+    code: str | None = None
+    """The `validate` warning (a rule code), or None when nothing is lost."""
+    detect: re.Pattern[str] | None = None
+    """How validate spots the construct in the source text."""
+    trigger: tuple[str, ...] = ()
+    """Substrings without which `detect` cannot match: most texts skip the regex."""
+    message: str = ""
+    hint: str | None = None
+    example: str = ""
+    """A narrative holding the construct (tests run it through both sides)."""
+
+
+CONSTRUCTS = (
+    Construct(("RawBlock", "RawInline"), "as_text", "raw-markup",
+              # not <https://…> autolinks
+              re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)|\{=[a-zA-Z]+\}"),
+              ("<", "{="),
+              "HTML or raw markup in a narrative is shown as plain text",
+              "use Markdown: *emphasis*, lists, tables and [links](https://…)",
+              "Text <b onclick=x()>bold</b> here."),
+    Construct(("Image", "Figure"), "alt_text", "narrative-image",
+              re.compile(r"!\[[^\]]*\]\("), ("![",),
+              "images in narratives are not included in reports; their description is shown "
+              "instead", None, "See ![the map](map.png)."),
+    Construct(("Header",), "bold_paragraph", "narrative-heading",
+              re.compile(r"(?m)^ {0,3}#{1,6}(?:[ \t]|$)"), ("#",),
+              "a heading inside a narrative is shown as a bold paragraph: the report makes "
+              "its own headings",
+              "write the text as a paragraph, or **bold** it", "# My heading\n\nText."),
+    Construct(("Link",), "safe_link", "unsafe-link",
+              re.compile(  # inline links, reference definitions, <scheme:...> autolinks
+                  r"(?:(?<!!)\[[^\]]*\]\(\s*<?|(?m:^ {0,3}\[(?!\^)[^\]]+\]:\s*<?)"
+                  r"|<(?=[a-zA-Z][a-zA-Z0-9+.-]{1,31}:))"
+                  r"(?!(?:" + "|".join(SAFE_URL_SCHEMES) + r"):)[^)\s>]",
+                  re.IGNORECASE),
+              ("](", "]:", ":"),
+              "a link that is not a web or e-mail address is shown as its text alone",
+              "link to an address starting with https://, http:// or mailto:",
+              "See [the law](javascript:alert(1))."),
+    # What the narrative reader cannot produce today, neutralised all the same in
+    # case another reader or a workspace template ever lets it through.
+    Construct(("Math",), "as_text"),
+    Construct(("Cite", "Div", "Span"), "content"),
+    Construct(("Code", "CodeBlock"), "plain_code"),
+    Construct(("Table",), "no_attributes"),
+)
+
+
+def policy() -> dict[str, object]:
+    """The table the Lua sanitiser applies: element type -> action, safe schemes."""
+    return {"actions": {element: c.action for c in CONSTRUCTS for element in c.elements},
+            "safe_schemes": list(SAFE_URL_SCHEMES), "reader": READER}
+
+
+def key(text: str) -> str:
+    """A narrative's identity: the same text is parsed once, whichever documents quote it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def sanitiser_version(lua_source: bytes) -> str:
+    """Changes whenever what a parsed narrative looks like could change: the key of
+    cached narratives includes it."""
+    parts = json.dumps(policy(), sort_keys=True).encode() + b"\0" + lua_source
+    return hashlib.sha256(parts).hexdigest()[:16]
+
+
+def findings(text: str) -> list[Construct]:
+    """The constructs of `text` a report will not show as written."""
+    return [c for c in CONSTRUCTS if c.detect is not None
+            and any(t in text for t in c.trigger) and c.detect.search(text)]

@@ -1,0 +1,77 @@
+"""The build pipeline's bookkeeping: what is rebuilt, and what the manifest keeps.
+
+"Every number is counted from the files": a regional report is never called up
+to date when the set of files, the State each file is, or which files are
+invalid changed, even if every file's content is the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gcmreview.commands.build import build
+from gcmreview.commands.context import Context
+from gcmreview.write.manifest import MANIFEST_NAME
+
+from .conftest import copy_workspace
+
+
+def run(ws: Path, **options: object):
+    return build(Context(ws), codes=[], out=ws / "out", **options)  # type: ignore[arg-type]
+
+
+def participation(ws: Path) -> str:
+    html = (ws / "out" / "regional.fr.html").read_text(encoding="utf-8")
+    return html[html.index('id="participation"'):html.index('id="coverage"')]
+
+
+def test_renaming_a_file_rebuilds_the_regional_report(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN"))
+    first = run(ws, region=True, formats="html")
+    assert first.exit_code == 0 and "regional" in first.built
+    assert "Maroc" in participation(ws) and "Fichier non valide" not in participation(ws)
+
+    (ws / "countries" / "MA.yaml").rename(ws / "countries" / "ma.yaml")
+    renamed = run(ws, region=True, formats="html")
+    assert "regional" in renamed.built and "regional" not in renamed.up_to_date
+    assert renamed.exit_code == 1  # ma.yaml declares MA: an invalid file, left out
+    assert "ma" in renamed.failed
+    assert "Fichier non valide" in participation(ws)
+
+    (ws / "countries" / "ma.yaml").rename(ws / "countries" / "MA.yaml")
+    back = run(ws, region=True, formats="html")
+    assert back.exit_code == 0 and "regional" in back.built
+    assert "Fichier non valide" not in participation(ws)
+    assert "Maroc" in participation(ws)
+
+
+def test_manifest_is_pruned(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN", "DZ"))
+    assert run(ws, every=True, formats="html").exit_code == 0
+    manifest = json.loads((ws / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sorted(r["name"] for r in manifest["reviews"].values()) == \
+        ["DZ.yaml", "MA.yaml", "TN.yaml"]
+
+    tn = ws / "countries" / "TN.yaml"
+    tn.write_text(tn.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    (ws / "countries" / "DZ.yaml").unlink()
+    (ws / "out" / "MA.fr.html").unlink()
+    assert run(ws, every=True, formats="html").exit_code == 0
+    manifest = json.loads((ws / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
+    # One entry per file still there (TN's old content is gone), none for DZ.
+    assert sorted(r["name"] for r in manifest["reviews"].values()) == ["MA.yaml", "TN.yaml"]
+    assert all((ws / "out" / name).is_file() for name in manifest["outputs"])
+
+
+def test_unchanged_reviews_are_not_reloaded(tmp_path: Path, monkeypatch) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN"))
+    assert run(ws, every=True, formats="md").exit_code == 0
+    import gcmreview.pipeline as pipeline
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged review was loaded again")
+
+    monkeypatch.setattr(pipeline, "load_bytes", fail)
+    again = run(ws, every=True, formats="md")
+    assert again.built == {} and sorted(again.up_to_date) == ["MA", "TN", "regional"]
