@@ -286,8 +286,8 @@ class Builder:
             # Rebuilt with the report: same inputs, same fingerprint.
             outputs = {f: output_path(self.out_dir, volume.id, lang, f)
                        for f in self.options.formats}
-            skeleton = render("regional-volume.md.j2", self.dirs, lang, report=report,
-                              round_tables=volume.round_tables)
+            skeleton = render(volume.template, self.dirs, lang, report=report,
+                              round_tables=volume.round_tables, annex=volume.annex)
             volume_meta = {**meta, "title": f"{report.title}: {volume.label}",
                            "pagetitle": f"{report.title}: {volume.label}", "facts": []}
             self.keys[volume.id] = (key, outputs)
@@ -315,7 +315,7 @@ class Builder:
         if self.regional is None:
             return
         lang, current = self.regional
-        pattern = re.compile(rf"(regional-rt\d+)\.{re.escape(lang)}\.[a-z]+")
+        pattern = re.compile(rf"(regional-(?:rt\d+(?:-\d+)?|annex-\d+))\.{re.escape(lang)}\.[a-z]+")
         for name in list(self.manifest.outputs):
             match = pattern.fullmatch(name)
             if match and match.group(1) not in current:

@@ -14,6 +14,7 @@ from gcmreview.convert.pandoc import (
     convert_job,
     narrative_version,
 )
+from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.narrative import key
 from gcmreview.render.templates import RenderedSkeleton, builtin_templates_dir
 
@@ -37,7 +38,7 @@ def document(tmp_path: Path, name: str, texts: list[str]) -> Job:
 
 
 def converted(worker: PandocWorker, job: Job) -> str:
-    convert_job(worker, job)
+    convert_job(worker, job, TypstWorker)  # no PDF here: never started
     assert job.error is None, job.error
     return job.outputs["md"].read_text(encoding="utf-8")
 

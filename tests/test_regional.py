@@ -208,3 +208,34 @@ def test_large_regions_get_one_volume_per_round_table(tmp_path: Path,
     assert again.built == {}  # volumes are up to date with their report
     (ws / "out" / "regional-rt3.fr.html").unlink()
     assert "regional-rt3" in run_build(ws, region=True, formats="md,html").built
+
+
+def test_volumes_stay_small_and_old_ones_go(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each volume holds a bounded number of responses or States (typst's memory
+    grows with the document); volumes a later report no longer has are deleted."""
+    monkeypatch.setattr("gcmreview.model.regional.VOLUME_CHARS", 100)
+    monkeypatch.setattr("gcmreview.model.regional.VOLUME_RESPONSES", 2)
+    monkeypatch.setattr("gcmreview.model.regional.ANNEX_STATES", 2)
+    ws = copy_workspace(tmp_path / "ws", ("MA", "LY", "DZ"))
+    outcome = run_build(ws, region=True, formats="md")
+    assert outcome.exit_code == 0
+    annexes = sorted(b for b in outcome.built if b.startswith("regional-annex"))
+    assert annexes == ["regional-annex-1", "regional-annex-2"]
+    parts = [b for b in outcome.built if b.startswith("regional-rt") and "-" in b[11:]]
+    assert parts, "a round table with more than two responses is split into parts"
+    for part in parts:
+        md = (ws / "out" / f"{part}.fr.md").read_text(encoding="utf-8")
+        # At most two State responses in a part, unless one objective has more.
+        assert md.count("\n### ") <= 2 or md.count("\n## ") == 1
+        assert "partie" in md
+    main = (ws / "out" / "regional.fr.md").read_text(encoding="utf-8")
+    assert "regional-annex-2.fr" in main and "\n## Maroc" not in main
+    annex = "".join((ws / "out" / f"{a}.fr.md").read_text(encoding="utf-8") for a in annexes)
+    assert all(f"# {name}" in annex for name in ("Maroc", "Libye", "Algérie"))
+
+    monkeypatch.setattr("gcmreview.model.regional.VOLUME_CHARS", 10_000_000)
+    again = run_build(ws, region=True, formats="md", force=True)  # as after an upgrade
+    assert sorted(again.built) == ["regional"]
+    assert sorted(p.name for p in (ws / "out").iterdir() if not p.name.startswith(".")) \
+        == ["regional.fr.md"]

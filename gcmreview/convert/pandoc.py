@@ -27,7 +27,7 @@ from gcmreview.convert.docx import DocxFinish, finish_docx
 from gcmreview.convert.figures import RenderedFigure, embed_in_html, render_heat_map
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
-from gcmreview.convert.pdf import compile_pdf
+from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.errors import ConversionError, InputError
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import HeatMap
@@ -191,7 +191,7 @@ class PandocWorker:
         self.stderr.close()
 
 
-def convert_job(worker: PandocWorker, job: Job) -> None:
+def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]) -> None:
     """Draw the job's figures, convert it with pandoc, then finish each format."""
     figures = {name: render_heat_map(figure, png="docx" in job.outputs)
                for name, figure in job.figures.items()}
@@ -204,8 +204,9 @@ def convert_job(worker: PandocWorker, job: Job) -> None:
         finish_docx(job.outputs["docx"], DocxFinish(job.rtl, job.header, job.footer,
                                                     job.date_iso))
     if "pdf" in job.outputs:
-        job.error = compile_pdf(job.outputs["pdf"].with_suffix(".typ"), job.outputs["pdf"],
-                                {name: f.svg for name, f in figures.items()})
+        job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
+                                         job.outputs["pdf"],
+                                         {name: f.svg for name, f in figures.items()})
 
 
 def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
@@ -219,19 +220,30 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     failures: list[BaseException] = []
 
     def work(worker: PandocWorker) -> None:
+        typst: list[TypstWorker] = []  # started when a first PDF is wanted
+
+        def typesetter() -> TypstWorker:
+            if typst and typst[0].spent:
+                typst.pop().close()
+            if not typst:
+                typst.append(TypstWorker())
+            return typst[0]
+
         try:
             while (job := pending.get()) is not None:
                 try:
                     if worker.converted > RECYCLE_AFTER_BYTES:
                         worker.close()
                         worker = PandocWorker(templates, narratives)
-                    convert_job(worker, job)
+                    convert_job(worker, job, typesetter)
                     if on_done:
                         on_done(job)
                 except BaseException as exc:
                     failures.append(exc)
         finally:
             worker.close()
+            for process in typst:
+                process.close()
 
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
     started = [PandocWorker(templates, narratives) for _ in range(workers)]

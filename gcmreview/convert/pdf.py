@@ -1,33 +1,109 @@
-"""typst source to PDF, with the fonts installed with gcmreview and nothing else."""
+"""typst source to PDF, with the fonts installed with gcmreview and nothing else.
+
+typst runs in a process of its own (`python -m gcmreview.convert.pdf`, one per
+build worker), fed one document per line: its memory grows with the document
+typeset (a 500-page regional volume took 514 MB) and is not all given back, so
+it stays out of the build's own process, and the process is replaced after a
+large document or after many small ones.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
-import typst
+RECYCLE_AFTER_BYTES = 4_000_000
+"""typst source compiled by one process before a fresh one takes over."""
+LARGE_DOCUMENT_BYTES = 200_000
+"""After a document this large, a fresh process takes over at once."""
 
-from gcmreview.convert.fonts import font_dirs
 
-
-def compile_pdf(typ_path: Path, pdf_path: Path, figures: dict[str, bytes]) -> str | None:
+def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
     """Compile; return an error message (a typst warning, a missing font, counts as one).
 
-    The compile root holds only the figures (SVG, by name): typst code can read
-    no other file.
+    `root` holds only the figures: typst code can read no other file.
     """
-    with tempfile.TemporaryDirectory() as root:
-        for name, svg in figures.items():
-            (Path(root) / f"{name}.svg").write_bytes(svg)
-        source = typ_path.read_bytes()
-        try:
-            pdf, warnings = typst.compile_with_warnings(
-                source, root=root, font_paths=list(font_dirs()), ignore_system_fonts=True,
-            )
-        except typst.TypstError as exc:
-            return f"typst failed: {exc.message if hasattr(exc, 'message') else exc}"
+    import typst
+
+    from gcmreview.convert.fonts import font_dirs
+
+    try:
+        pdf, warnings = typst.compile_with_warnings(
+            typ_path.read_bytes(), root=str(root), font_paths=list(font_dirs()),
+            ignore_system_fonts=True,
+        )
+    except typst.TypstError as exc:
+        return f"typst failed: {exc.message if hasattr(exc, 'message') else exc}"
     if warnings:
         return "typst warned: " + "; ".join(w.message for w in warnings)
     pdf_path.write_bytes(pdf)
     typ_path.unlink()
     return None
+
+
+class TypstWorker:
+    """The typst process of one build worker."""
+
+    def __init__(self) -> None:
+        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gcmreview.convert.pdf"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
+        self.compiled = 0
+        """Bytes of typst source compiled so far."""
+        self.largest = 0
+
+    def compile(self, typ_path: Path, pdf_path: Path, figures: dict[str, bytes]) -> str | None:
+        size = typ_path.stat().st_size
+        with tempfile.TemporaryDirectory() as root:
+            for name, svg in figures.items():
+                (Path(root) / f"{name}.svg").write_bytes(svg)
+            request = {"typ": str(typ_path), "pdf": str(pdf_path), "root": root}
+            assert self.process.stdin is not None and self.process.stdout is not None
+            try:
+                self.process.stdin.write(json.dumps(request).encode() + b"\n")
+                self.process.stdin.flush()
+                line = self.process.stdout.readline()
+            except BrokenPipeError:
+                line = b""
+        self.compiled += size
+        self.largest = max(self.largest, size)
+        if not line:
+            self.stderr.seek(0)
+            return "typst stopped unexpectedly: " + \
+                self.stderr.read().decode(errors="replace").strip()[-2000:]
+        return json.loads(line)["error"]
+
+    @property
+    def spent(self) -> bool:
+        """Time for a fresh process: this one typeset much, or one large document."""
+        return self.compiled > RECYCLE_AFTER_BYTES or self.largest > LARGE_DOCUMENT_BYTES
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.process.stdin:
+                self.process.stdin.close()
+        self.process.wait(timeout=60)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.stderr.close()
+
+
+def serve() -> None:
+    """The typst process: one JSON request per line on stdin, one answer per line."""
+    for line in sys.stdin:
+        if line.strip():
+            request = json.loads(line)
+            error = compile_pdf(Path(request["typ"]), Path(request["pdf"]),
+                                Path(request["root"]))
+            sys.stdout.write(json.dumps({"error": error}) + "\n")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    serve()

@@ -12,10 +12,9 @@ example through both.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 READER = "commonmark+pipe_tables+footnotes+strikeout+task_lists+autolink_bare_uris"
 """pandoc's reader for narratives: CommonMark with GitHub's tables, footnotes,
@@ -26,8 +25,7 @@ SAFE_URL_SCHEMES = ("http", "https", "mailto")
 relative path to a local file) leaves the link's text alone."""
 
 
-@dataclass(frozen=True)
-class Construct:
+class Construct(NamedTuple):
     elements: tuple[str, ...]
     """pandoc element types this row is about."""
     action: str
@@ -88,12 +86,16 @@ def policy() -> dict[str, object]:
 
 def key(text: str) -> str:
     """A narrative's identity: the same text is parsed once, whichever documents quote it."""
+    import hashlib  # not for validate: 3 ms of its start-up
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def sanitiser_version(lua_source: bytes) -> str:
     """Changes whenever what a parsed narrative looks like could change: the key of
     cached narratives includes it."""
+    import hashlib
+
     parts = json.dumps(policy(), sort_keys=True).encode() + b"\0" + lua_source
     return hashlib.sha256(parts).hexdigest()[:16]
 

@@ -8,13 +8,12 @@ heat maps and their legends all read this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from gcmreview.core.i18n import N_
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     code: str
     symbol: str
     label: str

@@ -9,8 +9,9 @@ counted here from the files; templates only lay it out.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from gcmreview.core.languages import direction
 from gcmreview.core.status import NOT_REPORTED, OBJECTIVE_STATUSES, PROGRESS, REPORTED, status
@@ -20,10 +21,18 @@ from gcmreview.model.review import ModelBuilder, Narrative, ObjectiveView, Revie
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.workspace import Workspace, localize
 
+T = TypeVar("T")
 VOLUME_CHARS = 1_000_000
-"""Above this much quoted text, the responses by objective go into one volume per
-round table: a single document of that size (hundreds of pages) is hard to read
-and takes pandoc gigabytes of memory to convert."""
+"""Above this much quoted text, the responses by objective go into volumes, by
+IMRF round table: a single document of that size (hundreds of pages) is hard
+to read and takes pandoc gigabytes of memory to convert."""
+VOLUME_RESPONSES = 400
+"""At most this many State responses in one volume (whole objectives): typst's
+memory grows with the document (a round table of 193 States, 1,351 responses,
+took 514 MB to typeset; 400 take about 200 MB)."""
+ANNEX_STATES = 50
+"""In a region in volumes, the annex goes into volumes of this many States: its
+tables are what typst spends most memory on (193 States: 400 MB)."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,18 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Volume:
-    """A separate document holding the responses of some round tables."""
+    """A separate document of a large region's report: responses to some objectives
+    (`round_tables`), or the annex of some States (`annex`)."""
 
     id: str
     label: str
     file: str
-    round_tables: list[tuple[str, list[ObjectiveDigest]]]
+    round_tables: list[tuple[str, list[ObjectiveDigest]]] = field(default_factory=list)
+    annex: list[ReviewModel] = field(default_factory=list)
+
+    @property
+    def template(self) -> str:
+        return "regional-annex.md.j2" if self.annex else "regional-volume.md.j2"
 
 
 @dataclass(frozen=True)
@@ -213,11 +228,12 @@ class RegionalBuilder:
                           if r.summary],
             annex=[models[c] for c in order if c in models],
             heat_maps=self.heat_maps(objective_matrix, principle_matrix, legend),
-            volumes=self.volumes(round_tables, reviews),
+            volumes=self.volumes(round_tables, reviews,
+                                 [models[c] for c in order if c in models]),
         )
 
     def volumes(self, round_tables: list[tuple[str, list[ObjectiveDigest]]],
-                reviews: list[StateReview]) -> list[Volume]:
+                reviews: list[StateReview], annex: list[ReviewModel]) -> list[Volume]:
         quoted = sum(len(e.view.summary.markdown) if e.view.summary else 0
                      for _label, digests in round_tables for d in digests for e in d.entries)
         quoted += sum(len(str(v)) for r in reviews
@@ -225,8 +241,24 @@ class RegionalBuilder:
                       for k, v in o.items() if k in ("measures", "good_practices", "challenges"))
         if quoted <= VOLUME_CHARS:
             return []
-        return [Volume(f"regional-rt{i}", label, f"regional-rt{i}.{self.lang}", [(label, part)])
-                for i, (label, part) in enumerate(round_tables, start=1)]
+        volumes = []
+        for rt, (label, digests) in enumerate(round_tables, start=1):
+            parts = _parts(digests, lambda d: len(d.entries), VOLUME_RESPONSES)
+            for k, part in enumerate(parts, start=1):
+                ident = f"regional-rt{rt}" + (f"-{k}" if len(parts) > 1 else "")
+                name = label if len(parts) == 1 else self._(
+                    "%(volume)s, part %(part)s of %(parts)s") % {
+                        "volume": label, "part": self.fmt.number(k),
+                        "parts": self.fmt.number(len(parts))}
+                volumes.append(Volume(ident, name, f"{ident}.{self.lang}", [(name, part)]))
+        if len(annex) > ANNEX_STATES:
+            parts = _parts(annex, lambda _m: 1, ANNEX_STATES)
+            for k, part in enumerate(parts, start=1):
+                ident = f"regional-annex-{k}"
+                name = self._("Annex: summary by State, part %(part)s of %(parts)s") % {
+                    "part": self.fmt.number(k), "parts": self.fmt.number(len(parts))}
+                volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=part))
+        return volumes
 
     def cell(self, code: str | None) -> tuple[str, str]:
         found = status(code)
@@ -301,3 +333,17 @@ class RegionalBuilder:
                 [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
                 self.lang, rtl),
         }
+
+
+def _parts(items: Sequence[T], size: Callable[[T], int], limit: int) -> list[list[T]]:
+    """Consecutive items in groups whose sizes add up to at most `limit` (an item
+    larger than the limit is a group of its own)."""
+    groups: list[list[T]] = [[]]
+    filled = 0
+    for item in items:
+        if groups[-1] and filled + size(item) > limit:
+            groups.append([])
+            filled = 0
+        groups[-1].append(item)
+        filled += size(item)
+    return groups

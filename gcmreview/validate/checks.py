@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -315,6 +315,6 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     coverage_diagnostics(result, options, sink)
     result.diagnostics.extend(sink.items)
     if options.strict:
-        result.diagnostics = [replace(d, severity=Severity.ERROR) for d in result.diagnostics]
+        result.diagnostics = [d._replace(severity=Severity.ERROR) for d in result.diagnostics]
     return result
 
