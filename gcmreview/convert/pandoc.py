@@ -9,25 +9,22 @@ reach the workers through gcmreview.convert.narratives: parsed once per build.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import json
 import os
 import queue
-import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from gcmreview.convert.docx import DocxFinish, finish_docx
 from gcmreview.convert.figures import RenderedFigure, embed_in_html, render_heat_map
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
+from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, InputError
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import HeatMap
@@ -110,33 +107,19 @@ class PandocWorker:
     def __init__(self, templates: PandocTemplates, narratives: NarrativeCache) -> None:
         self.templates = templates
         self.narratives = narratives
-        self.converted = 0
-        """Bytes of input converted so far."""
-        # A file, not a pipe: a chatty pandoc must never block on a full stderr pipe.
-        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "LC_ALL": "C.UTF-8"}
         # -c: compacting collection of the old generation: a third less memory on
         # large documents (a 4 MB regional report: 2.4 GB -> 1.5 GB), same speed.
         # -A16m: a 16 MB allocation area; 64 MB was no faster and took a fifth more
         # memory (a regional volume of 193 States: 479 MB -> 386 MB).
-        try:
-            self.process = subprocess.Popen(
-                [str(pandoc_path()), "+RTS", "-A16m", "-c", "-RTS", "lua", str(batch_script())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
-            )
-        except OSError as exc:
-            raise InputError(f"cannot start pandoc ({pandoc_path()}): {exc.strerror}") from exc
-        self.send({"policy": policy(), "cache_dir": str(narratives.folder)})
+        self.process = LineProcess("pandoc", [
+            str(pandoc_path()), "+RTS", "-A16m", "-c", "-RTS", "lua", str(batch_script())], env)
+        self.process.send({"policy": policy(), "cache_dir": str(narratives.folder)})
 
-    def send(self, message: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        payload = json.dumps(message).encode() + b"\n"
-        self.converted += len(payload)
-        try:
-            self.process.stdin.write(payload)
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            raise ConversionError(f"pandoc stopped unexpectedly: {self.error_output()}") from None
+    @property
+    def converted(self) -> int:
+        """Bytes of input converted so far."""
+        return self.process.sent
 
     def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
         pack, narratives = self.narratives.request(job.skeleton.narratives)
@@ -149,7 +132,7 @@ class PandocWorker:
             if figure.png:
                 png.write_bytes(figure.png)
             placed[name] = {"png": str(png), "width": figure.width}
-        self.send({
+        self.process.send({
             "id": job.id,
             "markdown": job.skeleton.markdown,
             "narratives": narratives,
@@ -160,35 +143,18 @@ class PandocWorker:
             "reference_doc": str(self.templates.reference_doc),
             "figures": placed,
         })
-        self.answer(job)
-
-    def answer(self, job: Job) -> None:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        if not line:
-            raise ConversionError(f"pandoc stopped unexpectedly: {self.error_output()}")
-        answer = json.loads(line)
+        answer = self.process.receive()
         if answer.get("id") != job.id:
             raise ConversionError(f"pandoc answered for {answer.get('id')!r} instead of "
-                                  f"{job.id!r}: {self.error_output()}")
+                                  f"{job.id!r}: {self.process.stopped().message}")
         self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
                               answer.get("verified") or ())
         job.narrative_reads = int(answer.get("reads") or 0)
         if not answer["ok"]:
             job.error = f"pandoc failed: {answer.get('error')}"
 
-    def error_output(self) -> str:
-        self.stderr.seek(0)
-        return self.stderr.read().decode(errors="replace").strip()[-2000:]
-
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            if self.process.stdin:
-                self.process.stdin.close()
-        self.process.wait(timeout=60)
-        if self.process.stdout:
-            self.process.stdout.close()
-        self.stderr.close()
+        self.process.close()
 
 
 def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]) -> None:

@@ -9,13 +9,13 @@ large document or after many small ones.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO
+
+from gcmreview.convert.process import LineProcess
+from gcmreview.core.errors import ConversionError
 
 RECYCLE_AFTER_BYTES = 4_000_000
 """typst source compiled by one process before a fresh one takes over."""
@@ -50,34 +50,24 @@ class TypstWorker:
     """The typst process of one build worker."""
 
     def __init__(self) -> None:
-        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gcmreview.convert.pdf"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr)
+        self.process = LineProcess("typst", [sys.executable, "-m", "gcmreview.convert.pdf"])
         self.compiled = 0
         """Bytes of typst source compiled so far."""
         self.largest = 0
 
     def compile(self, typ_path: Path, pdf_path: Path, figures: dict[str, bytes]) -> str | None:
         size = typ_path.stat().st_size
+        self.compiled += size
+        self.largest = max(self.largest, size)
         with tempfile.TemporaryDirectory() as root:
             for name, svg in figures.items():
                 (Path(root) / f"{name}.svg").write_bytes(svg)
-            request = {"typ": str(typ_path), "pdf": str(pdf_path), "root": root}
-            assert self.process.stdin is not None and self.process.stdout is not None
             try:
-                self.process.stdin.write(json.dumps(request).encode() + b"\n")
-                self.process.stdin.flush()
-                line = self.process.stdout.readline()
-            except BrokenPipeError:
-                line = b""
-        self.compiled += size
-        self.largest = max(self.largest, size)
-        if not line:
-            self.stderr.seek(0)
-            return "typst stopped unexpectedly: " + \
-                self.stderr.read().decode(errors="replace").strip()[-2000:]
-        return json.loads(line)["error"]
+                self.process.send({"typ": str(typ_path), "pdf": str(pdf_path), "root": root})
+                error: str | None = self.process.receive()["error"]
+            except ConversionError as exc:  # the process died: this document fails
+                return exc.message
+        return error
 
     @property
     def spent(self) -> bool:
@@ -85,13 +75,7 @@ class TypstWorker:
         return self.compiled > RECYCLE_AFTER_BYTES or self.largest > LARGE_DOCUMENT_BYTES
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            if self.process.stdin:
-                self.process.stdin.close()
-        self.process.wait(timeout=60)
-        if self.process.stdout:
-            self.process.stdout.close()
-        self.stderr.close()
+        self.process.close()
 
 
 def serve() -> None:

@@ -1,0 +1,62 @@
+"""A helper process spoken to in JSON lines: one request per line in, one answer out.
+
+pandoc (`pandoc lua batch.lua`) and typst (`python -m gcmreview.convert.pdf`)
+both run so: starting a process per document costs more than the work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import tempfile
+from typing import IO, Any
+
+from gcmreview.core.errors import ConversionError, InputError
+
+
+class LineProcess:
+    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.sent = 0
+        """Bytes of requests sent so far."""
+        # A file, not a pipe: a chatty process must never block on a full stderr pipe.
+        self.stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self.stderr, env=env)
+        except OSError as exc:
+            self.stderr.close()
+            raise InputError(f"cannot start {name} ({command[0]}): {exc.strerror}") from exc
+
+    def send(self, message: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        payload = json.dumps(message).encode() + b"\n"
+        self.sent += len(payload)
+        try:
+            self.process.stdin.write(payload)
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise self.stopped() from None
+
+    def receive(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise self.stopped()
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def stopped(self) -> ConversionError:
+        self.stderr.seek(0)
+        output = self.stderr.read().decode(errors="replace").strip()[-2000:]
+        return ConversionError(f"{self.name} stopped unexpectedly: {output}")
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.process.stdin:
+                self.process.stdin.close()
+        self.process.wait(timeout=60)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.stderr.close()
