@@ -2,25 +2,30 @@
 
 Commands (gcmreview.commands) do the work and raise typed errors; this module
 is the one place those become messages and exit codes (0 ok, 1 findings, 2
-usage or I/O error, 3 a bug in gcmreview). Heavy modules are imported inside
-the command that needs them: `validate` never loads pandoc, typst or rich.
-"""
+usage or I/O error, 3 a bug in gcmreview). Everything it prints is in the
+user's language (gcmreview.core.i18n), help included. Heavy modules are
+imported inside the command that needs them: `validate` never loads pandoc,
+typst or rich.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer then finds the parameters'
+help texts once, in the functions' annotations, where `make_app` translates them.
+"""
 
 import os
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 import typer
+from typer.models import ParameterInfo
 
 from gcmreview import __version__
 from gcmreview.commands.context import Context
+from gcmreview.core import i18n
 from gcmreview.core.diagnostics import Diagnostic, display_path
 from gcmreview.core.errors import GcmReviewError, UsageError
+from gcmreview.core.i18n import N_, _, join
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,55 +35,49 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, Callable[..., int]] = {}
 """Every command, by name: typer builds the parameters of each command it is
 given (15 ms for all of them), so `main` gives it only the one being run."""
+HELP: dict[str, tuple[str, str]] = {}
+"""Command name -> (what it does, examples), in English; translated when shown."""
 
 
-def command(function: Callable[..., int]) -> Callable[..., int]:
-    COMMANDS[function.__name__] = function
-    return function
+def command(help: str, examples: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    def register(function: Callable[..., int]) -> Callable[..., int]:
+        COMMANDS[function.__name__] = function
+        HELP[function.__name__] = (help, examples)
+        return function
+
+    return register
+
+
+def _translate_parameters(function: Callable[..., int]) -> None:
+    """Put the help of every option and argument in the user's language."""
+    for annotation in function.__annotations__.values():
+        if get_origin(annotation) is not Annotated:
+            continue
+        for info in get_args(annotation)[1:]:
+            if isinstance(info, ParameterInfo) and info.help:
+                english = info.__dict__.setdefault("_english_help", info.help)
+                info.help = _(english)
 
 
 def make_app(names: list[str]) -> typer.Typer:
     app = typer.Typer(
-        help="Validate and compile voluntary national reviews of the Global Compact for "
-        "Migration.",
+        help=_("Check and compile the voluntary national reviews of the Global Compact for "
+               "Migration (GCM): one YAML file per State, reports in HTML, Word and PDF, in "
+               "English, French and Arabic."),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
+        rich_markup_mode=None,  # plain help: no boxes cut at 80 columns
+        context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100},
     )
+    _translate_parameters(_root)
     app.callback()(_root)
     for name in names:
-        app.command(name=name)(COMMANDS[name])
+        _translate_parameters(COMMANDS[name])
+        help_text, examples = HELP[name]
+        app.command(name=name, help=_(help_text),
+                    epilog=_("Examples:") + "\n\n\b\n" + examples)(COMMANDS[name])
     return app
-
-
-class Lang(StrEnum):
-    en = "en"
-    fr = "fr"
-    ar = "ar"
-
-
-class ValidateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-class CatalogueFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-class CoverageFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    markdown = "markdown"
-
-
-class Order(StrEnum):
-    imrf = "imrf"
-    numeric = "numeric"
 
 
 # --- printing --------------------------------------------------------------------------
@@ -90,7 +89,7 @@ def _colour(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def echo(lines: list[Line], stream: Any = None) -> None:
+def echo(lines: list["Line"], stream: Any = None) -> None:
     stream = stream or sys.stdout
     colour = _colour(stream)
     for line in lines:
@@ -103,22 +102,27 @@ def say(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def diagnostics_lines(items: list[Diagnostic]) -> list[Line]:
-    from gcmreview.render.terminal import Line
-    from gcmreview.render.validation import format_line
+def diagnostics_lines(items: list[Diagnostic]) -> list["Line"]:
+    from gcmreview.render.validation import diagnostic_lines
 
-    lines = []
-    for d in items:
-        lines.append(Line(format_line(d), "error"))
-        if d.hint:
-            lines.append(Line(f"    hint: {d.hint}", "dim"))
-    return lines
+    return [line for d in items for line in diagnostic_lines(d)]
 
 
-def rich_console(width: int | None = None) -> Console:
+def rich_console(width: int | None = None) -> "Console":
     from rich.console import Console
 
     return Console(file=sys.stdout, highlight=False, soft_wrap=True, width=width)
+
+
+def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """An option's value among fixed words, with our own message (click's is English)."""
+    if value not in allowed:
+        raise UsageError(_("{option} cannot be “{value}”").format(option=option, value=value),
+                         hint=_("choose among {values}").format(values=join(allowed)))
+    return value
+
+
+LANGS = ("en", "fr", "ar")
 
 
 def _version(value: bool) -> None:
@@ -129,67 +133,96 @@ def _version(value: bool) -> None:
 
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=N_("Print the version and exit."))] = False,
 ) -> None:
-    """gcmreview: GCM voluntary review compiler."""
+    """gcmreview"""
 
 
 # --- commands --------------------------------------------------------------------------
 
-@command
+@command(N_("Check review files: their format, the GCM rules and their coverage of the 23 "
+            "objectives and 10 guiding principles. Exit status 1 when a problem is an "
+            "error."),
+         "  gcmreview validate\n"
+         "  gcmreview validate countries/MA.yaml\n"
+         "  gcmreview validate --strict --min-coverage 50\n"
+         "  gcmreview validate --format github")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Review files or folders (default: the workspace's countries/ folder).")] = None,
-    output_format: Annotated[ValidateFormat, typer.Option(
-        "--format", "-f", help="text (summary table, then diagnostics), json, github or sarif.",
-    )] = ValidateFormat.text,
-    strict: Annotated[bool, typer.Option(help="Treat coverage gaps and other warnings as errors.")]
-    = False,
+        metavar="[FILE OR FOLDER]...", show_default=False,
+        help=N_("Review files or folders to check (default: the workspace's countries "
+                "folder)."))] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", show_default=False,
+        help=N_("text (the default: a table, then the problems), json, github (annotations "
+                "on a pull request) or sarif."))] = "text",
+    strict: Annotated[bool, typer.Option(
+        "--strict", help=N_("Count coverage gaps and other warnings as errors."))] = False,
     min_coverage: Annotated[float | None, typer.Option(
-        min=0, max=100, help="Fail when a review covers fewer than this % of the objectives.")]
-    = None,
+        "--min-coverage", metavar="PERCENT", show_default=False,
+        help=N_("An error when a review covers less than this share of the objectives, "
+                "0 to 100."))] = None,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help=N_("Succeed when there is no review file to check (by "
+                                 "default, that is an error)."))] = False,
 ) -> int:
-    """Check review files: format, GCM rules and coverage. Exit 1 if any problem is an error."""
     from gcmreview.commands.validate import validate as run_validate
     from gcmreview.render.validation import MACHINE_FORMATS, report_lines
 
-    run = run_validate(Context(), paths or [], strict=strict, min_coverage=min_coverage)
-    if output_format is ValidateFormat.text:
+    choice(output_format, ("text", *MACHINE_FORMATS), "--format")
+    if min_coverage is not None and not 0 <= min_coverage <= 100:
+        raise UsageError(_("--min-coverage is a percentage, from 0 to 100"),
+                         hint=_("for example --min-coverage 50"))
+    run = run_validate(Context(), paths or [], strict=strict, min_coverage=min_coverage,
+                       allow_empty=allow_empty)
+    if output_format == "text":
         echo(report_lines(run))
     else:
-        sys.stdout.write(MACHINE_FORMATS[output_format.value](run))
+        sys.stdout.write(MACHINE_FORMATS[output_format](run))
     return run.exit_code
 
 
-@command
+@command(N_("Print the GCM objectives, guiding principles and IMRF round tables, with their "
+            "official titles."),
+         "  gcmreview catalogue\n"
+         "  gcmreview catalogue --lang fr\n"
+         "  gcmreview catalogue --format json")
 def catalogue(
-    lang: Annotated[Lang, typer.Option(help="Language of the titles.")] = Lang.en,
-    output_format: Annotated[CatalogueFormat, typer.Option("--format", "-f")] =
-    CatalogueFormat.table,
+    lang: Annotated[str, typer.Option(
+        "--lang", metavar="LANGUAGE", show_default=False,
+        help=N_("Language of the titles: en (the default), fr or ar."))] = "en",
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", show_default=False,
+        help=N_("table (the default) or json."))] = "table",
 ) -> int:
-    """Print the GCM objectives, guiding principles and IMRF round tables."""
     import json
 
     from gcmreview.render.catalogue import catalogue_json, catalogue_tables
 
+    choice(lang, LANGS, "--lang")
+    choice(output_format, ("table", "json"), "--format")
     data = Context().catalogue
-    if output_format is CatalogueFormat.json:
-        sys.stdout.write(json.dumps(catalogue_json(data, lang.value), indent=2,
+    if output_format == "json":
+        sys.stdout.write(json.dumps(catalogue_json(data, lang), indent=2,
                                     ensure_ascii=False) + "\n")
         return 0
     console = rich_console()
-    for table in catalogue_tables(data, lang.value):
+    for table in catalogue_tables(data, lang):
         console.print(table)
-    console.print(f"Source ({lang.value}): {data.sources.get(lang.value, '-')}", markup=False)
+    console.print(_("Source ({lang}): {source}").format(
+        lang=lang, source=data.sources.get(lang, "–")), markup=False)
     return 0
 
 
-@command
+@command(N_("Print the JSON Schema of review files, for editors that check and complete "
+            "YAML as you type."),
+         "  gcmreview schema\n"
+         "  gcmreview schema --output review.schema.json")
 def schema(
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of printing.")] = None,
+        "--output", "-o", metavar="FILE", show_default=False,
+        help=N_("Write the schema to this file instead of printing it."))] = None,
 ) -> int:
-    """Print the JSON Schema of review files (for yaml-language-server and other editors)."""
     from gcmreview.commands.schema import schema_text, write_schema
 
     if output:
@@ -199,61 +232,84 @@ def schema(
     return 0
 
 
-@command
+@command(N_("Write a review file to fill in for a State: every objective and guiding "
+            "principle, with their titles and instructions in the language chosen."),
+         "  gcmreview new MA\n"
+         "  gcmreview new MA --lang fr\n"
+         "  gcmreview new LB --lang ar --output countries/LB.yaml")
 def new(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. MA.")],
-    lang: Annotated[Lang, typer.Option(help="Language of the review and of the title comments.")]
-    = Lang.en,
+    country: Annotated[str, typer.Argument(
+        metavar="COUNTRY", show_default=False,
+        help=N_("The State's two-letter ISO code, such as MA."))],
+    lang: Annotated[str, typer.Option(
+        "--lang", metavar="LANGUAGE", show_default=False,
+        help=N_("Language of the review and of the instructions: en (the default), fr or "
+                "ar."))] = "en",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Where to write (default: countries/XX.yaml in the workspace).")]
-    = None,
-    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+        "--output", "-o", metavar="FILE", show_default=False,
+        help=N_("Where to write it (default: countries/XX.yaml in the workspace)."))] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help=N_("Replace the file if it exists."))] = False,
 ) -> int:
-    """Write a review scaffold for a country: all objectives and principles, to fill in."""
     from gcmreview.commands.new import new as run_new
 
-    target = run_new(Context(), country, lang.value, output, force)
-    say(f"wrote {display_path(target)}; fill in the TODO texts, then run "
-        f"`gcmreview validate {display_path(target)}`")
+    target = run_new(Context(), country, choice(lang, LANGS, "--lang"), output, force)
+    say(_("wrote {path}; fill in the TODO texts, then run `gcmreview validate {path}`").format(
+        path=display_path(target)))
     return 0
 
 
-@command
+@command(N_("Build the reports of a workspace, as HTML, Word (DOCX) and PDF: one per State, "
+            "and the regional report. Only what changed since the last build is built "
+            "again."),
+         "  gcmreview build --country MA\n"
+         "  gcmreview build --country MA --lang ar --format pdf\n"
+         "  gcmreview build --region\n"
+         "  gcmreview build --all")
 def build(
     country: Annotated[list[str] | None, typer.Option(
-        "--country", "-c", help="Country code(s) of the workspace to build.")] = None,
+        "--country", "-c", metavar="COUNTRY", show_default=False,
+        help=N_("A State of the workspace to build (repeat the option for several)."))] = None,
     all_countries: Annotated[bool, typer.Option(
-        "--all", help="Build every country and the regional report.")] = False,
+        "--all", help=N_("Build every State and the regional report."))] = False,
     region: Annotated[bool, typer.Option(
-        "--region", help="Build the consolidated regional report.")] = False,
+        "--region", help=N_("Build the consolidated regional report."))] = False,
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", help="Comma-separated: html, docx, pdf, md.")] = "html,docx,pdf",
-    lang: Annotated[Lang | None, typer.Option(
-        help="Report language (default: each review's own language).")] = None,
+        "--format", "-f", metavar="FORMATS", show_default=False,
+        help=N_("Formats, separated by commas: html, docx, pdf, md (default: "
+                "html,docx,pdf)."))] = "html,docx,pdf",
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="LANGUAGE", show_default=False,
+        help=N_("Language of the reports: en, fr or ar (default: each review's own)."))]
+    = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder (default: the workspace's build/).")] = None,
-    order: Annotated[Order, typer.Option(
-        help="imrf: objectives grouped by IMRF round table; numeric: 1 to 23.")] = Order.imrf,
+        "--out", "-o", metavar="FOLDER", show_default=False,
+        help=N_("Where to write the reports (default: the workspace's build folder)."))]
+    = None,
+    order: Annotated[str, typer.Option(
+        "--order", metavar="ORDER", show_default=False,
+        help=N_("imrf (the default): objectives grouped by IMRF round table; numeric: 1 to "
+                "23."))] = "imrf",
     force: Annotated[bool, typer.Option(
-        help="Rebuild everything, even outputs that are up to date.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+        "--force", help=N_("Build everything again, even reports that are up to date."))]
+    = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help=N_("Print nothing but problems."))] = False,
 ) -> int:
-    """Build country and regional reports in HTML, DOCX and PDF (and Markdown).
-
-    Builds are incremental: outputs whose inputs did not change are kept.
-    """
     from gcmreview.commands.build import build as run_build
+    from gcmreview.render.terminal import Line
 
     options: dict[str, Any] = {
         "codes": country or [], "every": all_countries, "region": region,
-        "formats": output_format, "lang": lang.value if lang else None, "out": out,
-        "order": order.value, "force": force}
+        "formats": output_format,
+        "lang": choice(lang, LANGS, "--lang") if lang is not None else None, "out": out,
+        "order": choice(order, ("imrf", "numeric"), "--order"), "force": force}
     if sys.stderr.isatty() and not quiet:
         from rich.console import Console
         from rich.progress import Progress
 
         with Progress(console=Console(file=sys.stderr), transient=True) as progress:
-            task = progress.add_task("Building", total=None)
+            task = progress.add_task(_("Building"), total=None)
             outcome = run_build(Context(), **options,
                                 on_done=lambda code, ok: progress.advance(task))
     else:
@@ -262,87 +318,112 @@ def build(
                             for d in f.diagnostics]), sys.stderr)
     if not quiet:
         for code, paths in sorted(outcome.built.items()):
-            say(f"built {code}: " + ", ".join(display_path(p) for p in paths))
+            say(_("built {name}: {files}").format(
+                name=code, files=join([display_path(p) for p in paths])))
         if outcome.up_to_date:
-            say("up to date: " + ", ".join(sorted(outcome.up_to_date)))
-    from gcmreview.render.terminal import Line
-
-    echo([Line(f"not built {code}: {reason}", "error")
+            say(_("up to date: {names}").format(names=join(sorted(outcome.up_to_date))))
+    echo([Line(_("not built {name}: {reason}").format(name=code, reason=reason), "error")
           for code, reason in sorted(outcome.failed.items())], sys.stderr)
     return outcome.exit_code
 
 
-@command
+@command(N_("Create a review workspace for a region: its configuration, the countries "
+            "folder, a README for focal points in the region's languages, a GitHub "
+            "workflow that checks every pull request, and a pre-commit configuration."),
+         '  gcmreview init arab-review --region "Arab region" --cycle 2026\n'
+         '  gcmreview init arab-review --region "Arab region" --cycle 2026 '
+         '--participants MA,DZ,TN \\\n'
+         "      --package git+https://github.com/gcmreview/gcmreview@v0.1.0")
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new workspace (created if "
-                                              "needed).")],
-    region: Annotated[str, typer.Option(help="Name of the region, e.g. \"Arab region\".")],
-    cycle: Annotated[int, typer.Option(help="Year of the review cycle, e.g. 2026.")],
+    directory: Annotated[Path, typer.Argument(
+        metavar="FOLDER", show_default=False,
+        help=N_("Folder of the new workspace (created if needed)."))],
+    region: Annotated[str, typer.Option(
+        "--region", metavar="NAME", show_default=False,
+        help=N_('Name of the region, such as "Arab region".'))],
+    cycle: Annotated[int, typer.Option(
+        "--cycle", metavar="YEAR", show_default=False,
+        help=N_("Year of the review cycle, such as 2026."))],
     participants: Annotated[str, typer.Option(
-        help="Comma-separated ISO codes of the participating States (can be added later).")]
-    = "",
+        "--participants", metavar="CODES", show_default=False,
+        help=N_("Two-letter codes of the States taking part, separated by commas (can be "
+                "added later)."))] = "",
     package: Annotated[str, typer.Option(
-        help="What the CI workflow pip-installs: gcmreview, gcmreview==X.Y or a git URL.")]
-    = "gcmreview",
-    force: Annotated[bool, typer.Option(help="Overwrite files that already exist.")] = False,
+        "--package", metavar="REQUIREMENT", show_default=False,
+        help=N_("What the workflow installs with pip: a git URL pinned to a tag, or a "
+                "release such as gcmreview==0.1.0 (default: this gcmreview's own "
+                "source, when known)."))] = "",
+    force: Annotated[bool, typer.Option(
+        "--force", help=N_("Replace files that already exist."))] = False,
 ) -> int:
-    """Create a review workspace for pull requests: config, countries/, README, CI, pre-commit."""
     from gcmreview.commands.init import InitOptions, init_workspace
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
     for path in init_workspace(directory, InitOptions(region, cycle, codes, package, force)):
-        say(f"wrote {display_path(path)}")
-    say(f"next: cd {display_path(directory)} && git init && git add . && "
-        "git commit -m 'Review workspace', push it, then ask each State for a pull "
-        "request adding countries/XX.yaml (gcmreview new XX)")
+        say(_("wrote {path}").format(path=display_path(path)))
+    say(_("next: put the folder in a git repository on GitHub (cd {folder} && git init && "
+          "git add . && git commit -m \"Review workspace\"), push it, and send focal points "
+          "its README").format(folder=display_path(directory)))
     return 0
 
 
-@command
+@command(N_("Show which States cover which objectives and guiding principles; with --diff, "
+            "what changed against a git ref (a branch, a tag)."),
+         "  gcmreview coverage\n"
+         "  gcmreview coverage --format csv > coverage.csv\n"
+         "  gcmreview coverage --diff origin/main --format markdown\n"
+         "  gcmreview coverage --diff origin/main --fail-on-regression")
 def coverage(
-    output_format: Annotated[CoverageFormat, typer.Option(
-        "--format", "-f", help="table (terminal), csv, json or markdown (for a job summary).")]
-    = CoverageFormat.table,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", show_default=False,
+        help=N_("table (the default, for the terminal), csv, json or markdown (for a job "
+                "summary)."))] = "table",
     diff_ref: Annotated[str | None, typer.Option(
-        "--diff", metavar="REF", help="Compare with the review files at this git ref.")] = None,
+        "--diff", metavar="REF", show_default=False,
+        help=N_("Compare with the review files at this git ref."))] = None,
     fail_on_regression: Annotated[bool, typer.Option(
-        help="With --diff: exit 1 when a State's coverage drops.")] = False,
+        "--fail-on-regression",
+        help=N_("With --diff: exit status 1 when a State no longer covers an objective or "
+                "guiding principle it covered."))] = False,
 ) -> int:
-    """States × objectives and × principles; with --diff, what changed against a git ref."""
     import json
 
     from gcmreview.commands.coverage import coverage as run_coverage
     from gcmreview.render import coverage as show
 
+    choice(output_format, ("table", "csv", "json", "markdown"), "--format")
     if fail_on_regression and diff_ref is None:
-        raise UsageError("--fail-on-regression needs --diff REF",
-                         hint="for example --diff origin/main --fail-on-regression")
-    if diff_ref is not None and output_format is CoverageFormat.csv:
-        raise UsageError("--diff has no csv output", hint="use --format table, json or markdown")
+        raise UsageError(_("--fail-on-regression needs --diff REF"),
+                         hint=_("for example --diff origin/main --fail-on-regression"))
+    if diff_ref is not None and output_format == "csv":
+        raise UsageError(_("--diff has no csv output"),
+                         hint=_("use --format table, json or markdown"))
     report = run_coverage(Context(), diff_ref)
     changes = report.diff
     if changes is None:
-        if output_format is CoverageFormat.csv:
+        if output_format == "csv":
             sys.stdout.write(show.matrix_csv(report.now))
-        elif output_format is CoverageFormat.json:
+        elif output_format == "json":
             sys.stdout.write(json.dumps(show.matrix_json(report.now, report.region, report.cycle),
                                         indent=2, ensure_ascii=False) + "\n")
-        elif output_format is CoverageFormat.markdown:
+        elif output_format == "markdown":
             sys.stdout.write(show.matrix_markdown(report.now, report.region, report.cycle,
-                                                  report.letters,
-                                                  report.names))
+                                                  report.letters, report.names))
         else:
             _print_matrix(report.now, report.letters)
         return 0
-    if output_format is CoverageFormat.json:
+    if output_format == "json":
         sys.stdout.write(json.dumps(show.diff_json(changes), indent=2, ensure_ascii=False) + "\n")
-    elif output_format is CoverageFormat.markdown:
+    elif output_format == "markdown":
         sys.stdout.write(show.diff_markdown(changes, report.region, report.cycle,
-                                                report.names))
+                                            report.names))
     else:
         rich_console().print(show.diff_table(changes))
     if fail_on_regression and report.regressions:
-        say(f"coverage dropped against {diff_ref} for " + ", ".join(report.regressions))
+        from gcmreview.render.terminal import Line
+
+        echo([Line(show.regression_line(d), "error") for d in changes.regressions],
+             sys.stderr)
         return 1
     return 0
 
@@ -368,51 +449,90 @@ def _print_matrix(now: Any, letters: dict[str, str]) -> None:
 
 def _print_error(exc: GcmReviewError) -> None:
     from gcmreview.render.terminal import Line
+    from gcmreview.render.validation import hint_lines
     from gcmreview.validate.workspace import WorkspaceError
 
     if isinstance(exc, WorkspaceError):
         echo(diagnostics_lines(exc.diagnostics), sys.stderr)
-    lines = [Line(f"error: {exc.message}", "error")]
+    lines = [Line(_("error: {message}").format(message=exc.message), "error")]
     if exc.hint:
-        lines.append(Line(f"hint: {exc.hint}", "dim"))
+        lines += hint_lines(exc.hint, indent="")
     echo(lines, sys.stderr)
+
+
+def _usage_message(exc: Any, args: list[str]) -> tuple[str, str | None]:
+    """click's usage errors, in our words and the user's language."""
+    from typer._click import exceptions as click
+
+    named = next((a for a in args if not a.startswith("-")), None)
+    again = _("see `gcmreview {command} --help`").format(command=named) \
+        if named in COMMANDS else _("see `gcmreview --help`")
+    if isinstance(exc, click.NoSuchOption):
+        close = [p for p in (exc.possibilities or ())]
+        return (_("unknown option {option}").format(option=exc.option_name)
+                + (_(" (did you mean {option}?)").format(option=close[0]) if close else ""),
+                again)
+    if isinstance(exc, click.MissingParameter):
+        param = exc.param
+        name = (param.opts[0] if param is not None and param.opts and
+                param.param_type_name == "option" else (param.metavar if param else "?"))
+        return _("{name} is missing").format(name=name), again
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        name = param.opts[0] if param is not None and param.opts else "?"
+        return _("the value given to {name} is not valid").format(name=name), again
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    if message.startswith("No such command"):
+        return (_("unknown command “{name}”").format(name=named),
+                _("the commands: {names}").format(names=join(list(COMMANDS))))
+    if "extra argument" in message:
+        extra = message.split("(", 1)[-1].rstrip(")")
+        return _("unexpected argument: {extra}").format(extra=extra), again
+    if "requires an argument" in message:
+        option = message.split()[0]
+        return _("{option} needs a value").format(option=option), again
+    return message, again
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place exceptions become messages and exit codes."""
+    from typer._click import exceptions as click
+
+    i18n.use(i18n.detect_language())
+    args = sys.argv[1:] if argv is None else argv
     try:
-        args = sys.argv[1:] if argv is None else argv
         named = next((a for a in args if not a.startswith("-")), None)
         app = make_app([named] if named in COMMANDS else list(COMMANDS))
         result = app(args=args, standalone_mode=False, prog_name="gcmreview")
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.TyperException as exc:  # typer's (vendored click) usage errors
-        show = getattr(exc, "show", None)
-        if show:
-            show()
-        else:
-            print(f"Error: {exc.format_message()}", file=sys.stderr)
-        return 2 if exc.exit_code == 2 else exc.exit_code
+    except click.NoArgsIsHelpError as exc:
+        print(exc.ctx.get_help() if exc.ctx else "", file=sys.stderr)
+        return 2
+    except click.UsageError as exc:
+        message, hint = _usage_message(exc, args)
+        _print_error(UsageError(message, hint=hint))
+        return 2
     except typer.Abort:
         return 130
     except GcmReviewError as exc:
         _print_error(exc)
         return exc.exit_code
     except OSError as exc:  # a file or folder the command could not read or write
-        where = display_path(Path(exc.filename)) if exc.filename else "a file"
-        print(f"error: cannot use {where}: {exc.strerror or exc}", file=sys.stderr)
-        print("hint: check the path and its permissions (is it a folder where a file is "
-              "expected, or the other way round?)", file=sys.stderr)
+        where = display_path(Path(exc.filename)) if exc.filename else _("a file")
+        _print_error(UsageError(
+            _("cannot use {path}: {reason}").format(path=where, reason=exc.strerror or exc),
+            hint=_("check the path and its permissions (is it a folder where a file is "
+                   "expected, or the other way round?)")))
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        say(_("interrupted"))
         return 130
     except Exception:
         import traceback
 
-        print("internal error: this is a bug in gcmreview, please report it with the "
-              "traceback below", file=sys.stderr)
+        say(_("internal error: this is a bug in gcmreview; please report it with the "
+              "traceback below"))
         traceback.print_exc()
         return 3
     return result if isinstance(result, int) else 0

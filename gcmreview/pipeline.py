@@ -28,7 +28,7 @@ from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrativ
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError
-from gcmreview.core.i18n import Formatter
+from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import direction
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview
@@ -178,7 +178,8 @@ class Builder:
             try:
                 raw = read_file(path, shown)
             except OSError as exc:
-                raise InputError(f"cannot read {shown}: {exc.strerror}") from exc
+                raise InputError(_("cannot read {file}: {reason}").format(
+                    file=shown, reason=exc.strerror)) from exc
             content = raw if isinstance(raw, bytes) else repr(raw.diagnostics)
             self.sources[path] = Source(path, digest([self.common, path.name, content]), raw)
 

@@ -14,8 +14,8 @@ def test_validate_text_report_on_example(run_cli) -> None:
     assert "Coverage" in result.out
     assert "countries/MA.yaml" in result.out
     assert "warning[objectives-missing]" in result.out
-    assert "Not yet submitted (7): BH, EG, MR, PS, QA, SO, SD" in result.out
-    assert "0 error(s)" in result.out
+    assert "Not yet submitted (7 States): BH, EG, MR, PS, QA, SO, SD" in result.out
+    assert "8 files checked: 0 errors, 16 warnings" in result.out
 
 
 def test_validate_strict_fails_on_gaps(run_cli) -> None:
@@ -56,7 +56,7 @@ def test_sarif_output(run_cli) -> None:
 def test_missing_path_is_usage_error(run_cli) -> None:
     result = run_cli("validate", "does/not/exist.yaml")
     assert result.code == 2
-    assert "does/not/exist.yaml: no such file or folder" in result.err
+    assert "does/not/exist.yaml: there is no such file or folder" in result.err
     assert "Traceback" not in result.err
 
 
@@ -69,7 +69,7 @@ def test_bad_option_is_usage_error(run_cli) -> None:
 def test_no_workspace_no_paths(run_cli, tmp_path: Path) -> None:
     result = run_cli("validate", cwd=tmp_path)
     assert result.code == 2
-    assert "no workspace found" in result.err
+    assert "no workspace here" in result.err and "`gcmreview init`" in result.err
 
 
 def test_invalid_workspace_config_is_positioned(run_cli, tmp_path: Path) -> None:
@@ -77,8 +77,9 @@ def test_invalid_workspace_config_is_positioned(run_cli, tmp_path: Path) -> None
                                               "participant: [DZ]\n", encoding="utf-8")
     result = run_cli("validate", cwd=tmp_path)
     assert result.code == 2
-    assert "gcmreview.yaml:4:1: error[unknown-key]: unknown key 'participant'" in result.err
-    assert "did you mean 'participants'" in result.err
+    assert ("gcmreview.yaml:4:1: error[unknown-key]: unknown key `participant` in the file "
+            "(did you mean `participants`?)") in result.err
+    assert "did you mean `participants`" in result.err
 
 
 def test_catalogue_table_and_json(run_cli) -> None:
@@ -127,7 +128,9 @@ def test_new_writes_scaffold_that_validate_flags(run_cli, tmp_path: Path) -> Non
 def test_new_refuses_non_iso_code(run_cli, tmp_path: Path) -> None:
     result = run_cli("new", "XX", cwd=tmp_path)
     assert result.code == 2
-    assert "not an ISO 3166-1 alpha-2" in result.err
+    assert "“XX” is not an ISO 3166-1 country code" in result.err
+    named = run_cli("new", "Maroc", cwd=tmp_path)
+    assert named.code == 2 and "write MA" in named.err
 
 
 def test_version(run_cli) -> None:

@@ -65,9 +65,11 @@ def test_init_writes_a_workspace(run_cli, tmp_path: Path) -> None:
                  "pull request", "pre-commit install"):
         assert step in readme
     assert "/build/" in (ws / ".gitignore").read_text()
-    validate = run_cli("validate", cwd=ws)
+    empty = run_cli("validate", cwd=ws)  # a check that checks nothing must not pass
+    assert empty.code == 1 and "there is no review file to check in countries" in empty.err
+    validate = run_cli("validate", "--allow-empty", cwd=ws)
     assert validate.code == 0
-    assert "Not yet submitted (3): MA, DZ, TN" in validate.out
+    assert "Not yet submitted (3 States): MA, DZ, TN" in validate.out
     new = run_cli("new", "MA", cwd=ws)
     assert new.code == 0 and (ws / "countries" / "MA.yaml").is_file()
 
@@ -86,10 +88,10 @@ def test_init_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--cycle", "1999"), "1999 is not a review cycle"),
-    (("--cycle", "2026", "--participants", "MA,XX"), "'XX' is not an ISO 3166-1 alpha-2"),
+    (("--cycle", "1999"), "1999 is not the year of a review cycle"),
+    (("--cycle", "2026", "--participants", "MA,XX"), "XX is not an ISO 3166-1 country code"),
     (("--cycle", "2026", "--participants", "MA,MA"), "listed twice"),
-    (("--cycle", "2026", "--package", "gcmreview; rm -rf /"), "is not a pip requirement"),
+    (("--cycle", "2026", "--package", "gcmreview; rm -rf /"), "is not something pip can install"),
     (("--cycle", "next"), "--cycle"),
 ])
 def test_init_option_errors(run_cli, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -113,13 +115,19 @@ def test_workflow_steps(run_cli, tmp_path: Path) -> None:
     ws = init(run_cli, tmp_path / "review")
     workflow = load_yaml(ws / WORKFLOW)
     assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
-    assert workflow["env"]["GCMREVIEW_PACKAGE"] == "gcmreview"
+    # Installed from a folder (as in these tests): nothing a runner can install, so the
+    # workflow's first step stops and says what to set.
+    assert workflow["env"]["GCMREVIEW_PACKAGE"] == ""
     by_name = steps(ws)
     checkout = next(s for s in by_name.values() if s.get("uses") == "actions/checkout@v4")
     assert checkout["with"]["fetch-depth"] == 0
     python = next(s for s in by_name.values() if s.get("uses") == "actions/setup-python@v5")
     assert python["with"]["python-version"] == "3.11"
-    assert by_name["Install gcmreview"]["run"] == 'pip install "$GCMREVIEW_PACKAGE"'
+    install = by_name["Install gcmreview"]["run"]
+    assert 'pip install "$GCMREVIEW_PACKAGE"' in install
+    stopped = run_step(ws, install, os.environ["PATH"], GCMREVIEW_PACKAGE="")
+    assert stopped.returncode == 1  # never a silent `pip install gcmreview` that fails
+    assert "::error title=GCMREVIEW_PACKAGE is not set::Set GCMREVIEW_PACKAGE" in stopped.stdout
     assert by_name["Validate the review files"]["run"] == "gcmreview validate --format github"
     summary = by_name["Coverage summary"]
     assert 'gcmreview coverage --diff "origin/$BASE_REF" --format markdown >> ' \
@@ -128,7 +136,7 @@ def test_workflow_steps(run_cli, tmp_path: Path) -> None:
     assert workflow["jobs"]["review"]["env"]["BASE_REF"] == "${{ github.base_ref }}"
     upload = next(s for s in by_name.values()
                   if s.get("uses") == "actions/upload-artifact@v4")
-    assert upload["with"]["path"] == "build/"
+    assert upload["with"]["path"] == "${{ runner.temp }}/gcmreview-reports/"
     names = list(by_name)
     assert names.index("Validate the review files") < names.index("Coverage summary") \
         < names.index("Build the changed States and the regional report") \
@@ -176,12 +184,15 @@ def test_summary_step_writes_the_job_summary(pull_request: Path) -> None:
     assert done.returncode == 0, done.stderr
     md = unescaped(summary.read_text(encoding="utf-8"))
     assert md.startswith("## GCM review coverage: Région arabe, cycle 2026\n")
-    assert "**Coverage dropped for DZ, MA** against origin/main." in md
-    assert "| DZ | Algeria | – | – | **coverage dropped**, file removed |" in md
-    assert "| MA | Morocco | 4/23 | 2/10 | **coverage dropped**, changed |" in md
+    assert "**Lost coverage against origin/main:**" in md
+    assert "- DZ: its review file was removed" in md
+    assert ("- MA: no longer covers objective 10 and the guiding principle whole-of-society "
+            "(it now covers objective 15 and the guiding principle rule-of-law)") in md
+    assert "| DZ | Algeria | – | – | **lost coverage**, file removed |" in md
+    assert "| MA | Morocco | 4/23 | 2/10 | **lost coverage**, changed |" in md
     assert "| TN | Tunisia | 1/23 (+1) | 0/10 | new file |" in md
     assert "### Changes against origin/main (" in md
-    assert "  - newly covered: 15 (implemented)\n  - no longer covered: 10\n" in md
+    assert "  - no longer covers objective 10\n  - now covers objective 15 (implemented)\n" in md
     manual = run_step(pull_request, script, tool_path(), BASE_REF="",
                       GITHUB_STEP_SUMMARY=str(summary))
     assert manual.returncode == 0, manual.stderr
@@ -200,14 +211,17 @@ def test_build_step_builds_changed_states_and_the_region(pull_request: Path) -> 
 
     def calls(base: str) -> list[str]:
         log.write_text("", encoding="utf-8")
-        done = run_step(pull_request, script, path, BASE_REF=base, CALLS=str(log))
+        done = run_step(pull_request, script, path, BASE_REF=base, CALLS=str(log),
+                        REPORTS="/tmp/reports")
         assert done.returncode == 0, done.stderr
         return log.read_text(encoding="utf-8").splitlines()
 
-    assert calls("main") == ["build --country MA --country TN --quiet", "build --region --quiet"]
-    assert calls("") == ["build --country MA --country TN --quiet", "build --region --quiet"]
+    countries = "build --country MA --country TN --out /tmp/reports --quiet"
+    region = "build --region --out /tmp/reports --quiet"
+    assert calls("main") == [countries, region]
+    assert calls("") == [countries, region]
     git(pull_request, "update-ref", "refs/remotes/origin/main", "HEAD")
-    assert calls("main") == ["build --region --quiet"]  # no review file changed
+    assert calls("main") == [region]  # no review file changed
 
 
 def test_generated_pre_commit_config(run_cli, tmp_path: Path) -> None:

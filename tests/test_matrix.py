@@ -110,11 +110,12 @@ def test_diff_json_per_state(run_cli, pr_repo: Path) -> None:
 def test_fail_on_regression(run_cli, pr_repo: Path) -> None:
     failed = run_cli("coverage", "--diff", "main", "--fail-on-regression", cwd=pr_repo)
     assert failed.code == 1
-    assert "coverage dropped against main for MA" in failed.err
-    assert "no longer covered: 10" in failed.out
+    assert ("MA: no longer covers objective 10 and the guiding principle whole-of-society "
+            "(it now covers objective 15 and the guiding principle rule-of-law)") in failed.err
+    assert "no longer covers objective 10" in failed.out
     same = run_cli("coverage", "--diff", "HEAD", "--fail-on-regression", cwd=pr_repo)
     assert same.code == 0, same.err
-    assert "no coverage change" in same.out
+    assert "no change in coverage" in same.out
 
 
 def test_additions_only_are_not_a_regression(run_cli, pr_repo: Path) -> None:
@@ -143,18 +144,18 @@ def test_diff_markdown_summary(run_cli, pr_repo: Path) -> None:
     assert result.code == 0
     md = unescaped(result.out)
     assert md.startswith("## GCM review coverage: Test region, cycle 2020\n")
-    assert "**Coverage dropped for MA** against main." in md
+    assert "**Lost coverage against main:**" in md
     assert "| State | Name | Objectives | Principles | Against main |" in md
-    assert "| MA | Morocco | 4/23 | 2/10 | **coverage dropped**, changed |" in md
+    assert "| MA | Morocco | 4/23 | 2/10 | **lost coverage**, changed |" in md
     assert "| TN | Tunisia | 1/23 (+1) | 0/10 | new file |" in md
     assert "| DZ | Algeria | 1/23 | 0/10 |  |" in md
     assert "| LB | Lebanon | – | – | not submitted |" in md
     changes = md.split("### Changes against main (", 1)[1]
     assert "- **MA** (Morocco)\n" in changes
-    for line in ("newly covered: 15 (implemented)", "no longer covered: 10",
-                 "status changed: 5 planned → in progress", "narratives changed: 7",
-                 "principles newly covered: rule-of-law",
-                 "principles no longer covered: whole-of-society"):
+    for line in ("now covers objective 15 (implemented)", "no longer covers objective 10",
+                 "status changed: 5: planned → in progress", "text changed for objective 7",
+                 "now covers the guiding principles: rule-of-law",
+                 "no longer covers the guiding principles: whole-of-society"):
         assert f"  - {line}\n" in changes
     assert "- **TN** (Tunisia)\n  - new review file\n" in changes
     assert "**DZ**" not in changes  # unchanged States are only in the table
@@ -202,7 +203,7 @@ def test_unreadable_file_at_the_ref_and_now(run_cli, pr_repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--diff", "no-such-branch"), "unknown git ref 'no-such-branch'"),
+    (("--diff", "no-such-branch"), "git knows no ref “no-such-branch”"),
     (("--diff", "--fail-on-regression"), "is not a git ref"),
     (("--fail-on-regression",), "--fail-on-regression needs --diff REF"),
     (("--diff", "main", "--format", "csv"), "--diff has no csv output"),

@@ -10,6 +10,7 @@ from gcmreview.convert.pandoc import FORMATS
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import UsageError
+from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.pipeline import BuildOptions, BuildOutcome, run_build
 from gcmreview.validate.workspace import Workspace
@@ -19,8 +20,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UsageError(f"unknown output format(s): {', '.join(unknown) or '(none)'}",
-                         hint=f"choose from {', '.join(FORMATS)}, comma-separated")
+        raise UsageError(_("unknown output format: {formats}").format(
+            formats=join(unknown) or "–"),
+                         hint=_("choose among {formats}, separated by commas").format(
+                             formats=join(FORMATS)))
     return formats
 
 
@@ -30,17 +33,21 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
     available = {p.stem: p for p in workspace.review_files()}
     if every:
         if not available:
-            raise UsageError(f"no review files in {display_path(workspace.countries_dir)}")
+            raise UsageError(_("there is no review file in {folder}").format(
+                folder=display_path(workspace.countries_dir)),
+                             hint=_("add one with `gcmreview new XX` or `gcmreview import "
+                                    "FILE.docx`"))
         return list(available.values())
     if not codes and not region:
-        raise UsageError("nothing to build",
-                         hint="give --country XX (or several), --region, or --all")
+        raise UsageError(_("nothing to build"),
+                         hint=_("give --country XX (one or more), --region, or --all"))
     chosen = []
     for raw in codes:
         code = countries.normalise(raw)
         if code not in available:
-            raise UsageError(f"{raw!r} is not a country of this workspace",
-                             hint="countries with a review file: " + ", ".join(sorted(available)))
+            raise UsageError(_("“{code}” is not a country of this workspace").format(code=raw),
+                             hint=_("countries with a review file: {codes}").format(
+                                 codes=join(sorted(available))))
         chosen.append(available[code])
     return list(dict.fromkeys(chosen))
 
@@ -51,7 +58,8 @@ def build(ctx: Context, *, codes: list[str], every: bool = False, region: bool =
           on_done: Callable[[str, bool], None] | None = None) -> BuildOutcome:
     workspace = ctx.require_workspace()
     if lang is not None and lang not in LANGUAGES:
-        raise UsageError(f"unknown language {lang!r}", hint="use en, fr or ar")
+        raise UsageError(_("unknown language “{lang}”").format(lang=lang),
+                         hint=_("use en, fr or ar"))
     options = BuildOptions(all=every, region=region or every, formats=parse_formats(formats),
                            lang=lang, out_dir=out, order=order, force=force)
     chosen = select_reviews(workspace, codes, every=every, region=region)

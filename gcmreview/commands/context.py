@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from gcmreview.core.errors import UsageError
+from gcmreview.core.i18n import _
 from gcmreview.load import catalogue as cat
 from gcmreview.validate.workspace import Workspace, discover
 
@@ -31,7 +32,8 @@ class Context:
 
     def require_workspace(self) -> Workspace:
         if self.workspace is None:
-            raise UsageError("no workspace found: no gcmreview.yaml in this folder or above it",
-                             hint="go to the review workspace's folder, or create one with "
-                             "`gcmreview init FOLDER --region NAME --cycle YEAR`")
+            raise UsageError(_("no workspace found: no gcmreview.yaml in this folder or above "
+                               "it"),
+                             hint=_("go to the folder of the review workspace, or create one "
+                                    "with `gcmreview init FOLDER --region NAME --cycle YEAR`"))
         return self.workspace

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from gcmreview.commands.context import Context
 from gcmreview.core.errors import UsageError
-from gcmreview.core.i18n import Formatter
+from gcmreview.core.i18n import Formatter, _
 from gcmreview.model.matrix import CoverageDiff, Snapshot, diff, snapshot
 from gcmreview.validate.checks import Options
 from gcmreview.validate.run import reviews_at, validate_files
@@ -46,7 +46,7 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageReport:
     changes = None
     if diff_ref is not None:
         if not diff_ref.strip():
-            raise UsageError("--diff needs a git ref", hint="for example --diff origin/main")
+            raise UsageError(_("--diff needs a git ref"), hint=_("for example --diff origin/main"))
         base = reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
         changes = diff(snapshot(base.files, catalogue, workspace.participants), now,
                        diff_ref, base.commit)

@@ -15,6 +15,7 @@ from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import UsageError
 from gcmreview.core.files import write_atomic
+from gcmreview.core.i18n import _
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.schema import review_schema, to_json
 
@@ -104,14 +105,17 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
     """Write the scaffold (and the schema it points editors to, if missing); return its path."""
     code = countries.normalise(country)
     if not countries.is_country_code(code):
-        raise UsageError(f"{country!r} is not an ISO 3166-1 alpha-2 country code",
-                         hint="for example MA for Morocco, LB for Lebanon")
+        named = countries.code_for_name(country)
+        raise UsageError(_("“{country}” is not an ISO 3166-1 country code").format(
+            country=country),
+                         hint=_("write {code}").format(code=named) if named else
+                         _("for example MA for Morocco, LB for Lebanon"))
     workspace = ctx.workspace
     target = output or (workspace.review_path(code) if workspace
                         else ctx.cwd / "countries" / f"{code}.yaml")
     if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} already exists",
-                         hint="use --force to overwrite it")
+        raise UsageError(_("{path} already exists").format(path=display_path(target)),
+                         hint=_("add --force to replace it"))
     root = workspace.root if workspace else ctx.cwd
     schema_file = root / "review.schema.json"
     if not schema_file.exists():

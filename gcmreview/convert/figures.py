@@ -18,6 +18,7 @@ import typst
 
 from gcmreview.convert.fonts import font_dirs, font_families
 from gcmreview.core.errors import ConversionError
+from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.figures import HeatMap
 
@@ -75,10 +76,12 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
                     _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
                     ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
             except typst.TypstError as exc:
-                raise ConversionError(f"drawing the figure {figure.title!r} failed: {exc}") \
+                raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
+                    title=figure.title, reason=exc)) \
                     from exc
             if warnings:
-                raise ConversionError(f"drawing the figure {figure.title!r}: "
+                raise ConversionError(_("drawing the figure “{title}”: ").format(
+                    title=figure.title)
                                       + "; ".join(w.message for w in warnings))
             outputs.append(out if isinstance(out, bytes) else out[0])
     # A wide matrix fills the line; a narrow one keeps its cells at a similar size.

@@ -26,6 +26,7 @@ from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, InputError
+from gcmreview.core.i18n import _
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import HeatMap
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
@@ -44,16 +45,16 @@ def pandoc_path() -> Path:
         return Path(forced)
     spec = importlib.util.find_spec("pypandoc")
     if spec is None or not spec.submodule_search_locations:
-        raise InputError("pandoc is missing: the pypandoc-binary package is not installed",
-                         hint="reinstall gcmreview (pip install gcmreview) or set "
-                         "GCMREVIEW_PANDOC to a pandoc 3.1+ binary")
+        raise InputError(_("pandoc is missing: the pypandoc-binary package is not installed"),
+                         hint=_("install gcmreview again, or set GCMREVIEW_PANDOC to a pandoc "
+                                "3.1 or newer"))
     folder = Path(next(iter(spec.submodule_search_locations))) / "files"
     for name in ("pandoc", "pandoc.exe"):
         if (folder / name).is_file():
             return folder / name
-    raise InputError("the bundled pandoc binary is missing from pypandoc-binary",
-                     hint="do not install `pypandoc` beside `pypandoc-binary`; reinstall "
-                     "gcmreview, or set GCMREVIEW_PANDOC")
+    raise InputError(_("the pandoc that comes with pypandoc-binary is missing"),
+                     hint=_("do not install `pypandoc` beside `pypandoc-binary`; install "
+                            "gcmreview again, or set GCMREVIEW_PANDOC"))
 
 
 def batch_script() -> Path:
@@ -145,13 +146,14 @@ class PandocWorker:
         })
         answer = self.process.receive()
         if answer.get("id") != job.id:
-            raise ConversionError(f"pandoc answered for {answer.get('id')!r} instead of "
-                                  f"{job.id!r}: {self.process.stopped().message}")
+            raise ConversionError(_("pandoc answered for {other} instead of {job}: "
+                                    "{output}").format(other=answer.get("id"), job=job.id,
+                                                       output=self.process.stopped().message))
         self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
                               answer.get("verified") or ())
         job.narrative_reads = int(answer.get("reads") or 0)
         if not answer["ok"]:
-            job.error = f"pandoc failed: {answer.get('error')}"
+            job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
 
     def close(self) -> None:
         self.process.close()

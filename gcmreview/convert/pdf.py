@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError
+from gcmreview.core.i18n import _
 
 RECYCLE_AFTER_BYTES = 4_000_000
 """typst source compiled by one process before a fresh one takes over."""
@@ -38,9 +39,11 @@ def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
             ignore_system_fonts=True,
         )
     except typst.TypstError as exc:
-        return f"typst failed: {exc.message if hasattr(exc, 'message') else exc}"
+        return _("typst failed: {reason}").format(
+            reason=exc.message if hasattr(exc, "message") else exc)
     if warnings:
-        return "typst warned: " + "; ".join(w.message for w in warnings)
+        return _("typst warned: {warnings}").format(
+            warnings="; ".join(w.message for w in warnings))
     pdf_path.write_bytes(pdf)
     typ_path.unlink()
     return None

@@ -13,6 +13,7 @@ import tempfile
 from typing import IO, Any
 
 from gcmreview.core.errors import ConversionError, InputError
+from gcmreview.core.i18n import _
 
 
 class LineProcess:
@@ -27,7 +28,8 @@ class LineProcess:
                                             stdout=subprocess.PIPE, stderr=self.stderr, env=env)
         except OSError as exc:
             self.stderr.close()
-            raise InputError(f"cannot start {name} ({command[0]}): {exc.strerror}") from exc
+            raise InputError(_("cannot start {program} ({path}): {reason}").format(
+                program=name, path=command[0], reason=exc.strerror)) from exc
 
     def send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -50,7 +52,8 @@ class LineProcess:
     def stopped(self) -> ConversionError:
         self.stderr.seek(0)
         output = self.stderr.read().decode(errors="replace").strip()[-2000:]
-        return ConversionError(f"{self.name} stopped unexpectedly: {output}")
+        return ConversionError(_("{program} stopped unexpectedly: {output}").format(
+            program=self.name, output=output))
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

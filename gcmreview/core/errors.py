@@ -36,6 +36,12 @@ class TemplateError(GcmReviewError):
     exit_code = 2
 
 
+class NothingToCheck(GcmReviewError):
+    """A check found no file to check: a CI job must not pass on an empty or mistyped folder."""
+
+    exit_code = 1
+
+
 class ConversionError(GcmReviewError):
     """pandoc or typst failed on a document."""
 

@@ -8,14 +8,17 @@ import tempfile
 from pathlib import Path
 
 from gcmreview.core.errors import InputError
+from gcmreview.core.i18n import _
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
-        raise InputError(f"cannot write {path}: it is a folder", hint="give a file name")
+        raise InputError(_("cannot write {path}: it is a folder").format(path=path),
+                         hint=_("give the name of a file"))
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise InputError(f"cannot write {path}: it is a link or a special file, not replaced",
-                         hint="give the path of a regular file")
+        raise InputError(_("cannot write {path}: it is a link or a special file, which is "
+                           "left as it is").format(path=path),
+                         hint=_("give the path of an ordinary file"))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -1,22 +1,30 @@
-"""Report languages: message catalogs (Babel/gettext) and CLDR formatting.
+"""Languages: which one the person at the terminal reads, message catalogs, CLDR formatting.
 
-English strings are the message ids; French and Arabic catalogs live in
-gcmreview/locale/<lang>/messages.po and are compiled in memory when first used,
-so there is no build step and no binary .mo file to keep in sync.
+English strings are the message ids. French and Arabic catalogs live in
+gcmreview/locale/<lang>/messages.po, read when first used by a small reader
+here (Babel's takes 40 ms to import, a third of a one-file `validate`), so there
+is no build step and no binary .mo file to keep in sync. The same catalogs
+serve the reports (in the report's language, `Formatter`) and the interface
+(in the user's language: `use`, `_`, `ngettext`).
+
+The interface language is chosen as gettext programs choose it: GCMREVIEW_LANG
+first (for CI), then LANGUAGE, LC_ALL, LC_MESSAGES and LANG; on Windows, which
+sets none of these, the user's display language. English is the fallback.
+Rule codes and the keys of machine formats never change with the language.
 """
 
 from __future__ import annotations
 
-import io
+import gettext
+import os
+import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from babel.support import NullTranslations
+from gcmreview.core.languages import LANGUAGES, RTL_LANGUAGES
 
 
 def N_(message: str) -> str:
@@ -25,25 +33,159 @@ def N_(message: str) -> str:
 
 
 def locale_dir() -> Path:
-    return Path(str(resources.files("gcmreview") / "locale"))
+    return Path(__file__).resolve().parent.parent / "locale"
+
+
+# --- reading a .po catalog ---------------------------------------------------------------
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _unquote(line: str) -> str:
+    match = _STRING.search(line)
+    body = match.group(1) if match else ""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
+
+
+def read_po(text: str) -> tuple[dict[object, str], str]:
+    """Translations of a .po file (msgid, or (msgid, n) for plurals) and its
+    Plural-Forms expression. Fuzzy and untranslated entries are left out."""
+    messages: dict[object, str] = {}
+    plural = "nplurals=2; plural=(n != 1);"
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        current = ""
+        fuzzy = False
+        for line in block.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            if line.startswith("#") or not line.strip():
+                continue
+            if line.startswith('"'):
+                fields[current] += _unquote(line)
+                continue
+            current = line.split(" ", 1)[0]
+            fields[current] = _unquote(line)
+        msgid = fields.get("msgid")
+        if msgid is None:
+            continue
+        if msgid == "":
+            found = re.search(r"Plural-Forms:\s*([^\n]+)", fields.get("msgstr", ""))
+            plural = found.group(1) if found else plural
+            continue
+        if fuzzy:
+            continue
+        if "msgid_plural" in fields:
+            for name, value in fields.items():
+                index = re.fullmatch(r"msgstr\[(\d+)\]", name)
+                if index and value:
+                    messages[(msgid, int(index.group(1)))] = value
+        elif fields.get("msgstr"):
+            messages[msgid] = fields["msgstr"]
+    return messages, plural
+
+
+class Catalog(gettext.NullTranslations):
+    """The translations of one language, with its CLDR plural rule."""
+
+    def __init__(self, messages: dict[object, str], plural_forms: str) -> None:
+        super().__init__()
+        self.messages = messages
+        expression = re.search(r"plural=(.+?);?\s*$", plural_forms)
+        self.plural = gettext.c2py(expression.group(1) if expression else "n != 1")
+
+    def gettext(self, message: str) -> str:
+        found = self.messages.get(message)
+        return found if isinstance(found, str) else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
+        found = self.messages.get((singular, self.plural(n)))
+        if found:
+            return found
+        return singular if n == 1 else plural
 
 
 @cache
-def translations(lang: str) -> NullTranslations:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import NullTranslations, Translations
+def translations(lang: str) -> gettext.NullTranslations:
+    if lang not in LANGUAGES or lang == "en":
+        return gettext.NullTranslations()
+    text = (locale_dir() / lang / "messages.po").read_text(encoding="utf-8")
+    return Catalog(*read_po(text))
 
-    if lang == "en":
-        return NullTranslations()
-    po_path = locale_dir() / lang / "messages.po"
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
 
+# --- the interface language ---------------------------------------------------------------
+
+def _code(value: str) -> str | None:
+    """`fr_FR.UTF-8`, `ar-MA`, `French_France.1252` -> fr; C and POSIX -> en."""
+    head = re.split(r"[_.@:-]", value.strip(), maxsplit=1)[0].lower()
+    if head in ("c", "posix"):
+        return "en"
+    if head in LANGUAGES:
+        return head
+    return {"english": "en", "french": "fr", "arabic": "ar"}.get(head)
+
+
+def _windows_language() -> str | None:
+    try:
+        import ctypes
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return None
+    return {0x09: "en", 0x0C: "fr", 0x01: "ar"}.get(lcid & 0x3FF)
+
+
+def detect_language(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    forced = env.get("GCMREVIEW_LANG", "").strip()
+    if forced:
+        return _code(forced) or "en"
+    for part in env.get("LANGUAGE", "").split(":"):  # GNU: a list, in order of preference
+        code = _code(part) if part else None
+        if code:
+            return code
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return _code(env[name]) or "en"
+    if sys.platform == "win32" and environ is None:
+        return _windows_language() or "en"
+    return "en"
+
+
+_current: list[str] = ["en"]
+
+
+def use(lang: str) -> None:
+    """Speak `lang` from now on (the CLI calls this once, from the environment)."""
+    _current[0] = lang if lang in LANGUAGES else "en"
+
+
+def language() -> str:
+    return _current[0]
+
+
+def _(message: str) -> str:
+    return translations(_current[0]).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current[0]).ngettext(singular, plural, n)
+
+
+_LIST_SEPARATORS = {"ar": "، "}
+
+
+def join(items: list[str] | tuple[str, ...]) -> str:
+    """Items of an enumeration in the interface language: `1, 2, 3` (`1، 2، 3` in Arabic)."""
+    return _LIST_SEPARATORS.get(_current[0], ", ").join(str(i) for i in items)
+
+
+def rtl() -> bool:
+    return _current[0] in RTL_LANGUAGES
+
+
+# --- reports --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Formatter:
@@ -53,6 +195,9 @@ class Formatter:
 
     def gettext(self, message: str) -> str:
         return translations(self.lang).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.lang).ngettext(singular, plural, n)
 
     def country(self, code: str) -> str:
         from gcmreview.core.countries import name
@@ -78,4 +223,3 @@ class Formatter:
         from babel import Locale
 
         return Locale.parse(code).get_display_name(self.lang) or code
-

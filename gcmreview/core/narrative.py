@@ -16,6 +16,8 @@ import json
 import re
 from typing import NamedTuple
 
+from gcmreview.core.i18n import N_
+
 READER = "commonmark+pipe_tables+footnotes+strikeout+task_lists+autolink_bare_uris"
 """pandoc's reader for narratives: CommonMark with GitHub's tables, footnotes,
 strikeout, task lists and bare links (docs/format.md, section 4)."""
@@ -47,18 +49,18 @@ CONSTRUCTS = (
               # not <https://…> autolinks
               re.compile(r"<(?:[a-zA-Z][\w-]*(?=[\s/>])|/[a-zA-Z]|!--)|\{=[a-zA-Z]+\}"),
               ("<", "{="),
-              "HTML or raw markup in a narrative is shown as plain text",
-              "use Markdown: *emphasis*, lists, tables and [links](https://…)",
+              N_("HTML or raw markup in a narrative is shown as plain text"),
+              N_("use Markdown: *emphasis*, lists, tables and [links](https://…)"),
               "Text <b onclick=x()>bold</b> here."),
     Construct(("Image", "Figure"), "alt_text", "narrative-image",
               re.compile(r"!\[[^\]]*\]\("), ("![",),
-              "images in narratives are not included in reports; their description is shown "
-              "instead", None, "See ![the map](map.png)."),
+              N_("images in narratives are not included in reports; their description is "
+                 "shown instead"), None, "See ![the map](map.png)."),
     Construct(("Header",), "bold_paragraph", "narrative-heading",
               re.compile(r"(?m)^ {0,3}#{1,6}(?:[ \t]|$)"), ("#",),
-              "a heading inside a narrative is shown as a bold paragraph: the report makes "
-              "its own headings",
-              "write the text as a paragraph, or **bold** it", "# My heading\n\nText."),
+              N_("a heading inside a narrative is shown as a bold paragraph: the report makes "
+                 "its own headings"),
+              N_("write the text as a paragraph, or **bold** it"), "# My heading\n\nText."),
     Construct(("Link",), "safe_link", "unsafe-link",
               re.compile(  # inline links, reference definitions, <scheme:...> autolinks
                   r"(?:(?<!!)\[[^\]]*\]\(\s*<?|(?m:^ {0,3}\[(?!\^)[^\]]+\]:\s*<?)"
@@ -66,8 +68,8 @@ CONSTRUCTS = (
                   r"(?!(?:" + "|".join(SAFE_URL_SCHEMES) + r"):)[^)\s>]",
                   re.IGNORECASE),
               ("](", "]:", ":"),
-              "a link that is not a web or e-mail address is shown as its text alone",
-              "link to an address starting with https://, http:// or mailto:",
+              N_("a link that is not a web or e-mail address is shown as its text alone"),
+              N_("link to an address starting with https://, http:// or mailto:"),
               "See [the law](javascript:alert(1))."),
     # What the narrative reader cannot produce today, neutralised all the same in
     # case another reader or a workspace template ever lets it through.

@@ -53,3 +53,45 @@ CODES = tuple(s.code for s in OBJECTIVE_STATUSES)
 def status(code: str | None) -> Status:
     """The status of a code; an unknown or missing one reads as not reported."""
     return BY_CODE.get(code or NOT_REPORTED.code, NOT_REPORTED)
+
+# Words people type for a status in their own language: never accepted (the
+# codes are the format), only suggested. The labels of the message catalogs
+# count too (status_words adds them).
+TYPED = {
+    "implemented": ("implemented", "done", "completed", "achieved", "mis en oeuvre",
+                    "mise en oeuvre", "realise", "realisee", "acheve", "termine", "applique",
+                    "منفذ", "تم التنفيذ", "نفذ", "مكتمل", "implementado", "ejecutado",
+                    "completado"),
+    "in_progress": ("in progress", "ongoing", "underway", "en cours",
+                    "en cours de mise en oeuvre", "en cours de realisation", "قيد التنفيذ",
+                    "جار التنفيذ", "جاري التنفيذ", "en curso", "en progreso", "en marcha"),
+    "planned": ("planned", "scheduled", "foreseen", "prevu", "prevue", "planifie", "programme",
+                "envisage", "مخطط", "مخطط له", "مزمع", "مقرر", "planificado", "previsto",
+                "programado"),
+    "not_started": ("not started", "not yet started", "non commence", "pas commence",
+                    "pas encore commence", "non entame", "لم يبدأ", "لم يبدأ بعد",
+                    "no iniciado", "sin iniciar"),
+    "not_applicable": ("not applicable", "n/a", "na", "non applicable", "sans objet",
+                       "ne s applique pas", "لا ينطبق", "غير منطبق", "غير قابل للتطبيق",
+                       "no aplicable", "no aplica"),
+}
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("_", " ").replace("-", " ").replace("'", " ").split())
+
+
+def suggest(text: str) -> str | None:
+    """The status code someone meant by a word in English, French, Arabic or Spanish."""
+    from gcmreview.core.i18n import translations
+
+    typed = _folded(text)
+    for code, words in TYPED.items():
+        labels = [translations(lang).gettext(BY_CODE[code].label) for lang in ("en", "fr", "ar")]
+        if typed in {_folded(w) for w in (*words, *labels, code)}:
+            return code
+    return None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError
+from gcmreview.core.i18n import _
 from gcmreview.load.loader import REVIEW_SUFFIXES
 
 
@@ -19,10 +20,10 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError as exc:
-        raise InputError("git is not installed (or not on PATH)",
-                         hint="install git to compare coverage with a git ref") from exc
+        raise InputError(_("git is not installed (or not on PATH)"),
+                         hint=_("install git to compare with a git ref")) from exc
     except OSError as exc:
-        raise InputError(f"cannot run git: {exc.strerror}") from exc
+        raise InputError(_("cannot run git: {reason}").format(reason=exc.strerror)) from exc
 
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:
@@ -33,24 +34,24 @@ def repository_root(folder: Path) -> Path:
     """The top of the git working tree holding `folder`."""
     result = _git(["rev-parse", "--show-toplevel"], folder)
     if result.returncode != 0:
-        raise InputError(f"{display_path(folder)} is not inside a git repository "
-                         f"(git: {_stderr(result)})",
-                         hint="--diff compares with a git ref: run it in a git clone of the "
-                         "review repository")
+        raise InputError(_("{folder} is not inside a git repository (git says: "
+                           "{said})").format(folder=display_path(folder), said=_stderr(result)),
+                         hint=_("comparing with a git ref needs a git clone of the review "
+                                "repository"))
     return Path(result.stdout.decode("utf-8").strip())
 
 
 def resolve(ref: str, root: Path) -> str:
     """The commit a ref names; an unknown ref is an InputError."""
     if not ref or ref.startswith("-"):
-        raise InputError(f"{ref!r} is not a git ref", hint="give a branch, tag or commit, "
-                         "for example origin/main")
+        raise InputError(_("“{ref}” is not a git ref").format(ref=ref),
+                         hint=_("give a branch, a tag or a commit, for example origin/main"))
     result = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
                   root)
     if result.returncode != 0:
-        raise InputError(f"unknown git ref {ref!r}",
-                         hint="check the name with `git branch -a`; in CI, fetch the history "
-                         "first (actions/checkout with fetch-depth: 0)")
+        raise InputError(_("git knows no ref “{ref}”").format(ref=ref),
+                         hint=_("check the name with `git branch -a`; in CI, fetch the history "
+                                "first (actions/checkout with fetch-depth: 0)"))
     return result.stdout.decode("ascii").strip()
 
 
@@ -59,10 +60,11 @@ def list_reviews(commit: str, folder: str, root: Path) -> list[str]:
     prefix = f"{folder.rstrip('/')}/" if folder not in ("", ".") else ""
     result = _git(["ls-tree", "-z", commit, "--", prefix or "."], root)
     if result.returncode != 0:
-        raise InputError(f"cannot list {prefix or '.'} at {commit[:12]}: {_stderr(result)}")
+        raise InputError(_("cannot list {folder} at {commit}: {said}").format(
+            folder=prefix or ".", commit=commit[:12], said=_stderr(result)))
     names = []
     for entry in result.stdout.decode("utf-8", errors="replace").split("\0"):
-        meta, _, name = entry.partition("\t")  # "<mode> <type> <object>\t<path>"
+        meta, _tab, name = entry.partition("\t")  # "<mode> <type> <object>\t<path>"
         if meta.split(" ")[1:2] == ["blob"] and name.endswith(REVIEW_SUFFIXES):
             names.append(name)
     return sorted(names)
@@ -71,7 +73,8 @@ def list_reviews(commit: str, folder: str, root: Path) -> list[str]:
 def read_blob(commit: str, path: str, root: Path) -> bytes:
     result = _git(["show", f"{commit}:{path}"], root)
     if result.returncode != 0:
-        raise InputError(f"cannot read {path} at {commit[:12]}: {_stderr(result)}")
+        raise InputError(_("cannot read {path} at {commit}: {said}").format(
+            path=path, commit=commit[:12], said=_stderr(result)))
     return result.stdout
 
 
@@ -88,7 +91,7 @@ def blobs_at(ref: str, countries_dir: Path) -> tuple[str, list[tuple[str, bytes]
     try:
         folder = countries_dir.resolve().relative_to(root.resolve()).as_posix()
     except ValueError as exc:
-        raise InputError(f"{display_path(countries_dir)} is not inside the git repository "
-                         f"{display_path(root)}") from exc
+        raise InputError(_("{folder} is not inside the git repository {root}").format(
+            folder=display_path(countries_dir), root=display_path(root))) from exc
     return commit, [(f"{ref}:{path}", read_blob(commit, path, root))
                     for path in list_reviews(commit, folder, root)]

@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 import yaml
 
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position
+from gcmreview.core.i18n import _
+from gcmreview.load.explain import explain
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Reviews are tens of kilobytes; anything this large is a mistake or an attack."""
@@ -116,9 +118,11 @@ _BOOL, _NULL, _MAP, _SEQ = _CORE + "bool", _CORE + "null", _CORE + "map", _CORE 
 
 
 def _refuse_tag(node: yaml.Node) -> _Refused:
-    return _Refused("yaml-tag", f"the YAML tag {node.tag!r} is not allowed in review files",
+    return _Refused("yaml-tag", _("the YAML tag {tag} is not allowed in review files").format(
+                        tag=node.tag),
                     node.start_mark,
-                    "remove the tag; review files hold plain text, numbers, lists and mappings")
+                    _("remove the tag; review files hold plain text, numbers, lists and "
+                      "mappings"))
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -135,7 +139,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         if tag == _NULL:
             return None
     except ValueError:
-        raise _Refused("yaml-syntax", f"{value!r} is not a valid {tag.rsplit(':', 1)[1]}",
+        raise _Refused("yaml-syntax", _("{value} is not a valid number").format(value=value),
                        node.start_mark) from None
     raise _refuse_tag(node)
 
@@ -150,20 +154,21 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
     index = node.start_mark.index
     if id(node) in seen or text[index:index + 1] == "&":
         raise _Refused("yaml-alias",
-                       "anchors and aliases (&name, *name) are not allowed in review files",
-                       node.start_mark, "write the value out in full where it is needed")
+                       _("anchors and aliases (&name, *name) are not allowed in review files"),
+                       node.start_mark, _("write the value out in full where it is needed"))
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        raise _Refused("yaml-syntax", f"values are nested more than {MAX_DEPTH} levels deep",
-                       node.start_mark, "review files need only a few levels of nesting")
+        raise _Refused("yaml-syntax", _("values are nested more than {depth} levels deep").format(
+                           depth=MAX_DEPTH),
+                       node.start_mark, _("review files need only a few levels of nesting"))
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
         data = YamlMap(node)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused("yaml-syntax", "a mapping key must be a plain value",
-                               key_node.start_mark)
+                raise _Refused("yaml-syntax", _("a key must be a plain word or number, not a "
+                                                "list or a mapping"), key_node.start_mark)
             key = _build(key_node, seen, text, depth + 1)
             if key in data:
                 # The first key equal to this one (1, 1.0 and true are the same key).
@@ -171,10 +176,10 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
                              and _scalar(k) == key).start_mark.line + 1
                 raise _Refused(
                     "duplicate-key",
-                    f"duplicate key {key!r}: first defined on line {first}, again on line "
-                    f"{key_node.start_mark.line + 1}",
+                    _("the key `{key}` appears twice: first on line {first}, again on line "
+                      "{again}").format(key=key, first=first, again=key_node.start_mark.line + 1),
                     key_node.start_mark,
-                    "merge the two entries into one",
+                    _("merge the two entries into one"),
                 )
             data[key] = _build(value_node, seen, text, depth + 1)
         return data
@@ -195,11 +200,36 @@ class LoadedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def document_kind(raw: bytes) -> str | None:
+    """What a file is, when it is an office document or a PDF rather than text."""
+    if raw.startswith(b"%PDF"):
+        return _("a PDF document")
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _("an old Word document (.doc)")
+    if raw.startswith(b"PK\x03\x04"):
+        head = raw[:2048]
+        if b"application/vnd.oasis.opendocument" in head:
+            return _("an OpenDocument file (.odt)")
+        if b"word/" in raw or b"[Content_Types].xml" in head:
+            return _("a Word document (.docx)")
+        return _("a ZIP archive")
+    return None
+
+
 def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
     """UTF-8 with or without BOM; anything else is a positioned error."""
+    document = document_kind(raw)
+    if document:
+        sink.error(Position(1, 1), "not-a-review-file",
+                   _("this is {kind}, not a review file (review files are YAML text)").format(
+                       kind=document),
+                   _("to turn a filled-in Word form or a Word review into a review file, run "
+                     "`gcmreview import FILE`"))
+        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sink.error(Position(1, 1), "encoding", "the file is UTF-16; review files must be UTF-8",
-                   "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)")
+        sink.error(Position(1, 1), "encoding",
+                   _("the file is saved as UTF-16; review files must be UTF-8"),
+                   _("save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)"))
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -212,9 +242,9 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
         sink.error(
             Position(line, column),
             "encoding",
-            f"the file is not valid UTF-8: byte 0x{raw[exc.start]:02X} cannot start or continue "
-            "a UTF-8 character (the file was probably saved as Latin-1 or Windows-1252)",
-            "save the file as UTF-8 (in most editors: Save with Encoding > UTF-8)",
+            _("the file is not saved as UTF-8: byte 0x{byte:02X} here is not UTF-8 (the file "
+              "was probably saved as Latin-1 or Windows-1252)").format(byte=raw[exc.start]),
+            _("save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)"),
         )
         return None
 
@@ -231,28 +261,35 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = _pos(mark) if mark else Position()
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        sink.error(where, "yaml-syntax", f"YAML syntax error: {problem}{context}",
-                   "check indentation and quoting around this position")
+        found = explain(text, mark.line, mark.column) if mark else None
+        if found:
+            sink.error(Position(found.line, found.column), found.code, found.message, found.hint)
+        else:
+            sink.error(_pos(mark) if mark else Position(), "yaml-syntax",
+                       _("YAML cannot read the file from here on (the parser says: "
+                         "{problem})").format(problem=exc.problem or exc.context or "?"),
+                       _("check the indentation and the quotes on this line and the one "
+                         "before it"))
         return None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         where = Position(before.count("\n") + 1, len(before) - before.rfind("\n"))
         sink.error(where, "yaml-syntax",
-                   f"character U+{exc.character:04X} is not allowed in a YAML file",
-                   "remove the control character")
+                   _("the character U+{code:04X} is not allowed in a YAML file").format(
+                       code=exc.character),
+                   _("remove it"))
         return None
     finally:
         loader.dispose()
     if data is None:
-        sink.error(Position(), "empty-file", "the file is empty",
-                   "start from `gcmreview new XX`, which writes a complete scaffold")
+        sink.error(Position(), "empty-file", _("the file is empty"),
+                   _("start from `gcmreview new XX` (XX: the country code), which writes a "
+                     "complete file to fill in"))
         return None
     if not isinstance(data, YamlMap):
         sink.error(Position(), "not-a-mapping",
-                   "a review file must be a mapping with `country:`, `review:` and `objectives:`")
+                   _("the file must be made of `key: value` lines, starting with `country:`, "
+                     "`review:` and `objectives:`"))
         return None
     return data
 
@@ -274,8 +311,8 @@ def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> byt
         # device or pipe could be read for ever.
         sink = DiagnosticSink(shown_as)
         sink.error(Position(), "not-a-regular-file",
-                   "the file is a symbolic link or not a regular file; it is not read",
-                   "commit the file itself, not a link to it")
+                   _("the file is a symbolic link or not a regular file; it is not read"),
+                   _("commit the file itself, not a link to it"))
         return LoadedFile(path, shown_as, None, sink.items)
     if path.stat().st_size > max_bytes:  # checked before reading a huge file into memory
         return _too_large(path, shown_as, path.stat().st_size, max_bytes)
@@ -291,8 +328,10 @@ def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> Loa
 def _too_large(path: Path, shown_as: str, size: int, max_bytes: int) -> LoadedFile:
     sink = DiagnosticSink(shown_as)
     sink.error(Position(), "file-too-large",
-               f"the file is {size:,} bytes; review files may be at most {max_bytes:,} bytes",
-               "split attachments out of the review; narratives rarely need more than 100 KB")
+               _("the file is {size} bytes; review files may be at most {limit} bytes").format(
+                   size=size, limit=max_bytes),
+               _("keep attachments out of the review; a review's text rarely needs more than "
+                 "100 KB"))
     return LoadedFile(path, shown_as, None, sink.items)
 
 

@@ -60,18 +60,6 @@ class StateCoverage:
         status = self.status(number)
         return status if status in CODES else INVALID_STATUS.code
 
-    def note(self) -> str:
-        if not self.submitted:
-            return "not submitted"
-        parts = []
-        if self.coverage is None:
-            parts.append("unreadable")
-        elif not self.valid:
-            parts.append("invalid")
-        if not self.participant:
-            parts.append("not a participant")
-        return ", ".join(parts)
-
 
 @dataclass(frozen=True)
 class Snapshot:

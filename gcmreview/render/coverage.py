@@ -14,6 +14,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from gcmreview.core.i18n import _, join, ngettext
 from gcmreview.core.markdown import escape as md_escape
 from gcmreview.core.status import (
     BY_CODE,
@@ -25,12 +26,27 @@ from gcmreview.core.status import (
 from gcmreview.model.matrix import CoverageDiff, Snapshot, StateCoverage, StateDiff
 
 JSON_VERSION = 1
-LEGEND = (
-    *((s.symbol, s.label.lower()) for s in OBJECTIVE_STATUSES),
-    (NO_NARRATIVE.symbol, "listed without a narrative (not covered)"),
-    (INVALID_STATUS.symbol, "covered, but the status is missing or invalid"),
-    ("blank", "not reported"),
-)
+
+
+def legend() -> list[tuple[str, str]]:
+    """(symbol, meaning) of every matrix cell, in the user's language."""
+    return [*((s.symbol, _(s.label).lower()) for s in OBJECTIVE_STATUSES),
+            (NO_NARRATIVE.symbol, _("listed without a narrative (not covered)")),
+            (INVALID_STATUS.symbol, _("covered, but the status is missing or invalid")),
+            (_("blank"), _("not reported"))]
+
+
+def state_note(state: StateCoverage) -> str:
+    if not state.submitted:
+        return _("not submitted")
+    parts = []
+    if state.coverage is None:
+        parts.append(_("unreadable"))
+    elif not state.valid:
+        parts.append(_("invalid"))
+    if not state.participant:
+        parts.append(_("not a participant"))
+    return join(parts)
 
 
 def symbol(code: str | None) -> str:
@@ -49,21 +65,22 @@ def matrix_tables(snap: Snapshot, letters: dict[str, str]) -> list[Table]:
     """Two rich tables: States × objectives, States × guiding principles."""
     compact = {"title_justify": "left", "box": box.SIMPLE_HEAD, "padding": (0, 0),
                "collapse_padding": True, "show_edge": False}
-    objectives = Table(title="Objectives", **compact)  # type: ignore[arg-type]
-    objectives.add_column("State", no_wrap=True)
+    objectives = Table(title=_("Objectives"), **compact)  # type: ignore[arg-type]
+    objectives.add_column(_("State"), no_wrap=True)
     for n in snap.objectives:
         objectives.add_column(str(n), justify="center", no_wrap=True)
-    objectives.add_column("Covered", justify="right", no_wrap=True)
-    objectives.add_column("Note", no_wrap=True)
-    principles = Table(title="Guiding principles", **compact)  # type: ignore[arg-type]
-    principles.add_column("State", no_wrap=True)
+    objectives.add_column(_("Covered"), justify="right", no_wrap=True)
+    objectives.add_column(_("Note"), no_wrap=True)
+    principles = Table(title=_("Guiding principles"), **compact)  # type: ignore[arg-type]
+    principles.add_column(_("State"), no_wrap=True)
     for slug in snap.principles:
         principles.add_column(letters.get(slug, slug), justify="center", no_wrap=True)
-    principles.add_column("Covered", justify="right", no_wrap=True)
+    principles.add_column(_("Covered"), justify="right", no_wrap=True)
     for state in snap.states.values():
         cells = [state.cell(n) for n in snap.objectives]
         objectives.add_row(Text(state.country), *(symbol(c) for c in cells),
-                           _count(state.objectives, len(snap.objectives), state), state.note())
+                           _count(state.objectives, len(snap.objectives), state),
+                           state_note(state))
         principles.add_row(Text(state.country),
                            *(principle_mark(state, p) for p in snap.principles),
                            _count(state.principles, len(snap.principles), state))
@@ -71,10 +88,11 @@ def matrix_tables(snap: Snapshot, letters: dict[str, str]) -> list[Table]:
 
 
 def legend_text(snap: Snapshot, letters: dict[str, str]) -> list[str]:
-    lines = ["Objectives: " + ", ".join(f"{sym} {what}" for sym, what in LEGEND)]
-    lines.append("Guiding principles: " + ", ".join(
-        f"{letters.get(s, s)} {s}" for s in snap.principles) + f"; {REPORTED.symbol} covered")
-    return lines
+    return [_("Objectives: {legend}").format(
+                legend=join([f"{sym} {what}" for sym, what in legend()])),
+            _("Guiding principles: {letters}; {symbol} covered").format(
+                letters=join([f"{letters.get(s, s)} {s}" for s in snap.principles]),
+                symbol=REPORTED.symbol)]
 
 
 def _yes_no(value: bool | None) -> str:
@@ -140,66 +158,104 @@ def _name(code: str, names: dict[str, str]) -> str:
 
 def heading(region: str, cycle: int) -> str:
     """The summary's title: the region's name is data, escaped."""
-    return f"## GCM review coverage: {md_escape(region)}, cycle {cycle}"
+    return "## " + _("GCM review coverage: {region}, cycle {cycle}").format(
+        region=md_escape(region), cycle=cycle)
 
 
 def matrix_markdown(snap: Snapshot, region: str, cycle: int, letters: dict[str, str],
                     names: dict[str, str]) -> str:
     obj_rows = [[md_escape(s.country), _name(s.country, names),
                  *(symbol(s.cell(n)) for n in snap.objectives),
-                 _count(s.objectives, len(snap.objectives), s), s.note()]
+                 _count(s.objectives, len(snap.objectives), s), state_note(s)]
                 for s in snap.states.values()]
     pr_rows = [[md_escape(s.country), *(principle_mark(s, p) for p in snap.principles),
                 _count(s.principles, len(snap.principles), s)] for s in snap.states.values()]
-    lines = [heading(region, cycle), "", "### Objectives", ""]
-    lines += _md_table(["State", "Name", *map(str, snap.objectives), "Covered", "Note"], obj_rows,
+    lines = [heading(region, cycle), "", "### " + _("Objectives"), ""]
+    lines += _md_table([_("State"), _("Name"), *map(str, snap.objectives), _("Covered"),
+                        _("Note")], obj_rows,
                        ["---", "---", *([":-:"] * len(snap.objectives)), "--:", "---"])
-    lines += ["", "Legend: " + ", ".join(f"{sym} {what}" for sym, what in LEGEND) + ".", "",
-              "### Guiding principles", ""]
-    lines += _md_table(["State", *(letters.get(p, p) for p in snap.principles), "Covered"],
+    lines += ["", _("Legend: {legend}.").format(
+        legend=join([f"{sym} {what}" for sym, what in legend()])), "",
+              "### " + _("Guiding principles"), ""]
+    lines += _md_table([_("State"), *(letters.get(p, p) for p in snap.principles),
+                        _("Covered")],
                        pr_rows, ["---", *([":-:"] * len(snap.principles)), "--:"])
-    lines += ["", "Principles: " + ", ".join(f"({letters.get(p, p)}) {p}"
-                                             for p in snap.principles) + ".", ""]
+    lines += ["", _("Principles: {letters}.").format(
+        letters=join([f"({letters.get(p, p)}) {p}" for p in snap.principles])), ""]
     return "\n".join(lines)
 
 
 def _status_label(status: str | None) -> str:
     """Our words for a status: a value the format does not know is not echoed."""
     if status is None:
-        return "no status"
-    return status.replace("_", " ") if status in BY_CODE else "an invalid status"
+        return _("no status")
+    return _(BY_CODE[status].label).lower() if status in BY_CODE else _("an invalid status")
 
 
 def _numbers(items: Iterable[int]) -> str:
-    return ", ".join(map(str, items))
+    return join([str(n) for n in items])
 
 
 def change_lines(d: StateDiff) -> list[str]:
     """What changed for one State, one plain-text line per kind of change."""
     if d.after is None:
-        return [f"removed (covered {len(d.before.objectives) if d.before else 0} objectives, "
-                f"{len(d.before.principles) if d.before else 0} principles)"]
-    lines = ["new review file"] if d.before is None else []
+        before = d.before
+        return [_("file removed: it covered {objectives} objectives and {principles} guiding "
+                  "principles").format(objectives=len(before.objectives) if before else 0,
+                                       principles=len(before.principles) if before else 0)]
+    lines = [_("new review file")] if d.before is None else []
     if d.after.coverage is None:
-        lines.append("the file cannot be read (run `gcmreview validate`)")
-    if d.newly_covered:
-        lines.append("newly covered: " + ", ".join(
-            f"{n} ({_status_label(d.after.status(n))})" for n in d.newly_covered))
+        lines.append(_("the file cannot be read (run `gcmreview validate`)"))
     if d.regressed:
-        lines.append("no longer covered: " + _numbers(d.regressed))
+        lines.append(ngettext("no longer covers objective {numbers}",
+                              "no longer covers objectives {numbers}", len(d.regressed)).format(
+                                  numbers=_numbers(d.regressed)))
+    if d.newly_covered:
+        lines.append(ngettext("now covers objective {objectives}",
+                              "now covers objectives {objectives}", len(d.newly_covered)).format(
+                                  objectives=join([f"{n} ({_status_label(d.after.status(n))})"
+                                                   for n in d.newly_covered])))
     if d.status_changed:
-        lines.append("status changed: " + ", ".join(
-            f"{n} {_status_label(a)} → {_status_label(b)}" for n, a, b in d.status_changed))
+        lines.append(_("status changed: {changes}").format(changes=join([
+            f"{n}: {_status_label(a)} → {_status_label(b)}" for n, a, b in d.status_changed])))
     if d.narratives_changed:
-        lines.append("narratives changed: " + _numbers(d.narratives_changed))
-    if d.principles_newly_covered:
-        lines.append("principles newly covered: " + ", ".join(d.principles_newly_covered))
+        lines.append(ngettext("text changed for objective {numbers}",
+                              "text changed for objectives {numbers}",
+                              len(d.narratives_changed)).format(
+                                  numbers=_numbers(d.narratives_changed)))
     if d.principles_regressed:
-        lines.append("principles no longer covered: " + ", ".join(d.principles_regressed))
+        lines.append(_("no longer covers the guiding principles: {slugs}").format(
+            slugs=join(d.principles_regressed)))
+    if d.principles_newly_covered:
+        lines.append(_("now covers the guiding principles: {slugs}").format(
+            slugs=join(d.principles_newly_covered)))
     if d.principle_narratives_changed:
-        lines.append("principle narratives changed: "
-                     + ", ".join(d.principle_narratives_changed))
+        lines.append(_("text changed for the guiding principles: {slugs}").format(
+            slugs=join(d.principle_narratives_changed)))
     return lines
+
+
+def regression_line(d: StateDiff) -> str:
+    """Why a State counts as a regression: what it lost, and what it gained meanwhile."""
+    if d.after is None:
+        return _("{state}: its review file was removed").format(state=d.country)
+    line = _("{state}: no longer covers {what}").format(
+        state=d.country, what=_coverage_words(d.regressed, d.principles_regressed))
+    if d.newly_covered or d.principles_newly_covered:
+        line += _(" (it now covers {what})").format(
+            what=_coverage_words(d.newly_covered, d.principles_newly_covered))
+    return line
+
+
+def _coverage_words(objectives: tuple[int, ...], principles: tuple[str, ...]) -> str:
+    parts = []
+    if objectives:
+        parts.append(ngettext("objective {numbers}", "objectives {numbers}",
+                              len(objectives)).format(numbers=_numbers(objectives)))
+    if principles:
+        parts.append(ngettext("the guiding principle {slugs}", "the guiding principles {slugs}",
+                              len(principles)).format(slugs=join(principles)))
+    return _(" and ").join(parts)
 
 
 def _delta(old: int, new: int) -> str:
@@ -216,15 +272,15 @@ def _counts(d: StateDiff, total_o: int, total_p: int) -> tuple[str, str]:
 
 
 def diff_table(cd: CoverageDiff) -> Table:
-    table = Table(title=f"Coverage against {cd.base} ({cd.base_commit[:12]})",
-                  title_justify="left")
-    for column, justify in (("State", "left"), ("Objectives", "right"),
-                            ("Principles", "right"), ("Changes", "left")):
+    table = Table(title=_("Coverage against {ref} ({commit})").format(
+        ref=cd.base, commit=cd.base_commit[:12]), title_justify="left")
+    for column, justify in ((_("State"), "left"), (_("Objectives"), "right"),
+                            (_("Principles"), "right"), (_("Changes"), "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
     for d in cd.states:
         objectives, principles = _counts(d, total_o, total_p)
-        lines = change_lines(d) or ["no coverage change"]
+        lines = change_lines(d) or [_("no change in coverage")]
         style = "red" if d.regression else ("green" if d.change != "unchanged" else "")
         table.add_row(Text(d.country), objectives, principles, Text("\n".join(lines)),
                       style=style)
@@ -276,27 +332,28 @@ def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, st
     for code in sorted({*cd.after.states, *by_code}):
         d, state = by_code.get(code), cd.after.states.get(code)
         if d is None:
-            rows.append([md_escape(code), _name(code, names), "–", "–", "not submitted"])
+            rows.append([md_escape(code), _name(code, names), "–", "–", _("not submitted")])
             continue
         objectives, principles = _counts(d, total_o, total_p)
-        notes = ["**coverage dropped**"] if d.regression else []
-        notes.append({"added": "new file", "removed": "file removed", "changed": "changed",
-                      "unchanged": ""}[d.change])
+        notes = ["**" + _("lost coverage") + "**"] if d.regression else []
+        notes.append({"added": _("new file"), "removed": _("file removed"),
+                      "changed": _("changed"), "unchanged": ""}[d.change])
         if state is not None and state.submitted:
-            notes.append(state.note())
+            notes.append(state_note(state))
         rows.append([md_escape(code), _name(code, names), objectives, principles,
-                     ", ".join(filter(None, notes))])
+                     join([n for n in notes if n])])
     lines = [heading(region, cycle), ""]
     if cd.regressions:
-        lines += ["**Coverage dropped for " + ", ".join(md_escape(d.country)
-                                                     for d in cd.regressions)
-                  + f"** against {base}.", ""]
-    lines += _md_table(["State", "Name", "Objectives", "Principles", f"Against {base}"], rows,
+        lines += ["**" + _("Lost coverage against {ref}:").format(ref=base) + "**", ""]
+        lines += [f"- {md_escape(regression_line(d))}" for d in cd.regressions] + [""]
+    lines += _md_table([_("State"), _("Name"), _("Objectives"), _("Principles"),
+                        _("Against {ref}").format(ref=base)], rows,
                        ["---", "---", "--:", "--:", "---"])
-    lines += ["", f"### Changes against {base} ({cd.base_commit[:12]})", ""]
+    lines += ["", "### " + _("Changes against {ref} ({commit})").format(
+        ref=base, commit=cd.base_commit[:12]), ""]
     changed = [d for d in cd.states if d.change != "unchanged"]
     if not changed:
-        lines.append("No coverage or narrative changes.")
+        lines.append(_("No change in coverage or text."))
     for d in changed:
         name = names.get(d.country)
         head = f"**{md_escape(d.country)}**" + (f" ({md_escape(name)})" if name else "")

@@ -21,7 +21,7 @@ import jinja2
 import jinja2.sandbox
 
 from gcmreview.core.errors import TemplateError
-from gcmreview.core.i18n import translations
+from gcmreview.core.i18n import _, translations
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.model.review import Narrative, Text
@@ -53,8 +53,9 @@ def find_template_file(name: str, dirs: Sequence[Path]) -> Path:
     for folder in dirs:
         if (folder / name).is_file():
             return folder / name
-    raise TemplateError(f"template {name} not found",
-                        hint="searched: " + ", ".join(str(d) for d in dirs))
+    raise TemplateError(_("the template {name} is not there").format(name=name),
+                        hint=_("looked in: {folders}").format(
+                            folders=", ".join(str(d) for d in dirs)))
 
 
 @dataclass
@@ -142,12 +143,13 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    **context)
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template {exc.name} not found",
-                            hint="searched: " + ", ".join(str(d) for d in dirs)) from exc
+        raise TemplateError(_("the template {name} is not there").format(name=exc.name),
+                            hint=_("looked in: {folders}").format(
+                                folders=", ".join(str(d) for d in dirs))) from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template syntax error: "
-                            f"{exc.message}") from exc
+        raise TemplateError(_("{place}: the template is not valid Jinja: {reason}").format(
+            place=f"{exc.filename or name}:{exc.lineno}", reason=exc.message)) from exc
     except Exception as exc:
-        raise TemplateError(f"{_template_location(exc)}: template error: "
-                            f"{type(exc).__name__}: {exc}") from exc
+        raise TemplateError(_("{place}: the template failed: {reason}").format(
+            place=_template_location(exc), reason=f"{type(exc).__name__}: {exc}")) from exc
     return RenderedSkeleton(markdown, slots.items)

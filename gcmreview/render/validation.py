@@ -12,14 +12,30 @@ from typing import Any
 
 from gcmreview import __version__
 from gcmreview.core.diagnostics import Diagnostic, Severity
+from gcmreview.core.i18n import _, join, ngettext
 from gcmreview.core.rules import RULES
 from gcmreview.render.terminal import Line, table
 from gcmreview.validate.results import ValidationRun
 
 
 def format_line(d: Diagnostic) -> str:
-    return (f"{d.path}:{d.position.line}:{d.position.column}: "
-            f"{d.severity.value}[{d.code}]: {d.message}")
+    """`file:line:col: severity[code]: message`. The part before the message stays
+    the same in every language (editors and CI read it); the message is the user's."""
+    first = d.message.split("\n", 1)[0]
+    return f"{d.path}:{d.position.line}:{d.position.column}: {d.severity.value}[{d.code}]: {first}"
+
+
+def hint_lines(hint: str, indent: str = "    ") -> list[Line]:
+    """A hint, and the corrected lines it shows (kept as they are, indentation and all)."""
+    first, *rest = hint.split("\n")
+    label = _("hint: {text}").format(text=first)
+    return [Line(f"{indent}{label}", "dim"),
+            *(Line(f"{indent}        {line}", "dim") for line in rest)]
+
+
+def diagnostic_lines(d: Diagnostic) -> list[Line]:
+    lines = [Line(format_line(d), "error" if d.severity is Severity.ERROR else "warning")]
+    return lines + (hint_lines(d.hint) if d.hint else [])
 
 
 def report_lines(run: ValidationRun) -> list[Line]:
@@ -35,20 +51,24 @@ def report_lines(run: ValidationRun) -> list[Line]:
                 f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "-",
                 f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "-",
                 str(errors), str(len(f.diagnostics) - errors)])
-        lines.append(Line("Coverage", "bold"))
+        lines.append(Line(_("Coverage"), "bold"))
         lines += [Line(t) for t in table(
-            ["File", "Country", "Objectives", "Principles", "Errors", "Warnings"], rows,
-            [False, False, True, True, True, True])]
+            [_("File"), _("Country"), _("Objectives"), _("Principles"), _("Errors"),
+             _("Warnings")], rows, [False, False, True, True, True, True])]
     for d in run.diagnostics:
-        lines.append(Line(format_line(d), "error" if d.severity is Severity.ERROR
-                          else "warning"))
-        if d.hint:
-            lines.append(Line(f"    hint: {d.hint}", "dim"))
+        lines += diagnostic_lines(d)
     errors, warnings = run.count(Severity.ERROR), run.count(Severity.WARNING)
-    lines.append(Line(f"{len(run.files)} file(s): {errors} error(s), {warnings} warning(s)"))
+    lines.append(Line(
+        ngettext("{count} file checked", "{count} files checked", len(run.files)).format(
+            count=len(run.files)) + _(": ")
+        + ngettext("{count} error", "{count} errors", errors).format(count=errors) + _(", ")
+        + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)))
     if run.not_submitted:
-        lines.append(Line(f"Not yet submitted ({len(run.not_submitted)}): "
-                          f"{', '.join(run.not_submitted)}"))
+        lines.append(Line(ngettext("Not yet submitted ({count} State): {codes}",
+                                   "Not yet submitted ({count} States): {codes}",
+                                   len(run.not_submitted)).format(
+                                       count=len(run.not_submitted),
+                                       codes=join(run.not_submitted))))
     return lines
 
 
@@ -87,7 +107,7 @@ def github_lines(run: ValidationRun) -> list[str]:
     """GitHub Actions workflow commands: annotations on the lines of the pull request."""
     lines = []
     for d in run.diagnostics:
-        message = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+        message = d.message + ("\n" + _("hint: {text}").format(text=d.hint) if d.hint else "")
         lines.append(
             f"::{d.severity.value} file={_escape_property(d.path)},line={d.position.line},"
             f"col={d.position.column},title={_escape_property(d.code)}::{_escape_data(message)}"
@@ -112,7 +132,8 @@ def as_sarif(run: ValidationRun) -> dict[str, Any]:
             "results": [{
                 "ruleId": d.code,
                 "level": "error" if d.severity is Severity.ERROR else "warning",
-                "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+                "message": {"text": d.message + ("\n" + _("hint: {text}").format(text=d.hint)
+                                                 if d.hint else "")},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": d.path},
                     "region": {"startLine": d.position.line, "startColumn": d.position.column},

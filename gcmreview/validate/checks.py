@@ -14,25 +14,37 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from gcmreview.core import countries, narrative
+from gcmreview.core import countries, narrative, status
 from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
     Severity,
 )
+from gcmreview.core.i18n import _, join
 from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.explain import (
+    INVISIBLE,
+    NO_BREAK_SPACES,
+    char_name,
+    unquoted_smart,
+    without_invisible,
+)
 from gcmreview.load.loader import LoadedFile, YamlMap, position_of
 from gcmreview.validate.coverage import NARRATIVE_KEYS, PLACEHOLDER, compute, has_text
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.schema import (
     MAX_SCHEMA_ERRORS,
     SchemaChecker,
+    SchemaProblem,
     describe_error,
     did_you_mean,
     review_schema,
+    where,
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+"""Arabic-Indic and Eastern Arabic-Indic digits, as the digits 0 to 9."""
 
 
 @dataclass(frozen=True)
@@ -97,28 +109,73 @@ class ReviewChecker:
         errors = _checker(self.catalogue).errors(self.data)
         if len(errors) >= MAX_SCHEMA_ERRORS:
             self.sink.error(self.data.pos, "too-many-problems",
-                            f"more than {MAX_SCHEMA_ERRORS} format problems; the first "
-                            f"{MAX_SCHEMA_ERRORS} are listed",
-                            "fix these and run validate again")
+                            _("more than {count} problems with the format; the first {count} "
+                              "are listed").format(count=MAX_SCHEMA_ERRORS),
+                            _("fix these and run validate again"))
         for err in errors:
             if "propertyNames" in err.schema_path:
                 continue  # objective and principle keys get their own, clearer rules below
             for problem in describe_error(err):
-                self.sink.error(self.at(*problem.path, key=problem.at_key), problem.code,
-                                problem.message, problem.hint)
+                found = self.plain_words(problem, err.instance)
+                self.sink.error(self.at(*problem.path, key=problem.at_key), *found)
+
+    def plain_words(self, problem: SchemaProblem, value: Any) -> tuple[str, str, str | None]:
+        """What people really got wrong, when a format problem is one of the usual
+        ones: text pasted from Word, a status or a country typed in words."""
+        text = problem.path[-1] if problem.at_key and problem.path else value
+        place = where(problem.path)
+        if isinstance(text, str):
+            hidden = next((ch for ch in text if ch in INVISIBLE), None)
+            if hidden:
+                return ("invisible-character",
+                        _("{place} holds an invisible character, {name}, which Word or an "
+                          "Arabic keyboard adds").format(place=place, name=char_name(hidden)),
+                        _("delete it, so that it reads `{text}`").format(
+                            text=without_invisible(text)))
+            space = next((ch for ch in text if ch in NO_BREAK_SPACES), None)
+            if space and (problem.at_key or problem.code == "invalid-value"):
+                return ("no-break-space",
+                        _("{place} holds a no-break space ({name}), which Word puts before "
+                          "colons; YAML needs an ordinary space").format(
+                              place=place, name=char_name(space)),
+                        _("type an ordinary space instead"))
+            inner = unquoted_smart(text)
+            if inner is not None:
+                return ("smart-quotes",
+                        _("{place} is wrapped in typographic quotes “…” (from Word); YAML "
+                          "only understands straight quotes").format(place=place),
+                        _("write it with straight quotes: \"{text}\"").format(text=inner))
+            if problem.path[-1:] == ["status"] and problem.path[:1] == ["objectives"]:
+                meant = status.suggest(text)
+                if meant:
+                    return ("invalid-value",
+                            _("{place} is “{text}”: a status is written as one of the codes "
+                              "of the format, in English").format(place=place, text=text),
+                            _("for “{text}”, write `status: {code}`").format(text=text,
+                                                                              code=meant))
+            if problem.path == ["country"]:
+                code = countries.code_for_name(text)
+                if code:
+                    return ("unknown-country",
+                            _("`country` is the name “{text}”; the format asks for the "
+                              "State's two-letter code").format(text=text),
+                            _("write `country: {code}`").format(code=code))
+        return problem.code, problem.message, problem.hint
 
     def check_whole_numbers(self) -> None:
         """JSON Schema counts 2020.0 as an integer; a year written so is still a typo."""
         review = self.data.get("review")
         if isinstance(review, dict) and isinstance(review.get("cycle"), float):
             self.sink.error(self.at("review", "cycle"), "wrong-type",
-                            f"`review.cycle` must be a whole number, not {review['cycle']}",
-                            f"write {int(review['cycle'])}")
+                            _("`review.cycle` must be a whole number, not {value}").format(
+                                value=review["cycle"]),
+                            _("write {value}").format(value=int(review["cycle"])))
         for path, value in _leaves(self.data):
             if isinstance(value, float) and path and path[-1] == "year":
                 self.sink.error(self.at(*path), "wrong-type",
-                                f"{_dotted(path)} must be a whole number, not {value}",
-                                f"write {int(value)}")
+                                _("{place} must be a whole number, not {value}").format(
+                                    place=where(path), value=value),
+                                _("write {value}").format(value=int(value)))
 
     def check_cycle(self) -> None:
         review = self.data.get("review")
@@ -126,9 +183,10 @@ class ReviewChecker:
         expected = self.options.cycle
         if isinstance(cycle, int) and expected is not None and cycle != expected:
             self.sink.warning(self.at("review", "cycle"), "cycle-mismatch",
-                              f"the review is for cycle {cycle} but the workspace is cycle "
-                              f"{expected}", "check `review.cycle`, or the file belongs to "
-                              "another workspace")
+                              _("the review is for the {cycle} cycle, but the workspace is "
+                                "for {expected}").format(cycle=cycle, expected=expected),
+                              _("check `review.cycle`, or the file belongs to another "
+                                "workspace"))
 
     def check_date(self) -> None:
         review = self.data.get("review")
@@ -138,29 +196,34 @@ class ReviewChecker:
                 date.fromisoformat(value)
             except ValueError:
                 self.sink.error(self.at("review", "date"), "invalid-value",
-                                f"`review.date` is {value!r}, which is not a calendar date",
-                                "write a real date as YYYY-MM-DD, for example 2024-02-29")
+                                _("`review.date` is {value}, which is not a day of the "
+                                  "calendar").format(value=value),
+                                _("write a real date as YYYY-MM-DD, for example 2024-02-29"))
 
     def check_country(self) -> None:
         code = self.data.get("country")
-        if not isinstance(code, str):
-            return
-        where = self.at("country")
-        if re.fullmatch(r"[A-Z]{2}", code) and not countries.is_country_code(code):
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{2}", code):
+            return  # the format check, which suggests the code for a name, says it
+        place = self.at("country")
+        if not countries.is_country_code(code):
             fix = countries.COMMON_MISTAKES.get(code)
-            self.sink.error(where, "unknown-country",
-                            f"{code!r} is not an ISO 3166-1 alpha-2 country code",
-                            f"use {fix!r}" if fix else "look the code up in ISO 3166-1 "
-                            "(Morocco is MA, Lebanon is LB)")
+            self.sink.error(place, "unknown-country",
+                            _("{code} is not an ISO 3166-1 country code").format(code=code),
+                            _("write {fix}").format(fix=fix) if fix else
+                            _("look the code up in ISO 3166-1 (Morocco is MA, Lebanon is LB)"))
         if self.path.stem != code:
-            self.sink.error(where, "country-mismatch",
-                            f"the file is named {self.path.name} but declares country {code!r}",
-                            f"rename the file to {code}.yaml, or correct `country`")
+            self.sink.error(place, "country-mismatch",
+                            _("the file is named {name}, but it says it is the review of "
+                              "{code}").format(name=self.path.name, code=code),
+                            _("name the file {code}.yaml, or correct `country`").format(
+                                code=code))
         participants = self.options.participants
         if participants is not None and code not in participants:
-            self.sink.warning(where, "not-a-participant",
-                              f"{code!r} is not among the workspace's participating States",
-                              "add it to `participants` in gcmreview.yaml")
+            self.sink.warning(place, "not-a-participant",
+                              _("{code} is not among the States taking part in this review "
+                                "(gcmreview.yaml)").format(code=code),
+                              _("if it takes part, ask the secretariat to add it to "
+                                "`participants` in gcmreview.yaml"))
 
     def check_objective_keys(self) -> None:
         objectives = self.data.get("objectives")
@@ -170,16 +233,25 @@ class ReviewChecker:
         for key in objectives:
             if isinstance(key, int) and not isinstance(key, bool) and key in numbers:
                 continue
-            where = self.at("objectives", key, key=True)
-            if isinstance(key, str) and key.strip().isdigit() and int(key) in numbers:
-                self.sink.error(where, "objective-key-quoted",
-                                f"objective key {key!r} is text; objective keys are numbers",
-                                f"write {int(key)}: without quotes")
+            place = self.at("objectives", key, key=True)
+            if isinstance(key, str) and key.strip().isdigit() and not key.strip().isascii():
+                latin = key.strip().translate(LATIN_DIGITS)
+                self.sink.error(place, "non-latin-digits",
+                                _("the objective number {key} is written with Arabic-Indic "
+                                  "digits; objective numbers use the digits 0 to 9").format(
+                                      key=key),
+                                _("write {number}:").format(number=latin))
                 continue
-            self.sink.error(where, "unknown-objective",
-                            f"{key!r} is not a GCM objective; objectives are numbered "
-                            f"{min(numbers)} to {max(numbers)}",
-                            "use the objective's number as the key, for example `7:`")
+            if isinstance(key, str) and key.strip().isdigit() and int(key) in numbers:
+                self.sink.error(place, "objective-key-quoted",
+                                _("the objective number {key} is written in quotes, as text; "
+                                  "objective keys are plain numbers").format(key=key),
+                                _("remove the quotes: {number}:").format(number=int(key)))
+                continue
+            self.sink.error(place, "unknown-objective",
+                            _("{key} is not a GCM objective; objectives are numbered {first} to "
+                              "{last}").format(key=key, first=min(numbers), last=max(numbers)),
+                            _("use the objective's number as the key, for example 7:"))
 
     def check_principle_keys(self) -> None:
         principles = self.data.get("principles")
@@ -189,8 +261,9 @@ class ReviewChecker:
         for key in principles:
             if key not in self.catalogue.principles:
                 self.sink.error(self.at("principles", key, key=True), "unknown-principle",
-                                f"{key!r} is not a guiding principle{did_you_mean(key, slugs)}",
-                                f"guiding principles: {', '.join(slugs)}")
+                                _("`{key}` is not a guiding principle").format(key=key)
+                                + did_you_mean(key, slugs),
+                                _("the guiding principles: {slugs}").format(slugs=join(slugs)))
 
     def check_objectives(self) -> None:
         objectives = self.data.get("objectives")
@@ -201,17 +274,20 @@ class ReviewChecker:
                 continue
             if entry.get("status") == "not_applicable" and not has_text(entry.get("justification")):
                 self.sink.error(self.at("objectives", key, "status"), "missing-justification",
-                                f"objective {key} is not_applicable without a justification",
-                                "add `justification:` saying why the objective does not apply")
+                                _("objective {number} is marked not_applicable without saying "
+                                  "why").format(number=key),
+                                _("add `justification:` saying why the objective does not "
+                                  "apply"))
         for i, reservation in enumerate(self.data.get("reservations") or []):
             numbers = reservation.get("objectives") if isinstance(reservation, dict) else None
             for j, number in enumerate(numbers if isinstance(numbers, list) else []):
                 if isinstance(number, int) and number not in self.catalogue.objectives:
                     self.sink.error(self.at("reservations", i, "objectives", j),
-                                    "unknown-objective", f"{number} is not a GCM objective")
+                                    "unknown-objective",
+                                    _("{number} is not a GCM objective").format(number=number))
 
     def check_strings(self) -> None:
-        """One walk over every text: placeholders, narratives, citations.
+        """One walk over every text: placeholders, narratives, citations, Word's quotes.
 
         Positions are looked up only for problems: most files have none.
         """
@@ -220,32 +296,45 @@ class ReviewChecker:
             last = path[-1]
             if _CONTROL.search(text):
                 self.sink.error(self.at(*path), "control-character",
-                                "the text holds a control character (such as an escaped \\x00 "
-                                "or \\e), which reports cannot show",
-                                "remove it; line breaks and tabs are fine")
+                                _("the text holds a control character (such as an escaped "
+                                  "\\x00 or \\e), which reports cannot show"),
+                                _("remove it; line breaks and tabs are fine"))
             if PLACEHOLDER.match(text):
                 self.sink.error(self.at(*path), "placeholder",
-                                "this is still the scaffold's placeholder text",
-                                "replace the TODO text with the review's own text, or remove "
-                                "the entry")
-            elif last in NARRATIVE_KEYS:
+                                _("this is still the placeholder text of the file gcmreview "
+                                  "wrote for you"),
+                                _("replace the TODO text with the review's own text, or "
+                                  "remove the entry"))
+                continue
+            inner = unquoted_smart(text)
+            if inner is not None and not any(d.position == self.at(*path) and
+                                             d.code == "smart-quotes" for d in self.sink.items):
+                self.sink.warning(self.at(*path), "smart-quotes",
+                                  _("{place} is wrapped in typographic quotes “…” (from Word), "
+                                    "which become part of the text").format(place=where(path)),
+                                  _("write it with straight quotes: \"{text}\"").format(
+                                      text=inner))
+            if last in NARRATIVE_KEYS:
                 self.check_narrative(path, text)
             elif last == "source" and len(path) >= 3 and path[-3] == "sources" \
                     and path[0] != "sources" and text not in ids:
                 self.sink.error(self.at(*path), "unknown-source",
-                                f"source {text!r} is not defined{did_you_mean(text, ids)}",
-                                "add it to the top-level `sources:` list, or fix the id")
+                                _("the source `{id}` is not defined").format(id=text)
+                                + did_you_mean(text, ids),
+                                _("add it to the `sources:` list at the end of the file, or "
+                                  "correct the id"))
 
     def check_narrative(self, path: tuple[Any, ...], text: str) -> None:
         if not text.strip():
             if not (path[-1] == "summary" and path[0] in ("objectives", "principles")
                     and len(path) == 3):
-                self.sink.warning(self.at(*path), "empty-narrative", f"{_dotted(path)} is empty",
-                                  "write the narrative, or remove the entry")
+                self.sink.warning(self.at(*path), "empty-narrative",
+                                  _("{place} is empty").format(place=where(path)),
+                                  _("write the text, or remove the entry"))
             return
         for construct in narrative.findings(text):
-            self.sink.warning(self.at(*path), construct.code or "", construct.message,
-                              construct.hint)
+            self.sink.warning(self.at(*path), construct.code or "", _(construct.message),
+                              _(construct.hint) if construct.hint else None)
 
     def source_ids(self) -> list[str]:
         sources = self.data.get("sources")
@@ -255,7 +344,8 @@ class ReviewChecker:
             if isinstance(sid, str):
                 if sid in ids:
                     self.sink.error(self.at("sources", i, "id"), "duplicate-source",
-                                    f"source id {sid!r} is defined twice")
+                                    _("the source id `{id}` is used twice").format(id=sid),
+                                    _("give each source its own id"))
                 ids.append(sid)
         return ids
 
@@ -267,39 +357,39 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
     total = cov.objective_total
     if cov.objectives_missing:
         report(position_of(data, ["objectives"], key=True), "objectives-missing",
-               f"{len(cov.objectives_covered)}/{total} objectives covered; not reported: "
-               f"{', '.join(map(str, cov.objectives_missing))}",
-               "report on every objective, or mark it not_applicable with a justification")
+               _("{covered}/{total} objectives covered; not reported: {numbers}").format(
+                   covered=len(cov.objectives_covered), total=total,
+                   numbers=join([str(n) for n in cov.objectives_missing])),
+               _("report on every objective, or mark it not_applicable and say why"))
     for n in cov.objectives_no_narrative:
         entry = data["objectives"][n]
         if isinstance(entry, dict) and any(isinstance(v, str) and PLACEHOLDER.match(v)
                                            for v in entry.values()):
             continue  # the placeholder error already says what to do
         report(position_of(data, ["objectives", n], key=True), "objective-no-narrative",
-               f"objective {n} is declared but has no narrative",
-               "write its `summary` (or `justification` for not_applicable)")
+               _("objective {number} is listed, but says nothing").format(number=n),
+               _("write its `summary` (or its `justification`, for not_applicable)"))
     if cov.principles_missing:
-        where = (position_of(data, ["principles"], key=True) if "principles" in data
+        place = (position_of(data, ["principles"], key=True) if "principles" in data
                  else data.pos)
-        report(where, "principles-missing",
-               f"{len(cov.principles_covered)}/{cov.principle_total} guiding principles covered; "
-               f"not reported: {', '.join(cov.principles_missing)}",
-               "say under `principles:` how the review addresses each guiding principle")
+        report(place, "principles-missing",
+               _("{covered}/{total} guiding principles covered; not reported: {slugs}").format(
+                   covered=len(cov.principles_covered), total=cov.principle_total,
+                   slugs=join(cov.principles_missing)),
+               _("say under `principles:` how the review addresses each guiding principle"))
     for slug in cov.principles_no_narrative:
         summary = data["principles"][slug].get("summary") \
             if isinstance(data["principles"][slug], dict) else None
         if isinstance(summary, str) and PLACEHOLDER.match(summary):
             continue  # the placeholder error already says what to do
         report(position_of(data, ["principles", slug], key=True), "principle-no-narrative",
-               f"guiding principle {slug} is declared but has no narrative")
+               _("the guiding principle {slug} is listed, but says nothing").format(slug=slug),
+               _("write its `summary`"))
     if options.min_coverage is not None and cov.objective_ratio * 100 < options.min_coverage:
         sink.error(position_of(data, ["objectives"], key=True), "coverage-below-minimum",
-                   f"{cov.objective_ratio:.0%} of objectives covered, below the minimum of "
-                   f"{options.min_coverage:g}%")
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    return "`" + ".".join(str(p) for p in path) + "`"
+                   _("{share}% of the objectives covered, below the minimum of {minimum}%").format(
+                       share=round(cov.objective_ratio * 100), minimum=f"{options.min_coverage:g}"),
+                   _("report on more objectives"))
 
 
 def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> FileResult:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError
+from gcmreview.core.i18n import _
 from gcmreview.load import gitref
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.loader import load_bytes, load_file, review_files_in
@@ -26,8 +27,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         elif path.is_file() or path.is_symlink():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder",
-                             hint="give review files or folders holding them")
+            raise InputError(_("{path}: there is no such file or folder").format(path=path),
+                             hint=_("give review files, or folders holding them"))
     return list(dict.fromkeys(files))
 
 
@@ -60,7 +61,8 @@ def _check_files(files: list[Path], catalogue: Catalogue, options: Options,
             try:
                 loaded = load_file(path, shown)
             except OSError as exc:
-                raise InputError(f"cannot read {shown}: {exc.strerror}") from exc
+                raise InputError(_("cannot read {file}: {reason}").format(
+                    file=shown, reason=exc.strerror)) from exc
             result = check_loaded(loaded, catalogue, options)
             if not keep_data:
                 result.data = None  # YAML nodes need not cross process boundaries

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
+from gcmreview.core.i18n import _, join
 from gcmreview.core.status import CODES
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.loader import load_file
@@ -114,41 +115,53 @@ class SchemaChecker:
         return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
 
 
-def _where(path: list[Any]) -> str:
+def where(path: list[Any] | tuple[Any, ...]) -> str:
+    """A place in a review file as its author sees it: `objectives.5.status`, and
+    `sources[1].id` for the first item of a list (counted from 1, as people count)."""
     out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) and not out.endswith("objectives") else (
-            f".{part}" if out else str(part))
-    return f"`{out}`" if out else "the file"
+    for i, part in enumerate(path):
+        in_list = isinstance(part, int) and (i == 0 or path[i - 1] != "objectives")
+        out += f"[{part + 1}]" if in_list else (f".{part}" if out else str(part))
+    return f"`{out}`" if out else _("the file")
 
 
-_TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "object": "a mapping (key: value lines)",
-    "array": "a list (lines starting with `- `)",
-    "boolean": "true or false",
-}
+def _type_word(name: str) -> str:
+    return {
+        "string": _("text"),
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "object": _("a list of `key: value` lines"),
+        "array": _("a list (lines starting with `- `)"),
+        "boolean": _("true or false"),
+    }.get(name, name)
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value, named as its author would recognise it."""
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the word {word} (true or false)").format(word=str(value).lower())
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return _("the number {number}").format(number=value)
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return _("the text “{text}”").format(text=value)
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return _("a list")
+    return _("a list of `key: value` lines")
 
 
 def did_you_mean(word: object, choices: list[str]) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean `{word}`?)").format(word=close[0]) if close else ""
+
+
+def _expected_form(path: list[Any]) -> str:
+    last = str(path[-1]) if path else ""
+    return {
+        "country": _("the State's two-letter ISO 3166-1 code, in capitals, such as MA"),
+        "date": _("a date written YYYY-MM-DD, such as 2026-03-15"),
+    }.get(last, _("the form the format asks for (see docs/format.md)"))
 
 
 class SchemaProblem(NamedTuple):
@@ -162,60 +175,75 @@ class SchemaProblem(NamedTuple):
 def describe_error(err: Any) -> list[SchemaProblem]:
     """Turn one jsonschema error into problems worded for the people filling in files."""
     path = list(err.absolute_path)
-    where = _where(path)
+    place = where(path)
     schema = err.schema if isinstance(err.schema, dict) else {}
     kind = err.validator
     if "propertyNames" in err.schema_path:  # the error is about a key, not a value
         allowed = [str(v) for v in err.validator_value] if kind == "enum" else []
         return [SchemaProblem([*path, err.instance], True, "unknown-key",
-                              f"unknown key {err.instance!r} in {where}"
-                              f"{did_you_mean(err.instance, allowed)}",
-                              f"allowed keys here: {', '.join(allowed)}" if allowed else None)]
+                              _("unknown key `{key}` in {place}").format(
+                                  key=err.instance, place=place)
+                              + did_you_mean(err.instance, allowed),
+                              _("the keys allowed here: {keys}").format(keys=join(allowed))
+                              if allowed else None)]
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
         extras = [k for k in err.instance if k not in known]
         return [
             SchemaProblem([*path, key], True, "unknown-key",
-                          f"unknown key {key!r} in {where}{did_you_mean(key, known)}",
-                          f"allowed keys here: {', '.join(known)}" if known else None)
+                          _("unknown key `{key}` in {place}").format(key=key, place=place)
+                          + did_you_mean(key, known),
+                          _("the keys allowed here: {keys}").format(keys=join(known))
+                          if known else None)
             for key in extras
         ]
     if kind == "required":
         missing = err.message.split("'")[1]
         return [SchemaProblem(path, True, "missing-key",
-                              f"{where} is missing the required key {missing!r}",
-                              f"add `{missing}:` to {where}")]
+                              _("{place} lacks the key `{key}`, which it needs").format(
+                                  place=place, key=missing),
+                              _("add `{key}:` under {place}").format(key=missing, place=place))]
     if kind == "type":
         wanted = err.validator_value
-        words = " or ".join(_TYPE_WORDS.get(w, w)
-                            for w in (wanted if isinstance(wanted, list) else [wanted]))
-        hint = ("put quotes around text that looks like a number, a date or true/false"
+        words = _(" or ").join(_type_word(w) for w in
+                               (wanted if isinstance(wanted, list) else [wanted]))
+        hint = (_("put quotes around text that looks like a number, a date or true/false")
                 if wanted == "string" else None)
         return [SchemaProblem(path, False, "wrong-type",
-                              f"{where} must be {words}, not {_describe(err.instance)}", hint)]
+                              _("{place} must be {expected}, not {value}").format(
+                                  place=place, expected=words, value=describe(err.instance)),
+                              hint)]
     if kind == "enum":
         allowed = [str(v) for v in err.validator_value]
         return [SchemaProblem(path, False, "invalid-value",
-                              f"{where} is {_describe(err.instance)}, which is not an allowed "
-                              f"value{did_you_mean(err.instance, allowed)}",
-                              f"allowed values: {', '.join(allowed)}")]
+                              _("{place} is {value}, which is not one of the allowed "
+                                "values").format(place=place, value=describe(err.instance))
+                              + did_you_mean(err.instance, allowed),
+                              _("the allowed values: {values}").format(values=join(allowed)))]
     if kind == "pattern":
-        expected = schema.get("description", "in the expected form").rstrip(".")
         return [SchemaProblem(path, False, "invalid-value",
-                              f"{where} is {_describe(err.instance)}; expected: {expected}")]
+                              _("{place} is {value}; it must be {expected}").format(
+                                  place=place, value=describe(err.instance),
+                                  expected=_expected_form(path)))]
     if kind in ("minimum", "maximum"):
         return [SchemaProblem(path, False, "invalid-value",
-                              f"{where} is {err.instance}, outside {schema.get('minimum')} to "
-                              f"{schema.get('maximum')}")]
+                              _("{place} is {value}, outside {low} to {high}").format(
+                                  place=place, value=err.instance, low=schema.get("minimum"),
+                                  high=schema.get("maximum")))]
     if kind == "minLength":
-        return [SchemaProblem(path, False, "invalid-value", f"{where} is empty",
-                              "fill it in or remove the key")]
+        return [SchemaProblem(path, False, "invalid-value", _("{place} is empty").format(
+                                  place=place), _("fill it in or remove the key"))]
     if kind == "uniqueItems":
-        return [SchemaProblem(path, False, "invalid-value", f"{where} lists the same entry twice",
-                              "remove the repeated entry")]
+        return [SchemaProblem(path, False, "invalid-value",
+                              _("{place} lists the same entry twice").format(place=place),
+                              _("remove the repeated entry"))]
     if kind == "oneOf":
         return [SchemaProblem(path, False, "wrong-type",
-                              f"{where} must be text or a mapping of languages (en, fr, ar)")]
+                              _("{place} must be text, or one text per language (en, fr, "
+                                "ar)").format(place=place))]
     if kind == "minProperties":
-        return [SchemaProblem(path, False, "invalid-value", f"{where} must not be empty")]
-    return [SchemaProblem(path, False, "invalid-value", f"{where}: {err.message}")]
+        return [SchemaProblem(path, False, "invalid-value",
+                              _("{place} must not be empty").format(place=place))]
+    return [SchemaProblem(path, False, "invalid-value",
+                          _("{place} is not in the form the format asks for").format(
+                              place=place), _("see docs/format.md"))]

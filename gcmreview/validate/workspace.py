@@ -13,6 +13,7 @@ from typing import Any
 
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
 from gcmreview.core.errors import InputError
+from gcmreview.core.i18n import _
 from gcmreview.load import catalogue as cat
 from gcmreview.load.loader import load_file, position_of, review_files_in
 from gcmreview.validate.schema import SchemaChecker, config_schema, describe_error, overrides_schema
@@ -24,7 +25,7 @@ class WorkspaceError(InputError):
     """The workspace configuration (or its catalogue file) is invalid; diagnostics say where."""
 
     def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
-        super().__init__(message, hint="fix the problems listed above")
+        super().__init__(message, hint=_("fix the problems listed above"))
         self.diagnostics = diagnostics
 
 
@@ -72,12 +73,14 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _checked(path: Path, schema: dict[str, Any], what: str) -> Any:
+def _checked(path: Path, schema: dict[str, Any], invalid: str) -> Any:
+    """The file's data, checked; `invalid` says what is wrong when it is not."""
     shown = display_path(path)
     try:
         loaded = load_file(path, shown)
     except OSError as exc:
-        raise InputError(f"cannot read {what} {shown}: {exc.strerror}") from exc
+        raise InputError(_("cannot read {file}: {reason}").format(
+            file=shown, reason=exc.strerror)) from exc
     sink = DiagnosticSink(shown)
     sink.items.extend(loaded.diagnostics)
     if loaded.data is not None:
@@ -86,7 +89,7 @@ def _checked(path: Path, schema: dict[str, Any], what: str) -> Any:
                 sink.error(position_of(loaded.data, problem.path, key=problem.at_key),
                            problem.code, problem.message, problem.hint)
     if sink.items:
-        raise WorkspaceError(f"the {what} {shown} is invalid", sink.items)
+        raise WorkspaceError(invalid.format(file=shown), sink.items)
     return loaded.data
 
 
@@ -96,7 +99,7 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
     for key in data.get("objectives") or {}:
         if type(key) is not int or key not in catalogue.objectives:
             sink.error(position_of(data, ["objectives", key], key=True), "unknown-key",
-                       f"{key!r} is not a GCM objective number (1 to 23)")
+                       _("{key} is not a GCM objective number (1 to 23)").format(key=key))
     sources = data["sources"]
     entries = [(("compact",), data.get("compact") or {})]
     for group, field_names in (("objectives", ("title", "short")), ("principles", ("name",))):
@@ -108,25 +111,30 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
         for lang in texts:
             if lang not in sources:
                 sink.error(position_of(data, [*path, lang], key=True), "catalogue-source",
-                           f"{lang!r} wording is given but `sources` has no {lang!r} entry",
-                           f"add `{lang}:` under `sources:` naming the official document it "
-                           "comes from")
+                           _("wording in {lang} is given, but `sources` does not say where "
+                             "it comes from").format(lang=lang),
+                           _("add `{lang}:` under `sources:`, naming the official document "
+                             "the wording comes from").format(lang=lang))
     if sink.items:
-        raise WorkspaceError(f"the catalogue file {shown} is invalid", sink.items)
+        raise WorkspaceError(_("the catalogue file {file} has problems").format(file=shown),
+                             sink.items)
 
 
 def load_workspace(config_path: Path) -> Workspace:
-    data = _checked(config_path, config_schema(), "workspace configuration")
+    data = _checked(config_path, config_schema(),
+                    _("the workspace configuration {file} has problems"))
     if isinstance(data["cycle"], float):  # JSON Schema counts 2020.0 as an integer
-        raise WorkspaceError("the workspace configuration is invalid", [Diagnostic(
-            display_path(config_path), position_of(data, ["cycle"]), Severity.ERROR,
-            "wrong-type", f"`cycle` must be a whole number, not {data['cycle']}",
-            f"write {int(data['cycle'])}")])
+        raise WorkspaceError(_("the workspace configuration {file} has problems").format(
+            file=display_path(config_path)), [Diagnostic(
+                display_path(config_path), position_of(data, ["cycle"]), Severity.ERROR,
+                "wrong-type", _("`cycle` must be a whole number, not {value}").format(
+                    value=data["cycle"]), _("write {value}").format(value=int(data["cycle"])))])
     root = config_path.parent
     catalogue = cat.builtin()
     if data.get("catalogue"):
         over_path = root / data["catalogue"]
-        overrides = _checked(over_path, overrides_schema(catalogue), "catalogue file")
+        overrides = _checked(over_path, overrides_schema(catalogue),
+                             _("the catalogue file {file} has problems"))
         _check_overrides(overrides, display_path(over_path), catalogue)
         catalogue = catalogue.with_overrides(overrides, display_path(over_path))
     return Workspace(

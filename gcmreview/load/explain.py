@@ -1,0 +1,217 @@
+"""What people really get wrong in YAML, said in plain words with the exact fix.
+
+libyaml reports where it gave up, in a parser's words ("mapping values are not
+allowed here"), often on the line after the mistake. Focal points write in Word
+first: tabs, a colon after a space in French text (« Priorité : … »), a key
+pushed one space too far, no space after a colon, no-break spaces and invisible
+direction marks pasted from Word. Each function here looks at the lines around
+the place libyaml names and, when it recognises the mistake, says so, where it
+is, and shows the corrected line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from gcmreview.core.i18n import _, ngettext
+
+INVISIBLE = {
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200b": "ZERO WIDTH SPACE",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+}
+"""Characters that show as nothing, which an Arabic keyboard or Word adds."""
+NO_BREAK_SPACES = {"\u00a0": "NO-BREAK SPACE", "\u202f": "NARROW NO-BREAK SPACE"}
+SMART_QUOTES = (("\u201c", "\u201d"), ("\u201e", "\u201c"), ("\u2018", "\u2019"),
+                ("\u201d", "\u201d"))
+"""Typographic quotes Word puts around text, as (opening, closing)."""
+
+_KEY = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?"
+                  r"(?P<key>[^\s#'\"\[{][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:(?P<after>[ \t]|$)")
+_COLON_IN_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?[^\s#'\"][^:#]*?:[ ]+)"
+                             r"(?P<value>[^\s'\"|>#&*!%@`\[{].*)$")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    line: int
+    """1-based."""
+    column: int
+    code: str
+    message: str
+    hint: str | None = None
+
+
+def char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} " + (INVISIBLE.get(ch) or NO_BREAK_SPACES.get(ch)
+                                  or unicodedata.name(ch, "?"))
+
+
+def unquoted_smart(value: str) -> str | None:
+    """The text inside typographic quotes wrapping a whole value, if it is so wrapped."""
+    text = value.strip()
+    for opening, closing in SMART_QUOTES:
+        if len(text) >= 2 and text.startswith(opening) and text.endswith(closing):
+            return text[1:-1]
+    return None
+
+
+def without_invisible(text: str) -> str:
+    return "".join(ch for ch in text if ch not in INVISIBLE)
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _content(lines: list[str], index: int) -> bool:
+    stripped = lines[index].strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def explain(text: str, line: int, column: int) -> Explanation | None:
+    """The mistake around `line` (0-based, where libyaml gave up), if it is a common one."""
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return None
+    candidates = [i for i in range(line, max(-1, line - 3), -1) if _content(lines, i)]
+    for check in (_tab, _invisible, _no_break_space, _no_space_after_colon, _colon_in_text):
+        for index in candidates:
+            found = check(lines, index)
+            if found:
+                return found
+    for index in candidates[:2]:
+        found = _indentation(lines, index)
+        if found:
+            return found
+    return None
+
+
+def _tab(lines: list[str], i: int) -> Explanation | None:
+    line = lines[i]
+    at = line.find("\t")
+    if at < 0 or line[:at].strip():
+        return None
+    fixed = line.replace("\t", "  ")
+    return Explanation(i + 1, at + 1, "tab-character",
+                       _("line {line} starts with a tab character; YAML indents with spaces "
+                         "only").format(line=i + 1),
+                       _("replace the tab with spaces:\n{fixed}").format(fixed=fixed.rstrip()))
+
+
+def _invisible(lines: list[str], i: int) -> Explanation | None:
+    line = lines[i]
+    for at, ch in enumerate(line):
+        if ch in INVISIBLE:
+            return Explanation(i + 1, at + 1, "invisible-character",
+                               _("line {line} holds an invisible character, {name}, which "
+                                 "Word or an Arabic keyboard adds").format(
+                                     line=i + 1, name=char_name(ch)),
+                               _("remove it:\n{fixed}").format(
+                                   fixed=without_invisible(line).rstrip()))
+    return None
+
+
+def _no_break_space(lines: list[str], i: int) -> Explanation | None:
+    """A no-break space where YAML needs a space: in the indentation, or after a colon."""
+    line = lines[i]
+    for at, ch in enumerate(line):
+        if ch not in NO_BREAK_SPACES:
+            continue
+        before = line[:at]
+        if before.strip() and not before.rstrip(" \u00a0\u202f").endswith(":"):
+            continue  # a no-break space inside text is fine (French typography)
+        fixed = re.sub("[\u00a0\u202f]", " ", line).rstrip()
+        return Explanation(i + 1, at + 1, "no-break-space",
+                           _("line {line} has a no-break space ({name}) where YAML needs an "
+                             "ordinary space; Word puts them before and after colons").format(
+                               line=i + 1, name=char_name(ch)),
+                           _("type an ordinary space instead:\n{fixed}").format(fixed=fixed))
+    return None
+
+
+def _no_space_after_colon(lines: list[str], i: int) -> Explanation | None:
+    """`status:in_progress`: a key and its value need a space between them."""
+    match = re.match(r"^([ ]*(?:-[ ]+)?)([A-Za-z_][\w-]*):(?![ /\\]|$)(\S.*)$", lines[i])
+    if not match or re.match(r"^[a-z]+://", match.group(3)) or match.group(2) in ("http",
+                                                                                  "https"):
+        return None
+    fixed = f"{match.group(1)}{match.group(2)}: {match.group(3)}"
+    return Explanation(i + 1, len(match.group(1)) + len(match.group(2)) + 1, "no-space-after-colon",
+                       _("`{key}` and its value need a space after the colon").format(
+                           key=match.group(2)),
+                       _("write it so:\n{fixed}").format(fixed=fixed))
+
+
+def _colon_in_text(lines: list[str], i: int) -> Explanation | None:
+    """Unquoted text holding a colon followed by a space (« Priorité : … », "الأولوية: …")."""
+    match = _COLON_IN_VALUE.match(lines[i])
+    if not match or (": " not in match.group("value") and not match.group("value").endswith(":")):
+        return None
+    head, value = match.group("head"), match.group("value").rstrip()
+    if not value.rstrip().endswith(":") and ": " not in value:
+        return None
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    key = head.rstrip().rstrip(":").strip().removeprefix("- ")
+    indent = " " * (len(head) - len(head.lstrip()))
+    return Explanation(
+        i + 1, len(head) + value.index(":") + 1, "colon-in-text",
+        _("the text after `{key}:` holds a colon followed by a space, which YAML reads as the "
+          "start of another key").format(key=key),
+        _("put the text in double quotes:\n{quoted}\nor write it as a block, on the lines "
+          "below the key:\n{block}").format(
+            quoted=f'{head.rstrip()} "{quoted}"',
+            block=f"{head.rstrip()} >-\n{indent}  {value}"))
+
+
+def _key(line: str) -> tuple[str, int] | None:
+    """The key a line starts, and the column it starts in (after a list item's dash)."""
+    match = _KEY.match(line)
+    return (match.group("key").strip("'\""), match.start("key")) if match else None
+
+
+def _indentation(lines: list[str], i: int) -> Explanation | None:
+    """A key whose indentation lines up with no mapping open above it."""
+    found = _key(lines[i])
+    previous = [j for j in range(i - 1, -1, -1) if _content(lines, j)]
+    if found is None or not previous:
+        return None
+    name, mine = found
+    above = _key(lines[previous[0]])
+    if above is not None and lines[previous[0]].rstrip().endswith(":") and mine > above[1]:
+        return None  # the first key of a new mapping sets its column
+    levels: list[tuple[int, str]] = []  # the nearest key at each column, moving up
+    floor = mine + 10_000
+    for j in previous:
+        key = _key(lines[j])
+        if key is not None and key[1] < floor:
+            levels.append((key[1], key[0]))
+            floor = key[1]
+        if floor == 0:
+            break
+    if not levels or any(column == mine for column, _key in levels):
+        return None
+    column, other = min(levels, key=lambda lv: (abs(lv[0] - mine), -lv[0]))
+    fixed = " " * (column - (mine - indent_of(lines[i]))) + lines[i].lstrip(" ")
+    count = indent_of(lines[i])
+    return Explanation(
+        i + 1, count + 1, "indentation",
+        ngettext("`{key}` is indented {count} space, which lines up with no key above it; "
+                 "keys of the same mapping start in the same column",
+                 "`{key}` is indented {count} spaces, which lines up with no key above it; "
+                 "keys of the same mapping start in the same column", count).format(
+                     key=name, count=count),
+        _("align it with `{other}`:\n{fixed}").format(other=other, fixed=fixed.rstrip()))
