@@ -49,14 +49,50 @@ def command(help: str, examples: str) -> Callable[[Callable[..., int]], Callable
 
 
 def _translate_parameters(function: Callable[..., int]) -> None:
-    """Put the help of every option and argument in the user's language."""
+    """Put the help and the placeholder of every option and argument in the user's language."""
     for annotation in function.__annotations__.values():
         if get_origin(annotation) is not Annotated:
             continue
         for info in get_args(annotation)[1:]:
-            if isinstance(info, ParameterInfo) and info.help:
-                english = info.__dict__.setdefault("_english_help", info.help)
-                info.help = _(english)
+            if isinstance(info, ParameterInfo):
+                for name in ("help", "metavar"):
+                    english = info.__dict__.setdefault(f"_english_{name}", getattr(info, name))
+                    if english:
+                        setattr(info, name, _(english))
+
+
+# What typer's vendored click prints of its own, in English: given to our catalogs.
+CLICK_WORDS = (N_("Usage: "), N_("Arguments"), N_("Options"), N_("Commands"),
+               N_("Show this message and exit."), N_("[OPTIONS]"), N_("COMMAND"),
+               N_("[ARGS]..."), N_("required"))
+
+
+def _localise_click() -> None:
+    from typer import core as typer_core
+    from typer._click import decorators, formatting
+
+    typer_core._ = _  # section titles
+    if not hasattr(formatting.HelpFormatter, "_english_write_usage"):
+        formatting.HelpFormatter._english_write_usage = formatting.HelpFormatter.write_usage  # type: ignore[attr-defined]
+        decorators._english_help_option = decorators.help_option  # type: ignore[attr-defined]
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for word in ("[OPTIONS]", "COMMAND", "[ARGS]..."):
+            args = args.replace(word, _(word))
+        self._english_write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def help_option(names: list[str]) -> Callable[[Any], Any]:
+        add = decorators._english_help_option(names)  # type: ignore[attr-defined]
+
+        def decorate(command: Any) -> Any:
+            add(command)
+            command.params[-1].help = _("Show this message and exit.")
+            return command
+
+        return decorate
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    decorators.help_option = help_option
 
 
 def make_app(names: list[str]) -> typer.Typer:
@@ -70,6 +106,7 @@ def make_app(names: list[str]) -> typer.Typer:
         rich_markup_mode=None,  # plain help: no boxes cut at 80 columns
         context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100},
     )
+    _localise_click()
     _translate_parameters(_root)
     app.callback()(_root)
     for name in names:
@@ -149,17 +186,17 @@ def _root(
          "  gcmreview validate --format github")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[FILE OR FOLDER]...", show_default=False,
+        metavar=N_("[FILE OR FOLDER]..."), show_default=False,
         help=N_("Review files or folders to check (default: the workspace's countries "
                 "folder)."))] = None,
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", metavar="FORMAT", show_default=False,
+        "--format", "-f", metavar=N_("FORMAT"), show_default=False,
         help=N_("text (the default: a table, then the problems), json, github (annotations "
                 "on a pull request) or sarif."))] = "text",
     strict: Annotated[bool, typer.Option(
         "--strict", help=N_("Count coverage gaps and other warnings as errors."))] = False,
     min_coverage: Annotated[float | None, typer.Option(
-        "--min-coverage", metavar="PERCENT", show_default=False,
+        "--min-coverage", metavar=N_("PERCENT"), show_default=False,
         help=N_("An error when a review covers less than this share of the objectives, "
                 "0 to 100."))] = None,
     allow_empty: Annotated[bool, typer.Option(
@@ -189,10 +226,10 @@ def validate(
          "  gcmreview catalogue --format json")
 def catalogue(
     lang: Annotated[str, typer.Option(
-        "--lang", metavar="LANGUAGE", show_default=False,
+        "--lang", metavar=N_("LANGUAGE"), show_default=False,
         help=N_("Language of the titles: en (the default), fr or ar."))] = "en",
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", metavar="FORMAT", show_default=False,
+        "--format", "-f", metavar=N_("FORMAT"), show_default=False,
         help=N_("table (the default) or json."))] = "table",
 ) -> int:
     import json
@@ -220,7 +257,7 @@ def catalogue(
          "  gcmreview schema --output review.schema.json")
 def schema(
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE", show_default=False,
+        "--output", "-o", metavar=N_("FILE"), show_default=False,
         help=N_("Write the schema to this file instead of printing it."))] = None,
 ) -> int:
     from gcmreview.commands.schema import schema_text, write_schema
@@ -239,14 +276,14 @@ def schema(
          "  gcmreview new LB --lang ar --output countries/LB.yaml")
 def new(
     country: Annotated[str, typer.Argument(
-        metavar="COUNTRY", show_default=False,
+        metavar=N_("COUNTRY"), show_default=False,
         help=N_("The State's two-letter ISO code, such as MA."))],
     lang: Annotated[str, typer.Option(
-        "--lang", metavar="LANGUAGE", show_default=False,
+        "--lang", metavar=N_("LANGUAGE"), show_default=False,
         help=N_("Language of the review and of the instructions: en (the default), fr or "
                 "ar."))] = "en",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE", show_default=False,
+        "--output", "-o", metavar=N_("FILE"), show_default=False,
         help=N_("Where to write it (default: countries/XX.yaml in the workspace)."))] = None,
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace the file if it exists."))] = False,
@@ -268,26 +305,26 @@ def new(
          "  gcmreview build --all")
 def build(
     country: Annotated[list[str] | None, typer.Option(
-        "--country", "-c", metavar="COUNTRY", show_default=False,
+        "--country", "-c", metavar=N_("COUNTRY"), show_default=False,
         help=N_("A State of the workspace to build (repeat the option for several)."))] = None,
     all_countries: Annotated[bool, typer.Option(
         "--all", help=N_("Build every State and the regional report."))] = False,
     region: Annotated[bool, typer.Option(
         "--region", help=N_("Build the consolidated regional report."))] = False,
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", metavar="FORMATS", show_default=False,
+        "--format", "-f", metavar=N_("FORMATS"), show_default=False,
         help=N_("Formats, separated by commas: html, docx, pdf, md (default: "
                 "html,docx,pdf)."))] = "html,docx,pdf",
     lang: Annotated[str | None, typer.Option(
-        "--lang", metavar="LANGUAGE", show_default=False,
+        "--lang", metavar=N_("LANGUAGE"), show_default=False,
         help=N_("Language of the reports: en, fr or ar (default: each review's own)."))]
     = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", metavar="FOLDER", show_default=False,
+        "--out", "-o", metavar=N_("FOLDER"), show_default=False,
         help=N_("Where to write the reports (default: the workspace's build folder)."))]
     = None,
     order: Annotated[str, typer.Option(
-        "--order", metavar="ORDER", show_default=False,
+        "--order", metavar=N_("ORDER"), show_default=False,
         help=N_("imrf (the default): objectives grouped by IMRF round table; numeric: 1 to "
                 "23."))] = "imrf",
     force: Annotated[bool, typer.Option(
@@ -336,20 +373,20 @@ def build(
          "      --package git+https://github.com/gcmreview/gcmreview@v0.1.0")
 def init(
     directory: Annotated[Path, typer.Argument(
-        metavar="FOLDER", show_default=False,
+        metavar=N_("FOLDER"), show_default=False,
         help=N_("Folder of the new workspace (created if needed)."))],
     region: Annotated[str, typer.Option(
-        "--region", metavar="NAME", show_default=False,
+        "--region", metavar=N_("NAME"), show_default=False,
         help=N_('Name of the region, such as "Arab region".'))],
     cycle: Annotated[int, typer.Option(
-        "--cycle", metavar="YEAR", show_default=False,
+        "--cycle", metavar=N_("YEAR"), show_default=False,
         help=N_("Year of the review cycle, such as 2026."))],
     participants: Annotated[str, typer.Option(
-        "--participants", metavar="CODES", show_default=False,
+        "--participants", metavar=N_("CODES"), show_default=False,
         help=N_("Two-letter codes of the States taking part, separated by commas (can be "
                 "added later)."))] = "",
     package: Annotated[str, typer.Option(
-        "--package", metavar="REQUIREMENT", show_default=False,
+        "--package", metavar=N_("REQUIREMENT"), show_default=False,
         help=N_("What the workflow installs with pip: a git URL pinned to a tag, or a "
                 "release such as gcmreview==0.1.0 (default: this gcmreview's own "
                 "source, when known)."))] = "",
@@ -375,11 +412,11 @@ def init(
          "  gcmreview coverage --diff origin/main --fail-on-regression")
 def coverage(
     output_format: Annotated[str, typer.Option(
-        "--format", "-f", metavar="FORMAT", show_default=False,
+        "--format", "-f", metavar=N_("FORMAT"), show_default=False,
         help=N_("table (the default, for the terminal), csv, json or markdown (for a job "
                 "summary)."))] = "table",
     diff_ref: Annotated[str | None, typer.Option(
-        "--diff", metavar="REF", show_default=False,
+        "--diff", metavar=N_("REF"), show_default=False,
         help=N_("Compare with the review files at this git ref."))] = None,
     fail_on_regression: Annotated[bool, typer.Option(
         "--fail-on-regression",

@@ -113,7 +113,9 @@ def test_new_writes_scaffold_that_validate_flags(run_cli, tmp_path: Path) -> Non
     assert text.startswith("# yaml-language-server: $schema=../review.schema.json\n")
     assert (ws / "review.schema.json").is_file()
     assert "  # 2. Lutter contre les facteurs négatifs" in text
-    assert "[en: no official title in this language yet]" in text  # objective 18 in French
+    assert "[en : pas encore de titre officiel dans cette langue]" in text  # objective 18
+    assert "# Examen volontaire : Bahreïn (BH)" in text
+    assert '    summary: "TODO: progrès relatifs à l\'objectif 5"' in text  # French instructions
     for n in range(1, 24):
         assert f"\n  {n}:\n" in text
     result = run_cli("validate", "--format", "json", cwd=ws)

@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 from gcmreview.commands.context import Context
-from gcmreview.core import countries
+from gcmreview.core import countries, status
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import UsageError
 from gcmreview.core.files import write_atomic
-from gcmreview.core.i18n import _
+from gcmreview.core.i18n import Formatter, _
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.schema import review_schema, to_json
 
@@ -23,78 +23,90 @@ DEFAULT_CYCLE = 2026
 """Outside a workspace: the next IMRF."""
 
 
-def _comment(label: Label) -> str:
-    return f"{label.text} [{label.lang}: no official title in this language yet]" \
-        if label.fallback else label.text
-
-
-def _todo(what: str) -> str:
-    return json.dumps(f"TODO: {what}", ensure_ascii=False)
-
-
 def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_ref: str) -> str:
+    """The file, its comments and placeholders in `lang`: a French focal point reads French."""
+    fmt = Formatter(lang)
+    _ = fmt.gettext
+
+    def comment(label: Label) -> str:
+        if not label.fallback:
+            return label.text
+        return label.text + " " + _("[{lang}: no official title in this language yet]").format(
+            lang=label.lang)
+
+    def todo(what: str) -> str:
+        return json.dumps(f"TODO: {what}", ensure_ascii=False)
+
+    codes = ", ".join(status.CODES)
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
-        f"# {catalogue.compact_name(lang).text}: voluntary review of {country}.",
-        "# Replace every TODO text; `gcmreview validate` lists the ones left.",
-        "# Leave out an objective or principle the review does not cover.",
-        "# Format reference: docs/format.md",
+        "# " + catalogue.compact_name(lang).text,
+        "# " + _("Voluntary review: {country} ({code})").format(
+            country=fmt.country(country), code=country),
+        "# " + _("Replace every TODO text with your own; `gcmreview validate` lists those "
+                 "left."),
+        "# " + _("Remove an objective or a guiding principle your review does not cover."),
+        "# " + _("Keep the indentation (spaces, never tabs), and put text holding a colon "
+                 "followed by a space in double quotes."),
+        "# " + _("Every key is explained in the format reference: docs/format.md."),
         f"country: {country}",
         "review:",
         f"  cycle: {cycle}",
         f"  language: {lang}",
-        "  status: draft  # draft, submitted or final",
-        '  # date: "2024-05-01"  # the date of this version, as YYYY-MM-DD',
-        f"  lead_institution: {_todo('institution leading the review')}",
+        "  status: draft  # " + _("draft, submitted or final"),
+        '  # date: "2024-05-01"  # ' + _("the date of this version, as YYYY-MM-DD"),
+        "  lead_institution: " + todo(_("the institution leading the review")),
         "",
         "methodology:",
-        "  summary: " + _todo("how the review was prepared (whole-of-government and "
-                              "whole-of-society approaches)"),
-        "  institutions: []  # government institutions involved",
+        "  summary: " + todo(_("how the review was prepared (whole-of-government and "
+                               "whole-of-society approaches)")),
+        "  institutions: []  # " + _("the government institutions involved"),
         "  stakeholders: []  # - {group: civil_society, details: ...}",
         "",
         "policy_environment:",
-        f"  summary: {_todo('national policies, laws, strategies and coordination mechanisms')}",
+        "  summary: " + todo(_("national policies, laws, strategies and coordination "
+                               "mechanisms")),
         "  instruments: []  # - {title: ..., kind: strategy, year: 2020, status: adopted}",
         "",
         "objectives:",
     ]
     for rt, numbers in catalogue.round_tables.items():
-        lines.append(f"  # IMRF round table {rt}: objectives {', '.join(map(str, numbers))}")
+        lines.append("  # " + _("IMRF round table {number}: objectives {objectives}").format(
+            number=rt, objectives=fmt.join([str(n) for n in numbers])))
     for n, objective in catalogue.objectives.items():
         lines += [
-            f"  # {n}. {_comment(objective.title(lang))}",
+            f"  # {n}. {comment(objective.title(lang))}",
             f"  {n}:",
-            "    status: not_started  # not_started, planned, in_progress, implemented, "
-            "not_applicable",
-            f"    summary: {_todo(f'progress on objective {n}')}",
+            f"    status: not_started  # {codes}",
+            "    summary: " + todo(_("progress on objective {number}").format(number=n)),
             "    measures: []  # - {title: ..., year: 2020, description: ...}",
             "    good_practices: []",
             "    challenges: []",
             "    partners: []",
-            "    principles: []  # guiding principles this response addresses",
+            "    principles: []  # " + _("the guiding principles this response addresses"),
         ]
     lines += ["", "principles:"]
     for slug, principle in catalogue.principles.items():
         lines += [
-            f"  # ({principle.letter}) {_comment(principle.name(lang))}",
+            f"  # ({principle.letter}) {comment(principle.name(lang))}",
             f"  {slug}:",
-            f"    summary: {_todo(f'how the review addresses {slug}')}",
+            "    summary: " + todo(_("how the review addresses this principle")),
         ]
     lines += [
         "",
         "covid19:",
-        f"  summary: {_todo('impact of COVID-19 on migrants and on GCM implementation')}",
+        "  summary: " + todo(_("the impact of COVID-19 on migrants and on the implementation "
+                               "of the Compact")),
         "",
         "means_of_implementation:",
-        f"  summary: {_todo('resources, partnerships and capacity-building needs')}",
+        "  summary: " + todo(_("resources, partnerships and capacity-building needs")),
         "",
         "next_steps:",
-        f"  summary: {_todo('planned actions up to the next review')}",
+        "  summary: " + todo(_("the actions planned up to the next review")),
         "",
         "reservations: []  # - {summary: ..., objectives: [...]}",
         "",
-        "sources: []  # - {id: report-2024, title: ..., date: \"2024-05-01\"}",
+        'sources: []  # - {id: report-2024, title: ..., date: "2024-05-01"}',
         "",
     ]
     return "\n".join(lines)

@@ -216,6 +216,10 @@ class Formatter:
 
         return format_decimal(value, locale=self.lang)
 
+    def join(self, items: list[str] | tuple[str, ...]) -> str:
+        """An enumeration: `1, 2, 3`, and `1، 2، 3` in Arabic."""
+        return _LIST_SEPARATORS.get(self.lang, ", ").join(str(i) for i in items)
+
     def ratio(self, part: int, whole: int) -> str:
         return f"{self.number(part)}/{self.number(whole)}"
 

@@ -112,12 +112,18 @@ class ReviewChecker:
                             _("more than {count} problems with the format; the first {count} "
                               "are listed").format(count=MAX_SCHEMA_ERRORS),
                             _("fix these and run validate again"))
-        for err in errors:
-            if "propertyNames" in err.schema_path:
-                continue  # objective and principle keys get their own, clearer rules below
-            for problem in describe_error(err):
-                found = self.plain_words(problem, err.instance)
-                self.sink.error(self.at(*problem.path, key=problem.at_key), *found)
+        problems = [(p, err.instance) for err in errors if "propertyNames" not in err.schema_path
+                    for p in describe_error(err)]
+        # A key typed with an invisible character (`\u200fstatus`) is also a key missing:
+        # one message, about the invisible character, says it all.
+        hidden = {(tuple(p.path[:-1]), without_invisible(str(p.path[-1])))
+                  for p, _value in problems if p.at_key and p.path
+                  and any(ch in INVISIBLE for ch in str(p.path[-1]))}
+        for problem, value in problems:
+            if (tuple(problem.path), problem.missing) in hidden:
+                continue
+            found = self.plain_words(problem, value)
+            self.sink.error(self.at(*problem.path, key=problem.at_key), *found)
 
     def plain_words(self, problem: SchemaProblem, value: Any) -> tuple[str, str, str | None]:
         """What people really got wrong, when a format problem is one of the usual
@@ -126,6 +132,14 @@ class ReviewChecker:
         place = where(problem.path)
         if isinstance(text, str):
             hidden = next((ch for ch in text if ch in INVISIBLE), None)
+            if hidden and problem.at_key:
+                return ("invisible-character",
+                        _("the key `{key}` in {place} starts with an invisible character, "
+                          "{name}, which Word or an Arabic keyboard adds").format(
+                              key=without_invisible(text), place=where(problem.path[:-1]),
+                              name=char_name(hidden)),
+                        _("delete it, so that it reads `{text}`").format(
+                            text=without_invisible(text)))
             if hidden:
                 return ("invisible-character",
                         _("{place} holds an invisible character, {name}, which Word or an "

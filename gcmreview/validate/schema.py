@@ -170,6 +170,8 @@ class SchemaProblem(NamedTuple):
     code: str
     message: str
     hint: str | None = None
+    missing: str | None = None
+    """The key a missing-key problem is about."""
 
 
 def describe_error(err: Any) -> list[SchemaProblem]:
@@ -202,7 +204,8 @@ def describe_error(err: Any) -> list[SchemaProblem]:
         return [SchemaProblem(path, True, "missing-key",
                               _("{place} lacks the key `{key}`, which it needs").format(
                                   place=place, key=missing),
-                              _("add `{key}:` under {place}").format(key=missing, place=place))]
+                              _("add `{key}:` under {place}").format(key=missing, place=place),
+                              missing)]
     if kind == "type":
         wanted = err.validator_value
         words = _(" or ").join(_type_word(w) for w in
