@@ -262,7 +262,7 @@ def test_matrix_json_on_the_example(run_cli) -> None:
     ma = states["MA"]
     assert ma["submitted"] and ma["valid"] and ma["path"] == "countries/MA.yaml"
     assert {k: v for k, v in ma["objectives"]["cells"].items() if v} == {
-        "5": "planned", "10": "planned", "21": "planned", "23": "in_progress"}
+        "5": "not_stated", "10": "not_stated", "21": "not_stated", "23": "in_progress"}
     assert ma["objectives"]["covered"] == 4 and ma["principles"]["covered"] == 4
     assert ma["principles"]["cells"]["whole-of-society"] is True
     bh = states["BH"]
@@ -274,7 +274,8 @@ def test_matrix_cells_and_csv(run_cli, tmp_path: Path) -> None:
     write(tmp_path, "MA", review("MA", {
         1: ("implemented", "Done."), 2: ("in_progress", "Under way."), 3: ("planned", "Soon."),
         4: ("not_started", "Later."), 5: ("not_applicable", "No land borders."),
-        6: ("in_progress", "TODO: write this"), 7: (None, "No status given."),
+        6: ("in_progress", "TODO: write this"), 7: ("done", "A status the format lacks."),
+        8: (None, "No status given."),
     }, {"rule-of-law": "Courts."}))
     write(tmp_path, "FR", review("FR", {}))  # a file from outside the participants
     result = run_cli("coverage", "--format", "csv", cwd=tmp_path)
@@ -282,21 +283,21 @@ def test_matrix_cells_and_csv(run_cli, tmp_path: Path) -> None:
     rows = {r["country"]: r for r in csv.DictReader(io.StringIO(result.out))}
     assert list(rows) == ["DZ", "FR", "LB", "MA", "TN"]
     ma = rows["MA"]
-    assert [ma[f"o{n}"] for n in range(1, 9)] == [
+    assert [ma[f"o{n}"] for n in range(1, 10)] == [
         "implemented", "in_progress", "planned", "not_started", "not_applicable",
-        "no_narrative", "invalid_status", ""]
-    assert ma["objectives_covered"] == "6" and ma["valid"] == "no"
+        "no_narrative", "invalid_status", "not_stated", ""]
+    assert ma["objectives_covered"] == "7" and ma["valid"] == "no"
     assert ma["p:rule-of-law"] == "yes" and ma["p:human-rights"] == "no"
     assert rows["FR"]["participant"] == "no" and rows["FR"]["submitted"] == "yes"
     assert rows["DZ"] == {**rows["DZ"], "submitted": "no", "valid": "", "o1": "",
                           "p:rule-of-law": ""}
     table = run_cli("coverage", cwd=tmp_path)
     line = next(ln for ln in table.out.splitlines() if ln.startswith("MA "))
-    assert line.split()[1:9] == ["●", "◐", "○", "·", "–", "?", "!", "6/23"]
+    assert line.split()[1:10] == ["●", "◐", "○", "·", "–", "?", "!", "◇", "7/23"]
     assert "not a participant" in table.out and "not submitted" in table.out
     assert "Objectives: ● implemented, ◐ in progress, ○ planned, · not started" in table.out
     assert "d rule-of-law" in table.out
     md = unescaped(run_cli("coverage", "--format", "markdown", cwd=tmp_path).out)
-    assert "| MA | Morocco | ● | ◐ | ○ | · | – | ? | ! |" in md
+    assert "| MA | Morocco | ● | ◐ | ○ | · | – | ? | ! | ◇ |" in md
     assert "| DZ | Algeria |" + "  |" * 23 + " – | not submitted |" in md
     assert "Legend: ● implemented" in md and "(d) rule-of-law" in md

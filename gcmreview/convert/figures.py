@@ -19,7 +19,7 @@ import typst
 from gcmreview.convert.fonts import font_dirs, font_families
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.i18n import _
-from gcmreview.core.status import BY_CODE
+from gcmreview.core.status import BY_CODE, PARTNER_MARK
 from gcmreview.model.figures import HeatMap
 
 
@@ -35,9 +35,13 @@ _SOURCE = """
 #let data = json(bytes(sys.inputs.data))
 #set page(width: auto, height: auto, margin: 6pt, fill: white)
 #set text(font: data.fonts, size: 8pt, lang: data.lang, dir: if data.rtl { rtl } else { ltr })
-#let cell(code) = box(width: 13pt, height: 11pt, fill: rgb(data.fills.at(code)),
-  stroke: 0.4pt + luma(170), align(center + horizon,
-    text(size: 7pt, fill: rgb(data.inks.at(code)), data.symbols.at(code))))
+#let cell(code, partner: false) = box(width: 13pt, height: 11pt,
+  fill: rgb(data.fills.at(code)), stroke: 0.4pt + luma(170), align(center + horizon,
+    text(size: 7pt, fill: rgb(data.inks.at(code)),
+      data.symbols.at(code) + if partner { data.partner_mark } else { "" })))
+#let legend_cell(code) = if code == "partner" {
+  box(width: 13pt, height: 11pt, align(center + horizon, text(size: 7pt, data.partner_mark)))
+} else { cell(code) }
 #text(size: 10pt, weight: "bold", data.title)
 #v(4pt)
 #grid(
@@ -45,11 +49,12 @@ _SOURCE = """
   column-gutter: 1pt, row-gutter: 1pt,
   [], ..data.columns.map(c => align(center, text(size: 6.5pt, c))),
   ..data.rows.map(r => (align(horizon, box(inset: (right: 4pt, left: 4pt), r.at(0))),
-                        ..r.at(1).map(cell))).flatten()
+                        ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten()
 )
 #v(6pt)
 #grid(columns: data.legend.len() * 2, column-gutter: 4pt, row-gutter: 3pt,
-  ..data.legend.map(l => (cell(l.at(0)), align(horizon, text(size: 7pt, l.at(1))))).flatten())
+  ..data.legend.map(l => (legend_cell(l.at(0)),
+                          align(horizon, text(size: 7pt, l.at(1))))).flatten())
 """
 
 
@@ -58,7 +63,9 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
     data = {
         "title": figure.title,
         "columns": figure.columns,
-        "rows": [[name, cells] for name, cells in figure.rows],
+        "rows": [[name, [[code, partner] for code, partner in cells]]
+                 for name, cells in figure.rows],
+        "partner_mark": PARTNER_MARK,
         "legend": [[code, label] for code, label in figure.legend],
         "lang": figure.lang,
         "rtl": figure.rtl,

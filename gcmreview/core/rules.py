@@ -39,6 +39,7 @@ RULES: dict[str, str] = {
     "objective-key-quoted": "An objective key written as text instead of a number.",
     "unknown-principle": "A guiding-principle slug that does not exist.",
     "missing-justification": "An objective marked not_applicable has no justification.",
+    "status-not-stated": "An objective the review reports on without a status.",
     "placeholder": "Scaffold placeholder text (TODO) left in the file.",
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",

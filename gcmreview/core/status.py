@@ -34,6 +34,11 @@ NOT_APPLICABLE = Status("not_applicable", "–", N_("Not applicable"), "#bdbdbd"
 OBJECTIVE_STATUSES = (IMPLEMENTED, IN_PROGRESS, PLANNED, NOT_STARTED, NOT_APPLICABLE)
 """What a review may declare for an objective, in legend order."""
 
+NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdd49e")
+"""An objective the review reports on without stating a status (the file has no
+`status`): counted as reported, shown as such. A warm tint, apart from the blues
+of the stated stages, so it never reads as a stage of progress."""
+
 NOT_REPORTED = Status("not_reported", "", N_("Not reported"), "#ffffff")
 REPORTED = Status("reported", "●", N_("Reported"), "#4292c6", "#ffffff")
 """A guiding principle the review reports on (principles have no status)."""
@@ -45,14 +50,28 @@ with a status the format does not know."""
 PROGRESS = frozenset({IN_PROGRESS.code, IMPLEMENTED.code})
 """Statuses the regional synthesis counts as progress."""
 
-BY_CODE = {s.code: s for s in (*OBJECTIVE_STATUSES, NOT_REPORTED, REPORTED, NO_NARRATIVE,
-                               INVALID_STATUS)}
+BY_CODE = {s.code: s for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED, REPORTED,
+                               NO_NARRATIVE, INVALID_STATUS)}
 CODES = tuple(s.code for s in OBJECTIVE_STATUSES)
+"""What a review file may write as `status`."""
+SHOWN = (*CODES, NOT_STATED.code)
+"""What an objective a review reports on can show: a stated status or none."""
+
+PARTNER_MARK = "*"
+"""Follows the symbol of a status that a partner stated, not the State (matrices)."""
 
 
 def status(code: str | None) -> Status:
     """The status of a code; an unknown or missing one reads as not reported."""
     return BY_CODE.get(code or NOT_REPORTED.code, NOT_REPORTED)
+
+
+def of_entry(entry: object) -> str:
+    """The status an objective entry shows: its code, or not_stated when it has none."""
+    if isinstance(entry, dict) and "status" in entry:
+        return str(entry["status"])
+    return NOT_STATED.code
+
 
 # Words people type for a status in their own language: never accepted (the
 # codes are the format), only suggested. The labels of the message catalogs

@@ -15,9 +15,11 @@ class HeatMap:
 
     title: str
     columns: list[str]
-    rows: list[tuple[str, list[str]]]
+    rows: list[tuple[str, list[tuple[str, bool]]]]
+    """(row name, cells): a cell is (status code, stated by a partner rather than the State)."""
     legend: list[tuple[str, str]]
-    """(status code, label in the report language)"""
+    """(status code, label in the report language); the code "partner" explains the
+    mark of cells stated by a partner."""
     lang: str
     rtl: bool
     alt: str = ""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcmreview.core.status import CODES, INVALID_STATUS, NO_NARRATIVE
+from gcmreview.core.status import INVALID_STATUS, NO_NARRATIVE, SHOWN
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.results import FileResult
@@ -46,8 +46,7 @@ class StateCoverage:
 
     def status(self, number: int) -> str | None:
         """The declared status of an objective (None when not declared or absent)."""
-        value = self.coverage.statuses.get(number) if self.coverage else None
-        return None if value in (None, "None") else value
+        return self.coverage.statuses.get(number) if self.coverage else None
 
     def cell(self, number: int) -> str | None:
         """The matrix code of an objective: a status, no_narrative, invalid_status or None."""
@@ -58,7 +57,7 @@ class StateCoverage:
         if number not in self.coverage.objectives_covered:
             return NO_NARRATIVE.code
         status = self.status(number)
-        return status if status in CODES else INVALID_STATUS.code
+        return status if status in SHOWN else INVALID_STATUS.code
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from gcmreview.core.languages import direction
-from gcmreview.core.status import NOT_REPORTED, OBJECTIVE_STATUSES, PROGRESS, REPORTED, status
+from gcmreview.core.status import (
+    NOT_REPORTED,
+    NOT_STATED,
+    OBJECTIVE_STATUSES,
+    PARTNER_MARK,
+    PROGRESS,
+    REPORTED,
+    status,
+)
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.figures import HeatMap
 from gcmreview.model.review import ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
@@ -167,12 +175,17 @@ class RegionalBuilder:
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage) for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
-        legend = [(s.code, s.symbol, self._(s.label)) for s in (*OBJECTIVE_STATUSES, NOT_REPORTED)]
+        legend = [(s.code, s.symbol, self._(s.label))
+                  for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
-            MatrixRow(models[c].country, [self.cell(by_code[c].coverage.statuses.get(n))
-                                          for n in self.catalogue.objectives])
+            MatrixRow(models[c].country, [
+                self.cell(by_code[c].coverage.statuses.get(n), n in by_code[c].coverage.stated_by)
+                for n in self.catalogue.objectives])
             for c in order if c in by_code
         ]
+        if any(r.coverage.stated_by for r in reviews):
+            legend.append(("partner", PARTNER_MARK, _("status stated by a partner, not by the "
+                                                      "State")))
         principle_matrix = [
             MatrixRow(models[c].country, [
                 self.cell(REPORTED.code if slug in by_code[c].coverage.principles_covered
@@ -260,9 +273,9 @@ class RegionalBuilder:
                 volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=part))
         return volumes
 
-    def cell(self, code: str | None) -> tuple[str, str]:
+    def cell(self, code: str | None, by_partner: bool = False) -> tuple[str, str]:
         found = status(code)
-        return found.code, found.symbol
+        return found.code, found.symbol + (PARTNER_MARK if by_partner else "")
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
                     left_out: bool) -> Participant:
@@ -324,12 +337,14 @@ class RegionalBuilder:
             "objectives": HeatMap(
                 _("Implementation status by objective"),
                 [self.fmt.number(n) for n in self.catalogue.objectives],
-                [(row.name, [code for code, _symbol in row.cells]) for row in objectives],
+                [(row.name, [(code, symbol.endswith(PARTNER_MARK)) for code, symbol in row.cells])
+                 for row in objectives],
                 [(code, label) for code, _symbol, label in legend], self.lang, rtl),
             "principles": HeatMap(
                 _("Guiding principles reported"),
                 [f"({p.letter})" for p in self.catalogue.principles.values()],
-                [(row.name, [code for code, _symbol in row.cells]) for row in principles],
+                [(row.name, [(code, False) for code, _symbol in row.cells])
+                 for row in principles],
                 [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
                 self.lang, rtl),
         }

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from gcmreview.core.i18n import N_, Formatter
 from gcmreview.core.languages import direction
-from gcmreview.core.status import status
+from gcmreview.core.status import of_entry, status
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.coverage import Coverage, has_text
 
@@ -189,8 +189,13 @@ class ModelBuilder:
     def text(self, label: Label) -> Text:
         return Text(label.text, label.lang, direction(label.lang), label.fallback)
 
-    def status_label(self, code: str) -> str:
-        return self._(status(code).label)
+    def status_label(self, code: str, stated_by: str | None = None) -> str:
+        """The status in words; with who said it when a partner did, not the State."""
+        label = self._(status(code).label)
+        if stated_by:
+            return self._("{status} (stated by {who}, not by the State)").format(
+                status=label, who=stated_by)
+        return label
 
     def build(self, data: dict[str, Any], coverage: Coverage, *, order: str = "imrf"
               ) -> ReviewModel:
@@ -307,8 +312,8 @@ class ModelBuilder:
             number=number,
             title=self.text(obj.title(self.lang)),
             short=self.text(obj.short(self.lang)),
-            status=entry["status"],
-            status_label=self.status_label(entry["status"]),
+            status=of_entry(entry),
+            status_label=self.status_label(of_entry(entry), entry.get("stated_by")),
             summary=self.narrative(entry.get("summary")),
             justification=self.narrative(entry.get("justification")),
             measures=[Item(self.src(m["title"]), str(m["year"]) if m.get("year") else "",
@@ -328,7 +333,8 @@ class ModelBuilder:
         for n, obj in self.catalogue.objectives.items():
             status = coverage.statuses.get(n, "not_reported")
             rows.append(ObjectiveRow(n, self.text(obj.short(self.lang)), obj.round_table, status,
-                                     self.status_label(status), n in coverage.objectives_covered))
+                                     self.status_label(status, coverage.stated_by.get(n)),
+                                     n in coverage.objectives_covered))
         return rows
 
     def principle_rows(self, coverage: Coverage) -> list[PrincipleRow]:

@@ -286,6 +286,12 @@ class ReviewChecker:
         for key, entry in objectives.items():
             if not isinstance(entry, dict):
                 continue
+            if "status" not in entry and has_text(entry.get("summary")):
+                self.sink.warning(self.at("objectives", key), "status-not-stated",
+                                  _("objective {number} has no status: reports show it as "
+                                    "“not stated”").format(number=key),
+                                  _("if the review states one, add `status:` with one of "
+                                    "{codes}").format(codes=join(list(status.CODES))))
             if entry.get("status") == "not_applicable" and not has_text(entry.get("justification")):
                 self.sink.error(self.at("objectives", key, "status"), "missing-justification",
                                 _("objective {number} is marked not_applicable without saying "

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gcmreview.core.status import of_entry
 from gcmreview.load.catalogue import Catalogue
 
 PLACEHOLDER = re.compile(r"^\s*TODO\b")
@@ -31,7 +32,8 @@ def has_text(value: Any) -> bool:
 class Coverage:
     country: str
     statuses: dict[int, str]
-    """Declared objectives and their status (covered or not)."""
+    """Declared objectives and their status (covered or not); not_stated when the
+    entry has none."""
     objectives_covered: tuple[int, ...]
     objectives_no_narrative: tuple[int, ...]
     objectives_missing: tuple[int, ...]
@@ -39,6 +41,8 @@ class Coverage:
     principles_no_narrative: tuple[str, ...]
     principles_missing: tuple[str, ...]
     principles_via_objectives: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    stated_by: dict[int, str] = field(default_factory=dict)
+    """Objectives whose statement comes from a partner, not the State: who made it."""
     objective_total: int = 23
     principle_total: int = 10
 
@@ -55,6 +59,7 @@ class Coverage:
                 "declared_without_narrative": list(self.objectives_no_narrative),
                 "missing": list(self.objectives_missing),
                 "status": {str(n): s for n, s in sorted(self.statuses.items())},
+                "stated_by": {str(n): s for n, s in sorted(self.stated_by.items())},
             },
             "principles": {
                 "covered": list(self.principles_covered),
@@ -79,8 +84,11 @@ def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverag
     objectives = data.get("objectives") if isinstance(data.get("objectives"), dict) else {}
     principles = data.get("principles") if isinstance(data.get("principles"), dict) else {}
     known = [n for n in catalogue.objectives if n in objectives]
-    statuses = {n: str(objectives[n].get("status")) for n in known
-                if isinstance(objectives[n], dict)}
+    statuses = {n: of_entry(objectives[n]) for n in known if isinstance(objectives[n], dict)}
+    stated_by = {n: objectives[n]["stated_by"] for n in known
+                 if isinstance(objectives[n], dict)
+                 and isinstance(objectives[n].get("stated_by"), str)
+                 and objectives[n]["stated_by"].strip()}
     covered = tuple(n for n in known if _objective_covered(objectives[n]))
     via: dict[str, list[int]] = {}
     for n in known:
@@ -102,6 +110,7 @@ def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverag
         principles_no_narrative=tuple(s for s in slugs if s in principles and s not in p_covered),
         principles_missing=tuple(s for s in slugs if s not in principles),
         principles_via_objectives={s: tuple(v) for s, v in via.items()},
+        stated_by=stated_by,
         objective_total=len(catalogue.objectives),
         principle_total=len(slugs),
     )
