@@ -25,7 +25,7 @@ from gcmreview.commands.context import Context
 from gcmreview.core import i18n
 from gcmreview.core.diagnostics import Diagnostic, display_path
 from gcmreview.core.errors import GcmReviewError, UsageError
-from gcmreview.core.i18n import N_, _, join
+from gcmreview.core.i18n import N_, _, join, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,10 +39,11 @@ HELP: dict[str, tuple[str, str]] = {}
 """Command name -> (what it does, examples), in English; translated when shown."""
 
 
-def command(help: str, examples: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
+def command(help: str, examples: str, name: str | None = None
+            ) -> Callable[[Callable[..., int]], Callable[..., int]]:
     def register(function: Callable[..., int]) -> Callable[..., int]:
-        COMMANDS[function.__name__] = function
-        HELP[function.__name__] = (help, examples)
+        COMMANDS[name or function.__name__] = function
+        HELP[name or function.__name__] = (help, examples)
         return function
 
     return register
@@ -296,6 +297,80 @@ def new(
     return 0
 
 
+@command(N_("Write the Word form of a State: a questionnaire to fill in with Word or "
+            "LibreOffice instead of a YAML file, filled in with the review on file if there "
+            "is one. `gcmreview import` reads it back."),
+         "  gcmreview form MA\n"
+         "  gcmreview form MA --lang ar --output MA-formulaire.docx\n"
+         "  gcmreview form --all")
+def form(
+    countries: Annotated[list[str] | None, typer.Argument(
+        metavar=N_("[COUNTRY]..."), show_default=False,
+        help=N_("Two-letter ISO codes of the States, such as MA."))] = None,
+    all_countries: Annotated[bool, typer.Option(
+        "--all", help=N_("A form for every State of the workspace."))] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar=N_("LANGUAGE"), show_default=False,
+        help=N_("Language of the form: en, fr or ar (default: the review's language, else "
+                "the workspace's first language)."))] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar=N_("FILE"), show_default=False,
+        help=N_("Where to write it (default: forms/XX.docx in the workspace)."))] = None,
+    blank: Annotated[bool, typer.Option(
+        "--blank", help=N_("An empty form, even if the State has a review file."))] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help=N_("Replace the file if it exists."))] = False,
+) -> int:
+    from gcmreview.commands.form import form as run_form
+
+    written = run_form(Context(), countries or [], every=all_countries,
+                       lang=choice(lang, LANGS, "--lang") if lang else None, output=output,
+                       force=force, blank=blank)
+    for path in written:
+        say(_("wrote {path}").format(path=display_path(path)))
+    say(ngettext("next: send the form to the focal point; when it comes back, run "
+                 "`gcmreview import FILE.docx`",
+                 "next: send each form to its focal point; when they come back, run "
+                 "`gcmreview import FILE.docx`", len(written)))
+    return 0
+
+
+@command(N_("Turn Word documents into review files: forms made by `gcmreview form`, or "
+            "reviews written freely in Word (headings such as “Objective 7”). Says where "
+            "each part went and what could not be placed."),
+         "  gcmreview import submissions/MA.docx\n"
+         "  gcmreview import submissions/MA.docx --dry-run\n"
+         "  gcmreview import revue-maroc-2024.docx --country MA --force\n"
+         "  gcmreview import submissions/*.docx --output imported/",
+         name="import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(
+        metavar=N_("FILE.docx..."), show_default=False,
+        help=N_("The Word documents (.docx) to import."))],
+    country: Annotated[str | None, typer.Option(
+        "--country", "-c", metavar=N_("COUNTRY"), show_default=False,
+        help=N_("The State the document is about (default: the form's country code, or the "
+                "file name, such as MA.docx)."))] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar=N_("FILE OR FOLDER"), show_default=False,
+        help=N_("Where to write (default: countries/XX.yaml in the workspace)."))] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help=N_("Show what would change, and write nothing."))] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help=N_("Replace a review file that exists."))] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--language", metavar=N_("LANGUAGE"), show_default=False,
+        help=N_("Language a free-form review is written in: en, fr or ar (default: "
+                "guessed from its text)."))] = None,
+) -> int:
+    from gcmreview.commands.imports import exit_code, import_files, report_lines
+
+    results = import_files(Context(), files, country=country, output=output, dry_run=dry_run,
+                           force=force, lang=choice(lang, LANGS, "--language") if lang else None)
+    echo(report_lines(results, dry_run=dry_run))
+    return exit_code(results)
+
+
 @command(N_("Build the reports of a workspace, as HTML, Word (DOCX) and PDF: one per State, "
             "and the regional report. Only what changed since the last build is built "
             "again."),
@@ -368,16 +443,18 @@ def build(
             "folder, a README for focal points in the region's languages, a GitHub "
             "workflow that checks every pull request, and a pre-commit configuration."),
          '  gcmreview init arab-review --region "Arab region" --cycle 2026\n'
-         '  gcmreview init arab-review --region "Arab region" --cycle 2026 '
-         '--participants MA,DZ,TN \\\n'
+         '  gcmreview init arab-review --region "en:Arab region" --region "fr:Région arabe" '
+         '\\\n      --region "ar:المنطقة العربية" --cycle 2026 --participants MA,DZ,TN \\\n'
          "      --package git+https://github.com/gcmreview/gcmreview@v0.1.0")
 def init(
     directory: Annotated[Path, typer.Argument(
         metavar=N_("FOLDER"), show_default=False,
         help=N_("Folder of the new workspace (created if needed)."))],
-    region: Annotated[str, typer.Option(
+    region: Annotated[list[str], typer.Option(
         "--region", metavar=N_("NAME"), show_default=False,
-        help=N_('Name of the region, such as "Arab region".'))],
+        help=N_('Name of the region, such as "Arab region"; or its name in each language, '
+                'once per language: "en:Arab region", "fr:Région arabe", "ar:…". The '
+                "README for focal points is written in those languages."))],
     cycle: Annotated[int, typer.Option(
         "--cycle", metavar=N_("YEAR"), show_default=False,
         help=N_("Year of the review cycle, such as 2026."))],
@@ -393,10 +470,11 @@ def init(
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace files that already exist."))] = False,
 ) -> int:
-    from gcmreview.commands.init import InitOptions, init_workspace
+    from gcmreview.commands.init import InitOptions, init_workspace, region_names
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
-    for path in init_workspace(directory, InitOptions(region, cycle, codes, package, force)):
+    options = InitOptions(region_names(region), cycle, codes, package, force)
+    for path in init_workspace(directory, options):
         say(_("wrote {path}").format(path=display_path(path)))
     say(_("next: put the folder in a git repository on GitHub (cd {folder} && git init && "
           "git add . && git commit -m \"Review workspace\"), push it, and send focal points "

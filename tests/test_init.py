@@ -54,16 +54,21 @@ def test_init_writes_a_workspace(run_cli, tmp_path: Path) -> None:
     ws = init(run_cli, tmp_path / "review")
     files = sorted(p.relative_to(ws).as_posix() for p in ws.rglob("*") if p.is_file())
     assert files == [".github/workflows/gcmreview.yml", ".gitignore", ".pre-commit-config.yaml",
-                     "README.md", "countries/.gitkeep", "gcmreview.yaml", "review.schema.json"]
+                     "README.md", "countries/.gitkeep", "gcmreview.yaml", "review.schema.json",
+                     "submissions/.gitkeep"]
     workspace = load_workspace(ws / "gcmreview.yaml")
     assert workspace.region == "Région arabe" and workspace.cycle == 2026
     assert workspace.participants == ("MA", "DZ", "TN")
     assert (ws / "review.schema.json").read_text() == run_cli("schema").out
     readme = (ws / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Région arabe: voluntary reviews of the Global Compact")
-    for step in ("gcmreview new MA", "gcmreview validate countries/MA.yaml", "git push",
-                 "pull request", "pre-commit install"):
+    for step in ("gcmreview new MA", "gcmreview validate countries/MA.yaml", "push it",
+                 "pull request", "pre-commit install",
+                 # the Word path, first
+                 "In Word: nothing to install", "`submissions`", "**Add file > Upload files**",
+                 "(`MA.docx`)", "gcmreview form --all", "gcmreview import submissions/MA.docx"):
         assert step in readme
+    assert readme.index("In Word") < readme.index("As a review file (YAML)")
     assert "/build/" in (ws / ".gitignore").read_text()
     empty = run_cli("validate", cwd=ws)  # a check that checks nothing must not pass
     assert empty.code == 1 and "there is no review file to check in countries" in empty.err
@@ -132,13 +137,17 @@ def test_workflow_steps(run_cli, tmp_path: Path) -> None:
     summary = by_name["Coverage summary"]
     assert 'gcmreview coverage --diff "origin/$BASE_REF" --format markdown >> ' \
         '"$GITHUB_STEP_SUMMARY"' in summary["run"]
-    assert summary["if"] == "${{ !cancelled() }}"
+    assert summary["if"] == "${{ !cancelled() && steps.install.outcome == 'success' }}"
     assert workflow["jobs"]["review"]["env"]["BASE_REF"] == "${{ github.base_ref }}"
-    upload = next(s for s in by_name.values()
-                  if s.get("uses") == "actions/upload-artifact@v4")
+    upload = by_name["Upload the reports for reviewers"]
+    assert upload["uses"] == "actions/upload-artifact@v4"
     assert upload["with"]["path"] == "${{ runner.temp }}/gcmreview-reports/"
+    imported = by_name["Upload the imported review files"]
+    assert imported["with"]["path"] == "${{ runner.temp }}/gcmreview-imported/"
     names = list(by_name)
-    assert names.index("Validate the review files") < names.index("Coverage summary") \
+    assert names.index("Install gcmreview") \
+        < names.index("Import the Word files uploaded to submissions/") \
+        < names.index("Validate the review files") < names.index("Coverage summary") \
         < names.index("Build the changed States and the regional report") \
         < names.index("Upload the reports for reviewers")
 
@@ -289,3 +298,101 @@ def test_hook_runs_through_pre_commit(tmp_path: Path) -> None:
     line = next(ln for ln in failed.stdout.splitlines() if "[objective-key-quoted]" in ln)
     file, row, col, _ = line.split(":", 3)
     assert file == "countries/MA.yaml" and row.isdigit() and col == "3"
+
+
+def test_readme_in_the_languages_of_the_region(run_cli, tmp_path: Path) -> None:
+    result = run_cli("init", str(tmp_path / "review"), "--region", "fr:Région arabe",
+                     "--region", "ar:المنطقة العربية", "--region", "en:Arab region",
+                     "--cycle", "2026", cwd=tmp_path)
+    assert result.code == 0, result.err
+    ws = tmp_path / "review"
+    workspace = load_workspace(ws / "gcmreview.yaml")
+    assert workspace.region == {"fr": "Région arabe", "ar": "المنطقة العربية",
+                                "en": "Arab region"}
+    readme = (ws / "README.md").read_text(encoding="utf-8")
+    # French first (named first), each language whole, Arabic right to left.
+    assert readme.index("# Région arabe : examens volontaires") \
+        < readme.index('<div dir="rtl" lang="ar">') \
+        < readme.index("# المنطقة العربية: الاستعراضات الطوعية") \
+        < readme.index("# Arab region: voluntary reviews")
+    assert readme.startswith('<a href="#fr">Français</a> · <a href="#ar">العربية</a> · '
+                             '<a href="#en">English</a>')
+    for words in ("Dans Word : rien à installer", "في Word: دون تثبيت أي برنامج",
+                  "In Word: nothing to install"):
+        assert words in readme
+    # The forms of this workspace default to its first language.
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    from tests import wordedit
+
+    headings = [p.text for p in wordedit.open_form(ws / "forms" / "MA.docx").paragraphs
+                if p.style.name.startswith("Heading")]
+    assert "Méthodologie" in headings
+    mixed = run_cli("init", str(tmp_path / "other"), "--region", "Arab region", "--region",
+                    "fr:Région arabe", "--cycle", "2026", cwd=tmp_path)
+    assert mixed.code == 2 and "give every --region with its language" in mixed.err
+
+
+@pytest.fixture
+def word_pull_request(run_cli, tmp_path: Path) -> Path:
+    """A pull request made on GitHub's page: a focal point uploaded submissions/MA.docx,
+    the Word form of the review on file, with a status changed in Word."""
+    from tests import wordedit
+
+    repo = init_repo(init(run_cli, tmp_path / "review"))
+    write(repo, "MA", MA_BASE)
+    commit_all(repo, "MA")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "switch", "-q", "-c", "upload")
+    assert run_cli("form", "MA", cwd=repo).code == 0
+    form = repo / "forms" / "MA.docx"
+    document = wordedit.open_form(form)
+    wordedit.tick(wordedit.answer(document, "Objective 10", "Status"), "In progress")
+    (repo / "submissions").mkdir(exist_ok=True)
+    document.save(str(repo / "submissions" / "MA.docx"))
+    form.unlink()
+    commit_all(repo, "Add files via upload")
+    return repo
+
+
+def test_workflow_imports_word_files_uploaded_to_submissions(word_pull_request: Path) -> None:
+    repo = word_pull_request
+    script = steps(repo)["Import the Word files uploaded to submissions/"]["run"]
+    summary = repo.parent / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    imported = repo.parent / "imported"
+    done = run_step(repo, script, tool_path(), BASE_REF="main", RUNNER_TEMP=str(repo.parent),
+                    IMPORTED=str(imported), GITHUB_STEP_SUMMARY=str(summary))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "submissions/MA.docx (Word form) → countries/MA.yaml: written" in done.stdout
+    md = summary.read_text(encoding="utf-8")
+    assert md.startswith("## Word files imported\n")
+    assert "    submissions/MA.docx (Word form) → countries/MA.yaml: written" in md
+    assert "    -    status: planned\n    +    status: in_progress" in md
+    assert (imported / "MA.yaml").read_text(encoding="utf-8") == \
+        (repo / "countries" / "MA.yaml").read_text(encoding="utf-8")
+    # The steps after it see the imported review: the build step builds MA.
+    build = steps(repo)["Build the changed States and the regional report"]["run"]
+    stub_dir = repo.parent / "stub"
+    stub_dir.mkdir()
+    (stub_dir / "gcmreview").write_text('#!/bin/sh\necho "$*" >> "$CALLS"\n', encoding="utf-8")
+    (stub_dir / "gcmreview").chmod(0o755)
+    calls = repo.parent / "calls.txt"
+    built = run_step(repo, build, f"{stub_dir}{os.pathsep}{os.environ['PATH']}",
+                     BASE_REF="main", CALLS=str(calls), REPORTS="/tmp/reports")
+    assert built.returncode == 0, built.stderr
+    assert calls.read_text().splitlines()[0] == "build --country MA --out /tmp/reports --quiet"
+
+
+def test_workflow_import_step_fails_on_what_it_cannot_place(word_pull_request: Path) -> None:
+    repo = word_pull_request
+    shutil.copy(ROOT / "tests" / "data" / "word" / "hostile" / "macro.docm",
+                repo / "submissions" / "DZ.docx")
+    commit_all(repo, "A second upload")
+    script = steps(repo)["Import the Word files uploaded to submissions/"]["run"]
+    summary = repo.parent / "summary.md"
+    done = run_step(repo, script, tool_path(), BASE_REF="main", RUNNER_TEMP=str(repo.parent),
+                    IMPORTED=str(repo.parent / "imported"), GITHUB_STEP_SUMMARY=str(summary))
+    assert done.returncode == 2
+    md = summary.read_text(encoding="utf-8")
+    assert "    submissions/DZ.docx: error: submissions/DZ.docx contains macros" in md
+    assert "    submissions/MA.docx (Word form) → countries/MA.yaml: written" in md

@@ -16,7 +16,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "gcmreview"
 LAYERS = ["core", "load", "validate", "model", "render", "convert", "write", "pipeline",
           "commands", "cli"]
-TOP_LEVEL = {"__init__": "core", "__main__": "cli", "pipeline": "pipeline", "cli": "cli"}
+TOP_LEVEL = {"__init__": "core", "__main__": "cli", "pipeline": "pipeline", "forms": "pipeline",
+             "cli": "cli"}
 
 
 def module_name(path: Path) -> str:

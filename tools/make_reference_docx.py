@@ -299,6 +299,36 @@ def style_table(styles: ET.Element) -> None:
     child(tcpr, "shd", TCPR_ORDER, {"val": "clear", "color": "auto", "fill": HEADER_ROW_FILL})
 
 
+def add_style(styles: ET.Element, style_id: str, name: str, kind: str) -> ET.Element:
+    style = ET.SubElement(styles, w("style"),
+                          {w("type"): kind, w("customStyle"): "1", w("styleId"): style_id})
+    child(style, "name", STYLE_ORDER, {"val": name})
+    if kind == "paragraph":
+        child(style, "basedOn", STYLE_ORDER, {"val": "Normal"})
+    child(style, "qFormat", STYLE_ORDER)
+    return style
+
+
+def add_form_styles(styles: ET.Element) -> None:
+    """The Word form's styles (gcmreview form): pandoc applies them by name.
+
+    "Form Note" marks the form's own guidance paragraphs, which `import` skips;
+    "Form Label" the left-hand cells, which say which answer is which;
+    "Form Checkbox" the tick boxes (☐/☒), in a font that has them.
+    """
+    note = add_style(styles, "FormNote", "Form Note", "paragraph")
+    set_spacing(note, before=0, after=120)
+    set_run_props(note, color=GREY, half_points=18)  # 9 pt
+    child(child(note, "rPr", STYLE_ORDER), "i", RPR_ORDER)
+    label = add_style(styles, "FormLabel", "Form Label", "paragraph")
+    set_spacing(label, before=0, after=60)
+    child(child(label, "pPr", STYLE_ORDER), "keepLines", PPR_ORDER)
+    box = add_style(styles, "FormCheckbox", "Form Checkbox", "character")
+    child(child(box, "rPr", STYLE_ORDER), "rFonts", RPR_ORDER,
+          {"ascii": "Segoe UI Symbol", "hAnsi": "Segoe UI Symbol", "cs": "Segoe UI Symbol"})
+    set_run_props(box, half_points=24)  # 12 pt: easy to click
+
+
 def edit_styles(data: bytes) -> bytes:
     styles = ET.fromstring(data)
     use_explicit_fonts(styles)
@@ -318,6 +348,7 @@ def edit_styles(data: bytes) -> bytes:
     set_spacing(find_style(styles, "Heading2"), before=240, after=80)  # 12 pt / 4 pt
 
     add_header_footer_styles(styles)
+    add_form_styles(styles)
     style_table(styles)
     complex_script_emphasis(styles)
     ET.indent(styles)  # pandoc's file is indented; keep the edited one reviewable too

@@ -20,13 +20,13 @@ from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import _, join
+from gcmreview.core.languages import LANGUAGES
 from gcmreview.load import catalogue as cat
 from gcmreview.validate.schema import review_schema, to_json
 
 TEMPLATES = {
     # path in the new workspace: template in gcmreview/data/init/
     "gcmreview.yaml": "gcmreview.yaml",
-    "README.md": "README.md",
     ".github/workflows/gcmreview.yml": "workflow.yml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".gitignore": "gitignore",
@@ -39,7 +39,9 @@ _PLACEHOLDER = re.compile(r"@\{([a-z_]+)\}")
 
 @dataclass(frozen=True)
 class InitOptions:
-    region: str
+    region: str | dict[str, str]
+    """The region's name, or its name in each language (en, fr, ar): the README is
+    written in those languages, in that order."""
     cycle: int
     participants: tuple[str, ...] = ()
     package: str = ""
@@ -48,8 +50,36 @@ class InitOptions:
     force: bool = False
 
 
+def region_names(values: list[str]) -> str | dict[str, str]:
+    """--region NAME, or --region LANG:NAME once per language (en:, fr:, ar:)."""
+    names: dict[str, str] = {}
+    for value in values:
+        lang, _sep, name = value.partition(":")
+        if _sep and lang.strip().lower() in LANGUAGES:
+            key = lang.strip().lower()
+        else:
+            key, name = "", value
+        if key in names:
+            raise UsageError(_("--region names the region twice in the same language"),
+                             hint=_('for example --region "en:Arab region" --region '
+                                    '"fr:Région arabe"'))
+        names[key] = name
+    if list(names) == [""]:
+        return names[""]
+    if "" in names:
+        raise UsageError(_("give every --region with its language, or one --region alone"),
+                         hint=_('for example --region "en:Arab region" --region '
+                                '"ar:المنطقة العربية"'))
+    return names
+
+
+def languages_of(region: str | dict[str, str]) -> list[str]:
+    return list(region) if isinstance(region, dict) else ["en"]
+
+
 def check_options(options: InitOptions) -> None:
-    if not options.region.strip() or any(c in options.region for c in "\r\n"):
+    names = options.region.values() if isinstance(options.region, dict) else [options.region]
+    if not names or any(not n.strip() or any(c in n for c in "\r\n") for n in names):
         raise UsageError(_("the region's name must be one line of text"),
                          hint=_('for example --region "Arab region"'))
     if not 2018 <= options.cycle <= 2100:
@@ -100,22 +130,51 @@ def _template(name: str) -> str:
     return (resources.files("gcmreview") / "data" / "init" / name).read_text(encoding="utf-8")
 
 
+def _yaml_region(region: str | dict[str, str]) -> str:
+    if isinstance(region, str):
+        return json.dumps(region.strip(), ensure_ascii=False)
+    return "{" + ", ".join(f"{lang}: {json.dumps(name.strip(), ensure_ascii=False)}"
+                           for lang, name in region.items()) + "}"
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+def readme(options: InitOptions, install: str) -> str:
+    """The focal points' README, in each of the region's languages (Arabic right to left)."""
+    region = options.region
+    parts = []
+    for lang in languages_of(region):
+        name = region[lang] if isinstance(region, dict) else region
+        text = fill(_template(f"README.{lang}.md"), {
+            "region": name.strip(), "cycle": str(options.cycle), "install": install})
+        if lang == "ar":  # GitHub keeps dir and lang on a div
+            text = f'<div dir="rtl" lang="ar">\n\n{text}\n</div>\n'
+        parts.append((lang, text))
+    if len(parts) == 1:
+        return parts[0][1]
+    switch = " · ".join(f'<a href="#{lang}">{LANGUAGE_NAMES[lang]}</a>' for lang, _t in parts)
+    return switch + "\n\n" + "\n---\n\n".join(
+        f'<a id="{lang}"></a>\n\n{text}' for lang, text in parts)
+
+
 def render_files(options: InitOptions) -> dict[str, str]:
     """The new workspace's files: path relative to the workspace -> text."""
+    package = options.package or installed_from()
     values = {
-        "region": options.region.strip(),
+        "region": _yaml_region(options.region),
         "cycle": str(options.cycle),
         "participants": "[" + ", ".join(options.participants) + "]",
-        "package": json.dumps(options.package or installed_from()),
+        "package": json.dumps(package),
         "rev": f"v{__version__}",
     }
-    quoted = {**values, "region": json.dumps(values["region"], ensure_ascii=False)}
-    files = {}
-    for target, name in TEMPLATES.items():
-        # YAML files get the region as a quoted string; Markdown gets it as written.
-        files[target] = fill(_template(name), quoted if target.endswith((".yaml", ".yml"))
-                             else values)
+    install = 'python3 -m pip install "{}"'.format(
+        package or "git+https://github.com/gcmreview/gcmreview")
+    files = {target: fill(_template(name), values) for target, name in TEMPLATES.items()}
+    files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, install),
+             **files}
     files[KEEP_FILE] = ""
+    files["submissions/.gitkeep"] = ""
     files[SCHEMA_FILE] = to_json(review_schema(cat.builtin()))
     return files
 

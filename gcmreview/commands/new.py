@@ -18,9 +18,7 @@ from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.validate.schema import review_schema, to_json
-
-DEFAULT_CYCLE = 2026
-"""Outside a workspace: the next IMRF."""
+from gcmreview.validate.workspace import NEXT_IMRF
 
 
 def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_ref: str) -> str:
@@ -133,6 +131,6 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
     if not schema_file.exists():
         write_atomic(schema_file, to_json(review_schema(ctx.catalogue)).encode())
     ref = Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
-    cycle = workspace.cycle if workspace else DEFAULT_CYCLE
+    cycle = workspace.cycle if workspace else NEXT_IMRF
     write_atomic(target, scaffold(code, lang, cycle, ctx.catalogue, ref).encode())
     return target

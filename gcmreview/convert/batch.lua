@@ -33,53 +33,8 @@ local POLICY = config.policy
 local NARRATIVE_FORMAT = POLICY.reader
 local CACHE_DIR = config.cache_dir
 
-local function safe_url(target)
-  local lowered = target:lower():gsub("%s", "")
-  for _, scheme in ipairs(POLICY.safe_schemes) do
-    if lowered:sub(1, #scheme + 1) == scheme .. ":" then return true end
-  end
-  return false
-end
-
-local NO_ATTR = pandoc.Attr()
-
--- The sanitiser's actions, named by the policy table.
-local ACTIONS = {
-  -- Raw HTML or raw markup: the text that was typed.
-  as_text = function(el)
-    if el.t == "RawBlock" then return pandoc.CodeBlock(el.text) end
-    if el.t == "Math" then
-      local fence = el.mathtype == "DisplayMath" and "$$" or "$"
-      return pandoc.Str(fence .. el.text .. fence)
-    end
-    return pandoc.Str(el.text)
-  end,
-  alt_text = function(el)
-    if el.t == "Figure" then return el.content end
-    local alt = pandoc.utils.stringify(el.caption)
-    if alt == "" then alt = "image" end
-    return pandoc.Emph({ pandoc.Str("[" .. alt .. "]") })
-  end,
-  bold_paragraph = function(el) return pandoc.Para({ pandoc.Strong(el.content) }) end,
-  safe_link = function(el)
-    if not safe_url(el.target) then return el.content end
-    el.attr = NO_ATTR
-    return el
-  end,
-  content = function(el) return el.content end,
-  -- Keep a simple language class for code, drop ids and attributes.
-  plain_code = function(el)
-    local class = el.attr.classes[1]
-    el.attr = (class and class:match("^[%w_+-]+$")) and pandoc.Attr("", { class }) or NO_ATTR
-    return el
-  end,
-  no_attributes = function(el) el.attr = NO_ATTR return el end,
-}
-
-local sanitize = {}
-for element, action in pairs(POLICY.actions) do
-  sanitize[element] = assert(ACTIONS[action], "unknown sanitiser action " .. action)
-end
+local SCRIPT_DIR = arg[0]:match("^(.*[/\\])") or "./"
+local sanitize = dofile(SCRIPT_DIR .. "sanitize.lua")(POLICY)
 
 -- Reading many narratives in one pandoc.read is about 3x faster than a read
 -- each. They are joined with marker paragraphs; the split is accepted only if
@@ -350,6 +305,58 @@ local docx_widths = {
   end,
 }
 
+-- Forms (gcmreview form) lay their questions out as nested divs,
+--   ::: grid (widths="30,70", header="1") > ::: row > ::: label | ::: answer
+-- because table cells that hold paragraphs and lists have no Markdown syntax.
+-- They become pandoc tables here, once the narratives are in their cells; the
+-- skeleton is trusted and a narrative can hold no div (the sanitiser unwraps
+-- them), so only the template makes grids.
+local function cells_of(row)
+  local cells = {}
+  for _, part in ipairs(row.content) do
+    if part.t == "Div" then
+      local blocks = part.content
+      if part.classes:includes("label") then
+        blocks = { pandoc.Div(blocks, pandoc.Attr("", {}, { { "custom-style", "Form Label" } })) }
+      end
+      cells[#cells + 1] = pandoc.Cell(blocks)
+    end
+  end
+  return cells
+end
+
+local function grid_table(div)
+  local widths = {}
+  for share in (div.attributes["widths"] or ""):gmatch("%d+") do
+    widths[#widths + 1] = tonumber(share) / 100
+  end
+  local head_rows, body_rows = {}, {}
+  local header = tonumber(div.attributes["header"] or "0")
+  for _, row in ipairs(div.content) do
+    if row.t == "Div" and row.classes:includes("row") then
+      local target = #head_rows < header and head_rows or body_rows
+      target[#target + 1] = pandoc.Row(cells_of(row))
+    end
+  end
+  local colspecs = {}
+  local columns = #((head_rows[1] or body_rows[1] or { cells = {} }).cells)
+  for i = 1, columns do colspecs[i] = { "AlignDefault", widths[i] or (1 / columns) } end
+  return pandoc.Table({ long = {}, short = {} }, colspecs, pandoc.TableHead(head_rows),
+    { { attr = pandoc.Attr(), body = body_rows, head = {}, row_head_columns = 0 } },
+    pandoc.TableFoot({}))
+end
+
+local form_layout = {
+  Div = function(div)
+    if div.classes:includes("grid") then return grid_table(div) end
+  end,
+  Span = function(span)
+    if span.classes:includes("checkbox") then
+      return pandoc.Span(span.content, pandoc.Attr("", {}, { { "custom-style", "Form Checkbox" } }))
+    end
+  end,
+}
+
 local function write_file(path, content)
   local f = assert(io.open(path, "wb"))
   f:write(content)
@@ -376,6 +383,7 @@ local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
   doc = splice(doc, job, answer)
+  if job.meta.form then doc = doc:walk(form_layout) end
   local figures = job.figures or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
@@ -407,7 +415,7 @@ local function convert(job, answer)
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
     local blocks = fact_blocks(job.meta)
-    blocks:insert(PAGE_BREAK)
+    if not job.meta.form then blocks:insert(PAGE_BREAK) end
     blocks:extend(with_figures(doc, "docx", figures):walk(docx_widths).blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {

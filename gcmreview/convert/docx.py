@@ -2,7 +2,8 @@
 
 Right-to-left tables and cover paragraphs, complex-script bold and italic, the
 header and footer texts of the reference document, and fixed timestamps and
-ZIP entry dates so that the same input gives the same bytes.
+ZIP entry dates so that the same input gives the same bytes. For the Word form:
+clickable check boxes around its ☐/☒ characters and shaded label cells.
 """
 
 from __future__ import annotations
@@ -23,6 +24,39 @@ class DocxFinish:
     header: str
     footer: str
     date_iso: str | None
+    form: bool = False
+
+
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_CHECKBOX_RUN = re.compile(
+    r'<w:r><w:rPr><w:rStyle w:val="FormCheckbox" />((?:(?!</w:rPr>).)*)</w:rPr>'
+    r'<w:t(?: [^>]*)?>([☐☒])</w:t></w:r>')
+LABEL_FILL = "EEF3F8"
+
+
+def _checkbox(match: re.Match[str]) -> str:
+    """A Word check-box content control around the character: clicking it toggles
+    ☐/☒. Word 2010 and later; others (LibreOffice) keep the character."""
+    checked = "1" if match.group(2) == "☒" else "0"
+    return ('<w:sdt><w:sdtPr><w14:checkbox>'
+            f'<w14:checked w14:val="{checked}" />'
+            '<w14:checkedState w14:val="2612" w14:font="Segoe UI Symbol" />'
+            '<w14:uncheckedState w14:val="2610" w14:font="Segoe UI Symbol" />'
+            '</w14:checkbox></w:sdtPr><w:sdtContent>'
+            f'<w:r><w:rPr><w:rStyle w:val="FormCheckbox" />{match.group(1)}</w:rPr>'
+            f'<w:t>{match.group(2)}</w:t></w:r></w:sdtContent></w:sdt>')
+
+
+def _form(text: str) -> str:
+    if "xmlns:w14=" not in text:
+        text = text.replace("<w:document ", f'<w:document xmlns:w14="{W14}" xmlns:mc="{MC}" '
+                            'mc:Ignorable="w14" ', 1)
+    text = _CHECKBOX_RUN.sub(_checkbox, text)
+    # Label cells: shaded, so the answer column is the obvious place to write.
+    return re.sub(r'<w:tc><w:tcPr />(?=<w:p><w:pPr><w:pStyle w:val="FormLabel" />)',
+                  f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{LABEL_FILL}" />'
+                  '</w:tcPr>', text)
 
 
 def finish_docx(path: Path, job: DocxFinish) -> None:
@@ -32,8 +66,10 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
     fixed = []
     for name, data in entries:
         text: str | None = None
+        if name == "word/document.xml" and job.form:
+            text = _form(data.decode())
         if name == "word/document.xml" and job.rtl:
-            text = data.decode()
+            text = text or data.decode()
             # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
             text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
             # The cover paragraphs pandoc makes from metadata are not marked RTL.

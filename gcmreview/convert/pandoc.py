@@ -67,6 +67,7 @@ def narrative_version() -> str:
     pandoc = pandoc_path()
     stat = pandoc.stat()
     return sanitiser_version(batch_script().read_bytes()
+                             + batch_script().with_name("sanitize.lua").read_bytes()
                              + f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}".encode())
 
 
@@ -170,7 +171,7 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
         embed_in_html(job.outputs["html"], figures)
     if "docx" in job.outputs:
         finish_docx(job.outputs["docx"], DocxFinish(job.rtl, job.header, job.footer,
-                                                    job.date_iso))
+                                                    job.date_iso, form=bool(job.meta.get("form"))))
     if "pdf" in job.outputs:
         job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
                                          job.outputs["pdf"],

@@ -30,6 +30,12 @@ class InputError(GcmReviewError):
     exit_code = 2
 
 
+class DocumentRefused(InputError):
+    """A document given to `import` that is not a Word document gcmreview can read safely."""
+
+    exit_code = 2
+
+
 class TemplateError(GcmReviewError):
     """A Jinja template is broken; the message names the template file and line."""
 

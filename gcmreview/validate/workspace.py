@@ -41,6 +41,11 @@ def localize(value: Localized | None, lang: str) -> str:
     return value.get(lang) or value.get("en") or next(iter(value.values()))
 
 
+NEXT_IMRF = 2026
+"""The cycle of a review made outside any workspace: the next International Migration
+Review Forum."""
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path

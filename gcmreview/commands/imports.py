@@ -1,0 +1,116 @@
+"""`gcmreview import FILE.docx…`: Word documents into review files, with a report of
+what went where and what could not be placed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gcmreview.commands.context import Context
+from gcmreview.commands.form import place
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.errors import UsageError
+from gcmreview.core.i18n import _, join
+from gcmreview.core.languages import LANGUAGES
+from gcmreview.forms import ImportResult, import_documents
+from gcmreview.model.document import Problem, Where
+from gcmreview.render.coverage import change_lines
+from gcmreview.render.terminal import Line
+from gcmreview.render.validation import diagnostic_lines, hint_lines
+
+
+def import_files(ctx: Context, files: list[Path], *, country: str | None = None,
+                 output: Path | None = None, dry_run: bool = False, force: bool = False,
+                 lang: str | None = None) -> list[ImportResult]:
+    if not files:
+        raise UsageError(_("no document given"), hint=_("for example: gcmreview import "
+                                                        "submissions/MA.docx"))
+    if lang is not None and lang not in LANGUAGES:
+        raise UsageError(_("unknown language “{lang}”").format(lang=lang),
+                         hint=_("use en, fr or ar"))
+    return import_documents(place(ctx), files, country=country, output=output,
+                            dry_run=dry_run, force=force, language=lang)
+
+
+def where_text(where: Where) -> str:
+    parts = []
+    if where.section:
+        parts.append(_("section “{heading}”").format(heading=_short(where.section)))
+    if where.block:
+        parts.append(_("paragraph {number}").format(number=where.block))
+    if where.row and where.label:
+        parts.append(_("row {number} “{label}”").format(number=where.row,
+                                                       label=_short(where.label)))
+    elif where.row:
+        parts.append(_("row {number}").format(number=where.row))
+    return join(parts)
+
+
+def _short(text: str, width: int = 50) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1].rstrip() + "…"
+
+
+def problem_lines(source: str, problem: Problem) -> list[Line]:
+    place_text = where_text(problem.where)
+    severity = _("error") if problem.error else _("warning")
+    head = f"{source}: " + (f"{place_text}: " if place_text else "")
+    lines = [Line(f"{head}{severity}[{problem.code}]: {problem.message}",
+                  "error" if problem.error else "warning")]
+    if problem.hint:
+        lines += hint_lines(problem.hint)
+    return lines
+
+
+def _path_words(path: tuple[str | int, ...]) -> str:
+    """Where in the review a part went, in words: “objective 7, summary”."""
+    head = path[0] if path else ""
+    if head == "objectives" and len(path) > 1:
+        words = [_("objective {number}").format(number=path[1])]
+        rest = path[2:]
+    elif head == "principles" and len(path) > 1:
+        words = [_("guiding principle {slug}").format(slug=path[1])]
+        rest = path[2:]
+    else:
+        words, rest = [str(head)], path[1:]
+    return join([*words, *(str(p) for p in rest if isinstance(p, str))])
+
+
+def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
+    lines: list[Line] = []
+    for result in results:
+        if result.refused is not None:
+            lines.append(Line(_("{file}: error: {message}").format(
+                file=result.source, message=result.refused.message), "error"))
+            if result.refused.hint:
+                lines += hint_lines(result.refused.hint)
+            continue
+        target = display_path(result.target) if result.target else "?"
+        kind = _("Word form") if result.kind == "form" else _("free-form Word review")
+        if not result.changed:
+            state = _("unchanged")
+        elif dry_run:
+            state = _("would be written (dry run: nothing written)")
+        elif result.written:
+            state = _("written")
+        else:
+            state = _("not written")
+        lines.append(Line(_("{file} ({kind}) → {target}: {state}").format(
+            file=result.source, kind=kind, target=target, state=state), "bold"))
+        if result.diff is not None:
+            for change in change_lines(result.diff):
+                lines.append(Line("  " + change))
+        if result.kind == "free-form" and result.imported is not None:
+            lines.append(Line("  " + _("what went where:")))
+            for placement in result.imported.placements:
+                lines.append(Line("    " + _("{part} ← {place}").format(
+                    part=_path_words(placement.path), place=where_text(placement.where))))
+        for problem in result.problems:
+            lines += problem_lines(result.source, problem)
+        for diagnostic in result.diagnostics:
+            lines += diagnostic_lines(diagnostic)
+    return lines
+
+
+def exit_code(results: list[ImportResult]) -> int:
+    return max((r.exit_code for r in results), default=0)
+

@@ -1,0 +1,478 @@
+"""`gcmreview form` and `gcmreview import`: the Word path into a review workspace.
+
+form:   the review on file (or none) -> model.form (the questionnaire as data)
+        -> render (templates/form.md.j2) -> convert (pandoc DOCX, check boxes)
+        -> write (atomically, never over a file without --force).
+import: .docx -> load.docx (checked, rebuilt) -> convert.word (pandoc's docx reader)
+        -> model.form or model.legacy (review data, and where each part came from)
+        -> render.review_file (the review file on file, edited; or a new one)
+        -> validate -> write (atomically, never over a file without --force).
+
+An answer the focal point did not touch keeps the exact text of the review on
+file (compared once both are written the same way), so a form sent back
+unchanged imports to the same file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gcmreview import __version__
+from gcmreview.convert.narratives import NarrativeCache
+from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
+from gcmreview.convert.word import WordReader
+from gcmreview.core import countries
+from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
+from gcmreview.core.errors import (
+    ConversionError,
+    DocumentRefused,
+    GcmReviewError,
+    InputError,
+    UsageError,
+)
+from gcmreview.core.files import write_atomic
+from gcmreview.core.i18n import Formatter, _
+from gcmreview.core.languages import LANGUAGES, direction
+from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.docx import OpenedDocx, open_docx
+from gcmreview.load.loader import LoadedFile, load_bytes, load_file
+from gcmreview.model.document import Imported, Problem, Where, WordDocument
+from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
+from gcmreview.model.legacy import read_free_form
+from gcmreview.model.matrix import StateDiff, diff_state, snapshot
+from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
+from gcmreview.render.templates import render, template_dirs
+from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.results import FileResult
+from gcmreview.validate.workspace import NEXT_IMRF, Workspace
+from gcmreview.write.files import publish, staging
+
+NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the command runs: the workspace around it, if any."""
+
+    workspace: Workspace | None
+    cwd: Path
+    catalogue: Catalogue
+
+    @property
+    def root(self) -> Path:
+        return self.workspace.root if self.workspace else self.cwd
+
+    def review_path(self, code: str) -> Path:
+        return (self.workspace.review_path(code) if self.workspace
+                else self.cwd / "countries" / f"{code}.yaml")
+
+    @property
+    def cycle(self) -> int:
+        return self.workspace.cycle if self.workspace else NEXT_IMRF
+
+    @property
+    def options(self) -> Options:
+        if self.workspace is None:
+            return Options()
+        return Options(participants=self.workspace.participants, cycle=self.workspace.cycle)
+
+    def country_name(self, code: str, lang: str) -> str:
+        names = self.workspace.country_names.get(code) if self.workspace else None
+        if isinstance(names, dict) and names.get(lang):
+            return names[lang]
+        if isinstance(names, str):
+            return names
+        return Formatter(lang).country(code)
+
+    @property
+    def language(self) -> str:
+        """The workspace's first language (its region's names say which), else English."""
+        region = self.workspace.region if self.workspace else None
+        if isinstance(region, dict):
+            return next((lang for lang in region if lang in LANGUAGES), "en")
+        return "en"
+
+
+def read_review(path: Path, place: Place) -> FileResult | None:
+    """The review on file, checked; None when there is none."""
+    if not path.exists():
+        return None
+    shown = display_path(path)
+    try:
+        loaded = load_file(path, shown)
+    except OSError as exc:
+        raise InputError(_("cannot read {file}: {reason}").format(
+            file=shown, reason=exc.strerror)) from exc
+    return check_loaded(loaded, place.catalogue, place.options)
+
+
+# --- gcmreview form -----------------------------------------------------------------------------
+
+def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
+               output: Path | None = None, force: bool = False, blank: bool = False,
+               on_done: Callable[[Path], None] | None = None) -> list[Path]:
+    """Write the Word form of each State; returns the files written."""
+    if output is not None and len(codes) > 1:
+        raise UsageError(_("--output names one file, but several forms were asked for"),
+                         hint=_("leave out --output: the forms go into the forms folder"))
+    ws = place.workspace
+    dirs = template_dirs(ws.templates_dir if ws else None)
+    templates = PandocTemplates.find(dirs)
+    plans: list[tuple[str, dict[str, Any] | None, str, Path]] = []
+    for code in codes:
+        data = None
+        if not blank:
+            result = read_review(place.review_path(code), place)
+            if result is not None and not result.valid:
+                raise InputError(
+                    _("{file} has errors, so the form cannot start from it").format(
+                        file=result.shown_as),
+                    hint=_("fix them (`gcmreview validate {file}` lists them), or add --blank "
+                           "for an empty form").format(file=result.shown_as))
+            data = plain(result.data) if result is not None else None
+        form_lang = lang or (data["review"]["language"] if data else place.language)
+        target = output or place.root / "forms" / f"{code}.docx"
+        if target.exists() and not force:
+            raise UsageError(_("{path} already exists").format(path=display_path(target)),
+                             hint=_("add --force to replace it"))
+        plans.append((code, data, form_lang, target))
+    written = []
+    out_dir = (output.parent if output else place.root / "forms")
+    with staging(out_dir) as stage:
+        jobs = [form_job(place, code, data, form_lang, dirs, stage)
+                for code, data, form_lang, _target in plans]
+        narratives = NarrativeCache(stage, narrative_version())
+        workers = max(1, min(len(jobs), os.cpu_count() or 1))
+        done = convert_all(jobs, templates, narratives, workers)
+        failed = [j for j in done if j.error]
+        if failed:
+            raise ConversionError(_("the form of {country} could not be made: {reason}").format(
+                country=failed[0].id, reason=failed[0].error))
+        for job, (_code, _data, _lang, target) in zip(done, plans, strict=True):
+            publish(job.outputs["docx"], target)
+            written.append(target)
+            if on_done:
+                on_done(target)
+    return written
+
+
+def form_job(place: Place, code: str, data: dict[str, Any] | None, lang: str,
+             dirs: list[Path], stage: Path) -> Job:
+    builder = FormBuilder(place.catalogue, lang)
+    model = builder.build(code, data, place.cycle, place.country_name(code, lang))
+    skeleton = render("form.md.j2", dirs, lang, form=model, version=__version__)
+    _ = builder.fmt.gettext
+    meta = {"title": model.title, "subtitle": model.subtitle, "pagetitle": model.title,
+            "lang": lang, "dir": direction(lang), "form": True, "facts": [],
+            "toc-title": _("Contents")}
+    return Job(id=code, skeleton=skeleton, meta=meta, rtl=direction(lang) == "rtl",
+               outputs={"docx": stage / f"{code}.docx"},
+               header=f"{model.title} · {model.subtitle}",
+               footer=_("gcmreview {version}, form version {form_version}").format(
+                   version=__version__, form_version=model.version))
+
+
+# --- gcmreview import ---------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    """What importing one document gave, for the command to print."""
+
+    source: str
+    kind: str = ""
+    target: Path | None = None
+    refused: GcmReviewError | None = None
+    imported: Imported | None = None
+    text: str | None = None
+    existed: bool = False
+    changed: bool = False
+    written: bool = False
+    diff: StateDiff | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.imported.problems if self.imported else []
+
+    @property
+    def exit_code(self) -> int:
+        if self.refused is not None:
+            return self.refused.exit_code
+        if any(p.error for p in self.problems) or any(
+                d.severity is Severity.ERROR for d in self.diagnostics):
+            return 1
+        return 0
+
+
+def import_documents(place: Place, files: list[Path], *, country: str | None = None,
+                     output: Path | None = None, dry_run: bool = False, force: bool = False,
+                     language: str | None = None) -> list[ImportResult]:
+    """Import each document; a refused document does not stop the others."""
+    if country is not None and len(files) > 1:
+        raise UsageError(_("--country names the State of one document, but several were "
+                           "given"), hint=_("name each file XX.docx after its country code"))
+    if output is not None and len(files) > 1 and not output.is_dir():
+        raise UsageError(_("--output names one file, but several documents were given"),
+                         hint=_("give a folder, or leave out --output"))
+    results = [ImportResult(display_path(path)) for path in files]
+    narratives = _Canonical()
+    try:
+        for index, read in read_documents(files, [r.source for r in results]):
+            result = results[index]
+            try:
+                if isinstance(read, GcmReviewError):
+                    raise read
+                import_one(place, narratives, files[index], *read, result, country=country,
+                           output=output, dry_run=dry_run, force=force, language=language)
+            except (DocumentRefused, UsageError, ConversionError) as exc:
+                result.refused = exc
+    finally:
+        narratives.close()
+    return results
+
+
+Read = tuple[OpenedDocx, WordDocument] | GcmReviewError
+
+
+def read_documents(files: list[Path], shown: list[str]) -> Iterator[tuple[int, Read]]:
+    """Check and read the documents with one pandoc process per core; yields each as it is
+    read, so the import of one overlaps the reading of the next ones."""
+    workers = max(1, min(len(files), os.cpu_count() or 1))
+    todo: queue.Queue[int | None] = queue.Queue()
+    done: queue.Queue[tuple[int, Read] | BaseException] = queue.Queue(maxsize=2 * workers)
+    for index in range(len(files)):
+        todo.put(index)
+
+    def work() -> None:
+        try:
+            with WordReader() as reader:
+                while (index := todo.get()) is not None:
+                    try:
+                        opened = open_docx(files[index], shown[index])
+                        done.put((index, (opened, reader.read(opened.data, shown[index]))))
+                    except GcmReviewError as exc:
+                        done.put((index, exc))
+        except BaseException as exc:  # pandoc could not start, or stopped: the import stops
+            done.put(exc)
+
+    threads = [threading.Thread(target=work, daemon=True) for _worker in range(workers)]
+    for _thread in threads:
+        todo.put(None)
+    for thread in threads:
+        thread.start()
+    try:
+        for _file in files:
+            item = done.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        while not todo.empty():  # stop the workers early if the caller stopped
+            todo.get_nowait()
+        for _thread in threads:
+            todo.put(None)
+        while any(t.is_alive() for t in threads):
+            with contextlib.suppress(queue.Empty):
+                done.get(timeout=0.1)
+
+
+class _Canonical:
+    """A pandoc process for the narratives of reviews on file, started when first needed."""
+
+    def __init__(self) -> None:
+        self.reader: WordReader | None = None
+
+    def canonical(self, texts: list[str]) -> list[str]:
+        if self.reader is None:
+            self.reader = WordReader()
+        return self.reader.canonical(texts)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+
+
+def _code_from_name(path: Path) -> str | None:
+    code = countries.normalise(path.stem.split(".")[0])
+    return code if countries.is_country_code(code) else None
+
+
+def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
+               document: WordDocument, result: ImportResult, *, country: str | None,
+               output: Path | None, dry_run: bool, force: bool, language: str | None) -> None:
+    chosen = countries.normalise(country) if country else None
+    if chosen is not None and not countries.is_country_code(chosen):
+        raise UsageError(_("“{country}” is not an ISO 3166-1 country code").format(
+            country=country), hint=_("for example MA for Morocco, LB for Lebanon"))
+    if is_form(document):
+        imported = read_form(document, place.catalogue)
+        stated = imported.data.get("country")
+        code = chosen or (stated if isinstance(stated, str) else None) or _code_from_name(path)
+        if chosen and isinstance(stated, str) and stated != chosen:
+            imported.problems.append(Problem(
+                "country-differs", Where("", 0),
+                _("the form is for {stated}; it was imported as {code}, as --country says")
+                .format(stated=stated, code=chosen), error=False))
+        if code is not None:
+            imported.data = {"country": code, **{k: v for k, v in imported.data.items()
+                                                 if k != "country"}}
+    else:
+        code = chosen or _code_from_name(path)
+        if code is None:
+            raise UsageError(_("{file} does not say which State it is about").format(
+                file=result.source),
+                hint=_("add --country XX, or name the file XX.docx after the country code"))
+        cycle = place.cycle
+        imported = read_free_form(document, place.catalogue, country=code, cycle=cycle,
+                                  language=language)
+    if code is None:
+        raise UsageError(_("{file} does not say which State it is about").format(
+            file=result.source),
+            hint=_("fill in the country code in the form, or add --country XX"))
+    result.kind = imported.kind
+    result.imported = imported
+    _note_document(imported, document, opened.external, opened.left_out)
+    target = _target(place, output, code)
+    result.target = target
+    result.existed = target.exists()
+    on_file = _on_file(place, target, code)
+    base = plain(on_file.data) if on_file is not None and on_file.data is not None else None
+    if imported.kind == "form":
+        imported.problems.extend(missing_sections(base, document, place.catalogue))
+    if base is not None:
+        _keep_untouched_narratives(imported.data, base, reader)
+    # A form starts from the review on file, so the file written starts from it too
+    # (comments and layout kept); a free-form review is a new text: a new file,
+    # unless it replaces the target itself.
+    layout = on_file if imported.kind == "form" or (
+        on_file is not None and on_file.path == target) else None
+    if layout is not None and layout.data is not None:
+        original = layout.path.read_text(encoding="utf-8")
+        # Nothing changed: the file as it is (ruamel would write escapes such as
+        # \u00e9 as the characters they stand for).
+        text = original if plain(layout.data) == imported.data else updated(
+            original, imported.data)
+    else:
+        lang = (imported.data.get("review") or {}).get("language") or "en"
+        text = canonical(imported.data, catalogue_titles(place.catalogue, lang), [
+            _("Imported by gcmreview {version} from {file}.").format(
+                version=__version__, file=path.name)])
+    _check_same_data(text, imported.data, target)
+    result.text = text
+    shown = display_path(target)
+    checked = check_loaded(load_bytes(text.encode("utf-8"), target, shown), place.catalogue,
+                           place.options)
+    result.diagnostics = checked.diagnostics
+    result.diff = _diff(code, on_file, checked, place.catalogue)
+    previous = target.read_bytes() if result.existed else None
+    result.changed = previous != text.encode("utf-8")
+    if dry_run or not result.changed:
+        return
+    if result.existed and not force:
+        raise UsageError(_("{path} already exists").format(path=shown),
+                         hint=_("add --force to replace it (see what would change with "
+                                "--dry-run)"))
+    write_atomic(target, text.encode("utf-8"))
+    result.written = True
+
+
+def _target(place: Place, output: Path | None, code: str) -> Path:
+    if output is None:
+        return place.review_path(code)
+    return output / f"{code}.yaml" if output.is_dir() else output
+
+
+def _on_file(place: Place, target: Path, code: str) -> LoadedFile | None:
+    """The review the import starts from: the target file, else the workspace's own."""
+    for path in (target, place.review_path(code)):
+        if path.is_file():
+            try:
+                loaded = load_file(path, display_path(path))
+            except OSError:
+                continue
+            if loaded.data is not None:
+                return loaded
+    return None
+
+
+def _note_document(imported: Imported, document: WordDocument, external: tuple[str, ...],
+                   left_out: tuple[str, ...]) -> None:
+    """What the document held that a review file cannot: said, never dropped silently."""
+    for what in external:
+        imported.problems.append(Problem(
+            "external-reference", Where("", 0),
+            _("the document refers to {what}; gcmreview did not open it").format(what=what),
+            error=False))
+    for what in left_out:
+        imported.problems.append(Problem(
+            "left-out", Where("", 0),
+            _("the document holds {what}, which a review file cannot hold; it was left "
+              "out").format(what=what), error=False))
+    heading = ""
+    for block in document.blocks:
+        if block.kind == "heading":
+            heading = block.text
+        images = block.images + sum(c.images for row in block.rows for c in row)
+        if images:
+            imported.problems.append(Problem(
+                "image-left-out", Where(heading, block.index),
+                _("an image here was left out: review files hold text only"),
+                _("describe what the image shows in the text, or cite the document it comes "
+                  "from"), error=False))
+
+
+def _narratives(value: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], str]:
+    found: dict[tuple[Any, ...], str] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found.update(_narratives(v, (*path, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found.update(_narratives(v, (*path, i)))
+    elif isinstance(value, str) and path and path[-1] in NARRATIVE_KEYS:
+        found[path] = value
+    return found
+
+
+def _set(data: Any, path: tuple[Any, ...], value: str) -> None:
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+def _keep_untouched_narratives(data: dict[str, Any], base: dict[str, Any],
+                               reader: _Canonical) -> None:
+    """Answers written exactly as the review on file would be keep its text (and folding)."""
+    new, old = _narratives(data), _narratives(base)
+    shared = [p for p in new if p in old and new[p] != old[p]]
+    if not shared:
+        return
+    canonical_old = reader.canonical([old[p] for p in shared])
+    for path, text in zip(shared, canonical_old, strict=True):
+        if text.strip() == new[path].strip():
+            _set(data, path, old[path])
+
+
+def _check_same_data(text: str, data: dict[str, Any], target: Path) -> None:
+    loaded = load_bytes(text.encode("utf-8"), target, target.name)
+    if loaded.data is None or plain(loaded.data) != data:
+        raise ConversionError(_("internal error: the review file written for {file} does not "
+                                "read back as the data imported").format(file=target.name),
+                              hint=_("please report this, with the document"))
+
+
+def _diff(code: str, before: LoadedFile | None, after: FileResult,
+          catalogue: Catalogue) -> StateDiff:
+    old = None
+    if before is not None:
+        old_result = check_loaded(before, catalogue, Options())
+        old = snapshot([old_result], catalogue).states.get(before.path.stem)
+    new = snapshot([after], catalogue).states.get(after.path.stem)
+    return diff_state(code, old, new)

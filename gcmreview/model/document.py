@@ -1,0 +1,109 @@
+"""A Word document as gcmreview reads it: plain data, whatever wrote the file.
+
+pandoc's docx reader parses the file (gcmreview.convert.word); what comes back
+is a flat list of top-level blocks, each with its plain text (to recognise
+headings and labels) and its Markdown (the narrative it becomes). The form
+reader (gcmreview.model.form) and the free-form reader
+(gcmreview.model.legacy) turn these blocks into review data, and say where
+each part of the document went, or that it went nowhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list", "table", "other"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    """Plain text, paragraphs joined by a line break."""
+    markdown: str
+    """The cell's content as narrative Markdown (an empty cell: "")."""
+    lines: tuple[str, ...] = ()
+    """Plain text of each paragraph or list item, empty ones left out."""
+    images: int = 0
+    """Images the cell held: the review format has no place for them."""
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    index: int
+    """1-based position among the document's top-level blocks."""
+    text: str = ""
+    """Plain text (a table: empty)."""
+    markdown: str = ""
+    """The block as narrative Markdown (a table: its Markdown table)."""
+    level: int = 0
+    """Heading level, 1 to 6; 0 for other blocks."""
+    bold: bool = False
+    """A paragraph whose text is all bold: what people type instead of a heading."""
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    """A table's rows (header rows first)."""
+    header_rows: int = 0
+    style: str = ""
+    """The paragraph style's name when it is one of the form's own ("Form Note")."""
+    images: int = 0
+
+
+@dataclass(frozen=True)
+class WordDocument:
+    """What pandoc read in one .docx file."""
+
+    blocks: tuple[Block, ...]
+    notes: tuple[str, ...] = ()
+    """What the reader had to leave out (an image, an embedded object), in words."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the document, as a focal point finds it again: the section
+    heading above it and the paragraph or table row."""
+
+    section: str
+    """The nearest heading above, as written ("" before the first heading)."""
+    block: int
+    """1-based position among the top-level blocks."""
+    row: int = 0
+    """1-based table row, 0 outside a table."""
+    label: str = ""
+    """The row's label (left-hand cell) in a form table."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Something of the document that went into the review: what, and from where."""
+
+    path: tuple[str | int, ...]
+    """Where in the review data ("objectives", 7, "summary")."""
+    where: Where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something of the document that could not be placed, or was placed with a doubt.
+
+    `code` is stable (docs/word.md lists them); `message` and `hint` are already
+    in the user's language.
+    """
+
+    code: str
+    where: Where
+    message: str
+    hint: str | None = None
+    error: bool = True
+    """An error: content left out or unreadable (exit 1). A warning: placed, but
+    something for the focal point to check or complete."""
+
+
+@dataclass
+class Imported:
+    """The review data read from a document, and the account of how."""
+
+    data: dict[str, Any]
+    placements: list[Placement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    kind: Literal["form", "free-form"] = "form"

@@ -1,0 +1,529 @@
+"""What a heading names: an objective, a guiding principle or a section of the review.
+
+States wrote their reviews as ordinary Word documents, in English, French or
+Arabic, with headings such as "Objective 7", "Objectif n° 7 :", "الهدف السابع"
+or "3.2 Méthodologie". These pure functions read one heading's text; the
+readers (gcmreview.model.legacy, gcmreview.model.form) decide which blocks are
+headings and what to do with what they name.
+
+Every comparison goes through `normalise` (Unicode compatibility forms, case,
+accents and Arabic diacritics and letter variants, invisible marks,
+Arabic-Indic digits), so a heading typed on any keyboard reads the same.
+
+The recognition vocabulary below is *not* a list of titles: it is wording
+people commonly use for a part of the review. Official titles come only from
+the catalogue (and from the message catalogs for the report's own headings),
+never from this module.
+
+The rule throughout is to recognise less rather than misplace: a heading that
+could mean two things names nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from gcmreview.core.i18n import N_, translations
+from gcmreview.core.languages import LANGUAGES
+from gcmreview.load.catalogue import Catalogue
+
+# --- normalising --------------------------------------------------------------------------
+
+_DROPPED = dict.fromkeys(map(ord, (
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # zero-width and directional marks
+    "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi controls
+    "\u0640"  # tatweel
+)))
+_FOLDED = str.maketrans({
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
+    "\u0629": "\u0647",  # ta marbuta -> ha
+    "\u0649": "\u064a",  # alef maqsura -> ya
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "œ": "oe", "æ": "ae",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'",
+    "–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-",
+})
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """`text` as headings are compared.
+
+    NFKC, casefolded, invisible marks and tatweel dropped, digits in ASCII,
+    spaces collapsed; then every combining mark is dropped, which folds French
+    accents, Arabic short vowels and the hamza seats (أ إ آ → ا, ؤ → و, ئ → ي);
+    ta marbuta reads as ha and alef maqsura as ya. Both sides of every comparison
+    go through here, so these folds only have to be consistent, not linguistic.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_DROPPED).casefold()
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFC", text).translate(_FOLDED)
+    return _SPACES.sub(" ", text).strip()
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(norm: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(norm))
+
+
+# Numbering in front of a heading: "3.", "3.2", "3.2.", "III.", "a)", "(b)", "A -",
+# "أولاً:", "ب-". Applied to normalised text, a few times ("II.3. Objective 7").
+_AR_LETTER = "ابجدهوزحطي"
+_AR_ORDINAL_ADVERBS = ("اولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا")
+_ENDS = r"(?:\s*[-.):]|(?=\s|$))"  # punctuation, or a space before the heading's words
+_NUMBERING = re.compile(
+    r"^(?:"
+    rf"\d{{1,2}}(?:\.\d{{1,2}})*{_ENDS}"  # 3 / 3. / 3.2 / 3) / 3 -
+    r"|[ivxlc]{1,6}\s*[-.):]"  # III. / iv)
+    r"|[a-z]\s*[.)]|[a-z]\s+-"  # a) / A. / A -
+    r"|\(\s*(?:\d{1,2}|[ivxlc]{1,6}|[a-z])\s*\)"  # (3) / (iv) / (b)
+    rf"|\(\s*[{_AR_LETTER}]\s*\)|[{_AR_LETTER}]\s*[-)]"  # (ب) / ب-
+    rf"|(?:{_AR_ORDINAL_ADVERBS}){_ENDS}"  # أولاً:
+    r")\s*"
+)
+
+
+def strip_numbering(norm: str) -> str:
+    """A normalised heading without its numbering ("3.2 ", "III. ", "a) ", "أولاً: ")."""
+    for _round in range(3):
+        stripped = _NUMBERING.sub("", norm, count=1)
+        if stripped == norm:
+            break
+        norm = stripped
+    return norm
+
+
+# --- objectives ---------------------------------------------------------------------------
+
+OBJECTIVES = range(1, 24)
+"""The GCM's objective numbers (A/RES/73/195, para. 16): a heading naming another names
+nothing, without a catalogue at hand."""
+
+_COMPACT = r"(?:gcm|pmm|global compact|pacte mondial|الاتفاق العالمي)\s*[-:]?\s*"
+_OBJECTIVE_WORD = r"(?:objectives?|objectifs?|objetivos?|(?:ال)?(?:هدف|هدفان|هدفين|اهداف))"
+_NUMBER_SIGN = r"(?:n\s*°|no\.?|n\.|numero|number|num\.|#|رقم)?"
+_LIST_SEPARATOR = (r"(?:\s*(?:,|،|&|;)\s*(?:and\s+|et\s+|y\s+|و\s*)?"
+                   r"|\s+(?:and|et|y)\s+|\s*و\s*)")
+_RANGE_SEPARATOR = r"(?:\s*-\s*|\s+(?:to|through|a|al|au|الي)\s+)"
+_NUMBER = r"\d{1,2}(?!\d)"
+_NUMBERS = re.compile(
+    rf"^(?:{_COMPACT})?{_OBJECTIVE_WORD}\s*{_NUMBER_SIGN}\s*(?:من\s+)?"
+    rf"(?P<list>{_NUMBER}(?:(?:{_LIST_SEPARATOR}|{_RANGE_SEPARATOR}){_NUMBER})*)"
+    r"(?!\w)(?!\.\d)"
+)
+_ORDINAL_HEAD = re.compile(rf"^(?:{_COMPACT})?{_OBJECTIVE_WORD}\s+")
+
+# Arabic ordinals of objectives 1 to 23 (masculine: الهدف), normalised.
+_UNITS = {1: "اول", 2: "ثاني", 3: "ثالث", 4: "رابع", 5: "خامس", 6: "سادس", 7: "سابع",
+          8: "ثامن", 9: "تاسع"}
+
+
+def _ordinal_patterns() -> list[tuple[re.Pattern[str], int]]:
+    """(pattern, number), longest wording first, each word with or without ال."""
+    def art(word: str) -> str:
+        return f"(?:ال)?{word}"
+
+    found: dict[int, str] = {n: art(w) for n, w in _UNITS.items()}
+    found[10] = art("عاشر")
+    found[11] = rf"{art('حادي')}\s+عشر"
+    for n in range(2, 10):
+        found[10 + n] = rf"{art(_UNITS[n])}\s+عشر"
+    found[20] = art("عشر(?:ون|ين)")
+    found[21] = rf"{art('حادي')}\s*و\s*{art('عشر(?:ون|ين)')}"
+    found[22] = rf"{art('ثاني')}\s*و\s*{art('عشر(?:ون|ين)')}"
+    found[23] = rf"{art('ثالث')}\s*و\s*{art('عشر(?:ون|ين)')}"
+    return [(re.compile(rf"{pattern}(?!\w)"), n)
+            for n, pattern in sorted(found.items(), key=lambda item: -len(item[1]))]
+
+
+_ORDINALS = _ordinal_patterns()
+_ORDINAL_SEPARATOR = re.compile(r"\s*(?:,|،)?\s*و\s*|\s*(?:,|،)\s*")
+
+
+def _arabic_ordinals(rest: str) -> tuple[int, ...]:
+    """Objective numbers as Arabic ordinals: "السابع", "الحادي والعشرون", "الأول والثاني"."""
+    numbers: list[int] = []
+    position = 0
+    while True:
+        for pattern, number in _ORDINALS:
+            match = pattern.match(rest, position)
+            if match:
+                numbers.append(number)
+                position = match.end()
+                break
+        else:
+            return tuple(numbers)  # no (further) ordinal here
+        separator = _ORDINAL_SEPARATOR.match(rest, position)
+        if not separator or not any(p.match(rest, separator.end()) for p, _n in _ORDINALS):
+            return tuple(numbers)
+        position = separator.end()
+
+
+def _number_list(text: str) -> tuple[int, ...]:
+    """"1, 2 and 3" -> (1, 2, 3); "1-3", "1 à 3", "1 إلى 3" -> (1, 2, 3)."""
+    numbers: list[int] = []
+    parts = re.split(rf"({_RANGE_SEPARATOR}|{_LIST_SEPARATOR})", text)
+    values = [int(p) for p in parts[0::2]]
+    separators = parts[1::2]
+    numbers.append(values[0])
+    for separator, value in zip(separators, values[1:], strict=True):
+        if re.fullmatch(_RANGE_SEPARATOR, separator):
+            if value <= numbers[-1]:
+                return ()
+            numbers.extend(range(numbers[-1] + 1, value + 1))
+        else:
+            numbers.append(value)
+    return tuple(numbers)
+
+
+# After the numbers, another number a short word away: "Objective 7 or 8", "Objective
+# 7 / 8", "Objectives 1 und 3". The heading is unclear: it names nothing.
+_ANOTHER_NUMBER = re.compile(r"^\s*(?:[^\W\d_]{1,5}|[,;/&+])\s*\d{1,2}(?!\d)")
+
+
+def _explicit_objectives(norm: str) -> tuple[int, ...]:
+    text = strip_numbering(norm)
+    match = _NUMBERS.match(text)
+    if match:
+        if _ANOTHER_NUMBER.match(text[match.end():]):
+            return ()
+        numbers = _number_list(match.group("list"))
+    else:
+        head = _ORDINAL_HEAD.match(text)
+        numbers = _arabic_ordinals(text[head.end():]) if head else ()
+    if not numbers or any(n not in OBJECTIVES for n in numbers):
+        return ()
+    return tuple(sorted(set(numbers)))
+
+
+@cache
+def _objective_titles(catalogue: Catalogue) -> dict[tuple[str, ...], int]:
+    """Words of every objective title and short label -> its number.
+
+    A wording two objectives share, or that is also the name of a guiding
+    principle ("International cooperation" is objective 23's short label and
+    principle (b)), names no objective: `principle_slug` reads the latter.
+    """
+    principle_names = {_words(normalise(name)) for p in catalogue.principles.values()
+                       for name in p.names.values()}
+    found: dict[tuple[str, ...], set[int]] = {}
+    for objective in catalogue.objectives.values():
+        for text in (*objective.titles.values(), *objective.shorts.values()):
+            words = _words(normalise(text))
+            if words and words not in principle_names:
+                found.setdefault(words, set()).add(objective.number)
+    return {words: next(iter(ns)) for words, ns in found.items() if len(ns) == 1}
+
+
+def objective_numbers(text: str, catalogue: Catalogue | None = None) -> tuple[int, ...]:
+    """The objectives a heading names, in increasing order; () if none.
+
+    The objective word must open the heading (after numbering such as "3.2" or
+    "III." and "GCM", "PMM" or "الاتفاق العالمي"), followed by the number(s):
+    "Objective 7", "Objectif n° 7 :", "الهدف رقم ٧", "الهدف السابع",
+    "Objectives 1 and 2" -> (1, 2), "الأهداف 1-3" -> (1, 2, 3). A number outside
+    1-23 anywhere makes the whole heading name nothing.
+
+    With a catalogue, a heading that *is* an objective's official title or short
+    label, in any language the catalogue has, names it too. Without one, only
+    the explicit forms count (the form reader relies on that).
+    """
+    norm = normalise(text)
+    numbers = _explicit_objectives(norm)
+    if numbers or catalogue is None:
+        return numbers
+    words = _words(strip_numbering(norm))
+    number = _objective_titles(catalogue).get(words)
+    return (number,) if number else ()
+
+
+# --- vocabulary matching ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Entry:
+    words: tuple[str, ...]
+    value: str
+    strict: bool
+    """Only alone or followed by punctuation: "Sources:" names the sources, "Sources of
+    funding" does not."""
+
+
+def _entries(table: dict[str, tuple[str, ...]], strict: bool) -> list[_Entry]:
+    return [_Entry(_words(normalise(text)), value, strict)
+            for value, texts in table.items() for text in texts if _words(normalise(text))]
+
+
+def _lookup(norm: str, entries: list[_Entry]) -> str | None:
+    """The value of the longest entry `norm` starts with; None when none or two disagree."""
+    positions = list(_WORD.finditer(norm))
+    words = tuple(m.group() for m in positions)
+    best: list[_Entry] = []
+    for entry in entries:
+        size = len(entry.words)
+        if words[:size] != entry.words:
+            continue
+        rest = norm[positions[size - 1].end():].strip()
+        if entry.strict and rest and (rest[0].isalnum() or rest[0] == "'"
+                                      or (rest[0] == "-" and rest[1:2].isalnum())):
+            continue  # "Sources of funding", "Sources-of-funding": another heading
+        if best and size > len(best[0].words):
+            best = []
+        if not best or size == len(best[0].words):
+            best.append(entry)
+    values = {e.value for e in best}
+    return values.pop() if len(values) == 1 else None
+
+
+# --- guiding principles -------------------------------------------------------------------
+
+# Recognition vocabulary, NOT official names: wordings reviews commonly use for
+# each principle (A/RES/73/195 para. 15), besides the catalogue names (any
+# language the catalogue has) and the slug's own words, which are added in code.
+PRINCIPLE_WORDS: dict[str, tuple[str, ...]] = {
+    "people-centred": (
+        "People-centred approach", "People-centered", "People-centered approach",
+        "Human-centred approach", "Approche centrée sur la personne",
+        "Approche centrée sur l'être humain", "Centrée sur la personne",
+        "محوره الإنسان", "التركيز على الإنسان", "النهج المتمحور حول الإنسان", "محوره الناس",
+    ),
+    "international-cooperation": ("التعاون الدولي", "Cooperación internacional"),
+    "national-sovereignty": ("السيادة الوطنية", "Soberanía nacional"),
+    "rule-of-law": (
+        "Rule of law", "Rule of law and due process", "État de droit", "Primauté du droit",
+        "État de droit et garanties d'une procédure régulière", "سيادة القانون",
+        "سيادة القانون وضمانات مراعاة الأصول القانونية",
+        "سيادة القانون والإجراءات القانونية الواجبة", "Estado de derecho",
+    ),
+    "sustainable-development": ("التنمية المستدامة", "Desarrollo sostenible"),
+    "human-rights": (
+        "Human rights-based approach", "Droits humains", "Droits de la personne",
+        "Approche fondée sur les droits de l'homme", "حقوق الإنسان", "Derechos humanos",
+    ),
+    "gender-responsive": (
+        "Gender-responsive approach", "Gender responsiveness",
+        "Prise en compte des questions de genre", "Approche sensible au genre",
+        "Approche tenant compte des questions de genre", "Perspective de genre",
+        "مراعاة المنظور الجنساني", "مراعاة الاعتبارات الجنسانية",
+        "مراعاة الفوارق بين الجنسين", "المنظور الجنساني", "Perspectiva de género",
+    ),
+    "child-sensitive": (
+        "Child-sensitive approach", "Child sensitivity", "Prise en compte de l'intérêt de l'enfant",
+        "Approche adaptée aux besoins de l'enfant", "Approche sensible aux enfants",
+        "مراعاة مصالح الطفل", "مراعاة احتياجات الطفل", "مراعاة حقوق الطفل",
+    ),
+    "whole-of-government": (
+        "Whole of government", "Approche pangouvernementale",
+        "Approche gouvernementale globale",
+        "Approche mobilisant l'ensemble des pouvoirs publics",
+        "نهج يشمل الحكومة بأسرها", "النهج الحكومي الشامل", "نهج الحكومة بأكملها",
+        "نهج شامل للحكومة بأسرها", "Enfoque pangubernamental",
+    ),
+    "whole-of-society": (
+        "Whole of society", "Approche pansociétale",
+        "Approche mobilisant l'ensemble de la société",
+        "Approche associant l'ensemble de la société",
+        "نهج يشمل المجتمع بأسره", "النهج المجتمعي الشامل", "نهج المجتمع بأكمله",
+        "نهج شامل للمجتمع بأسره", "Enfoque pansocial",
+    ),
+}
+
+# UN Arabic documents letter paragraph 15 (a)-(j) with أ ب ج د هـ و ز ح ط ي
+# (normalised: أ -> ا, هـ -> ه).
+_ARABIC_LETTERS = dict(zip(_AR_LETTER, "abcdefghij", strict=True))
+_PRINCIPLE_WORD = (r"(?:guiding\s+principle|principle|principe\s+directeur|principe"
+                   r"|principio\s+rector|principio|(?:ال)?مبدا(?:\s+(?:ال)?توجيهي)?)")
+_PRINCIPLES_WORD = re.compile(
+    r"^(?:guiding\s+principles|principles|principes|principios|(?:ال)?مبادي)(?!\w)")
+_LETTERS = f"a-j{_AR_LETTER}"
+# A letter in parentheses, before a parenthesis, or before punctuation or the end.
+_LETTER = (rf"(?:\(\s*(?P<l1>[{_LETTERS}])\s*\)|(?P<l2>[{_LETTERS}])\s*\)"
+           rf"|(?P<l3>[{_LETTERS}])\s*(?=[-:.]|$))")
+_EXPLICIT_LETTER = re.compile(rf"^{_PRINCIPLE_WORD}\s*{_LETTER}\s*[-:.]?\s*")
+_BARE_LETTER = re.compile(
+    rf"^(?:\(\s*(?P<l1>[{_LETTERS}])\s*\)|(?P<l2>[{_LETTERS}])\s*\))\s*[-:.]?\s*")
+_PRINCIPLE_PREFIX = re.compile(rf"^{_PRINCIPLE_WORD}\s*[-:.]\s*")
+
+
+@cache
+def _principle_entries(catalogue: Catalogue) -> list[_Entry]:
+    table: dict[str, tuple[str, ...]] = {
+        p.slug: (*p.names.values(), p.slug.replace("-", " "),
+                 *PRINCIPLE_WORDS.get(p.slug, ()))
+        for p in catalogue.principles.values()
+    }
+    return _entries(table, strict=True)
+
+
+def _principle_by_name(norm: str, catalogue: Catalogue) -> str | None:
+    return _lookup(norm, _principle_entries(catalogue))
+
+
+def principle_slug(text: str, catalogue: Catalogue) -> str | None:
+    """The guiding principle a heading names, by slug; None if none (or if unclear).
+
+    By letter: "(a)", "Principle (a)", "Guiding principle (a):", "Principe directeur a)",
+    "المبدأ (أ)"; a name after the letter must be that letter's principle. By
+    name: a catalogue name in any language, the slug's words ("whole of
+    government") or the recognition vocabulary, alone or followed by
+    punctuation ("Human rights of migrants" is not a principle heading).
+    """
+    norm = normalise(text)
+    letters = {p.letter: p.slug for p in catalogue.principles.values()}
+    if _PRINCIPLES_WORD.match(norm):
+        return None  # "Principles (a) and (b)", "Guiding principles": not one principle
+    for pattern in (_EXPLICIT_LETTER, _BARE_LETTER):
+        match = pattern.match(norm)
+        if not match:
+            continue
+        found = next(v for k, v in match.groupdict().items() if k.startswith("l") and v)
+        slug = letters.get(_ARABIC_LETTERS.get(found, found))
+        rest = norm[match.end():]
+        if not slug:
+            return None
+        if not rest:
+            return slug
+        named = _principle_by_name(rest, catalogue)
+        if named == slug or (named is None and pattern is _EXPLICIT_LETTER):
+            return slug
+        return None  # "(b) Human rights": the letter and the name disagree; "a) Methodology"
+    prefix = _PRINCIPLE_PREFIX.match(norm)
+    if prefix:
+        norm = norm[prefix.end():]
+    return _principle_by_name(strip_numbering(norm), catalogue)
+
+
+# --- sections -----------------------------------------------------------------------------
+
+# Recognition vocabulary, NOT titles. A heading equal to an entry, or starting
+# with it followed by a space or punctuation, names the section.
+SECTION_WORDS: dict[str, tuple[str, ...]] = {
+    "methodology": (
+        "Methodology", "Methodology for the review", "Review methodology",
+        "Méthodologie", "Méthodologie de l'examen", "Metodología",
+        "المنهجية", "منهجية", "منهجية إعداد الاستعراض",
+    ),
+    "policy_environment": (
+        "Policy and enabling environment", "Policy environment", "Enabling environment",
+        "Environnement politique et favorable", "Environnement politique",
+        "Cadre politique", "Environnement favorable", "Marco normativo",
+        "البيئة السياساتية والتمكينية", "البيئة السياساتية", "السياسات والبيئة التمكينية",
+        "البيئة التمكينية",
+    ),
+    "objectives": (
+        "Progress on the objectives", "Progress on objectives", "Progress towards the objectives",
+        "Progress in implementing the objectives", "Implementation of the objectives",
+        "Progrès réalisés", "Progrès accomplis", "Mise en œuvre des objectifs",
+        "Progresos en los objetivos", "التقدم المحرز", "التقدم المحرز في تنفيذ الأهداف",
+        "تنفيذ الأهداف",
+    ),
+    "principles": (
+        "Guiding principles", "Principes directeurs", "Principios rectores",
+        "المبادئ التوجيهية",
+    ),
+    "means_of_implementation": (
+        "Means of implementation", "Moyens de mise en œuvre", "Medios de implementación",
+        "وسائل التنفيذ",
+    ),
+    "next_steps": (
+        "Next steps", "Way forward", "The way forward", "Prochaines étapes", "Étapes suivantes",
+        "Próximos pasos", "الخطوات التالية", "الخطوات المقبلة",
+    ),
+    "reservations": ("Reservations", "Réserves", "Reservas", "التحفظات"),
+    "review": (
+        "About the review", "About this review", "À propos de l'examen",
+        "À propos du présent examen", "Acerca del examen", "عن الاستعراض", "حول الاستعراض",
+    ),
+}
+# Single generic words: a section only alone or followed by punctuation.
+SECTION_WORDS_STRICT: dict[str, tuple[str, ...]] = {
+    "objectives": ("Objectives", "GCM objectives", "Objectifs", "Objectifs du PMM", "Objetivos",
+                   "الأهداف", "أهداف الاتفاق العالمي"),
+    "principles": ("Principles", "Principes", "Principios", "المبادئ"),
+    "sources": ("Sources", "References", "Références", "Bibliography", "Bibliographie",
+                "Fuentes", "Referencias", "المصادر", "المراجع", "Sources and references",
+                "Sources et références", "المصادر والمراجع"),
+}
+# The report's and the form's own headings, recognised in every language they are
+# translated into (message ids, translated below).
+REPORT_HEADINGS: dict[str, str] = {
+    "review": N_("About the review"),
+    "methodology": N_("Methodology"),
+    "policy_environment": N_("Policy and enabling environment"),
+    "objectives": N_("Progress on the objectives"),
+    "principles": N_("Guiding principles"),
+    "covid19": N_("COVID-19"),
+    "means_of_implementation": N_("Means of implementation"),
+    "next_steps": N_("Next steps"),
+    "reservations": N_("Reservations"),
+    "sources": N_("Sources"),
+}
+# Any heading with a word containing one of these is about COVID-19 (normalised:
+# "pandemic", "pandémie", "COVID-19", "كوفيد-19", "بالجائحة").
+_COVID_STEMS = ("covid", "coronavirus", "pandemi", "كوفيد", "كورونا", "جايحه")
+
+# Parts a review may have that the review format has no place for. Not placed,
+# but known: a bold paragraph with one of these ends the section above it. Words
+# that also serve as labels inside a section ("Summary", "Background", "Context")
+# are left out, so that a bold "Background" stays in its objective.
+OTHER_PARTS: tuple[str, ...] = (
+    "Introduction", "Executive summary", "Foreword", "Preface", "Acknowledgements",
+    "Acknowledgments", "Acronyms", "Abbreviations", "List of acronyms", "Table of contents",
+    "Contents", "Conclusion", "Conclusions", "Annex", "Annexes", "Appendix",
+    "Résumé exécutif", "Avant-propos", "Préface", "Remerciements", "Sigles", "Acronymes",
+    "Liste des sigles", "Table des matières", "Sommaire", "Annexe", "Introducción",
+    "Conclusión", "Anexo", "مقدمة", "المقدمة", "الملخص التنفيذي", "تمهيد", "توطئة",
+    "شكر وتقدير", "المختصرات", "قائمة المختصرات", "المحتويات", "جدول المحتويات", "خاتمة",
+    "الخاتمة", "الاستنتاجات", "ملحق", "الملحق", "الملاحق",
+)
+
+
+@cache
+def _section_entries() -> list[_Entry]:
+    entries = _entries(SECTION_WORDS, strict=False) + _entries(SECTION_WORDS_STRICT, strict=True)
+    for key, msgid in REPORT_HEADINGS.items():
+        for lang in LANGUAGES:
+            words = _words(normalise(translations(lang).gettext(msgid)))
+            strict = len(words) == 1 and key in SECTION_WORDS_STRICT
+            if words and key != "covid19":
+                entries.append(_Entry(words, key, strict))
+    return entries
+
+
+@cache
+def _other_entries() -> list[_Entry]:
+    return _entries({"other": OTHER_PARTS}, strict=False)
+
+
+def _mentions_covid(norm: str) -> bool:
+    return any(stem in word for word in _words(norm) for stem in _COVID_STEMS)
+
+
+def section_key(text: str) -> str | None:
+    """The part of the review a heading opens: "methodology", "policy_environment",
+    "objectives", "principles", "covid19", "means_of_implementation", "next_steps",
+    "reservations", "sources", "review", or None.
+
+    "objectives" and "principles" are the group headings above the objectives and
+    principles. Any heading mentioning COVID-19, the coronavirus or the pandemic is
+    "covid19" (the reader asks `objective_numbers` first).
+    """
+    norm = strip_numbering(normalise(text))
+    if not norm:
+        return None
+    if _mentions_covid(norm):
+        return "covid19"
+    return _lookup(norm, _section_entries())
+
+
+def is_other_part(text: str) -> bool:
+    """A heading of a part the review format has no place for (introduction, executive
+    summary, conclusion, annex...): recognised so that it ends the section above it."""
+    norm = strip_numbering(normalise(text))
+    return bool(norm) and _lookup(norm, _other_entries()) is not None

@@ -1,0 +1,250 @@
+"""Review data as a review file (YAML text): what `gcmreview import` writes.
+
+Two ways, documented in docs/word.md:
+
+- Over an existing file, `updated` changes only what the data changed. The
+  file is edited through ruamel.yaml's round-trip mode, so its comments, key
+  order, quoting and line folding stay where the values did not change, and
+  the pull request shows the focal point's edits, not a reformatted file.
+- A new file is written by `canonical` in the layout `gcmreview new` uses: keys
+  in the format's order, a comment with each objective's and principle's
+  title, lines in double quotes, narratives as folded (`>-`) or literal (`|-`)
+  blocks.
+
+The caller reads the text back with gcmreview's own loader and checks it gives
+the data (gcmreview.pipeline-level import), so nothing here can change a value
+unnoticed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
+
+from gcmreview.load.catalogue import Catalogue
+
+Path_ = tuple[str | int, ...]
+Titles = Callable[[str | int, str | int], str]
+
+ORDER: dict[str, tuple[str, ...]] = {
+    "top": ("country", "review", "methodology", "policy_environment", "objectives",
+            "principles", "covid19", "means_of_implementation", "next_steps", "reservations",
+            "sources"),
+    "review": ("cycle", "language", "status", "date", "lead_institution", "focal_point"),
+    "methodology": ("summary", "coordination", "institutions", "stakeholders", "sources"),
+    "stakeholder": ("group", "details"),
+    "policy_environment": ("summary", "instruments", "sources"),
+    "instrument": ("title", "kind", "year", "status"),
+    "objective": ("status", "stated_by", "summary", "justification", "measures",
+                  "good_practices", "challenges", "partners", "principles", "sources"),
+    "measure": ("title", "year", "description"),
+    "practice": ("title", "description"),
+    "section": ("summary", "support_needed", "actions", "sources"),
+    "reservation": ("summary", "objectives", "sources"),
+    "cite": ("source", "locator"),
+    "source": ("id", "title", "date", "url"),
+}
+"""Key order per kind of mapping: the order of the schema and of `gcmreview new`."""
+
+NARRATIVES = frozenset({"summary", "justification", "description"})
+CODES = frozenset({"country", "language", "status", "group", "kind", "source", "id"})
+"""Keys whose values are codes, written without quotes like `status: in_progress`."""
+WIDTH = 88
+"""Folded narratives are wrapped to this many columns, as in the examples."""
+
+
+def kind_of(path: Path_) -> str:
+    """Which kind of mapping sits at `path` in the review data."""
+    depth = len(path)
+    if depth == 0:
+        return "top"
+    head = path[0]
+    if head == "review":
+        return "review"
+    if head in ("objectives", "principles") and depth == 1:
+        return "keyed"  # by objective number or principle slug: their own order
+    if depth >= 2 and path[-2] == "sources" and isinstance(path[-1], int):
+        return "source" if depth == 2 else "cite"
+    if depth == 1:
+        return str(head) if head in ORDER else "section"
+    if head == "methodology":
+        return "stakeholder"
+    if head == "policy_environment":
+        return "instrument"
+    if head == "objectives":
+        if depth == 2:
+            return "objective"
+        return "measure" if path[2] == "measures" else "practice"
+    if head == "reservations":
+        return "reservation"
+    return "section"
+
+
+def _rank(kind: str, key: str | int) -> int:
+    order = ORDER.get(kind, ())
+    return order.index(key) if key in order else len(order)
+
+
+def _needs_quotes(text: str) -> bool:
+    """Plain text YAML 1.1 readers would take for something else (yes, 1e3, 2020-01-01)."""
+    resolved = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    return resolved != "tag:yaml.org,2002:str"
+
+
+def _folded(text: str, indent: int) -> FoldedScalarString:
+    folded = FoldedScalarString(text)
+    positions, start = [], 0
+    width = WIDTH - indent
+    for i, char in enumerate(text):
+        # Fold only at a single space between two visible characters: anything
+        # else would change the text when read back.
+        if (char == " " and i - start > width and 0 < i < len(text) - 1
+                and text[i - 1] != " " and text[i + 1] != " "):
+            positions.append(i)
+            start = i
+    folded.fold_pos = positions  # type: ignore[attr-defined]
+    return folded
+
+
+def styled(value: Any, path: Path_, titles: Titles | None = None) -> Any:
+    """`value` as ruamel nodes in the canonical style for where it stands; `titles`
+    gives the comment above each objective and principle of a new file."""
+    key = path[-1] if path else None
+    if isinstance(value, dict):
+        kind = kind_of(path)
+        out = CommentedMap()
+        items = value.items() if kind not in ORDER else sorted(
+            value.items(), key=lambda item: _rank(kind, item[0]))
+        for k, v in items:
+            out[k] = styled(v, (*path, k), titles)
+            if titles is not None and kind == "keyed":
+                out.yaml_set_comment_before_after_key(k, before=titles(path[0], k), indent=2)
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq(styled(v, (*path, i), titles) for i, v in enumerate(value))
+        if key in ("principles", "objectives") and all(not isinstance(v, (dict, list))
+                                                       for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    if not isinstance(value, str):
+        return value
+    if key in NARRATIVES:
+        if value == "":
+            return DoubleQuotedScalarString("")
+        if "\n" in value:
+            # A literal block keeps lines as they are (lists, paragraphs); its
+            # chomping keeps a final line break. Text a block cannot hold as is
+            # (leading spaces, control characters) goes in double quotes.
+            plain_lines = value[0] not in " \t\n" and all(
+                c.isprintable() or c == "\n" for c in value)
+            return LiteralScalarString(value) if plain_lines else DoubleQuotedScalarString(value)
+        if value != value.strip() or not value.isprintable():
+            return DoubleQuotedScalarString(value)
+        return _folded(value, 2 * len(path) + 2)
+    if key in CODES or path[-2:-1] == ("principles",):  # a code, or a principle slug
+        return DoubleQuotedScalarString(value) if _needs_quotes(value) else value
+    return DoubleQuotedScalarString(value)
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 4096  # folding is ours (fold positions): ruamel must not wrap lines
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _dump(node: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(node, out)
+    return out.getvalue()
+
+
+def catalogue_titles(catalogue: Catalogue, lang: str) -> Titles:
+    """Comments naming each objective and principle, as `gcmreview new` writes them."""
+    def title(section: str | int, key: str | int) -> str:
+        if section == "objectives" and key in catalogue.objectives:
+            return f"{key}. {catalogue.objective(int(key)).title(lang).text}"
+        if section == "principles" and key in catalogue.principles:
+            p = catalogue.principle(str(key))
+            return f"({p.letter}) {p.name(lang).text}"
+        return str(key)
+    return title
+
+
+def canonical(data: dict[str, Any], titles: Titles, header: list[str]) -> str:
+    """A new review file in `gcmreview new`'s layout; `header` lines become comments."""
+    node = styled(data, (), titles)
+    text = _dump(node)
+    # A blank line between top-level sections, as in the examples.
+    lines = []
+    for line in text.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#") and lines \
+                and not lines[-1].startswith("#"):
+            lines.append("")
+        lines.append(line)
+    comments = [f"# {h}" for h in header]
+    return "\n".join([*comments, *lines]) + "\n"
+
+
+def plain(value: Any) -> Any:
+    """ruamel (or loader) nodes as plain Python data, to compare with the import's."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
+    for key in [k for k in node if k not in new]:
+        del node[key]
+    kind = kind_of(path)
+    for key, value in new.items():
+        here = (*path, key)
+        if key in node:
+            old = node[key]
+            if plain(old) == value:
+                continue
+            if isinstance(old, dict) and isinstance(value, dict):
+                _merge(old, value, here)
+                continue
+            if isinstance(old, list) and isinstance(value, list) and len(old) == len(value) \
+                    and all(isinstance(a, dict) and isinstance(b, dict)
+                            for a, b in zip(old, value, strict=True)):
+                for i, (a, b) in enumerate(zip(old, value, strict=True)):
+                    _merge(a, b, (*here, i))
+                continue
+            node[key] = styled(value, here)
+            continue
+        rank = _rank(kind, key) if kind in ORDER else None
+        keys = list(node)
+        if rank is None:  # objectives and principles: by number, by catalogue order
+            position = len(keys)
+            if isinstance(key, int):
+                position = next((i for i, k in enumerate(keys) if isinstance(k, int) and k > key),
+                                len(keys))
+        else:
+            position = next((i for i, k in enumerate(keys) if _rank(kind, k) > rank), len(keys))
+        node.insert(position, key, styled(value, here))
+
+
+def updated(original: str, data: dict[str, Any]) -> str:
+    """The existing file's text with only what changed in `data` changed."""
+    node = _yaml().load(original)
+    if not isinstance(node, CommentedMap):
+        raise ValueError("not a mapping")
+    _merge(node, data, ())
+    return _dump(node)

@@ -1,0 +1,314 @@
+"""`gcmreview form` and `gcmreview import`: the Word round trip, on real files.
+
+Forms are written by the real pandoc, saved again by the real LibreOffice,
+edited with python-docx as a focal point edits them in Word, and read back by
+pandoc's docx reader. Every example State and three synthetic reviews that use
+every field of the format (tests/data/word/synthetic: English, French, Arabic)
+must come back as the same review file, byte for byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gcmreview.core.i18n import translations
+from gcmreview.load.loader import load_file
+from gcmreview.render.review_file import plain
+from tests import wordedit
+from tests.conftest import DATA, copy_workspace
+
+EXAMPLE = ("DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN")
+SYNTHETIC = ("AQ", "BV", "HM")
+"""Full synthetic reviews, in English (AQ), French (BV) and Arabic (HM)."""
+
+
+def review_data(path: Path) -> object:
+    loaded = load_file(path, path.name)
+    assert loaded.data is not None, loaded.diagnostics
+    return plain(loaded.data)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = copy_workspace(tmp_path / "ws")
+    for path in (DATA / "word" / "synthetic").glob("*.yaml"):
+        shutil.copy(path, root / "countries" / path.name)
+    return root
+
+
+def resave_with_libreoffice(files: list[Path], out: Path, profile: Path) -> list[Path]:
+    """Open and save each file again in LibreOffice Writer, as a focal point without Word does."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: apt-get install libreoffice-writer-nogui "
+                    "(.ci/run does it)")
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out),
+                    *map(str, files)], check=True, capture_output=True, timeout=300)
+    saved = [out / f.name for f in files]
+    for path in saved:
+        assert path.is_file(), path
+    return saved
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_untouched_forms_import_to_the_same_files(run_cli, ws: Path, lang: str) -> None:
+    codes = (*EXAMPLE, *SYNTHETIC)
+    made = run_cli("form", *codes, "--lang", lang, cwd=ws)
+    assert made.code == 0, made.err
+    assert sorted(p.name for p in (ws / "forms").iterdir()) == sorted(f"{c}.docx" for c in codes)
+    (ws / "imported").mkdir()
+    result = run_cli("import", *(f"forms/{c}.docx" for c in codes), "--output", "imported",
+                     cwd=ws)
+    assert "error[" not in result.out, result.out
+    for code in codes:
+        original = (ws / "countries" / f"{code}.yaml").read_bytes()
+        imported = (ws / "imported" / f"{code}.yaml").read_bytes()
+        assert imported == original, code
+        assert f"forms/{code}.docx (Word form) → imported/{code}.yaml: written" in result.out
+
+
+def test_forms_saved_again_by_libreoffice_import_to_the_same_data(run_cli, ws: Path,
+                                                                   tmp_path: Path) -> None:
+    run_cli("form", "MA", "LB", *SYNTHETIC, cwd=ws)  # each in its review's language
+    run_cli("form", "TN", "--lang", "ar", cwd=ws)
+    forms = sorted((ws / "forms").glob("*.docx"))
+    saved = resave_with_libreoffice(forms, tmp_path / "saved", tmp_path / "profile")
+    for original, again in zip(forms, saved, strict=True):
+        assert original.read_bytes() != again.read_bytes()  # really rewritten
+    (ws / "imported").mkdir()
+    result = run_cli("import", *map(str, saved), "--output", "imported", cwd=ws)
+    assert result.code == 0, result.out
+    for path in saved:
+        code = path.stem
+        assert review_data(ws / "imported" / f"{code}.yaml") == \
+            review_data(ws / "countries" / f"{code}.yaml"), code
+        # The review on file's own text is kept where the answers did not change.
+        assert (ws / "imported" / f"{code}.yaml").read_bytes() == \
+            (ws / "countries" / f"{code}.yaml").read_bytes(), code
+
+
+def test_the_form_holds_every_section_with_tick_boxes(run_cli, ws: Path) -> None:
+    assert run_cli("form", "MA", "--lang", "en", cwd=ws).code == 0
+    document = wordedit.open_form(ws / "forms" / "MA.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for expected in ("How to fill in this form", "About the review", "Methodology",
+                     "Policy and enabling environment", "Progress on the objectives",
+                     "Guiding principles", "COVID-19", "Means of implementation", "Next steps",
+                     "Reservations", "Reservation 1", "Sources"):
+        assert expected in headings
+    objectives = [h for h in headings if h.startswith("Objective ")]
+    assert len(objectives) == 23
+    # Grouped by IMRF round table, with the official title.
+    assert headings.index("IMRF round table 1: objectives 2, 5, 6, 12, 18") < headings.index(
+        "Objective 2: Minimize the adverse drivers and structural factors that compel people "
+        "to leave their country of origin")
+    assert sum(h.startswith("(") for h in headings) == 10  # the guiding principles
+    xml = zipfile.ZipFile(ws / "forms" / "MA.docx").read("word/document.xml").decode()
+    # Every ☐/☒ is a Word check box; the review's statuses are ticked.
+    assert xml.count("<w14:checkbox>") == xml.count(">☐<") + xml.count(">☒<")
+    status = wordedit.answer(document, "Objective 23", "Status")
+    assert [wordedit.text_of(p) for p in status.paragraphs] == [
+        "☐ Implemented", "☒ In progress", "☐ Planned", "☐ Not started", "☐ Not applicable"]
+    not_stated = wordedit.answer(document, "Objective 5", "Status")
+    assert not any("☒" in wordedit.text_of(p) for p in not_stated.paragraphs)
+    summary = wordedit.answer(document, "Objective 23", "Progress on this objective")
+    assert summary.text.startswith("Le Maroc s'est engagé à mettre en œuvre")
+    assert 'w:fill="EEF3F8"' in xml  # shaded label cells
+
+
+def test_an_arabic_form_reads_right_to_left(run_cli, ws: Path) -> None:
+    assert run_cli("form", "HM", cwd=ws).code == 0
+    xml = zipfile.ZipFile(ws / "forms" / "HM.docx").read("word/document.xml").decode()
+    assert "<w:bidiVisual />" in xml and "<w:bidi />" in xml
+    document = wordedit.open_form(ws / "forms" / "HM.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "المنهجية" in headings
+    assert any(h.startswith("الهدف 1:") for h in headings)
+
+
+def test_forms_are_deterministic(run_cli, ws: Path) -> None:
+    run_cli("form", "BV", cwd=ws)
+    first = (ws / "forms" / "BV.docx").read_bytes()
+    again = run_cli("form", "BV", "--force", cwd=ws)
+    assert again.code == 0
+    assert (ws / "forms" / "BV.docx").read_bytes() == first
+
+
+FR = translations("fr").gettext
+
+
+def objective_fr(number: int) -> str:
+    """The start of an objective's heading in a French form: “Objectif 7 :”."""
+    return FR("{objective}: {title}").format(
+        objective=FR("Objective {number}").format(number=number), title="").rstrip()
+
+
+def _edit_ma_form(run_cli, ws: Path) -> Path:
+    """The French form of Morocco, changed as a focal point would in Word."""
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    path = ws / "forms" / "MA.docx"
+    document = wordedit.open_form(path)
+    status, summary_label = FR("Status"), FR("Progress on this objective")
+    wordedit.tick(wordedit.answer(document, objective_fr(23), status), FR("Implemented"))
+    summary = wordedit.answer(document, objective_fr(23), summary_label)
+    wordedit.set_paragraphs(summary, ["Observatoire africain des migrations ouvert à Rabat."],
+                            bold_first_word=True)
+    wordedit.add_bullets(document, summary, ["premier accord signé", "second accord en vue"])
+    wordedit.tick(wordedit.answer(document, objective_fr(7), status), FR("In progress"))
+    wordedit.set_paragraphs(wordedit.answer(document, objective_fr(7), summary_label),
+                            ["Des centres d'accueil ont ouvert.", "Un second paragraphe."])
+    measures = wordedit.tables_after(document, objective_fr(7))[1]
+    wordedit.set_paragraphs(measures.rows[1].cells[0], ["Centre d'accueil de test"])
+    wordedit.set_paragraphs(measures.rows[1].cells[1], ["2021"])
+    wordedit.add_row(measures, ["Second centre de test", "", "Ouvert *plus tard*."])
+    wordedit.tick(wordedit.answer(document, objective_fr(7), FR("Guiding principles applied")),
+                  "(a)", only=False)
+    document.save(str(path))
+    return path
+
+
+def test_edits_made_in_word_are_imported(run_cli, ws: Path) -> None:
+    _edit_ma_form(run_cli, ws)
+    before = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
+    dry = run_cli("import", "forms/MA.docx", "--dry-run", cwd=ws)
+    assert dry.code == 0, dry.out
+    assert "would be written (dry run: nothing written)" in dry.out
+    assert "now covers objective 7 (in progress)" in dry.out
+    assert "status changed: 23: in progress → implemented" in dry.out
+    assert "text changed for objective 23" in dry.out
+    assert (ws / "countries" / "MA.yaml").read_text(encoding="utf-8") == before
+    refused = run_cli("import", "forms/MA.docx", cwd=ws)
+    assert refused.code == 2 and "countries/MA.yaml already exists" in refused.out
+    assert (ws / "countries" / "MA.yaml").read_text(encoding="utf-8") == before
+    done = run_cli("import", "forms/MA.docx", "--force", cwd=ws)
+    assert done.code == 0, done.out
+    after = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
+    data = review_data(ws / "countries" / "MA.yaml")
+    assert data["objectives"][23]["status"] == "implemented"
+    assert data["objectives"][23]["summary"] == (
+        "**Observatoire** africain des migrations ouvert à Rabat.\n\n"
+        "- premier accord signé\n- second accord en vue")
+    assert data["objectives"][7] == {
+        "status": "in_progress",
+        "summary": "Des centres d'accueil ont ouvert.\n\nUn second paragraphe.",
+        "measures": [{"title": "Centre d'accueil de test", "year": 2021},
+                     # Asterisks typed in Word are text, not Markdown emphasis.
+                     {"title": "Second centre de test",
+                      "description": "Ouvert \\*plus tard\\*."}],
+        "principles": ["people-centred"],
+    }
+    # Only what changed: the comments and the other objectives keep their lines.
+    assert "# Objectifs 5, 10 et 21 : le rapport les cite parmi les défis" in after
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                     n=0, lineterm="")
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert all("Le Maroc compte" not in line for line in changed)
+    assert len(changed) < 30
+
+
+def test_what_cannot_be_placed_is_reported_where_it_was(run_cli, ws: Path) -> None:
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    path = ws / "forms" / "MA.docx"
+    document = wordedit.open_form(path)
+    tables = wordedit.tables_after(document, objective_fr(23))
+    wordedit.paragraph_after(document, tables[0], "Un texte écrit hors des tableaux.")
+    wordedit.tick(wordedit.answer(document, objective_fr(5), FR("Status")), FR("Planned"))
+    wordedit.tick(wordedit.answer(document, objective_fr(5), FR("Status")), FR("In progress"),
+                  only=False)
+    wordedit.set_paragraphs(wordedit.answer(document, objective_fr(10), FR("Status")),
+                            ["en cours de finalisation"])
+    wordedit.delete(wordedit.heading(document, objective_fr(21)))
+    document.save(str(path))
+    before = (ws / "countries" / "MA.yaml").read_bytes()
+    result = run_cli("import", "forms/MA.docx", "--dry-run", cwd=ws)
+    assert result.code == 1, result.out
+    out = result.out
+    assert "not-placed" in out and "Un texte écrit hors des tableaux." in out
+    assert f"section “{objective_fr(23)}" in out
+    assert "several-ticked" in out and "several boxes are ticked" in out
+    assert "unknown-choice" in out and "“en cours de finalisation” is not one of the choices" in out
+    assert "row-repeated" in out  # objective 21's tables fell under objective 20's heading
+    assert "section-missing" in out and "objective 21" in out
+    assert (ws / "countries" / "MA.yaml").read_bytes() == before
+
+
+def test_a_blank_form_for_a_state_without_a_review(run_cli, ws: Path) -> None:
+    assert run_cli("form", "BH", cwd=ws).code == 0
+    document = wordedit.open_form(ws / "forms" / "BH.docx")
+    status = wordedit.answer(document, "About the review", "Document status")
+    assert wordedit.text_of(status.paragraphs[0]) == "☒ Draft"
+    result = run_cli("import", "forms/BH.docx", cwd=ws)
+    assert review_data(ws / "countries" / "BH.yaml") == {
+        "country": "BH", "review": {"cycle": 2020, "language": "en", "status": "draft"},
+        "objectives": {}}
+    assert "written" in result.out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (DATA / "word" / "hostile").iterdir()
+                                        if p.name != "make.py" and p.name != "ok.docx"))
+def test_hostile_documents_are_refused_and_touch_nothing(run_cli, ws: Path, name: str) -> None:
+    shutil.copy(DATA / "word" / "hostile" / name, ws / name)
+    before = (ws / "countries" / "MA.yaml").read_bytes()
+    result = run_cli("import", name, "--country", "MA", "--force", cwd=ws)
+    assert "Traceback" not in result.out + result.err
+    if name in ("external.docx", "embedded.docx", "comment-ok.docx"):
+        # Readable: what it links to is named and not opened.
+        assert result.code in (0, 1), result.out
+        return
+    assert result.code == 2, result.out
+    assert f"{name}: error: " in result.out
+    assert "hint: " in result.out
+    assert (ws / "countries" / "MA.yaml").read_bytes() == before
+
+
+def test_external_references_are_named_not_followed(run_cli, ws: Path) -> None:
+    shutil.copy(DATA / "word" / "hostile" / "external.docx", ws / "external.docx")
+    result = run_cli("import", "external.docx", "--country", "MA", "--output", "out.yaml",
+                     cwd=ws)
+    assert "external-reference" in result.out
+    assert "file:///etc/passwd" in result.out
+    text = (ws / "out.yaml").read_text(encoding="utf-8")
+    assert "root:" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_a_free_form_review_is_imported_with_what_went_where(run_cli, ws: Path,
+                                                             lang: str) -> None:
+    source = DATA / "word" / "legacy" / f"review.{lang}.docx"
+    result = run_cli("import", str(source), "--country", "MA", "--output", "out.yaml",
+                     cwd=ws)
+    assert "(free-form Word review) → out.yaml: written" in result.out
+    assert "what went where:" in result.out
+    data = review_data(ws / "out.yaml")
+    assert data["review"]["status"] == "draft" and data["review"]["language"] == lang
+    assert data["objectives"]
+    for number in data["objectives"]:
+        assert re.search(rf"objective {number}, summary ← section “[^”]+”, paragraph \d+",
+                         result.out)
+    assert all("status" not in o for o in data["objectives"].values())
+    assert "status-not-stated" in result.out
+
+
+def test_form_refuses_a_review_with_errors_and_an_existing_file(run_cli, ws: Path) -> None:
+    broken = ws / "countries" / "MA.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: in_progress",
+                                                                 "status: done"),
+                      encoding="utf-8")
+    result = run_cli("form", "MA", cwd=ws)
+    assert result.code == 2
+    assert "countries/MA.yaml has errors, so the form cannot start from it" in result.err
+    assert "--blank" in result.err
+    assert run_cli("form", "MA", "--blank", cwd=ws).code == 0
+    again = run_cli("form", "MA", "--blank", cwd=ws)
+    assert again.code == 2 and "forms/MA.docx already exists" in again.err
+    unknown = run_cli("form", "Maroc", cwd=ws)
+    assert unknown.code == 2 and "write MA" in unknown.err
