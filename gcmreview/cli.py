@@ -274,7 +274,8 @@ def schema(
             "principle, with their titles and instructions in the language chosen."),
          "  gcmreview new MA\n"
          "  gcmreview new MA --lang fr\n"
-         "  gcmreview new LB --lang ar --output countries/LB.yaml")
+         "  gcmreview new LB --lang ar --output countries/LB.yaml\n"
+         "  gcmreview new MA --from 2020")
 def new(
     country: Annotated[str, typer.Argument(
         metavar=N_("COUNTRY"), show_default=False,
@@ -288,12 +289,22 @@ def new(
         help=N_("Where to write it (default: countries/XX.yaml in the workspace)."))] = None,
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace the file if it exists."))] = False,
+    from_cycle: Annotated[int | None, typer.Option(
+        "--from", metavar=N_("YEAR"), show_default=False,
+        help=N_("Start from the State's review of this earlier cycle (named under `history:` "
+                "in gcmreview.yaml): every entry is carried over, marked for checking."))]
+    = None,
 ) -> int:
     from gcmreview.commands.new import new as run_new
 
-    target = run_new(Context(), country, choice(lang, LANGS, "--lang"), output, force)
-    say(_("wrote {path}; fill in the TODO texts, then run `gcmreview validate {path}`").format(
-        path=display_path(target)))
+    target = run_new(Context(), country, choice(lang, LANGS, "--lang"), output, force,
+                     from_cycle)
+    if from_cycle is None:
+        say(_("wrote {path}; fill in the TODO texts, then run `gcmreview validate {path}`")
+            .format(path=display_path(target)))
+    else:
+        say(_("wrote {path}; check each entry marked carried_over and delete the mark, then "
+              "run `gcmreview validate {path}`").format(path=display_path(target)))
     return 0
 
 
@@ -302,7 +313,8 @@ def new(
             "is one. `gcmreview import` reads it back."),
          "  gcmreview form MA\n"
          "  gcmreview form MA --lang ar --output MA-formulaire.docx\n"
-         "  gcmreview form --all")
+         "  gcmreview form --all\n"
+         "  gcmreview form MA --from 2020")
 def form(
     countries: Annotated[list[str] | None, typer.Argument(
         metavar=N_("[COUNTRY]..."), show_default=False,
@@ -318,6 +330,11 @@ def form(
         help=N_("Where to write it (default: forms/XX.docx in the workspace)."))] = None,
     blank: Annotated[bool, typer.Option(
         "--blank", help=N_("An empty form, even if the State has a review file."))] = False,
+    from_cycle: Annotated[int | None, typer.Option(
+        "--from", metavar=N_("YEAR"), show_default=False,
+        help=N_("Fill it in with the State's review of this earlier cycle (named under "
+                "`history:` in gcmreview.yaml), each section marked as carried over."))]
+    = None,
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace the file if it exists."))] = False,
 ) -> int:
@@ -325,7 +342,7 @@ def form(
 
     written = run_form(Context(), countries or [], every=all_countries,
                        lang=choice(lang, LANGS, "--lang") if lang else None, output=output,
-                       force=force, blank=blank)
+                       force=force, blank=blank, from_cycle=from_cycle)
     for path in written:
         say(_("wrote {path}").format(path=display_path(path)))
     say(ngettext("next: send the form to the focal point; when it comes back, run "
@@ -428,6 +445,10 @@ def build(
         outcome = run_build(Context(), **options)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]), sys.stderr)
+    echo([Line(_("warning: {document}: {message}").format(document=name, message=message),
+               "warning")
+          for name, messages in sorted(outcome.warnings.items()) for message in messages],
+         sys.stderr)
     if not quiet:
         for code, paths in sorted(outcome.built.items()):
             say(_("built {name}: {files}").format(
@@ -539,6 +560,46 @@ def coverage(
 
         echo([Line(show.regression_line(d), "error") for d in changes.regressions],
              sys.stderr)
+        return 1
+    return 0
+
+
+@command(N_("Show what moved since an earlier review cycle (named under `history:` in "
+            "gcmreview.yaml): per State and objective, the status then and now, guiding "
+            "principles gained and lost, coverage then and now."),
+         "  gcmreview progress\n"
+         "  gcmreview progress --since 2020 --format markdown >> summary.md\n"
+         "  gcmreview progress --format csv > progress.csv\n"
+         "  gcmreview progress --fail-on-regression")
+def progress(
+    since: Annotated[int | None, typer.Option(
+        "--since", metavar=N_("YEAR"), show_default=False,
+        help=N_("The earlier cycle to compare with (default: the latest one under "
+                "`history:`)."))] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar=N_("FORMAT"), show_default=False,
+        help=N_("table (the default), csv, json or markdown (for a job summary)."))] = "table",
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression",
+        help=N_("Exit status 1 when a State moved an objective back, no longer reports an "
+                "objective or guiding principle it reported, or has no review any more."))]
+    = False,
+) -> int:
+    from gcmreview.commands.progress import compare
+    from gcmreview.render import progress as show
+
+    choice(output_format, ("table", "csv", "json", "markdown"), "--format")
+    report, names = compare(Context(), since)
+    if output_format == "json":
+        sys.stdout.write(show.as_json_text(report))
+    elif output_format == "csv":
+        sys.stdout.write(show.as_csv(report))
+    elif output_format == "markdown":
+        sys.stdout.write(show.as_markdown(report, names))
+    else:
+        echo(show.text_lines(report))
+    if fail_on_regression and report.regressions:
+        echo(show.regression_lines(report), sys.stderr)
         return 1
     return 0
 

@@ -47,9 +47,11 @@ from gcmreview.model.document import Imported, Problem, Where, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
 from gcmreview.model.matrix import StateDiff, diff_state, snapshot
+from gcmreview.model.progress import carried_forward
 from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.history import earlier_review
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.workspace import NEXT_IMRF, Workspace
 from gcmreview.write.files import publish, staging
@@ -117,6 +119,7 @@ def read_review(path: Path, place: Place) -> FileResult | None:
 
 def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
                output: Path | None = None, force: bool = False, blank: bool = False,
+               from_cycle: int | None = None,
                on_done: Callable[[Path], None] | None = None) -> list[Path]:
     """Write the Word form of each State; returns the files written."""
     if output is not None and len(codes) > 1:
@@ -128,7 +131,13 @@ def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
     plans: list[tuple[str, dict[str, Any] | None, str, Path]] = []
     for code in codes:
         data = None
-        if not blank:
+        if from_cycle is not None:  # the earlier cycle's review, each section marked
+            if place.workspace is None:
+                raise UsageError(_("--from needs a workspace with earlier cycles under "
+                                   "`history:`"), hint=_("run it in the review workspace"))
+            earlier = earlier_review(place.workspace, code, from_cycle)
+            data = carried_forward(plain(earlier.data), from_cycle, place.cycle)
+        elif not blank:
             result = read_review(place.review_path(code), place)
             if result is not None and not result.valid:
                 raise InputError(

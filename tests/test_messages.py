@@ -267,7 +267,8 @@ def test_every_message_has_a_translation(lang: str) -> None:
                 (lang, source, msgstr)
 
 
-COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage"]
+COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form",
+            "import", "progress"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

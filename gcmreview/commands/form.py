@@ -30,6 +30,7 @@ def country_code(text: str) -> str:
 
 def form(ctx: Context, codes: list[str], *, every: bool = False, lang: str | None = None,
          output: Path | None = None, force: bool = False, blank: bool = False,
+         from_cycle: int | None = None,
          on_done: Callable[[Path], None] | None = None) -> list[Path]:
     if lang is not None and lang not in LANGUAGES:
         raise UsageError(_("unknown language “{lang}”").format(lang=lang),
@@ -43,4 +44,4 @@ def form(ctx: Context, codes: list[str], *, every: bool = False, lang: str | Non
     if not chosen:
         raise UsageError(_("no State given"), hint=_("give a country code such as MA, or --all"))
     return make_forms(place(ctx), chosen, lang=lang, output=output, force=force, blank=blank,
-                      on_done=on_done)
+                      from_cycle=from_cycle, on_done=on_done)

@@ -17,6 +17,9 @@ from gcmreview.core.errors import UsageError
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.model.progress import carried_forward
+from gcmreview.render.review_file import canonical, catalogue_titles, plain
+from gcmreview.validate.history import earlier_review
 from gcmreview.validate.schema import review_schema, to_json
 from gcmreview.validate.workspace import NEXT_IMRF
 
@@ -111,7 +114,7 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
 
 
 def new(ctx: Context, country: str, lang: str, output: Path | None = None,
-        force: bool = False) -> Path:
+        force: bool = False, from_cycle: int | None = None) -> Path:
     """Write the scaffold (and the schema it points editors to, if missing); return its path."""
     code = countries.normalise(country)
     if not countries.is_country_code(code):
@@ -132,5 +135,18 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
         write_atomic(schema_file, to_json(review_schema(ctx.catalogue)).encode())
     ref = Path(os.path.relpath(schema_file.resolve(), target.resolve().parent)).as_posix()
     cycle = workspace.cycle if workspace else NEXT_IMRF
-    write_atomic(target, scaffold(code, lang, cycle, ctx.catalogue, ref).encode())
+    if from_cycle is None:
+        write_atomic(target, scaffold(code, lang, cycle, ctx.catalogue, ref).encode())
+        return target
+    earlier = earlier_review(ctx.require_workspace(), code, from_cycle)
+    data = carried_forward(plain(earlier.data), from_cycle, cycle)
+    review_lang = data["review"]["language"]
+    _l = Formatter(review_lang).gettext
+    header = [f"yaml-language-server: $schema={ref}",
+              _l("Started from the {year} review. Every objective and guiding principle is "
+                 "marked `carried_over: {year}`: check and update each one for this cycle, then "
+                 "delete that line. `gcmreview validate` lists those left.").format(
+                     year=from_cycle)]
+    write_atomic(target, canonical(data, catalogue_titles(ctx.catalogue, review_lang),
+                                   header).encode())
     return target

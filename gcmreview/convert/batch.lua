@@ -221,14 +221,42 @@ local function splice(doc, job, answer)
   })
 end
 
+-- Unicode isolates (LRI, RLI ... PDI) keep a run in the other direction in its
+-- own order (brackets, numbers) in typst and Word too; HTML also gets `dir`.
+local ISOLATE = { ltr = "\u{2066}", rtl = "\u{2067}" }
+local POP_ISOLATE = "\u{2069}"
+local document_dir = "ltr" -- the current job's
+
 local function tagged_inlines(value)
   -- {text, lang, dir}: text in another language than the report's.
   if type(value) == "table" then
     local attr = pandoc.Attr("", {}, { { "lang", value.lang }, { "dir", value.dir } })
-    return { pandoc.Span(pandoc.Inlines(value.text), attr) }
+    local text = value.text
+    if value.dir ~= document_dir then text = ISOLATE[value.dir] .. text .. POP_ISOLATE end
+    return { pandoc.Span(pandoc.Inlines(text), attr) }
   end
   return pandoc.Inlines(value)
 end
+
+-- typst has no direction for a block of its own: a narrative in the other
+-- direction (French in an Arabic report) gets one, so its lines start on its
+-- side and its punctuation falls where it belongs.
+local typst_directions = {
+  Div = function(div)
+    local dir = div.attributes["dir"]
+    if not div.classes:includes("narrative") or dir == nil or dir == document_dir then
+      return nil
+    end
+    local lang = (div.attributes["lang"] or ""):gsub("[^%w-]", "")
+    local blocks = pandoc.Blocks({
+      pandoc.RawBlock("typst", '#block(width: 100%)[#set text(dir: ' .. dir .. ', lang: "'
+        .. lang .. '")'),
+    })
+    blocks:extend(div.content)
+    blocks:insert(pandoc.RawBlock("typst", "]"))
+    return blocks
+  end,
+}
 
 local function to_meta(value)
   if type(value) == "table" and value.text ~= nil and value.lang ~= nil then
@@ -291,19 +319,8 @@ local function with_figures(doc, format, figures)
   })
 end
 
--- Word gives every column of a table without widths the same share, which
--- squeezes the names column of a wide matrix to a letter per line: give wide
--- tables (coverage matrices) a first column of a fifth of the page.
-local docx_widths = {
-  Table = function(tbl)
-    local n = #tbl.colspecs
-    if n < 8 then return nil end
-    for i, spec in ipairs(tbl.colspecs) do
-      tbl.colspecs[i] = { spec[1], i == 1 and 0.2 or 0.8 / (n - 1) }
-    end
-    return tbl
-  end,
-}
+-- DOCX table widths: gcmreview/convert/docx.py sizes every column from the
+-- cell texts once pandoc has written the file (pandoc would give all the same).
 
 -- Forms (gcmreview form) lay their questions out as nested divs,
 --   ::: grid (widths="30,70", header="1") > ::: row > ::: label | ::: answer
@@ -357,6 +374,20 @@ local form_layout = {
   end,
 }
 
+-- The Markdown output is for reading and diffing: the classes that style the
+-- matrices in HTML and DOCX (status symbols, matrix and legend boxes) go.
+local plain_markdown = {
+  Span = function(span)
+    if span.classes:includes("status") then return span.content end
+  end,
+  Div = function(div)
+    if div.classes:includes("matrix") or div.classes:includes("wide")
+        or div.classes:includes("legend") then
+      return div.content
+    end
+  end,
+}
+
 local function write_file(path, content)
   local f = assert(io.open(path, "wb"))
   f:write(content)
@@ -381,6 +412,7 @@ end
 
 local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
+  document_dir = job.meta.dir == "rtl" and "rtl" or "ltr"
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
   doc = splice(doc, job, answer)
   if job.meta.form then doc = doc:walk(form_layout) end
@@ -399,13 +431,14 @@ local function convert(job, answer)
     local cover = pandoc.Blocks({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                                   pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    cover:extend(with_figures(doc, "md", figures).blocks)
+    cover:extend(with_figures(doc, "md", figures):walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
     local md_format = "markdown-smart-simple_tables-multiline_tables-grid_tables"
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    write_file(outputs.typst, pandoc.write(with_figures(doc, "typst", figures), "typst", {
+    local typst_doc = with_figures(doc, "typst", figures):walk(typst_directions)
+    write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
       template = template(job.templates.typst, "typst"),
       wrap_text = "wrap-none", -- a wrapped font name is a different font name
       table_of_contents = true,
@@ -416,7 +449,7 @@ local function convert(job, answer)
     -- Trusted page break after the cover, added after sanitising.
     local blocks = fact_blocks(job.meta)
     if not job.meta.form then blocks:insert(PAGE_BREAK) end
-    blocks:extend(with_figures(doc, "docx", figures):walk(docx_widths).blocks)
+    blocks:extend(with_figures(doc, "docx", figures).blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
       reference_doc = job.reference_doc,

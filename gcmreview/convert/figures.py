@@ -69,9 +69,12 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
         "legend": [[code, label] for code, label in figure.legend],
         "lang": figure.lang,
         "rtl": figure.rtl,
-        "fills": {code: s.fill for code, s in BY_CODE.items()},
-        "inks": {code: s.ink for code, s in BY_CODE.items()},
-        "symbols": {code: s.symbol for code, s in BY_CODE.items()},
+        "fills": {code: s.fill for code, s in BY_CODE.items()}
+        if figure.palette is None else {c: p[0] for c, p in figure.palette.items()},
+        "inks": {code: s.ink for code, s in BY_CODE.items()}
+        if figure.palette is None else {c: p[1] for c, p in figure.palette.items()},
+        "symbols": {code: s.symbol for code, s in BY_CODE.items()}
+        if figure.palette is None else {c: p[2] for c, p in figure.palette.items()},
         "fonts": font_families(figure.rtl),
     }
     inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}

@@ -205,11 +205,22 @@ class Formatter:
         return name(code, self.lang)
 
     def date(self, iso: str | None) -> str:
+        """A date as the language writes it: `13 août 2020`; a year-month (`août 2020`)
+        or a year alone as given in a source's date. Its spaces do not break (U+00A0):
+        a date stays on one line, in a narrow table column too."""
         if not iso:
             return ""
-        from babel.dates import format_date
+        from babel.dates import format_date, format_skeleton
 
-        return format_date(date.fromisoformat(iso), format="long", locale=self.lang)
+        parts = iso.split("-")
+        if len(parts) == 1:
+            return iso
+        if len(parts) == 2:
+            month = date(int(parts[0]), int(parts[1]), 1)
+            text = format_skeleton("yMMMM", month, locale=self.lang)
+        else:
+            text = format_date(date.fromisoformat(iso), format="long", locale=self.lang)
+        return text.replace(" ", "\u00a0")
 
     def number(self, value: int) -> str:
         from babel.numbers import format_decimal
@@ -219,6 +230,18 @@ class Formatter:
     def join(self, items: list[str] | tuple[str, ...]) -> str:
         """An enumeration: `1, 2, 3`, and `1، 2، 3` in Arabic."""
         return _LIST_SEPARATORS.get(self.lang, ", ").join(str(i) for i in items)
+
+    def list(self, items: list[str] | tuple[str, ...]) -> str:
+        """Items joined as the language lists them, by CLDR's list pattern:
+        `A, B and C`, `A, B et C`, `A وB وC`."""
+        from babel.lists import format_list
+
+        return format_list([str(i) for i in items], style="standard", locale=self.lang) \
+            if items else ""
+
+    def semicolons(self, items: list[str] | tuple[str, ...]) -> str:
+        """Items that hold commas themselves (citations): `A; B`, `A؛ B` in Arabic."""
+        return ("؛ " if self.lang == "ar" else "; ").join(str(i) for i in items)
 
     def ratio(self, part: int, whole: int) -> str:
         return f"{self.number(part)}/{self.number(whole)}"

@@ -40,6 +40,7 @@ RULES: dict[str, str] = {
     "unknown-principle": "A guiding-principle slug that does not exist.",
     "missing-justification": "An objective marked not_applicable has no justification.",
     "status-not-stated": "An objective the review reports on without a status.",
+    "carried-over": "An entry carried over from an earlier cycle's review, not checked yet.",
     "placeholder": "Scaffold placeholder text (TODO) left in the file.",
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",

@@ -24,3 +24,18 @@ class HeatMap:
     rtl: bool
     alt: str = ""
     """Text alternative: what the figure shows, for screen readers and Markdown."""
+    palette: dict[str, tuple[str, str, str]] | None = None
+    """Cell code -> (fill, ink, symbol); None: the status colours (gcmreview.core.status)."""
+
+
+PROGRESS_PALETTE: dict[str, tuple[str, str, str]] = {
+    # Blue for better, orange for worse (colour-blind safe), a symbol in each cell.
+    "forward": ("#2166ac", "#ffffff", "▲"),
+    "back": ("#e66101", "#ffffff", "▼"),
+    "changed": ("#fdb863", "#000000", "~"),
+    "new": ("#92c5de", "#000000", "+"),
+    "dropped": ("#bababa", "#000000", "−"),
+    "unchanged": ("#f0f0f0", "#000000", "="),
+    "none": ("#ffffff", "#000000", ""),
+}
+"""The cells of a heat map of changes between cycles (gcmreview.model.progress)."""

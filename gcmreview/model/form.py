@@ -39,7 +39,8 @@ from gcmreview.model.review import (
 FORM_VERSION = 1
 """Written on the form; a later layout can still read forms of this one."""
 
-Kind = Literal["narrative", "line", "lines", "year", "code", "choice", "choices", "numbers"]
+Kind = Literal["narrative", "line", "lines", "year", "code", "choice", "choices", "numbers",
+               "carried"]
 
 ONE_PER_LINE = N_("One per line.")
 
@@ -73,6 +74,10 @@ class Part:
     fields: tuple[Field, ...] = ()
     groups: tuple[Group, ...] = ()
 
+
+CARRIED = Field("carried_over", N_("Carried over from an earlier review"), "carried",
+                note=N_("Untick the box once you have checked or updated this section."))
+"""Only on forms started from an earlier cycle's review (`gcmreview form XX --from YEAR`)."""
 
 CITES = Group("sources", N_("Sources of this section, one per row (optional)."), (
     Field("source", N_("Source"), "code", note=N_("Its id in the table of sources.")),
@@ -120,6 +125,7 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
         CITES,
     )),
     Part("objective", (
+        CARRIED,
         Field("status", N_("Status"), "choice", "status",
               note=N_("Tick one box; tick none if the review states no status.")),
         Field("stated_by", N_("Statement made by"), "line",
@@ -145,6 +151,7 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
         CITES,
     )),
     Part("principle", (
+        CARRIED,
         Field("summary", N_("How the review addresses this principle"), "narrative"),
     ), (CITES,)),
     Part("covid19", (
@@ -293,6 +300,9 @@ class FormSection:
     rows: tuple[Row, ...] = ()
     tables: tuple[Table, ...] = ()
     note: str = ""
+    prefix: str = ""
+    """Words before the heading's text, in the form's language (“Objective 7: ”): an
+    English title in an Arabic form is then isolated on its own."""
 
 
 @dataclass(frozen=True)
@@ -341,11 +351,11 @@ class FormBuilder:
                 f"round-table-{rt}"))
             for n in numbers:
                 title = self.catalogue.objective(n).title(self.lang)
-                heading = Text(_("{objective}: {title}").format(
-                    objective=_("Objective {number}").format(number=n), title=title.text),
-                    title.lang, direction(title.lang), title.fallback)
-                sections.append(self.section(3, heading, f"objective-{n}", PARTS["objective"],
-                                             objectives.get(n), heading_is_text=True))
+                before = _("{objective}: {title}").split("{title}")[0]
+                sections.append(self.section(
+                    3, Text(title.text, title.lang, direction(title.lang), title.fallback),
+                    f"objective-{n}", PARTS["objective"], objectives.get(n),
+                    prefix=before.format(objective=_("Objective {number}").format(number=n))))
         sections.append(FormSection(1, self.ui(_(SECTION_HEADINGS["principles"])), "principles"))
         principles = data.get("principles") or {}
         for slug, principle in self.catalogue.principles.items():
@@ -353,7 +363,7 @@ class FormBuilder:
             heading = Text(f"({principle.letter}) {name.text}", name.lang, direction(name.lang),
                            name.fallback)
             sections.append(self.section(2, heading, f"principle-{slug}", PARTS["principle"],
-                                         principles.get(slug), heading_is_text=True))
+                                         principles.get(slug)))
         for key in ("covid19", "means_of_implementation", "next_steps"):
             sections.append(self.section(1, _(SECTION_HEADINGS[key]), key.replace("_", "-"),
                                          PARTS[key], data.get(key)))
@@ -393,13 +403,14 @@ class FormBuilder:
         return Text(text, self.lang, direction(self.lang))
 
     def section(self, level: int, heading: Text | str, anchor: str, part: Part,
-                entry: dict[str, Any] | None, *, heading_is_text: bool = False) -> FormSection:
+                entry: dict[str, Any] | None, *, prefix: str = "") -> FormSection:
         entry = entry or {}
         rows = tuple(Row(self._(f.label), self._(f.note) if f.note else "",
-                         self.answer(f, entry.get(f.key))) for f in part.fields)
+                         self.answer(f, entry.get(f.key))) for f in part.fields
+                     if f.kind != "carried" or entry.get(f.key))
         tables = tuple(self.table(g, entry.get(g.key) or []) for g in part.groups)
         title = heading if isinstance(heading, Text) else self.ui(heading)
-        return FormSection(level, title, anchor, rows, tables)
+        return FormSection(level, title, anchor, rows, tables, prefix=prefix)
 
     def answer(self, f: Field, value: Any) -> Answer:
         if f.kind == "narrative":
@@ -409,6 +420,9 @@ class FormBuilder:
             return Answer("lines", lines=tuple(str(v) for v in value or ()))
         if f.kind == "numbers":
             return Answer("text", text=self.fmt.join([str(v) for v in value or ()]))
+        if f.kind == "carried":
+            return Answer("choices", choices=((True, self._("From the {year} review").format(
+                year=value)),))
         if f.kind in ("choice", "choices"):
             chosen = [value] if f.kind == "choice" and value is not None else list(value or ())
             listed = options(f.options, self.catalogue, self.fmt)
@@ -704,6 +718,10 @@ class FormReader:
             return self.single_choice(f, cell, where)[1]
         if f.kind == "choices":
             return self.multiple_choice(f, cell, where) or None
+        if f.kind == "carried":  # ticked: still to check; the year is in its label
+            ticked = [label for state, label in self.marks(cell) if state]
+            years = re.findall(r"\d{4}", _digits(" ".join(ticked)))
+            return int(years[0]) if years else None
         if not text:
             return None
         if f.kind == "line":

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from gcmreview.core.i18n import Formatter, _
+from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import (
     NOT_REPORTED,
@@ -24,10 +26,20 @@ from gcmreview.core.status import (
     status,
 )
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.model.figures import HeatMap
-from gcmreview.model.review import ModelBuilder, Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
+from gcmreview.model.matrix import Snapshot, StateCoverage
+from gcmreview.model.progress import KIND_WORDS, Progress, progress
+from gcmreview.model.review import (
+    Item,
+    ModelBuilder,
+    Narrative,
+    ObjectiveView,
+    ReviewModel,
+    SourceList,
+    Text,
+)
 from gcmreview.validate.coverage import Coverage
-from gcmreview.validate.workspace import Workspace, localize
+from gcmreview.validate.workspace import Workspace, localized
 
 T = TypeVar("T")
 VOLUME_CHARS = 1_000_000
@@ -96,7 +108,7 @@ class ObjectiveDigest:
 class Quote:
     state: str
     narrative: Narrative
-    sources: list[str]
+    sources: list[Text]
 
 
 @dataclass(frozen=True)
@@ -125,10 +137,10 @@ class Volume:
 class RegionalModel:
     lang: str
     dir: str
-    title: str
-    region: str
+    title: Text
+    region: Text
     cycle: int
-    organisers: list[str]
+    organisers: list[Text]
     compact: Text
     participants: list[Participant]
     participants_count: int
@@ -155,6 +167,41 @@ class RegionalModel:
     heat_maps: dict[str, HeatMap]
     volumes: list[Volume]
     """Empty when the responses by objective fit in the report itself."""
+    sources: list[Item] = field(default_factory=list)
+    """Every source any State cites, numbered as the quotes cite them ([1], para. 7)."""
+    fallbacks: tuple[str, ...] = ()
+    """What the report shows in another language than its own (see ReviewModel)."""
+    comparisons: list[CycleComparison] = field(default_factory=list)
+    """The region since each earlier cycle (gcmreview.yaml `history:`), latest first."""
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    name: str
+    objectives_before: str
+    objectives_after: str
+    principles_before: str
+    principles_after: str
+    note: str
+    """“New in this cycle”, “No review in this cycle”, or ""."""
+
+
+@dataclass(frozen=True)
+class CycleComparison:
+    """The region then and now: counted from both cycles' review files."""
+
+    cycle: int
+    now: int
+    rows: list[ComparisonRow]
+    moved: list[tuple[int, Text, int, int, int, int]]
+    """(objective, short title, States that moved it forward, back, newly reported it,
+    no longer report it), most moved first."""
+    new_states: list[str]
+    gone_states: list[str]
+    left_out: list[str]
+    """States whose earlier file is invalid: not compared."""
+    figure: str
+    """The name of its heat map in `heat_maps`."""
 
 
 class RegionalBuilder:
@@ -162,18 +209,23 @@ class RegionalBuilder:
         self.workspace = workspace
         self.catalogue: Catalogue = workspace.catalogue
         self.lang = lang
+        self.sources = SourceList()
         self.models = ModelBuilder(self.catalogue, lang, workspace.country_names,
-                                   cite_titles=True)
+                                   shared_sources=self.sources)
         self._ = self.models._
         self.fmt = self.models.fmt
 
     def status(self, code: str) -> str:
         return self._(status(code).label)
 
-    def build(self, reviews: list[StateReview], left_out: list[str]) -> RegionalModel:
+    def build(self, reviews: list[StateReview], left_out: list[str],
+              history: dict[int, Snapshot] | None = None) -> RegionalModel:
         ws, _ = self.workspace, self._
+        history = history or {}
         by_code = {r.code: r for r in reviews}
-        models = {r.code: self.models.build(r.data, r.coverage) for r in reviews}
+        models = {r.code: self.models.build(r.data, r.coverage, earlier={
+            year: _valid(snap.states.get(r.code)) for year, snap in history.items()})
+            for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
         legend = [(s.code, s.symbol, self._(s.label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
@@ -199,13 +251,17 @@ class RegionalBuilder:
             for rt, numbers in self.catalogue.round_tables.items()
         ]
         names = {c: self.models.country(c) for c in order}
+        comparisons, comparison_maps = self.comparisons(reviews, history)
+        heat_maps = {**self.heat_maps(objective_matrix, principle_matrix, legend),
+                     **comparison_maps}
         return RegionalModel(
             lang=self.lang,
             dir=direction(self.lang),
-            title=localize(ws.title, self.lang) or _("Regional review of the Global Compact"),
-            region=localize(ws.region, self.lang),
+            title=self.local_text(ws.title, _("Regional review of the Global Compact")),
+            fallbacks=self.fallbacks(models),
+            region=self.local_text(ws.region, ""),
             cycle=ws.cycle,
-            organisers=[localize(o, self.lang) for o in ws.organisers],
+            organisers=[self.local_text(o, "") for o in ws.organisers],
             compact=self.models.text(self.catalogue.compact_name(self.lang)),
             participants=[self.participant(c, by_code.get(c), models.get(c), c in left_out)
                           for c in order],
@@ -217,7 +273,7 @@ class RegionalBuilder:
             legend=legend,
             objective_columns=list(self.catalogue.objectives),
             objective_matrix=objective_matrix,
-            principle_columns=[(p.letter, self.models.text(p.name(self.lang)))
+            principle_columns=[(p.letter, self.models.principle_label(p.slug))
                                for p in self.catalogue.principles.values()],
             principle_matrix=principle_matrix,
             round_tables=round_tables,
@@ -240,10 +296,103 @@ class RegionalBuilder:
                           for c in order if c in models for r in models[c].reservations
                           if r.summary],
             annex=[models[c] for c in order if c in models],
-            heat_maps=self.heat_maps(objective_matrix, principle_matrix, legend),
+            heat_maps=heat_maps,
             volumes=self.volumes(round_tables, reviews,
                                  [models[c] for c in order if c in models]),
+            sources=[self.models.source_item(s, lang) for s, lang in self.sources.items],
+            comparisons=comparisons,
         )
+
+    def comparisons(self, reviews: list[StateReview], history: dict[int, Snapshot]
+                    ) -> tuple[list[CycleComparison], dict[str, HeatMap]]:
+        """The region since each earlier cycle, and a heat map of the changes for each."""
+        if not history:
+            return [], {}
+        ws = self.workspace
+        current = Snapshot(tuple(self.catalogue.objectives), tuple(self.catalogue.principles),
+                           {r.code: StateCoverage(r.code, r.code in ws.participants, r.code,
+                                                  True, r.coverage) for r in reviews})
+        comparisons, maps = [], {}
+        for year, before in sorted(history.items(), reverse=True):
+            moved = progress(before, current, since=year, now=ws.cycle, where="", commit="",
+                             principles=self.catalogue.principles)
+            name = f"progress-{year}"
+            comparisons.append(self.comparison(year, moved, name))
+            maps[name] = self.progress_map(year, moved)
+        return comparisons, maps
+
+    def comparison(self, year: int, moved: Progress, figure: str) -> CycleComparison:
+        _ = self._
+        fmt = self.fmt
+
+        def ratio(state: StateCoverage | None, what: str) -> str:
+            if state is None or state.coverage is None:
+                return "–"
+            cov = state.coverage
+            if what == "objectives":
+                return fmt.ratio(len(cov.objectives_covered), cov.objective_total)
+            return fmt.ratio(len(cov.principles_covered), cov.principle_total)
+
+        notes = {"new": _("New in this cycle"), "gone": _("No review in this cycle"), "both": ""}
+        rows = [ComparisonRow(self.models.country(s.country), ratio(s.before, "objectives"),
+                              ratio(s.after, "objectives"), ratio(s.before, "principles"),
+                              ratio(s.after, "principles"), notes[s.presence])
+                for s in moved.states]
+        counts = []
+        for n, kinds in moved.objectives_moved.items():
+            total = sum(kinds.get(k, 0) for k in ("forward", "back", "new", "dropped"))
+            if total:
+                counts.append((n, self.models.text(self.catalogue.objective(n).short(self.lang)),
+                               kinds.get("forward", 0), kinds.get("back", 0),
+                               kinds.get("new", 0), kinds.get("dropped", 0)))
+        counts.sort(key=lambda row: (-(row[2] + row[3] + row[4] + row[5]), row[0]))
+        return CycleComparison(
+            year, self.workspace.cycle, rows, counts,
+            new_states=[self.models.country(s.country) for s in moved.states
+                        if s.presence == "new"],
+            gone_states=[self.models.country(s.country) for s in moved.states
+                         if s.presence == "gone"],
+            left_out=[self.models.country(code) for code, _path in moved.left_out],
+            figure=figure)
+
+    def progress_map(self, year: int, moved: Progress) -> HeatMap:
+        """States × objectives, each cell how the objective changed since `year`."""
+        _ = self._
+        rows = []
+        for state in moved.states:
+            kinds = {o.number: o.kind for o in state.objectives}
+            rows.append((self.models.country(state.country),
+                         [(kinds.get(n, "none"), False) for n in self.catalogue.objectives]))
+        legend = [(k, _(KIND_WORDS[k])) for k in ("forward", "back", "changed", "new",
+                                                   "dropped", "unchanged")]
+        return HeatMap(_("Changes since the %(cycle)s review") % {"cycle": year},
+                       [self.fmt.number(n) for n in self.catalogue.objectives], rows, legend,
+                       self.lang, direction(self.lang) == "rtl", palette=PROGRESS_PALETTE)
+
+    def local_text(self, value: Any, default: str) -> Text:
+        """A workspace text with the language it is shown in (not always the report's)."""
+        text, used = localized(value, self.lang)
+        if not text:
+            return self.models.ui(default)
+        lang = used or self.lang
+        return Text(text, lang, direction(lang))
+
+    def fallbacks(self, models: dict[str, ReviewModel]) -> tuple[str, ...]:
+        """The workspace's texts this report shows in another language, and the catalogue's."""
+        ws = self.workspace
+        language = Formatter(ui_language()).language_name(self.lang)
+        found = []
+        for what, value in ((_("the title of the regional report"), ws.title),
+                            (_("the name of the region"), ws.region),
+                            *((_("the name of an organiser"), o) for o in ws.organisers)):
+            text, used = localized(value, self.lang)
+            if used is not None:
+                found.append(_("{what} has no {language} version in gcmreview.yaml: it is "
+                                 "shown as “{text}”").format(what=what, language=language,
+                                                               text=text))
+        for model in models.values():
+            found += [f for f in model.fallbacks if f not in found]
+        return tuple(found)
 
     def volumes(self, round_tables: list[tuple[str, list[ObjectiveDigest]]],
                 reviews: list[StateReview], annex: list[ReviewModel]) -> list[Volume]:
@@ -348,6 +497,13 @@ class RegionalBuilder:
                 [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
                 self.lang, rtl),
         }
+
+
+def _valid(state: StateCoverage | None) -> StateCoverage | None:
+    """A State's earlier review, when it has one that is valid."""
+    if state is None or not state.submitted or not state.valid or state.coverage is None:
+        return None
+    return state
 
 
 def _parts(items: Sequence[T], size: Callable[[T], int], limit: int) -> list[list[T]]:

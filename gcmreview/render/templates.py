@@ -9,6 +9,7 @@ it. Workspace templates override the built-in ones file by file.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,10 +22,11 @@ import jinja2
 import jinja2.sandbox
 
 from gcmreview.core.errors import TemplateError
-from gcmreview.core.i18n import _, translations
+from gcmreview.core.i18n import Formatter, _, translations
+from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.narrative import key as narrative_key
-from gcmreview.model.review import Narrative, Text
+from gcmreview.model.review import Narrative, Phrase, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
@@ -78,15 +80,32 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
     return f'\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" dir="{value.dir}"}}\n:::\n\n'
 
 
+ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069")}
+"""Unicode's left-to-right and right-to-left isolates (LRI, RLI … PDI): a French
+title inside Arabic text keeps its own order, brackets and all, in every format
+(HTML has `dir` too; typst and Word follow the characters)."""
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
 @jinja2.pass_context
-def _span(ctx: jinja2.runtime.Context, value: Text | str) -> str:
-    """Text in the report, marked with its own language when it differs."""
+def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
+    """Text in the report, marked with its own language when it differs, and isolated
+    when its direction differs; a fallback's "(EN)" marker stays inside with it."""
     if isinstance(value, str):
         return md(value)
+    if isinstance(value, Phrase):
+        pieces = PLACEHOLDER.split(value.text)  # text, name, text, name, ..., text
+        return "".join(_span(ctx, value.parts[piece]) if i % 2 else md(piece)
+                       for i, piece in enumerate(pieces))
     if value.lang == ctx["lang"] and not value.fallback:
         return md(value.text)
-    marker = f" ({value.lang.upper()})" if value.fallback else ""
-    return f'[{md(value.text)}]{{lang="{value.lang}" dir="{value.dir}"}}{marker}'
+    text = md(value.text) + (f" ({value.lang.upper()})" if value.fallback else "")
+    if value.dir != direction(ctx["lang"]):
+        start, end = ISOLATES[value.dir]
+        text = f"{start}{text}{end}"
+    return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
 
 
 def _figure(name: str, alt: str) -> str:
@@ -117,7 +136,14 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure)
+    fmt = Formatter(lang)
+    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure,
+                       # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
+                       # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
+                       and_list=lambda items: fmt.list(list(items)),
+                       enum=lambda items: fmt.join(list(items)),
+                       semicolons=lambda items: fmt.semicolons(list(items)),
+                       number=fmt.number)
     return env
 
 

@@ -273,6 +273,9 @@ class ReviewChecker:
             return
         slugs = list(self.catalogue.principles)
         for key in principles:
+            if isinstance(principles[key], dict) and key in self.catalogue.principles:
+                self.check_carried_over(("principles", key), principles[key],
+                                        _("the guiding principle {slug}").format(slug=key))
             if key not in self.catalogue.principles:
                 self.sink.error(self.at("principles", key, key=True), "unknown-principle",
                                 _("`{key}` is not a guiding principle").format(key=key)
@@ -286,6 +289,8 @@ class ReviewChecker:
         for key, entry in objectives.items():
             if not isinstance(entry, dict):
                 continue
+            self.check_carried_over(("objectives", key), entry,
+                                    _("objective {number}").format(number=key))
             if "status" not in entry and has_text(entry.get("summary")):
                 self.sink.warning(self.at("objectives", key), "status-not-stated",
                                   _("objective {number} has no status: reports show it as "
@@ -305,6 +310,16 @@ class ReviewChecker:
                     self.sink.error(self.at("reservations", i, "objectives", j),
                                     "unknown-objective",
                                     _("{number} is not a GCM objective").format(number=number))
+
+    def check_carried_over(self, path: tuple[str | int, ...], entry: dict[str, Any],
+                           what: str) -> None:
+        year = entry.get("carried_over")
+        if isinstance(year, int):
+            self.sink.warning(self.at(*path, "carried_over"), "carried-over",
+                              _("{what} is carried over from the {year} review and not checked "
+                                "yet").format(what=what, year=year),
+                              _("check it and update it for this cycle, then delete "
+                                "`carried_over: {year}`").format(year=year))
 
     def check_strings(self) -> None:
         """One walk over every text: placeholders, narratives, citations, Word's quotes.

@@ -34,11 +34,19 @@ Localized = str | dict[str, str]
 
 def localize(value: Localized | None, lang: str) -> str:
     """Pick a workspace text in `lang`; a plain string serves every language."""
+    return localized(value, lang)[0]
+
+
+def localized(value: Localized | None, lang: str) -> tuple[str, str | None]:
+    """A workspace text in `lang`, and the language it fell back to (None: no fallback)."""
     if value is None:
-        return ""
+        return "", None
     if isinstance(value, str):
-        return value
-    return value.get(lang) or value.get("en") or next(iter(value.values()))
+        return value, None
+    if value.get(lang):
+        return value[lang], None
+    fallback = "en" if value.get("en") else next(iter(value))
+    return value[fallback], fallback
 
 
 NEXT_IMRF = 2026
@@ -60,6 +68,8 @@ class Workspace:
     country_names: dict[str, Localized] = field(default_factory=dict)
     catalogue: cat.Catalogue = field(default_factory=cat.builtin)
     config_path: Path | None = None
+    history: dict[int, str] = field(default_factory=dict)
+    """Earlier cycles: year -> a git ref or a folder (relative to the workspace)."""
 
     def review_path(self, country: str) -> Path:
         return self.countries_dir / f"{country}.yaml"
@@ -155,7 +165,24 @@ def load_workspace(config_path: Path) -> Workspace:
         country_names=dict(data.get("country_names") or {}),
         catalogue=catalogue,
         config_path=config_path,
+        history=_history(data, config_path),
     )
+
+
+def _history(data: Any, config_path: Path) -> dict[int, str]:
+    """`history:` with its years checked: earlier than the workspace's own cycle."""
+    history = {int(year): str(where) for year, where in (data.get("history") or {}).items()}
+    for year in history:
+        if year >= data["cycle"]:
+            shown = display_path(config_path)
+            raise WorkspaceError(
+                _("the workspace configuration {file} has problems").format(file=shown),
+                [Diagnostic(shown, position_of(data, ["history", year], key=True),
+                            Severity.ERROR, "invalid-value",
+                            _("history: {year} is not earlier than this cycle, {cycle}").format(
+                                year=year, cycle=data["cycle"]),
+                            _("list under `history:` the years of earlier review cycles"))])
+    return dict(sorted(history.items()))
 
 
 def discover(start: Path | None = None) -> Workspace | None:

@@ -1,0 +1,25 @@
+"""`gcmreview progress`: what moved since an earlier review cycle, per State and objective."""
+
+from __future__ import annotations
+
+from gcmreview.commands.context import Context
+from gcmreview.commands.coverage import country_names
+from gcmreview.model.matrix import snapshot
+from gcmreview.model.progress import Progress, progress
+from gcmreview.validate.checks import Options
+from gcmreview.validate.history import earlier_cycle, latest_earlier
+from gcmreview.validate.run import validate_files
+
+
+def compare(ctx: Context, since: int | None = None) -> tuple[Progress, dict[str, str]]:
+    """The progress report and English names of its States (for summaries)."""
+    workspace = ctx.require_workspace()
+    catalogue = workspace.catalogue
+    year = since if since is not None else latest_earlier(workspace)
+    before = earlier_cycle(workspace, year)
+    now = validate_files(workspace.review_files(), catalogue,
+                         Options(participants=workspace.participants, cycle=workspace.cycle))
+    report = progress(snapshot(before.files, catalogue), snapshot(now.files, catalogue),
+                      since=year, now=workspace.cycle, where=before.ref, commit=before.commit,
+                      principles=catalogue.principles)
+    return report, country_names(workspace, [s.country for s in report.states])

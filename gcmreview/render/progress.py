@@ -1,0 +1,172 @@
+"""`gcmreview progress` output: text for people, CSV and JSON for programs,
+Markdown for a job summary. Words follow the interface language; codes stay English."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from gcmreview.core.i18n import _, join
+from gcmreview.core.markdown import escape as md
+from gcmreview.core.status import BY_CODE
+from gcmreview.model.progress import KIND_WORDS, KINDS, Progress, StateProgress
+from gcmreview.render.terminal import Line
+
+
+def status_words(code: str | None) -> str:
+    return _(BY_CODE[code].label).lower() if code in BY_CODE else "–"
+
+
+def coverage_text(state: StateProgress, which: str) -> str:
+    side = state.before if which == "before" else state.after
+    if side is None or side.coverage is None:
+        return "–"
+    cov = side.coverage
+    return f"{len(cov.objectives_covered)}/{cov.objective_total}"
+
+
+def principles_text(state: StateProgress, which: str) -> str:
+    side = state.before if which == "before" else state.after
+    if side is None or side.coverage is None:
+        return "–"
+    cov = side.coverage
+    return f"{len(cov.principles_covered)}/{cov.principle_total}"
+
+
+def change_details(state: StateProgress, kinds: tuple[str, ...] = (
+        "forward", "back", "changed", "new", "dropped", "gained", "lost")) -> list[str]:
+    """One line per kind of change: the objectives, with their statuses."""
+    lines = []
+    for kind in kinds:
+        moved = [o for o in state.objectives if o.kind == kind]
+        if kind in ("forward", "back", "changed") and moved:
+            lines.append(_(KIND_WORDS[kind]) + ": " + join([
+                f"{o.number} ({status_words(o.before)} → {status_words(o.after)})"
+                for o in moved]))
+        elif kind in ("new", "dropped") and moved:
+            lines.append(_(KIND_WORDS[kind]) + ": " + join([
+                f"{o.number} ({status_words(o.after if kind == 'new' else o.before)})"
+                for o in moved]))
+        elif kind == "gained" and state.principles_gained:
+            lines.append(_("guiding principles now reported: {slugs}").format(
+                slugs=join(state.principles_gained)))
+        elif kind == "lost" and state.principles_lost:
+            lines.append(_("guiding principles no longer reported: {slugs}").format(
+                slugs=join(state.principles_lost)))
+    return lines
+
+
+def summary_line(state: StateProgress, since: int) -> str:
+    if state.presence == "new":
+        return _("new in this cycle: objectives {objectives}, guiding principles "
+                 "{principles}").format(objectives=coverage_text(state, "after"),
+                                        principles=principles_text(state, "after"))
+    if state.presence == "gone":
+        return _("no review in this cycle (in {cycle}: objectives {objectives})").format(
+            cycle=since, objectives=coverage_text(state, "before"))
+    return _("objectives {before} → {after}, guiding principles {p_before} → {p_after}").format(
+        before=coverage_text(state, "before"), after=coverage_text(state, "after"),
+        p_before=principles_text(state, "before"), p_after=principles_text(state, "after"))
+
+
+def text_lines(report: Progress) -> list[Line]:
+    lines = [Line(_("Progress since {since} ({where}), cycle {now}").format(
+        since=report.since, where=report.where, now=report.now), "bold")]
+    for state in report.states:
+        lines.append(Line(f"{state.country}  {summary_line(state, report.since)}",
+                          "error" if state.regression else None))
+        lines += [Line("    " + detail) for detail in change_details(state)]
+        if state.presence == "both" and not change_details(state):
+            lines.append(Line("    " + _("no change in coverage or status")))
+    if report.left_out:
+        lines.append(Line(_("Left out, invalid in {cycle}: {files}").format(
+            cycle=report.since,
+            files=join([f"{code} ({path})" for code, path in report.left_out])), "warning"))
+    if not report.states:
+        lines.append(Line(_("no valid review in either cycle")))
+    return lines
+
+
+def regression_lines(report: Progress) -> list[Line]:
+    out = []
+    for state in report.regressions:
+        what = ([summary_line(state, report.since)] if state.presence == "gone"
+                else change_details(state, ("back", "dropped", "lost")))
+        out.append(Line(_("{state}: since {cycle}, {what}").format(
+            state=state.country, cycle=report.since, what="; ".join(what)), "error"))
+    return out
+
+
+def as_json(report: Progress) -> dict[str, Any]:
+    def side(state: StateProgress, which: str) -> dict[str, int] | None:
+        value = state.before if which == "before" else state.after
+        if value is None or value.coverage is None:
+            return None
+        return {"objectives": len(value.coverage.objectives_covered),
+                "principles": len(value.coverage.principles_covered)}
+
+    return {
+        "version": 1,
+        "since": report.since,
+        "now": report.now,
+        "history": report.where,
+        "commit": report.commit or None,
+        "left_out": [{"country": c, "file": p} for c, p in report.left_out],
+        "states": [{
+            "country": s.country,
+            "presence": s.presence,
+            "coverage": {"before": side(s, "before"), "after": side(s, "after")},
+            "objectives": [{"objective": o.number, "before": o.before, "after": o.after,
+                            "change": o.kind} for o in s.objectives],
+            "principles": {"gained": list(s.principles_gained),
+                           "lost": list(s.principles_lost)},
+            "regression": s.regression,
+        } for s in report.states],
+        "objectives": {str(n): {k: counts.get(k, 0) for k in KINDS if k != "unchanged"}
+                       for n, counts in report.objectives_moved.items()},
+    }
+
+
+def as_json_text(report: Progress) -> str:
+    return json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_csv(report: Progress) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["country", "objective", f"status_{report.since}", f"status_{report.now}",
+                     "change"])
+    for state in report.states:
+        for o in state.objectives:
+            writer.writerow([state.country, o.number, o.before or "", o.after or "", o.kind])
+    return out.getvalue()
+
+
+def as_markdown(report: Progress, names: dict[str, str]) -> str:
+    title = _("Progress since {since}, cycle {now}").format(since=report.since, now=report.now)
+    lines = [f"## {md(title)}", ""]
+    header = [_("State"), str(report.since), str(report.now), *(_(KIND_WORDS[k]) for k in
+                                                                 ("forward", "back", "new",
+                                                                  "dropped"))]
+    lines.append("| " + " | ".join(md(h) for h in header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for s in report.states:
+        cells = [f"{s.country} {names.get(s.country, '')}".strip(), coverage_text(s, "before"),
+                 coverage_text(s, "after"),
+                 *(join([str(n) for n in s.of_kind(k)]) or "–"
+                   for k in ("forward", "back", "new", "dropped"))]
+        mark = "**" if s.regression else ""
+        lines.append("| " + " | ".join(f"{mark}{md(c)}{mark}" if i == 0 else md(c)
+                                       for i, c in enumerate(cells)) + " |")
+    lines.append("")
+    for s in report.states:
+        details = change_details(s)
+        if details:
+            lines.append(f"- **{md(s.country)}**")
+            lines += [f"  - {md(d)}" for d in details]
+    if report.left_out:
+        lines += ["", md(_("Left out, invalid in {cycle}: {files}").format(
+            cycle=report.since, files=join([f"{c} ({p})" for c, p in report.left_out])))]
+    return "\n".join(lines) + "\n"

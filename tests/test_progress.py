@@ -1,0 +1,227 @@
+"""Progress across review cycles: `gcmreview progress`, the comparisons in the reports, and
+reviews started from an earlier cycle (`new --from`, `form --from`).
+
+The synthetic two-cycle workspace of the docs (docs/examples/two-cycles: 2024 compared
+with 2020, kept in a folder) is copied for each test; one test keeps the earlier cycle
+in git instead, under a tag.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests import wordedit
+
+from .conftest import ROOT, unescaped
+from .gitrepo import commit_all, git, init_repo
+
+EXAMPLE = ROOT / "docs" / "examples" / "two-cycles"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "ws"))
+
+
+def progress_json(run_cli, ws: Path, *args: str) -> dict:
+    result = run_cli("progress", "--format", "json", *args, cwd=ws)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def changes(doc: dict, country: str) -> dict[int, tuple[str | None, str | None, str]]:
+    state = next(s for s in doc["states"] if s["country"] == country)
+    return {o["objective"]: (o["before"], o["after"], o["change"]) for o in state["objectives"]}
+
+
+def test_every_kind_of_change(run_cli, ws: Path) -> None:
+    doc = progress_json(run_cli, ws)
+    assert (doc["since"], doc["now"], doc["history"]) == (2020, 2024, "cycles/2020")
+    assert changes(doc, "AQ") == {
+        1: ("planned", "implemented", "forward"),
+        2: ("in_progress", "planned", "back"),
+        5: ("not_stated", "in_progress", "changed"),
+        9: (None, "in_progress", "new"),
+    }
+    assert changes(doc, "BV") == {
+        7: ("in_progress", "implemented", "forward"),
+        10: ("planned", None, "dropped"),
+        12: (None, "not_applicable", "new"),
+    }
+    states = {s["country"]: s for s in doc["states"]}
+    assert states["AQ"]["principles"] == {"gained": ["national-sovereignty"],
+                                          "lost": ["international-cooperation"]}
+    assert states["AQ"]["coverage"] == {"before": {"objectives": 3, "principles": 2},
+                                        "after": {"objectives": 4, "principles": 2}}
+    # A State in one cycle only.
+    assert states["HM"]["presence"] == "new" and states["HM"]["coverage"]["before"] is None
+    assert states["TF"]["presence"] == "gone" and states["TF"]["regression"]
+    assert not states["HM"]["regression"]
+    assert doc["objectives"]["1"] == {"forward": 1, "back": 0, "new": 0, "dropped": 0,
+                                      "changed": 0}
+
+
+def test_table_csv_markdown_and_regressions(run_cli, ws: Path, monkeypatch) -> None:
+    table = run_cli("progress", cwd=ws)
+    assert "AQ  objectives 3/23 → 4/23" in table.out
+    assert "moved back: 2 (in progress → planned)" in table.out
+    assert "HM  new in this cycle" in table.out
+    rows = run_cli("progress", "--format", "csv", cwd=ws).out.splitlines()
+    assert rows[0] == "country,objective,status_2020,status_2024,change"
+    assert "BV,10,planned,,dropped" in rows
+    md = unescaped(run_cli("progress", "--format", "markdown", cwd=ws).out)
+    assert md.startswith("## Progress since 2020, cycle 2024\n")
+    assert "| **AQ Antarctica** | 3/23 | 4/23 | 1 | 2 | 9 | – |" in md
+    failed = run_cli("progress", "--fail-on-regression", cwd=ws)
+    assert failed.code == 1
+    assert "BV: since 2020, no longer reported: 10 (planned)" in failed.err
+    monkeypatch.setenv("GCMREVIEW_LANG", "fr")
+    french = run_cli("progress", cwd=ws)
+    assert "a progressé" in french.out or "progressé" in french.out
+    assert "moved back" not in french.out
+
+
+def test_a_missing_cycle_or_ref_is_named(run_cli, ws: Path) -> None:
+    unknown = run_cli("progress", "--since", "2016", cwd=ws)
+    assert unknown.code == 2 and "gcmreview.yaml names no 2016 cycle" in unknown.err
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("cycles/2020", "review-2020"),
+                      encoding="utf-8")
+    missing = run_cli("progress", cwd=ws)
+    assert missing.code == 2
+    assert "the 2020 cycle is “review-2020”, which is neither a folder" in missing.err
+    assert "Traceback" not in missing.err
+
+
+def test_an_invalid_earlier_file_is_left_out_visibly(run_cli, ws: Path) -> None:
+    broken = ws / "cycles" / "2020" / "countries" / "BV.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: planned",
+                                                                 "status: done"),
+                      encoding="utf-8")
+    doc = progress_json(run_cli, ws)
+    assert doc["left_out"] == [{"country": "BV",
+                                "file": "cycles/2020/countries/BV.yaml"}]
+    assert next(s for s in doc["states"] if s["country"] == "BV")["presence"] == "new"
+    assert "Left out, invalid in 2020: BV" in run_cli("progress", cwd=ws).out
+
+
+def test_an_earlier_cycle_kept_in_git(run_cli, tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    shutil.copy(EXAMPLE / "gcmreview.yaml", repo / "gcmreview.yaml")
+    shutil.copytree(EXAMPLE / "cycles" / "2020" / "countries", repo / "countries")
+    commit_all(repo, "The 2020 reviews")
+    git(repo, "tag", "review-2020")
+    shutil.rmtree(repo / "countries")
+    shutil.copytree(EXAMPLE / "countries", repo / "countries")
+    config = repo / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("cycles/2020", "review-2020"),
+                      encoding="utf-8")
+    commit_all(repo, "The 2024 reviews")
+    doc = progress_json(run_cli, repo)
+    assert doc["history"] == "review-2020" and re.fullmatch(r"[0-9a-f]{40}", doc["commit"])
+    assert changes(doc, "AQ")[1] == ("planned", "implemented", "forward")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+
+    ws = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp("cycles") / "ws"))
+    for lang in ("en", "fr", "ar"):
+        outcome = build(Context(ws), codes=["AQ"], region=True, lang=lang,
+                        formats="md,html,pdf,docx" if lang == "ar" else "md,html",
+                        out=ws / "out")
+        assert outcome.exit_code == 0, outcome.failed
+    return ws / "out"
+
+
+def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None:
+    en = (reports / "AQ.en.md").read_text(encoding="utf-8")
+    assert "**Since the 2020 review** (objectives covered then: 3/23):" in en
+    assert "- Objectives that moved forward: 1" in en
+    assert "- Objectives that moved back: 2" in en
+    assert "- Objectives newly reported: 9" in en
+    assert "| \\# | Objective | Round table | 2020 | Status | Reported |" in en
+    assert "**Status**: Implemented (2020: Planned)" in en
+    assert "**Status**: In progress (2020: Not reported)" in en
+    fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
+    assert "**Depuis l'examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
+    ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
+    assert "منذ استعراض عام 2020" in ar
+
+
+def test_regional_reports_compare_the_cycles(reports: Path) -> None:
+    en = (reports / "regional.en.md").read_text(encoding="utf-8")
+    section = en[en.index("# Progress since the 2020 review"):en.index("# Progress and trends")]
+    assert "| Antarctica | 3/23 | 4/23 | 2/10 | 2/10 |  |" in section
+    assert "New in this cycle" in section and "No review in this cycle" in section
+    assert "States new to the review: Heard Island & McDonald Islands." in section
+    assert "| 1 | Data | 1 | 0 | 0 | 0 |" in section
+    html = (reports / "regional.en.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/svg+xml;base64,') == 3  # the changes' heat map too
+    for lang, words in (("fr", "Progrès depuis l'examen de 2020"),
+                        ("ar", "التقدم منذ استعراض عام 2020")):
+        text = (reports / f"regional.{lang}.md").read_text(encoding="utf-8")
+        assert words in text
+
+
+def test_arabic_pdf_and_docx_compare_the_cycles(reports: Path) -> None:
+    """The comparison reaches the formats readers circulate, in the right-to-left one."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(["pdftotext", str(reports / "regional.ar.pdf"), "-"], check=True,
+                          capture_output=True, text=True, encoding="utf-8").stdout
+    assert "التقدم منذ استعراض عام" in text and "3/23" in text and "4/23" in text
+    with zipfile.ZipFile(reports / "AQ.ar.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    words = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", body))
+    assert "منذ استعراض عام 2020" in words
+    assert "<w:bidi" in body
+
+
+def test_a_review_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
+    (ws / "countries" / "AQ.yaml").unlink()
+    made = run_cli("new", "AQ", "--from", "2020", cwd=ws)
+    assert made.code == 0, made.err
+    path = ws / "countries" / "AQ.yaml"
+    text = path.read_text(encoding="utf-8")
+    marks = re.findall(r"(?m)^ +carried_over: 2020$", text)
+    assert len(marks) == 5  # 3 objectives, 2 principles
+    assert "cycle: 2024" in text and "status: draft" in text
+    checked = run_cli("validate", "countries/AQ.yaml", cwd=ws)
+    assert checked.out.count("warning[carried-over]") == 5
+    assert "objective 1 is carried over from the 2020 review and not checked yet" in checked.out
+    # The focal point checks objective 1 and confirms it: the mark goes, the warning too.
+    lines = text.splitlines()
+    first = next(i for i, ln in enumerate(lines) if ln.strip() == "carried_over: 2020")
+    path.write_text("\n".join(lines[:first] + lines[first + 1:]) + "\n", encoding="utf-8")
+    again = run_cli("validate", "countries/AQ.yaml", cwd=ws)
+    assert again.out.count("warning[carried-over]") == 4
+    assert "objective 1 is carried over" not in again.out
+
+
+def test_a_form_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
+    made = run_cli("form", "AQ", "--from", "2020", cwd=ws)
+    assert made.code == 0, made.err
+    form = ws / "forms" / "AQ.docx"
+    document = wordedit.open_form(form)
+    carried = wordedit.answer(document, "Objective 1:", "Carried over from an earlier review")
+    assert wordedit.text_of(carried.paragraphs[0]) == "☒ From the 2020 review"
+    wordedit.tick(carried, "From the 2020 review", only=False)  # confirm objective 1 …
+    for t in carried._element.iter("{http://schemas.openxmlformats.org/wordprocessingml/"
+                                   "2006/main}t"):
+        if t.text == "☒":
+            t.text = "☐"  # … by unticking it
+    document.save(str(form))
+    result = run_cli("import", "forms/AQ.docx", "--output", "AQ-2024.yaml", cwd=ws)
+    data = (ws / "AQ-2024.yaml").read_text(encoding="utf-8")
+    assert len(re.findall(r"(?m)^ +carried_over: 2020$", data)) == 4
+    assert "warning[carried-over]" in result.out

@@ -1,0 +1,147 @@
+"""Reports in each language, as a reader of that language expects them: CLDR lists and
+plurals, one date style, text in the other direction isolated in every format, (a)–(j)
+order, a legend that matches the cells, and a warning for every English fallback.
+
+Real builds of the shipped example; outputs opened as files (HTML text, DOCX XML,
+PDF text through pypdf).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from gcmreview.commands.build import build
+from gcmreview.commands.context import Context
+from gcmreview.core.i18n import Formatter
+
+from .conftest import copy_workspace
+
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = copy_workspace(tmp_path_factory.mktemp("language") / "ws")
+    for lang in ("fr", "ar"):
+        outcome = build(Context(ws), codes=["MA"], region=True, lang=lang,
+                        formats="md,html,docx,pdf", out=ws / "out")
+        assert outcome.exit_code == 0, outcome.failed
+        if lang == "ar":  # no Arabic regional title in the example's gcmreview.yaml
+            warnings = outcome.warnings["regional.ar"]
+            assert any("the title of the regional report has no Arabic version" in w
+                       for w in warnings)
+            assert any("the titles of objectives 1, 2, 3" in w for w in warnings)
+        else:
+            assert "regional.fr" not in outcome.warnings
+    return ws / "out"
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+BIDI_CONTROLS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def logical_pdf_text(path: Path) -> str:
+    """The PDF's text in reading order, as poppler's pdftotext gives Arabic (pypdf gives
+    it in visual order), without the direction marks pdftotext adds."""
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    return done.stdout.translate(BIDI_CONTROLS)
+
+
+def test_lists_follow_the_language(out: Path) -> None:
+    # "A, B and C" lists: CLDR's pattern for each language.
+    assert "Organisateurs\u00a0: CESAO, OIM et Ligue des États arabes." in text(
+        out / "regional.fr.md")
+    ar = text(out / "regional.ar.md")
+    assert "الإسكوا والمنظمة الدولية للهجرة وجامعة الدول العربية" in ar
+    # Enumerations inside a table cell: the Arabic comma.
+    assert "المجتمع المدني، المنظمات الدولية" in ar
+    assert ", " not in "".join(re.findall(r"المجتمع المدني[^|]*", ar))
+    pdf = logical_pdf_text(out / "regional.ar.pdf")
+    assert "المدني،" in pdf and "المدني," not in pdf
+
+
+def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
+    assert "15 États ont participé à l'examen de 2020. 8 ont soumis un examen volontaire." \
+        in text(out / "regional.fr.md")
+    assert "شاركت 15 دولة في استعراض عام 2020." in text(out / "regional.ar.md")
+    # One State: the singular in French, the dual-free "one" form in Arabic.
+    ws = copy_workspace(tmp_path / "one", ("MA",))
+    config = ws / "gcmreview.yaml"
+    config.write_text(re.sub(r"participants: \[.*\]", "participants: [MA]", text(config)),
+                      encoding="utf-8")
+    for lang, sentence in (("fr", "1 État a participé à l'examen de 2020. 1 a soumis un examen "
+                                  "volontaire."),
+                           ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة")):
+        done = build(Context(ws), codes=[], region=True, lang=lang, formats="md",
+                     out=ws / "out")
+        assert done.exit_code == 0
+        assert sentence in text(ws / "out" / f"regional.{lang}.md")
+
+
+def test_one_date_style_per_language(out: Path) -> None:
+    fr = text(out / "MA.fr.md")
+    assert "13\u00a0août\u00a02020" in fr and "2020-08-13" not in fr
+    regional = text(out / "regional.fr.md")
+    assert "(13\u00a0août\u00a02020)" in regional and "2020-08-13" not in regional
+    assert Formatter("ar").date("2020-08-13") in text(out / "MA.ar.md")
+
+
+def test_sources_are_cited_by_number_once(out: Path) -> None:
+    fr = text(out / "regional.fr.md")
+    assert fr.count("Rapport du deuxième atelier de renforcement") == 1
+    assert "*— Libye (\\[1\\], para. 9)*" in fr
+    # In Arabic, the French citation is isolated as one left-to-right run.
+    html = text(out / "regional.ar.html")
+    assert f'<span lang="fr" dir="ltr">{LRI}[1], para. 9{PDI}</span>' in html
+
+
+def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
+    html = text(out / "MA.ar.html")
+    # The English fallback title and its marker, in one isolated, tagged run.
+    assert re.search(f'<span lang="en" dir="ltr">{LRI}[^<]+ \\(EN\\){PDI}</span>', html)
+    docx = zipfile.ZipFile(out / "MA.ar.docx").read("word/document.xml").decode()
+    assert f"{LRI}" in docx and PDI in docx
+    pdf = pdf_text(out / "MA.ar.pdf")
+    assert "(EN)" in pdf
+    # French narratives in the Arabic PDF are set left to right (see the typst source
+    # made by the converter: a block of their own direction).
+    assert "Le Maroc compte" in pdf
+
+
+def test_guiding_principles_in_a_to_j_order(out: Path) -> None:
+    md = text(out / "MA.fr.md")
+    section = md[md.index("# Principes directeurs {#principles}"):]
+    letters = re.findall(r"^## \((\w)\)", section, re.M)
+    assert letters == sorted(letters) and letters[0] == "b"  # MA's file lists (i) first
+
+
+def test_legend_matches_the_cells(out: Path) -> None:
+    md = text(out / "regional.fr.md")
+    lines = md[md.index("| Symbole | Signification"):].splitlines()[2:]
+    rows = [ln.strip().strip("|").split("|") for ln in lines[:lines.index("")]]
+    symbols = {cell[0].strip(): cell[1].strip() for cell in rows}
+    assert symbols[""] == "Non renseigné"  # blank, as the cells are
+    assert symbols["◇"] == "Non indiqué" and symbols["·"] == "Non commencé"
+    assert "□" not in "".join(lines[:10])
+
+
+def test_an_empty_annex_table_is_a_sentence(out: Path) -> None:
+    md = text(out / "regional.fr.md")
+    iraq = md[md.index("## Irak"):]
+    iraq = iraq[:iraq.index("\n## ", 3)]
+    assert "Aucun objectif n'est renseigné dans cet examen." in iraq
+    assert "| \\# |" not in iraq
