@@ -13,14 +13,19 @@ Rerun it (from the repository root, with the dev environment) after changing any
 What it does:
 
 1. Asks the pandoc bundled with pypandoc-binary for its default ``reference.docx``.
-2. Edits the XML with ``xml.etree`` and, for the two package files, plain string edits (stdlib
-   only):
+2. Edits the XML with ``xml.etree`` and, for the two package files, the font table and the
+   theme, plain string edits (stdlib only):
 
-   * ``word/styles.xml``: body text 10.5 pt in Calibri, Arabic (complex script) in Arial;
-     Heading 1/2 in UN blue with explicit spacing; Title 28 pt UN blue; Subtitle 16 pt grey;
+   * ``word/styles.xml``: body text 10 pt in Arial, Arabic (complex script) in Arial too;
+     Heading 1/2 in UN blue with explicit spacing; Title 28 pt UN blue; Subtitle 16 pt grey,
+     without the letter-spacing pandoc gives it (spaced-out letters break Arabic joining);
      Author and Date grey; ``<w:bCs/>``/``<w:iCs/>`` next to every ``<w:b/>``/``<w:i/>`` so
      bold and italic also apply to Arabic; "Header" and "Footer" paragraph styles; the "Table"
-     style gets thin grey borders, cell margins and a shaded bold first row.
+     style gets thin grey borders, cell margins and a shaded bold first row; code in Courier
+     New instead of Consolas.
+   * ``word/fontTable.xml`` declares Arial and Courier New (with their PANOSE numbers, which
+     Word uses to choose a substitute) and ``word/theme/theme1.xml`` names Arial as the
+     theme's heading and body font, so Word's "+Body"/"+Headings" are Arial too.
    * ``word/header1.xml`` (text ``GCMREVIEW_HEADER_TEXT``) and ``word/footer1.xml`` (text
      ``GCMREVIEW_FOOTER_TEXT``, " · ", PAGE field), registered in ``[Content_Types].xml`` and
      ``word/_rels/document.xml.rels`` and referenced from the body's sectPr, which also gets A4
@@ -29,6 +34,14 @@ What it does:
 
 3. Writes the zip deterministically (fixed timestamps, permissions, compression and entry
    order), so rerunning it with the same pandoc (and zlib) gives a byte-identical file.
+
+Why Arial: the reports are opened in Word on Windows, Word on a Mac and LibreOffice. Arial is a
+system font of Windows and macOS (Calibri comes to a Mac only with Office), and LibreOffice
+replaces it with Liberation Sans, which has the same metrics and which LibreOffice installs with
+itself on Windows and macOS (Linux distributions ship it as fonts-liberation): lines and pages
+break at the same places everywhere. Arial also has Arabic letters on Windows and macOS, hence
+its use as the complex-script font. Arabic reports do better: gcmreview/convert/docx.py embeds
+Amiri in them and names it as their complex-script font (``finish_docx``).
 
 Keep exactly one sectPr in ``word/document.xml`` (the script checks): pandoc 3.9 uses the
 *first* sectPr it finds, so a section break added to the sample content would silently replace
@@ -53,9 +66,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "templates" / "reference.docx"
 
 # --- Look and feel -------------------------------------------------------------------------
-LATIN_FONT = "Calibri"
-COMPLEX_SCRIPT_FONT = "Arial"  # w:cs, used for Arabic
-BODY_HALF_POINTS = 21  # 10.5 pt; OOXML font sizes are in half-points
+LATIN_FONT = "Arial"  # why: see the module docstring
+COMPLEX_SCRIPT_FONT = "Arial"  # w:cs, used for Arabic; Arabic reports get Amiri (docx.py)
+CODE_FONT = "Courier New"  # Liberation Mono in LibreOffice
+BODY_HALF_POINTS = 20  # 10 pt; OOXML font sizes are in half-points
 UN_BLUE = "009EDB"
 UN_DARK_BLUE = "1F4E79"
 GREY = "595959"
@@ -79,6 +93,18 @@ CT_PREFIX = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 
 HEADER_PART = "word/header1.xml"
 FOOTER_PART = "word/footer1.xml"
+FONT_TABLE_PART = "word/fontTable.xml"
+THEME_PART = "word/theme/theme1.xml"
+
+# w:font entries of word/fontTable.xml: PANOSE, character set, family and pitch, and the
+# Unicode ranges (w:sig) as Word writes them for the Windows fonts.
+FONT_ENTRIES = {
+    LATIN_FONT: ("020B0604020202020204", "00", "swiss", "variable",
+                 ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+    CODE_FONT: ("02070309020205020404", "00", "modern", "fixed",
+                ("E0002EFF", "C0007843", "00000009", "00000000", "000001FF", "00000000")),
+}
+THEME_FONT_PANOSE = "020B0604020202020204"  # Arial
 
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -236,6 +262,23 @@ def use_explicit_fonts(styles: ET.Element) -> None:
             fonts.attrib.pop(w(theme_attr), None)
 
 
+def no_letter_spacing(styles: ET.Element) -> None:
+    """Drop character spacing (``w:spacing`` in run properties; pandoc's Subtitle has 0.75 pt).
+
+    Spaced-out letters break the joining of Arabic script, and a report can be in Arabic.
+    """
+    for rpr in styles.iter(w("rPr")):
+        for spacing in rpr.findall(w("spacing")):
+            rpr.remove(spacing)
+
+
+def code_font(styles: ET.Element) -> None:
+    """pandoc's code style asks for Consolas, which only Windows and Office have."""
+    for fonts in find_style(styles, "VerbatimChar").iter(w("rFonts")):
+        for attr in ("ascii", "hAnsi"):
+            fonts.set(w(attr), CODE_FONT)
+
+
 def complex_script_emphasis(styles: ET.Element) -> None:
     """Pair every w:b with w:bCs and every w:i with w:iCs, so Arabic is bold/italic too."""
     for rpr in styles.iter(w("rPr")):
@@ -350,6 +393,8 @@ def edit_styles(data: bytes) -> bytes:
     add_header_footer_styles(styles)
     add_form_styles(styles)
     style_table(styles)
+    no_letter_spacing(styles)
+    code_font(styles)
     complex_script_emphasis(styles)
     ET.indent(styles)  # pandoc's file is indented; keep the edited one reviewable too
     return serialize(styles)
@@ -455,6 +500,51 @@ def edit_document(data: bytes, header_id: str, footer_id: str) -> bytes:
     return serialize(document)
 
 
+# --- fonts -----------------------------------------------------------------------------------
+
+
+def edit_font_table(data: bytes) -> bytes:
+    """Declare the fonts the styles name, first; pandoc's own entries (Aptos, Calibri, ...) stay.
+
+    The entries are hints: a reader without the font gets the substitute Word picks from them.
+    """
+    text = data.decode("utf-8")
+    match = re.search(r"<w:fonts\b[^>]*>", text)
+    if match is None or "</w:fonts>" not in text:
+        raise SystemExit("pandoc's fontTable.xml has no w:fonts element; update this script")
+    entries = []
+    for name, (panose, charset, family, pitch, sig) in FONT_ENTRIES.items():
+        text = re.sub(rf'\s*<w:font w:name="{re.escape(name)}">.*?</w:font>', "", text,
+                      flags=re.DOTALL)
+        usb0, usb1, usb2, usb3, csb0, csb1 = sig
+        entries.append(
+            f'\n  <w:font w:name="{name}">\n'
+            f'    <w:panose1 w:val="{panose}"/>\n'
+            f'    <w:charset w:val="{charset}"/>\n'
+            f'    <w:family w:val="{family}"/>\n'
+            f'    <w:pitch w:val="{pitch}"/>\n'
+            f'    <w:sig w:usb0="{usb0}" w:usb1="{usb1}" w:usb2="{usb2}" w:usb3="{usb3}" '
+            f'w:csb0="{csb0}" w:csb1="{csb1}"/>\n'
+            "  </w:font>"
+        )
+    match = re.search(r"<w:fonts\b[^>]*>", text)
+    assert match is not None
+    return (text[: match.end()] + "".join(entries) + text[match.end():]).encode("utf-8")
+
+
+def edit_theme(data: bytes) -> bytes:
+    """The theme's Latin heading and body fonts (Aptos in pandoc's file) become Arial."""
+    text = data.decode("utf-8")
+    edited, count = re.subn(
+        r"(<a:(?:major|minor)Font>\s*)<a:latin [^>]*/>",
+        rf'\1<a:latin typeface="{LATIN_FONT}" panose="{THEME_FONT_PANOSE}"/>',
+        text,
+    )
+    if count != 2:
+        raise SystemExit("pandoc's theme has no major and minor Latin font; update this script")
+    return edited.encode("utf-8")
+
+
 # --- I/O -------------------------------------------------------------------------------------
 
 
@@ -483,6 +573,8 @@ def build(original: bytes) -> bytes:
         parts = {name: source.read(name) for name in names}
 
     parts["word/styles.xml"] = edit_styles(parts["word/styles.xml"])
+    parts[FONT_TABLE_PART] = edit_font_table(parts[FONT_TABLE_PART])
+    parts[THEME_PART] = edit_theme(parts[THEME_PART])
     rels, header_id, footer_id = edit_relationships(parts["word/_rels/document.xml.rels"])
     parts["word/_rels/document.xml.rels"] = rels
     parts["[Content_Types].xml"] = edit_content_types(parts["[Content_Types].xml"])

@@ -4,16 +4,31 @@ Right-to-left tables and cover paragraphs, complex-script bold and italic, the
 header and footer texts of the reference document, and fixed timestamps and
 ZIP entry dates so that the same input gives the same bytes. For the Word form:
 clickable check boxes around its ☐/☒ characters and shaded label cells.
+
+For the reports, also the table layout pandoc cannot know (it gives every
+column the same width, which Word and LibreOffice honour): columns sized from
+their texts, tables across the text width, rows kept on one page, narrow equal
+columns for the coverage matrices. And for Arabic reports the Arabic font,
+Amiri, embedded in the file, since no Word installation can be counted on to
+have a good one: see `_arabic_fonts`.
 """
 
 from __future__ import annotations
 
+import html
+import math
 import os
 import re
+import struct
+import unicodedata
+import uuid
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from gcmreview.convert.fonts import font_dirs
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -59,43 +74,757 @@ def _form(text: str) -> str:
                   '</w:tcPr>', text)
 
 
+# --- WordprocessingML, edited as text -------------------------------------------------------
+# pandoc's XML is regular and ElementTree would rewrite its namespace prefixes (and drop the
+# ones only mc:Ignorable names), so elements are found and edited as strings, with the child
+# order of the schema: Word refuses a file whose children are out of order.
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+PPR_ORDER = _names(
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange")
+RPR_ORDER = _names(
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath")
+TBLPR_ORDER = _names(
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+    "tblDescription tblPrChange")
+TCPR_ORDER = _names(
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+    "vAlign hideMark headers cellIns cellDel cellMerge tcPrChange")
+TRPR_ORDER = _names(  # a choice in the schema, any order goes; this is Word's
+    "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+    "tblCellSpacing jc hidden ins del trPrChange")
+
+_TAG = re.compile(r"<(/?)([A-Za-z0-9]+:[A-Za-z0-9]+)\b[^>]*?(/?)>")
+
+
+def _spans(xml: str, tag: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each outermost `<w:tag>…</w:tag>` in `xml` (nesting counted)."""
+    pattern = re.compile(rf"<w:{tag}(?=[\s/>])[^>]*?(/?)>|</w:{tag}>")
+    depth, start = 0, 0
+    for match in pattern.finditer(xml):
+        if match.group(0).startswith("</"):
+            depth -= 1
+            if depth == 0:
+                yield start, match.end()
+        elif match.group(1):  # self-closing
+            if depth == 0:
+                yield match.start(), match.end()
+        else:
+            if depth == 0:
+                start = match.start()
+            depth += 1
+
+
+def _children(inner: str) -> list[tuple[str, str]]:
+    """The child elements of an element's content, as (name, XML): the local name for the
+    w: namespace, the qualified one for others; text between them (indentation) is dropped."""
+    found: list[tuple[str, str]] = []
+    depth, start, name = 0, 0, ""
+    for match in _TAG.finditer(inner):
+        closing, local, empty = match.group(1), match.group(2), match.group(3)
+        local = local.removeprefix("w:")
+        if depth == 0 and not closing:
+            if empty:
+                found.append((local, match.group(0)))
+            else:
+                depth, start, name = 1, match.start(), local
+        elif depth and local == name:
+            if closing:
+                depth -= 1
+                if depth == 0:
+                    found.append((name, inner[start:match.end()]))
+            elif not empty:
+                depth += 1
+    return found
+
+
+def _with(inner: str, order: Sequence[str], new: dict[str, str | None]) -> str:
+    """`inner` (an element's content) with the children named in `new` replaced by the
+    given XML (or removed, for None), at their schema position."""
+    kept = [(name, xml) for name, xml in _children(inner) if name not in new]
+    kept += [(name, xml) for name, xml in new.items() if xml is not None]
+    rank = {name: index for index, name in enumerate(order)}
+    kept.sort(key=lambda child: rank.get(child[0], len(order)))  # stable: unknown ones last
+    return "".join(xml for _, xml in kept)
+
+
+def _edit(xml: str, tag: str, order: Sequence[str], new: dict[str, str | None]) -> str:
+    """`xml` (an element that has, or will get, a `w:tag` properties child first) with the
+    properties `new` set; the properties element is created if missing."""
+    match = re.match(rf"(<w:[A-Za-z]+\b[^>]*>)(?:<w:{tag}\s*/>|<w:{tag}>(.*?)</w:{tag}>)?",
+                     xml, re.DOTALL)
+    assert match is not None
+    inner = _with(match.group(2) or "", order, new)
+    props = f"<w:{tag}>{inner}</w:{tag}>" if inner else ""
+    return match.group(1) + props + xml[match.end():]
+
+
+def _attr(tag: str, name: str) -> str | None:
+    match = re.search(rf'\bw:{name}="([^"]*)"', tag)
+    return match.group(1) if match else None
+
+
+# --- Table layout ---------------------------------------------------------------------------
+# Widths are estimated from the cell texts with a fixed table of character widths (in em),
+# never from the fonts of the machine that builds, so that every machine writes the same
+# bytes. The table follows DejaVu Sans, the widest of the fonts a reader may see (LibreOffice
+# falls back to it where neither Arial nor Liberation Sans is installed): with Arial or
+# Liberation Sans the text is narrower and fits all the more.
+
+_EM_NARROW = frozenset("iljI.,;:'!|()[]{}’‘`\"")
+_EM_SEMI = frozenset("frt-/")
+_EM_WIDE = frozenset("mwMW@%")
+ARABIC_EM = 0.5
+"""An Arabic letter in Amiri, joined (isolated forms are wider, medial ones narrower)."""
+BOLD = 1.12
+SLACK = (30, 0.05)
+"""Added to every width estimated (in twips, and as a share of the width): rounding, borders
+and the estimate's own error."""
+TABLE_STYLE = "Table"
+
+
+def _is_arabic(char: str) -> bool:
+    return ("\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f"
+            or "\ufb50" <= char <= "\ufeff")
+
+
+def _em(char: str) -> float:
+    if char.isspace():
+        return 0.32
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0
+    if _is_arabic(char):
+        return ARABIC_EM
+    if char in _EM_NARROW:
+        return 0.34
+    if char in _EM_SEMI:
+        return 0.42
+    if char in _EM_WIDE:
+        return 0.95
+    if char.isdigit():
+        return 0.64
+    if char.isupper():
+        return 0.75
+    if "\u2190" <= char <= "\u2bff":  # arrows, shapes and symbols: ● ◐ ○ ◇ □ …
+        return 0.95
+    return 0.62
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A paragraph of a cell: its characters, and which of them are bold."""
+
+    chars: str
+    bold: tuple[bool, ...]
+    arabic: float  # the size of Arabic (w:szCs) to that of Latin text (w:sz)
+
+    def width(self, start: int, end: int, points: float) -> float:
+        """Width in twips of chars[start:end] at `points`."""
+        return sum(_em(c) * (BOLD if b else 1.0) * (self.arabic if _is_arabic(c) else 1.0)
+                   for c, b in zip(self.chars[start:end], self.bold[start:end], strict=True)
+                   ) * points * 20
+
+    def words(self) -> list[tuple[int, int]]:
+        return [m.span() for m in re.finditer(r"\S+", self.chars)]
+
+    def lines(self, width: float, points: float) -> int:
+        """Lines the paragraph takes in a column `width` twips wide (words filled greedily;
+        a word wider than the column counts the lines it is cut into)."""
+        count, line = 1, 0.0
+        space = _em(" ") * points * 20
+        for start, end in self.words():
+            word = self.text_width(start, end, points)
+            if line and line + space + word <= width:
+                line += space + word
+                continue
+            if line:
+                count += 1
+            count += max(0, math.ceil(word / max(width, 1)) - 1)
+            line = word if word <= width else word % max(width, 1)
+        return count
+
+    def text_width(self, start: int, end: int, points: float) -> float:
+        """The width, with the estimate's margin of error (`SLACK`)."""
+        return self.width(start, end, points) * (1 + SLACK[1])
+
+
+@dataclass
+class _Cell:
+    xml: str
+    span: int
+    texts: list[_Text]
+
+
+@dataclass
+class _Row:
+    xml: str
+    header: bool
+    cells: list[_Cell]
+
+
+_RUN = re.compile(r"<w:r(?=[\s>])[^>]*>(.*?)</w:r>", re.DOTALL)
+_BOLD = re.compile(r'<w:b(?: w:val="(?:1|true|on)")?\s*/>')
+
+
+def _paragraph_text(paragraph: str, bold: bool, arabic: float) -> _Text:
+    chars: list[str] = []
+    flags: list[bool] = []
+    for run in _RUN.finditer(paragraph):
+        body = run.group(1)
+        props = re.match(r"<w:rPr>(.*?)</w:rPr>", body, re.DOTALL)
+        run_bold = bold or bool(props and _BOLD.search(props.group(1)))
+        for piece in re.finditer(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b[^>]*/>",
+                                 body):
+            text = html.unescape(piece.group(1)) if piece.group(1) is not None else " "
+            chars.append(text)
+            flags.extend([run_bold] * len(text))
+    return _Text("".join(chars), tuple(flags), arabic)
+
+
+def _rows(table: str, arabic: float) -> list[_Row]:
+    rows = []
+    for start, end in _spans(table, "tr"):
+        row = table[start:end]
+        header = "<w:tblHeader" in row[:row.find("<w:tc")]
+        cells = []
+        for cell_start, cell_end in _spans(row, "tc"):
+            cell = row[cell_start:cell_end]
+            span = re.search(r'<w:gridSpan w:val="(\d+)"', cell[:cell.find("<w:p")])
+            texts = [_paragraph_text(cell[s:e], header, arabic) for s, e in _spans(cell, "p")]
+            cells.append(_Cell(cell, int(span.group(1)) if span else 1, texts))
+        rows.append(_Row(row, header, cells))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """The page's text area and the reference document's defaults, in twips and points."""
+
+    width: int
+    height: int
+    points: float  # body text
+    margin: int  # the table style's left and right cell margins
+    line: float  # line height / font size
+    arabic: float  # the size of Arabic (w:szCs) to that of Latin text (w:sz)
+
+    @staticmethod
+    def of(document: str, styles: str, rtl: bool) -> _Geometry:
+        section = document[document.rfind("<w:sectPr"):]
+        size = re.search(r"<w:pgSz\b[^>]*>", section)
+        margins = re.search(r"<w:pgMar\b[^>]*>", section)
+
+        def number(tag: re.Match[str] | None, name: str, default: int) -> int:
+            value = _attr(tag.group(0), name) if tag else None
+            return abs(int(value)) if value and value.lstrip("-").isdigit() else default
+
+        width = number(size, "w", 11906) - number(margins, "left", 1440) \
+            - number(margins, "right", 1440) - number(margins, "gutter", 0)
+        height = number(size, "h", 16838) - number(margins, "top", 1440) \
+            - number(margins, "bottom", 1440)
+        defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.DOTALL)
+        half_points = re.search(r'<w:sz w:val="(\d+)"', defaults.group(0)) if defaults else None
+        complex_half_points = re.search(r'<w:szCs w:val="(\d+)"', defaults.group(0)) \
+            if defaults else None
+        table_style = re.search(rf'<w:style [^>]*w:styleId="{TABLE_STYLE}".*?</w:style>',
+                                styles, re.DOTALL)
+        cell_left = re.search(r'<w:tblCellMar>.*?<w:(?:left|start)\b[^>]*\bw:w="(\d+)"',
+                              table_style.group(0), re.DOTALL) if table_style else None
+        latin = int(half_points.group(1)) if half_points else 20
+        complex_script = int(complex_half_points.group(1)) if complex_half_points else latin
+        return _Geometry(width, height, latin / 2,
+                         int(cell_left.group(1)) if cell_left else 108,
+                         1.75 if rtl else 1.3,  # Amiri's lines are tall
+                         complex_script / latin)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    widths: list[int]
+    points: float
+    margin: int
+
+
+MATRIX_COLUMNS = 8
+MATRIX_CELL_CHARS = 4
+MATRIX_MARGIN = 28
+SMALLER_POINTS = (9.0, 8.0, 7.0)
+
+
+@dataclass(frozen=True)
+class _Extents:
+    """Per column, in twips with the cell margins: the longest word (`least`), the longest
+    paragraph of the body rows (`body`) and of all rows, header included (`most`). Cells
+    spanning several columns do not count."""
+
+    least: list[float]
+    body: list[float]
+    most: list[float]
+
+
+def _extents(rows: list[_Row], columns: int, points: float, margin: int) -> _Extents:
+    least = [0.0] * columns
+    body = [0.0] * columns
+    most = [0.0] * columns
+    for row in rows:
+        column = 0
+        for cell in row.cells:
+            if cell.span == 1 and column < columns:
+                for text in cell.texts:
+                    words = text.words()
+                    if not words:
+                        continue
+                    least[column] = max(least[column], *(text.width(s, e, points)
+                                                         for s, e in words))
+                    whole = text.width(words[0][0], words[-1][1], points)
+                    most[column] = max(most[column], whole)
+                    if not row.header:
+                        body[column] = max(body[column], whole)
+            column += cell.span
+
+    def padded(width: float) -> float:
+        return width * (1 + SLACK[1]) + SLACK[0] + 2 * margin
+
+    return _Extents([padded(w) for w in least],
+                    [padded(max(b, w)) for b, w in zip(body, least, strict=True)],
+                    [padded(w) for w in most])
+
+
+def _is_matrix(rows: list[_Row], columns: int) -> bool:
+    """A coverage matrix: many columns, all but the first holding a mark or a number."""
+    return columns >= MATRIX_COLUMNS and all(
+        len(text.chars.strip()) <= MATRIX_CELL_CHARS
+        for row in rows for cell in row.cells[1:] for text in cell.texts)
+
+
+def _rounded(widths: Sequence[float], total: int) -> list[int]:
+    """Whole twips adding up to `total` exactly (the remainder goes to the widest)."""
+    scale = total / sum(widths) if sum(widths) else 0
+    result = [max(1, math.floor(w * scale)) for w in widths]
+    result[result.index(max(result))] += total - sum(result)
+    return result
+
+
+def _matrix_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
+    """Equal narrow columns for the marks, the rest for the first column (the names)."""
+    sizes = [page.points, *(p for p in SMALLER_POINTS if p < page.points)]
+    for points in sizes:
+        for margin in (page.margin, MATRIX_MARGIN):
+            extents = _extents(rows, columns, points, margin)
+            least, most = extents.least, extents.most
+            mark = max(most[1:])
+            if least[0] + mark * (columns - 1) <= page.width:
+                mark = max(mark, (page.width - most[0]) / (columns - 1))
+                first = page.width - mark * (columns - 1)
+                return _Layout(_rounded([first, *[mark] * (columns - 1)], page.width),
+                               points, margin)
+    return _Layout(_rounded([least[0], *[mark] * (columns - 1)], page.width),
+                   sizes[-1], MATRIX_MARGIN)
+
+
+def _distribute(least: list[float], most: list[float], total: int) -> list[float]:
+    """Column widths from each column's longest word (`least`) and longest paragraph
+    (`most`), when the words fit and the paragraphs do not.
+
+    Columns whose paragraphs fit in a fair share of the space are not wrapped at all,
+    narrowest first (a status, a date, a number); the others share what is left as
+    browsers do it: their longest word, plus the rest in proportion to the text they would
+    still wrap.
+    """
+    widths: dict[int, float] = {}
+    while True:
+        open_ = [i for i in range(len(most)) if i not in widths]
+        space = total - sum(widths.values())
+        fixed = False
+        for i in sorted(open_, key=lambda i: most[i]):
+            others = sum(least[j] for j in open_ if j != i and j not in widths)
+            if most[i] <= space / len(open_) and most[i] + others <= space:
+                widths[i] = most[i]
+                space -= most[i]
+                fixed = True
+            else:
+                break
+        if not fixed or len(widths) == len(most):
+            break
+    open_ = [i for i in range(len(most)) if i not in widths]
+    space = total - sum(widths.values())
+    if open_:
+        wrap = sum(most[i] - least[i] for i in open_)
+        room = (space - sum(least[i] for i in open_)) / wrap if wrap else 0
+        for i in open_:
+            widths[i] = least[i] + (most[i] - least[i]) * room
+    return [widths[i] for i in range(len(most))]
+
+
+def _fitted(rows: list[_Row], columns: int, total: int, points: float,
+            margin: int) -> _Layout | None:
+    """Every column gets at least its longest word. Then, in this order as far as the width
+    allows: no body cell wraps, the header cells do not wrap either, and the space left goes
+    in proportion; when body cells have to wrap, see `_distribute`. None when the longest
+    words do not fit."""
+    extents = _extents(rows, columns, points, margin)
+    least, body, most = extents.least, extents.body, extents.most
+    if sum(least) > total:
+        return None
+    if sum(most) <= total:
+        widths = most
+    elif sum(body) <= total:
+        room = (total - sum(body)) / sum(m - b for b, m in zip(body, most, strict=True))
+        widths = [b + (m - b) * room for b, m in zip(body, most, strict=True)]
+    else:
+        widths = _distribute(least, body, total)
+    return _Layout(_rounded(widths, total), points, margin)
+
+
+SMALLER_IF_SHORTER = (0.8, 0.5)
+"""A smaller font for a table only if it takes this share of the lines (or fewer) and saves
+at least this many lines per row: for dense tables, not for a long line or two."""
+DENSE_COLUMNS = 5
+"""Tables with fewer columns keep the body size unless their longest words do not fit."""
+
+
+def _table_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
+    """Column widths that fit the text, across the text width (`_fitted`), in the body text
+    size or a smaller one when that saves many lines or the longest words do not fit (and,
+    if even the smallest fails, narrower columns in proportion). Coverage matrices have
+    their own layout (`_matrix_layout`)."""
+    if _is_matrix(rows, columns):
+        return _matrix_layout(rows, columns, page)
+    sizes = [page.points, *(p for p in SMALLER_POINTS if p < page.points)]
+    chosen: tuple[_Layout, float] | None = None
+    for points in sizes:
+        layout = _fitted(rows, columns, page.width, points, page.margin)
+        if layout is None:
+            continue
+        lines = sum(_row_lines(row, layout) for row in rows)
+        if chosen is None or (columns >= DENSE_COLUMNS and points >= 8
+                              and lines <= SMALLER_IF_SHORTER[0] * chosen[1]
+                              and chosen[1] - lines >= SMALLER_IF_SHORTER[1] * len(rows)):
+            chosen = (layout, lines)
+    if chosen is not None:
+        return chosen[0]
+    least = _extents(rows, columns, sizes[-1], page.margin).least
+    return _Layout(_rounded(least, page.width), sizes[-1], page.margin)
+
+
+def _cell_lines(row: _Row, layout: _Layout) -> Iterator[tuple[int, int]]:
+    """(lines, paragraphs) of each cell of the row."""
+    column = 0
+    for cell in row.cells:
+        width = sum(layout.widths[column:column + cell.span]) - 2 * layout.margin
+        column += cell.span
+        yield sum(text.lines(width, layout.points) for text in cell.texts), len(cell.texts)
+
+
+def _row_lines(row: _Row, layout: _Layout) -> int:
+    return max((lines for lines, _ in _cell_lines(row, layout)), default=1)
+
+
+def _row_height(row: _Row, layout: _Layout, page: _Geometry) -> float:
+    """Estimated height of the row in twips: lines of each cell, and paragraph spacing."""
+    return 2 * 57 + max((lines * layout.points * 20 * page.line + 72 * paragraphs
+                         for lines, paragraphs in _cell_lines(row, layout)), default=0)
+
+
+def _sized_runs(cell: str, points: float, arabic: float) -> str:
+    """The cell with its runs and paragraph marks at `points` (Arabic in proportion)."""
+    size = {"sz": f'<w:sz w:val="{round(points * 2)}" />',
+            "szCs": f'<w:szCs w:val="{round(points * 2 * arabic)}" />'}
+
+    def run(match: re.Match[str]) -> str:
+        return _edit(match.group(0), "rPr", RPR_ORDER, dict(size))
+
+    def paragraph_mark(match: re.Match[str]) -> str:
+        props = match.group(2) or ""
+        mark = re.search(r"<w:rPr>(.*?)</w:rPr>", props, re.DOTALL)
+        inner = _with(mark.group(1) if mark else "", RPR_ORDER, dict(size))
+        return match.group(1) + "<w:pPr>" + _with(
+            props, PPR_ORDER, {"rPr": f"<w:rPr>{inner}</w:rPr>"}) + "</w:pPr>"
+
+    cell = re.sub(r"<w:r(?=[\s>])[^>]*>.*?</w:r>", run, cell, flags=re.DOTALL)
+    return re.sub(r"(<w:p(?=[\s>])[^>]*>)(?:<w:pPr>(.*?)</w:pPr>|<w:pPr\s*/>)?", paragraph_mark,
+                  cell, flags=re.DOTALL)
+
+
+def _lay_out_table(table: str, page: _Geometry) -> str:
+    if re.search(r"<w:tbl[\s>]", table[1:]):  # a table in a table: left as pandoc wrote it
+        return table
+    grid = re.search(r"<w:tblGrid>.*?</w:tblGrid>|<w:tblGrid\s*/>", table, re.DOTALL)
+    rows = _rows(table, page.arabic)
+    columns = len(re.findall(r"<w:gridCol\b", grid.group(0))) if grid else 0
+    if not rows or not columns:
+        return table
+    if any(not row.cells for row in rows):
+        return table
+    layout = _table_layout(rows, columns, page)
+    header_height = sum(_row_height(r, layout, page) for r in rows if r.header)
+    new_rows: list[str] = []
+    for row in rows:
+        cells, column = [], 0
+        for cell in row.cells:
+            width = sum(layout.widths[column:column + cell.span])
+            column += cell.span
+            xml = _edit(cell.xml, "tcPr", TCPR_ORDER, {"tcW": f'<w:tcW w:w="{width}" '
+                                                               'w:type="dxa" />'})
+            if layout.points != page.points:
+                xml = _sized_runs(xml, layout.points, page.arabic)
+            cells.append(xml)
+        # Rows stay whole on a page, unless a row is taller than a page can hold.
+        fits = _row_height(row, layout, page) <= page.height - header_height - 720
+        xml = _replaced(row.xml, _spans(row.xml, "tc"), cells)
+        new_rows.append(_edit(xml, "trPr", TRPR_ORDER,
+                              {"cantSplit": "<w:cantSplit />" if fits else None}))
+    margins = None
+    if layout.margin != page.margin:
+        margins = "".join(f'<w:{side} w:w="{layout.margin}" w:type="dxa" />'
+                          for side in ("left", "right"))
+        margins = f"<w:tblCellMar>{margins}</w:tblCellMar>"
+    head = _edit(table[:grid.start()], "tblPr", TBLPR_ORDER, {
+        "tblW": '<w:tblW w:w="5000" w:type="pct" />',
+        "tblLayout": '<w:tblLayout w:type="fixed" />',
+        "tblCellMar": margins,
+    })
+    grid_xml = "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}" />' for w in layout.widths) \
+        + "</w:tblGrid>"
+    body = table[grid.end():]
+    return head + grid_xml + _replaced(body, _spans(body, "tr"), new_rows)
+
+
+def _replaced(xml: str, spans: Iterator[tuple[int, int]], new: Sequence[str]) -> str:
+    """`xml` with the spans replaced by `new`, one for one; what lies between them stays."""
+    parts, last = [], 0
+    for (start, end), replacement in zip(spans, new, strict=True):
+        parts += [xml[last:start], replacement]
+        last = end
+    return "".join(parts) + xml[last:]
+
+
+SPACER = '<w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr></w:p>'
+"""Between two tables that follow each other, which Word would join into one."""
+
+
+def lay_out_tables(document: str, styles: str, rtl: bool) -> str:
+    """word/document.xml with its tables laid out for the page of its last section and the
+    styles of styles.xml (see the module docstring)."""
+    page = _Geometry.of(document, styles, rtl)
+    spans = list(_spans(document, "tbl"))
+    laid_out = _replaced(document, iter(spans),
+                         [_lay_out_table(document[start:end], page) for start, end in spans])
+    return re.sub(r"</w:tbl>(\s*)(?=<w:tbl>)", rf"</w:tbl>\1{SPACER}", laid_out)
+
+
+# --- Right to left --------------------------------------------------------------------------
+
+_MIRRORED = {"left": "right", "right": "left"}
+
+
+def _style_jc(styles: str, style_id: str) -> str | None:
+    style = re.search(rf'<w:style [^>]*w:styleId="{re.escape(style_id)}".*?</w:style>', styles,
+                      re.DOTALL)
+    jc = re.search(r'<w:jc w:val="([^"]*)"', style.group(0)) if style else None
+    return jc.group(1) if jc else None
+
+
+def _rtl_paragraphs(part: str, styles: str) -> str:
+    """Header and footer paragraphs read right to left, on the side their style puts them.
+
+    In a w:bidi paragraph Word reads w:jc "left" and "right" as the start and the end of the
+    line (so does LibreOffice), so a header style's "right" would put an Arabic header on the
+    left: the side is mirrored on the paragraph.
+    """
+    def paragraph(match: re.Match[str]) -> str:
+        props = match.group(2) or ""
+        style = re.search(r'<w:pStyle w:val="([^"]*)"', props)
+        own = re.search(r'<w:jc w:val="([^"]*)"', props)
+        jc = own.group(1) if own else _style_jc(styles, style.group(1)) if style else None
+        new: dict[str, str | None] = {"bidi": "<w:bidi />"}
+        if jc in _MIRRORED:
+            new["jc"] = f'<w:jc w:val="{_MIRRORED[jc]}" />'
+        return match.group(1) + "<w:pPr>" + _with(props, PPR_ORDER, new) + "</w:pPr>"
+
+    return re.sub(r"(<w:p(?=[\s>])[^>]*>)(?:<w:pPr>(.*?)</w:pPr>|<w:pPr\s*/>)?", paragraph,
+                  part, flags=re.DOTALL)
+
+
+_LETTER_SPACING = re.compile(r'<w:spacing w:val="-?\d+"\s*/>')
+"""Character spacing (w:spacing in run properties; paragraph spacing has no w:val)."""
+
+
+# --- Embedded fonts -------------------------------------------------------------------------
+# Word (2010 and later on Windows, 2019 and later on a Mac) and LibreOffice read TrueType fonts
+# embedded in a DOCX (ECMA-376 Part 1, §17.8.1, font embedding): word/fonts/*.odttf is the
+# font file with its first 32 bytes XORed with a key, the GUID of the w:fontKey attribute of
+# w:embedRegular/w:embedBold in word/fontTable.xml, read as 16 bytes in reverse order of its
+# hex digits (as LibreOffice's writerfilter FontTable.cxx, EmbeddedFontHandler, undoes it).
+# The key is derived from the file name, so the file is the same on every run. Amiri is under
+# the SIL Open Font License, which allows this, and its OS/2 fsType is 0 (installable).
+# Where a reader has no support for embedded fonts (Word 2016 for Mac), Word substitutes an
+# Arabic font from the w:sig and PANOSE of the entry.
+
+EMBEDDED_FONT = "Amiri"
+EMBEDDED_FILES = (("Regular", "Amiri-Regular.ttf"), ("Bold", "Amiri-Bold.ttf"))
+FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+FONT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def font_key(file_name: str) -> str:
+    return "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"gcmreview:font:{file_name}")).upper() + "}"
+
+
+def obfuscate(font: bytes, key: str) -> bytes:
+    """ECMA-376 Part 1 §17.8.3.3; the same function turns an .odttf back into the font."""
+    secret = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(b ^ secret[i % 16] for i, b in enumerate(font[:32]))
+    return head + font[32:]
+
+
+def _font_entry(font: bytes) -> str:
+    """The w:font children Word reads to choose a substitute, from the font's OS/2 table:
+    PANOSE, and the Unicode and code page ranges it covers (w:sig)."""
+    tables = struct.unpack(">H", font[4:6])[0]
+    for index in range(tables):
+        tag, _, offset, _ = struct.unpack(">4sIII", font[12 + 16 * index:28 + 16 * index])
+        if tag == b"OS/2":
+            os2 = font[offset:]
+            usb = struct.unpack(">4I", os2[42:58])
+            csb = struct.unpack(">2I", os2[78:86])
+            return (f'<w:panose1 w:val="{os2[32:42].hex().upper()}" /><w:charset w:val="00" />'
+                    '<w:family w:val="roman" /><w:pitch w:val="variable" />'
+                    f'<w:sig w:usb0="{usb[0]:08X}" w:usb1="{usb[1]:08X}" w:usb2="{usb[2]:08X}" '
+                    f'w:usb3="{usb[3]:08X}" w:csb0="{csb[0]:08X}" w:csb1="{csb[1]:08X}" />')
+    return '<w:charset w:val="00" /><w:family w:val="roman" /><w:pitch w:val="variable" />'
+
+
+ARABIC_SIZE = 1.2
+"""Amiri is small for its size next to Arial (its letters are about as high as Arial's
+lowercase at 1.2 times the size): Arabic reports set Arabic 20% larger (w:szCs)."""
+
+
+def _arabic_fonts(parts: dict[str, bytes]) -> None:
+    """Embed Amiri (regular and bold), name it as the complex-script font, and size it."""
+    folder = Path(font_dirs()[0])
+    entries, rels = [], []
+    described = ""
+    for style, file_name in EMBEDDED_FILES:
+        font = (folder / file_name).read_bytes()
+        described = described or _font_entry(font)
+        key = font_key(file_name)
+        target = f"fonts/{file_name.removesuffix('.ttf')}.odttf"
+        parts[f"word/{target}"] = obfuscate(font, key)
+        rel_id = f"rIdFont{EMBEDDED_FONT}{style}"
+        rels.append(f'<Relationship Id="{rel_id}" Type="{FONT_REL}" Target="{target}"/>')
+        entries.append(f'<w:embed{style} r:id="{rel_id}" w:fontKey="{key}" />')
+    font_xml = f'<w:font w:name="{EMBEDDED_FONT}">{described}{"".join(entries)}</w:font>'
+    table = parts["word/fontTable.xml"].decode()
+    table = re.sub(rf'<w:font w:name="{EMBEDDED_FONT}">.*?</w:font>', "", table, flags=re.DOTALL)
+    if "xmlns:r=" not in table[:table.find(">", table.find("<w:fonts"))]:
+        table = table.replace("<w:fonts ", '<w:fonts xmlns:r="http://schemas.openxmlformats.org/'
+                              'officeDocument/2006/relationships" ', 1)
+    parts["word/fontTable.xml"] = table.replace("</w:fonts>", font_xml + "</w:fonts>").encode()
+    parts["word/_rels/fontTable.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{RELS_NS}">' + "".join(rels) + "</Relationships>").encode()
+    types = parts["[Content_Types].xml"].decode()
+    if 'Extension="odttf"' not in types:
+        types = types.replace("</Types>", f'<Default Extension="odttf" ContentType="{FONT_TYPE}"'
+                              " /></Types>", 1)
+    parts["[Content_Types].xml"] = types.encode()
+    # Word keeps embedded fonts when it saves the file again, and only those not on every
+    # system (w:embedSystemFonts would add Arial and the like).
+    settings = parts["word/settings.xml"].decode()
+    settings = re.sub(r"<w:embed(?:TrueType|System)Fonts\s*/>", "", settings)
+    settings = re.sub(r"(<w:settings\b[^>]*>(?:<w:(?:writeProtection|view|zoom)\b[^>]*/>)*)",
+                      r"\1<w:embedTrueTypeFonts />", settings, count=1)
+    parts["word/settings.xml"] = settings.encode()
+    # The complex-script font of the document defaults, and of the styles that repeat it.
+    styles = parts["word/styles.xml"].decode()
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.DOTALL)
+    old = re.search(r'<w:rFonts\b[^>]*\bw:cs="([^"]*)"', defaults.group(0)) if defaults else None
+    if defaults and old is None:  # a reference document of one's own, without one
+        named = defaults.group(0)
+        if "<w:rFonts" in named:
+            named = named.replace("<w:rFonts", f'<w:rFonts w:cs="{EMBEDDED_FONT}"', 1)
+        else:
+            named = re.sub(r"(<w:rPr>)", rf'\1<w:rFonts w:cs="{EMBEDDED_FONT}" />', named, count=1)
+        styles = styles.replace(defaults.group(0), named, 1)
+
+    def fonts(match: re.Match[str]) -> str:
+        tag = re.sub(r'\s+w:cstheme="[^"]*"', "", match.group(0))  # a theme font would win
+        if old is not None and f'w:cs="{old.group(1)}"' in tag:
+            return tag.replace(f'w:cs="{old.group(1)}"', f'w:cs="{EMBEDDED_FONT}"')
+        return tag
+
+    styles = re.sub(r"<w:rFonts\b[^>]*>", fonts, styles)
+    styles = re.sub(r'(<w:szCs w:val=")(\d+)"',
+                    lambda m: f'{m.group(1)}{round(int(m.group(2)) * ARABIC_SIZE)}"', styles)
+    parts["word/styles.xml"] = styles.encode()
+
+
+# --- The file -------------------------------------------------------------------------------
+
 def finish_docx(path: Path, job: DocxFinish) -> None:
-    """What pandoc leaves out: RTL tables, complex-script bold, header text, stable bytes."""
+    """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
+    bold and fonts, stable bytes."""
     with zipfile.ZipFile(path) as archive:
-        entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    fixed = []
-    for name, data in entries:
+        names = archive.namelist()
+        parts = {name: archive.read(name) for name in names}
+    styles = parts.get("word/styles.xml", b"").decode()
+    if job.rtl and not job.form:
+        _arabic_fonts(parts)
+        styles = parts["word/styles.xml"].decode()
+    for name in names:
+        data = parts[name]
         text: str | None = None
-        if name == "word/document.xml" and job.form:
-            text = _form(data.decode())
-        if name == "word/document.xml" and job.rtl:
-            text = text or data.decode()
-            # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
-            text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
-            # The cover paragraphs pandoc makes from metadata are not marked RTL.
-            text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
-                          r"\1<w:bidi />", text)
-            # Bold and italic must be set for complex scripts too (jgm/pandoc#6911);
-            # pandoc 3.9 already does it in most runs, so only fill the gaps.
-            text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
-            text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
+        if name == "word/document.xml":
+            # The form keeps the widths its template gives (and rows that grow as one types).
+            text = data.decode()
+            text = _form(text) if job.form else lay_out_tables(text, styles, job.rtl)
+            if job.rtl:
+                text = _rtl_document(text)
+        elif name == "word/styles.xml" and job.rtl:
+            text = _LETTER_SPACING.sub("", styles)
         elif re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = data.decode()
             text = text.replace("GCMREVIEW_HEADER_TEXT", escape(job.header))
             text = text.replace("GCMREVIEW_FOOTER_TEXT", escape(job.footer))
             if job.rtl:
-                # w:bidi goes after w:pStyle (schema order).
-                text = re.sub(r"(<w:pPr>(?:<w:pStyle [^>]*/>)?)", r"\1<w:bidi />", text)
+                text = _rtl_paragraphs(text, styles)
         elif name == "docProps/core.xml":
             stamp = f"{job.date_iso or '2000-01-01'}T00:00:00Z"
             text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rf"\g<1>{stamp}",
                           data.decode())
-        fixed.append((name, text.encode() if text is not None else data))
+        if text is not None:
+            parts[name] = text.encode()
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
-        for name, data in fixed:
+        for name in [*names, *sorted(set(parts) - set(names))]:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            archive.writestr(info, parts[name])
     os.replace(tmp, path)
+
+
+def _rtl_document(text: str) -> str:
+    """The body of a right-to-left document: what pandoc does not mark as such."""
+    # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
+    text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
+    # The cover paragraphs pandoc makes from metadata are not marked RTL.
+    text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
+                  r"\1<w:bidi />", text)
+    # Bold and italic must be set for complex scripts too (jgm/pandoc#6911);
+    # pandoc 3.9 already does it in most runs, so only fill the gaps.
+    text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
+    text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
+    # Letter-spacing breaks Arabic joining.
+    return _LETTER_SPACING.sub("", text)

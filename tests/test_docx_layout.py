@@ -1,0 +1,363 @@
+"""The DOCX reports as readers see them: real builds, opened by the real LibreOffice.
+
+The four example reports (Morocco and the regional report, in French and in Arabic) are built
+once. Their XML is checked for what Word and LibreOffice need to lay them out well: tables
+across the text width with columns sized from their texts, header rows repeated, rows kept
+on one page, Arabic with its embedded font, right-to-left headers, no letter-spacing. Then
+LibreOffice converts the four files to PDF in one call, and the PDF is checked for what a
+reader would see go wrong: a word of a table cut between two lines, objective numbers
+wrapped in narrow columns, too many pages, the Arabic font missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pypdf
+import pytest
+
+from gcmreview.cli import main
+from gcmreview.convert.docx import font_key, lay_out_tables, obfuscate
+from gcmreview.convert.fonts import font_dirs
+
+from .conftest import copy_workspace
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+BUILDS = {
+    "MA.fr": ("-c", "MA"),
+    "MA.ar": ("-c", "MA", "--lang", "ar"),
+    "regional.fr": ("--region",),
+    "regional.ar": ("--region", "--lang", "ar"),
+}
+REPORTS = tuple(BUILDS)
+ARABIC = ("MA.ar", "regional.ar")
+MAX_PAGES = {"MA.fr": 12, "MA.ar": 12, "regional.fr": 25, "regional.ar": 25}
+"""Measured with LibreOffice 7.4 and DejaVu Sans standing in for Arial: 6, 7, 14 and 17."""
+MARGIN_ZONE = 50
+"""Points at the top and bottom of a page where the header and footer are, not the body."""
+
+
+def cli(cwd: Path, *args: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, err.getvalue()
+
+
+def build(ws: Path, out: str, report: str) -> Path:
+    code, err = cli(ws, "build", *BUILDS[report], "-f", "docx", "--force", "--out", out)
+    assert code == 0, err
+    return ws / out / f"{report}.docx"
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_workspace(tmp_path_factory.mktemp("layout") / "ws")
+
+
+@pytest.fixture(scope="module")
+def docx(ws: Path) -> dict[str, Path]:
+    return {report: build(ws, "out", report) for report in REPORTS}
+
+
+@pytest.fixture(scope="module")
+def pdf(docx: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The four reports as LibreOffice prints them, in one LibreOffice run."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: apt-get install libreoffice-writer-nogui")
+    base = tmp_path_factory.mktemp("pdf")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{base / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(base),
+                    *(str(path) for path in docx.values())],
+                   check=True, capture_output=True, timeout=300)
+    made = {report: base / f"{report}.pdf" for report in REPORTS}
+    for path in made.values():
+        assert path.is_file(), path
+    return made
+
+
+# --- reading the files ------------------------------------------------------------------------
+
+
+def part(path: Path, name: str) -> ET.Element:
+    with zipfile.ZipFile(path) as archive:
+        return ET.fromstring(archive.read(name))
+
+
+def text_width(document: ET.Element) -> int:
+    """Page width less the left and right margins, in twips."""
+    section = document.find(f"{W}body/{W}sectPr")
+    assert section is not None
+    size, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
+    assert size is not None and margins is not None
+    return int(size.get(f"{W}w")) - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+
+
+def tables(document: ET.Element) -> list[ET.Element]:
+    return list(document.iter(f"{W}tbl"))
+
+
+def paragraph_text(paragraph: ET.Element) -> str:
+    pieces = []
+    for node in paragraph.iter():
+        if node.tag == f"{W}t":
+            pieces.append(node.text or "")
+        elif node.tag in (f"{W}tab", f"{W}br"):
+            pieces.append(" ")
+    return "".join(pieces)
+
+
+def is_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\ufb50" <= c <= "\ufeff" for c in word)
+
+
+def words(text: str) -> list[str]:
+    """The words a reader would see whole, from their first to their last letter or digit
+    (right to left, brackets are mirrored and punctuation moves): no format characters
+    (bidi isolates), no Arabic (its extraction from a PDF comes back in visual order, split
+    at its vowel marks)."""
+    found = []
+    for word in text.split():
+        word = "".join(c for c in word if unicodedata.category(c) != "Cf")
+        core = re.sub(r"^\W+|\W+$", "", word)
+        if core and not is_arabic(core):
+            found.append(core)
+    return found
+
+
+def table_words(document: ET.Element) -> Counter[str]:
+    return Counter(w for table in tables(document) for p in table.iter(f"{W}p")
+                   for w in words(paragraph_text(p)))
+
+
+def body_words(document: ET.Element) -> Counter[str]:
+    return Counter(w for p in document.iter(f"{W}p") for w in words(paragraph_text(p)))
+
+
+def pdf_words(path: Path) -> list[tuple[int, float, str]]:
+    """(page, top, word) of every word of the PDF, as pdftotext separates them."""
+    result = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                            capture_output=True, text=True, timeout=60)
+    found = []
+    for page_number, page in enumerate(result.stdout.split("<page ")[1:], start=1):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        for top, bottom, word in re.findall(
+                r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)'
+                r"</word>", page):
+            if float(top) >= MARGIN_ZONE and float(bottom) <= height - MARGIN_ZONE:
+                found.append((page_number, float(top), html.unescape(word)))
+    return found
+
+
+def matrix(document: ET.Element) -> ET.Element:
+    """The coverage matrix: the table whose header row holds the objectives 1 to 23."""
+    for table in tables(document):
+        header = [paragraph_text(cell).strip() for cell in table.find(f"{W}tr").iter(f"{W}tc")]
+        if header[1:] == [str(n) for n in range(1, 24)]:
+            return table
+    raise AssertionError("no coverage matrix")
+
+
+def grid(table: ET.Element) -> list[int]:
+    return [int(col.get(f"{W}w")) for col in table.find(f"{W}tblGrid")]
+
+
+# --- the XML ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_tables_span_the_text_width(docx: dict[str, Path], report: str) -> None:
+    document = part(docx[report], "word/document.xml")
+    width = text_width(document)
+    assert tables(document)
+    for table in tables(document):
+        props = table.find(f"{W}tblPr")
+        size = props.find(f"{W}tblW")
+        assert (size.get(f"{W}type"), size.get(f"{W}w")) in (("pct", "5000"), ("dxa", str(width)))
+        # Fixed: Word's autofit would otherwise redo the widths, its own way.
+        assert props.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+        assert sum(grid(table)) == width
+        for row in table.iter(f"{W}tr"):
+            cells = [int(cell.find(f"{W}tcPr/{W}tcW").get(f"{W}w"))
+                     for cell in row.iter(f"{W}tc")]
+            assert cells == grid(table)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_header_rows_repeat_and_rows_stay_on_one_page(docx: dict[str, Path],
+                                                      report: str) -> None:
+    document = part(docx[report], "word/document.xml")
+    for table in tables(document):
+        rows = table.findall(f"{W}tr")
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        # No row of the example reports is anywhere near a page tall.
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_two_tables_touch(docx: dict[str, Path], report: str) -> None:
+    """Word joins two tables with nothing between them into one (the matrix and its legend)."""
+    body = part(docx[report], "word/document.xml").find(f"{W}body")
+    kinds = [child.tag for child in body]
+    assert not any(a == b == f"{W}tbl" for a, b in pairwise(kinds))
+
+
+def test_columns_are_as_wide_as_their_text(docx: dict[str, Path]) -> None:
+    overview = tables(part(docx["MA.fr"], "word/document.xml"))[0]
+    number, title, round_table, status, reported = grid(overview)
+    assert number < title / 5 and number < min(round_table, status, reported)
+    assert title == max(grid(overview))
+
+
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_coverage_matrix_has_narrow_equal_columns(docx: dict[str, Path], report: str) -> None:
+    table = matrix(part(docx[report], "word/document.xml"))
+    first, *marks = grid(table)
+    assert len(set(marks)) <= 2 and max(marks) - min(marks) <= 1  # equal, but for rounding
+    assert first > 2 * max(marks)
+    sizes = {int(size.get(f"{W}val")) for size in table.iter(f"{W}sz")}
+    assert sizes and min(sizes) >= 14  # 7 pt at the least
+
+
+@pytest.mark.parametrize("report", ARABIC)
+def test_arabic_headers_and_footers_read_right_to_left(docx: dict[str, Path],
+                                                       report: str) -> None:
+    for name in ("word/header1.xml", "word/footer1.xml"):
+        paragraphs = list(part(docx[report], name).iter(f"{W}p"))
+        assert paragraphs
+        for paragraph in paragraphs:
+            assert paragraph.find(f"{W}pPr/{W}bidi") is not None
+    # In a right-to-left paragraph Word and LibreOffice read "left" as the start of the line:
+    # the header sits on the right, where an Arabic line starts.
+    header = next(part(docx[report], "word/header1.xml").iter(f"{W}p"))
+    assert header.find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_letter_spacing(docx: dict[str, Path], report: str) -> None:
+    """Spaced-out letters break the joining of Arabic script: no style or run has any."""
+    for name in ("word/styles.xml", "word/document.xml"):
+        root = part(docx[report], name)
+        spaced = [rpr for rpr in root.iter(f"{W}rPr")
+                  if (s := rpr.find(f"{W}spacing")) is not None and s.get(f"{W}val")]
+        assert not spaced, name
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_fonts_are_there_where_readers_open_the_file(docx: dict[str, Path], report: str) -> None:
+    styles = part(docx[report], "word/styles.xml")
+    fonts = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    assert fonts.get(f"{W}ascii") == fonts.get(f"{W}hAnsi") == "Arial"
+    themed = [f for f in styles.iter(f"{W}rFonts")
+              if f.get(f"{W}asciiTheme") or f.get(f"{W}hAnsiTheme") or f.get(f"{W}cstheme")]
+    assert not themed  # a theme font would win over Arial and Amiri
+    with zipfile.ZipFile(docx[report]) as archive:
+        embedded = [n for n in archive.namelist() if n.startswith("word/fonts/")]
+    if report not in ARABIC:
+        assert fonts.get(f"{W}cs") == "Arial" and not embedded
+        return
+    assert fonts.get(f"{W}cs") == "Amiri"
+    assert sorted(embedded) == ["word/fonts/Amiri-Bold.odttf", "word/fonts/Amiri-Regular.odttf"]
+    entry = next(f for f in part(docx[report], "word/fontTable.xml").iter(f"{W}font")
+                 if f.get(f"{W}name") == "Amiri")
+    rels = {rel.get("Id"): rel.get("Target") for rel in part(docx[report],
+                                                              "word/_rels/fontTable.xml.rels")}
+    folder = Path(font_dirs()[0])
+    with zipfile.ZipFile(docx[report]) as archive:
+        for tag, file_name in (("embedRegular", "Amiri-Regular.ttf"),
+                               ("embedBold", "Amiri-Bold.ttf")):
+            embed = entry.find(f"{W}{tag}")
+            key = embed.get(f"{W}fontKey")
+            assert key == font_key(file_name)  # a fixed key: the same bytes on every build
+            data = archive.read("word/" + rels[embed.get(f"{R}id")])
+            assert data != (folder / file_name).read_bytes()  # obfuscated, as ECMA-376 wants
+            assert obfuscate(data, key) == (folder / file_name).read_bytes()
+    settings = part(docx[report], "word/settings.xml")
+    assert settings.find(f"{W}embedTrueTypeFonts") is not None
+
+
+@pytest.mark.parametrize("report", ["MA.ar", "regional.fr"])
+def test_a_second_build_gives_the_same_bytes(ws: Path, docx: dict[str, Path],
+                                             report: str) -> None:
+    assert build(ws, "again", report).read_bytes() == docx[report].read_bytes()
+
+
+# --- what LibreOffice prints ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_word_of_a_table_is_cut(docx: dict[str, Path], pdf: dict[str, Path],
+                                   report: str) -> None:
+    """Every word of a table cell is printed whole: a word cut at the end of a line
+    ("Perfectionne/ment") is missing from the PDF as many times as it was cut. Words are
+    counted over the whole body, which LibreOffice never hyphenates."""
+    document = part(docx[report], "word/document.xml")
+    printed = Counter(w for _, _, word in pdf_words(pdf[report]) for w in words(word))
+    written = body_words(document)
+    cut = {word: (written[word], printed[word]) for word in table_words(document)
+           if printed[word] < written[word]}
+    assert not cut, cut
+
+
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_objective_numbers_are_printed_on_one_line(pdf: dict[str, Path], report: str) -> None:
+    """The header row of the coverage matrix: 1 to 23 side by side, none wrapped."""
+    lines: dict[tuple[int, float], list[str]] = {}
+    for page, top, word in pdf_words(pdf[report]):
+        lines.setdefault((page, round(top)), []).append(word)
+    numbers = [str(n) for n in range(1, 24)]
+    assert any(all(n in line for n in numbers) for line in lines.values())
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_page_count(pdf: dict[str, Path], report: str) -> None:
+    assert 2 <= len(pypdf.PdfReader(pdf[report]).pages) <= MAX_PAGES[report]
+
+
+@pytest.mark.parametrize("report", ARABIC)
+def test_arabic_is_printed_in_the_embedded_amiri(pdf: dict[str, Path], report: str) -> None:
+    """Where Amiri is not installed (gcmreview's package has it, the system need not), it can
+    only come from the file; test_fonts_are_there_where_readers_open_the_file checks the
+    embedding itself."""
+    fonts = set()
+    for page in pypdf.PdfReader(pdf[report]).pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(ref.get_object()["/BaseFont"]).split("+")[-1])
+    assert {"Amiri-Regular", "Amiri-Bold"} <= fonts
+
+
+def test_only_a_row_taller_than_a_page_may_split() -> None:
+    """A row that cannot fit on a page has to break; the others stay whole."""
+    def cell(text: str) -> str:
+        return f"<w:tc><w:tcPr /><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+    rows = [("#", "Text"), ("1", " ".join(["word"] * 5000)), ("2", "short")]
+    table = ('<w:tbl><w:tblPr><w:tblStyle w:val="Table" /><w:tblW w:type="auto" w:w="0" />'
+             '</w:tblPr><w:tblGrid><w:gridCol w:w="1" /><w:gridCol w:w="1" /></w:tblGrid>'
+             + "".join(f"<w:tr>{'<w:trPr><w:tblHeader /></w:trPr>' if n == 0 else ''}"
+                       f"{cell(a)}{cell(b)}</w:tr>" for n, (a, b) in enumerate(rows))
+             + "</w:tbl>")
+    document = (f'<w:document xmlns:w="{W[1:-1]}"><w:body>{table}<w:sectPr>'
+                '<w:pgSz w:w="11906" w:h="16838" />'
+                '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" />'
+                "</w:sectPr></w:body></w:document>")
+    laid_out = ET.fromstring(lay_out_tables(document, "", rtl=False))
+    header, tall, short = laid_out.iter(f"{W}tr")
+    assert header.find(f"{W}trPr/{W}cantSplit") is not None
+    assert tall.find(f"{W}trPr/{W}cantSplit") is None
+    assert short.find(f"{W}trPr/{W}cantSplit") is not None
+    assert grid(next(laid_out.iter(f"{W}tbl")))[0] < 1000  # "#" and "1": a narrow column

@@ -1,0 +1,411 @@
+"""The HTML reports in a real browser: Chromium, driven by Playwright.
+
+The country report (MA) and the regional report, in French, Arabic and English,
+are built once; each is opened at a computer's width (1280 px) and a phone's
+(390 px) in one Chromium for the module, and checked as a reader gets it: the
+page never wider than the screen, every table's last column in view or within
+reach of its own scroll box, nothing fetched and no error, every run of another
+language marked with its language and direction, the matrices' statuses drawn
+as the PDF's heat map draws them, the page laid out for A4 paper, and no serious
+or critical accessibility problem found by axe-core (its script comes from the
+`axe-playwright-python` wheel: nothing is downloaded while testing).
+
+Chromium is the system's (Debian: `apt-get install chromium`), never a browser
+downloaded by Playwright. GCMREVIEW_CHROMIUM names another Chromium or Chrome;
+without any, the module is skipped, except in CI (CI set), where that fails.
+GCMREVIEW_HTML_SHOTS=FOLDER saves a screenshot of each report (1280 px) and its
+print version as PDF there, to look at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from gcmreview.cli import main
+
+from .conftest import copy_workspace
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+REPORTS = ("MA.fr", "MA.ar", "MA.en", "regional.fr", "regional.ar", "regional.en")
+REGIONAL = tuple(r for r in REPORTS if r.startswith("regional."))
+VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
+VIEWS = [(report, size) for report in REPORTS for size in VIEWPORTS]
+A4_TEXT_WIDTH = 643
+"""CSS pixels between the margins of an A4 page (21 cm less 2 × 2 cm, the
+report's @page rule and the PDF's)."""
+
+FILLS = {
+    "implemented": "#08519c", "in_progress": "#4292c6", "planned": "#9ecae1",
+    "not_started": "#deebf7", "not_applicable": "#bdbdbd", "not_stated": "#fdd49e",
+    "reported": "#4292c6", "not_reported": "#ffffff", "partner": "#ffffff",
+}
+"""The heat map's fills (gcmreview.core.status), which the HTML cells repeat."""
+SHAPES = "●◐○◇"
+
+
+def chromium() -> str | None:
+    candidates = (os.environ.get("GCMREVIEW_CHROMIUM"), "/usr/bin/chromium",
+                  shutil.which("chromium"), shutil.which("chromium-browser"))
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def shots_folder() -> Path | None:
+    folder = os.environ.get("GCMREVIEW_HTML_SHOTS")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder)
+
+
+# --- building the reports and opening them -----------------------------------------
+
+
+def build(ws: Path, *args: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["build", *args])
+    assert code == 0, err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = copy_workspace(tmp_path_factory.mktemp("html") / "ws")
+    for lang in ("fr", "ar", "en"):
+        build(ws, "-c", "MA", "--region", "-f", "html", "--lang", lang, "--out", "out")
+    built = sorted(p.stem for p in (ws / "out").glob("*.html"))
+    assert built == sorted(REPORTS)
+    return ws / "out"
+
+
+@dataclass
+class View:
+    """A report open in Chromium at one width, and what the page did while loading."""
+
+    report: str
+    page: object  # playwright.sync_api.Page
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.report.split(".")[1]
+
+
+class Browser:
+    def __init__(self, browser: object, folder: Path) -> None:
+        self.browser = browser
+        self.folder = folder
+        self.views: dict[tuple[str, str], View] = {}
+
+    def open(self, report: str, width: int, height: int, media: str = "screen") -> View:
+        page = self.browser.new_page(viewport={"width": width, "height": height})
+        view = View(report, page)
+        page.on("console", lambda m: m.type == "error" and view.errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: view.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: view.errors.append(f"failed: {r.url[:80]} {r.failure}"))
+        page.on("request", lambda r: view.requests.append(r.url))
+        page.emulate_media(media=media)
+        page.goto((self.folder / f"{report}.html").as_uri(), wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        return view
+
+    def view(self, report: str, size: str) -> View:
+        if (report, size) not in self.views:
+            self.views[report, size] = self.open(report, *VIEWPORTS[size])
+        return self.views[report, size]
+
+
+@pytest.fixture(scope="module")
+def browser(reports: Path) -> Iterator[Browser]:
+    executable = chromium()
+    if executable is None:
+        message = "no Chromium: apt-get install chromium, or set GCMREVIEW_CHROMIUM"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(executable_path=executable)
+        try:
+            yield Browser(chrome, reports)
+        finally:
+            chrome.close()
+
+
+def view_id(view: tuple[str, str]) -> str:
+    return f"{view[0]}-{view[1]}"
+
+
+# --- layout ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=view_id)
+def test_page_no_wider_than_the_screen(browser: Browser, view: tuple[str, str]) -> None:
+    page = browser.view(*view).page
+    widths = page.evaluate("""() => ({scroll: document.documentElement.scrollWidth,
+                                      body: document.body.scrollWidth, inner: innerWidth})""")
+    assert widths["scroll"] <= widths["inner"], widths
+    assert widths["body"] <= widths["inner"], widths
+    # Nothing sticks out of the screen (what overflow: hidden would not show either).
+    sticking_out = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => !e.closest('.matrix, table'))
+        .map(e => [e, e.getBoundingClientRect()])
+        .filter(([e, r]) => r.width && (r.left < -1 || r.right > innerWidth + 1))
+        .map(([e, r]) => `${e.tagName}.${e.className} ${r.left | 0}..${r.right | 0}`)
+        .slice(0, 5)""")
+    assert sticking_out == []
+
+
+LAST_COLUMN = """
+table => {
+  const last = [...table.rows[0].cells].at(-1);
+  let box = table;
+  for (let e = table; e && e !== document.body; e = e.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(e).overflowX)) { box = e; break; }
+  }
+  const scrolls = box.scrollWidth > box.clientWidth;
+  last.scrollIntoView({block: 'center', inline: 'nearest'});
+  const r = last.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+  const hit = document.elementFromPoint(x, y);
+  const result = {
+    text: last.textContent.trim(), scrolls, focusable: box.tabIndex >= 0,
+    inScreen: r.left >= -1 && r.right <= innerWidth + 1,
+    inBox: r.left >= b.left - 1 && r.right <= b.right + 1,
+    onTop: hit !== null && last.contains(hit),
+  };
+  box.scrollLeft = 0;
+  return result;
+}
+"""
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=view_id)
+def test_last_column_of_every_table_in_reach(browser: Browser, view: tuple[str, str]) -> None:
+    """The 23rd objective of the regional matrix (and every table's last column) is
+    on screen, or scrolled into view within the table's own box, not hidden under
+    the States' column that stays in place."""
+    page = browser.view(*view).page
+    tables = page.locator("main table")
+    assert tables.count() > 0
+    for i in range(tables.count()):
+        seen = tables.nth(i).evaluate(LAST_COLUMN)
+        assert seen["inScreen"] and seen["inBox"] and seen["onTop"], (i, seen)
+    if view[0].startswith("regional."):
+        matrix = page.locator("#coverage table").first
+        header = matrix.evaluate("t => [...t.rows[0].cells].map(c => c.textContent.trim())")
+        assert header[1:] == [str(n) for n in range(1, 24)]
+        seen = matrix.evaluate(LAST_COLUMN)
+        assert seen["text"] == "23"
+        # At a computer's width the whole matrix shows, without scrolling.
+        assert seen["scrolls"] == (view[1] == "mobile"), seen
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=view_id)
+def test_no_error_and_nothing_fetched(browser: Browser, view: tuple[str, str]) -> None:
+    opened = browser.view(*view)
+    assert opened.errors == []
+    page_url = (browser.folder / f"{opened.report}.html").as_uri()
+    assert [u[:80] for u in opened.requests if u != page_url and not u.startswith("data:")] == []
+
+
+# --- languages and directions -----------------------------------------------------
+
+
+LANGUAGES = """() => ({
+  html: [document.documentElement.lang, document.documentElement.dir],
+  tagged: [...document.body.querySelectorAll('[lang], .narrative')].map(e => ({
+    tag: e.tagName, cls: e.className, lang: e.getAttribute('lang'), dir: e.getAttribute('dir'),
+    text: e.textContent.trim().slice(0, 60)})),
+})"""
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_languages_and_directions(browser: Browser, report: str) -> None:
+    opened = browser.view(report, "desktop")
+    found = opened.page.evaluate(LANGUAGES)
+    assert found["html"] == [opened.lang, "rtl" if opened.lang == "ar" else "ltr"]
+    assert found["tagged"], "no narrative, no text in another language"
+    wrong = [t for t in found["tagged"] if not t["lang"]
+             or t["dir"] != ("rtl" if t["lang"].split("-")[0] == "ar" else "ltr")]
+    assert wrong == []
+    if report.startswith("MA."):
+        # MA's review is in French: its narratives carry fr whatever the report's language.
+        narratives = [t for t in found["tagged"] if "narrative" in t["cls"]]
+        assert narratives and {t["lang"] for t in narratives} == {"fr"}
+
+
+UNTAGGED_LATIN = r"""() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const words = /[A-Za-zÀ-ÿœ'’]{3,}[\s,]+[A-Za-zÀ-ÿœ'’]{2,}/;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const host = n.parentElement.closest('[lang]');
+    if (words.test(n.data) && (!host || host.lang === 'ar'))
+      found.push(n.data.trim().replace(/\s+/g, ' ').slice(0, 70));
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
+def test_latin_text_in_arabic_reports_is_tagged(browser: Browser, report: str) -> None:
+    """Words in Latin letters (French, English) inside an Arabic report sit in an
+    element that says their language (a heuristic: runs of two words or more)."""
+    assert browser.view(report, "desktop").page.evaluate(UNTAGGED_LATIN) == []
+
+
+ARABIC_SIZE = """() => {
+  const probe = (text, lang) => {
+    const s = document.createElement('span');
+    s.lang = lang; s.textContent = text;
+    document.querySelector('main p').append(s);
+    const size = parseFloat(getComputedStyle(s).fontSize);
+    s.remove();
+    return size;
+  };
+  return {ar: probe('الاتفاق العالمي', 'ar'), fr: probe('Pacte mondial', 'fr')};
+}"""
+
+
+@pytest.mark.parametrize("report", ["MA.fr", "MA.ar"])
+def test_arabic_runs_have_their_own_faces(browser: Browser, report: str) -> None:
+    """Arabic letters go to the Arabic faces (scaled to the Latin text's size by
+    size-adjust), not to a bigger font-size: an Arabic quote and the French words
+    around it keep the same font size, so sizes never compound."""
+    page = browser.view(report, "desktop").page
+    sizes = page.evaluate(ARABIC_SIZE)
+    assert sizes["ar"] == sizes["fr"]
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.startswith('"GCM Arabic Naskh"'), family
+    faces = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Arabic'))
+                                 .map(f => [f.family, f.unicodeRange.includes('U+600-6FF')])""")
+    assert faces and all(arabic_only for _, arabic_only in faces), faces
+
+
+# --- matrices ---------------------------------------------------------------------------
+
+
+STATUS_CELLS = """() => [...document.querySelectorAll(':is(.matrix, .legend) .status')].map(s => {
+  const style = getComputedStyle(s);
+  const range = document.createRange();
+  range.selectNodeContents(s);
+  const glyph = range.getBoundingClientRect();
+  const box = s.getBoundingClientRect();
+  return {code: [...s.classList].find(c => c.startsWith('status-')).slice(7),
+          text: s.textContent, fill: style.backgroundColor, ink: style.color,
+          size: parseFloat(style.fontSize), box: [box.width, box.height],
+          glyph: [glyph.width, glyph.height]};
+})"""
+
+
+def rgb(color: str) -> tuple[int, ...]:
+    if color.startswith("#"):
+        return tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(float(v)) for v in color[color.index("(") + 1:-1].split(",")[:3])
+
+
+def luminance(color: tuple[int, ...]) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("report", REGIONAL)
+def test_matrix_statuses_drawn_like_the_heat_map(browser: Browser, report: str) -> None:
+    """Each status is a cell filled as in the PDF's heat map, its symbol inside at
+    full size and readable on its fill (for colour-blind readers, and on paper)."""
+    cells = browser.view(report, "desktop").page.evaluate(STATUS_CELLS)
+    codes = {c["code"] for c in cells}
+    assert {"in_progress", "not_stated", "reported", "not_reported", "implemented"} <= codes
+    for cell in cells:
+        assert rgb(cell["fill"]) == rgb(FILLS[cell["code"]]), cell
+        width, height = cell["box"]
+        assert width >= 20 and height >= 20, cell
+        if cell["text"].strip():
+            assert contrast(rgb(cell["ink"]), rgb(cell["fill"])) >= 4.5, cell
+            # The shapes are drawn whole, at the text's size, not as a tiny fallback
+            # (· – * are small by nature).
+            if set(cell["text"]) & set(SHAPES):
+                assert cell["glyph"][0] >= 0.6 * cell["size"], cell
+            assert cell["glyph"][1] >= 0.9 * cell["size"], cell
+
+
+# --- print ------------------------------------------------------------------------------
+
+
+PRINT_CUTS = """() => [...document.querySelectorAll('table')].flatMap(t => {
+  const box = t.closest('.matrix, .wide') || t;
+  const r = t.getBoundingClientRect();
+  const cuts = [];
+  if (box.scrollWidth > box.clientWidth + 1) cuts.push('scrolls');
+  if (r.left < -1 || r.right > innerWidth + 1) cuts.push(`${r.left | 0}..${r.right | 0}`);
+  if (getComputedStyle(t.rows[0].cells[0]).position === 'sticky') cuts.push('sticky');
+  return cuts.map(c => `${t.rows[0].cells[0].textContent.trim()}: ${c}`);
+})"""
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_print_layout_fits_a4(browser: Browser, report: str) -> None:
+    """On paper every table is whole within the margins: no scroll box, no sticky
+    column, no column past the edge."""
+    opened = browser.open(report, A4_TEXT_WIDTH, 1000, media="print")
+    try:
+        page = opened.page
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert page.evaluate(PRINT_CUTS) == []
+        rules = page.evaluate("""() => [...document.styleSheets[0].cssRules]
+            .filter(r => r.media && r.media.mediaText === 'print').map(r => r.cssText).join(' ')""")
+        assert "@page" in rules and "break-inside: avoid" in rules
+        folder = shots_folder()
+        if folder:
+            page.pdf(path=str(folder / f"{report}.pdf"), prefer_css_page_size=True,
+                     print_background=True)
+        assert opened.errors == []
+    finally:
+        opened.page.close()
+
+
+# --- accessibility ------------------------------------------------------------------------
+
+
+def axe_script() -> str:
+    """axe-core as the axe-playwright-python wheel ships it (read, not imported: the
+    package reads it at import in the locale's encoding)."""
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=view_id)
+def test_axe_no_serious_violation(browser: Browser, view: tuple[str, str]) -> None:
+    page = browser.view(*view).page
+    page.evaluate(axe_script())
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = {v["id"]: [n["target"] for n in v["nodes"]][:5] for v in results["violations"]
+               if v["impact"] in ("serious", "critical")}
+    # A table wider than a phone scrolls in its box: a box that scrolls, with no
+    # link inside, takes the keyboard's focus (tabindex) and says what it holds.
+    unfocusable = page.evaluate("""() => [...document.querySelectorAll('.matrix, .wide, table')]
+        .filter(b => getComputedStyle(b).overflowX === 'auto' && b.scrollWidth > b.clientWidth
+                     && (b.tabIndex < 0 || !b.getAttribute('aria-label'))
+                     && !b.querySelector('a[href], [tabindex]')).length""")
+    assert unfocusable == 0
+    assert serious == {}
+    if view[1] == "desktop" and (folder := shots_folder()):
+        page.screenshot(path=str(folder / f"{view[0]}.png"), full_page=True)

@@ -1,0 +1,289 @@
+"""The page layout of the PDF reports (templates/report.typ), on real builds.
+
+The shipped example is built once per module (MA and the regional report, in
+French and in Arabic) and every page is read back: text runs and fonts with
+pypdf, word boxes with `pdftotext -bbox`, and, to see a heat map that has no
+text, the ink of a page rendered by `pdftoppm` (both from poppler-utils).
+Positions are PDF points, y from the bottom of the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import itertools
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from gcmreview import __version__
+from gcmreview.cli import main
+
+from .conftest import copy_workspace
+
+DOCUMENTS = ("MA.fr", "MA.ar", "regional.fr", "regional.ar")
+MARGIN_X = 2 * 72 / 2.54
+"""The page margins of report.typ (2 cm, 2.2 cm): the header and footer lie outside."""
+MARGIN_Y = 2.2 * 72 / 2.54
+MIN_LINES = 8
+"""Lines of text on every page but the cover and the last one."""
+INK_DPI = 36
+LINES_UNDER_A_HEADING = 30
+"""Points of text or drawing under a heading: more than one line."""
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm")),
+    reason="poppler-utils (pdftotext, pdftoppm) is not installed")
+
+
+def build(ws: Path, out: str, *args: str) -> None:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--region", "--format", "pdf", "--out", out,
+                     *args])
+    assert code == 0, stderr.getvalue()
+
+
+@dataclass
+class Builds:
+    out: Path
+    first: dict[str, bytes]
+    """The PDFs of the first build; `out` holds those of a second one, with --force."""
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    ws = copy_workspace(tmp_path_factory.mktemp("layout") / "ws")
+    for run in ((), ("--force",)):
+        if run:
+            first = {name: (ws / "out" / f"{name}.pdf").read_bytes() for name in DOCUMENTS}
+        build(ws, "out", *run)
+        build(ws, "out", "--lang", "ar", *run)
+    return Builds(ws / "out", first)
+
+
+@dataclass
+class Run:
+    text: str
+    x: float
+    y: float
+    """The baseline."""
+    font: str
+    size: float
+
+
+@dataclass
+class Word:
+    text: str
+    x_min: float
+    x_max: float
+    y: float
+    """The middle of the word's box."""
+
+
+@dataclass
+class Heading:
+    title: str
+    top: float
+
+
+@dataclass
+class Page:
+    pdf: Path
+    number: int
+    height: float
+    width: float
+    runs: list[Run]
+    words: list[Word] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+
+    def body(self) -> list[Run]:
+        return [r for r in self.runs if MARGIN_Y < r.y < self.height - MARGIN_Y]
+
+    def lines(self) -> list[list[Run]]:
+        """The body's runs grouped by baseline, top line first."""
+        rows: dict[float, list[Run]] = {}
+        for run in self.body():
+            rows.setdefault(round(run.y), []).append(run)
+        return [rows[y] for y in sorted(rows, reverse=True)]
+
+    def footer(self) -> list[Word]:
+        return [w for w in self.words if w.y < MARGIN_Y]
+
+    def header(self) -> list[Word]:
+        return [w for w in self.words if w.y > self.height - MARGIN_Y]
+
+    @cached_property
+    def ink_rows(self) -> list[bool]:
+        """Per row of pixels (top first) of the page rendered in grey: is anything drawn?"""
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = Path(tmp) / "page"
+            subprocess.run(["pdftoppm", "-gray", "-r", str(INK_DPI), "-f", str(self.number),
+                            "-l", str(self.number), "-singlefile", str(self.pdf), str(prefix)],
+                           check=True, capture_output=True)
+            data = Path(f"{prefix}.pgm").read_bytes()
+        fields = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        assert fields, "not a binary PGM"
+        width, height = int(fields[1]), int(fields[2])
+        pixels = data[fields.end():]
+        return [min(pixels[row * width:(row + 1) * width]) < 160 for row in range(height)]
+
+    def lowest_ink(self, top: float, bottom: float) -> float | None:
+        """The lowest height between `top` and `bottom` where anything is drawn (text, lines,
+        a heat map), or None."""
+        scale = INK_DPI / 72
+        first, last = int((self.height - top) * scale), int((self.height - bottom) * scale)
+        rows = [r for r in range(max(first, 0), last + 1) if self.ink_rows[r]]
+        return self.height - (rows[-1] + 1) / scale if rows else None
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, Heading]]:
+    found = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((reader.get_destination_page_number(item),
+                              Heading(item.title, float(item["/Top"]))))
+
+    walk(reader.outline)
+    return found
+
+
+def bbox_words(pdf: Path) -> list[list[Word]]:
+    """`pdftotext -bbox`: the words of each page and their boxes (y from the top there)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        height = float(page[2])
+        pages.append([
+            Word(html.unescape(m[5]), float(m[1]), float(m[3]),
+                 height - (float(m[2]) + float(m[4])) / 2)
+            for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                 r'yMax="([\d.]+)">(.*?)</word>', page[3])])
+    return pages
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    reader = pypdf.PdfReader(pdf)
+    words = bbox_words(pdf)
+    pages = []
+    for i, page in enumerate(reader.pages):
+        runs: list[Run] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: dict | None,
+                  size: float, runs: list[Run] = runs) -> None:
+            if text.strip():
+                runs.append(Run(text, cm[4] + tm[4], cm[5] + tm[5],
+                                str((font or {}).get("/BaseFont", "")), size))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(Page(pdf, i + 1, float(page.mediabox.height), float(page.mediabox.width),
+                          runs, words[i]))
+    for number, heading in outline(reader):
+        pages[number].headings.append(heading)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def documents(builds: Builds) -> dict[str, list[Page]]:
+    return {name: read_pages(builds.out / f"{name}.pdf") for name in DOCUMENTS}
+
+
+def heading_bottom(page: Page, heading: Heading) -> float:
+    """Where a heading's last line ends: its lines share its first line's font and size."""
+    lines = [line for line in page.lines() if heading.top - 90 < line[0].y < heading.top]
+    assert lines, f"p. {page.number}: no text under the heading {heading.title!r}"
+    style = max((r.size, r.font) for r in lines[0])
+    last = lines[0]
+    for line in lines[1:]:
+        if max((r.size, r.font) for r in line) != style:
+            break
+        last = line
+    return last[0].y - 0.45 * style[0]  # below the descenders (Amiri's are deep)
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_page_is_nearly_empty(documents: dict[str, list[Page]], name: str) -> None:
+    # Sections follow each other: no page holds a heading and two lines any more.
+    # The cover is a title page, and the last page ends where the report ends.
+    pages = documents[name]
+    assert len(pages) >= 4
+    short = {p.number: len(p.lines()) for p in pages[1:-1] if len(p.lines()) < MIN_LINES}
+    assert not short, f"{name}: pages with fewer than {MIN_LINES} lines: {short}"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_heading_is_left_at_the_foot_of_a_page(documents: dict[str, list[Page]],
+                                                   name: str) -> None:
+    # The last heading of a page has something under it on that page (text, or a
+    # drawing: the heat maps have no text), and more than a line of it, unless its
+    # section ends there (the next page starts with a heading): not "Libye" and the
+    # one-line summary above its table, the table on the next page.
+    pages = documents[name]
+    for page, following in itertools.pairwise(pages):
+        if not page.headings:
+            continue
+        heading = min(page.headings, key=lambda h: h.top)
+        bottom = heading_bottom(page, heading)
+        ink = page.lowest_ink(bottom - 2, MARGIN_Y + 1)
+        where = f"{name} p. {page.number}, heading {heading.title!r}"
+        assert ink is not None, f"{where}: the page ends with it"
+        section_ends = bool(following.headings) and (
+            following.lines()[0][0].y <= max(h.top for h in following.headings))
+        assert bottom - ink > LINES_UNDER_A_HEADING or section_ends, (
+            f"{where}: one line under it, the rest of its section on the next page")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_running_footer_and_header(documents: dict[str, list[Page]], name: str) -> None:
+    # The footer: the document's subtitle at the start of the line, the page number
+    # at its end: in Arabic the text on the right and the number on the left.
+    rtl = name.endswith(".ar")
+    left, right = MARGIN_X, documents[name][0].width - MARGIN_X
+    for page in documents[name][1:]:
+        footer = page.footer()
+        number = [w for w in footer if w.text == str(page.number)]
+        text = [w for w in footer if w not in number]
+        assert len(number) == 1 and text, f"{name} p. {page.number}: footer {footer}"
+        if rtl:
+            assert abs(number[0].x_min - left) < 1
+            assert abs(max(w.x_max for w in text) - right) < 1
+            assert number[0].x_max < min(w.x_min for w in text)
+        else:
+            assert abs(min(w.x_min for w in text) - left) < 1
+            assert abs(number[0].x_max - right) < 1
+            assert max(w.x_max for w in text) < number[0].x_min
+        # The header starts on the same side as the footer's text.
+        header = page.header()
+        assert header, f"{name} p. {page.number}: no header"
+        if rtl:
+            assert abs(max(w.x_max for w in header) - right) < 1
+        else:
+            assert abs(min(w.x_min for w in header) - left) < 1
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_generated_by_line_once(documents: dict[str, list[Page]], name: str) -> None:
+    # "Generated by gcmreview <version> from <file>" is said once, on the cover,
+    # not in every page's footer.
+    pages = [p.number for p in documents[name]
+             if any(__version__ in w.text for w in p.words)]
+    assert pages == [1], f"{name}: the version appears on pages {pages}"
+
+
+def test_builds_are_byte_identical(builds: Builds) -> None:
+    for name in DOCUMENTS:
+        assert (builds.out / f"{name}.pdf").read_bytes() == builds.first[name], name

@@ -1,0 +1,109 @@
+"""Pictures of the shipped example's reports for the README (docs/pictures/*.png).
+
+Builds Morocco's report and the regional report in French and in Arabic, in PDF,
+HTML and DOCX, and takes one page of each as the reader sees it: the PDF page
+rendered by pdftoppm (poppler-utils), the HTML page screenshotted in Chromium
+(the Debian package, driven by Playwright), the DOCX page as LibreOffice prints
+it. Run from the repository root after `pip install '.[test]'`:
+
+    python tools/make_pictures.py            # all twelve pictures
+    python tools/make_pictures.py --out /tmp/look   # somewhere else, to look at
+
+Needs `soffice`, `pdftoppm` and `/usr/bin/chromium` (see .ci/run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from gcmreview.cli import main as gcmreview
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = {
+    # report: the page to show (1 is the cover)
+    "MA.fr": 3,
+    "MA.ar": 3,
+    "regional.fr": 3,
+    "regional.ar": 3,
+}
+DPI = 60
+"""An A4 page 496 pixels wide: readable on GitHub, small in the repository."""
+CHROMIUM = "/usr/bin/chromium"
+
+
+def build(workspace: Path, out: Path) -> None:
+    for lang in ("fr", "ar"):
+        with contextlib.chdir(workspace):
+            code = gcmreview(["build", "--country", "MA", "--region", "--lang", lang,
+                              "--format", "pdf,html,docx", "--out", str(out), "--force"])
+        if code != 0:
+            sys.exit(f"gcmreview build --lang {lang} failed ({code})")
+
+
+def pdf_page(pdf: Path, page: int, png: Path) -> None:
+    """One page of a PDF as PNG (pdftoppm adds the page number to the name it is given)."""
+    stem = png.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf), str(stem)], check=True)
+
+
+def docx_page(docx: Path, page: int, png: Path, scratch: Path) -> None:
+    """The DOCX as LibreOffice prints it, then that page."""
+    profile = scratch / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(scratch), str(docx)],
+                   check=True, capture_output=True, timeout=300)
+    pdf_page(scratch / f"{docx.stem}.pdf", page, png)
+
+
+def html_pages(pages: dict[Path, Path]) -> None:
+    """The top of each HTML report at a laptop's width, as Chromium shows it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1100, "height": 1400},
+                                device_scale_factor=0.5)
+        for html, png in pages.items():
+            page.goto(html.as_uri())
+            page.wait_for_load_state("load")
+            # The part with the first table (the heading of the table before it).
+            page.evaluate("document.querySelector('main table, table')"
+                          "?.closest('section, div, main')?.scrollIntoView()")
+            page.screenshot(path=str(png))
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "pictures")
+    args = parser.parse_args()
+    missing = [p for p in ("soffice", "pdftoppm") if not shutil.which(p)]
+    if missing or not Path(CHROMIUM).exists():
+        sys.exit(f"missing: {', '.join(missing + ([] if Path(CHROMIUM).exists() else [CHROMIUM]))}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        workspace = scratch / "ws"
+        shutil.copytree(ROOT / "countries", workspace / "countries")
+        shutil.copy(ROOT / "gcmreview.yaml", workspace / "gcmreview.yaml")
+        out = scratch / "out"
+        build(workspace, out)
+        html = {}
+        for report, page in REPORTS.items():
+            pdf_page(out / f"{report}.pdf", page, args.out / f"{report}.pdf.png")
+            docx_page(out / f"{report}.docx", page, args.out / f"{report}.docx.png", scratch)
+            html[out / f"{report}.html"] = args.out / f"{report}.html.png"
+        html_pages(html)
+    for png in sorted(args.out.glob("*.png")):
+        print(png.relative_to(ROOT) if png.is_relative_to(ROOT) else png)
+
+
+if __name__ == "__main__":
+    main()
