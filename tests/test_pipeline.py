@@ -8,10 +8,14 @@ invalid changed, even if every file's content is the same.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from gcmreview.commands.build import build
 from gcmreview.commands.context import Context
+from gcmreview.core.errors import DuplicateReview
 from gcmreview.write.manifest import MANIFEST_NAME
 
 from .conftest import copy_workspace
@@ -75,3 +79,17 @@ def test_unchanged_reviews_are_not_reloaded(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setattr(pipeline, "load_bytes", fail)
     again = run(ws, every=True, formats="md")
     assert again.built == {} and sorted(again.up_to_date) == ["MA", "TN", "regional"]
+
+
+def test_two_files_for_one_state_stop_the_build(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """MA.yaml beside MA.yml: no report may pick one of them silently."""
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN"))
+    monkeypatch.chdir(ws)
+    shutil.copy(ws / "countries" / "MA.yaml", ws / "countries" / "MA.yml")
+    with pytest.raises(DuplicateReview) as raised:
+        run(ws, region=True, formats="html")
+    assert raised.value.message == ("countries/MA.yaml and countries/MA.yml are both the review "
+                                    "of MA")
+    assert raised.value.exit_code == 1
+    assert not (ws / "out" / "regional.fr.html").exists()

@@ -173,3 +173,15 @@ def test_problems_are_capped(tmp_path: Path) -> None:
     codes = [d.code for d in run(path).diagnostics]
     assert codes.count("wrong-type") == 200
     assert codes.count("too-many-problems") == 1
+
+
+def test_two_files_for_one_state_are_both_errors(tmp_path: Path, run_cli) -> None:
+    for name in ("MA.yaml", "MA.yml"):
+        (tmp_path / name).write_bytes((DATA / "valid" / "MA.yaml").read_bytes())
+    result = run_cli("validate", ".", cwd=tmp_path)
+    assert result.code == 1
+    found = [line for line in result.out.splitlines() if "duplicate-review" in line]
+    assert found == [
+        "MA.yaml:2:10: error[duplicate-review]: another file is also the review of MA: MA.yml",
+        "MA.yml:2:10: error[duplicate-review]: another file is also the review of MA: MA.yaml",
+    ]

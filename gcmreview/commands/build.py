@@ -9,7 +9,7 @@ from gcmreview.commands.context import Context
 from gcmreview.convert.pandoc import FORMATS
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
-from gcmreview.core.errors import UsageError
+from gcmreview.core.errors import DuplicateReview, UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.pipeline import BuildOptions, BuildOutcome, run_build
@@ -30,7 +30,16 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
                    region: bool) -> list[Path]:
     """The review files to build; --country accepts only the workspace's own codes."""
-    available = {p.stem: p for p in workspace.review_files()}
+    available: dict[str, Path] = {}
+    for path in workspace.review_files():
+        if path.stem in available:
+            raise DuplicateReview(
+                _("{first} and {second} are both the review of {code}").format(
+                    first=display_path(available[path.stem]), second=display_path(path),
+                    code=path.stem),
+                hint=_("keep one review file per State: merge them, or delete the one not "
+                       "in use"))
+        available[path.stem] = path
     if every:
         if not available:
             raise UsageError(_("there is no review file in {folder}").format(

@@ -48,6 +48,12 @@ class NothingToCheck(GcmReviewError):
     exit_code = 1
 
 
+class DuplicateReview(GcmReviewError):
+    """Two files in the workspace are the review of one State: no report may pick one."""
+
+    exit_code = 1
+
+
 class ConversionError(GcmReviewError):
     """pandoc or typst failed on a document."""
 

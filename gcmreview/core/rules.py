@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     # review rules
     "unknown-country": "The country code is not an ISO 3166-1 alpha-2 code.",
     "country-mismatch": "The file name and the `country` value differ.",
+    "duplicate-review": "Two review files are the review of the same State.",
     "not-a-participant": "The State is not among the workspace's participants.",
     "cycle-mismatch": "The review's cycle differs from the workspace's.",
     "unknown-objective": "An objective number outside 1 to 23.",

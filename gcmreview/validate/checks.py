@@ -436,6 +436,7 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     sink.items.extend(ReviewChecker(loaded, catalogue, options).run())
     country = loaded.data.get("country")
     result.country = country if isinstance(country, str) else None
+    result.country_at = position_of(loaded.data, ("country",))
     result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
     coverage_diagnostics(result, options, sink)
     result.diagnostics.extend(sink.items)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gcmreview.core.diagnostics import Diagnostic, Severity, sort_diagnostics
+from gcmreview.core.diagnostics import Diagnostic, Position, Severity, sort_diagnostics
 from gcmreview.load.loader import YamlMap
 from gcmreview.validate.coverage import Coverage
 
@@ -22,6 +22,8 @@ class FileResult:
     data: YamlMap | None
     coverage: Coverage | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    country_at: Position = field(default_factory=Position)
+    """Where the file says which State it is (for messages about the State, not a field)."""
 
     @property
     def valid(self) -> bool:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from gcmreview.core.diagnostics import display_path
+from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
 from gcmreview.core.errors import InputError
 from gcmreview.core.i18n import _
 from gcmreview.load import gitref
@@ -98,11 +98,32 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
             results = [r for part in pool.map(_check_chunk, chunks) for r in part]
     else:
         results = _check_files(files, catalogue, options, keep_data)
+    one_review_per_state(results)
     not_submitted: tuple[str, ...] = ()
     if options.participants is not None and options.report_missing:
         present = {r.country for r in results}
         not_submitted = tuple(c for c in options.participants if c not in present)
     return ValidationRun(results, not_submitted)
+
+
+def one_review_per_state(results: list[FileResult]) -> None:
+    """Two files for one State (MA.yaml beside MA.yml, or a copy that says `country: MA`):
+    no report may pick one silently, so both are errors until one of them goes."""
+    by_state: dict[str, list[FileResult]] = {}
+    for result in results:
+        if result.country:
+            by_state.setdefault(result.country, []).append(result)
+    for code, files in by_state.items():
+        if len(files) < 2:
+            continue
+        for result in files:
+            others = [f.shown_as for f in files if f is not result]
+            result.diagnostics.append(Diagnostic(
+                result.shown_as, result.country_at, Severity.ERROR, "duplicate-review",
+                _("another file is also the review of {code}: {files}").format(
+                    code=code, files=", ".join(others)),
+                _("keep one review file per State: merge them, or delete the one not "
+                  "in use")))
 
 
 def reviews_at(ref: str, countries_dir: Path, catalogue: Catalogue,
