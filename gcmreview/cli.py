@@ -445,9 +445,8 @@ def build(
         outcome = run_build(Context(), **options)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]), sys.stderr)
-    echo([Line(_("warning: {document}: {message}").format(document=name, message=message),
-               "warning")
-          for name, messages in sorted(outcome.warnings.items()) for message in messages],
+    echo([Line(_("warning: {document}: {message}").format(document=names, message=message),
+               "warning") for message, names in grouped_warnings(outcome.warnings)],
          sys.stderr)
     if not quiet:
         for code, paths in sorted(outcome.built.items()):
@@ -458,6 +457,26 @@ def build(
     echo([Line(_("not built {name}: {reason}").format(name=code, reason=reason), "error")
           for code, reason in sorted(outcome.failed.items())], sys.stderr)
     return outcome.exit_code
+
+
+SHOWN_DOCUMENTS = 3
+
+
+def grouped_warnings(warnings: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(message, documents): a warning shared by 60 documents is one line, not 60."""
+    by_message: dict[str, list[str]] = {}
+    for name, messages in sorted(warnings.items()):
+        for message in messages:
+            by_message.setdefault(message, []).append(name)
+    out = []
+    for message, names in by_message.items():
+        shown = join(names[:SHOWN_DOCUMENTS])
+        if len(names) > SHOWN_DOCUMENTS:
+            more = len(names) - SHOWN_DOCUMENTS
+            shown += ngettext(" and {count} other", " and {count} others", more).format(
+                count=more)
+        out.append((message, shown))
+    return out
 
 
 @command(N_("Create a review workspace for a region: its configuration, the countries "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, copy_workspace
 
 
 def test_validate_text_report_on_example(run_cli) -> None:
@@ -140,3 +140,14 @@ def test_new_refuses_non_iso_code(run_cli, tmp_path: Path) -> None:
 def test_version(run_cli) -> None:
     result = run_cli("--version")
     assert result.code == 0 and result.out.startswith("gcmreview ")
+
+
+def test_a_warning_shared_by_many_documents_is_one_line(run_cli, tmp_path: Path) -> None:
+    """The example has no Arabic objective titles: nine documents, one line about it."""
+    ws = copy_workspace(tmp_path / "ws")
+    result = run_cli("build", "--all", "--lang", "ar", "--format", "md", "--out", "out", cwd=ws)
+    assert result.code == 0, result.err
+    titles = [line for line in result.err.splitlines() if "objectives 1–23" in line]
+    assert titles == [
+        "warning: DZ.ar, IQ.ar, KM.ar and 6 others: the titles of objectives 1–23 have no "
+        "official Arabic text in the catalogue: they are shown in English, marked (EN)"]

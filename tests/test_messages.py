@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview.core.i18n import detect_language, read_po
+from gcmreview.core.i18n import detect_language, language, number_ranges, read_po, use
 
 from .conftest import DATA, ROOT, copy_workspace
 
@@ -323,3 +323,17 @@ def test_new_writes_instructions_in_the_review_language(run_cli, tmp_path: Path,
         assert word in text
     doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
     assert {d["code"] for d in doc["diagnostics"] if d["severity"] == "error"} == {"placeholder"}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "1–6, 8, 11–14, 22, 23"),
+    ("ar", "1–6، 8، 11–14، 22، 23"),
+])
+def test_objective_numbers_read_as_ranges(lang: str, expected: str) -> None:
+    before = language()
+    use(lang)
+    try:
+        assert number_ranges([1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 14, 22, 23]) == expected
+        assert number_ranges([9]) == "9"
+    finally:
+        use(before)

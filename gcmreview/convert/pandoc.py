@@ -162,9 +162,24 @@ class PandocWorker:
 
 def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]) -> None:
     """Draw the job's figures, convert it with pandoc, then finish each format."""
+    finish_job(job, typeset_job(worker, job, typesetter))
+
+
+def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
+                ) -> dict[str, RenderedFigure]:
+    """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
     figures = {name: render_heat_map(figure, png="docx" in job.outputs)
                for name, figure in job.figures.items()}
     worker.convert(job, figures)
+    if job.error is None and "pdf" in job.outputs:
+        job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
+                                         job.outputs["pdf"],
+                                         {name: f.svg for name, f in figures.items()})
+    return figures
+
+
+def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
+    """What pandoc's HTML and DOCX leave to do, in Python: no process is needed."""
     if job.error:
         return
     if "html" in job.outputs and figures:
@@ -172,10 +187,6 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
     if "docx" in job.outputs:
         finish_docx(job.outputs["docx"], DocxFinish(job.rtl, job.header, job.footer,
                                                     job.date_iso, form=bool(job.meta.get("form"))))
-    if "pdf" in job.outputs:
-        job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
-                                         job.outputs["pdf"],
-                                         {name: f.svg for name, f in figures.items()})
 
 
 def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
@@ -185,8 +196,21 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     Returns the jobs in the order given, each with `error` set if it failed.
     """
     pending: queue.Queue[Job | None] = queue.Queue(maxsize=max(2, workers * 2))
+    # The Python half of a job (finishing its DOCX and HTML) runs in a thread of its own,
+    # so that each pandoc process is given its next document meanwhile.
+    finishing: queue.Queue[tuple[Job, dict[str, RenderedFigure]] | None] = queue.Queue()
     done: list[Job] = []
     failures: list[BaseException] = []
+
+    def finish() -> None:
+        while (item := finishing.get()) is not None:
+            job, figures = item
+            try:
+                finish_job(job, figures)
+                if on_done:
+                    on_done(job)
+            except BaseException as exc:
+                failures.append(exc)
 
     def work(worker: PandocWorker) -> None:
         typst: list[TypstWorker] = []  # started when a first PDF is wanted
@@ -204,9 +228,7 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
                     if worker.converted > RECYCLE_AFTER_BYTES:
                         worker.close()
                         worker = PandocWorker(templates, narratives)
-                    convert_job(worker, job, typesetter)
-                    if on_done:
-                        on_done(job)
+                    finishing.put((job, typeset_job(worker, job, typesetter)))
                 except BaseException as exc:
                     failures.append(exc)
         finally:
@@ -217,7 +239,8 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
     started = [PandocWorker(templates, narratives) for _ in range(workers)]
     threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in started]
-    for thread in threads:
+    finisher = threading.Thread(target=finish, daemon=True)
+    for thread in [*threads, finisher]:
         thread.start()
     try:
         for job in jobs:
@@ -228,6 +251,8 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
             pending.put(None)
         for thread in threads:
             thread.join()
+        finishing.put(None)
+        finisher.join()
     if failures:
         raise failures[0]
     return done

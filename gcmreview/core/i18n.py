@@ -181,6 +181,21 @@ def join(items: list[str] | tuple[str, ...]) -> str:
     return _LIST_SEPARATORS.get(_current[0], ", ").join(str(i) for i in items)
 
 
+def number_ranges(values: list[int] | tuple[int, ...]) -> str:
+    """Objective numbers in the interface language, runs of three or more as ranges:
+    `1–6, 8, 11–14, 22, 23` reads at a glance where `1, 2, 3, 4, 5, 6, 8, …` does not."""
+    runs: list[list[int]] = []
+    for value in sorted(set(values)):
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    items: list[str] = []
+    for run in runs:
+        items += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(v) for v in run]
+    return join(items)
+
+
 def rtl() -> bool:
     return _current[0] in RTL_LANGUAGES
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from gcmreview.core.i18n import N_, Formatter, _
+from gcmreview.core.i18n import N_, Formatter, ngettext, number_ranges
 from gcmreview.core.i18n import join as ui_join
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
@@ -354,16 +354,19 @@ class ModelBuilder:
         principles = [r.letter for r in model.principle_rows if r.name.fallback]
         found = []
         if objectives:
-            found.append(_("the titles of objectives {numbers} have no official {language} "
-                             "text in the catalogue: they are shown in English, marked (EN)")
-                         .format(numbers=ui_join([str(n) for n in objectives]),
-                                 language=language))
+            found.append(ngettext(
+                "the title of objective {numbers} has no official {language} text in the "
+                "catalogue: it is shown in English, marked (EN)",
+                "the titles of objectives {numbers} have no official {language} text in the "
+                "catalogue: they are shown in English, marked (EN)", len(objectives))
+                .format(numbers=number_ranges(objectives), language=language))
         if principles:
-            found.append(_("the names of guiding principles {letters} have no official "
-                             "{language} text in the catalogue: they are shown in English, "
-                             "marked (EN)").format(
-                                 letters=ui_join([f"({p})" for p in principles]),
-                                 language=language))
+            found.append(ngettext(
+                "the name of guiding principle {letters} has no official {language} text in "
+                "the catalogue: it is shown in English, marked (EN)",
+                "the names of guiding principles {letters} have no official {language} text "
+                "in the catalogue: they are shown in English, marked (EN)", len(principles))
+                .format(letters=ui_join([f"({p})" for p in principles]), language=language))
         return tuple(found)
 
     def cites(self, entry: dict[str, Any]) -> list[Text]:

@@ -20,7 +20,7 @@ from gcmreview.core.diagnostics import (
     DiagnosticSink,
     Severity,
 )
-from gcmreview.core.i18n import _, join
+from gcmreview.core.i18n import _, join, number_ranges
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.explain import (
     INVISIBLE,
@@ -394,7 +394,7 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
         report(position_of(data, ["objectives"], key=True), "objectives-missing",
                _("{covered}/{total} objectives covered; not reported: {numbers}").format(
                    covered=len(cov.objectives_covered), total=total,
-                   numbers=join([str(n) for n in cov.objectives_missing])),
+                   numbers=number_ranges(cov.objectives_missing)),
                _("report on every objective, or mark it not_applicable and say why"))
     for n in cov.objectives_no_narrative:
         entry = data["objectives"][n]
