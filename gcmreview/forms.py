@@ -53,6 +53,7 @@ from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_review
 from gcmreview.validate.results import FileResult
+from gcmreview.validate.run import check_file
 from gcmreview.validate.workspace import NEXT_IMRF, Workspace
 from gcmreview.write.files import publish, staging
 
@@ -106,13 +107,7 @@ def read_review(path: Path, place: Place) -> FileResult | None:
     """The review on file, checked; None when there is none."""
     if not path.exists():
         return None
-    shown = display_path(path)
-    try:
-        loaded = load_file(path, shown)
-    except OSError as exc:
-        raise InputError(_("cannot read {file}: {reason}").format(
-            file=shown, reason=exc.strerror)) from exc
-    return check_loaded(loaded, place.catalogue, place.options)
+    return check_file(path, place.catalogue, place.options)
 
 
 # --- gcmreview form -----------------------------------------------------------------------------

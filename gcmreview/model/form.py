@@ -27,7 +27,12 @@ from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, suggest
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
-from gcmreview.model.headings import objective_numbers, principle_slug, section_key
+from gcmreview.model.headings import (
+    SECTION_HEADINGS,
+    objective_numbers,
+    principle_slug,
+    section_key,
+)
 from gcmreview.model.review import (
     DOCUMENT_STATUS_LABELS,
     INSTRUMENT_LABELS,
@@ -183,19 +188,6 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
     )),
 )}
 
-SECTION_HEADINGS = {
-    "review": N_("About the review"),
-    "methodology": N_("Methodology"),
-    "policy_environment": N_("Policy and enabling environment"),
-    "objectives": N_("Progress on the objectives"),
-    "principles": N_("Guiding principles"),
-    "covid19": N_("COVID-19"),
-    "means_of_implementation": N_("Means of implementation"),
-    "next_steps": N_("Next steps"),
-    "reservations": N_("Reservations"),
-    "sources": N_("Sources"),
-}
-"""The form's top-level headings, in order (message ids the reports use too)."""
 
 RESERVATION_HEADING = N_("Reservation {number}")
 ROUND_TABLE_HEADING = N_("IMRF round table {number}")

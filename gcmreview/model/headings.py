@@ -450,9 +450,7 @@ SECTION_WORDS_STRICT: dict[str, tuple[str, ...]] = {
                 "Fuentes", "Referencias", "المصادر", "المراجع", "Sources and references",
                 "Sources et références", "المصادر والمراجع"),
 }
-# The report's and the form's own headings, recognised in every language they are
-# translated into (message ids, translated below).
-REPORT_HEADINGS: dict[str, str] = {
+SECTION_HEADINGS: dict[str, str] = {
     "review": N_("About the review"),
     "methodology": N_("Methodology"),
     "policy_environment": N_("Policy and enabling environment"),
@@ -464,6 +462,8 @@ REPORT_HEADINGS: dict[str, str] = {
     "reservations": N_("Reservations"),
     "sources": N_("Sources"),
 }
+"""The report's and the form's top-level headings, in order (message ids): the form
+writes them, and the readers recognise them in every language they are translated into."""
 # Any heading with a word containing one of these is about COVID-19 (normalised:
 # "pandemic", "pandémie", "COVID-19", "كوفيد-19", "بالجائحة").
 _COVID_STEMS = ("covid", "coronavirus", "pandemi", "كوفيد", "كورونا", "جايحه")
@@ -487,7 +487,7 @@ OTHER_PARTS: tuple[str, ...] = (
 @cache
 def _section_entries() -> list[_Entry]:
     entries = _entries(SECTION_WORDS, strict=False) + _entries(SECTION_WORDS_STRICT, strict=True)
-    for key, msgid in REPORT_HEADINGS.items():
+    for key, msgid in SECTION_HEADINGS.items():
         for lang in LANGUAGES:
             words = _words(normalise(translations(lang).gettext(msgid)))
             strict = len(words) == 1 and key in SECTION_WORDS_STRICT

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
-from gcmreview.load.loader import load_bytes, load_file, review_files_in
+from gcmreview.load.loader import load_bytes, review_files_in
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.results import FileResult, RefFiles
+from gcmreview.validate.run import check_file
 from gcmreview.validate.workspace import Workspace
 
 
@@ -38,15 +38,7 @@ def earlier_cycle(workspace: Workspace, year: int) -> RefFiles:
     if folder.is_dir():
         files_dir = folder / workspace.countries_dir.name
         files_dir = files_dir if files_dir.is_dir() else folder
-        results = []
-        for path in review_files_in(files_dir):
-            shown = display_path(path)
-            try:
-                loaded = load_file(path, shown)
-            except OSError as exc:
-                raise InputError(_("cannot read {file}: {reason}").format(
-                    file=shown, reason=exc.strerror)) from exc
-            results.append(check_loaded(loaded, catalogue, options))
+        results = [check_file(path, catalogue, options) for path in review_files_in(files_dir)]
         return RefFiles(where, "", results)
     try:
         commit, blobs = gitref.blobs_at(where, workspace.countries_dir)

@@ -52,18 +52,23 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def check_file(path: Path, catalogue: Catalogue, options: Options) -> FileResult:
+    """Load and check one review file; a file that cannot be read stops the command."""
+    shown = display_path(path)
+    try:
+        loaded = load_file(path, shown)
+    except OSError as exc:
+        raise InputError(_("cannot read {file}: {reason}").format(
+            file=shown, reason=exc.strerror)) from exc
+    return check_loaded(loaded, catalogue, options)
+
+
 def _check_files(files: list[Path], catalogue: Catalogue, options: Options,
                  keep_data: bool) -> list[FileResult]:
     results = []
     with _gc_paused():
         for path in files:
-            shown = display_path(path)
-            try:
-                loaded = load_file(path, shown)
-            except OSError as exc:
-                raise InputError(_("cannot read {file}: {reason}").format(
-                    file=shown, reason=exc.strerror)) from exc
-            result = check_loaded(loaded, catalogue, options)
+            result = check_file(path, catalogue, options)
             if not keep_data:
                 result.data = None  # YAML nodes need not cross process boundaries
             results.append(result)
