@@ -270,13 +270,8 @@ class Builder:
         )
 
     def earlier(self, code: str) -> dict[int, StateCoverage | None]:
-        """The State in each earlier cycle: None when it had no valid review then."""
-        found: dict[int, StateCoverage | None] = {}
-        for year, snap in self.history.items():
-            state = snap.states.get(code)
-            found[year] = state if state is not None and state.submitted and state.valid \
-                and state.coverage is not None else None
-        return found
+        """The State in each earlier cycle: None when it had no review file then."""
+        return {year: snap.states.get(code) for year, snap in self.history.items()}
 
     def regional_jobs(self, files: list[Path], stage: Path,
                       outcome: BuildOutcome) -> Iterator[Job]:

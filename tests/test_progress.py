@@ -96,8 +96,38 @@ def test_a_missing_cycle_or_ref_is_named(run_cli, ws: Path) -> None:
                       encoding="utf-8")
     missing = run_cli("progress", cwd=ws)
     assert missing.code == 2
-    assert "the 2020 cycle is “review-2020”, which is neither a folder" in missing.err
+    assert ("the 2020 cycle that gcmreview.yaml names under `history:`, “review-2020”, is "
+            "neither a folder of this workspace nor a git tag, branch or commit") in missing.err
     assert "Traceback" not in missing.err
+
+
+@pytest.mark.parametrize(("where", "words"), [
+    ("../outside", "is a folder outside the workspace"),
+    ("countries", "is this cycle's own folder of review files"),
+    ("cycles/empty", "holds no review file"),
+])
+def test_a_cycle_folder_must_hold_that_cycles_files(run_cli, ws: Path, where: str,
+                                                     words: str) -> None:
+    """gcmreview.yaml arrives by pull request too: it must not make a build read files
+    elsewhere on the computer, nor compare a cycle with itself or with nothing."""
+    outside = ws.parent / "outside" / "countries"
+    shutil.copytree(ws / "cycles" / "2020" / "countries", outside)
+    (ws / "cycles" / "empty").mkdir()
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("cycles/2020", where),
+                      encoding="utf-8")
+    for args in (("progress",), ("build", "--country", "AQ", "--format", "md")):
+        refused = run_cli(*args, cwd=ws)
+        assert refused.code == 2, refused.out
+        assert words in refused.err and "Traceback" not in refused.err
+
+
+def test_a_link_out_of_the_workspace_is_refused(run_cli, ws: Path) -> None:
+    outside = ws.parent / "outside"
+    shutil.move(ws / "cycles" / "2020", outside)
+    (ws / "cycles" / "2020").symlink_to(outside, target_is_directory=True)
+    refused = run_cli("progress", cwd=ws)
+    assert refused.code == 2 and "is a folder outside the workspace" in refused.err
 
 
 def test_an_invalid_earlier_file_is_left_out_visibly(run_cli, ws: Path) -> None:
@@ -108,8 +138,36 @@ def test_an_invalid_earlier_file_is_left_out_visibly(run_cli, ws: Path) -> None:
     doc = progress_json(run_cli, ws)
     assert doc["left_out"] == [{"country": "BV",
                                 "file": "cycles/2020/countries/BV.yaml"}]
-    assert next(s for s in doc["states"] if s["country"] == "BV")["presence"] == "new"
+    # BV did submit in 2020: it is left out, not new to the review.
+    assert "BV" not in {s["country"] for s in doc["states"]}
     assert "Left out, invalid in 2020: BV" in run_cli("progress", cwd=ws).out
+    built = run_cli("build", "--country", "BV", "--lang", "en", "--format", "md", "--out",
+                    "out", cwd=ws)
+    assert built.code == 0, built.err
+    report = (ws / "out" / "BV.en.md").read_text(encoding="utf-8")
+    assert ("**Since the 2020 review**: the review file of that cycle is invalid, so it is not "
+            "compared.") in report
+    assert "(2020: Invalid file)" in report and "No review" not in report
+
+
+def test_an_invalid_file_of_this_cycle_is_not_a_review_gone(run_cli, ws: Path) -> None:
+    broken = ws / "countries" / "AQ.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: implemented",
+                                                                 "status: done", 1),
+                      encoding="utf-8")
+    doc = progress_json(run_cli, ws)
+    assert doc["left_out_now"] == [{"country": "AQ", "file": "countries/AQ.yaml"}]
+    assert "AQ" not in {s["country"] for s in doc["states"]}
+    gate = run_cli("progress", "--fail-on-regression", cwd=ws)
+    assert "AQ: since 2020" not in gate.err and "Left out, invalid in 2024: AQ" in gate.out
+
+
+def test_two_files_for_one_state_in_an_earlier_cycle(run_cli, ws: Path) -> None:
+    earlier = ws / "cycles" / "2020" / "countries"
+    shutil.copy(earlier / "AQ.yaml", earlier / "AQ.yml")
+    doc = progress_json(run_cli, ws)
+    assert [e["country"] for e in doc["left_out"]] == ["AQ"]  # both files are invalid
+    assert "AQ" not in {s["country"] for s in doc["states"]}
 
 
 def test_an_earlier_cycle_kept_in_git(run_cli, tmp_path: Path) -> None:
@@ -208,6 +266,30 @@ def test_a_review_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
     assert "objective 1 is carried over" not in again.out
 
 
+def test_sections_carried_over_are_marked_too(run_cli, ws: Path) -> None:
+    earlier = ws / "cycles" / "2020" / "countries" / "AQ.yaml"
+    earlier.write_text(earlier.read_text(encoding="utf-8") + "next_steps:\n  summary: >-\n"
+                       "    By 2022 the synthetic State of this example adopts a plan.\n",
+                       encoding="utf-8")
+    (ws / "countries" / "AQ.yaml").unlink()
+    assert run_cli("new", "AQ", "--from", "2020", cwd=ws).code == 0
+    checked = run_cli("validate", "countries/AQ.yaml", cwd=ws)
+    assert checked.out.count("warning[carried-over]") == 6
+    assert "the section `next_steps` is carried over from the 2020 review" in checked.out
+
+
+def test_a_carried_over_year_must_be_earlier(run_cli, ws: Path) -> None:
+    path = ws / "countries" / "AQ.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("objectives:\n  1:\n", "objectives:\n  1:\n"
+                                 "    carried_over: 2030\n", 1), encoding="utf-8")
+    assert "carried_over: 2030" in path.read_text(encoding="utf-8")
+    checked = run_cli("validate", "countries/AQ.yaml", cwd=ws)
+    assert checked.code == 1
+    assert ("error[invalid-value]: objective 1 is marked as carried over from the 2030 review, "
+            "but this review is of the 2024 cycle") in checked.out
+
+
 def test_a_form_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
     made = run_cli("form", "AQ", "--from", "2020", cwd=ws)
     assert made.code == 0, made.err
@@ -225,3 +307,17 @@ def test_a_form_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
     data = (ws / "AQ-2024.yaml").read_text(encoding="utf-8")
     assert len(re.findall(r"(?m)^ +carried_over: 2020$", data)) == 4
     assert "warning[carried-over]" in result.out
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("2020: 2020", "gcmreview.yaml:9:9: error[wrong-type]: `history.2020` must be text"),
+    ("1800: cycles/2020", "gcmreview.yaml:9:3: error[invalid-value]: history: 1800 is earlier "
+                          "than the Compact itself, adopted in December 2018"),
+])
+def test_history_entries_are_checked_where_they_are(run_cli, ws: Path, entry: str,
+                                                    message: str) -> None:
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("2020: cycles/2020", entry),
+                      encoding="utf-8")
+    result = run_cli("progress", cwd=ws)
+    assert result.code == 2 and message in result.err

@@ -37,6 +37,16 @@ class StateCoverage:
         return self.path is not None
 
     @property
+    def comparable(self) -> bool:
+        """A review that can be compared with another cycle's: submitted, read, valid."""
+        return self.submitted and bool(self.valid) and self.coverage is not None
+
+    @property
+    def invalid(self) -> bool:
+        """Submitted, but the file cannot be counted: a review, though not one to compare."""
+        return self.submitted and not self.comparable
+
+    @property
     def objectives(self) -> tuple[int, ...]:
         return self.coverage.objectives_covered if self.coverage else ()
 

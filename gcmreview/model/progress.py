@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from gcmreview.core.i18n import N_
 from gcmreview.model.matrix import Snapshot, StateCoverage
+from gcmreview.validate.checks import CARRIED_SECTIONS
 
 STAGES = {"not_started": 0, "planned": 1, "in_progress": 2, "implemented": 3}
 """Where a status stands on the way to implementation."""
@@ -107,6 +108,8 @@ class Progress:
     """(country, file) of invalid earlier files, left out of the comparison."""
     objectives_moved: dict[int, dict[Kind, int]] = field(default_factory=dict)
     """Objective -> how many States moved it each way."""
+    left_out_now: tuple[tuple[str, str], ...] = ()
+    """(country, file) of invalid files of this cycle, left out of the comparison."""
 
     @property
     def regressions(self) -> list[StateProgress]:
@@ -114,10 +117,11 @@ class Progress:
 
 
 def _valid(state: StateCoverage | None) -> StateCoverage | None:
-    """A State's files that can be compared: submitted and readable and valid."""
-    if state is None or not state.submitted or state.coverage is None or not state.valid:
-        return None
-    return state
+    return state if state is not None and state.comparable else None
+
+
+def _invalid(state: StateCoverage | None) -> bool:
+    return state is not None and state.invalid
 
 
 def _status(state: StateCoverage | None, number: int) -> str | None:
@@ -144,8 +148,11 @@ def progress(before: Snapshot, after: Snapshot, *, since: int, now: int, where: 
              commit: str, principles: Iterable[str]) -> Progress:
     """What changed for every State with a valid review in either cycle."""
     ranked = list(principles)
-    codes = sorted({c for c, s in before.states.items() if _valid(s)}
-                   | {c for c, s in after.states.items() if _valid(s)})
+    # A State whose file is invalid in either cycle is left out, and said to be: it did
+    # submit, so it is neither new to the review nor gone from it.
+    codes = sorted(c for c in ({c for c, s in before.states.items() if _valid(s)}
+                               | {c for c, s in after.states.items() if _valid(s)})
+                   if not _invalid(before.states.get(c)) and not _invalid(after.states.get(c)))
     states = [state_progress(code, _valid(before.states.get(code)),
                              _valid(after.states.get(code)), ranked) for code in codes]
     moved: dict[int, dict[Kind, int]] = {}
@@ -156,22 +163,28 @@ def progress(before: Snapshot, after: Snapshot, *, since: int, now: int, where: 
             if o.kind != "unchanged":
                 moved.setdefault(o.number, {}).setdefault(o.kind, 0)
                 moved[o.number][o.kind] += 1
-    left_out = tuple((code, s.path or "") for code, s in before.states.items()
-                     if s.submitted and (s.coverage is None or not s.valid))
+    left_out = tuple((code, s.path or "") for code, s in before.states.items() if s.invalid)
+    left_out_now = tuple((code, s.path or "") for code, s in after.states.items() if s.invalid)
     return Progress(since, now, where, commit, tuple(states), left_out,
-                    dict(sorted(moved.items())))
+                    dict(sorted(moved.items())), left_out_now)
 
 
 def carried_forward(data: dict[str, Any], year: int, cycle: int) -> dict[str, Any]:
     """An earlier cycle's review as the start of this cycle's: the same objectives,
-    statuses, measures and texts, each objective and guiding principle marked
+    statuses, measures and texts, each objective, guiding principle and section marked
     `carried_over: year` until the focal point checks it; a new draft."""
     out = copy.deepcopy(data)
     review = {k: v for k, v in (out.get("review") or {}).items() if k != "date"}
     out["review"] = {**review, "cycle": cycle, "status": "draft"}
+    def marked(entry: dict[str, Any]) -> dict[str, Any]:
+        return {"carried_over": year, **{k: v for k, v in entry.items() if k != "carried_over"}}
+
     for group in ("objectives", "principles"):
         for key, entry in (out.get(group) or {}).items():
             if isinstance(entry, dict):
-                out[group][key] = {"carried_over": year,
-                                   **{k: v for k, v in entry.items() if k != "carried_over"}}
+                out[group][key] = marked(entry)
+    for key in CARRIED_SECTIONS:
+        if isinstance(out.get(key), dict):
+            out[key] = marked(out[key])
     return out
+

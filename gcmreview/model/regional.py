@@ -224,7 +224,7 @@ class RegionalBuilder:
         history = history or {}
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage, earlier={
-            year: _valid(snap.states.get(r.code)) for year, snap in history.items()})
+            year: snap.states.get(r.code) for year, snap in history.items()})
             for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
         legend = [(s.code, s.symbol, self._(s.label))
@@ -497,13 +497,6 @@ class RegionalBuilder:
                 [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
                 self.lang, rtl),
         }
-
-
-def _valid(state: StateCoverage | None) -> StateCoverage | None:
-    """A State's earlier review, when it has one that is valid."""
-    if state is None or not state.submitted or not state.valid or state.coverage is None:
-        return None
-    return state
 
 
 def _parts(items: Sequence[T], size: Callable[[T], int], limit: int) -> list[list[T]]:

@@ -142,6 +142,8 @@ class SinceCycle:
     objectives_before: str
     """“4/23”, or "" without a review then."""
     changes: list[tuple[str, str]]
+    invalid: bool = False
+    """The State's file of that cycle is invalid: it is not compared."""
     """(kind in words, the objectives concerned) for each kind that happened."""
 
 
@@ -232,6 +234,7 @@ class ModelBuilder:
         self.fmt = Formatter(lang)
         self._ = self.fmt.gettext
         self.country_names = country_names or {}
+        self._earlier: dict[int, StateCoverage | None] = {}
 
     def country(self, code: str) -> str:
         names = self.country_names.get(code) or {}
@@ -256,7 +259,7 @@ class ModelBuilder:
 
     def build(self, data: dict[str, Any], coverage: Coverage, *, order: str = "imrf",
               earlier: dict[int, StateCoverage | None] | None = None) -> ReviewModel:
-        """`earlier`: the State in each earlier cycle (None: no valid review then)."""
+        """`earlier`: the State in each earlier cycle (None: no review file then)."""
         review = data["review"]
         self._earlier = dict(sorted((earlier or {}).items()))
         source_lang = review["language"]
@@ -434,8 +437,10 @@ class ModelBuilder:
         )
 
     def earlier_status(self, state: StateCoverage | None, number: int) -> Text | Phrase:
-        if state is None:
+        if state is None or not state.submitted:
             return self.ui(self._("No review"))
+        if not state.comparable:
+            return self.ui(self._("Invalid file"))
         if number not in state.objectives:
             return self.status_label("not_reported")
         return self.status_label(state.status(number) or "")
@@ -443,8 +448,9 @@ class ModelBuilder:
     def since(self, coverage: Coverage, now: StateCoverage) -> list[SinceCycle]:
         out = []
         for year, state in sorted(self._earlier.items(), reverse=True):
-            if state is None or state.coverage is None:
-                out.append(SinceCycle(year, False, "", []))
+            if state is None or not state.comparable or state.coverage is None:
+                out.append(SinceCycle(year, False, "", [],
+                                      invalid=state is not None and state.invalid))
                 continue
             moved = state_progress(now.country, state, now, list(self.catalogue.principles))
             changes = [(self._(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
@@ -463,7 +469,7 @@ class ModelBuilder:
                                      self.status_label(status, coverage.stated_by.get(n)),
                                      n in coverage.objectives_covered,
                                      [(year, self.earlier_status(state, n))
-                                      for year, state in getattr(self, "_earlier", {}).items()]))
+                                      for year, state in self._earlier.items()]))
         return rows
 
     def principle_rows(self, coverage: Coverage) -> list[PrincipleRow]:

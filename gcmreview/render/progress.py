@@ -80,13 +80,18 @@ def text_lines(report: Progress) -> list[Line]:
         lines += [Line("    " + detail) for detail in change_details(state)]
         if state.presence == "both" and not change_details(state):
             lines.append(Line("    " + _("no change in coverage or status")))
-    if report.left_out:
-        lines.append(Line(_("Left out, invalid in {cycle}: {files}").format(
-            cycle=report.since,
-            files=join([f"{code} ({path})" for code, path in report.left_out])), "warning"))
+    lines += [Line(text, "warning") for text in left_out_lines(report)]
     if not report.states:
         lines.append(Line(_("no valid review in either cycle")))
     return lines
+
+
+def left_out_lines(report: Progress) -> list[str]:
+    """The States not compared because a file of theirs is invalid, cycle by cycle."""
+    return [_("Left out, invalid in {cycle}: {files}").format(
+                cycle=cycle, files=join([f"{code} ({path})" for code, path in files]))
+            for cycle, files in ((report.since, report.left_out),
+                                 (report.now, report.left_out_now)) if files]
 
 
 def regression_lines(report: Progress) -> list[Line]:
@@ -114,6 +119,7 @@ def as_json(report: Progress) -> dict[str, Any]:
         "history": report.where,
         "commit": report.commit or None,
         "left_out": [{"country": c, "file": p} for c, p in report.left_out],
+        "left_out_now": [{"country": c, "file": p} for c, p in report.left_out_now],
         "states": [{
             "country": s.country,
             "presence": s.presence,
@@ -166,7 +172,7 @@ def as_markdown(report: Progress, names: dict[str, str]) -> str:
         if details:
             lines.append(f"- **{md(s.country)}**")
             lines += [f"  - {md(d)}" for d in details]
-    if report.left_out:
-        lines += ["", md(_("Left out, invalid in {cycle}: {files}").format(
-            cycle=report.since, files=join([f"{c} ({p})" for c, p in report.left_out])))]
+    left_out = left_out_lines(report)
+    if left_out:
+        lines += ["", *(md(text) + "  " for text in left_out)]
     return "\n".join(lines) + "\n"

@@ -47,6 +47,11 @@ LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "012345
 """Arabic-Indic and Eastern Arabic-Indic digits, as the digits 0 to 9."""
 
 
+CARRIED_SECTIONS = ("methodology", "policy_environment", "covid19", "means_of_implementation",
+                    "next_steps")
+"""The sections of a review that carry a `carried_over` mark of their own (`new --from`)."""
+
+
 @dataclass(frozen=True)
 class Options:
     strict: bool = False
@@ -102,6 +107,7 @@ class ReviewChecker:
         self.check_objective_keys()
         self.check_principle_keys()
         self.check_objectives()
+        self.check_carried_sections()
         self.check_strings()
         return self.sink.items
 
@@ -311,10 +317,26 @@ class ReviewChecker:
                                     "unknown-objective",
                                     _("{number} is not a GCM objective").format(number=number))
 
+    def check_carried_sections(self) -> None:
+        for key in CARRIED_SECTIONS:
+            if isinstance(self.data.get(key), dict):
+                self.check_carried_over((key,), self.data[key],
+                                        _("the section `{key}`").format(key=key))
+
     def check_carried_over(self, path: tuple[str | int, ...], entry: dict[str, Any],
                            what: str) -> None:
         year = entry.get("carried_over")
-        if isinstance(year, int):
+        if not isinstance(year, int) or isinstance(year, bool):
+            return  # the format check says what a year looks like
+        cycle = (self.data.get("review") or {}).get("cycle")
+        if isinstance(cycle, int) and not isinstance(cycle, bool) and year >= cycle:
+            self.sink.error(self.at(*path, "carried_over"), "invalid-value",
+                            _("{what} is marked as carried over from the {year} review, but "
+                              "this review is of the {cycle} cycle").format(
+                                  what=what, year=year, cycle=cycle),
+                            _("write the year of the earlier review it comes from, or delete "
+                              "`carried_over`"))
+        else:
             self.sink.warning(self.at(*path, "carried_over"), "carried-over",
                               _("{what} is carried over from the {year} review and not checked "
                                 "yet").format(what=what, year=year),

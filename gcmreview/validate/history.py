@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gcmreview.core.diagnostics import Severity
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
 from gcmreview.load.loader import load_bytes, review_files_in
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.results import FileResult, RefFiles
-from gcmreview.validate.run import check_file
+from gcmreview.validate.run import check_file, one_review_per_state
 from gcmreview.validate.workspace import Workspace
 
 
@@ -36,21 +37,54 @@ def earlier_cycle(workspace: Workspace, year: int) -> RefFiles:
     catalogue = workspace.catalogue
     folder = workspace.root / where
     if folder.is_dir():
-        files_dir = folder / workspace.countries_dir.name
-        files_dir = files_dir if files_dir.is_dir() else folder
+        files_dir = _folder_of(workspace, year, where, folder)
         results = [check_file(path, catalogue, options) for path in review_files_in(files_dir)]
-        return RefFiles(where, "", results)
-    try:
-        commit, blobs = gitref.blobs_at(where, workspace.countries_dir)
-    except InputError as exc:
-        raise InputError(
-            _("history: the {year} cycle is “{where}”, which is neither a folder of this "
-              "workspace nor a git ref ({reason})").format(year=year, where=where,
-                                                          reason=exc.message),
-            hint=_("name an existing tag, branch or commit (in CI, fetch the history with "
-                   "fetch-depth: 0), or a folder holding that cycle's review files")) from exc
-    return RefFiles(where, commit, [check_loaded(load_bytes(raw, Path(shown), shown), catalogue,
-                                                 options) for shown, raw in blobs])
+        found = RefFiles(where, "", results)
+    else:
+        try:
+            commit, blobs = gitref.blobs_at(where, workspace.countries_dir)
+        except InputError as exc:
+            raise InputError(
+                _("the {year} cycle that gcmreview.yaml names under `history:`, “{where}”, is "
+                  "neither a folder of this workspace nor a git tag, branch or commit").format(
+                    year=year, where=where),
+                hint=_("name an existing tag, branch or commit (in CI, fetch the history with "
+                       "fetch-depth: 0), or a folder holding that cycle's review files. "
+                       "git says: {reason}").format(reason=exc.message)) from exc
+        found = RefFiles(where, commit, [
+            check_loaded(load_bytes(raw, Path(shown), shown), catalogue, options)
+            for shown, raw in blobs])
+    if not found.files:
+        raise InputError(_("the {year} cycle (“{where}” under `history:` in gcmreview.yaml) "
+                           "holds no review file").format(year=year, where=where),
+                         hint=_("name the tag, branch, commit or folder that holds that "
+                                "cycle's countries/*.yaml"))
+    one_review_per_state(found.files)
+    return found
+
+
+def _folder_of(workspace: Workspace, year: int, where: str, folder: Path) -> Path:
+    """The folder of an earlier cycle's files: inside the workspace (gcmreview.yaml arrives
+    by pull request too, and must not make a build read files from elsewhere on the
+    computer), and not this cycle's own."""
+    root = workspace.root.resolve()
+    resolved = folder.resolve()
+    if not resolved.is_relative_to(root):
+        raise InputError(_("the {year} cycle that gcmreview.yaml names under `history:`, "
+                           "“{where}”, is a folder outside the workspace").format(
+                               year=year, where=where),
+                         hint=_("copy that cycle's review files into a folder of the "
+                                "workspace, such as cycles/{year}, or name a git tag").format(
+                                    year=year))
+    files_dir = resolved / workspace.countries_dir.name
+    files_dir = files_dir if files_dir.is_dir() else resolved
+    if files_dir == workspace.countries_dir.resolve():
+        raise InputError(_("the {year} cycle that gcmreview.yaml names under `history:`, "
+                           "“{where}”, is this cycle's own folder of review files").format(
+                               year=year, where=where),
+                         hint=_("name the git tag or the folder that holds the {year} "
+                                "review files").format(year=year))
+    return files_dir
 
 
 def latest_earlier(workspace: Workspace) -> int:
@@ -72,7 +106,10 @@ def earlier_review(workspace: Workspace, code: str, year: int) -> FileResult:
             code=code, year=year, where=cycle.ref),
             hint=_("start from scratch without --from"))
     if not found[0].valid or found[0].data is None:
+        first = next(d for d in found[0].diagnostics if d.severity is Severity.ERROR)
         raise InputError(_("the {year} review of {code} ({file}) has errors, so it cannot be "
-                           "carried over").format(year=year, code=code, file=found[0].shown_as),
+                           "carried over").format(year=year, code=code, file=found[0].shown_as)
+                         + f"\n  {first.path}:{first.position.line}:{first.position.column}: "
+                           f"{first.message}",
                          hint=_("start from scratch without --from, or fix that file"))
     return found[0]

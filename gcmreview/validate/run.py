@@ -112,11 +112,12 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
 
 
 def one_review_per_state(results: list[FileResult]) -> None:
-    """Two files for one State (MA.yaml beside MA.yml, or a copy that says `country: MA`):
-    no report may pick one silently, so both are errors until one of them goes."""
+    """Two files for one State (MA.yaml beside MA.yml): no report may pick one silently,
+    so both are errors until one of them goes. Keyed by file name, as `build` picks files;
+    a copy under another name that says `country: MA` is already a country-mismatch."""
     by_state: dict[str, list[FileResult]] = {}
     for result in results:
-        if result.country:
+        if result.country and Path(result.shown_as).stem == result.country:
             by_state.setdefault(result.country, []).append(result)
     for code, files in by_state.items():
         if len(files) < 2:

@@ -115,12 +115,16 @@ class SchemaChecker:
         return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
 
 
+INT_KEYED = ("objectives", "history")
+"""Mappings whose keys are numbers (objective numbers, years), not lists."""
+
+
 def where(path: list[Any] | tuple[Any, ...]) -> str:
     """A place in a review file as its author sees it: `objectives.5.status`, and
     `sources[1].id` for the first item of a list (counted from 1, as people count)."""
     out = ""
     for i, part in enumerate(path):
-        in_list = isinstance(part, int) and (i == 0 or path[i - 1] != "objectives")
+        in_list = isinstance(part, int) and (i == 0 or path[i - 1] not in INT_KEYED)
         out += f"[{part + 1}]" if in_list else (f".{part}" if out else str(part))
     return f"`{out}`" if out else _("the file")
 

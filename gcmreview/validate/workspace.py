@@ -174,15 +174,24 @@ def _history(data: Any, config_path: Path) -> dict[int, str]:
     history = {int(year): str(where) for year, where in (data.get("history") or {}).items()}
     for year in history:
         if year >= data["cycle"]:
-            shown = display_path(config_path)
-            raise WorkspaceError(
-                _("the workspace configuration {file} has problems").format(file=shown),
-                [Diagnostic(shown, position_of(data, ["history", year], key=True),
-                            Severity.ERROR, "invalid-value",
-                            _("history: {year} is not earlier than this cycle, {cycle}").format(
-                                year=year, cycle=data["cycle"]),
-                            _("list under `history:` the years of earlier review cycles"))])
+            problem = _("history: {year} is not earlier than this cycle, {cycle}").format(
+                year=year, cycle=data["cycle"])
+        elif year < FIRST_CYCLE:
+            problem = _("history: {year} is earlier than the Compact itself, adopted in "
+                        "December 2018").format(year=year)
+        else:
+            continue
+        shown = display_path(config_path)
+        raise WorkspaceError(
+            _("the workspace configuration {file} has problems").format(file=shown),
+            [Diagnostic(shown, position_of(data, ["history", year], key=True),
+                        Severity.ERROR, "invalid-value", problem,
+                        _("list under `history:` the years of earlier review cycles"))])
     return dict(sorted(history.items()))
+
+
+FIRST_CYCLE = 2019
+"""The Compact was adopted in December 2018 (A/RES/73/195): no review cycle is earlier."""
 
 
 def discover(start: Path | None = None) -> Workspace | None:
