@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 import zipfile
 from collections import Counter
@@ -28,7 +30,15 @@ import pypdf
 import pytest
 
 from gcmreview.cli import main
-from gcmreview.convert.docx import font_key, lay_out_tables, obfuscate
+from gcmreview.convert.docx import (
+    SMALLER_POINTS,
+    _overflowing,
+    _rtl_paragraphs,
+    _Text,
+    font_key,
+    lay_out_tables,
+    obfuscate,
+)
 from gcmreview.convert.fonts import font_dirs
 
 from .conftest import copy_workspace
@@ -296,6 +306,14 @@ def test_a_second_build_gives_the_same_bytes(ws: Path, docx: dict[str, Path],
     assert build(ws, "again", report).read_bytes() == docx[report].read_bytes()
 
 
+def test_another_process_gives_the_same_bytes(ws: Path, docx: dict[str, Path]) -> None:
+    """Another Python process, with another hash seed: no set or dict order leaks out."""
+    subprocess.run([sys.executable, "-m", "gcmreview", "build", *BUILDS["MA.ar"], "-f", "docx",
+                    "--force", "--out", "seeded", "--quiet"], cwd=ws, check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "12345"}, timeout=300)
+    assert (ws / "seeded" / "MA.ar.docx").read_bytes() == docx["MA.ar"].read_bytes()
+
+
 # --- what LibreOffice prints ------------------------------------------------------------------
 
 
@@ -361,3 +379,57 @@ def test_only_a_row_taller_than_a_page_may_split() -> None:
     assert tall.find(f"{W}trPr/{W}cantSplit") is None
     assert short.find(f"{W}trPr/{W}cantSplit") is not None
     assert grid(next(laid_out.iter(f"{W}tbl")))[0] < 1000  # "#" and "1": a narrow column
+
+
+def table_document(rows: list[tuple[str, ...]]) -> str:
+    def cell(text: str) -> str:
+        return f"<w:tc><w:tcPr /><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+    columns = '<w:gridCol w:w="1" />' * len(rows[0])
+    table = ('<w:tbl><w:tblPr><w:tblStyle w:val="Table" /><w:tblW w:type="auto" w:w="0" />'
+             f'</w:tblPr><w:tblGrid>{columns}</w:tblGrid>'
+             + "".join(f"<w:tr>{''.join(cell(c) for c in row)}</w:tr>" for row in rows)
+             + "</w:tbl>")
+    return (f'<w:document xmlns:w="{W[1:-1]}"><w:body>{table}<w:sectPr>'
+            '<w:pgSz w:w="11906" w:h="16838" />'
+            '<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" />'
+            "</w:sectPr></w:body></w:document>")
+
+
+def first_column(document: str) -> int:
+    laid_out = ET.fromstring(lay_out_tables(document, "", rtl=False))
+    return grid(next(laid_out.iter(f"{W}tbl")))[0]
+
+
+def test_a_date_is_one_word() -> None:
+    """Dates hold no-break spaces (13 septembre 2020): Word and LibreOffice never break
+    them, so their column is sized for the whole date."""
+    text = " ".join(["a long description of what the State did"] * 12)
+    breakable = first_column(table_document([("13 septembre 2020", *[text] * 5)] * 3))
+    whole = first_column(table_document([("13\u00a0septembre\u00a02020", *[text] * 5)] * 3))
+    assert whole > 1.5 * breakable  # "13 septembre 2020" against "septembre"
+
+
+def test_a_word_too_long_for_any_column_leaves_the_others_whole() -> None:
+    """A long link in a narrative's table: only its column is cut, the others keep their
+    longest word."""
+    link = "https://example.org/" + "a" * 400
+    document = table_document([("Measure", link), ("Plan", "see the link")])
+    measure = _Text("Measure", (False,) * 7, 1.0).width(0, 7, SMALLER_POINTS[-1])
+    assert first_column(document) >= measure + 2 * 108  # 108: Word's default cell margin
+    assert _overflowing([100, 200, 5000, 300], 3000) == [100, 200, 2400, 300]
+
+
+def test_an_empty_paragraph_stays_valid_right_to_left() -> None:
+    header = f'<w:hdr xmlns:w="{W[1:-1]}"><w:p /><w:p><w:r><w:t>x</w:t></w:r></w:p></w:hdr>'
+    marked = ET.fromstring(_rtl_paragraphs(header, ""))
+    empty, text = marked.iter(f"{W}p")
+    assert list(empty) == [] and text.find(f"{W}pPr/{W}bidi") is not None
+
+
+@pytest.mark.parametrize("report", ["MA.ar", "regional.fr"])
+def test_zip_entries_are_the_same_on_every_system(docx: dict[str, Path], report: str) -> None:
+    with zipfile.ZipFile(docx[report]) as archive:
+        infos = archive.infolist()
+    assert {(i.create_system, i.external_attr, i.date_time) for i in infos} == {
+        (3, 0o100644 << 16, (1980, 1, 1, 0, 0, 0))}

@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from gcmreview.cli import main
+from gcmreview.convert.fonts import font_dirs
 
 from .conftest import copy_workspace
 
@@ -125,16 +126,35 @@ class Browser:
         return self.views[report, size]
 
 
+FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
 @pytest.fixture(scope="module")
-def browser(reports: Path) -> Iterator[Browser]:
+def browser(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     executable = chromium()
     if executable is None:
         message = "no Chromium: apt-get install chromium, or set GCMREVIEW_CHROMIUM"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    # The reader's computer has an Arabic font (Windows: Traditional Arabic, Sakkal
+    # Majalla): this browser gets Amiri, the font gcmreview installs for its PDFs, and
+    # only this browser (LibreOffice, in other tests, must not see it installed).
+    config = tmp_path_factory.mktemp("fontconfig")
+    (config / "fonts.conf").write_text(FONTCONFIG.format(fonts=font_dirs()[0],
+                                                         cache=config / "cache"),
+                                       encoding="utf-8")
     with sync_api.sync_playwright() as playwright:
-        chrome = playwright.chromium.launch(executable_path=executable)
+        chrome = playwright.chromium.launch(
+            executable_path=executable,
+            env={**os.environ, "FONTCONFIG_FILE": str(config / "fonts.conf")})
         try:
             yield Browser(chrome, reports)
         finally:
@@ -291,6 +311,10 @@ def test_arabic_runs_have_their_own_faces(browser: Browser, report: str) -> None
     faces = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Arabic'))
                                  .map(f => [f.family, f.unicodeRange.includes('U+600-6FF')])""")
     assert faces and all(arabic_only for _, arabic_only in faces), faces
+    # The faces find the computer's Arabic font (here Amiri) by its name.
+    loaded = page.evaluate("""() => document.fonts.load('16px "GCM Arabic Amiri"', 'عربي')
+                                 .then(found => found.map(f => f.status))""")
+    assert loaded and set(loaded) == {"loaded"}, loaded
 
 
 # --- matrices ---------------------------------------------------------------------------
@@ -409,3 +433,21 @@ def test_axe_no_serious_violation(browser: Browser, view: tuple[str, str]) -> No
     assert serious == {}
     if view[1] == "desktop" and (folder := shots_folder()):
         page.screenshot(path=str(folder / f"{view[0]}.png"), full_page=True)
+
+
+NO_LETTER_SPACING = r"""() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const spacing = getComputedStyle(n.parentElement).letterSpacing;
+    if (/[\u0600-\u06FF]/.test(n.data) && spacing !== 'normal' && parseFloat(spacing) !== 0)
+      found.push([n.parentElement.tagName, spacing, n.data.trim().slice(0, 30)]);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
+def test_arabic_is_never_letter_spaced(browser: Browser, report: str) -> None:
+    """Letter-spacing pulls joined Arabic letters apart (the contents heading had it)."""
+    assert browser.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []

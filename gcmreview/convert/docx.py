@@ -202,6 +202,14 @@ def _is_arabic(char: str) -> bool:
             or "\ufb50" <= char <= "\ufeff")
 
 
+_PARAGRAPH = re.compile(r"(<w:p(?=[\s>])[^>]*(?<!/)>)(?:<w:pPr>(.*?)</w:pPr>|<w:pPr\s*/>)?",
+                        re.DOTALL)
+"""A paragraph's start tag and its properties; an empty <w:p /> has neither to edit."""
+_WORD = re.compile(r"[^ \t\n\r\f\v]+")
+"""A run of text a line cannot break: no-break spaces (U+00A0, U+202F, as in dates) are
+inside words, as Word and LibreOffice keep them."""
+
+
 @cache
 def _em(char: str) -> float:
     if char.isspace():
@@ -250,7 +258,7 @@ class _Text:
 
     @cached_property
     def _words(self) -> list[tuple[int, int]]:
-        return [m.span() for m in re.finditer(r"\S+", self.chars)]
+        return [m.span() for m in _WORD.finditer(self.chars)]
 
     def words(self) -> list[tuple[int, int]]:
         return self._words
@@ -531,7 +539,25 @@ def _table_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
     if chosen is not None:
         return chosen[0]
     least = _extents(rows, columns, sizes[-1], page.margin).least
-    return _Layout(_rounded(least, page.width), sizes[-1], page.margin)
+    return _Layout(_rounded(_overflowing(least, page.width), page.width), sizes[-1], page.margin)
+
+
+def _overflowing(least: list[float], total: float) -> list[float]:
+    """Widths when the longest words do not all fit (a long link in a narrative's table):
+    the columns whose longest word fits keep it whole, from the narrowest up, and the
+    others share what is left equally; Word and LibreOffice cut only their words."""
+    widths = [0.0] * len(least)
+    remaining, left = total, len(least)
+    order = sorted(range(len(least)), key=lambda i: least[i])
+    for k, i in enumerate(order):
+        if least[i] > remaining / left:
+            for j in order[k:]:
+                widths[j] = remaining / left
+            break
+        widths[i] = least[i]
+        remaining -= least[i]
+        left -= 1
+    return widths
 
 
 def _cell_lines(row: _Row, layout: _Layout) -> Iterator[tuple[int, int]]:
@@ -569,8 +595,7 @@ def _sized_runs(cell: str, points: float, arabic: float) -> str:
             props, PPR_ORDER, {"rPr": f"<w:rPr>{inner}</w:rPr>"}) + "</w:pPr>"
 
     cell = re.sub(r"<w:r(?=[\s>])[^>]*>.*?</w:r>", run, cell, flags=re.DOTALL)
-    return re.sub(r"(<w:p(?=[\s>])[^>]*>)(?:<w:pPr>(.*?)</w:pPr>|<w:pPr\s*/>)?", paragraph_mark,
-                  cell, flags=re.DOTALL)
+    return _PARAGRAPH.sub(paragraph_mark, cell)
 
 
 def _lay_out_table(table: str, page: _Geometry) -> str:
@@ -669,8 +694,7 @@ def _rtl_paragraphs(part: str, styles: str) -> str:
             new["jc"] = f'<w:jc w:val="{_MIRRORED[jc]}" />'
         return match.group(1) + "<w:pPr>" + _with(props, PPR_ORDER, new) + "</w:pPr>"
 
-    return re.sub(r"(<w:p(?=[\s>])[^>]*>)(?:<w:pPr>(.*?)</w:pPr>|<w:pPr\s*/>)?", paragraph,
-                  part, flags=re.DOTALL)
+    return _PARAGRAPH.sub(paragraph, part)
 
 
 _LETTER_SPACING = re.compile(r'<w:spacing w:val="-?\d+"\s*/>')
@@ -828,7 +852,8 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
         for name in [*names, *sorted(set(parts) - set(names))]:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever system builds: the same bytes on all
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
             archive.writestr(info, parts[name], compresslevel=FONT_COMPRESS_LEVEL
                              if name.startswith("word/fonts/") else None)
     os.replace(tmp, path)
