@@ -321,3 +321,11 @@ def test_history_entries_are_checked_where_they_are(run_cli, ws: Path, entry: st
                       encoding="utf-8")
     result = run_cli("progress", cwd=ws)
     assert result.code == 2 and message in result.err
+
+
+def test_a_file_of_another_cycle_in_the_history_is_left_out(run_cli, ws: Path) -> None:
+    """A 2024 review put in the 2020 folder by mistake would show changes that are not
+    there: it is left out, and said to be."""
+    shutil.copy(ws / "countries" / "AQ.yaml", ws / "cycles" / "2020" / "countries" / "AQ.yaml")
+    doc = progress_json(run_cli, ws)
+    assert [e["country"] for e in doc["left_out"]] == ["AQ"]

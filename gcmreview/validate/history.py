@@ -60,6 +60,11 @@ def earlier_cycle(workspace: Workspace, year: int) -> RefFiles:
                          hint=_("name the tag, branch, commit or folder that holds that "
                                 "cycle's countries/*.yaml"))
     one_review_per_state(found.files)
+    for result in found.files:
+        # Here a file of another cycle is not a slip to warn about: compared as this
+        # cycle's, it would show changes that are not there. It is left out instead.
+        result.diagnostics = [d._replace(severity=Severity.ERROR)
+                              if d.code == "cycle-mismatch" else d for d in result.diagnostics]
     return found
 
 
