@@ -62,6 +62,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from gcmreview.convert.docx import PPR_ORDER, RPR_ORDER, TBLPR_ORDER, TCPR_ORDER, _names
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "templates" / "reference.docx"
 
@@ -131,38 +133,15 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
 # Child order from the WordprocessingML schema; Word rejects files whose children are out of
-# order, so new elements are inserted at their schema position rather than appended.
+# order, so new elements are inserted at their schema position rather than appended. The
+# orders gcmreview's own DOCX finishing uses come from there; the others are the styles'.
 STYLE_ORDER = _names(
     "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
     "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr "
     "tblStylePr"
 )
-PPR_ORDER = _names(
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
-    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
-    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
-    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
-    "rPr sectPr pPrChange"
-)
-RPR_ORDER = _names(
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
-    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
-    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-)
-TBLPR_ORDER = _names(
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
-    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription"
-)
 TBLSTYLEPR_ORDER = _names("pPr rPr tblPr trPr tcPr")
-TCPR_ORDER = _names(
-    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
-    "vAlign hideMark"
-)
 SECTPR_ORDER = _names(
     "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
     "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
