@@ -278,6 +278,22 @@ def test_sections_carried_over_are_marked_too(run_cli, ws: Path) -> None:
     assert "the section `next_steps` is carried over from the 2020 review" in checked.out
 
 
+def test_section_marks_go_through_the_word_form(run_cli, ws: Path) -> None:
+    earlier = ws / "cycles" / "2020" / "countries" / "AQ.yaml"
+    earlier.write_text(earlier.read_text(encoding="utf-8") + "next_steps:\n  summary: >-\n"
+                       "    By 2022 the synthetic State of this example adopts a plan.\n",
+                       encoding="utf-8")
+    (ws / "countries" / "AQ.yaml").unlink()
+    assert run_cli("form", "AQ", "--from", "2020", cwd=ws).code == 0
+    document = wordedit.open_form(ws / "forms" / "AQ.docx")
+    carried = wordedit.answer(document, "Next steps", "Carried over from an earlier review")
+    assert wordedit.text_of(carried.paragraphs[0]) == "☒ From the 2020 review"
+    imported = run_cli("import", "forms/AQ.docx", cwd=ws)
+    assert imported.code == 0, imported.err
+    checked = run_cli("validate", "countries/AQ.yaml", cwd=ws)
+    assert "the section `next_steps` is carried over from the 2020 review" in checked.out
+
+
 def test_a_carried_over_year_must_be_earlier(run_cli, ws: Path) -> None:
     path = ws / "countries" / "AQ.yaml"
     text = path.read_text(encoding="utf-8")

@@ -104,6 +104,7 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
               note=N_("A role or a unit, not a person's contact details.")),
     )),
     Part("methodology", (
+        CARRIED,
         Field("summary", N_("How the review was prepared"), "narrative",
               note=N_("Whole-of-government and whole-of-society approaches.")),
         Field("coordination", N_("Coordination mechanism"), "line"),
@@ -118,6 +119,7 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
         CITES,
     )),
     Part("policy_environment", (
+        CARRIED,
         Field("summary", N_("National policies, laws, strategies and institutional "
                             "arrangements"), "narrative"),
     ), (
@@ -160,14 +162,17 @@ PARTS: dict[str, Part] = {p.kind: p for p in (
         Field("summary", N_("How the review addresses this principle"), "narrative"),
     ), (CITES,)),
     Part("covid19", (
+        CARRIED,
         Field("summary", N_("Impact on migrants and on implementation, and the response"),
               "narrative"),
     ), (CITES,)),
     Part("means_of_implementation", (
+        CARRIED,
         Field("summary", N_("Resources, partnerships and capacity building"), "narrative"),
         Field("support_needed", N_("Support needed"), "lines", note=ONE_PER_LINE),
     ), (CITES,)),
     Part("next_steps", (
+        CARRIED,
         Field("summary", N_("What comes next, up to the next review"), "narrative"),
         Field("actions", N_("Planned actions"), "lines", note=ONE_PER_LINE),
     ), (CITES,)),
