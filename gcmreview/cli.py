@@ -608,7 +608,8 @@ def progress(
     from gcmreview.render import progress as show
 
     choice(output_format, ("table", "csv", "json", "markdown"), "--format")
-    report, names = compare(Context(), since)
+    report, names, left_out = compare(Context(), since)
+    echo(diagnostics_lines(left_out), sys.stderr)  # why files were left out
     if output_format == "json":
         sys.stdout.write(show.as_json_text(report))
     elif output_format == "csv":

@@ -140,7 +140,9 @@ def test_an_invalid_earlier_file_is_left_out_visibly(run_cli, ws: Path) -> None:
                                 "file": "cycles/2020/countries/BV.yaml"}]
     # BV did submit in 2020: it is left out, not new to the review.
     assert "BV" not in {s["country"] for s in doc["states"]}
-    assert "Left out, invalid in 2020: BV" in run_cli("progress", cwd=ws).out
+    shown = run_cli("progress", cwd=ws)
+    assert "Left out, invalid in 2020: BV" in shown.out
+    assert "cycles/2020/countries/BV.yaml:9:13: error[invalid-value]:" in shown.err  # why
     built = run_cli("build", "--country", "BV", "--lang", "en", "--format", "md", "--out",
                     "out", cwd=ws)
     assert built.code == 0, built.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gcmreview.commands.context import Context
 from gcmreview.commands.coverage import country_names
+from gcmreview.core.diagnostics import Diagnostic, Severity
 from gcmreview.model.matrix import snapshot
 from gcmreview.model.progress import Progress, progress
 from gcmreview.validate.checks import Options
@@ -11,8 +12,10 @@ from gcmreview.validate.history import earlier_cycle, latest_earlier
 from gcmreview.validate.run import validate_files
 
 
-def compare(ctx: Context, since: int | None = None) -> tuple[Progress, dict[str, str]]:
-    """The progress report and English names of its States (for summaries)."""
+def compare(ctx: Context, since: int | None = None
+            ) -> tuple[Progress, dict[str, str], list[Diagnostic]]:
+    """The progress report, English names of its States (for summaries), and the errors
+    that left files out of the comparison (so the user need not run validate to see why)."""
     workspace = ctx.require_workspace()
     catalogue = workspace.catalogue
     year = since if since is not None else latest_earlier(workspace)
@@ -22,4 +25,6 @@ def compare(ctx: Context, since: int | None = None) -> tuple[Progress, dict[str,
     report = progress(snapshot(before.files, catalogue), snapshot(now.files, catalogue),
                       since=year, now=workspace.cycle, where=before.ref, commit=before.commit,
                       principles=catalogue.principles)
-    return report, country_names(workspace, [s.country for s in report.states])
+    left_out = [d for result in (*before.files, *now.files) if not result.valid
+                for d in result.diagnostics if d.severity is Severity.ERROR]
+    return report, country_names(workspace, [s.country for s in report.states]), left_out
