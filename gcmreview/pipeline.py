@@ -302,6 +302,10 @@ class Builder:
             else:  # named as the State it says it is: a renamed file is still that State's
                 claimed = result.country if countries.is_country_code(result.country) else None
                 invalid.append(claimed or path.stem)
+        # A stray copy that says it is a State with a valid file of its own (MA-old.yaml
+        # saying MA) is an error of its own; it does not make MA's review invalid.
+        valid = {r.code for r in reviews}
+        invalid = [code for code in invalid if code not in valid]
         builder = RegionalBuilder(self.workspace, lang)
         report = builder.build(reviews, sorted(set(invalid)), self.history)
         if report.fallbacks:

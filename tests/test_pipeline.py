@@ -93,3 +93,14 @@ def test_two_files_for_one_state_stop_the_build(tmp_path: Path,
                                     "of MA")
     assert raised.value.exit_code == 1
     assert not (ws / "out" / "regional.fr.html").exists()
+
+
+def test_a_stray_copy_does_not_hide_a_states_valid_review(tmp_path: Path) -> None:
+    """MA-old.yaml saying `country: MA` is an error of its own (country-mismatch); Morocco's
+    valid MA.yaml is still its review in the regional report."""
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN"))
+    shutil.copy(ws / "countries" / "MA.yaml", ws / "countries" / "MA-old.yaml")
+    outcome = run(ws, region=True, formats="html")
+    assert outcome.exit_code == 1 and "MA-old" in outcome.failed
+    assert "regional" in outcome.built
+    assert "Maroc" in participation(ws) and "Fichier non valide" not in participation(ws)
