@@ -145,3 +145,12 @@ def test_an_empty_annex_table_is_a_sentence(out: Path) -> None:
     iraq = iraq[:iraq.index("\n## ", 3)]
     assert "Aucun objectif n'est renseigné dans cet examen." in iraq
     assert "| \\# |" not in iraq
+
+
+def test_source_and_sources(out: Path) -> None:
+    """"Source" before one citation, "Sources" before several; Arabic has its dual."""
+    fr = text(out / "MA.fr.md")
+    assert "*Source\u00a0: \\[1\\], para. 6*" in fr
+    assert "*Sources\u00a0: \\[1\\], para. 6; \\[1\\], para. 10*" in fr
+    ar = text(out / "MA.ar.md")
+    assert "*المصدر: " in ar and "*المصدران: " in ar
