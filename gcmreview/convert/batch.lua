@@ -141,8 +141,9 @@ write_cache_json = function(doc, items, chunks)
       for j = i, #items do write_cache(items[j].key, chunks[j]) end
       return
     end
-    local body = json:sub(from, at - 1):gsub(",$", "")
-    save(item.key, head .. body .. "]}")
+    local stop = at - 1
+    if json:byte(stop) == 44 then stop = stop - 1 end -- the comma before the marker
+    save(item.key, head .. json:sub(from, stop) .. "]}")
     from = at + #mark + 1
   end
 end
