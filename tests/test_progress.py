@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from gcmreview.model.progress import change
 from tests import wordedit
 
 from .conftest import ROOT, unescaped
@@ -347,3 +348,39 @@ def test_a_file_of_another_cycle_in_the_history_is_left_out(run_cli, ws: Path) -
     shutil.copy(ws / "countries" / "AQ.yaml", ws / "cycles" / "2020" / "countries" / "AQ.yaml")
     doc = progress_json(run_cli, ws)
     assert [e["country"] for e in doc["left_out"]] == ["AQ"]
+
+
+@pytest.mark.parametrize(("before", "after", "kind"), [
+    ("not_started", "planned", "forward"), ("planned", "in_progress", "forward"),
+    ("in_progress", "implemented", "forward"), ("planned", "not_started", "back"),
+    ("implemented", "in_progress", "back"), ("not_applicable", "planned", "changed"),
+    ("not_stated", "implemented", "changed"), (None, "planned", "new"),
+    ("planned", None, "dropped"), ("planned", "planned", "unchanged"),
+])
+def test_each_kind_of_change(before: str | None, after: str | None, kind: str) -> None:
+    """The steps run not started, planned, in progress, implemented; other statuses
+    (not applicable, not stated) have no place on that scale: their changes are "changed"."""
+    assert change(before, after) == kind
+
+
+def test_what_counts_as_a_regression_and_what_moved(run_cli, ws: Path) -> None:
+    doc = progress_json(run_cli, ws)
+    states = {s["country"]: s for s in doc["states"]}
+    assert states["BV"]["regression"] is True  # objective 10 no longer reported
+    path = ws / "countries" / "BV.yaml"
+    earlier = ws / "cycles" / "2020" / "countries" / "BV.yaml"
+    path.write_text(earlier.read_text(encoding="utf-8").replace("cycle: 2020", "cycle: 2024")
+                    + "\n", encoding="utf-8")
+    same = progress_json(run_cli, ws)
+    bv = next(s for s in same["states"] if s["country"] == "BV")
+    assert bv["regression"] is False and bv["principles"] == {"gained": [], "lost": []}
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("principles:")], encoding="utf-8")
+    lost = progress_json(run_cli, ws)
+    bv = next(s for s in lost["states"] if s["country"] == "BV")
+    assert bv["principles"]["lost"] == ["sustainable-development"]
+    assert bv["regression"] is True  # a principle no longer reported, and nothing else
+    assert {o["change"] for o in bv["objectives"]} == {"unchanged"}
+    # Only States with a review in both cycles count in what moved across the region:
+    # HM (new: objectives 3 and 4) and TF (gone: objective 23) do not.
+    assert not {"3", "4", "23"} & set(doc["objectives"])
