@@ -34,7 +34,7 @@ from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview
 from gcmreview.model.review import ModelBuilder, ReviewModel, Text
-from gcmreview.render.templates import render, template_dirs
+from gcmreview.render.templates import ISOLATES, render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
@@ -88,7 +88,8 @@ def plain(text: Text, lang: str) -> str:
     the other direction isolated (LRI/RLI ... PDI), so it keeps its own order."""
     if text.dir == direction(lang):
         return text.text
-    return ("\u2066" if text.dir == "ltr" else "\u2067") + text.text + "\u2069"
+    start, end = ISOLATES[text.dir]
+    return start + text.text + end
 
 
 def base_meta(title: Text, subtitle: str, lang: str, fmt: Formatter, compact: str,

@@ -269,12 +269,17 @@ def test_a_review_started_from_the_earlier_cycle(run_cli, ws: Path) -> None:
     assert "objective 1 is carried over" not in again.out
 
 
-def test_sections_carried_over_are_marked_too(run_cli, ws: Path) -> None:
+def aq_2020_with_next_steps(ws: Path) -> None:
+    """AQ's 2020 review with a next-steps section, and no 2024 review yet."""
     earlier = ws / "cycles" / "2020" / "countries" / "AQ.yaml"
     earlier.write_text(earlier.read_text(encoding="utf-8") + "next_steps:\n  summary: >-\n"
                        "    By 2022 the synthetic State of this example adopts a plan.\n",
                        encoding="utf-8")
     (ws / "countries" / "AQ.yaml").unlink()
+
+
+def test_sections_carried_over_are_marked_too(run_cli, ws: Path) -> None:
+    aq_2020_with_next_steps(ws)
     assert run_cli("new", "AQ", "--from", "2020", cwd=ws).code == 0
     checked = run_cli("validate", "countries/AQ.yaml", cwd=ws)
     assert checked.out.count("warning[carried-over]") == 6
@@ -282,11 +287,7 @@ def test_sections_carried_over_are_marked_too(run_cli, ws: Path) -> None:
 
 
 def test_section_marks_go_through_the_word_form(run_cli, ws: Path) -> None:
-    earlier = ws / "cycles" / "2020" / "countries" / "AQ.yaml"
-    earlier.write_text(earlier.read_text(encoding="utf-8") + "next_steps:\n  summary: >-\n"
-                       "    By 2022 the synthetic State of this example adopts a plan.\n",
-                       encoding="utf-8")
-    (ws / "countries" / "AQ.yaml").unlink()
+    aq_2020_with_next_steps(ws)
     assert run_cli("form", "AQ", "--from", "2020", cwd=ws).code == 0
     document = wordedit.open_form(ws / "forms" / "AQ.docx")
     carried = wordedit.answer(document, "Next steps", "Carried over from an earlier review")

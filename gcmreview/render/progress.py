@@ -13,26 +13,27 @@ from gcmreview.core.markdown import escape as md
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.progress import KIND_WORDS, KINDS, Progress, StateProgress
 from gcmreview.render.terminal import Line
+from gcmreview.validate.coverage import Coverage
 
 
 def status_words(code: str | None) -> str:
     return _(BY_CODE[code].label).lower() if code in BY_CODE else "–"
 
 
-def coverage_text(state: StateProgress, which: str) -> str:
+def coverage_of(state: StateProgress, which: str) -> Coverage | None:
+    """The State's coverage in the earlier cycle ("before") or this one ("after")."""
     side = state.before if which == "before" else state.after
-    if side is None or side.coverage is None:
-        return "–"
-    cov = side.coverage
-    return f"{len(cov.objectives_covered)}/{cov.objective_total}"
+    return side.coverage if side is not None else None
+
+
+def coverage_text(state: StateProgress, which: str) -> str:
+    cov = coverage_of(state, which)
+    return f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "–"
 
 
 def principles_text(state: StateProgress, which: str) -> str:
-    side = state.before if which == "before" else state.after
-    if side is None or side.coverage is None:
-        return "–"
-    cov = side.coverage
-    return f"{len(cov.principles_covered)}/{cov.principle_total}"
+    cov = coverage_of(state, which)
+    return f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "–"
 
 
 def change_details(state: StateProgress, kinds: tuple[str, ...] = (
@@ -106,11 +107,9 @@ def regression_lines(report: Progress) -> list[Line]:
 
 def as_json(report: Progress) -> dict[str, Any]:
     def side(state: StateProgress, which: str) -> dict[str, int] | None:
-        value = state.before if which == "before" else state.after
-        if value is None or value.coverage is None:
-            return None
-        return {"objectives": len(value.coverage.objectives_covered),
-                "principles": len(value.coverage.principles_covered)}
+        cov = coverage_of(state, which)
+        return {"objectives": len(cov.objectives_covered),
+                "principles": len(cov.principles_covered)} if cov else None
 
     return {
         "version": 1,
