@@ -1,20 +1,28 @@
-"""The pandoc workers: each narrative parsed once, and only the odd one read alone."""
+"""The pandoc workers: each narrative parsed once, only the odd one read alone, and every
+process reaped whatever fails."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from gcmreview.convert import pandoc as pandoc_module
+from gcmreview.convert import process as process_module
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import (
     Job,
     PandocTemplates,
     PandocWorker,
+    convert_all,
     convert_job,
     narrative_version,
+    pandoc_path,
 )
 from gcmreview.convert.pdf import TypstWorker
+from gcmreview.core.errors import ConversionError
 from gcmreview.core.narrative import key
 from gcmreview.render.templates import RenderedSkeleton, builtin_templates_dir
 
@@ -72,3 +80,66 @@ def test_a_narrative_is_parsed_once_then_read_from_the_cache(worker, tmp_path: P
     md = converted(worker, second)
     assert second.narrative_reads == 1  # the shared one came from the cache
     assert "Shared *narrative*." in md and "New in the second." in md
+
+
+# --- Processes are always reaped ------------------------------------------------------
+
+
+@pytest.fixture
+def spawned(monkeypatch) -> list[subprocess.Popen]:
+    """Every process the converters start; a worker's handshake waits until they have
+    run, so that a pandoc that exits at once is seen to have exited when it is spoken to."""
+    started: list[subprocess.Popen] = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    def settled_policy() -> dict:
+        for process in started:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=2)
+        return real_policy()
+
+    real_policy = pandoc_module.policy
+    monkeypatch.setattr(process_module.subprocess, "Popen", Recorded)
+    monkeypatch.setattr(pandoc_module, "policy", settled_policy)
+    return started
+
+
+def assert_reaped(started: list[subprocess.Popen]) -> None:
+    assert started
+    for process in started:
+        assert process.returncode is not None, "a process was left running"
+        assert process.stdin is not None and process.stdin.closed
+        assert process.stdout is not None and process.stdout.closed
+
+
+def fake_pandoc(tmp_path: Path, monkeypatch, body: str) -> None:
+    fake = tmp_path / "fake-pandoc"
+    fake.write_text(f"#!/bin/sh\n{body}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("GCMREVIEW_PANDOC", str(fake))
+
+
+def test_a_pandoc_that_exits_at_once_is_reaped(spawned, monkeypatch, tmp_path: Path) -> None:
+    fake_pandoc(tmp_path, monkeypatch, "echo 'fake pandoc: cannot start' >&2\nexit 1")
+    cache = NarrativeCache(tmp_path / "out", narrative_version())
+    with pytest.raises(ConversionError, match="fake pandoc: cannot start"):
+        PandocWorker(PandocTemplates.find([builtin_templates_dir()]), cache)
+    assert_reaped(spawned)
+
+
+def test_workers_already_started_are_reaped_when_one_fails(spawned, monkeypatch,
+                                                           tmp_path: Path) -> None:
+    marker = tmp_path / "first-started"
+    fake_pandoc(tmp_path, monkeypatch,
+                f'[ -e "{marker}" ] && exit 1\n: > "{marker}"\nexec "{pandoc_path()}" "$@"')
+    cache = NarrativeCache(tmp_path / "out", narrative_version())
+    job = document(tmp_path, "D", ["Never converted."])
+    with pytest.raises(ConversionError):
+        convert_all([job], PandocTemplates.find([builtin_templates_dir()]), cache, workers=2)
+    assert len(spawned) == 2
+    assert_reaped(spawned)
+    assert not job.outputs["md"].exists()

@@ -116,7 +116,11 @@ class PandocWorker:
         # memory (a regional volume of 193 States: 479 MB -> 386 MB).
         self.process = LineProcess("pandoc", [
             str(pandoc_path()), "+RTS", "-A16m", "-c", "-RTS", "lua", str(batch_script())], env)
-        self.process.send({"policy": policy(), "cache_dir": str(narratives.folder)})
+        try:
+            self.process.send({"policy": policy(), "cache_dir": str(narratives.folder)})
+        except BaseException:
+            self.process.close()
+            raise
 
     @property
     def converted(self) -> int:
@@ -237,7 +241,14 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
                 process.close()
 
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
-    started = [PandocWorker(templates, narratives) for _ in range(workers)]
+    started: list[PandocWorker] = []
+    try:
+        for _ in range(workers):
+            started.append(PandocWorker(templates, narratives))
+    except BaseException:
+        for worker in started:
+            worker.close()
+        raise
     threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in started]
     finisher = threading.Thread(target=finish, daemon=True)
     for thread in [*threads, finisher]:

@@ -56,10 +56,15 @@ class LineProcess:
             program=self.name, output=output))
 
     def close(self) -> None:
+        """Stop the process and release its pipes, whatever state it is in."""
         with contextlib.suppress(OSError):
             if self.process.stdin:
                 self.process.stdin.close()
-        self.process.wait(timeout=60)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         if self.process.stdout:
             self.process.stdout.close()
         self.stderr.close()
