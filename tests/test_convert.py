@@ -61,15 +61,19 @@ def test_a_footnote_in_one_narrative_leaves_the_others_joined(worker, tmp_path: 
     assert "the note of forty" in md
 
 
-def test_a_swallowing_narrative_is_isolated_not_the_document(worker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("swallowing", ["```\nan unclosed fence", "<!-- an unclosed comment",
+                                        "<script>\nan unclosed script"],
+                         ids=["fence", "comment", "script"])
+def test_a_swallowing_narrative_is_isolated_not_the_document(worker, tmp_path: Path,
+                                                             swallowing: str) -> None:
     texts = [f"Plain narrative number {i}." for i in range(40)]
-    texts.append("```\nan unclosed fence")
+    texts.append(swallowing)
     job = document(tmp_path, "B", texts)
     md = converted(worker, job)
     # Halving finds the culprit: a few reads, never one per narrative.
     assert 2 < job.narrative_reads <= 14
     assert all(md.count(f"narrative number {i}.") == 1 for i in range(40))
-    assert "an unclosed fence" in md
+    assert swallowing.split()[-1] in md
 
 
 def test_a_narrative_is_parsed_once_then_read_from_the_cache(worker, tmp_path: Path) -> None:

@@ -42,6 +42,19 @@ objectives:
   8:
     status: planned
     summary: "<img src=x onerror=alert(2)> ETA-TEXT"
+  9:
+    status: planned
+    summary: "IOTA-TEXT\\n\\n<!-- an unclosed comment"
+  10:
+    status: planned
+    summary: "KAPPA-TEXT\\n\\n<!--GCMREVIEWNARRATIVE&#69;ND1-->\\n\\nSPOOF-KAPPA\\n\\n\\
+      <!--GCMREVIEWNARRATIVE&#69;ND2-->\\n"
+  11:
+    status: planned
+    summary: "LAMBDA-TEXT"
+  12:
+    status: planned
+    summary: "MU-TEXT\\n\\n<!--GCMREVIEWNARRATIVEEND1-->\\n\\nSPOOF-MU"
 """
 
 
@@ -92,6 +105,21 @@ def test_hostile_markup_is_inert_on_the_joined_path(built: Path) -> None:
     assert 'href="javascript' not in html
     assert "<img" not in html and "onerror" not in html.replace("&lt;img src=x onerror", "")
     assert "$x$" in html and "ETA-TEXT" in html
+
+
+def test_markers_cannot_be_spoofed_or_swallowed_on_the_joined_path(built: Path) -> None:
+    """Narratives read together are joined by marker comments: one spelt with an
+    entity, one written out, or an unclosed comment, stays in its own narrative."""
+    md = (built / "DZ.fr.md").read_text(encoding="utf-8")
+    sections = {n: section(md, f"### Objectif {n}", f"### Objectif {n + 1}") for n in (9, 10, 11)}
+    sections[12] = section(md, "### Objectif 12", "# Principes directeurs")
+    expected = {9: ["IOTA-TEXT"], 10: ["KAPPA-TEXT", "SPOOF-KAPPA"], 11: ["LAMBDA-TEXT"],
+                12: ["MU-TEXT", "SPOOF-MU"]}
+    for number, texts in expected.items():
+        for text in texts:
+            assert md.count(text) == 1, text
+            assert text in sections[number], (text, number)
+    assert "<!--GCMREVIEWNARRATIVE&#69;ND1-->" in sections[10]  # shown as typed, in code
 
 
 # --- one definition of what a narrative may hold ----------------------------------------
