@@ -26,13 +26,13 @@ from gcmreview import __version__
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.core import countries
-from gcmreview.core.diagnostics import display_path
+from gcmreview.core.diagnostics import display_path, resolved_folder
 from gcmreview.core.errors import InputError
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import direction
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
-from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview
+from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview, Volume
 from gcmreview.model.review import ModelBuilder, ReviewModel, Text
 from gcmreview.render.templates import ISOLATES, render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
@@ -143,7 +143,7 @@ def regional_meta(report: RegionalModel, fmt: Formatter) -> dict[str, object]:
 def workspace_relative(path: Path, workspace: Workspace) -> str:
     """A path as the workspace knows it: outputs must not depend on the current folder."""
     try:
-        return path.resolve().relative_to(workspace.root.resolve()).as_posix()
+        return path.resolve().relative_to(resolved_folder(workspace.root)).as_posix()
     except ValueError:
         return path.name
 
@@ -313,35 +313,47 @@ class Builder:
             outcome.warnings[f"{REGIONAL_ID}.{lang}"] = list(report.fallbacks)
         meta = regional_meta(report, builder.fmt)
         self.regional = (lang, {v.id for v in report.volumes})
-        # The volumes first: they are the largest documents.
-        for volume in report.volumes:
+        rtl = direction(lang) == "rtl"
+        title = plain(report.title, lang)
+
+        def volume_job(volume: Volume) -> Job:
             # Rebuilt with the report: same inputs, same fingerprint.
             outputs = {f: output_path(self.out_dir, volume.id, lang, f)
                        for f in self.options.formats}
             skeleton = render(volume.template, self.dirs, lang, report=report,
                               round_tables=volume.round_tables, annex=volume.annex)
-            title = plain(report.title, lang)
             volume_meta = {**meta, "title": f"{title}: {volume.label}",
                            "pagetitle": f"{title}: {volume.label}", "facts": []}
             self.keys[volume.id] = (key, outputs)
-            yield Job(
-                id=volume.id, skeleton=skeleton, meta=volume_meta, rtl=direction(lang) == "rtl",
+            return Job(
+                id=volume.id, skeleton=skeleton, meta=volume_meta, rtl=rtl,
                 outputs={f: stage / p.name for f, p in outputs.items()},
                 header=f"{title} · {volume.label}", footer=str(meta["subtitle"]),
             )
+
+        # Largest first, so that the workers finish together: the volumes of responses
+        # by their number of State entries, the report itself third (rendered while the
+        # first two convert), the annexes last (no narratives: a tenth of the time).
+        volumes = sorted(report.volumes, key=lambda v: -sum(len(d.entries)
+                                                            for _, ds in v.round_tables
+                                                            for d in ds))
+        for volume in volumes[:2]:
+            yield volume_job(volume)
         skeleton = render("regional.md.j2", self.dirs, lang, report=report)
         self.keys[REGIONAL_ID] = (key, todo)
         yield Job(
             id=REGIONAL_ID,
             skeleton=skeleton,
             meta=meta,
-            rtl=direction(lang) == "rtl",
+            rtl=rtl,
             outputs={f: stage / p.name for f, p in todo.items()},
             header=str(meta["header-text"]),
             footer=str(meta["subtitle"]),
             date_iso=None,
             figures=dict(report.heat_maps),
         )
+        for volume in volumes[2:]:
+            yield volume_job(volume)
 
     def remove_old_volumes(self) -> None:
         """Volumes of an earlier regional report in this language that this one has not."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,11 +65,17 @@ class DiagnosticSink:
         self.items.append(Diagnostic(self.path, pos, Severity.WARNING, code, message, hint))
 
 
+@lru_cache(maxsize=16)
+def resolved_folder(folder: Path) -> Path:
+    """A folder's real path, once: messages and reports name hundreds of files in the
+    same few folders, and resolving costs a system call per path component."""
+    return folder.resolve()
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """Path as users see it in messages: relative to the current folder when possible."""
-    base = base or Path.cwd()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return path.resolve().relative_to(resolved_folder(base or Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
 
