@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview.core.i18n import detect_language, language, number_ranges, read_po, use
+from gcmreview.core.i18n import (
+    detect_language,
+    language,
+    letter_ranges,
+    number_ranges,
+    read_po,
+    use,
+)
 
 from .conftest import DATA, ROOT, copy_workspace
 
@@ -329,11 +336,14 @@ def test_new_writes_instructions_in_the_review_language(run_cli, tmp_path: Path,
     ("en", "1–6, 8, 11–14, 22, 23"),
     ("ar", "1–6، 8، 11–14، 22، 23"),
 ])
-def test_objective_numbers_read_as_ranges(lang: str, expected: str) -> None:
+def test_objective_numbers_and_principle_letters_read_as_ranges(lang: str, expected: str) -> None:
     before = language()
     use(lang)
     try:
         assert number_ranges([1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 14, 22, 23]) == expected
         assert number_ranges([9]) == "9"
+        assert letter_ranges(list("abcdefghij")) == "(a)–(j)"
+        assert letter_ranges(["a", "c", "d"]) == ("(a)، (c)، (d)" if lang == "ar"
+                                                 else "(a), (c), (d)")
     finally:
         use(before)

@@ -19,6 +19,7 @@ import gettext
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -181,9 +182,7 @@ def join(items: list[str] | tuple[str, ...]) -> str:
     return _LIST_SEPARATORS.get(_current[0], ", ").join(str(i) for i in items)
 
 
-def number_ranges(values: list[int] | tuple[int, ...]) -> str:
-    """Objective numbers in the interface language, runs of three or more as ranges:
-    `1–6, 8, 11–14, 22, 23` reads at a glance where `1, 2, 3, 4, 5, 6, 8, …` does not."""
+def _ranges(values: list[int], show: Callable[[int], str]) -> str:
     runs: list[list[int]] = []
     for value in sorted(set(values)):
         if runs and value == runs[-1][-1] + 1:
@@ -192,8 +191,20 @@ def number_ranges(values: list[int] | tuple[int, ...]) -> str:
             runs.append([value])
     items: list[str] = []
     for run in runs:
-        items += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(v) for v in run]
+        items += ([f"{show(run[0])}–{show(run[-1])}"] if len(run) >= 3
+                  else [show(v) for v in run])
     return join(items)
+
+
+def number_ranges(values: list[int] | tuple[int, ...]) -> str:
+    """Objective numbers in the interface language, runs of three or more as ranges:
+    `1–6, 8, 11–14, 22, 23` reads at a glance where `1, 2, 3, 4, 5, 6, 8, …` does not."""
+    return _ranges(list(values), str)
+
+
+def letter_ranges(letters: list[str] | tuple[str, ...]) -> str:
+    """Guiding principles' letters the same way: `(a)–(j)`, `(a), (c)`."""
+    return _ranges([ord(letter) for letter in letters], lambda code: f"({chr(code)})")
 
 
 def rtl() -> bool:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
-from gcmreview.core.i18n import N_, Formatter, ngettext, number_ranges
-from gcmreview.core.i18n import join as ui_join
+from gcmreview.core.i18n import N_, Formatter, letter_ranges, ngettext, number_ranges
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import of_entry, status
@@ -369,7 +368,7 @@ class ModelBuilder:
                 "the catalogue: it is shown in English, marked (EN)",
                 "the names of guiding principles {letters} have no official {language} text "
                 "in the catalogue: they are shown in English, marked (EN)", len(principles))
-                .format(letters=ui_join([f"({p})" for p in principles]), language=language))
+                .format(letters=letter_ranges(principles), language=language))
         return tuple(found)
 
     def cites(self, entry: dict[str, Any]) -> list[Text]:
