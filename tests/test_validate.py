@@ -185,3 +185,17 @@ def test_two_files_for_one_state_are_both_errors(tmp_path: Path, run_cli) -> Non
         "MA.yaml:2:10: error[duplicate-review]: another file is also the review of MA: MA.yml",
         "MA.yml:2:10: error[duplicate-review]: another file is also the review of MA: MA.yaml",
     ]
+
+
+def test_a_file_checked_alone_is_compared_with_its_twin(tmp_path: Path, run_cli) -> None:
+    """pre-commit passes only the files changed: MA.yml alone still meets MA.yaml."""
+    for name in ("MA.yaml", "MA.yml"):
+        (tmp_path / name).write_bytes((DATA / "valid" / "MA.yaml").read_bytes())
+    result = run_cli("validate", "MA.yml", cwd=tmp_path)
+    assert result.code == 1
+    found = [line for line in result.out.splitlines() if "duplicate-review" in line]
+    assert found == [
+        "MA.yml:2:10: error[duplicate-review]: another file is also the review of MA: MA.yaml",
+    ]
+    (tmp_path / "MA.yaml").unlink()
+    assert run_cli("validate", "MA.yml", cwd=tmp_path).code == 0

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
 from gcmreview.core.errors import InputError
-from gcmreview.core.i18n import _
+from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.load.loader import load_bytes, load_file, review_files_in
+from gcmreview.load.loader import REVIEW_SUFFIXES, load_bytes, load_file, review_files_in
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.results import FileResult, RefFiles, ValidationRun
 
@@ -103,7 +103,7 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
             results = [r for part in pool.map(_check_chunk, chunks) for r in part]
     else:
         results = _check_files(files, catalogue, options, keep_data)
-    one_review_per_state(results)
+    one_review_per_state(results, look_beside=True)
     not_submitted: tuple[str, ...] = ()
     if options.participants is not None and options.report_missing:
         present = {r.country for r in results}
@@ -111,23 +111,35 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
     return ValidationRun(results, not_submitted)
 
 
-def one_review_per_state(results: list[FileResult]) -> None:
+def one_review_per_state(results: list[FileResult], look_beside: bool = False) -> None:
     """Two files for one State (MA.yaml beside MA.yml): no report may pick one silently,
     so both are errors until one of them goes. Keyed by file name, as `build` picks files;
-    a copy under another name that says `country: MA` is already a country-mismatch."""
-    by_state: dict[str, list[FileResult]] = {}
+    a copy under another name that says `country: MA` is already a country-mismatch.
+    With `look_beside`, a file checked alone (pre-commit passes only the files changed)
+    is compared with its twin on disk too."""
+    by_state: dict[str, list[str]] = {}
+    named: dict[str, list[FileResult]] = {}
     for result in results:
         if result.country and Path(result.shown_as).stem == result.country:
-            by_state.setdefault(result.country, []).append(result)
-    for code, files in by_state.items():
-        if len(files) < 2:
+            by_state.setdefault(result.country, []).append(result.shown_as)
+            named.setdefault(result.country, []).append(result)
+    if look_beside:
+        given = {r.path for r in results}
+        for code, files in named.items():
+            for result in files:
+                for suffix in REVIEW_SUFFIXES:
+                    twin = result.path.with_suffix(suffix)
+                    if twin != result.path and twin not in given and twin.is_file():
+                        by_state[code].append(display_path(twin))
+    for code, files in named.items():
+        if len(by_state[code]) < 2:
             continue
         for result in files:
-            others = [f.shown_as for f in files if f is not result]
+            others = [shown for shown in by_state[code] if shown != result.shown_as]
             result.diagnostics.append(Diagnostic(
                 result.shown_as, result.country_at, Severity.ERROR, "duplicate-review",
                 _("another file is also the review of {code}: {files}").format(
-                    code=code, files=", ".join(others)),
+                    code=code, files=join(others)),
                 _("keep one review file per State: merge them, or delete the one not "
                   "in use")))
 
