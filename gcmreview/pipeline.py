@@ -412,7 +412,7 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
     outcome.validation = ValidationRun(list(builder.results.values()))
     for result in outcome.validation.files:
         if not result.valid:
-            outcome.failed[result.path.stem] = "the review file is invalid (see the problems above)"
+            outcome.failed[result.path.stem] = _("the review file has errors (see above)")
     builder.save()
     narratives.save(complete=options.all and not outcome.up_to_date)
     return outcome

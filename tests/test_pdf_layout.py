@@ -287,3 +287,45 @@ def test_generated_by_line_once(documents: dict[str, list[Page]], name: str) -> 
 def test_builds_are_byte_identical(builds: Builds) -> None:
     for name in DOCUMENTS:
         assert (builds.out / f"{name}.pdf").read_bytes() == builds.first[name], name
+
+
+_SEGMENT = re.compile(rb"(-?[\d.]+) (-?[\d.]+) m\s+(-?[\d.]+) (-?[\d.]+) l\s+S\b")
+"""A line on its own, stroked (not a piece of a glyph drawn as a path)."""
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_stray_dot_beside_the_tables(builds: Builds, name: str) -> None:
+    """A line shorter than its own width prints as a dot: the header line of a table used
+    to cross the zero-width column that keeps rows together, leaving one at its edge."""
+    reader = pypdf.PdfReader(builds.out / f"{name}.pdf")
+    dots = []
+    for number, page in enumerate(reader.pages, start=1):
+        for match in _SEGMENT.finditer(page.get_contents().get_data()):
+            x1, y1, x2, y2 = (float(v) for v in match.groups())
+            if abs(x2 - x1) + abs(y2 - y1) < 2:
+                dots.append(number)
+    assert not dots, f"{name}: dots on pages {sorted(set(dots))}"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_narrative_that_starts_with_a_list_is_a_list(tmp_path: Path, lang: str) -> None:
+    """pandoc set the narrative's language on the line of its first block, where the first
+    `- ` of a list was printed as a hyphen instead of a bullet."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    items = {"fr": ["Mettre à jour la stratégie.", "Lancer la plateforme.", "Préparer 2024."],
+             "ar": ["تحديث الاستراتيجية الوطنية.", "إطلاق المنصة.", "إعداد الاستعراض المقبل."]}
+    lines = "\n".join(f"      - {item}" for item in items[lang])
+    (ws / "countries" / "MA.yaml").write_text(
+        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+        f"objectives:\n  1:\n    status: planned\n    summary: |\n{lines}\n", encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    text = subprocess.run(["pdftotext", str(ws / "out" / f"MA.{lang}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for item in items[lang]:
+        words = item.rstrip(".").split()[0]
+        (line,) = [line for line in text.splitlines() if words in line]
+        assert "•" in line and "-" not in line, line

@@ -245,17 +245,21 @@ end
 
 -- typst has no direction for a block of its own: a narrative in the other
 -- direction (French in an Arabic report) gets one, so its lines start on its
--- side and its punctuation falls where it belongs.
+-- side and its punctuation falls where it belongs. Every narrative gets its
+-- language so: pandoc would write `#set text(lang: ..); ` on the line of the
+-- narrative's first block, where a list's first `- ` is no longer a list item.
 local typst_directions = {
   Div = function(div)
+    if not div.classes:includes("narrative") then return nil end
     local dir = div.attributes["dir"]
-    if not div.classes:includes("narrative") or dir == nil or dir == document_dir then
-      return nil
-    end
     local lang = (div.attributes["lang"] or ""):gsub("[^%w-]", "")
+    local settings = {}
+    if dir ~= nil and dir ~= document_dir then settings[#settings + 1] = "dir: " .. dir end
+    if lang ~= "" then settings[#settings + 1] = 'lang: "' .. lang .. '"' end
+    if #settings == 0 then return nil end
     local blocks = pandoc.Blocks({
-      pandoc.RawBlock("typst", '#block(width: 100%)[#set text(dir: ' .. dir .. ', lang: "'
-        .. lang .. '")'),
+      pandoc.RawBlock("typst", "#block(width: 100%)[#set text(" .. table.concat(settings, ", ")
+        .. ")"),
     })
     blocks:extend(div.content)
     blocks:insert(pandoc.RawBlock("typst", "]"))
