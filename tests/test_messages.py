@@ -52,10 +52,17 @@ CASES = {
                '    summary: "الأولوية: تعزيز مسارات الهجرة النظامية"'),
         "ar": ("في النص الذي يلي `summary:` نقطتان", "    summary: >-\n      الأولوية: تعزيز"),
     }),
+    "comment.yaml": ("comment-in-text", 6, 41, {
+        "en": ("the text stops before `#`", 'put the whole text in double quotes: '
+               '"Création d\'un observatoire #1 des migrations"'),
+        "fr": ("« # » commence un commentaire, et « #1 des migrations » ne fait pas partie",
+               'mettez tout le texte entre guillemets droits : "Création d\'un observatoire #1'),
+        "ar": ("فلا يدخل «#1 des migrations» في النص", "ضع النص كله بين علامتي اقتباس"),
+    }),
     "indentation.yaml": ("indentation", 6, 4, {
         "en": ("`summary` is indented 3 spaces, which lines up with no key above it",
                "align it with `status`:\n    summary: Texte de l'objectif."),
-        "fr": ("`summary` est décalé de 3 espaces", "alignez-la sur `status` :\n    summary:"),
+        "fr": ("`summary` est décalé de 3 espaces", "alignez-le sur `status` :\n    summary:"),
         "ar": ("`summary` مُزاح بـ3 مسافات", "حاذِه مع `status`:\n    summary:"),
     }),
     "no-space.yaml": ("no-space-after-colon", 5, 11, {
@@ -80,7 +87,7 @@ CASES = {
         "fr": ("la ligne 5 contient une espace insécable (U+00A0 NO-BREAK SPACE)",
                "tapez une espace ordinaire à la place :\n    status: planned"),
         "ar": ("في السطر 5 مسافة غير فاصلة (U+00A0 NO-BREAK SPACE)",
-               "اكتب مسافة عادية بدلاً منها:\n    status: planned"),
+               "اكتب مسافة عادية بدلًا منها:\n    status: planned"),
     }),
     "rlm.yaml": ("invisible-character", 5, 5, {
         "en": ("the key `status` in `objectives.5` starts with an invisible character, "

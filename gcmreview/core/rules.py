@@ -18,6 +18,7 @@ RULES: dict[str, str] = {
     "not-a-review-file": "A Word document, OpenDocument file or PDF was given instead of YAML.",
     "tab-character": "A line is indented with a tab; YAML indents with spaces.",
     "colon-in-text": "Unquoted text holds a colon followed by a space.",
+    "comment-in-text": "Unquoted text holds a `#` after a space: the rest is a comment, left out.",
     "indentation": "A key lines up with no mapping above it.",
     "no-space-after-colon": "A key and its value have no space between them.",
     "no-break-space": "A no-break space where YAML needs an ordinary space.",

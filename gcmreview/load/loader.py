@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import yaml
 
@@ -148,7 +148,31 @@ MAX_DEPTH = 64
 """Reviews nest six levels deep; this keeps every walker far from Python's recursion limit."""
 
 
-def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
+class _Cut(NamedTuple):
+    """Unquoted text that a `#` after a space cut short: the rest became a comment."""
+
+    where: yaml.Mark
+    """The `#`."""
+    value: str
+    rest: str
+
+
+def _cut_by_comment(node: yaml.ScalarNode, text: str) -> _Cut | None:
+    # Only unquoted text of several words: `status: planned  # …` is a comment by intent.
+    if node.style or " " not in node.value:  # plain: None, or "" from libyaml
+        return None
+    end = node.end_mark.index
+    line_end = text.find("\n", end)
+    after = text[end:line_end if line_end >= 0 else len(text)]
+    if not after.lstrip(" \t").startswith("#"):
+        return None
+    at = end + len(after) - len(after.lstrip(" \t"))
+    mark = yaml.Mark("", at, node.end_mark.line, node.end_mark.column + (at - end), None, None)
+    return _Cut(mark, node.value, text[at:end + len(after)].rstrip())
+
+
+def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0,
+           cuts: list[_Cut] | None = None) -> Any:
     # A node met a second time is an alias: refuse it before it can fan out. A node
     # whose text starts with "&" has an anchor (a plain value cannot start with "&").
     index = node.start_mark.index
@@ -162,6 +186,8 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
                            depth=MAX_DEPTH),
                        node.start_mark, _("review files need only a few levels of nesting"))
     if isinstance(node, yaml.ScalarNode):
+        if cuts is not None and (cut := _cut_by_comment(node, text)) is not None:
+            cuts.append(cut)
         return _scalar(node)
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
         data = YamlMap(node)
@@ -169,7 +195,7 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("yaml-syntax", _("a key must be a plain word or number, not a "
                                                 "list or a mapping"), key_node.start_mark)
-            key = _build(key_node, seen, text, depth + 1)
+            key = _build(key_node, seen, text, depth + 1)  # keys are not cut: no `cuts`
             if key in data:
                 # The first key equal to this one (1, 1.0 and true are the same key).
                 first = next(k for k, _v in node.value if isinstance(k, yaml.ScalarNode)
@@ -181,11 +207,11 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0) -> Any:
                     key_node.start_mark,
                     _("merge the two entries into one"),
                 )
-            data[key] = _build(value_node, seen, text, depth + 1)
+            data[key] = _build(value_node, seen, text, depth + 1, cuts)
         return data
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         items = YamlList(node)
-        items.extend(_build(item, seen, text, depth + 1) for item in node.value)
+        items.extend(_build(item, seen, text, depth + 1, cuts) for item in node.value)
         return items
     raise _refuse_tag(node)
 
@@ -254,7 +280,8 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
     loader = ReviewLoader(text)
     try:
         root = loader.get_single_node()
-        data = _build(root, set(), text) if root is not None else None
+        cuts: list[_Cut] = []
+        data = _build(root, set(), text, 0, cuts) if root is not None else None
     except _Refused as exc:
         assert exc.problem_mark is not None
         sink.error(_pos(exc.problem_mark), exc.code, str(exc.problem), exc.hint)
@@ -291,6 +318,13 @@ def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
                    _("the file must be made of `key: value` lines, starting with `country:`, "
                      "`review:` and `objectives:`"))
         return None
+    for cut in cuts:
+        full = f"{cut.value} {cut.rest}".replace("\\", "\\\\").replace('"', '\\"')
+        sink.warning(_pos(cut.where), "comment-in-text",
+                     _("the text stops before `#`: after a space, `#` starts a comment, so "
+                       "“{rest}” is not part of the text").format(rest=cut.rest),
+                     _("to keep it, put the whole text in double quotes: \"{text}\"").format(
+                         text=full))
     return data
 
 
