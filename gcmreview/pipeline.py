@@ -34,7 +34,7 @@ from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateReview, Volume
 from gcmreview.model.review import ModelBuilder, ReviewModel, Text
-from gcmreview.render.templates import ISOLATES, render, template_dirs
+from gcmreview.render.templates import COLONS, ISOLATES, render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
@@ -98,7 +98,8 @@ def base_meta(title: Text, subtitle: str, lang: str, fmt: Formatter, compact: st
     return {
         "title": tagged(title, lang),
         "subtitle": subtitle,
-        "pagetitle": f"{plain(title, lang)}: {subtitle}",
+        "pagetitle": f"{plain(title, lang)}{COLONS.get(lang, ':')} {subtitle}",
+        "colon": COLONS.get(lang, ":"),
         "compact": compact,
         "lang": lang,
         "dir": direction(lang),
@@ -322,8 +323,8 @@ class Builder:
                        for f in self.options.formats}
             skeleton = render(volume.template, self.dirs, lang, report=report,
                               round_tables=volume.round_tables, annex=volume.annex)
-            volume_meta = {**meta, "title": f"{title}: {volume.label}",
-                           "pagetitle": f"{title}: {volume.label}", "facts": []}
+            named = f"{title}{COLONS.get(lang, ':')} {volume.label}"
+            volume_meta = {**meta, "title": named, "pagetitle": named, "facts": []}
             self.keys[volume.id] = (key, outputs)
             return Job(
                 id=volume.id, skeleton=skeleton, meta=volume_meta, rtl=rtl,

@@ -115,7 +115,7 @@ def test_new_writes_scaffold_that_validate_flags(run_cli, tmp_path: Path) -> Non
     assert text.startswith("# yaml-language-server: $schema=../review.schema.json\n")
     assert (ws / "review.schema.json").is_file()
     assert "  # 2. Lutter contre les facteurs négatifs" in text
-    assert "[en : pas encore de titre officiel dans cette langue]" in text  # objective 18
+    assert "(titre anglais : il n'y a pas encore de titre officiel en français)" in text  # 18
     assert "# Examen volontaire : Bahreïn (BH)" in text
     assert '    summary: "TODO: progrès relatifs à l\'objectif 5"' in text  # French instructions
     for n in range(1, 24):

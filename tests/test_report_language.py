@@ -154,3 +154,18 @@ def test_source_and_sources(out: Path) -> None:
     assert "*Sources\u00a0: \\[1\\], para. 6; \\[1\\], para. 10*" in fr
     ar = text(out / "MA.ar.md")
     assert "*المصدر: " in ar and "*المصدران: " in ar
+
+
+def test_french_colons_have_their_space_on_the_cover_and_in_the_title(out: Path) -> None:
+    """French puts a no-break space before a colon: the DOCX and Markdown cover facts
+    and the HTML page title too, not only the body."""
+    with zipfile.ZipFile(out / "MA.fr.docx") as archive:
+        document = archive.read("word/document.xml").decode()
+    assert "Statut du document" in document
+    cover = re.sub(r"<[^>]+>", "", document[:document.index("Statut du document") + 200])
+    assert "Statut du document\u00a0:" in cover
+    md = text(out / "MA.fr.md")
+    assert re.search(r"\*\*Statut du document\*\*(\\ |\u00a0):", md)
+    html = text(out / "MA.fr.html")
+    title = re.search(r"<title>([^<]*)</title>", html)
+    assert title and "Maroc\u00a0: " in title.group(1).replace("&nbsp;", "\u00a0")

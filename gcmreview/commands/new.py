@@ -32,8 +32,8 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
     def comment(label: Label) -> str:
         if not label.fallback:
             return label.text
-        return label.text + " " + _("[{lang}: no official title in this language yet]").format(
-            lang=label.lang)
+        return label.text + " " + _("(the English title: there is no official one in this "
+                                    "language yet)")
 
     def todo(what: str) -> str:
         return json.dumps(f"TODO: {what}", ensure_ascii=False)

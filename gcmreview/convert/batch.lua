@@ -411,8 +411,9 @@ local PAGE_BREAK = pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></
 local function fact_blocks(meta)
   local blocks = pandoc.Blocks({})
   for _, fact in ipairs(meta.facts or {}) do
-    local inlines = pandoc.Inlines({ pandoc.Strong(pandoc.Inlines(fact.label)), pandoc.Str(":"),
-                                     pandoc.Space() })
+    -- The language's colon: French puts a no-break space before it.
+    local inlines = pandoc.Inlines({ pandoc.Strong(pandoc.Inlines(fact.label)),
+                                     pandoc.Str(meta.colon or ":"), pandoc.Space() })
     inlines:extend(tagged_inlines(fact.value))
     blocks:insert(pandoc.Para(inlines))
   end
