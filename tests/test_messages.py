@@ -52,6 +52,42 @@ CASES = {
                '    summary: "الأولوية: تعزيز مسارات الهجرة النظامية"'),
         "ar": ("في النص الذي يلي `summary:` نقطتان", "    summary: >-\n      الأولوية: تعزيز"),
     }),
+    "apostrophe-in-quotes.yaml": ("quote-ends-text", 6, 25, {
+        "en": ("the text in single quotes ends at the apostrophe of “d'un”",
+               'put the text in double quotes instead:\n'
+               '    summary: "Création d\'un observatoire national"'),
+        "fr": ("le texte entre apostrophes s'arrête à l'apostrophe de « d'un »",
+               'mettez plutôt le texte entre guillemets droits :\n    summary: "Création d'),
+        "ar": ("عند الفاصلة العليا في «d'un»", 'بدلًا من ذلك:\n    summary: "Création d'),
+    }),
+    "quotes-in-quotes.yaml": ("quote-ends-text", 6, 42, {
+        "en": ("ends at the quote mark before “national”",
+               '    summary: "Création d\'un observatoire \\"national\\" des migrations."'),
+        "fr": ("s'arrête au guillemet placé avant « national »", "ou utilisez « » :"),
+        "ar": ("التي قبل «national»", "أو استعمل « »:"),
+    }),
+    "reserved-start.yaml": ("reserved-start", 6, 14, {
+        "en": ("a text that starts with “@” must be in quotes",
+               'put the text in double quotes:\n    summary: "@OMM observatoire"'),
+        "fr": ("un texte qui commence par « @ » doit être entre guillemets",
+               'mettez le texte entre guillemets droits :\n    summary: "@OMM observatoire"'),
+        "ar": ("النص الذي يبدأ بالعلامة «@» يجب وضعه بين علامتي اقتباس",
+               '    summary: "@OMM observatoire"'),
+    }),
+    "continuation.yaml": ("text-indentation", 7, 5, {
+        "en": ("line 7 continues the text of `summary`",
+               "    summary: |\n      Première ligne\n      deuxième ligne sans clé"),
+        "fr": ("la ligne 7 continue le texte de `summary`",
+               "écrivez le texte en bloc, sur les lignes sous la clé :\n    summary: |"),
+        "ar": ("السطر 7 تكملة لنص `summary`", "    summary: |\n      Première ligne"),
+    }),
+    "block-line.yaml": ("text-indentation", 8, 6, {
+        "en": ("line 8 belongs to the text of `summary`, but is indented less",
+               "indent it like the lines above it:\n      ligne décalée"),
+        "fr": ("la ligne 8 fait partie du texte de `summary`",
+               "décalez-la comme les lignes au-dessus :\n      ligne décalée"),
+        "ar": ("السطر 8 جزء من نص `summary`", "أزِحه كالأسطر التي فوقه:\n      ligne décalée"),
+    }),
     "comment.yaml": ("comment-in-text", 6, 41, {
         "en": ("the text stops before `#`", 'put the whole text in double quotes: '
                '"Création d\'un observatoire #1 des migrations"'),

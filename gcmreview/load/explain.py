@@ -4,7 +4,9 @@ libyaml reports where it gave up, in a parser's words ("mapping values are not
 allowed here"), often on the line after the mistake. Focal points write in Word
 first: tabs, a colon after a space in French text (« Priorité : … »), a key
 pushed one space too far, no space after a colon, no-break spaces and invisible
-direction marks pasted from Word. Each function here looks at the lines around
+direction marks pasted from Word, an apostrophe inside single quotes (« 'Création
+d'un …' »), text starting with a sign YAML reserves (@, *, &, -), the second line
+of a text not indented under its key. Each function here looks at the lines around
 the place libyaml names and, when it recognises the mistake, says so, where it
 is, and shows the corrected line.
 """
@@ -41,6 +43,13 @@ SMART_QUOTES = (("\u201c", "\u201d"), ("\u201e", "\u201c"), ("\u2018", "\u2019")
 
 _KEY = re.compile(r"^(?P<indent>[ ]*)(?P<dash>-[ ]+)?"
                   r"(?P<key>[^\s#'\"\[{][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:(?P<after>[ \t]|$)")
+_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?[^\s#'\"\-][^:#]*?:[ ]+)(?P<value>\S.*)$")
+"""`key: value` on one line (the key unquoted)."""
+_BLOCK = re.compile(r"^(?P<indent>[ ]*)(?:-[ ]+)?(?P<key>[^\s#'\"][^:#]*?):[ ]+[|>][+-]?[ ]*"
+                    r"(?:#.*)?$")
+"""A key whose text follows as a block (`summary: |`)."""
+RESERVED_STARTS = "@`*&!%"
+"""Characters YAML gives a meaning of their own at the start of a value."""
 _COLON_IN_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?[^\s#'\"][^:#]*?:[ ]+)"
                              r"(?P<value>[^\s'\"|>#&*!%@`\[{].*)$")
 
@@ -88,7 +97,8 @@ def explain(text: str, line: int, column: int) -> Explanation | None:
     if not 0 <= line < len(lines):
         return None
     candidates = [i for i in range(line, max(-1, line - 3), -1) if _content(lines, i)]
-    for check in (_tab, _invisible, _no_break_space, _no_space_after_colon, _colon_in_text):
+    for check in (_tab, _invisible, _no_break_space, _no_space_after_colon, _colon_in_text,
+                  _quote_ends_text, _reserved_start, _block_line, _continuation):
         for index in candidates:
             found = check(lines, index)
             if found:
@@ -175,6 +185,127 @@ def _colon_in_text(lines: list[str], i: int) -> Explanation | None:
           "below the key:\n{block}").format(
             quoted=f'{head.rstrip()} "{quoted}"',
             block=f"{head.rstrip()} >-\n{indent}  {value}"))
+
+
+def _quoted(value: str) -> str:
+    """`value` as a double-quoted YAML string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _closing_quote(rest: str, quote: str) -> int:
+    """Where a quoted text that started just before `rest` ends, or -1."""
+    at = 0
+    while at < len(rest):
+        ch = rest[at]
+        if quote == "'" and ch == "'" and rest[at + 1:at + 2] == "'":
+            at += 2  # '' is an apostrophe
+            continue
+        if quote == '"' and ch == "\\":
+            at += 2
+            continue
+        if ch == quote:
+            return at
+        at += 1
+    return -1
+
+
+def _quote_ends_text(lines: list[str], i: int) -> Explanation | None:
+    """'Création d'un observatoire': the apostrophe of d'un ends the quoted text."""
+    match = _VALUE.match(lines[i])
+    if not match or match.group("value")[0] not in "'\"":
+        return None
+    head, value = match.group("head"), match.group("value").rstrip()
+    quote, rest = value[0], value[1:]
+    end = _closing_quote(rest, quote)
+    after = rest[end + 1:].strip() if end >= 0 else ""
+    if end < 0 or not after or after.startswith("#"):
+        return None
+    inner = rest[:-1] if rest.endswith(quote) else rest
+    if quote == "'":
+        inner = inner.replace("''", "'")
+    word = (rest[:end].split() or [""])[-1] + quote + (rest[end + 1:].split() or [""])[0]
+    fixed = head.rstrip() + " " + _quoted(inner.replace('\\"', '"') if quote == '"' else inner)
+    column = len(head) + 1 + end + 1
+    if quote == "'":
+        return Explanation(i + 1, column, "quote-ends-text",
+                           _("the text in single quotes ends at the apostrophe of “{word}”: "
+                             "inside single quotes, an apostrophe is written twice ('')").format(
+                               word=word),
+                           _("put the text in double quotes instead:\n{fixed}").format(
+                               fixed=fixed))
+    return Explanation(i + 1, column, "quote-ends-text",
+                       _("the text in double quotes ends at the quote mark before “{word}”: "
+                         "inside double quotes, a quote mark is written \\\"").format(
+                           word=(rest[end + 1:].split() or [""])[0].strip('"')),
+                       _("write the inner quote marks as \\\", or use « »:\n{fixed}").format(
+                           fixed=fixed))
+
+
+def _reserved_start(lines: list[str], i: int) -> Explanation | None:
+    """`summary: @OMM …`, `summary: - point un`: YAML reads the first sign as its own."""
+    match = _VALUE.match(lines[i])
+    if not match:
+        return None
+    head, value = match.group("head"), match.group("value").rstrip()
+    if not (value[0] in RESERVED_STARTS or value.startswith("- ")):
+        return None
+    sign = "- " if value.startswith("- ") else value[0]
+    return Explanation(i + 1, len(head) + 1, "reserved-start",
+                       _("a text that starts with “{sign}” must be in quotes: at the start of a "
+                         "value, YAML gives “{sign}” a meaning of its own").format(
+                           sign=sign.strip()),
+                       _("put the text in double quotes:\n{fixed}").format(
+                           fixed=head.rstrip() + " " + _quoted(value)))
+
+
+def _block_line(lines: list[str], i: int) -> Explanation | None:
+    """A line of a `|` block indented less than the block's first line."""
+    mine = indent_of(lines[i])
+    for j in range(i - 1, -1, -1):
+        if not lines[j].strip():
+            continue
+        block = _BLOCK.match(lines[j])
+        if block:
+            first = next((k for k in range(j + 1, i) if lines[k].strip()), None)
+            if first is None:
+                return None
+            inner = indent_of(lines[first])
+            if not len(block.group("indent")) < mine < inner:
+                return None
+            fixed = " " * inner + lines[i].lstrip(" ")
+            return Explanation(
+                i + 1, mine + 1, "text-indentation",
+                _("line {line} belongs to the text of `{key}`, but is indented less than the "
+                  "text's first line").format(line=i + 1, key=block.group("key").strip()),
+                _("indent it like the lines above it:\n{fixed}").format(fixed=fixed.rstrip()))
+        if indent_of(lines[j]) < mine and _key(lines[j]) is not None:
+            return None  # a mapping encloses the line: not a block's
+    return None
+
+
+def _continuation(lines: list[str], i: int) -> Explanation | None:
+    """A second line of text under `summary: …`, not indented more than `summary`."""
+    line = lines[i]
+    if _key(line) is not None or line.lstrip().startswith(("-", "#")):
+        return None
+    previous = next((j for j in range(i - 1, -1, -1) if _content(lines, j)), None)
+    if previous is None:
+        return None
+    match = _VALUE.match(lines[previous])
+    found = _key(lines[previous])
+    if not match or found is None or indent_of(line) > found[1]:
+        return None
+    value = match.group("value").rstrip()
+    if value[0] in "'\"|>[{" or value[0] in RESERVED_STARTS:
+        return None
+    key, column = found
+    pad = " " * (column + 2)
+    block = f"{match.group('head').rstrip()} |\n{pad}{value}\n{pad}{line.strip()}"
+    return Explanation(i + 1, indent_of(line) + 1, "text-indentation",
+                       _("line {line} continues the text of `{key}`, but the next lines of a "
+                         "text must be indented more than its key").format(line=i + 1, key=key),
+                       _("write the text as a block, on the lines below the key:\n{block}").format(
+                           block=block))
 
 
 def _key(line: str) -> tuple[str, int] | None:

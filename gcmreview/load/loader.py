@@ -121,8 +121,8 @@ def _refuse_tag(node: yaml.Node) -> _Refused:
     return _Refused("yaml-tag", _("the YAML tag {tag} is not allowed in review files").format(
                         tag=node.tag),
                     node.start_mark,
-                    _("remove the tag; review files hold plain text, numbers, lists and "
-                      "mappings"))
+                    _("if this is text, put the whole value in double quotes (\"{tag} …\"); "
+                      "review files hold no YAML tags").format(tag=node.tag))
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
