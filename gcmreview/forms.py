@@ -42,7 +42,7 @@ from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.docx import OpenedDocx, open_docx
-from gcmreview.load.loader import LoadedFile, load_bytes, load_file
+from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
 from gcmreview.model.document import Imported, Problem, Where, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
@@ -51,6 +51,7 @@ from gcmreview.model.progress import carried_forward
 from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.coverage import PLACEHOLDER
 from gcmreview.validate.history import earlier_review
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.run import check_file
@@ -134,13 +135,13 @@ def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
             data = carried_forward(plain(earlier.data), from_cycle, place.cycle)
         elif not blank:
             result = read_review(place.review_path(code), place)
-            if result is not None and not result.valid:
+            if result is not None and not result.valid and not only_left_to_fill(result):
                 raise InputError(
                     _("{file} has errors, so the form cannot start from it").format(
                         file=result.shown_as),
                     hint=_("fix them (`gcmreview validate {file}` lists them), or add --blank "
                            "for an empty form").format(file=result.shown_as))
-            data = plain(result.data) if result is not None else None
+            data = without_blanks(plain(result.data)) if result is not None else None
         form_lang = lang or (data["review"]["language"] if data else place.language)
         target = output or place.root / "forms" / f"{code}.docx"
         if target.exists() and not force:
@@ -165,6 +166,33 @@ def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
             if on_done:
                 on_done(target)
     return written
+
+
+def _empty_statuses(data: Any) -> list[tuple[Any, ...]]:
+    objectives = data.get("objectives") if isinstance(data, dict) else None
+    return [("objectives", n, "status") for n, entry in (objectives or {}).items()
+            if isinstance(entry, dict) and "status" in entry and entry["status"] is None]
+
+
+def only_left_to_fill(result: FileResult) -> bool:
+    """The file is as `gcmreview new` wrote it, or on its way: its only errors are TODO
+    texts and statuses not chosen yet. A form can start from it (those answers blank)."""
+    if result.data is None:
+        return False
+    empty = {position_of(result.data, path) for path in _empty_statuses(result.data)}
+    return all(d.code == "placeholder" or (d.code == "invalid-value" and d.position in empty)
+               for d in result.diagnostics if d.severity is Severity.ERROR)
+
+
+def without_blanks(value: Any) -> Any:
+    """The data with TODO texts and empty values left out: blank answers in the form."""
+    if isinstance(value, dict):
+        return {k: without_blanks(v) for k, v in value.items()
+                if v is not None and not (isinstance(v, str) and PLACEHOLDER.match(v))}
+    if isinstance(value, list):
+        return [without_blanks(v) for v in value
+                if not (isinstance(v, str) and PLACEHOLDER.match(v))]
+    return value
 
 
 def form_job(place: Place, code: str, data: dict[str, Any] | None, lang: str,
@@ -196,6 +224,8 @@ class ImportResult:
     imported: Imported | None = None
     text: str | None = None
     existed: bool = False
+    forced: bool = False
+    """--force was given: an existing file may be replaced."""
     changed: bool = False
     written: bool = False
     diff: StateDiff | None = None
@@ -346,6 +376,7 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
     target = _target(place, output, code)
     result.target = target
     result.existed = target.exists()
+    result.forced = force
     on_file = _on_file(place, target, code)
     base = plain(on_file.data) if on_file is not None and on_file.data is not None else None
     if imported.kind == "form":

@@ -123,7 +123,14 @@ def test_new_writes_scaffold_that_validate_flags(run_cli, tmp_path: Path) -> Non
     result = run_cli("validate", "--format", "json", cwd=ws)
     doc = json.loads(result.out)
     errors = {d["code"] for d in doc["diagnostics"] if d["severity"] == "error"}
-    assert errors == {"placeholder"}
+    assert errors == {"placeholder", "invalid-value"}
+    # No status is chosen for the focal point: an empty one asks for a choice.
+    statuses = [d for d in doc["diagnostics"] if d["code"] == "invalid-value"]
+    assert len(statuses) == 23
+    assert all(d["message"] == f"`objectives.{n}.status` is empty"
+               and "or delete the line if the review states no status" in d["hint"]
+               for n, d in zip(range(1, 24), statuses, strict=True))
+    assert "not_started  #" not in text
     assert result.code == 1
     again = run_cli("new", "BH", cwd=ws)
     assert again.code == 2 and "already exists" in again.err

@@ -10,12 +10,14 @@ must come back as the same review file, byte for byte.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from gcmreview.core.i18n import translations
@@ -181,7 +183,7 @@ def test_edits_made_in_word_are_imported(run_cli, ws: Path) -> None:
     before = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
     dry = run_cli("import", "forms/MA.docx", "--dry-run", cwd=ws)
     assert dry.code == 0, dry.out
-    assert "would be written (dry run: nothing written)" in dry.out
+    assert "would replace the file, with --force (dry run: nothing written)" in dry.out
     assert "now covers objective 7 (in progress)" in dry.out
     assert "status changed: 23: in progress → implemented" in dry.out
     assert "text changed for objective 23" in dry.out
@@ -312,3 +314,28 @@ def test_form_refuses_a_review_with_errors_and_an_existing_file(run_cli, ws: Pat
     assert again.code == 2 and "forms/MA.docx already exists" in again.err
     unknown = run_cli("form", "Maroc", cwd=ws)
     assert unknown.code == 2 and "write MA" in unknown.err
+
+
+def test_a_form_starts_from_a_file_fresh_from_new(run_cli, tmp_path: Path) -> None:
+    """`new TN` then `form TN`: the TODO texts and the statuses not chosen yet are blank
+    answers, not errors; the untouched form imports back to a file that reads."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    assert run_cli("new", "TN", "--lang", "fr", cwd=ws).code == 0
+    made = run_cli("form", "TN", cwd=ws)
+    assert made.code == 0, made.err
+    text = "\n".join(p.text for p in docx.Document(str(ws / "forms" / "TN.docx")).paragraphs)
+    assert "TODO" not in text
+    dry = run_cli("import", "forms/TN.docx", "--dry-run", cwd=ws)
+    assert dry.code == 0, dry.out
+    assert "would replace the file, with --force" in dry.out
+    done = run_cli("import", "forms/TN.docx", "--force", cwd=ws)
+    assert done.code == 0, done.out
+    checked = run_cli("validate", "countries/TN.yaml", "--format", "json", cwd=ws)
+    assert json.loads(checked.out)["valid"] is True
+    assert "objectives: {}" in (ws / "countries" / "TN.yaml").read_text(encoding="utf-8")
+    # A real error still stops the form.
+    path = ws / "countries" / "TN.yaml"
+    path.write_text(re.sub(r"cycle: \d+", "cycle: soon", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    refused = run_cli("form", "TN", "--force", cwd=ws)
+    assert refused.code == 2 and "has errors" in refused.err

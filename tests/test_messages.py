@@ -372,7 +372,8 @@ def test_new_writes_instructions_in_the_review_language(run_cli, tmp_path: Path,
     for word in words:
         assert word in text
     doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
-    assert {d["code"] for d in doc["diagnostics"] if d["severity"] == "error"} == {"placeholder"}
+    errors = {d["code"] for d in doc["diagnostics"] if d["severity"] == "error"}
+    assert errors == {"placeholder", "invalid-value"}  # TODO texts, statuses not chosen
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

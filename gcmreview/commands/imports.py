@@ -88,6 +88,8 @@ def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
         kind = _("Word form") if result.kind == "form" else _("free-form Word review")
         if not result.changed:
             state = _("unchanged")
+        elif dry_run and result.existed and not result.forced:
+            state = _("would replace the file, with --force (dry run: nothing written)")
         elif dry_run:
             state = _("would be written (dry run: nothing written)")
         elif result.written:

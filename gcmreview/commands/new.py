@@ -78,7 +78,9 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
         lines += [
             f"  # {n}. {comment(objective.title(lang))}",
             f"  {n}:",
-            f"    status: not_started  # {codes}",
+            # Empty, not `not_started`: a status nobody chose must not read as one.
+            "    status:  # " + _("one of {codes}; delete the line if the review states "
+                                  "none").format(codes=codes),
             "    summary: " + todo(_("progress on objective {number}").format(number=n)),
             "    measures: []  # - {title: ..., year: 2020, description: ...}",
             "    good_practices: []",

@@ -218,7 +218,9 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
             old = node[key]
             if plain(old) == value:
                 continue
-            if isinstance(old, dict) and isinstance(value, dict):
+            # An emptied mapping is written anew: ruamel would keep the comments of its
+            # old keys and write `{}` after them, which no longer reads back.
+            if isinstance(old, dict) and isinstance(value, dict) and value:
                 _merge(old, value, here)
                 continue
             if isinstance(old, list) and isinstance(value, list) and len(old) == len(value) \
@@ -227,6 +229,8 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
                 for i, (a, b) in enumerate(zip(old, value, strict=True)):
                     _merge(a, b, (*here, i))
                 continue
+            if not value:  # emptied: the comments that introduced its entries go too
+                node.ca.items.pop(key, None)
             node[key] = styled(value, here)
             continue
         rank = _rank(kind, key) if kind in ORDER else None

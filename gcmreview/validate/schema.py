@@ -222,6 +222,14 @@ def describe_error(err: Any) -> list[SchemaProblem]:
                               hint)]
     if kind == "enum":
         allowed = [str(v) for v in err.validator_value]
+        if err.instance is None:  # `status:` left empty, as `gcmreview new` writes it
+            optional = len(path) == 3 and path[0] == "objectives" and path[2] == "status"
+            return [SchemaProblem(path, False, "invalid-value",
+                                  _("{place} is empty").format(place=place),
+                                  (_("write one of {values}, or delete the line if the review "
+                                     "states no status") if optional
+                                   else _("write one of {values}")).format(
+                                      values=join(allowed)))]
         return [SchemaProblem(path, False, "invalid-value",
                               _("{place} is {value}, which is not one of the allowed "
                                 "values").format(place=place, value=describe(err.instance))
