@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,71 @@ def test_cache_keeps_one_sanitiser_version_and_the_narratives_in_use(tmp_path: P
     assert len(second) == len(first) and set(second) != set(first)  # ZETA's entry is gone
     packs = {entry[0] for entry in second.values()}
     assert {p.name for p in folder.glob("*.pack")} == packs  # unreferenced packs deleted
+
+
+def test_a_lost_or_damaged_pack_is_parsed_again(tmp_path: Path) -> None:
+    """Another build pruned it, a disk error truncated it, the index points past its end:
+    the narratives are parsed again, and the reports are the same."""
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import INDEX_NAME
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="md", out=ws / "out").exit_code == 0
+    first = (ws / "out" / "DZ.fr.md").read_bytes()
+    folder, entries = cache_index(ws / "out")
+    packs = sorted({entry[0] for entry in entries.values()})
+    (folder / packs[0]).write_bytes(b"garbage")
+    for damage in ("truncated", "deleted", "offsets"):
+        if damage == "deleted":
+            for pack in folder.glob("*.pack"):
+                pack.unlink()
+        if damage == "offsets":
+            entries = {k: [v[0], -5, 10**12, v[3]] for k, v in entries.items()}
+            (folder / INDEX_NAME).write_text(json.dumps({"build": 3, "entries": entries}),
+                                             encoding="utf-8")
+        again = build(Context(ws), codes=["DZ"], formats="md", out=ws / "out", force=True)
+        assert again.exit_code == 0, (damage, again.failed)
+        assert (ws / "out" / "DZ.fr.md").read_bytes() == first, damage
+
+
+def test_a_linked_cache_folder_is_not_followed(tmp_path: Path) -> None:
+    """Pruning deletes what the index does not name: through a link, that would be files
+    outside the build folder."""
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import CACHE_FOLDER
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=[], every=True, formats="md", out=ws / "out").exit_code == 0
+    folder, _entries = cache_index(ws / "out")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)
+    (elsewhere / "thesis.txt").write_text("keep me", encoding="utf-8")
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    (ws / "out" / CACHE_FOLDER / "narratives-0000000000000000").symlink_to(
+        elsewhere, target_is_directory=True)
+    assert build(Context(ws), codes=[], every=True, formats="md", out=ws / "out",
+                 force=True).exit_code == 0
+    assert (elsewhere / "thesis.txt").read_text(encoding="utf-8") == "keep me"
+    assert not folder.is_symlink() and folder.is_dir()
+
+
+def test_a_definition_in_a_quote_or_list_serves_only_its_own_narrative(tmp_path: Path) -> None:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "MA.yaml").write_text(
+        "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\nobjectives:\n"
+        "  10:\n    status: planned\n"
+        '    summary: "ATTACK texte\\n\\n> [annexe]: https://evil.example/quote\\n\\n'
+        '- [rapport]: https://evil.example/list"\n'
+        '  11:\n    status: planned\n    summary: "VICTIM voir [annexe] et [rapport]."\n',
+        encoding="utf-8")
+    assert build(Context(ws), codes=["MA"], formats="md", out=ws / "out").exit_code == 0
+    md = (ws / "out" / "MA.fr.md").read_text(encoding="utf-8")
+    assert "evil.example" not in md.split("VICTIM")[1].split("\n")[0]
+    assert "VICTIM voir \\[annexe\\] et \\[rapport\\]." in md or "VICTIM voir [annexe]" in md

@@ -69,11 +69,11 @@ local function split_at_marks(blocks, count, kind)
 end
 
 -- Definitions are shared by a whole read: a footnote or link reference defined
--- in one narrative would serve another. Narratives that define any are read
+-- in one narrative would serve another. Narratives that may define any are read
 -- on their own.
 local function reads_alone(text)
-  return text:find(MARK, 1, true) or text:find("[^", 1, true)
-    or text:find("^ ? ? ?%[[^%]]+%]:") or text:find("\n ? ? ?%[[^%]]+%]:")
+  -- Any `]:`, not only at a line's start: a definition may sit in a quote or a list item.
+  return text:find(MARK, 1, true) or text:find("[^", 1, true) or text:find("]:", 1, true)
 end
 
 local reads = 0 -- Markdown reads of narratives for the current job
@@ -193,7 +193,7 @@ local function narrative_blocks(narratives, pack, answer)
   for _, item in ipairs(narratives) do
     if item.text == nil then
       blocks[item.key] = read_cache(item, packs)
-      if blocks[item.key] == nil then error("narrative missing from the cache: " .. item.key) end
+      if blocks[item.key] == nil then answer.missing[#answer.missing + 1] = item.key end
       if item.verify then answer.verified[#answer.verified + 1] = item.key end
     elseif reads_alone(item.text) then
       alone[#alone + 1] = item
@@ -202,6 +202,9 @@ local function narrative_blocks(narratives, pack, answer)
     end
   end
   for _, f in pairs(packs) do f:close() end
+  -- A pack gone or damaged (another build pruned it, a disk error): Python sends the
+  -- job again with the text of what is missing, to be parsed.
+  if #answer.missing > 0 then error("narratives missing from the cache", 0) end
   if #to_parse > 0 then read_group(to_parse, blocks) end
   for _, item in ipairs(alone) do
     blocks[item.key] = read_alone(item.text)
@@ -470,7 +473,7 @@ end
 for line in io.lines() do
   if line ~= "" then
     local job = pandoc.json.decode(line, false)
-    local answer = { id = job.id, parsed = {}, verified = {} }
+    local answer = { id = job.id, parsed = {}, verified = {}, missing = {} }
     reads = 0
     local ok, err = pcall(convert, job, answer)
     answer.ok = ok

@@ -24,12 +24,14 @@ import json
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gcmreview.core.errors import GcmReviewError
 from gcmreview.core.files import write_atomic
 
 CACHE_FOLDER = ".gcmreview-cache"
@@ -52,6 +54,14 @@ class NarrativeCache:
     def __init__(self, out_dir: Path, version: str) -> None:
         self.root = out_dir / CACHE_FOLDER
         self.folder = self.root / f"narratives-{version}"
+        for folder in (self.root, self.folder):
+            # A link would take pruning (which deletes what the index does not name)
+            # and reading outside the build folder: the link goes, the cache starts anew.
+            if folder.is_symlink():
+                with contextlib.suppress(OSError):
+                    folder.unlink()
+        self._sizes: dict[str, int] = {}
+        """Pack name -> its size, if it is a regular file in the folder (not a link)."""
         self.build, self.index = self._load_index()
         self.build += 1
         self.prefix = os.urandom(8).hex()
@@ -82,6 +92,8 @@ class NarrativeCache:
             for key in sorted(narratives):
                 self.used.add(key)
                 entry = self.index.get(key)
+                if entry is not None and not self._readable(entry):
+                    entry = None
                 if entry is None:
                     out.append({"key": key, "text": narratives[key]})
                     continue
@@ -89,6 +101,24 @@ class NarrativeCache:
                          "length": entry.length}
                 out.append(place if key in self._trusted else {**place, "verify": True})
         return pack, out
+
+    def _readable(self, entry: Entry) -> bool:
+        """The entry lies inside a pack that is a regular file (the index may be damaged)."""
+        if entry.pack not in self._sizes:
+            try:
+                found = os.lstat(self.folder / entry.pack)
+                self._sizes[entry.pack] = found.st_size if stat.S_ISREG(found.st_mode) else -1
+            except OSError:
+                self._sizes[entry.pack] = -1
+        return entry.offset >= 0 and entry.length > 0 \
+            and entry.offset + entry.length <= self._sizes[entry.pack]
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """Entries a worker could not read back: parsed again, from their text."""
+        with self._lock:
+            for key in keys:
+                self.index.pop(str(key), None)
+                self._trusted.discard(str(key))
 
     def learn(self, pack: str | None, parsed: Iterable[dict[str, Any]],
               verified: Iterable[str]) -> None:
@@ -105,8 +135,13 @@ class NarrativeCache:
         """Write the index, pruned: after a build that converted every document
         (`complete`), only what it used; never more than MAX_ENTRIES. Delete the packs
         nothing points to, and older sanitiser versions."""
-        if not self.folder.is_dir():
+        if not self.folder.is_dir() or self.folder.is_symlink():
             return
+        # The cache only saves time: a folder it cannot write costs the next build.
+        with contextlib.suppress(OSError, GcmReviewError):
+            self._save(complete)
+
+    def _save(self, complete: bool) -> None:
         index = {k: (Entry(e.pack, e.offset, e.length, self.build) if k in self.used else e)
                  for k, e in self.index.items() if not complete or k in self.used}
         if len(index) > MAX_ENTRIES:

@@ -128,6 +128,17 @@ class PandocWorker:
         return self.process.sent
 
     def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
+        answer = self._convert(job, figures)
+        if answer.get("missing"):  # a cached narrative is gone: parse it again, once
+            self.narratives.forget(answer["missing"])
+            answer = self._convert(job, figures)
+        self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
+                              answer.get("verified") or ())
+        job.narrative_reads = int(answer.get("reads") or 0)
+        if not answer["ok"]:
+            job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
+
+    def _convert(self, job: Job, figures: dict[str, RenderedFigure]) -> dict[str, Any]:
         pack, narratives = self.narratives.request(job.skeleton.narratives)
         outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
         if "pdf" in job.outputs:
@@ -154,11 +165,7 @@ class PandocWorker:
             raise ConversionError(_("pandoc answered for {other} instead of {job}: "
                                     "{output}").format(other=answer.get("id"), job=job.id,
                                                        output=self.process.stopped().message))
-        self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
-                              answer.get("verified") or ())
-        job.narrative_reads = int(answer.get("reads") or 0)
-        if not answer["ok"]:
-            job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
+        return answer
 
     def close(self) -> None:
         self.process.close()
