@@ -690,16 +690,32 @@ def _usage_message(exc: Any, args: list[str]) -> tuple[str, str | None]:
     return message, again
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (CI cancelling a job, `kill`) stops a build as Ctrl-C does: workers
+    stopped, the staging folder removed, earlier reports left as they were."""
+    import signal
+    import threading
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place exceptions become messages and exit codes."""
     from typer._click import exceptions as click
 
     i18n.use(i18n.detect_language())
     args = sys.argv[1:] if argv is None else argv
+    _terminate_as_interrupt()
     try:
         named = next((a for a in args if not a.startswith("-")), None)
         app = make_app([named] if named in COMMANDS else list(COMMANDS))
         result = app(args=args, standalone_mode=False, prog_name="gcmreview")
+        if result == 130:  # typer's answer to Ctrl-C (and to SIGTERM, made one above)
+            say(_("interrupted"))
     except typer.Exit as exc:
         return exc.exit_code
     except click.NoArgsIsHelpError as exc:
@@ -709,7 +725,8 @@ def main(argv: list[str] | None = None) -> int:
         message, hint = _usage_message(exc, args)
         _print_error(UsageError(message, hint=hint))
         return 2
-    except typer.Abort:
+    except typer.Abort:  # click's name for Ctrl-C at a prompt
+        say(_("interrupted"))
         return 130
     except GcmReviewError as exc:
         _print_error(exc)

@@ -747,6 +747,69 @@ def test_typst_failure_keeps_previous_outputs(previous_outputs, run_cli) -> None
     assert leftovers(out) == []
 
 
+def _processes_marked(mark: str) -> list[int]:
+    """Processes whose environment holds `mark` (Linux): a build's pandoc and typst."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError):
+            if mark.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_sigterm_stops_a_build_cleanly(previous_outputs, tmp_path: Path) -> None:
+    """CI cancelling a job sends SIGTERM: like Ctrl-C, the workers stop, the staging folder
+    goes, the earlier reports stay, and no pandoc or typst is left running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    ws, out, before = previous_outputs
+    for code in ("DZ", "LY", "TN", "LB"):
+        shutil.copy(ROOT / "countries" / f"{code}.yaml", ws / "countries")
+    mark = f"GCMREVIEW_TEST_{secrets.token_hex(8)}"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "gcmreview", "build", "--all", "-f", "html,docx,pdf,md",
+         "--out", "out", "--force"], cwd=ws, env={**os.environ, mark: "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".gcmreview-staging-*/*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert leftovers(out) == []
+    assert not list(out.glob(".gcmreview-staging-*"))
+    assert all(snapshot(out)[name] == data for name, data in before.items())
+    deadline = time.monotonic() + 5
+    while _processes_marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_marked(mark) == []
+
+
+def test_staging_folders_of_killed_builds_are_removed(tmp_path: Path, run_cli) -> None:
+    import os
+    import time
+
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    out = ws / "out"
+    dead = out / ".gcmreview-staging-999999999-abc"  # no such process
+    old = out / ".gcmreview-staging-oldname"
+    mine = out / f".gcmreview-staging-{os.getpid()}-xyz"  # a build running beside
+    for folder in (dead, old, mine):
+        folder.mkdir(parents=True)
+        (folder / "MA.fr.docx").write_bytes(b"partial")
+    day_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    assert run_cli("build", "-c", "MA", "-f", "md", "--out", "out", cwd=ws).code == 0
+    assert not dead.exists() and not old.exists()
+    assert (mine / "MA.fr.docx").exists()
+
+
 # --- 6. Template overrides ----------------------------------------------------------
 
 

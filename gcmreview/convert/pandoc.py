@@ -204,7 +204,9 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
                 workers: int, on_done: Callable[[Job], None] | None = None) -> list[Job]:
     """Convert jobs across `workers` pandoc processes; jobs may still be rendering.
 
-    Returns the jobs in the order given, each with `error` set if it failed.
+    Returns the jobs in the order given, each with `error` set if it failed. If the
+    caller is interrupted (Ctrl-C, SIGTERM), every process is stopped and every thread
+    has ended before this returns: nothing writes into the staging folder any more.
     """
     pending: queue.Queue[Job | None] = queue.Queue(maxsize=max(2, workers * 2))
     # The Python half of a job (finishing its DOCX and HTML) runs in a thread of its own,
@@ -212,10 +214,22 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     finishing: queue.Queue[tuple[Job, dict[str, RenderedFigure]] | None] = queue.Queue()
     done: list[Job] = []
     failures: list[BaseException] = []
+    aborted = threading.Event()
+    running: list[LineProcess] = []
+    """Every process started, to stop them all at once if the build is interrupted."""
+    lock = threading.Lock()
+
+    def started(process: LineProcess) -> None:
+        with lock:
+            running.append(process)
+        if aborted.is_set():
+            process.process.kill()
 
     def finish() -> None:
         while (item := finishing.get()) is not None:
             job, figures = item
+            if aborted.is_set():
+                continue
             try:
                 finish_job(job, figures)
                 if on_done:
@@ -231,14 +245,18 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
                 typst.pop().close()
             if not typst:
                 typst.append(TypstWorker())
+                started(typst[0].process)
             return typst[0]
 
         try:
             while (job := pending.get()) is not None:
+                if aborted.is_set():
+                    continue  # drain the queue: the caller is waiting to put its end marks
                 try:
                     if worker.converted > RECYCLE_AFTER_BYTES:
                         worker.close()
                         worker = PandocWorker(templates, narratives)
+                        started(worker.process)
                     finishing.put((job, typeset_job(worker, job, typesetter)))
                 except BaseException as exc:
                     failures.append(exc)
@@ -248,29 +266,53 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
                 process.close()
 
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
-    started: list[PandocWorker] = []
+    workers_started: list[PandocWorker] = []
     try:
         for _ in range(workers):
-            started.append(PandocWorker(templates, narratives))
+            workers_started.append(PandocWorker(templates, narratives))
+            started(workers_started[-1].process)
     except BaseException:
-        for worker in started:
+        for worker in workers_started:
             worker.close()
         raise
-    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in started]
+    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in workers_started]
     finisher = threading.Thread(target=finish, daemon=True)
     for thread in [*threads, finisher]:
         thread.start()
+    def abort() -> None:
+        aborted.set()
+        with lock:
+            for process in running:
+                process.process.kill()  # a worker waiting for its answer gets one at once
+
+    interrupted: BaseException | None = None
     try:
         for job in jobs:
             done.append(job)
             pending.put(job)
-    finally:
-        for _ in threads:
-            pending.put(None)
-        for thread in threads:
-            thread.join()
-        finishing.put(None)
-        finisher.join()
+    except BaseException as exc:
+        interrupted = exc
+        abort()
+    # Wait for every thread, even if interrupted while waiting (most of a build is spent
+    # here): then stop the processes, and wait on.
+    marks, finish_marked = 0, False
+    while True:
+        try:
+            while marks < len(threads):
+                pending.put(None)
+                marks += 1
+            for thread in threads:
+                thread.join()
+            if not finish_marked:
+                finishing.put(None)
+                finish_marked = True
+            finisher.join()
+            break
+        except BaseException as exc:
+            interrupted = interrupted or exc
+            abort()
+    if interrupted is not None:
+        raise interrupted
     if failures:
         raise failures[0]
     return done

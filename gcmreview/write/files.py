@@ -6,8 +6,41 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+STAGING_PREFIX = ".gcmreview-staging-"
+STALE_AFTER_SECONDS = 24 * 3600
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: go by age only
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's: alive
+    return True
+
+
+def remove_stale_staging(out_dir: Path) -> None:
+    """Staging folders of builds that were killed (SIGKILL, a power cut): of a process
+    no longer running, or older than a day. A build running beside this one keeps its."""
+    now = time.time()
+    for folder in out_dir.glob(STAGING_PREFIX + "*"):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        pid = folder.name[len(STAGING_PREFIX):].split("-")[0]
+        try:
+            stale = (now - folder.stat().st_mtime > STALE_AFTER_SECONDS
+                     or (pid.isdigit() and not _running(int(pid))))
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -18,7 +51,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
     once every output of a build has been produced.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=".gcmreview-staging-"))
+    remove_stale_staging(out_dir)
+    folder = Path(tempfile.mkdtemp(dir=out_dir, prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
     try:
         yield folder
     finally:
