@@ -791,6 +791,20 @@ def test_sigterm_stops_a_build_cleanly(previous_outputs, tmp_path: Path) -> None
     assert _processes_marked(mark) == []
 
 
+def test_a_manifest_naming_an_unknown_language_is_not_trusted(tmp_path: Path,
+                                                              run_cli) -> None:
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    assert run_cli("build", "-c", "MA", "-f", "md", "--out", "out", cwd=ws).code == 0
+    manifest = ws / "out" / MANIFEST_NAME
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"lang": "fr"',
+                                                                     '"lang": "zz"'),
+                        encoding="utf-8")
+    (ws / "out" / "MA.fr.md").unlink()
+    result = run_cli("build", "-c", "MA", "-f", "md", "--out", "out", cwd=ws)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err and (ws / "out" / "MA.fr.md").is_file()
+
+
 def test_staging_folders_of_killed_builds_are_removed(tmp_path: Path, run_cli) -> None:
     import os
     import time

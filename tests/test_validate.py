@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,29 @@ def test_a_file_checked_alone_is_compared_with_its_twin(tmp_path: Path, run_cli)
     ]
     (tmp_path / "MA.yaml").unlink()
     assert run_cli("validate", "MA.yml", cwd=tmp_path).code == 0
+
+
+def test_narratives_nested_too_deep_are_refused(tmp_path: Path, run_cli) -> None:
+    """Nested brackets or quote marks make pandoc's reader slow down with the square of the
+    depth (100 KB took 69 s): refused at validation, so a build never meets them."""
+    import json
+
+    deep = "[" * 2000 + "x" + "]" * 2000
+    quoted = ">" * 40 + " deep"
+    fine = "See [the [annex]](https://example.org) and [1].\n\n> > quoted twice"
+    (tmp_path / "MA.yaml").write_text(
+        "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\nobjectives:\n"
+        f"  5: {{status: planned, summary: {json.dumps(deep)}}}\n"
+        f"  6: {{status: planned, summary: {json.dumps(quoted)}}}\n"
+        f"  7: {{status: planned, summary: {json.dumps(fine)}}}\n", encoding="utf-8")
+    result = run_cli("validate", "MA.yaml", "--format", "json", cwd=tmp_path)
+    found = [(d["line"], d["code"]) for d in json.loads(result.out)["diagnostics"]
+             if d["severity"] == "error"]
+    assert found == [(4, "narrative-too-deep"), (5, "narrative-too-deep")]
+    assert result.code == 1
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    shutil.copy(tmp_path / "MA.yaml", ws / "countries" / "MA.yaml")
+    built = run_cli("build", "--country", "MA", "--format", "md", "--out", "out", cwd=ws)
+    assert built.code == 1 and "not built MA" in built.err

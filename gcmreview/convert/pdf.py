@@ -44,8 +44,12 @@ def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
     if warnings:
         return _("typst warned: {warnings}").format(
             warnings="; ".join(w.message for w in warnings))
-    pdf_path.write_bytes(pdf)
-    typ_path.unlink()
+    try:
+        pdf_path.write_bytes(pdf)
+        typ_path.unlink()
+    except OSError as exc:  # a full disk: the document fails, with the reason
+        return _("cannot write {path}: {reason}").format(path=pdf_path.name,
+                                                         reason=exc.strerror or exc)
     return None
 
 

@@ -102,6 +102,27 @@ def sanitiser_version(lua_source: bytes) -> str:
     return hashlib.sha256(parts).hexdigest()[:16]
 
 
+MAX_NESTING = 32
+"""Brackets or block quotes nested deeper than this are refused: pandoc's reader slows
+down with the square of the depth (a 100 KB file of nested brackets took 69 s), and
+typst stops at a parsing depth. No review needs more than a few levels."""
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of [ ] or of > quote marks at a line's start, whichever is more."""
+    deepest = 0
+    if text.count("[") > MAX_NESTING:
+        depth = 0
+        for bracket in re.sub(r"[^\[\]]", "", text):
+            depth = depth + 1 if bracket == "[" else max(0, depth - 1)
+            deepest = max(deepest, depth)
+    if text.count(">") > MAX_NESTING:
+        for line in text.splitlines():
+            quotes = re.match(r"[ >]*", line)
+            deepest = max(deepest, quotes.group(0).count(">") if quotes else 0)
+    return deepest
+
+
 def findings(text: str) -> list[Construct]:
     """The constructs of `text` a report will not show as written."""
     return [c for c in CONSTRUCTS if c.detect is not None

@@ -389,6 +389,14 @@ class ReviewChecker:
                                   _("{place} is empty").format(place=where(path)),
                                   _("write the text, or remove the entry"))
             return
+        depth = narrative.nesting(text)
+        if depth > narrative.MAX_NESTING:
+            self.sink.error(self.at(*path), "narrative-too-deep",
+                            _("{place} nests brackets or quotes {depth} levels deep; a report "
+                              "allows {most}, and would take minutes to build beyond that").format(
+                                  place=where(path), depth=depth, most=narrative.MAX_NESTING),
+                            _("write it with fewer nested [ ] or > signs"))
+            return
         for construct in narrative.findings(text):
             self.sink.warning(self.at(*path), construct.code or "", _(construct.message),
                               _(construct.hint) if construct.hint else None)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gcmreview import __version__
 from gcmreview.core.files import write_atomic
+from gcmreview.core.languages import LANGUAGES
 
 MANIFEST_NAME = ".gcmreview-manifest.json"
 FORMAT_VERSION = 2
@@ -78,8 +79,10 @@ class Manifest:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT_VERSION:
                 self.outputs = {str(k): str(v) for k, v in data["outputs"].items()}
+                # The folder is not trusted: a language the tool does not write is no entry.
                 self.reviews = {str(k): KnownReview(str(v["name"]), str(v["lang"]))
-                                for k, v in data["reviews"].items()}
+                                for k, v in data["reviews"].items()
+                                if v.get("lang") in LANGUAGES}
         except (OSError, ValueError, AttributeError, TypeError, KeyError):
             pass  # no manifest, or a damaged one: everything is rebuilt
 
