@@ -24,7 +24,7 @@ from gcmreview import __version__
 from gcmreview.commands.context import Context
 from gcmreview.core import i18n
 from gcmreview.core.diagnostics import Diagnostic, display_path
-from gcmreview.core.errors import GcmReviewError, UsageError
+from gcmreview.core.errors import GcmReviewError, UsageError, os_reason
 from gcmreview.core.i18n import N_, _, join, ngettext
 
 if TYPE_CHECKING:
@@ -228,7 +228,8 @@ def validate(
 def catalogue(
     lang: Annotated[str, typer.Option(
         "--lang", metavar=N_("LANGUAGE"), show_default=False,
-        help=N_("Language of the titles: en (the default), fr or ar."))] = "en",
+        help=N_("Language of the titles: en, fr or ar (by default, the language of "
+                "these messages)."))] = "",
     output_format: Annotated[str, typer.Option(
         "--format", "-f", metavar=N_("FORMAT"), show_default=False,
         help=N_("table (the default) or json."))] = "table",
@@ -237,6 +238,7 @@ def catalogue(
 
     from gcmreview.render.catalogue import catalogue_json, catalogue_tables
 
+    lang = lang or i18n.language()
     choice(lang, LANGS, "--lang")
     choice(output_format, ("table", "json"), "--format")
     data = Context().catalogue
@@ -734,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file or folder the command could not read or write
         where = display_path(Path(exc.filename)) if exc.filename else _("a file")
         _print_error(UsageError(
-            _("cannot use {path}: {reason}").format(path=where, reason=exc.strerror or exc),
+            _("cannot use {path}: {reason}").format(path=where, reason=os_reason(exc)),
             hint=_("check the path and its permissions (is it a folder where a file is "
                    "expected, or the other way round?)")))
         return 2

@@ -391,3 +391,19 @@ def test_objective_numbers_and_principle_letters_read_as_ranges(lang: str, expec
                                                  else "(a), (c), (d)")
     finally:
         use(before)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "there is no such file or folder"),
+    ("fr", "ce fichier ou ce dossier n'existe pas"),
+    ("ar", "لا يوجد ملف أو مجلد بهذا الاسم"),
+])
+def test_system_errors_in_the_users_language(run_cli, tmp_path: Path, monkeypatch, lang: str,
+                                             words: str) -> None:
+    """The system's own words (No such file or directory) are English whatever the
+    user's language: the common reasons are said in it."""
+    monkeypatch.setenv("GCMREVIEW_LANG", lang)
+    result = run_cli("import", "nope.docx", cwd=tmp_path)
+    assert result.code == 2
+    assert words in result.out + result.err
+    assert "No such file" not in result.out + result.err

@@ -17,7 +17,7 @@ from pathlib import Path
 from gcmreview import __version__
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
-from gcmreview.core.errors import InputError, UsageError
+from gcmreview.core.errors import InputError, UsageError, os_reason
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
@@ -198,6 +198,6 @@ def init_workspace(target: Path, options: InitOptions) -> list[Path]:
             write_atomic(path, text.encode("utf-8"))
         except OSError as exc:
             raise InputError(_("cannot write {path}: {reason}").format(
-                path=display_path(path), reason=exc.strerror)) from exc
+                path=display_path(path), reason=os_reason(exc))) from exc
         written.append(path)
     return written

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from gcmreview.convert.process import LineProcess
-from gcmreview.core.errors import ConversionError
+from gcmreview.core.errors import ConversionError, os_reason
 from gcmreview.core.i18n import _
 
 RECYCLE_AFTER_BYTES = 4_000_000
@@ -49,7 +49,7 @@ def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
         typ_path.unlink()
     except OSError as exc:  # a full disk: the document fails, with the reason
         return _("cannot write {path}: {reason}").format(path=pdf_path.name,
-                                                         reason=exc.strerror or exc)
+                                                         reason=os_reason(exc))
     return None
 
 

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from typing import IO, Any
 
-from gcmreview.core.errors import ConversionError, InputError
+from gcmreview.core.errors import ConversionError, InputError, os_reason
 from gcmreview.core.i18n import _
 
 
@@ -29,7 +29,7 @@ class LineProcess:
         except OSError as exc:
             self.stderr.close()
             raise InputError(_("cannot start {program} ({path}): {reason}").format(
-                program=name, path=command[0], reason=exc.strerror)) from exc
+                program=name, path=command[0], reason=os_reason(exc))) from exc
 
     def send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None

@@ -58,3 +58,23 @@ class ConversionError(GcmReviewError):
     """pandoc or typst failed on a document."""
 
     exit_code = 1
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in the interface language: the system's own words
+    (`exc.strerror`) are English whatever the user's language."""
+    import errno
+
+    from gcmreview.core.i18n import _
+
+    reasons = {
+        errno.ENOENT: _("there is no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.EEXIST: _("it already exists"),
+    }
+    return reasons.get(exc.errno or 0) or exc.strerror or str(exc)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
-from gcmreview.core.errors import DocumentRefused
+from gcmreview.core.errors import DocumentRefused, os_reason
 from gcmreview.core.i18n import _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -175,7 +175,7 @@ def _read(path: Path, shown_as: str) -> bytes:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DocumentRefused(_("cannot read {file}: {reason}").format(
-            file=shown_as, reason=exc.strerror or exc)) from exc
+            file=shown_as, reason=os_reason(exc))) from exc
     if len(raw) > MAX_FILE_BYTES:  # it grew after lstat
         raise too_large(len(raw))
     return raw

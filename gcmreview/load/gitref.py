@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from gcmreview.core.diagnostics import display_path
-from gcmreview.core.errors import InputError
+from gcmreview.core.errors import InputError, os_reason
 from gcmreview.core.i18n import _
 from gcmreview.load.loader import REVIEW_SUFFIXES
 
@@ -23,7 +23,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         raise InputError(_("git is not installed (or not on PATH)"),
                          hint=_("install git to compare with a git ref")) from exc
     except OSError as exc:
-        raise InputError(_("cannot run git: {reason}").format(reason=exc.strerror)) from exc
+        raise InputError(_("cannot run git: {reason}").format(reason=os_reason(exc))) from exc
 
 
 def _stderr(result: subprocess.CompletedProcess[bytes]) -> str:

@@ -29,22 +29,30 @@ def catalogue_json(data: Catalogue, lang: str) -> dict[str, Any]:
 
 
 def catalogue_tables(data: Catalogue, lang: str) -> list[Table]:
+    """In the interface language; the titles in `lang`."""
     from rich.table import Table
     from rich.text import Text
 
-    marker = f" [fallback: no official {lang} text]"
+    from gcmreview.core.i18n import Formatter, _
+    from gcmreview.core.i18n import language as ui_language
+
+    language = Formatter(ui_language()).language_name(lang)
+    marker = " " + _("[no official text in {language} yet: the English one]").format(
+        language=language)
 
     def shown(item: Label) -> Text:  # Text: workspace wording is never console markup
         return Text(item.text + (marker if item.fallback else ""))
 
-    objectives = Table(title=f"GCM objectives ({lang})", title_justify="left")
-    for column in ("#", "Round table", "Short label", "Title"):
+    objectives = Table(title=_("GCM objectives, in {language}").format(language=language),
+                       title_justify="left")
+    for column in ("#", _("Round table"), _("Short label"), _("Title")):
         objectives.add_column(column)
     for o in data.objectives.values():
         objectives.add_row(str(o.number), f"RT{o.round_table}", shown(o.short(lang)),
                            shown(o.title(lang)))
-    principles = Table(title=f"Guiding principles ({lang})", title_justify="left")
-    for column in ("Letter", "Slug", "Name"):
+    principles = Table(title=_("Guiding principles, in {language}").format(language=language),
+                       title_justify="left")
+    for column in (_("Letter"), _("Key in review files"), _("Name")):
         principles.add_column(column)
     for p in data.principles.values():
         principles.add_row(f"({p.letter})", p.slug, shown(p.name(lang)))

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
-from gcmreview.core.errors import InputError
+from gcmreview.core.errors import InputError, os_reason
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
 from gcmreview.load.catalogue import Catalogue
@@ -59,7 +59,7 @@ def check_file(path: Path, catalogue: Catalogue, options: Options) -> FileResult
         loaded = load_file(path, shown)
     except OSError as exc:
         raise InputError(_("cannot read {file}: {reason}").format(
-            file=shown, reason=exc.strerror)) from exc
+            file=shown, reason=os_reason(exc))) from exc
     return check_loaded(loaded, catalogue, options)
 
 
