@@ -226,3 +226,17 @@ def test_narratives_nested_too_deep_are_refused(tmp_path: Path, run_cli) -> None
     shutil.copy(tmp_path / "MA.yaml", ws / "countries" / "MA.yaml")
     built = run_cli("build", "--country", "MA", "--format", "md", "--out", "out", cwd=ws)
     assert built.code == 1 and "not built MA" in built.err
+
+
+def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
+    """An objective listed without a narrative (here its `summary` key starts with an
+    invisible mark) is not covered: it is among the numbers not reported."""
+    import json
+
+    (tmp_path / "EG.yaml").write_text(
+        "country: EG\nreview: {cycle: 2020, language: ar, status: draft}\nobjectives:\n"
+        "  14:\n    status: implemented\n    \u200fsummary: نص\n  15:\n    status: planned\n"
+        "    summary: نص\n", encoding="utf-8")
+    doc = json.loads(run_cli("validate", "EG.yaml", "--format", "json", cwd=tmp_path).out)
+    (missing,) = [d for d in doc["diagnostics"] if d["code"] == "objectives-missing"]
+    assert missing["message"] == "1/23 objectives covered; not reported: 1–14, 16–23"

@@ -421,10 +421,12 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
     report = sink.warning  # --strict turns every warning into an error afterwards
     total = cov.objective_total
     if cov.objectives_missing:
+        # Listed without a narrative is not covered either: the numbers add up to the total.
+        uncovered = sorted(set(cov.objectives_missing) | set(cov.objectives_no_narrative))
         report(position_of(data, ["objectives"], key=True), "objectives-missing",
                _("{covered}/{total} objectives covered; not reported: {numbers}").format(
                    covered=len(cov.objectives_covered), total=total,
-                   numbers=number_ranges(cov.objectives_missing)),
+                   numbers=number_ranges(uncovered)),
                _("report on every objective, or mark it not_applicable and say why"))
     for n in cov.objectives_no_narrative:
         entry = data["objectives"][n]
