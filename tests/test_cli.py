@@ -160,3 +160,15 @@ def test_a_warning_shared_by_many_documents_is_one_line(run_cli, tmp_path: Path)
     assert titles == [
         "warning: DZ.ar, IQ.ar, KM.ar and 6 others: the titles of objectives 1–23 have no "
         "official Arabic text in the catalogue: they are shown in English, marked (EN)"]
+
+
+def test_build_a_state_without_a_review_file_says_so(run_cli, tmp_path: Path) -> None:
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws", countries=("MA",))
+    result = run_cli("build", "--country", "DZ", "--format", "md", cwd=ws)
+    assert result.code == 2
+    assert "DZ has no review file yet (countries/DZ.yaml)" in result.err
+    assert "gcmreview new DZ" in result.err
+    unknown = run_cli("build", "--country", "XX", "--format", "md", cwd=ws)
+    assert unknown.code == 2 and "is not a country of this workspace" in unknown.err

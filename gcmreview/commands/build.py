@@ -53,6 +53,12 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
     chosen = []
     for raw in codes:
         code = countries.normalise(raw)
+        if code not in available and countries.is_country_code(code):
+            path = display_path(workspace.countries_dir / f"{code}.yaml")
+            raise UsageError(_("{code} has no review file yet ({path})").format(
+                code=code, path=path),
+                hint=_("write it with `gcmreview new {code}`, or import the State's Word "
+                       "form with `gcmreview import FILE.docx`").format(code=code))
         if code not in available:
             raise UsageError(_("“{code}” is not a country of this workspace").format(code=raw),
                              hint=_("countries with a review file: {codes}").format(
