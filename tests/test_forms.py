@@ -328,6 +328,10 @@ def test_a_form_starts_from_a_file_fresh_from_new(run_cli, tmp_path: Path) -> No
     dry = run_cli("import", "forms/TN.docx", "--dry-run", cwd=ws)
     assert dry.code == 0, dry.out
     assert "would replace the file, with --force" in dry.out
+    # The fixes are said in the form's words: the focal point works in Word.
+    assert "in the form, answer every objective, or tick “Not applicable”" in dry.out
+    assert "in the form, fill in the part “Guiding principles”" in dry.out
+    assert "mark it not_applicable" not in dry.out and "under `principles:`" not in dry.out
     done = run_cli("import", "forms/TN.docx", "--force", cwd=ws)
     assert done.code == 0, done.out
     checked = run_cli("validate", "countries/TN.yaml", "--format", "json", cwd=ws)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gcmreview.commands.context import Context
 from gcmreview.commands.form import place
-from gcmreview.core.diagnostics import display_path
+from gcmreview.core.diagnostics import Diagnostic, display_path
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
@@ -75,6 +75,24 @@ def _path_words(path: tuple[str | int, ...]) -> str:
     return join([*words, *(str(p) for p in rest if isinstance(p, str))])
 
 
+def _for_word(diagnostic: Diagnostic) -> Diagnostic:
+    """The file's findings, with the fix said in the form's words: whoever answers them
+    works in Word, not in the review file."""
+    from gcmreview.core.status import NOT_APPLICABLE
+
+    hints = {
+        "objectives-missing": _("in the form, answer every objective, or tick “{na}” and "
+                                "say why").format(na=_(NOT_APPLICABLE.label)),
+        "objective-no-narrative": _("in the form, write the progress on this objective"),
+        "principles-missing": _("in the form, fill in the part “{part}”").format(
+            part=_("Guiding principles")),
+        "principle-no-narrative": _("in the form, say how the review addresses this "
+                                    "principle"),
+    }
+    hint = hints.get(diagnostic.code)
+    return diagnostic._replace(hint=hint) if hint else diagnostic
+
+
 def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
     lines: list[Line] = []
     for result in results:
@@ -109,7 +127,8 @@ def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
         for problem in result.problems:
             lines += problem_lines(result.source, problem)
         for diagnostic in result.diagnostics:
-            lines += diagnostic_lines(diagnostic)
+            lines += diagnostic_lines(_for_word(diagnostic) if result.kind == "form"
+                                      else diagnostic)
     return lines
 
 
