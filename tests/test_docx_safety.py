@@ -193,7 +193,7 @@ def test_a_pipe_is_not_read(tmp_path: Path) -> None:
 def test_a_missing_file_says_why(tmp_path: Path) -> None:
     with pytest.raises(DocumentRefused) as refused:
         open_docx(tmp_path / "absent.docx", "absent.docx")
-    assert refused.value.message == "cannot read absent.docx: No such file or directory"
+    assert refused.value.message == "cannot read absent.docx: there is no such file or folder"
 
 
 def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:

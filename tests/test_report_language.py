@@ -98,6 +98,9 @@ def test_one_date_style_per_language(out: Path) -> None:
     regional = text(out / "regional.fr.md")
     assert "(13\u00a0août\u00a02020)" in regional and "2020-08-13" not in regional
     assert Formatter("ar").date("2020-08-13") in text(out / "MA.ar.md")
+    # United Nations Arabic: both month names, Levantine and Egyptian.
+    assert "13\u00a0آب/أغسطس\u00a02020" in text(out / "MA.ar.md")
+    assert "أغسطس\u00a02020" not in text(out / "MA.ar.md").replace("آب/أغسطس", "")
 
 
 def test_sources_are_cited_by_number_once(out: Path) -> None:

@@ -53,7 +53,8 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
     chosen = []
     for raw in codes:
         code = countries.normalise(raw)
-        if code not in available and countries.is_country_code(code):
+        expected = workspace.participants is None or code in workspace.participants
+        if code not in available and countries.is_country_code(code) and expected:
             path = display_path(workspace.countries_dir / f"{code}.yaml")
             raise UsageError(_("{code} has no review file yet ({path})").format(
                 code=code, path=path),

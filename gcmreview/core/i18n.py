@@ -213,6 +213,17 @@ def rtl() -> bool:
 
 # --- reports --------------------------------------------------------------------------------
 
+UN_ARABIC_MONTHS = (
+    "كانون الثاني/يناير", "شباط/فبراير", "آذار/مارس", "نيسان/أبريل", "أيار/مايو",
+    "حزيران/يونيه", "تموز/يوليه", "آب/أغسطس", "أيلول/سبتمبر", "تشرين الأول/أكتوبر",
+    "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر",
+)
+"""Month names as United Nations documents in Arabic write them ("19 كانون الأول/ديسمبر
+2018"): the Levantine and the Egyptian name together, so that every Arab region reads
+its own. CLDR's Arabic has the Egyptian names alone (أغسطس), which Maghreb and Levant
+readers know less well."""
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Locale-aware formatting for one report language."""
@@ -241,6 +252,9 @@ class Formatter:
         parts = iso.split("-")
         if len(parts) == 1:
             return iso
+        if self.lang == "ar":  # the United Nations' Arabic: both month names, one order
+            day = f"{int(parts[2])} " if len(parts) == 3 else ""
+            return f"{day}{UN_ARABIC_MONTHS[int(parts[1]) - 1]} {parts[0]}".replace(" ", "\u00a0")
         if len(parts) == 2:
             month = date(int(parts[0]), int(parts[1]), 1)
             text = format_skeleton("yMMMM", month, locale=self.lang)
