@@ -240,3 +240,6 @@ def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
     doc = json.loads(run_cli("validate", "EG.yaml", "--format", "json", cwd=tmp_path).out)
     (missing,) = [d for d in doc["diagnostics"] if d["code"] == "objectives-missing"]
     assert missing["message"] == "1/23 objectives covered; not reported: 1–14, 16–23"
+    (principles,) = [d for d in doc["diagnostics"] if d["code"] == "principles-missing"]
+    assert "not reported: (a) people-centred, (b) international-cooperation" \
+        in principles["message"]  # the letter readers know, the key the file uses

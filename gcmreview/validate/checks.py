@@ -415,7 +415,8 @@ class ReviewChecker:
         return ids
 
 
-def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink) -> None:
+def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink,
+                         letters: dict[str, str] | None = None) -> None:
     cov, data = result.coverage, result.data
     assert cov is not None and data is not None
     report = sink.warning  # --strict turns every warning into an error afterwards
@@ -442,7 +443,8 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
         report(place, "principles-missing",
                _("{covered}/{total} guiding principles covered; not reported: {slugs}").format(
                    covered=len(cov.principles_covered), total=cov.principle_total,
-                   slugs=join(cov.principles_missing)),
+                   slugs=join([f"({letters[slug]}) {slug}" if letters and slug in letters
+                               else slug for slug in cov.principles_missing])),
                _("say under `principles:` how the review addresses each guiding principle"))
     for slug in cov.principles_no_narrative:
         summary = data["principles"][slug].get("summary") \
@@ -470,7 +472,8 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     result.country = country if isinstance(country, str) else None
     result.country_at = position_of(loaded.data, ("country",))
     result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
-    coverage_diagnostics(result, options, sink)
+    coverage_diagnostics(result, options, sink,
+                         {p.slug: p.letter for p in catalogue.principles.values()})
     result.diagnostics.extend(sink.items)
     if options.strict:
         result.diagnostics = [d._replace(severity=Severity.ERROR) for d in result.diagnostics]
