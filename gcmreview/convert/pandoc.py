@@ -279,6 +279,7 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     finisher = threading.Thread(target=finish, daemon=True)
     for thread in [*threads, finisher]:
         thread.start()
+
     def abort() -> None:
         aborted.set()
         with lock:
