@@ -378,14 +378,14 @@ def import_(
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace a review file that exists."))] = False,
     lang: Annotated[str | None, typer.Option(
-        "--language", metavar=N_("LANGUAGE"), show_default=False,
+        "--lang", "--language", metavar=N_("LANGUAGE"), show_default=False,
         help=N_("Language a free-form review is written in: en, fr or ar (default: "
                 "guessed from its text)."))] = None,
 ) -> int:
     from gcmreview.commands.imports import exit_code, import_files, report_lines
 
     results = import_files(Context(), files, country=country, output=output, dry_run=dry_run,
-                           force=force, lang=choice(lang, LANGS, "--language") if lang else None)
+                           force=force, lang=choice(lang, LANGS, "--lang") if lang else None)
     echo(report_lines(results, dry_run=dry_run))
     return exit_code(results)
 

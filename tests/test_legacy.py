@@ -352,7 +352,7 @@ def test_arabic_document_with_ordinals_and_arabic_indic_digits() -> None:
     assert Placement(("objectives", 12, "summary"), Where("\u200fالهدف ١٢", 5)) \
         in result.placements
     (guessed,) = only(result, "language-guessed")
-    assert not guessed.error and "ar" in guessed.message and "--language" in (guessed.hint or "")
+    assert not guessed.error and "ar" in guessed.message and "--lang" in (guessed.hint or "")
     assert [x.where for x in only(result, "not-placed")] == [Where("", 1)]
 
 

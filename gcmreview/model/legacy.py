@@ -115,7 +115,7 @@ def read_free_form(document: WordDocument, catalogue: Catalogue, *, country: str
             "language-guessed", Where("", 0),
             _("the language of the review was not given: the import assumed “{language}”")
             .format(language=language),
-            _("if that is wrong, give --language en|fr|ar"), error=False))
+            _("if that is wrong, give --lang en|fr|ar"), error=False))
     reader.read()
     data: dict[str, Any] = {
         "country": country,
