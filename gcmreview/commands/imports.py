@@ -35,7 +35,7 @@ def where_text(where: Where) -> str:
     parts = []
     if where.section:
         parts.append(_("section “{heading}”").format(heading=_short(where.section)))
-    if where.block:
+    if where.block and not where.row:  # Word shows no paragraph numbers: a row says more
         parts.append(_("paragraph {number}").format(number=where.block))
     if where.row and where.label:
         parts.append(_("row {number} “{label}”").format(number=where.row,

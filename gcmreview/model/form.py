@@ -728,9 +728,10 @@ class FormReader:
             if digits.isdigit():
                 return int(digits)
             self.problem("not-a-number", where,
-                         _("“{text}” is not a year; it was not imported").format(
-                             text=_excerpt(text)),
-                         _("write the year in digits, for example 2020"))
+                         _("“{text}” is not a year; the rest of the answer was imported "
+                           "without it").format(text=_excerpt(text)),
+                         _("write one year in digits, for example 2020; a period such as "
+                           "2019-2021 belongs in the description"))
             return None
         if f.kind == "numbers":
             found = [int(n) for n in re.findall(r"\d+", _digits(text))]
