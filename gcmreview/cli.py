@@ -692,17 +692,34 @@ def _usage_message(exc: Any, args: list[str]) -> tuple[str, str | None]:
     return message, again
 
 
+_TERMINATED = [False]
+"""Set when SIGTERM, not Ctrl-C, stopped the command: it exits 143, as CI expects."""
+
+
 def _terminate_as_interrupt() -> None:
     """SIGTERM (CI cancelling a job, `kill`) stops a build as Ctrl-C does: workers
     stopped, the staging folder removed, earlier reports left as they were."""
+    import os
     import signal
     import threading
 
+    owner = os.getpid()
+
     def interrupt(_signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a forked child (validate's pool): end as SIGTERM asks
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        _TERMINATED[0] = True
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, interrupt)
+
+
+def _interrupted() -> int:
+    say(_("interrupted"))
+    return 143 if _TERMINATED[0] else 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -717,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         app = make_app([named] if named in COMMANDS else list(COMMANDS))
         result = app(args=args, standalone_mode=False, prog_name="gcmreview")
         if result == 130:  # typer's answer to Ctrl-C (and to SIGTERM, made one above)
-            say(_("interrupted"))
+            return _interrupted()
     except typer.Exit as exc:
         return exc.exit_code
     except click.NoArgsIsHelpError as exc:
@@ -728,8 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(UsageError(message, hint=hint))
         return 2
     except typer.Abort:  # click's name for Ctrl-C at a prompt
-        say(_("interrupted"))
-        return 130
+        return _interrupted()
     except GcmReviewError as exc:
         _print_error(exc)
         return exc.exit_code
@@ -741,8 +757,7 @@ def main(argv: list[str] | None = None) -> int:
                    "expected, or the other way round?)")))
         return 2
     except KeyboardInterrupt:
-        say(_("interrupted"))
-        return 130
+        return _interrupted()
     except Exception:
         import traceback
 

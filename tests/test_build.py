@@ -780,7 +780,7 @@ def test_sigterm_stops_a_build_cleanly(previous_outputs, tmp_path: Path) -> None
         time.sleep(0.02)
     build.send_signal(signal.SIGTERM)
     _out, err = build.communicate(timeout=120)
-    assert build.returncode == 130, err
+    assert build.returncode == 143, err  # 128 + SIGTERM, as CI expects
     assert "interrupted" in err and "Traceback" not in err
     assert leftovers(out) == []
     assert not list(out.glob(".gcmreview-staging-*"))
@@ -814,14 +814,19 @@ def test_staging_folders_of_killed_builds_are_removed(tmp_path: Path, run_cli) -
     dead = out / ".gcmreview-staging-999999999-abc"  # no such process
     old = out / ".gcmreview-staging-oldname"
     mine = out / f".gcmreview-staging-{os.getpid()}-xyz"  # a build running beside
-    for folder in (dead, old, mine):
+    recent_dead = out / ".gcmreview-staging-999999998-new"  # maybe another container's
+    odd = [out / ".gcmreview-staging-99999999999999999999-x", out / ".gcmreview-staging-²-x"]
+    for folder in (dead, old, mine, recent_dead, *odd):
         folder.mkdir(parents=True)
         (folder / "MA.fr.docx").write_bytes(b"partial")
-    day_ago = time.time() - 2 * 24 * 3600
+    day_ago, hour_ago = time.time() - 2 * 24 * 3600, time.time() - 3600
     os.utime(old, (day_ago, day_ago))
+    for folder in (dead, *odd):
+        os.utime(folder, (hour_ago, hour_ago))
     assert run_cli("build", "-c", "MA", "-f", "md", "--out", "out", cwd=ws).code == 0
     assert not dead.exists() and not old.exists()
-    assert (mine / "MA.fr.docx").exists()
+    assert (mine / "MA.fr.docx").exists() and (recent_dead / "MA.fr.docx").exists()
+    assert all((folder / "MA.fr.docx").exists() for folder in odd)  # no crash on odd names
 
 
 # --- 6. Template overrides ----------------------------------------------------------

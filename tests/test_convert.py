@@ -147,3 +147,13 @@ def test_workers_already_started_are_reaped_when_one_fails(spawned, monkeypatch,
     assert len(spawned) == 2
     assert_reaped(spawned)
     assert not job.outputs["md"].exists()
+
+
+def test_a_narrative_read_alone_keeps_its_last_table_row(worker, tmp_path: Path) -> None:
+    """A narrative from YAML has no final newline; pandoc's pipe tables need one for their
+    last row. Read alone or with others, the table is the same."""
+    table = "Intro\n\n| a | b |\n|---|---|\n| c | d |"
+    alone = converted(worker, document(tmp_path, "T1", [table]))
+    joined = converted(worker, document(tmp_path, "T2", [table, "Another narrative."]))
+    assert "\\|" not in alone
+    assert alone.split("Intro")[1].split(":::")[0] == joined.split("Intro")[1].split(":::")[0]

@@ -203,22 +203,26 @@ def test_a_file_checked_alone_is_compared_with_its_twin(tmp_path: Path, run_cli)
 
 
 def test_narratives_nested_too_deep_are_refused(tmp_path: Path, run_cli) -> None:
-    """Nested brackets or quote marks make pandoc's reader slow down with the square of the
-    depth (100 KB took 69 s): refused at validation, so a build never meets them."""
+    """Nested brackets make pandoc's reader slow down with the square of the depth (100 KB
+    took 69 s); nested quotes and lists stop typst. Refused at validation, so a build never
+    meets them; the deepest allowed still makes a PDF."""
     import json
 
+    from gcmreview.core.narrative import MAX_CONTAINERS
+
     deep = "[" * 2000 + "x" + "]" * 2000
-    quoted = ">" * 40 + " deep"
-    fine = "See [the [annex]](https://example.org) and [1].\n\n> > quoted twice"
-    (tmp_path / "MA.yaml").write_text(
-        "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\nobjectives:\n"
-        f"  5: {{status: planned, summary: {json.dumps(deep)}}}\n"
-        f"  6: {{status: planned, summary: {json.dumps(quoted)}}}\n"
-        f"  7: {{status: planned, summary: {json.dumps(fine)}}}\n", encoding="utf-8")
+    quoted = "> " * (MAX_CONTAINERS + 1) + "deep"
+    listed = "\n".join("  " * i + "- item" for i in range(MAX_CONTAINERS + 1))
+    mixed = "- > " * 5 + "deep"
+    allowed = "> " * (MAX_CONTAINERS - 4) + "- " * 4 + "deepest allowed"
+    lines = ["country: MA", "review: {cycle: 2020, language: fr, status: draft}", "objectives:"]
+    for n, text in enumerate((deep, quoted, listed, mixed, allowed), start=5):
+        lines.append(f"  {n}: {{status: planned, summary: {json.dumps(text)}}}")
+    (tmp_path / "MA.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli("validate", "MA.yaml", "--format", "json", cwd=tmp_path)
     found = [(d["line"], d["code"]) for d in json.loads(result.out)["diagnostics"]
              if d["severity"] == "error"]
-    assert found == [(4, "narrative-too-deep"), (5, "narrative-too-deep")]
+    assert found == [(line, "narrative-too-deep") for line in (4, 5, 6, 7)]
     assert result.code == 1
     from .conftest import copy_workspace
 
@@ -226,6 +230,11 @@ def test_narratives_nested_too_deep_are_refused(tmp_path: Path, run_cli) -> None
     shutil.copy(tmp_path / "MA.yaml", ws / "countries" / "MA.yaml")
     built = run_cli("build", "--country", "MA", "--format", "md", "--out", "out", cwd=ws)
     assert built.code == 1 and "not built MA" in built.err
+    # The deepest a narrative may go still typesets.
+    (ws / "countries" / "MA.yaml").write_text("\n".join([*lines[:3], lines[-1]]) + "\n",
+                                              encoding="utf-8")
+    built = run_cli("build", "--country", "MA", "--format", "pdf", "--out", "out", cwd=ws)
+    assert built.code == 0, built.err
 
 
 def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
@@ -243,3 +252,21 @@ def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
     (principles,) = [d for d in doc["diagnostics"] if d["code"] == "principles-missing"]
     assert "not reported: (a) people-centred, (b) international-cooperation" \
         in principles["message"]  # the letter readers know, the key the file uses
+
+
+def test_many_files_validate_in_parallel_without_noise(tmp_path: Path) -> None:
+    """The worker pool ends its workers with SIGTERM: they must not take it for the
+    interruption the command itself handles (a traceback per worker, seen)."""
+    import subprocess
+    import sys
+
+    from gcmreview.validate.run import PARALLEL_MIN_FILES
+
+    text = (DATA / "valid" / "MA.yaml").read_text(encoding="utf-8")
+    for i in range(PARALLEL_MIN_FILES * 2):
+        (tmp_path / f"MA{i}.yaml").write_text(text, encoding="utf-8")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-m", "gcmreview", "validate", "."],
+                              cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 1  # every file is named after another State
+        assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr

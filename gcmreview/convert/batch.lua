@@ -82,7 +82,9 @@ local function read_alone(text)
   -- No sandbox argument: the markdown reader reads no file, and a sandboxed
   -- read costs 40 % more (measured).
   reads = reads + 1
-  return pandoc.read(text, NARRATIVE_FORMAT):walk(sanitize).blocks
+  -- The final newline, as in a joined read: without it a pipe table's last row is
+  -- read as a paragraph.
+  return pandoc.read(text .. "\n", NARRATIVE_FORMAT):walk(sanitize).blocks
 end
 
 local write_cache, write_cache_json -- defined below, with the cache
@@ -162,10 +164,14 @@ local function write_pack(name, answer)
     offset = offset + #entry.json
   end
   local path = CACHE_DIR .. "/" .. name
-  local f = assert(io.open(path .. ".tmp", "wb"))
-  f:write(table.concat(parts))
-  f:close()
-  assert(os.rename(path .. ".tmp", path))
+  -- A cache that cannot be written only costs time: the document is converted anyway.
+  local f = io.open(path .. ".tmp", "wb")
+  local written = f and f:write(table.concat(parts)) and f:close()
+  if not written or not os.rename(path .. ".tmp", path) then
+    os.remove(path .. ".tmp")
+    answer.parsed = {}
+    return
+  end
   answer.pack = name
 end
 
@@ -193,8 +199,11 @@ local function narrative_blocks(narratives, pack, answer)
   for _, item in ipairs(narratives) do
     if item.text == nil then
       blocks[item.key] = read_cache(item, packs)
-      if blocks[item.key] == nil then answer.missing[#answer.missing + 1] = item.key end
-      if item.verify then answer.verified[#answer.verified + 1] = item.key end
+      if blocks[item.key] == nil then
+        answer.missing[#answer.missing + 1] = item.key
+      elseif item.verify then
+        answer.verified[#answer.verified + 1] = item.key
+      end
     elseif reads_alone(item.text) then
       alone[#alone + 1] = item
     else

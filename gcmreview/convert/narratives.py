@@ -60,6 +60,8 @@ class NarrativeCache:
             if folder.is_symlink():
                 with contextlib.suppress(OSError):
                     folder.unlink()
+        self.usable = True
+        """False once the cache folder cannot be made: every narrative is parsed."""
         self._sizes: dict[str, int] = {}
         """Pack name -> its size, if it is a regular file in the folder (not a link)."""
         self.build, self.index = self._load_index()
@@ -73,7 +75,10 @@ class NarrativeCache:
 
     def _load_index(self) -> tuple[int, dict[str, Entry]]:
         try:
-            data = json.loads((self.folder / INDEX_NAME).read_text(encoding="utf-8"))
+            index = self.folder / INDEX_NAME
+            if not stat.S_ISREG(os.lstat(index).st_mode):
+                return 0, {}  # a link, a FIFO (whose read would never end): start anew
+            data = json.loads(index.read_text(encoding="utf-8"))
             entries = {str(k): Entry(str(v[0]), int(v[1]), int(v[2]), int(v[3]))
                        for k, v in data["entries"].items()}
             return int(data["build"]), {k: e for k, e in entries.items()
@@ -81,12 +86,17 @@ class NarrativeCache:
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return 0, {}  # none yet, or damaged: parse again
 
-    def request(self, narratives: dict[str, str]) -> tuple[str, list[dict[str, Any]]]:
+    def request(self, narratives: dict[str, str]) -> tuple[str | None, list[dict[str, Any]]]:
         """A job's pack name and what it sends for its narratives: the text when it
         must be parsed, else where the blocks are (and whether to sanitise them again)."""
         out: list[dict[str, Any]] = []
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)  # not before a first document
+            if self.usable:
+                try:
+                    self.folder.mkdir(parents=True, exist_ok=True)  # not before a first document
+                except OSError:  # a file where the folder goes: convert without a cache
+                    self.usable = False
+                    self.index.clear()
             self._packs += 1
             pack = f"{self.prefix}-{self._packs}.pack"
             for key in sorted(narratives):
@@ -100,7 +110,7 @@ class NarrativeCache:
                 place = {"key": key, "pack": entry.pack, "offset": entry.offset,
                          "length": entry.length}
                 out.append(place if key in self._trusted else {**place, "verify": True})
-        return pack, out
+        return (pack if self.usable else None), out
 
     def _readable(self, entry: Entry) -> bool:
         """The entry lies inside a pack that is a regular file (the index may be damaged)."""

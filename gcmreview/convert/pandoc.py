@@ -132,6 +132,7 @@ class PandocWorker:
         if answer.get("missing"):  # a cached narrative is gone: parse it again, once
             self.narratives.forget(answer["missing"])
             answer = self._convert(job, figures)
+            self.narratives.forget(answer.get("missing") or ())
         self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
                               answer.get("verified") or ())
         job.narrative_reads = int(answer.get("reads") or 0)
@@ -293,12 +294,14 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
             pending.put(job)
     except BaseException as exc:
         interrupted = exc
-        abort()
     # Wait for every thread, even if interrupted while waiting (most of a build is spent
     # here): then stop the processes, and wait on.
-    marks, finish_marked = 0, False
+    marks, finish_marked, stopped = 0, False, False
     while True:
         try:
+            if interrupted is not None and not stopped:
+                abort()  # again if a second interrupt cut it short: killing twice is harmless
+                stopped = True
             while marks < len(threads):
                 pending.put(None)
                 marks += 1
@@ -311,7 +314,6 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
             break
         except BaseException as exc:
             interrupted = interrupted or exc
-            abort()
     if interrupted is not None:
         raise interrupted
     if failures:

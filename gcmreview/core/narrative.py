@@ -102,25 +102,33 @@ def sanitiser_version(lua_source: bytes) -> str:
     return hashlib.sha256(parts).hexdigest()[:16]
 
 
-MAX_NESTING = 32
-"""Brackets or block quotes nested deeper than this are refused: pandoc's reader slows
-down with the square of the depth (a 100 KB file of nested brackets took 69 s), and
-typst stops at a parsing depth. No review needs more than a few levels."""
+MAX_BRACKETS = 32
+"""Brackets nested deeper than this are refused: pandoc's reader slows down with the
+square of the depth (a 100 KB file of nested brackets took 69 s)."""
+MAX_CONTAINERS = 8
+"""Block quotes and lists nested deeper than this are refused: typst stops at a depth
+of its own ("maximum show rule depth exceeded": 16 quotes, 31 lists, 11 of each in
+turn, measured), and the report adds its own levels. No review needs more than three."""
+_MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
-def nesting(text: str) -> int:
-    """The deepest nesting of [ ] or of > quote marks at a line's start, whichever is more."""
-    deepest = 0
-    if text.count("[") > MAX_NESTING:
+def nesting(text: str) -> tuple[int, int]:
+    """(block quotes and lists, brackets): how deep each nests at most."""
+    brackets = 0
+    if text.count("[") > MAX_BRACKETS:
         depth = 0
         for bracket in re.sub(r"[^\[\]]", "", text):
             depth = depth + 1 if bracket == "[" else max(0, depth - 1)
-            deepest = max(deepest, depth)
-    if text.count(">") > MAX_NESTING:
-        for line in text.splitlines():
-            quotes = re.match(r"[ >]*", line)
-            deepest = max(deepest, quotes.group(0).count(">") if quotes else 0)
-    return deepest
+            brackets = max(brackets, depth)
+    containers = 0
+    for line in text.splitlines():
+        at, markers = 0, 0
+        while (found := _MARKERS.match(line, at)) is not None:
+            at, markers = found.end(), markers + 1
+        if markers:  # a list item's indentation stands for the items around it
+            indent = len(line) - len(line.lstrip(" \t"))
+            containers = max(containers, markers + indent // 2)
+    return containers, brackets
 
 
 def findings(text: str) -> list[Construct]:

@@ -49,7 +49,7 @@ RULES: dict[str, str] = {
     "placeholder": "Scaffold placeholder text (TODO) left in the file.",
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",
-    "narrative-too-deep": "A narrative nests brackets or quotes too deep to build in time.",
+    "narrative-too-deep": "A narrative nests quotes, lists or brackets too deep to build.",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",
     "narrative-heading": "A narrative contains a heading, which reports show as bold text.",

@@ -229,8 +229,8 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
                 for i, (a, b) in enumerate(zip(old, value, strict=True)):
                     _merge(a, b, (*here, i))
                 continue
-            if not value:  # emptied: the comments that introduced its entries go too
-                node.ca.items.pop(key, None)
+            if isinstance(value, dict | list) and not value:
+                node.ca.items.pop(key, None)  # emptied: the comments on its entries go too
             node[key] = styled(value, here)
             continue
         rank = _rank(kind, key) if kind in ORDER else None

@@ -389,13 +389,19 @@ class ReviewChecker:
                                   _("{place} is empty").format(place=where(path)),
                                   _("write the text, or remove the entry"))
             return
-        depth = narrative.nesting(text)
-        if depth > narrative.MAX_NESTING:
+        containers, brackets = narrative.nesting(text)
+        if containers > narrative.MAX_CONTAINERS or brackets > narrative.MAX_BRACKETS:
+            deep = containers > narrative.MAX_CONTAINERS
             self.sink.error(self.at(*path), "narrative-too-deep",
-                            _("{place} nests brackets or quotes {depth} levels deep; a report "
-                              "allows {most}, and would take minutes to build beyond that").format(
-                                  place=where(path), depth=depth, most=narrative.MAX_NESTING),
-                            _("write it with fewer nested [ ] or > signs"))
+                            (_("{place} nests quotes and lists {depth} levels deep; a report "
+                               "allows {most}") if deep else
+                             _("{place} nests brackets {depth} levels deep; a report allows "
+                               "{most}")).format(
+                                place=where(path), depth=containers if deep else brackets,
+                                most=narrative.MAX_CONTAINERS if deep
+                                else narrative.MAX_BRACKETS),
+                            _("write it with fewer nested > quote marks and lists") if deep
+                            else _("write it with fewer nested [ ]"))
             return
         for construct in narrative.findings(text):
             self.sink.warning(self.at(*path), construct.code or "", _(construct.message),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 STAGING_PREFIX = ".gcmreview-staging-"
 STALE_AFTER_SECONDS = 24 * 3600
+DEAD_AFTER_SECONDS = 10 * 60
 
 
 def _running(pid: int) -> bool:
@@ -28,16 +30,20 @@ def _running(pid: int) -> bool:
 
 def remove_stale_staging(out_dir: Path) -> None:
     """Staging folders of builds that were killed (SIGKILL, a power cut): of a process
-    no longer running, or older than a day. A build running beside this one keeps its."""
+    no longer running (and untouched for a while: a build in another container sharing
+    the folder has pids of its own), or older than a day. A build running beside this
+    one keeps its."""
     now = time.time()
     for folder in out_dir.glob(STAGING_PREFIX + "*"):
         if folder.is_symlink() or not folder.is_dir():
             continue
         pid = folder.name[len(STAGING_PREFIX):].split("-")[0]
         try:
-            stale = (now - folder.stat().st_mtime > STALE_AFTER_SECONDS
-                     or (pid.isdigit() and not _running(int(pid))))
-        except OSError:
+            age = now - folder.stat().st_mtime
+            stale = age > STALE_AFTER_SECONDS or (
+                age > DEAD_AFTER_SECONDS and re.fullmatch("[0-9]{1,9}", pid) is not None
+                and not _running(int(pid)))
+        except (OSError, OverflowError, ValueError):
             continue
         if stale:
             shutil.rmtree(folder, ignore_errors=True)
