@@ -294,3 +294,18 @@ def test_a_definition_in_a_quote_or_list_serves_only_its_own_narrative(tmp_path:
     md = (ws / "out" / "MA.fr.md").read_text(encoding="utf-8")
     assert "evil.example" not in md.split("VICTIM")[1].split("\n")[0]
     assert "VICTIM voir \\[annexe\\] et \\[rapport\\]." in md or "VICTIM voir [annexe]" in md
+
+
+def test_a_cache_that_cannot_be_made_costs_only_time(tmp_path: Path) -> None:
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import CACHE_FOLDER
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    (ws / "out").mkdir()
+    (ws / "out" / CACHE_FOLDER).write_text("a file where the cache folder goes",
+                                           encoding="utf-8")
+    outcome = build(Context(ws), codes=["DZ"], formats="md", out=ws / "out")
+    assert outcome.exit_code == 0, outcome.failed
+    assert "ETA-TEXT" in (ws / "out" / "DZ.fr.md").read_text(encoding="utf-8")

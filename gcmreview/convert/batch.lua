@@ -155,7 +155,8 @@ write_cache_json = function(doc, items, chunks)
 end
 
 local function write_pack(name, answer)
-  if #pending == 0 or CACHE_DIR == nil or name == nil then return end
+  -- No name (JSON null): the cache folder could not be made.
+  if #pending == 0 or CACHE_DIR == nil or type(name) ~= "string" then return end
   assert(name:match("^[%w-]+%.pack$"), "bad pack name")
   local offset, parts = 0, {}
   for i, entry in ipairs(pending) do
