@@ -71,3 +71,17 @@ def test_edits_keep_comments_order_and_untouched_lines() -> None:
     assert numbers == ["5:", "7:", "21:", "23:"]  # in order, 10 gone
     before, after = text.splitlines(), edited.splitlines()
     assert before[:60] == after[:60]  # the sections before the objectives are untouched
+
+
+def test_text_from_word_with_no_break_spaces_is_written_as_a_block() -> None:
+    """French text from Word holds no-break spaces before colons: the file keeps it as a
+    block a person can edit, not an escaped one-line string; a text with an invisible mark
+    stays in double quotes."""
+    data = data_of(ROOT / "countries" / "MA.yaml")
+    summary = "Priorité\u00a0: « Intilaka » lancé en 2020.\n\nDeuxième paragraphe\u00a0: texte."
+    data["objectives"][5]["summary"] = summary
+    data["objectives"][10]["summary"] = "Un repère\u200f invisible.\nDeux lignes."
+    text = canonical(data, catalogue_titles(builtin(), "fr"), ["Imported."])
+    assert "    summary: |-\n      Priorité\u00a0: « Intilaka » lancé en 2020.\n\n" in text
+    assert 'summary: "Un repère\u200f invisible.\\nDeux lignes."' in text
+    assert read_back(text) == data

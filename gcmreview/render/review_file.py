@@ -19,6 +19,7 @@ unnoticed.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -101,6 +102,13 @@ def _needs_quotes(text: str) -> bool:
     return resolved != "tag:yaml.org,2002:str"
 
 
+def _shown_as_is(char: str) -> bool:
+    """A character a block or a plain line can hold as it is: printable, or a no-break
+    space (French text from Word is full of them). Controls and invisible marks go in
+    double quotes, where they show as escapes."""
+    return char.isprintable() or unicodedata.category(char) == "Zs"
+
+
 def _folded(text: str, indent: int) -> FoldedScalarString:
     folded = FoldedScalarString(text)
     positions, start = [], 0
@@ -109,7 +117,7 @@ def _folded(text: str, indent: int) -> FoldedScalarString:
         # Fold only at a single space between two visible characters: anything
         # else would change the text when read back.
         if (char == " " and i - start > width and 0 < i < len(text) - 1
-                and text[i - 1] != " " and text[i + 1] != " "):
+                and not text[i - 1].isspace() and not text[i + 1].isspace()):
             positions.append(i)
             start = i
     folded.fold_pos = positions  # type: ignore[attr-defined]
@@ -146,9 +154,9 @@ def styled(value: Any, path: Path_, titles: Titles | None = None) -> Any:
             # chomping keeps a final line break. Text a block cannot hold as is
             # (leading spaces, control characters) goes in double quotes.
             plain_lines = value[0] not in " \t\n" and all(
-                c.isprintable() or c == "\n" for c in value)
+                c == "\n" or _shown_as_is(c) for c in value)
             return LiteralScalarString(value) if plain_lines else DoubleQuotedScalarString(value)
-        if value != value.strip() or not value.isprintable():
+        if value != value.strip() or not all(_shown_as_is(c) for c in value):
             return DoubleQuotedScalarString(value)
         return _folded(value, 2 * len(path) + 2)
     if key in CODES or path[-2:-1] == ("principles",):  # a code, or a principle slug
