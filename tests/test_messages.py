@@ -359,10 +359,12 @@ def test_usage_errors_in_our_words(run_cli, args: tuple[str, ...], words: tuple[
 @pytest.mark.parametrize(("lang", "words"), [
     ("ar", ("# الاستعراض الطوعي: المغرب (MA)", "حافظ على إزاحة الأسطر",
             '    summary: "TODO: التقدم المحرز في الهدف 5"',
-            "  # المائدة المستديرة 1 للمنتدى: الأهداف 2، 5، 6، 12، 18")),
+            "  # المائدة المستديرة 1 للمنتدى: الأهداف 2، 5، 6، 12، 18",
+            "in_progress (قيد التنفيذ)، planned (مخطط له)")),
     ("fr", ("# Examen volontaire : Maroc (MA)", "Gardez le décalage des lignes",
             '    summary: "TODO: progrès relatifs à l\'objectif 5"',
-            "  # Table ronde 1 du Forum : objectifs 2, 5, 6, 12, 18")),
+            "  # Table ronde 1 du Forum : objectifs 2, 5, 6, 12, 18",
+            "in_progress (en cours), planned (prévu)")),
 ])
 def test_new_writes_instructions_in_the_review_language(run_cli, tmp_path: Path, lang: str,
                                                          words: tuple[str, ...]) -> None:

@@ -38,7 +38,13 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
     def todo(what: str) -> str:
         return json.dumps(f"TODO: {what}", ensure_ascii=False)
 
-    codes = ", ".join(status.CODES)
+    # The codes the file takes, each with its name in the review's language.
+    def gloss(code: str) -> str:
+        label = _(status.BY_CODE[code].label)
+        return f"{code} ({label[:1].lower()}{label[1:]})"
+
+    codes = ", ".join(status.CODES) if lang == "en" else fmt.join(
+        [gloss(code) for code in status.CODES])
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         "# " + catalogue.compact_name(lang).text,
