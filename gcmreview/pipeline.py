@@ -27,7 +27,7 @@ from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path, resolved_folder
-from gcmreview.core.errors import InputError, os_reason
+from gcmreview.core.errors import cannot_read
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import direction
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
@@ -197,8 +197,7 @@ class Builder:
             try:
                 raw = read_file(path, shown)
             except OSError as exc:
-                raise InputError(_("cannot read {file}: {reason}").format(
-                    file=shown, reason=os_reason(exc))) from exc
+                raise cannot_read(shown, exc) from exc
             content = raw if isinstance(raw, bytes) else repr(raw.diagnostics)
             self.sources[path] = Source(path, digest([self.common, path.name, content]), raw)
 

@@ -78,3 +78,11 @@ def os_reason(exc: OSError) -> str:
         errno.EEXIST: _("it already exists"),
     }
     return reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def cannot_read(shown: str, exc: OSError) -> InputError:
+    """The error for a file the command needs and cannot read."""
+    from gcmreview.core.i18n import _
+
+    return InputError(_("cannot read {file}: {reason}").format(file=shown,
+                                                              reason=os_reason(exc)))

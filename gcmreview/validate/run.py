@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
-from gcmreview.core.errors import InputError, os_reason
+from gcmreview.core.errors import InputError, cannot_read
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
 from gcmreview.load.catalogue import Catalogue
@@ -58,8 +58,7 @@ def check_file(path: Path, catalogue: Catalogue, options: Options) -> FileResult
     try:
         loaded = load_file(path, shown)
     except OSError as exc:
-        raise InputError(_("cannot read {file}: {reason}").format(
-            file=shown, reason=os_reason(exc))) from exc
+        raise cannot_read(shown, exc) from exc
     return check_loaded(loaded, catalogue, options)
 
 

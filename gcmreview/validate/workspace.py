@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
-from gcmreview.core.errors import InputError, os_reason
+from gcmreview.core.errors import InputError, cannot_read
 from gcmreview.core.i18n import _
 from gcmreview.load import catalogue as cat
 from gcmreview.load.loader import load_file, position_of, review_files_in
@@ -94,8 +94,7 @@ def _checked(path: Path, schema: dict[str, Any], invalid: str) -> Any:
     try:
         loaded = load_file(path, shown)
     except OSError as exc:
-        raise InputError(_("cannot read {file}: {reason}").format(
-            file=shown, reason=os_reason(exc))) from exc
+        raise cannot_read(shown, exc) from exc
     sink = DiagnosticSink(shown)
     sink.items.extend(loaded.diagnostics)
     if loaded.data is not None:
