@@ -28,7 +28,7 @@ from gcmreview import __version__
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.convert.word import WordReader
-from gcmreview.core import countries
+from gcmreview.core import countries, format
 from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
 from gcmreview.core.errors import (
     ConversionError,
@@ -57,8 +57,6 @@ from gcmreview.validate.results import FileResult
 from gcmreview.validate.run import check_file
 from gcmreview.validate.workspace import NEXT_IMRF, Workspace
 from gcmreview.write.files import publish, staging
-
-NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
 
 
 @dataclass(frozen=True)
@@ -200,14 +198,14 @@ def form_job(place: Place, code: str, data: dict[str, Any] | None, lang: str,
     builder = FormBuilder(place.catalogue, lang)
     model = builder.build(code, data, place.cycle, place.country_name(code, lang))
     skeleton = render("form.md.j2", dirs, lang, form=model, version=__version__)
-    _ = builder.fmt.gettext
+    t = builder.fmt.gettext
     meta = {"title": model.title, "subtitle": model.subtitle, "pagetitle": model.title,
             "lang": lang, "dir": direction(lang), "form": True, "facts": [],
-            "toc-title": _("Contents")}
+            "toc-title": t("Contents")}
     return Job(id=code, skeleton=skeleton, meta=meta, rtl=direction(lang) == "rtl",
                outputs={"docx": stage / f"{code}.docx"},
                header=f"{model.title} · {model.subtitle}",
-               footer=_("gcmreview {version}, form version {form_version}").format(
+               footer=t("gcmreview {version}, form version {form_version}").format(
                    version=__version__, form_version=model.version))
 
 
@@ -471,7 +469,7 @@ def _narratives(value: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...],
     elif isinstance(value, list):
         for i, v in enumerate(value):
             found.update(_narratives(v, (*path, i)))
-    elif isinstance(value, str) and path and path[-1] in NARRATIVE_KEYS:
+    elif isinstance(value, str) and path and path[-1] in format.narrative_keys():
         found[path] = value
     return found
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from gcmreview.commands.context import Context
-from gcmreview.core import countries, status
+from gcmreview.core import countries, format, status
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import UsageError
 from gcmreview.core.files import write_atomic
@@ -25,99 +25,92 @@ from gcmreview.validate.workspace import NEXT_IMRF
 
 
 def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_ref: str) -> str:
-    """The file, its comments and placeholders in `lang`: a French focal point reads French."""
+    """The file, its comments and placeholders in `lang`: a French focal point reads French.
+    Every section of the format (gcmreview.core.format) is there, with the fields its
+    description says `new` writes."""
     fmt = Formatter(lang)
-    _ = fmt.gettext
+    t = fmt.gettext
 
     def comment(label: Label) -> str:
         if not label.fallback:
             return label.text
-        return label.text + " " + _("(the English title: there is no official one in this "
+        return label.text + " " + t("(the English title: there is no official one in this "
                                     "language yet)")
-
-    def todo(what: str) -> str:
-        return json.dumps(f"TODO: {what}", ensure_ascii=False)
 
     # The codes the file takes, each with its name in the review's language.
     def gloss(code: str) -> str:
-        label = _(status.BY_CODE[code].label)
+        label = t(status.BY_CODE[code].label)
         return f"{code} ({label[:1].lower()}{label[1:]})"
 
     codes = ", ".join(status.CODES) if lang == "en" else fmt.join(
         [gloss(code) for code in status.CODES])
+
+    def members(part: format.Part, indent: int, number: int | None = None) -> list[str]:
+        pad = " " * indent
+        out = []
+        for m in part.members:
+            if not m.scaffold:
+                continue
+            if isinstance(m, format.Field) and m.kind == "choice" and m.options == "status":
+                # Empty, not `not_started`: a status nobody chose must not read as one.
+                out.append(f"{pad}{m.key}:  # " + t("one of {codes}; delete the line if the "
+                                                    "review states none").format(codes=codes))
+            elif isinstance(m, format.Field) and m.kind in ("narrative", "line"):
+                prompt = t(m.prompt).format(number=number) if number else t(m.prompt)
+                out.append(f"{pad}{m.key}: " + json.dumps(f"TODO: {prompt}", ensure_ascii=False))
+            else:  # a list, or a table
+                note = t(m.prompt) if m.prompt else m.example
+                out.append(f"{pad}{m.key}: []" + (f"  # {note}" if note else ""))
+        return out
+
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         "# " + catalogue.compact_name(lang).text,
-        "# " + _("Voluntary review: {country} ({code})").format(
+        "# " + t("Voluntary review: {country} ({code})").format(
             country=fmt.country(country), code=country),
-        "# " + _("Replace every TODO text with your own; `gcmreview validate` lists those "
+        "# " + t("Replace every TODO text with your own; `gcmreview validate` lists those "
                  "left."),
-        "# " + _("Remove an objective or a guiding principle your review does not cover."),
-        "# " + _("Keep the indentation (spaces, never tabs), and put text holding a colon "
+        "# " + t("Remove an objective or a guiding principle your review does not cover."),
+        "# " + t("Keep the indentation (spaces, never tabs), and put text holding a colon "
                  "followed by a space in double quotes."),
-        "# " + _("Every key is explained in the format reference: docs/format.md."),
-        f"country: {country}",
-        "review:",
-        f"  cycle: {cycle}",
-        f"  language: {lang}",
-        "  status: draft  # " + _("draft, submitted or final"),
-        '  # date: "2024-05-01"  # ' + _("the date of this version, as YYYY-MM-DD"),
-        "  lead_institution: " + todo(_("the institution leading the review")),
-        "",
-        "methodology:",
-        "  summary: " + todo(_("how the review was prepared (whole-of-government and "
-                               "whole-of-society approaches)")),
-        "  institutions: []  # " + _("the government institutions involved"),
-        "  stakeholders: []  # - {group: civil_society, details: ...}",
-        "",
-        "policy_environment:",
-        "  summary: " + todo(_("national policies, laws, strategies and coordination "
-                               "mechanisms")),
-        "  instruments: []  # - {title: ..., kind: strategy, year: 2020, status: adopted}",
-        "",
-        "objectives:",
+        "# " + t("Every key is explained in the format reference: docs/format.md."),
+        f"{format.COUNTRY.key}: {country}",
     ]
-    for rt, numbers in catalogue.round_tables.items():
-        lines.append("  # " + _("IMRF round table {number}: objectives {objectives}").format(
-            number=rt, objectives=fmt.join([str(n) for n in numbers])))
-    for n, objective in catalogue.objectives.items():
-        lines += [
-            f"  # {n}. {comment(objective.title(lang))}",
-            f"  {n}:",
-            # Empty, not `not_started`: a status nobody chose must not read as one.
-            "    status:  # " + _("one of {codes}; delete the line if the review states "
-                                  "none").format(codes=codes),
-            "    summary: " + todo(_("progress on objective {number}").format(number=n)),
-            "    measures: []  # - {title: ..., year: 2020, description: ...}",
-            "    good_practices: []",
-            "    challenges: []",
-            "    partners: []",
-            "    principles: []  # " + _("the guiding principles this response addresses"),
-        ]
-    lines += ["", "principles:"]
-    for slug, principle in catalogue.principles.items():
-        lines += [
-            f"  # ({principle.letter}) {comment(principle.name(lang))}",
-            f"  {slug}:",
-            "    summary: " + todo(_("how the review addresses this principle")),
-        ]
-    lines += [
-        "",
-        "covid19:",
-        "  summary: " + todo(_("the impact of COVID-19 on migrants and on the implementation "
-                               "of the Compact")),
-        "",
-        "means_of_implementation:",
-        "  summary: " + todo(_("resources, partnerships and capacity-building needs")),
-        "",
-        "next_steps:",
-        "  summary: " + todo(_("the actions planned up to the next review")),
-        "",
-        "reservations: []  # - {summary: ..., objectives: [...]}",
-        "",
-        'sources: []  # - {id: report-2024, title: ..., date: "2024-05-01"}',
-        "",
-    ]
+    for section in format.sections():
+        if section.shape == "code":
+            continue
+        if section.shape != "meta":
+            lines.append("")
+        part = section.part
+        assert part is not None
+        if section.shape in ("list", "sources"):
+            lines.append(f"{section.key}: []" + (f"  # {section.example}"
+                                                  if section.example else ""))
+        elif section.shape == "meta":
+            lines += [
+                f"{section.key}:",
+                f"  cycle: {cycle}",
+                f"  language: {lang}",
+                "  status: draft  # " + t("draft, submitted or final"),
+                '  # date: "2024-05-01"  # ' + t("the date of this version, as YYYY-MM-DD"),
+                *members(part, 2),
+            ]
+        elif section.shape == "single":
+            lines += [f"{section.key}:", *members(part, 2)]
+        elif section.shape == "objectives":
+            lines.append(f"{section.key}:")
+            for rt, numbers in catalogue.round_tables.items():
+                lines.append("  # " + t("IMRF round table {number}: objectives {objectives}")
+                             .format(number=rt, objectives=fmt.join([str(n) for n in numbers])))
+            for n, objective in catalogue.objectives.items():
+                lines += [f"  # {n}. {comment(objective.title(lang))}", f"  {n}:",
+                          *members(part, 4, n)]
+        elif section.shape == "principles":
+            lines.append(f"{section.key}:")
+            for slug, principle in catalogue.principles.items():
+                lines += [f"  # ({principle.letter}) {comment(principle.name(lang))}",
+                          f"  {slug}:", *members(part, 4)]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -149,9 +142,9 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
     earlier = earlier_review(ctx.require_workspace(), code, from_cycle)
     data = carried_forward(plain(earlier.data), from_cycle, cycle)
     review_lang = data["review"]["language"]
-    _l = Formatter(review_lang).gettext
+    t = Formatter(review_lang).gettext
     header = [f"yaml-language-server: $schema={ref}",
-              _l("Started from the {year} review. Every objective and guiding principle is "
+              t("Started from the {year} review. Every objective and guiding principle is "
                  "marked `carried_over: {year}`: check and update each one for this cycle, then "
                  "delete that line. `gcmreview validate` lists those left.").format(
                      year=from_cycle)]

@@ -159,7 +159,7 @@ def _with(inner: str, order: Sequence[str], new: dict[str, str | None]) -> str:
     kept += [(name, xml) for name, xml in new.items() if xml is not None]
     rank = {name: index for index, name in enumerate(order)}
     kept.sort(key=lambda child: rank.get(child[0], len(order)))  # stable: unknown ones last
-    return "".join(xml for _, xml in kept)
+    return "".join(xml for _key, xml in kept)
 
 
 def _edit(xml: str, tag: str, order: Sequence[str], new: dict[str, str | None]) -> str:
@@ -570,7 +570,7 @@ def _cell_lines(row: _Row, layout: _Layout) -> Iterator[tuple[int, int]]:
 
 
 def _row_lines(row: _Row, layout: _Layout) -> int:
-    return max((lines for lines, _ in _cell_lines(row, layout)), default=1)
+    return max((lines for lines, _width in _cell_lines(row, layout)), default=1)
 
 
 def _row_height(row: _Row, layout: _Layout, page: _Geometry) -> float:
@@ -735,7 +735,8 @@ def _font_entry(font: bytes) -> str:
     PANOSE, and the Unicode and code page ranges it covers (w:sig)."""
     tables = struct.unpack(">H", font[4:6])[0]
     for index in range(tables):
-        tag, _, offset, _ = struct.unpack(">4sIII", font[12 + 16 * index:28 + 16 * index])
+        record = font[12 + 16 * index:28 + 16 * index]
+        tag, _checksum, offset, _length = struct.unpack(">4sIII", record)
         if tag == b"OS/2":
             os2 = font[offset:]
             usb = struct.unpack(">4I", os2[42:58])

@@ -269,7 +269,7 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     # Started here, not in the threads: a pandoc that cannot start fails the build at once.
     workers_started: list[PandocWorker] = []
     try:
-        for _ in range(workers):
+        for _worker in range(workers):
             workers_started.append(PandocWorker(templates, narratives))
             started(workers_started[-1].process)
     except BaseException:

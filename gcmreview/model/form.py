@@ -21,182 +21,41 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
-from gcmreview.core import countries
+from gcmreview.core import countries, format
+from gcmreview.core.format import Field, Group, Part
 from gcmreview.core.i18n import N_, Formatter, _, join, language, translations
 from gcmreview.core.languages import LANGUAGES, direction
-from gcmreview.core.status import OBJECTIVE_STATUSES, suggest
+from gcmreview.core.status import suggest
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
-from gcmreview.model.headings import (
-    SECTION_HEADINGS,
-    objective_numbers,
-    principle_slug,
-    section_key,
-)
-from gcmreview.model.review import (
-    DOCUMENT_STATUS_LABELS,
-    INSTRUMENT_LABELS,
-    STAKEHOLDER_LABELS,
-    Narrative,
-    Text,
-)
+from gcmreview.model.headings import objective_numbers, principle_slug, section_key
+from gcmreview.model.review import OPTION_LABELS, Narrative, Text
 
 FORM_VERSION = 1
 """Written on the form; a later layout can still read forms of this one."""
 
-Kind = Literal["narrative", "line", "lines", "year", "code", "choice", "choices", "numbers",
-               "carried"]
 
-ONE_PER_LINE = N_("One per line.")
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: str
-    """Message id of the label."""
-    kind: Kind
-    options: str = ""
-    """For choices: the name of an option list (see `options`)."""
-    note: str = ""
-    """Message id of a short guidance line under the label."""
+def review_part() -> Part:
+    """The form's table about the review: the country code, then the `review:` fields."""
+    meta = format.of_shape("meta")[0].part
+    assert meta is not None
+    return _with_country(meta)
 
 
-@dataclass(frozen=True)
-class Group:
-    """A list of entries (measures, sources…): a table with a header row, one entry per row."""
-
-    key: str
-    caption: str
-    columns: tuple[Field, ...]
-    every_option: str = ""
-    """An option list whose every option gets a row with a tick box (stakeholder groups)."""
+@cache
+def _with_country(meta: Part) -> Part:
+    return Part(meta.kind, (format.COUNTRY, *meta.members), meta.schema)
 
 
-@dataclass(frozen=True)
-class Part:
-    kind: str
-    fields: tuple[Field, ...] = ()
-    groups: tuple[Group, ...] = ()
+def _part(section: format.Section) -> Part:
+    """What the form asks in a section (each entry's, for keyed and list sections)."""
+    if section.shape == "meta":
+        return review_part()
+    assert section.part is not None
+    return section.part
 
 
-CARRIED = Field("carried_over", N_("Carried over from an earlier review"), "carried",
-                note=N_("Untick the box once you have checked or updated this section."))
-"""Only on forms started from an earlier cycle's review (`gcmreview form XX --from YEAR`)."""
-
-CITES = Group("sources", N_("Sources of this section, one per row (optional)."), (
-    Field("source", N_("Source"), "code", note=N_("Its id in the table of sources.")),
-    Field("locator", N_("Where in the source"), "line"),
-))
-
-PARTS: dict[str, Part] = {p.kind: p for p in (
-    Part("review", (
-        Field("country", N_("Country code"), "code",
-              note=N_("Two capital letters (ISO 3166-1), for example MA.")),
-        Field("cycle", N_("Review cycle"), "year",
-              note=N_("The year of the review, for example 2024.")),
-        Field("language", N_("Language of the answers"), "choice", "language"),
-        Field("status", N_("Document status"), "choice", "document_status"),
-        Field("date", N_("Date of this version"), "line",
-              note=N_("As year-month-day, for example 2024-05-31.")),
-        Field("lead_institution", N_("Lead institution"), "line"),
-        Field("focal_point", N_("Focal point"), "line",
-              note=N_("A role or a unit, not a person's contact details.")),
-    )),
-    Part("methodology", (
-        CARRIED,
-        Field("summary", N_("How the review was prepared"), "narrative",
-              note=N_("Whole-of-government and whole-of-society approaches.")),
-        Field("coordination", N_("Coordination mechanism"), "line"),
-        Field("institutions", N_("Government institutions involved"), "lines",
-              note=ONE_PER_LINE),
-    ), (
-        Group("stakeholders", N_("Stakeholders consulted: tick each group consulted and say "
-                                 "who."), (
-            Field("group", N_("Stakeholder group"), "choice", "stakeholder"),
-            Field("details", N_("Who exactly"), "line"),
-        ), every_option="stakeholder"),
-        CITES,
-    )),
-    Part("policy_environment", (
-        CARRIED,
-        Field("summary", N_("National policies, laws, strategies and institutional "
-                            "arrangements"), "narrative"),
-    ), (
-        Group("instruments", N_("Policy instruments, one per row."), (
-            Field("title", N_("Title"), "line"),
-            Field("kind", N_("Kind"), "choice", "instrument_kind"),
-            Field("year", N_("Year"), "year"),
-            Field("status", N_("Status"), "choice", "instrument_status"),
-        )),
-        CITES,
-    )),
-    Part("objective", (
-        CARRIED,
-        Field("status", N_("Status"), "choice", "status",
-              note=N_("Tick one box; tick none if the review states no status.")),
-        Field("stated_by", N_("Statement made by"), "line",
-              note=N_("Only when the statement is not the State's own, for example a UN "
-                      "agency's.")),
-        Field("summary", N_("Progress on this objective"), "narrative"),
-        Field("justification", N_("Why the objective does not apply"), "narrative",
-              note=N_("Only when the status is “Not applicable”.")),
-        Field("challenges", N_("Challenges and gaps"), "lines", note=ONE_PER_LINE),
-        Field("partners", N_("Partners in implementation"), "lines", note=ONE_PER_LINE),
-        Field("principles", N_("Guiding principles applied"), "choices", "principle",
-              note=N_("Tick every one that applies.")),
-    ), (
-        Group("measures", N_("Measures taken, one per row."), (
-            Field("title", N_("Measure"), "line"),
-            Field("year", N_("Year"), "year"),
-            Field("description", N_("Description"), "narrative"),
-        )),
-        Group("good_practices", N_("Good practices, one per row."), (
-            Field("title", N_("Good practice"), "line"),
-            Field("description", N_("Description"), "narrative"),
-        )),
-        CITES,
-    )),
-    Part("principle", (
-        CARRIED,
-        Field("summary", N_("How the review addresses this principle"), "narrative"),
-    ), (CITES,)),
-    Part("covid19", (
-        CARRIED,
-        Field("summary", N_("Impact on migrants and on implementation, and the response"),
-              "narrative"),
-    ), (CITES,)),
-    Part("means_of_implementation", (
-        CARRIED,
-        Field("summary", N_("Resources, partnerships and capacity building"), "narrative"),
-        Field("support_needed", N_("Support needed"), "lines", note=ONE_PER_LINE),
-    ), (CITES,)),
-    Part("next_steps", (
-        CARRIED,
-        Field("summary", N_("What comes next, up to the next review"), "narrative"),
-        Field("actions", N_("Planned actions"), "lines", note=ONE_PER_LINE),
-    ), (CITES,)),
-    Part("reservation", (
-        Field("summary", N_("The reservation"), "narrative"),
-        Field("objectives", N_("Objectives concerned"), "numbers",
-              note=N_("Their numbers, for example 12, 14.")),
-    ), (CITES,)),
-    Part("sources", (), (
-        Group("sources", N_("Documents the review cites, one per row. Other sections cite "
-                            "them by their id."), (
-            Field("id", N_("ID"), "code", note=N_("Short: lower-case letters, digits and "
-                                                  "hyphens, for example report-2024.")),
-            Field("title", N_("Title"), "line"),
-            Field("date", N_("Date"), "line"),
-            Field("url", N_("Web address"), "line"),
-        )),
-    )),
-)}
-
-
-RESERVATION_HEADING = N_("Reservation {number}")
 ROUND_TABLE_HEADING = N_("IMRF round table {number}")
-LANGUAGE_LABELS = {"en": N_("English"), "fr": N_("French"), "ar": N_("Arabic")}
 
 CHECKED, UNCHECKED = "☒", "☐"
 _TICKED = "☒☑✓✔✗✘■⊠▣xX"
@@ -214,21 +73,10 @@ class Option:
 
 def options(name: str, catalogue: Catalogue, fmt: Formatter) -> list[Option]:
     """An option list in the form's language, in the order the form shows it."""
-    _ = fmt.gettext
-    labelled: dict[str, dict[str, str]] = {
-        "status": {s.code: s.label for s in OBJECTIVE_STATUSES},
-        "document_status": DOCUMENT_STATUS_LABELS,
-        "language": LANGUAGE_LABELS,
-        "stakeholder": STAKEHOLDER_LABELS,
-        "instrument_kind": {k: INSTRUMENT_LABELS[k] for k in
-                            ("strategy", "law", "action_plan", "mechanism", "agreement", "other")},
-        "instrument_status": {k: INSTRUMENT_LABELS[k] for k in
-                              ("adopted", "in_preparation", "planned")},
-    }
     if name == "principle":
         return [Option(p.slug, f"({p.letter}) {p.name(fmt.lang).text}")
                 for p in catalogue.principles.values()]
-    return [Option(code, _(msgid)) for code, msgid in labelled[name].items()]
+    return [Option(code, fmt.gettext(msgid)) for code, msgid in OPTION_LABELS[name].items()]
 
 
 def fold(text: str) -> str:
@@ -322,77 +170,87 @@ class FormBuilder:
         self.catalogue = catalogue
         self.lang = lang
         self.fmt = Formatter(lang)
-        self._ = self.fmt.gettext
+        self.t = self.fmt.gettext
+        """The form's language (`_` is the interface's)."""
 
     def build(self, code: str, data: dict[str, Any] | None, cycle: int,
               country_name: str) -> FormModel:
-        _ = self._
+        t = self.t
         data = data or {}
-        source_lang = (data.get("review") or {}).get("language") or self.lang
+        meta = data.get("review") or {}
+        source_lang = meta.get("language") or self.lang
         self.source = (source_lang, direction(source_lang))
-        review = {"country": code, **(data.get("review") or {"cycle": cycle, "status": "draft",
-                                                              "language": self.lang})}
-        sections = [
-            self.section(1, _(SECTION_HEADINGS["review"]), "review", PARTS["review"], review),
-            self.section(1, _(SECTION_HEADINGS["methodology"]), "methodology",
-                         PARTS["methodology"], data.get("methodology")),
-            self.section(1, _(SECTION_HEADINGS["policy_environment"]), "policy-environment",
-                         PARTS["policy_environment"], data.get("policy_environment")),
-            FormSection(1, self.ui(_(SECTION_HEADINGS["objectives"])), "objectives"),
-        ]
-        objectives = data.get("objectives") or {}
+        review = {format.COUNTRY.key: code,
+                  **(meta or {"cycle": cycle, "status": "draft", "language": self.lang})}
+        sections: list[FormSection] = []
+        for section in format.sections():
+            heading = t(section.heading)
+            value = data.get(section.key)
+            if section.shape == "meta":
+                sections.append(self.section(1, heading, section.anchor, _part(section), review))
+            elif section.shape in ("single", "sources"):
+                entry = value if section.shape == "single" else \
+                    {_part(section).groups[0].key: value or []}
+                sections.append(self.section(1, heading, section.anchor, _part(section), entry))
+            elif section.shape == "objectives":
+                sections.append(FormSection(1, self.ui(heading), section.anchor))
+                sections += self.objectives(section, value or {})
+            elif section.shape == "principles":
+                sections.append(FormSection(1, self.ui(heading), section.anchor))
+                sections += self.principles(section, value or {})
+            elif section.shape == "list":
+                sections.append(FormSection(1, self.ui(heading), section.anchor,
+                                            note=t(section.form_note)))
+                part = _part(section)
+                for i, entry in enumerate([*(value or []), None], start=1):
+                    sections.append(self.section(2, t(section.entry_heading).format(number=i),
+                                                 f"{part.kind}-{i}", part, entry))
+        return FormModel(
+            lang=self.lang, dir=direction(self.lang), country=country_name, code=code,
+            title=t("Voluntary review of the Global Compact for Migration: form"),
+            subtitle=f"{country_name} ({code})",
+            instructions=self.instructions(), sections=tuple(sections))
+
+    def objectives(self, section: format.Section, entries: dict[int, Any]) -> list[FormSection]:
+        """Every objective, by IMRF round table: the numbers the form is read back by."""
+        t, part = self.t, _part(section)
+        out = []
         for rt, numbers in self.catalogue.round_tables.items():
-            sections.append(FormSection(2, self.ui(
-                _("IMRF round table {number}: objectives {objectives}").format(
+            out.append(FormSection(2, self.ui(
+                t("IMRF round table {number}: objectives {objectives}").format(
                     number=rt, objectives=self.fmt.join([str(n) for n in numbers]))),
                 f"round-table-{rt}"))
             for n in numbers:
                 title = self.catalogue.objective(n).title(self.lang)
-                before = _("{objective}: {title}").split("{title}")[0]
-                sections.append(self.section(
+                before = t("{objective}: {title}").split("{title}")[0]
+                out.append(self.section(
                     3, Text(title.text, title.lang, direction(title.lang), title.fallback),
-                    f"objective-{n}", PARTS["objective"], objectives.get(n),
-                    prefix=before.format(objective=_("Objective {number}").format(number=n))))
-        sections.append(FormSection(1, self.ui(_(SECTION_HEADINGS["principles"])), "principles"))
-        principles = data.get("principles") or {}
+                    f"{part.kind}-{n}", part, entries.get(n),
+                    prefix=before.format(objective=t("Objective {number}").format(number=n))))
+        return out
+
+    def principles(self, section: format.Section, entries: dict[str, Any]) -> list[FormSection]:
+        part = _part(section)
+        out = []
         for slug, principle in self.catalogue.principles.items():
             name = principle.name(self.lang)
             heading = Text(f"({principle.letter}) {name.text}", name.lang, direction(name.lang),
                            name.fallback)
-            sections.append(self.section(2, heading, f"principle-{slug}", PARTS["principle"],
-                                         principles.get(slug)))
-        for key in ("covid19", "means_of_implementation", "next_steps"):
-            sections.append(self.section(1, _(SECTION_HEADINGS[key]), key.replace("_", "-"),
-                                         PARTS[key], data.get(key)))
-        sections.append(FormSection(1, self.ui(_(SECTION_HEADINGS["reservations"])),
-                                    "reservations",
-                                    note=_("Only if the State holds reservations on the Compact. "
-                                           "To add one, copy the last reservation (its heading "
-                                           "and tables) and number it.")))
-        reservations = list(data.get("reservations") or [])
-        for i, entry in enumerate([*reservations, None], start=1):
-            sections.append(self.section(2, _(RESERVATION_HEADING).format(number=i),
-                                         f"reservation-{i}", PARTS["reservation"], entry))
-        sections.append(self.section(1, _(SECTION_HEADINGS["sources"]), "sources",
-                                     PARTS["sources"], {"sources": data.get("sources") or []}))
-        return FormModel(
-            lang=self.lang, dir=direction(self.lang), country=country_name, code=code,
-            title=_("Voluntary review of the Global Compact for Migration: form"),
-            subtitle=f"{country_name} ({code})",
-            instructions=self.instructions(), sections=tuple(sections))
+            out.append(self.section(2, heading, f"{part.kind}-{slug}", part, entries.get(slug)))
+        return out
 
     def instructions(self) -> tuple[str, ...]:
-        _ = self._
+        t = self.t
         return (
-            _("Write your answers in the right-hand column of each table, or in the empty rows "
+            t("Write your answers in the right-hand column of each table, or in the empty rows "
               "of the tables with a header row. Keep the headings and the left-hand column as "
               "they are: they tell gcmreview where each answer goes."),
-            _("Status and other choices: tick one box. In Word, click the box; in other word "
+            t("Status and other choices: tick one box. In Word, click the box; in other word "
               "processors, replace ☐ with ☒ (or with X)."),
-            _("To add a row to a table, put the cursor in its last cell and press Tab."),
-            _("Bold, italics, lists, tables, links and footnotes are kept. Leave a question "
+            t("To add a row to a table, put the cursor in its last cell and press Tab."),
+            t("Bold, italics, lists, tables, links and footnotes are kept. Leave a question "
               "empty when the review says nothing about it; delete nothing."),
-            _("Save the file as a Word document (.docx) and send it back, or upload it as the "
+            t("Save the file as a Word document (.docx) and send it back, or upload it as the "
               "secretariat explained."),
         )
 
@@ -402,7 +260,7 @@ class FormBuilder:
     def section(self, level: int, heading: Text | str, anchor: str, part: Part,
                 entry: dict[str, Any] | None, *, prefix: str = "") -> FormSection:
         entry = entry or {}
-        rows = tuple(Row(self._(f.label), self._(f.note) if f.note else "",
+        rows = tuple(Row(self.t(f.label), self.t(f.note) if f.note else "",
                          self.answer(f, entry.get(f.key))) for f in part.fields
                      if f.kind != "carried" or entry.get(f.key))
         tables = tuple(self.table(g, entry.get(g.key) or []) for g in part.groups)
@@ -418,7 +276,7 @@ class FormBuilder:
         if f.kind == "numbers":
             return Answer("text", text=self.fmt.join([str(v) for v in value or ()]))
         if f.kind == "carried":
-            return Answer("choices", choices=((True, self._("From the {year} review").format(
+            return Answer("choices", choices=((True, self.t("From the {year} review").format(
                 year=value)),))
         if f.kind in ("choice", "choices"):
             chosen = [value] if f.kind == "choice" and value is not None else list(value or ())
@@ -433,7 +291,7 @@ class FormBuilder:
         return Answer("text", text="" if value is None else str(value))
 
     def table(self, group: Group, entries: list[dict[str, Any]]) -> Table:
-        header = tuple(self._(c.label) for c in group.columns)
+        header = tuple(self.t(c.label) for c in group.columns)
         if not group.every_option:
             rows = [tuple(self.answer(c, e.get(c.key)) for c in group.columns) for e in entries]
             rows.append(tuple(self.answer(c, None) for c in group.columns))
@@ -450,7 +308,7 @@ class FormBuilder:
                       *(self.answer(c, None) for c in rest))
                      for code, o in listed.items() if code not in shown]
         widths = {2: (35, 65), 3: (35, 12, 53), 4: (40, 22, 12, 26)}[len(group.columns)]
-        return Table(self._(group.caption), header, tuple(rows), widths)
+        return Table(self.t(group.caption), header, tuple(rows), widths)
 
 
 # --- reading a returned form --------------------------------------------------------------------
@@ -460,26 +318,34 @@ def _all_languages(msgid: str) -> set[str]:
 
 
 @cache
-def _labels() -> dict[str, dict[str, Field]]:
-    """Per part: folded label (any language) -> field."""
-    return {kind: {text: f for f in part.fields for text in _all_languages(f.label)}
-            for kind, part in PARTS.items()}
+def _labels(part: Part) -> dict[str, Field]:
+    """A part's fields by their folded label, in any language."""
+    return {text: f for f in part.fields for text in _all_languages(f.label)}
 
 
 @cache
-def _sections() -> dict[str, str]:
-    return {text: key for key, msgid in SECTION_HEADINGS.items()
-            for text in _all_languages(msgid)}
+def _headings(sections: tuple[format.Section, ...]) -> dict[str, format.Section]:
+    """The sections by their folded heading, in any language."""
+    return {text: s for s in sections if s.heading for text in _all_languages(s.heading)}
+
+
+def _pattern(msgid: str) -> re.Pattern[str]:
+    """A numbered heading ("Reservation {number}") in any language."""
+    alternatives = sorted({re.escape(fold(translations(lang).gettext(msgid))).replace(
+        re.escape("{number}"), r"(\d+)") for lang in LANGUAGES}, key=len, reverse=True)
+    return re.compile("^(?:" + "|".join(alternatives) + ")")
 
 
 @cache
-def _heading_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Reservation headings and round-table headings, in any language."""
-    def pattern(msgid: str) -> re.Pattern[str]:
-        alternatives = sorted({re.escape(fold(translations(lang).gettext(msgid))).replace(
-            re.escape("{number}"), r"(\d+)") for lang in LANGUAGES}, key=len, reverse=True)
-        return re.compile("^(?:" + "|".join(alternatives) + ")")
-    return pattern(RESERVATION_HEADING), pattern(ROUND_TABLE_HEADING)
+def _entry_headings(sections: tuple[format.Section, ...]
+                    ) -> tuple[tuple[format.Section, re.Pattern[str]], ...]:
+    """The headings of the entries of list sections ("Reservation 2"), in any language."""
+    return tuple((s, _pattern(s.entry_heading)) for s in sections if s.shape == "list")
+
+
+@cache
+def _round_table_heading() -> re.Pattern[str]:
+    return _pattern(ROUND_TABLE_HEADING)
 
 
 def _digits(text: str) -> str:
@@ -488,11 +354,11 @@ def _digits(text: str) -> str:
 
 def is_form(document: WordDocument) -> bool:
     """A document made by `gcmreview form`: it has the form's label | answer tables."""
-    labels = _labels()["review"]
+    labels = _labels(review_part())
     for block in document.blocks:
         if block.kind == "table" and any(
                 row and fold(_first_line(row[0])) in labels and
-                labels[fold(_first_line(row[0]))].key == "country" for row in block.rows):
+                labels[fold(_first_line(row[0]))] is format.COUNTRY for row in block.rows):
             return True
     return False
 
@@ -505,6 +371,7 @@ def _first_line(cell: Cell) -> str:
 class _Section:
     """Where the reader is: the part being read and where its data goes."""
 
+    section: format.Section
     part: Part
     path: tuple[str | int, ...]
     heading: str
@@ -523,7 +390,6 @@ class FormReader:
         self.sections: list[_Section] = []
         self.current: _Section | None = None
         self.heading = ""
-        self.group_heading: str | None = None
 
     def problem(self, code: str, where: Where, message: str, hint: str | None = None,
                 *, error: bool = True) -> None:
@@ -552,30 +418,34 @@ class FormReader:
         self.heading = block.text
         self.current = None
         text = fold(block.text)
-        reservation, round_table = _heading_patterns()
-        key = _sections().get(text) or section_key(block.text)
-        if round_table.match(text):
+        sections = format.sections()
+        named = _headings(sections).get(text)
+        key = named.key if named else section_key(block.text)
+        if _round_table_heading().match(text):
             return
-        if key in ("objectives", "principles", "reservations"):
-            self.group_heading = key
-            return
-        match = reservation.match(text)
-        if match:  # one group per language's pattern: the one that matched
-            number = next(g for g in match.groups() if g)
-            self.open(PARTS["reservation"], ("reservations", int(number)), block)
-            return
+        section = next((s for s in sections if s.key == key), None)
+        if section is not None and section.shape in ("objectives", "principles", "list"):
+            return  # a group's heading: each of its entries has a heading of its own
+        for listed, pattern in _entry_headings(sections):
+            match = pattern.match(text)
+            if match:  # one group per language's pattern: the one that matched
+                number = next(g for g in match.groups() if g)
+                self.open(listed, (listed.key, int(number)), block)
+                return
         numbers = objective_numbers(block.text)
         if len(numbers) == 1:
-            self.open(PARTS["objective"], ("objectives", numbers[0]), block)
+            objectives = format.of_shape("objectives")[0]
+            self.open(objectives, (objectives.key, numbers[0]), block)
             return
         slug = principle_slug(block.text, self.catalogue)
         if slug:
-            self.open(PARTS["principle"], ("principles", slug), block)
+            principles = format.of_shape("principles")[0]
+            self.open(principles, (principles.key, slug), block)
             return
-        if key in PARTS or key in ("review", "sources"):
-            self.open(PARTS[key], (key,), block)
+        if section is not None and section.shape in ("meta", "single", "sources"):
+            self.open(section, (section.key,), block)
 
-    def open(self, part: Part, path: tuple[str | int, ...], block: Block) -> None:
+    def open(self, section: format.Section, path: tuple[str | int, ...], block: Block) -> None:
         for earlier in self.sections:
             if earlier.path == path:
                 self.problem("section-repeated", Where(block.text, block.index),
@@ -584,7 +454,7 @@ class FormReader:
                              _("keep one copy of each section"), error=False)
                 self.current = earlier
                 return
-        self.current = _Section(part, path, block.text, block.index)
+        self.current = _Section(section, _part(section), path, block.text, block.index)
         self.sections.append(self.current)
 
     # -- tables
@@ -597,7 +467,7 @@ class FormReader:
         if group is not None:
             self.read_group(group, rows[1:], block, section)
             return
-        labels = _labels()[section.part.kind]
+        labels = _labels(section.part)
         if not any(fold(_first_line(r[0])) in labels for r in rows):
             where = Where(section.heading, block.index)
             self.problem("not-placed", where,
@@ -837,34 +707,36 @@ class FormReader:
 
     def assemble(self) -> None:
         data = self.result.data
-        reservations: dict[int, dict[str, Any]] = {}
-        for section in self.sections:
-            entry = section.entry
+        lists: dict[str, dict[int, dict[str, Any]]] = {}
+        for read in self.sections:
+            entry = read.entry
             if not entry:
                 continue
-            kind = section.part.kind
-            if kind == "review":
-                country = entry.pop("country", None)
+            section = read.section
+            if section.shape == "meta":
+                country = entry.pop(format.COUNTRY.key, None)
                 if country is not None:
-                    data["country"] = country
+                    data[format.COUNTRY.key] = country
                 if entry:
-                    data["review"] = entry
-            elif kind == "sources":
-                data["sources"] = entry.get("sources", [])
-            elif kind == "reservation":
-                reservations[int(section.path[1])] = _with_summary(entry)
-            elif kind in ("objective", "principle"):
-                data.setdefault(str(section.path[0]), {})[section.path[1]] = _with_summary(entry)
+                    data[section.key] = entry
+            elif section.shape == "sources":
+                data[section.key] = entry.get(read.part.groups[0].key, [])
+            elif section.shape == "list":
+                lists.setdefault(section.key, {})[int(read.path[1])] = _with_summary(entry)
+            elif section.shape in ("objectives", "principles"):
+                data.setdefault(section.key, {})[read.path[1]] = _with_summary(entry)
             else:
-                data[kind] = _with_summary(entry)
-        if reservations:
-            data["reservations"] = [reservations[n] for n in sorted(reservations)]
+                data[section.key] = _with_summary(entry)
+        for key, entries in lists.items():
+            data[key] = [entries[n] for n in sorted(entries)]
         # Required by the format, even when no objective is answered.
-        data["objectives"] = dict(sorted(data.get("objectives", {}).items()))
-        if "principles" in data:
+        objectives = format.of_shape("objectives")[0].key
+        data[objectives] = dict(sorted(data.get(objectives, {}).items()))
+        principles = format.of_shape("principles")[0].key
+        if principles in data:
             order = list(self.catalogue.principles)
-            data["principles"] = dict(sorted(data["principles"].items(),
-                                             key=lambda item: order.index(item[0])))
+            data[principles] = dict(sorted(data[principles].items(),
+                                           key=lambda item: order.index(item[0])))
 
 
 def _with_summary(entry: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from gcmreview.core.i18n import N_, translations
+from gcmreview.core import format
+from gcmreview.core.i18n import translations
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.load.catalogue import Catalogue
 
@@ -401,73 +402,6 @@ def principle_slug(text: str, catalogue: Catalogue) -> str | None:
 
 # --- sections -----------------------------------------------------------------------------
 
-# Recognition vocabulary, NOT titles. A heading equal to an entry, or starting
-# with it followed by a space or punctuation, names the section.
-SECTION_WORDS: dict[str, tuple[str, ...]] = {
-    "methodology": (
-        "Methodology", "Methodology for the review", "Review methodology",
-        "Méthodologie", "Méthodologie de l'examen", "Metodología",
-        "المنهجية", "منهجية", "منهجية إعداد الاستعراض",
-    ),
-    "policy_environment": (
-        "Policy and enabling environment", "Policy environment", "Enabling environment",
-        "Environnement politique et favorable", "Environnement politique",
-        "Cadre politique", "Environnement favorable", "Marco normativo",
-        "البيئة السياساتية والتمكينية", "البيئة السياساتية", "السياسات والبيئة التمكينية",
-        "البيئة التمكينية",
-    ),
-    "objectives": (
-        "Progress on the objectives", "Progress on objectives", "Progress towards the objectives",
-        "Progress in implementing the objectives", "Implementation of the objectives",
-        "Progrès réalisés", "Progrès accomplis", "Mise en œuvre des objectifs",
-        "Progresos en los objetivos", "التقدم المحرز", "التقدم المحرز في تنفيذ الأهداف",
-        "تنفيذ الأهداف",
-    ),
-    "principles": (
-        "Guiding principles", "Principes directeurs", "Principios rectores",
-        "المبادئ التوجيهية",
-    ),
-    "means_of_implementation": (
-        "Means of implementation", "Moyens de mise en œuvre", "Medios de implementación",
-        "وسائل التنفيذ",
-    ),
-    "next_steps": (
-        "Next steps", "Way forward", "The way forward", "Prochaines étapes", "Étapes suivantes",
-        "Próximos pasos", "الخطوات التالية", "الخطوات المقبلة",
-    ),
-    "reservations": ("Reservations", "Réserves", "Reservas", "التحفظات"),
-    "review": (
-        "About the review", "About this review", "À propos de l'examen",
-        "À propos du présent examen", "Acerca del examen", "عن الاستعراض", "حول الاستعراض",
-    ),
-}
-# Single generic words: a section only alone or followed by punctuation.
-SECTION_WORDS_STRICT: dict[str, tuple[str, ...]] = {
-    "objectives": ("Objectives", "GCM objectives", "Objectifs", "Objectifs du PMM", "Objetivos",
-                   "الأهداف", "أهداف الاتفاق العالمي"),
-    "principles": ("Principles", "Principes", "Principios", "المبادئ"),
-    "sources": ("Sources", "References", "Références", "Bibliography", "Bibliographie",
-                "Fuentes", "Referencias", "المصادر", "المراجع", "Sources and references",
-                "Sources et références", "المصادر والمراجع"),
-}
-SECTION_HEADINGS: dict[str, str] = {
-    "review": N_("About the review"),
-    "methodology": N_("Methodology"),
-    "policy_environment": N_("Policy and enabling environment"),
-    "objectives": N_("Progress on the objectives"),
-    "principles": N_("Guiding principles"),
-    "covid19": N_("COVID-19"),
-    "means_of_implementation": N_("Means of implementation"),
-    "next_steps": N_("Next steps"),
-    "reservations": N_("Reservations"),
-    "sources": N_("Sources"),
-}
-"""The report's and the form's top-level headings, in order (message ids): the form
-writes them, and the readers recognise them in every language they are translated into."""
-# Any heading with a word containing one of these is about COVID-19 (normalised:
-# "pandemic", "pandémie", "COVID-19", "كوفيد-19", "بالجائحة").
-_COVID_STEMS = ("covid", "coronavirus", "pandemi", "كوفيد", "كورونا", "جايحه")
-
 # Parts a review may have that the review format has no place for. Not placed,
 # but known: a bold paragraph with one of these ends the section above it. Words
 # that also serve as labels inside a section ("Summary", "Background", "Context")
@@ -485,14 +419,19 @@ OTHER_PARTS: tuple[str, ...] = (
 
 
 @cache
-def _section_entries() -> list[_Entry]:
-    entries = _entries(SECTION_WORDS, strict=False) + _entries(SECTION_WORDS_STRICT, strict=True)
-    for key, msgid in SECTION_HEADINGS.items():
+def _section_entries(sections: tuple[format.Section, ...]) -> list[_Entry]:
+    """The sections' recognition vocabulary (gcmreview.core.format), and their headings
+    as the report and the form write them, in every language."""
+    entries = _entries({s.key: s.words for s in sections}, strict=False) + \
+        _entries({s.key: s.strict_words for s in sections}, strict=True)
+    for section in sections:
+        if not section.heading or section.stems:  # stems: any heading with such a word
+            continue
         for lang in LANGUAGES:
-            words = _words(normalise(translations(lang).gettext(msgid)))
-            strict = len(words) == 1 and key in SECTION_WORDS_STRICT
-            if words and key != "covid19":
-                entries.append(_Entry(words, key, strict))
+            words = _words(normalise(translations(lang).gettext(section.heading)))
+            strict = len(words) == 1 and bool(section.strict_words)
+            if words:
+                entries.append(_Entry(words, section.key, strict))
     return entries
 
 
@@ -501,25 +440,26 @@ def _other_entries() -> list[_Entry]:
     return _entries({"other": OTHER_PARTS}, strict=False)
 
 
-def _mentions_covid(norm: str) -> bool:
-    return any(stem in word for word in _words(norm) for stem in _COVID_STEMS)
+def _named_by_stem(norm: str, sections: tuple[format.Section, ...]) -> str | None:
+    found = {s.key for s in sections for stem in s.stems
+             if any(stem in word for word in _words(norm))}
+    return found.pop() if len(found) == 1 else None
 
 
 def section_key(text: str) -> str | None:
-    """The part of the review a heading opens: "methodology", "policy_environment",
-    "objectives", "principles", "covid19", "means_of_implementation", "next_steps",
-    "reservations", "sources", "review", or None.
+    """The section of the review a heading opens (a key of gcmreview.core.format's
+    SECTIONS: "methodology", "objectives", "covid19"…), or None.
 
     "objectives" and "principles" are the group headings above the objectives and
-    principles. Any heading mentioning COVID-19, the coronavirus or the pandemic is
-    "covid19" (the reader asks `objective_numbers` first).
+    principles. A heading with a word containing one of a section's stems names that
+    section, whatever else it says: any heading mentioning COVID-19, the coronavirus or
+    the pandemic is about COVID-19 (the reader asks `objective_numbers` first).
     """
     norm = strip_numbering(normalise(text))
     if not norm:
         return None
-    if _mentions_covid(norm):
-        return "covid19"
-    return _lookup(norm, _section_entries())
+    sections = format.sections()
+    return _named_by_stem(norm, sections) or _lookup(norm, _section_entries(sections))
 
 
 def is_other_part(text: str) -> bool:

@@ -51,6 +51,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gcmreview.core import format
 from gcmreview.core.i18n import _, join
 from gcmreview.core.markdown import escape
 from gcmreview.core.status import CODES
@@ -69,10 +70,6 @@ BOLD_LEVEL_UNDER_HEADINGS = 7
 """A recognised bold paragraph's level in a document that has real headings."""
 EXCERPT = 60
 """Characters of a text left out that a message quotes."""
-
-ORDER = ("country", "review", "methodology", "policy_environment", "objectives", "principles",
-         "covid19", "means_of_implementation", "next_steps", "reservations")
-"""Top-level keys in the order of docs/format.md."""
 
 
 @dataclass(frozen=True)
@@ -127,9 +124,8 @@ def read_free_form(document: WordDocument, catalogue: Catalogue, *, country: str
         order = list(catalogue.principles)
         data["principles"] = dict(sorted(reader.principles.items(),
                                          key=lambda item: order.index(item[0])))
-    if reader.reservations:
-        data["reservations"] = reader.reservations
-    data = {key: data[key] for key in ORDER if key in data}
+    data.update(reader.lists)
+    data = {key: data[key] for key in format.key_order(()) or () if key in data}
     return Imported(data, reader.placements, reader.problems, kind="free-form")
 
 
@@ -145,7 +141,8 @@ class _Reader:
         self.objectives: dict[int, dict[str, Any]] = {}
         self.principles: dict[str, dict[str, Any]] = {}
         self.sections: dict[str, dict[str, Any]] = {}
-        self.reservations: list[dict[str, Any]] = []
+        self.lists: dict[str, list[dict[str, Any]]] = {}
+        """The entries of list sections (reservations), one per heading."""
         self.placements: list[Placement] = []
         self.problems: list[Problem] = []
 
@@ -183,7 +180,7 @@ class _Reader:
             return _Names("objective" if len(numbers) == 1 else "several",
                           numbers[0] if len(numbers) == 1 else numbers, explicit=True)
         key = section_key(text)
-        if key in ("objectives", "principles"):
+        if key and format.section(key).shape in ("objectives", "principles"):
             return _Names("group", key)
         if key:
             return _Names("section", key)
@@ -233,7 +230,8 @@ class _Reader:
         names = region.names
         assert names is not None
         summary = "\n\n".join(_narrative(b) for b in region.blocks).strip()
-        if names.key == "sources":
+        shape = format.section(names.key).shape if names.kind == "section" else None
+        if shape == "sources":
             if summary:
                 self.problems.append(Problem(
                     "sources-not-placed", region.where(),
@@ -242,7 +240,7 @@ class _Reader:
                     _("add them under `sources:` in the review file, one entry each with `id` "
                       "and `title`"), error=False))
             return
-        if names.key == "review":
+        if shape == "meta":
             if text_blocks:
                 self.not_placed(region, text_blocks, hint=_(
                     "the import does not read this part: copy the date, the lead institution "
@@ -282,9 +280,10 @@ class _Reader:
         elif names.kind == "principle":
             path = ("principles", names.key, "summary")
             self.summary_into(self.principles, names.key, summary, region)
-        elif names.key == "reservations":
-            path = ("reservations", len(self.reservations), "summary")
-            self.reservations.append({"summary": summary})
+        elif format.section(names.key).shape == "list":
+            entries = self.lists.setdefault(names.key, [])
+            path = (names.key, len(entries), "summary")
+            entries.append({"summary": summary})
         else:
             path = (names.key, "summary")
             self.summary_into(self.sections, names.key, summary, region)

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gcmreview.core import format
 from gcmreview.core.i18n import N_
 from gcmreview.model.matrix import Snapshot, StateCoverage
-from gcmreview.validate.checks import CARRIED_SECTIONS
 
 STAGES = {"not_started": 0, "planned": 1, "in_progress": 2, "implemented": 3}
 """Where a status stands on the way to implementation."""
@@ -179,12 +179,12 @@ def carried_forward(data: dict[str, Any], year: int, cycle: int) -> dict[str, An
     def marked(entry: dict[str, Any]) -> dict[str, Any]:
         return {"carried_over": year, **{k: v for k, v in entry.items() if k != "carried_over"}}
 
-    for group in ("objectives", "principles"):
-        for key, entry in (out.get(group) or {}).items():
-            if isinstance(entry, dict):
-                out[group][key] = marked(entry)
-    for key in CARRIED_SECTIONS:
-        if isinstance(out.get(key), dict):
-            out[key] = marked(out[key])
+    for section in format.carried_sections():
+        value = out.get(section.key)
+        if section.shape == "single" and isinstance(value, dict):
+            out[section.key] = marked(value)
+        elif section.shape in ("objectives", "principles") and isinstance(value, dict):
+            out[section.key] = {key: marked(entry) if isinstance(entry, dict) else entry
+                                for key, entry in value.items()}
     return out
 

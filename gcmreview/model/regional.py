@@ -212,22 +212,22 @@ class RegionalBuilder:
         self.sources = SourceList()
         self.models = ModelBuilder(self.catalogue, lang, workspace.country_names,
                                    shared_sources=self.sources)
-        self._ = self.models._
+        self.t = self.models.t
         self.fmt = self.models.fmt
 
     def status(self, code: str) -> str:
-        return self._(status(code).label)
+        return self.t(status(code).label)
 
     def build(self, reviews: list[StateReview], left_out: list[str],
               history: dict[int, Snapshot] | None = None) -> RegionalModel:
-        ws, _ = self.workspace, self._
+        ws, t = self.workspace, self.t
         history = history or {}
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage, earlier={
             year: snap.states.get(r.code) for year, snap in history.items()})
             for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
-        legend = [(s.code, s.symbol, self._(s.label))
+        legend = [(s.code, s.symbol, self.t(s.label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
             MatrixRow(models[c].country, [
@@ -236,7 +236,7 @@ class RegionalBuilder:
             for c in order if c in by_code
         ]
         if any(r.coverage.stated_by for r in reviews):
-            legend.append(("partner", PARTNER_MARK, _("status stated by a partner, not by the "
+            legend.append(("partner", PARTNER_MARK, t("status stated by a partner, not by the "
                                                       "State")))
         principle_matrix = [
             MatrixRow(models[c].country, [
@@ -247,7 +247,7 @@ class RegionalBuilder:
         ]
         digests = self.digests(reviews, models)
         round_tables = [
-            (_("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
+            (t("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
             for rt, numbers in self.catalogue.round_tables.items()
         ]
         names = {c: self.models.country(c) for c in order}
@@ -257,7 +257,7 @@ class RegionalBuilder:
         return RegionalModel(
             lang=self.lang,
             dir=direction(self.lang),
-            title=self.local_text(ws.title, _("Regional review of the Global Compact")),
+            title=self.local_text(ws.title, t("Regional review of the Global Compact")),
             fallbacks=self.fallbacks(models),
             region=self.local_text(ws.region, ""),
             cycle=ws.cycle,
@@ -288,12 +288,12 @@ class RegionalBuilder:
                 (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
                 for d in digests.values() if any(e.view.challenges for e in d.entries)
             ],
-            covid19=[Quote(models[c].country, models[c].covid19.summary,
-                           models[c].covid19.sources)
-                     for c in order if c in models and models[c].covid19
-                     and models[c].covid19.summary],
+            covid19=[Quote(models[c].country, s.summary, s.sources)
+                     for c in order if c in models
+                     if (s := models[c].sections["covid19"]) and s.summary],  # type: ignore[union-attr]
             reservations=[Quote(models[c].country, r.summary, r.sources)
-                          for c in order if c in models for r in models[c].reservations
+                          for c in order if c in models
+                          for r in models[c].sections["reservations"]  # type: ignore[union-attr]
                           if r.summary],
             annex=[models[c] for c in order if c in models],
             heat_maps=heat_maps,
@@ -322,7 +322,7 @@ class RegionalBuilder:
         return comparisons, maps
 
     def comparison(self, year: int, moved: Progress, figure: str) -> CycleComparison:
-        _ = self._
+        t = self.t
         fmt = self.fmt
 
         def ratio(state: StateCoverage | None, what: str) -> str:
@@ -333,7 +333,7 @@ class RegionalBuilder:
                 return fmt.ratio(len(cov.objectives_covered), cov.objective_total)
             return fmt.ratio(len(cov.principles_covered), cov.principle_total)
 
-        notes = {"new": _("New in this cycle"), "gone": _("No review in this cycle"), "both": ""}
+        notes = {"new": t("New in this cycle"), "gone": t("No review in this cycle"), "both": ""}
         rows = [ComparisonRow(self.models.country(s.country), ratio(s.before, "objectives"),
                               ratio(s.after, "objectives"), ratio(s.before, "principles"),
                               ratio(s.after, "principles"), notes[s.presence])
@@ -357,15 +357,15 @@ class RegionalBuilder:
 
     def progress_map(self, year: int, moved: Progress) -> HeatMap:
         """States × objectives, each cell how the objective changed since `year`."""
-        _ = self._
+        t = self.t
         rows = []
         for state in moved.states:
             kinds = {o.number: o.kind for o in state.objectives}
             rows.append((self.models.country(state.country),
                          [(kinds.get(n, "none"), False) for n in self.catalogue.objectives]))
-        legend = [(k, _(KIND_WORDS[k])) for k in ("forward", "back", "changed", "new",
+        legend = [(k, t(KIND_WORDS[k])) for k in ("forward", "back", "changed", "new",
                                                    "dropped", "unchanged")]
-        return HeatMap(_("Changes since the %(cycle)s review") % {"cycle": year},
+        return HeatMap(t("Changes since the %(cycle)s review") % {"cycle": year},
                        [self.fmt.number(n) for n in self.catalogue.objectives], rows, legend,
                        self.lang, direction(self.lang) == "rtl", palette=PROGRESS_PALETTE)
 
@@ -408,7 +408,7 @@ class RegionalBuilder:
             parts = _parts(digests, lambda d: len(d.entries), VOLUME_RESPONSES)
             for k, part in enumerate(parts, start=1):
                 ident = f"regional-rt{rt}" + (f"-{k}" if len(parts) > 1 else "")
-                name = label if len(parts) == 1 else self._(
+                name = label if len(parts) == 1 else self.t(
                     "%(volume)s, part %(part)s of %(parts)s") % {
                         "volume": label, "part": self.fmt.number(k),
                         "parts": self.fmt.number(len(parts))}
@@ -417,7 +417,7 @@ class RegionalBuilder:
             parts = _parts(annex, lambda _m: 1, ANNEX_STATES)
             for k, part in enumerate(parts, start=1):
                 ident = f"regional-annex-{k}"
-                name = self._("Annex: summary by State, part %(part)s of %(parts)s") % {
+                name = self.t("Annex: summary by State, part %(part)s of %(parts)s") % {
                     "part": self.fmt.number(k), "parts": self.fmt.number(len(parts))}
                 volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=part))
         return volumes
@@ -431,11 +431,14 @@ class RegionalBuilder:
         name = self.models.country(code)
         if review is None or model is None:
             return Participant(code, name, left_out, left_out, "", "", "", 0, [], "", "")
+        methodology = model.sections["methodology"]
+        assert not isinstance(methodology, list)
         return Participant(
             code=code, name=name, submitted=True, left_out=False,
             status=model.status_label, date=model.date, language=model.source.text,
-            institutions=len(model.institutions),
-            stakeholders=[s.title.text for s in model.stakeholders],
+            institutions=len(methodology.items) if methodology else 0,
+            stakeholders=[s.title.text for s in methodology.entries.get("stakeholders", [])]
+            if methodology else [],
             objectives_covered=model.objectives_covered,
             principles_covered=model.principles_covered,
         )
@@ -480,21 +483,21 @@ class RegionalBuilder:
 
     def heat_maps(self, objectives: list[MatrixRow], principles: list[MatrixRow],
                   legend: list[tuple[str, str, str]]) -> dict[str, HeatMap]:
-        _ = self._
+        t = self.t
         rtl = direction(self.lang) == "rtl"
         return {
             "objectives": HeatMap(
-                _("Implementation status by objective"),
+                t("Implementation status by objective"),
                 [self.fmt.number(n) for n in self.catalogue.objectives],
                 [(row.name, [(code, symbol.endswith(PARTNER_MARK)) for code, symbol in row.cells])
                  for row in objectives],
                 [(code, label) for code, _symbol, label in legend], self.lang, rtl),
             "principles": HeatMap(
-                _("Guiding principles reported"),
+                t("Guiding principles reported"),
                 [f"({p.letter})" for p in self.catalogue.principles.values()],
                 [(row.name, [(code, False) for code, _symbol in row.cells])
                  for row in principles],
-                [(REPORTED.code, _(REPORTED.label)), (NOT_REPORTED.code, _(NOT_REPORTED.label))],
+                [(REPORTED.code, t(REPORTED.label)), (NOT_REPORTED.code, t(NOT_REPORTED.label))],
                 self.lang, rtl),
         }
 

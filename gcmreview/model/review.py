@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from gcmreview.core import format
+from gcmreview.core.format import Review, SourceEntry
 from gcmreview.core.i18n import N_, Formatter, letter_ranges, ngettext, number_ranges
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
-from gcmreview.core.status import of_entry, status
+from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS, state_progress
@@ -35,17 +37,31 @@ STAKEHOLDER_LABELS = {
     "international_organizations": N_("International organizations"),
     "other": N_("Other stakeholders"),
 }
-INSTRUMENT_LABELS = {
+INSTRUMENT_KIND_LABELS = {
     "strategy": N_("Strategy"),
     "law": N_("Law"),
     "action_plan": N_("Action plan"),
     "mechanism": N_("Mechanism"),
     "agreement": N_("Agreement"),
     "other": N_("Other"),
+}
+INSTRUMENT_STATUS_LABELS = {
     "adopted": N_("Adopted"),
     "in_preparation": N_("In preparation"),
     "planned": N_("Planned"),
 }
+LANGUAGE_LABELS = {"en": N_("English"), "fr": N_("French"), "ar": N_("Arabic")}
+OPTION_LABELS: dict[str, dict[str, str]] = {
+    "status": {s.code: s.label for s in OBJECTIVE_STATUSES},
+    "document_status": DOCUMENT_STATUS_LABELS,
+    "language": LANGUAGE_LABELS,
+    "stakeholder": STAKEHOLDER_LABELS,
+    "instrument_kind": INSTRUMENT_KIND_LABELS,
+    "instrument_status": INSTRUMENT_STATUS_LABELS,
+}
+"""Each option list of the format's choice fields (Field.options): code -> label (a
+message id), in the order the form offers them. Guiding principles come from the
+catalogue."""
 
 
 class Text(NamedTuple):
@@ -148,9 +164,31 @@ class SinceCycle:
 
 @dataclass(frozen=True)
 class Section:
+    """A narrative section of a review (or a reservation), as any section of the format
+    (gcmreview.core.format) is shown."""
+
     summary: Narrative | None
+    """None when the section has no text: reports say it is not reported."""
     sources: list[Text] = field(default_factory=list)
     items: list[Text] = field(default_factory=list)
+    """Its list of lines, if its part has one (support needed, planned actions,
+    institutions involved)."""
+    lines: dict[str, Text] = field(default_factory=dict)
+    """Its one-line fields that are filled in (coordination), by key."""
+    entries: dict[str, list[Item]] = field(default_factory=dict)
+    """Its tables (stakeholders, instruments), by key."""
+
+
+@dataclass(frozen=True)
+class PlainSection:
+    """A section reports show like every other plain one (Section.plain in the format),
+    in the format's order: its heading and anchor, and what the review says."""
+
+    key: str
+    heading: str
+    """Message id: templates translate it."""
+    anchor: str
+    section: Section | None
 
 
 @dataclass(frozen=True)
@@ -180,18 +218,12 @@ class ReviewModel:
     principles_covered: str
     objective_rows: list[ObjectiveRow]
     principle_rows: list[PrincipleRow]
-    methodology: Section | None
-    institutions: list[Text]
-    stakeholders: list[Item]
-    coordination: Text
-    policy_environment: Section | None
-    instruments: list[Item]
+    sections: dict[str, Section | list[Section] | None]
+    """Every narrative section of the format by key (a list section: its entries), as
+    templates name them: `review.sections.methodology`."""
+    plain_sections: list[PlainSection]
     round_tables: list[RoundTable]
     principles: list[tuple[Text, Narrative, list[Text]]]
-    covid19: Section | None
-    means_of_implementation: Section | None
-    next_steps: Section | None
-    reservations: list[Section]
     sources: list[Item]
     catalogue_note: str
     """Says where titles fall back to English, or is empty."""
@@ -231,9 +263,9 @@ class ModelBuilder:
         """The regional report's one list of sources; None: each review numbers its own."""
         self.lang = lang
         self.fmt = Formatter(lang)
-        self._ = self.fmt.gettext
+        self.t = self.fmt.gettext
+        """The report's language (`_` is the interface's)."""
         self.country_names = country_names or {}
-        self._earlier: dict[int, StateCoverage | None] = {}
 
     def country(self, code: str) -> str:
         names = self.country_names.get(code) or {}
@@ -248,107 +280,23 @@ class ModelBuilder:
     def text(self, label: Label) -> Text:
         return Text(label.text, label.lang, direction(label.lang), label.fallback)
 
-    def status_label(self, code: str, stated_by: str | None = None) -> Text | Phrase:
-        """The status in words; with who said it when a partner did, not the State."""
-        label = self.ui(self._(status(code).label))
-        if stated_by:
-            return Phrase(self._("{status} (stated by {who}, not by the State)"),
-                          {"status": label, "who": self.src(stated_by)})
-        return label
-
-    def build(self, data: dict[str, Any], coverage: Coverage, *, order: str = "imrf",
+    def build(self, data: Review, coverage: Coverage, *, order: str = "imrf",
               earlier: dict[int, StateCoverage | None] | None = None) -> ReviewModel:
         """`earlier`: the State in each earlier cycle (None: no review file then)."""
-        review = data["review"]
-        self._earlier = dict(sorted((earlier or {}).items()))
-        source_lang = review["language"]
-        narrative_dir = direction(source_lang)
-        self._sources = {s["id"]: s for s in data.get("sources") or []}
-        self._numbers = self.shared_sources or SourceList()
-        if self.shared_sources is None:  # a review's own list: in the file's order
-            for source in data.get("sources") or []:
-                self._numbers.number(source, source_lang)
-        self._source_lang = source_lang
+        return ReviewReading(self, data, earlier or {}).model(coverage, order)
 
-        def narrative(value: Any) -> Narrative | None:
-            return Narrative(value, source_lang, narrative_dir) if has_text(value) else None
+    def source_item(self, source: SourceEntry, lang: str) -> Item:
+        """A numbered source: its title in its review's language; date and address."""
+        details = [x for x in (self.fmt.date(source.get("date")), source.get("url")) if x]
+        return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
 
-        self.narrative = narrative
-
-        def src(value: Any) -> Text:
-            """A data value in the review's own language."""
-            return Text(str(value or ""), source_lang, narrative_dir)
-
-        self.src = src
-        objectives = data.get("objectives") or {}
-        views = {n: self.objective(n, e) for n, e in sorted(objectives.items())}
-        if order == "numeric":
-            groups = [RoundTable(None, self._("Objectives 1 to 23"), list(views.values()))]
-        else:
-            groups = [
-                RoundTable(rt, self._("IMRF round table {number}").format(number=rt),
-                           [views[n] for n in numbers if n in views])
-                for rt, numbers in self.catalogue.round_tables.items()
-            ]
-        methodology = data.get("methodology") or {}
-        policy = data.get("policy_environment") or {}
-        principles = data.get("principles") or {}
-        means = data.get("means_of_implementation")
-        steps = data.get("next_steps")
-        model = ReviewModel(
-            code=data["country"],
-            country=self.country(data["country"]),
-            lang=self.lang,
-            dir=direction(self.lang),
-            source=self.ui(self.fmt.language_name(source_lang)),
-            cycle=review["cycle"],
-            status=review["status"],
-            status_label=self._(DOCUMENT_STATUS_LABELS[review["status"]]),
-            date=self.fmt.date(review.get("date")),
-            date_iso=review.get("date"),
-            lead_institution=src(review.get("lead_institution")),
-            focal_point=src(review.get("focal_point")),
-            compact=self.text(self.catalogue.compact_name(self.lang)),
-            objectives_covered=self.fmt.ratio(len(coverage.objectives_covered),
-                                              coverage.objective_total),
-            principles_covered=self.fmt.ratio(len(coverage.principles_covered),
-                                              coverage.principle_total),
-            objective_rows=self.objective_rows(coverage),
-            principle_rows=self.principle_rows(coverage),
-            methodology=self.section(data.get("methodology")),
-            institutions=[src(i) for i in methodology.get("institutions") or []],
-            stakeholders=[self.stakeholder(s) for s in methodology.get("stakeholders") or []],
-            coordination=src(methodology.get("coordination")),
-            policy_environment=self.section(data.get("policy_environment")),
-            instruments=[self.instrument(i) for i in policy.get("instruments") or []],
-            round_tables=groups,
-            principles=[  # (a) to (j), whatever the file's order
-                (self.principle_label(slug), narrative(principles[slug]["summary"]),
-                 self.cites(principles[slug]))
-                for slug in self.catalogue.principles
-                if slug in principles and has_text(principles[slug].get("summary"))
-            ],
-            covid19=self.section(data.get("covid19")),
-            means_of_implementation=self.section(means, "support_needed"),
-            next_steps=self.section(steps, "actions"),
-            reservations=[s for s in (self.section(r) for r in data.get("reservations") or [])
-                          if s is not None],
-            sources=[self.source_item(s, source_lang)
-                     for s, _lang in self._numbers.items] if self.shared_sources is None else [],
-            catalogue_note="",
-        )
-        shown: list[Text] = [r.short for r in model.objective_rows]
-        shown += [r.name for r in model.principle_rows]
-        shown += [o.title for group in groups for o in group.objectives]
-        if self._earlier:
-            now = StateCoverage(coverage.country, True, "", True, coverage)
-            model = replace(model, since=self.since(coverage, now))
-        if any(t.fallback for t in shown):
-            model = replace(model, catalogue_note=self.catalogue_note(),
-                            fallbacks=self.fallbacks(model))
-        return model
+    def principle_label(self, slug: str) -> Text:
+        principle = self.catalogue.principle(slug)
+        name = self.text(principle.name(self.lang))
+        return name._replace(text=f"({principle.letter}) {name.text}")
 
     def fallbacks(self, model: ReviewModel) -> tuple[str, ...]:
+        """In the interface's language: `build` warns with these."""
         language = Formatter(ui_language()).language_name(self.lang)
         objectives = sorted({r.number for r in model.objective_rows if r.short.fallback}
                             | {o.number for g in model.round_tables for o in g.objectives
@@ -371,52 +319,166 @@ class ModelBuilder:
                 .format(letters=letter_ranges(principles), language=language))
         return tuple(found)
 
-    def cites(self, entry: dict[str, Any]) -> list[Text]:
+    def catalogue_note(self) -> str:
+        return self.t(
+            "Titles marked (EN) have no official text in this language in the catalogue yet "
+            "and are shown in English."
+        )
+
+
+class ReviewReading:
+    """One review being read into its model: the review's own language (its narratives
+    and data), its sources and the numbers they are cited by, its earlier cycles."""
+
+    def __init__(self, builder: ModelBuilder, data: Review,
+                 earlier: dict[int, StateCoverage | None]) -> None:
+        self.builder = builder
+        self.catalogue = builder.catalogue
+        self.fmt = builder.fmt
+        self.t = builder.t
+        self.data = data
+        self.lang = data["review"]["language"]
+        """The review's language: its narratives' and its data's."""
+        self.dir = direction(self.lang)
+        self.earlier = dict(sorted(earlier.items()))
+        self.sources = {s["id"]: s for s in data.get("sources") or []}
+        self.numbers = builder.shared_sources or SourceList()
+        if builder.shared_sources is None:  # a review's own list: in the file's order
+            for source in data.get("sources") or []:
+                self.numbers.number(source, self.lang)
+
+    def narrative(self, value: Any) -> Narrative | None:
+        return Narrative(value, self.lang, self.dir) if has_text(value) else None
+
+    def src(self, value: Any) -> Text:
+        """A data value in the review's own language."""
+        return Text(str(value or ""), self.lang, self.dir)
+
+    def status_label(self, code: str, stated_by: str | None = None) -> Text | Phrase:
+        """The status in words; with who said it when a partner did, not the State."""
+        label = self.builder.ui(self.t(status(code).label))
+        if stated_by:
+            return Phrase(self.t("{status} (stated by {who}, not by the State)"),
+                          {"status": label, "who": self.src(stated_by)})
+        return label
+
+    def model(self, coverage: Coverage, order: str) -> ReviewModel:
+        t, builder, data = self.t, self.builder, self.data
+        review = data["review"]
+        objectives = data.get("objectives") or {}
+        views = {n: self.objective(n, e) for n, e in sorted(objectives.items())}
+        if order == "numeric":
+            groups = [RoundTable(None, t("Objectives 1 to 23"), list(views.values()))]
+        else:
+            groups = [
+                RoundTable(rt, t("IMRF round table {number}").format(number=rt),
+                           [views[n] for n in numbers if n in views])
+                for rt, numbers in self.catalogue.round_tables.items()
+            ]
+        principles: dict[str, Any] = data.get("principles") or {}
+        sections = self.sections()
+        model = ReviewModel(
+            code=data["country"],
+            country=builder.country(data["country"]),
+            lang=builder.lang,
+            dir=direction(builder.lang),
+            source=builder.ui(self.fmt.language_name(self.lang)),
+            cycle=review["cycle"],
+            status=review["status"],
+            status_label=t(DOCUMENT_STATUS_LABELS[review["status"]]),
+            date=self.fmt.date(review.get("date")),
+            date_iso=review.get("date"),
+            lead_institution=self.src(review.get("lead_institution")),
+            focal_point=self.src(review.get("focal_point")),
+            compact=builder.text(self.catalogue.compact_name(builder.lang)),
+            objectives_covered=self.fmt.ratio(len(coverage.objectives_covered),
+                                              coverage.objective_total),
+            principles_covered=self.fmt.ratio(len(coverage.principles_covered),
+                                              coverage.principle_total),
+            objective_rows=self.objective_rows(coverage),
+            principle_rows=self.principle_rows(coverage),
+            sections=sections,
+            plain_sections=[PlainSection(s.key, s.heading, s.anchor, sections.get(s.key))
+                            for s in format.sections() if s.plain],  # type: ignore[arg-type]
+            round_tables=groups,
+            principles=[  # (a) to (j), whatever the file's order
+                (builder.principle_label(slug), self.narrative(principles[slug]["summary"]),
+                 self.cites(principles[slug]))
+                for slug in self.catalogue.principles
+                if slug in principles and has_text(principles[slug].get("summary"))
+            ],
+            sources=[builder.source_item(s, self.lang) for s, _lang in self.numbers.items]
+            if builder.shared_sources is None else [],
+            catalogue_note="",
+        )
+        shown: list[Text] = [r.short for r in model.objective_rows]
+        shown += [r.name for r in model.principle_rows]
+        shown += [o.title for group in groups for o in group.objectives]
+        if self.earlier:
+            now = StateCoverage(coverage.country, True, "", True, coverage)
+            model = replace(model, since=self.since(now))
+        if any(text.fallback for text in shown):
+            model = replace(model, catalogue_note=builder.catalogue_note(),
+                            fallbacks=builder.fallbacks(model))
+        return model
+
+    def sections(self) -> dict[str, Section | list[Section] | None]:
+        """Every narrative section and list section of the format, by key."""
+        out: dict[str, Section | list[Section] | None] = {}
+        for s in format.sections():
+            assert s.shape not in ("single", "list") or s.part is not None
+            value = self.data.get(s.key)  # type: ignore[misc]
+            if s.shape == "single":
+                out[s.key] = self.section(value, s.part)  # type: ignore[arg-type]
+            elif s.shape == "list":
+                out[s.key] = [found for found in (self.section(e, s.part)  # type: ignore[arg-type]
+                                                  for e in value or []) if found is not None]
+        return out
+
+    def cites(self, entry: Any) -> list[Text]:
         """“[1], para. 6”, in the review's language (the locator is its words)."""
         out = []
         for cite in entry.get("sources") or []:
-            source = self._sources[cite["source"]]
-            label = f"[{self._numbers.number(source, self._source_lang)}]"
+            source = self.sources[cite["source"]]
+            label = f"[{self.numbers.number(source, self.lang)}]"
             locator = cite.get("locator")
-            out.append(Text(label + (f", {locator}" if locator else ""), self._source_lang,
-                            direction(self._source_lang)))
+            out.append(Text(label + (f", {locator}" if locator else ""), self.lang, self.dir))
         return out
 
-    def source_item(self, source: dict[str, Any], lang: str) -> Item:
-        """A numbered source: its title in its review's language; date and address."""
-        details = [x for x in (self.fmt.date(source.get("date")), source.get("url")) if x]
-        return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
-
-    def principle_label(self, slug: str) -> Text:
-        principle = self.catalogue.principle(slug)
-        name = self.text(principle.name(self.lang))
-        return name._replace(text=f"({principle.letter}) {name.text}")
-
-    def section(self, entry: dict[str, Any] | None, items_key: str | None = None
-                ) -> Section | None:
+    def section(self, entry: Any, part: format.Part) -> Section | None:
         if not entry or not has_text(entry.get("summary")):
             return None
-        items = [self.src(i) for i in entry.get(items_key) or []] if items_key else []
-        return Section(self.narrative(entry["summary"]), self.cites(entry), items)
+        lines = [f.key for f in part.fields if f.kind == "lines"]
+        return Section(
+            self.narrative(entry["summary"]), self.cites(entry),
+            [self.src(i) for i in entry.get(lines[0]) or []] if lines else [],
+            {f.key: self.src(entry[f.key]) for f in part.fields
+             if f.kind == "line" and entry.get(f.key)},
+            {g.key: [self.entry(g, e) for e in entry.get(g.key) or []]
+             for g in part.groups if g is not format.CITES})
 
-    def stakeholder(self, entry: dict[str, Any]) -> Item:
-        details = entry.get("details")
-        return Item(self.ui(self._(STAKEHOLDER_LABELS[entry["group"]])),
-                    self.src(details) if details else "")
+    def entry(self, group: format.Group, entry: Any) -> Item:
+        """One row of a section's table (a stakeholder group, a policy instrument): its
+        first column as the title; then the review's own words for it, or else its
+        choices and years in words ("Strategy, Adopted, 2014")."""
+        first, *rest = group.columns
+        title = (self.builder.ui(self.t(OPTION_LABELS[first.options][entry[first.key]]))
+                 if first.kind == "choice" else self.src(entry[first.key]))
+        lines = [entry[f.key] for f in rest if f.kind == "line" and entry.get(f.key)]
+        if lines:
+            return Item(title, self.src(lines[0]))
+        words = [self.t(OPTION_LABELS[f.options][entry[f.key]]) for f in rest
+                 if f.kind == "choice" and entry.get(f.key)]
+        words += [str(entry[f.key]) for f in rest if f.kind == "year" and entry.get(f.key)]
+        return Item(title, self.fmt.join(words))
 
-    def instrument(self, entry: dict[str, Any]) -> Item:
-        details = [self._(INSTRUMENT_LABELS[k]) for k in (entry.get("kind"), entry.get("status"))
-                   if k]
-        if entry.get("year"):
-            details.append(str(entry["year"]))
-        return Item(self.src(entry["title"]), self.fmt.join(details))
-
-    def objective(self, number: int, entry: dict[str, Any]) -> ObjectiveView:
+    def objective(self, number: int, entry: Any) -> ObjectiveView:
         obj = self.catalogue.objective(number)
+        builder = self.builder
         return ObjectiveView(
             number=number,
-            title=self.text(obj.title(self.lang)),
-            short=self.text(obj.short(self.lang)),
+            title=builder.text(obj.title(builder.lang)),
+            short=builder.text(obj.short(builder.lang)),
             status=of_entry(entry),
             status_label=self.status_label(of_entry(entry), entry.get("stated_by")),
             summary=self.narrative(entry.get("summary")),
@@ -428,31 +490,32 @@ class ModelBuilder:
                             for p in entry.get("good_practices") or []],
             challenges=[self.src(c) for c in entry.get("challenges") or []],
             partners=[self.src(p) for p in entry.get("partners") or []],
-            principles=[self.principle_label(s) for s in self.catalogue.principles
+            principles=[builder.principle_label(s) for s in self.catalogue.principles
                         if s in (entry.get("principles") or [])],
             sources=self.cites(entry),
             earlier=[(year, self.earlier_status(state, number))
-                     for year, state in self._earlier.items()],
+                     for year, state in self.earlier.items()],
         )
 
     def earlier_status(self, state: StateCoverage | None, number: int) -> Text | Phrase:
+        ui = self.builder.ui
         if state is None or not state.submitted:
-            return self.ui(self._("No review"))
+            return ui(self.t("No review"))
         if not state.comparable:
-            return self.ui(self._("Invalid file"))
+            return ui(self.t("Invalid file"))
         if number not in state.objectives:
             return self.status_label("not_reported")
         return self.status_label(state.status(number) or "")
 
-    def since(self, coverage: Coverage, now: StateCoverage) -> list[SinceCycle]:
+    def since(self, now: StateCoverage) -> list[SinceCycle]:
         out = []
-        for year, state in sorted(self._earlier.items(), reverse=True):
+        for year, state in sorted(self.earlier.items(), reverse=True):
             if state is None or not state.comparable or state.coverage is None:
                 out.append(SinceCycle(year, False, "", [],
                                       invalid=state is not None and state.invalid))
                 continue
             moved = state_progress(now.country, state, now, list(self.catalogue.principles))
-            changes = [(self._(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
+            changes = [(self.t(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
                        for kind in ("forward", "back", "changed", "new", "dropped")
                        if (numbers := moved.of_kind(kind))]  # type: ignore[arg-type]
             out.append(SinceCycle(year, True, self.fmt.ratio(
@@ -463,24 +526,20 @@ class ModelBuilder:
     def objective_rows(self, coverage: Coverage) -> list[ObjectiveRow]:
         rows = []
         for n, obj in self.catalogue.objectives.items():
-            status = coverage.statuses.get(n, "not_reported")
-            rows.append(ObjectiveRow(n, self.text(obj.short(self.lang)), obj.round_table, status,
-                                     self.status_label(status, coverage.stated_by.get(n)),
+            code = coverage.statuses.get(n, "not_reported")
+            rows.append(ObjectiveRow(n, self.builder.text(obj.short(self.builder.lang)),
+                                     obj.round_table, code,
+                                     self.status_label(code, coverage.stated_by.get(n)),
                                      n in coverage.objectives_covered,
                                      [(year, self.earlier_status(state, n))
-                                      for year, state in self._earlier.items()]))
+                                      for year, state in self.earlier.items()]))
         return rows
 
     def principle_rows(self, coverage: Coverage) -> list[PrincipleRow]:
+        builder = self.builder
         return [
-            PrincipleRow(p.slug, p.letter, self.text(p.name(self.lang)),
+            PrincipleRow(p.slug, p.letter, builder.text(p.name(builder.lang)),
                          p.slug in coverage.principles_covered,
                          coverage.principles_via_objectives.get(p.slug, ()))
             for p in self.catalogue.principles.values()
         ]
-
-    def catalogue_note(self) -> str:
-        return self._(
-            "Titles marked (EN) have no official text in this language in the catalogue yet "
-            "and are shown in English."
-        )

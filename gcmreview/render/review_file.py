@@ -32,67 +32,24 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
 )
 
+from gcmreview.core import format
 from gcmreview.load.catalogue import Catalogue
 
 Path_ = tuple[str | int, ...]
 Titles = Callable[[str | int, str | int], str]
 
-ORDER: dict[str, tuple[str, ...]] = {
-    "top": ("country", "review", "methodology", "policy_environment", "objectives",
-            "principles", "covid19", "means_of_implementation", "next_steps", "reservations",
-            "sources"),
-    "review": ("cycle", "language", "status", "date", "lead_institution", "focal_point"),
-    "methodology": ("summary", "coordination", "institutions", "stakeholders", "sources"),
-    "stakeholder": ("group", "details"),
-    "policy_environment": ("summary", "instruments", "sources"),
-    "instrument": ("title", "kind", "year", "status"),
-    "objective": ("carried_over", "status", "stated_by", "summary", "justification", "measures",
-                  "good_practices", "challenges", "partners", "principles", "sources"),
-    "measure": ("title", "year", "description"),
-    "practice": ("title", "description"),
-    "section": ("carried_over", "summary", "support_needed", "actions", "sources"),
-    "reservation": ("summary", "objectives", "sources"),
-    "cite": ("source", "locator"),
-    "source": ("id", "title", "date", "url"),
-}
-"""Key order per kind of mapping: the order of the schema and of `gcmreview new`."""
-
-NARRATIVES = frozenset({"summary", "justification", "description"})
-CODES = frozenset({"country", "language", "status", "group", "kind", "source", "id"})
-"""Keys whose values are codes, written without quotes like `status: in_progress`."""
 WIDTH = 88
 """Folded narratives are wrapped to this many columns, as in the examples."""
 
 
-def kind_of(path: Path_) -> str:
-    """Which kind of mapping sits at `path` in the review data."""
-    depth = len(path)
-    if depth == 0:
-        return "top"
-    head = path[0]
-    if head == "review":
-        return "review"
-    if head in ("objectives", "principles") and depth == 1:
-        return "keyed"  # by objective number or principle slug: their own order
-    if depth >= 2 and path[-2] == "sources" and isinstance(path[-1], int):
-        return "source" if depth == 2 else "cite"
-    if depth == 1:
-        return str(head) if head in ORDER else "section"
-    if head == "methodology":
-        return "stakeholder"
-    if head == "policy_environment":
-        return "instrument"
-    if head == "objectives":
-        if depth == 2:
-            return "objective"
-        return "measure" if path[2] == "measures" else "practice"
-    if head == "reservations":
-        return "reservation"
-    return "section"
+def _keyed(path: Path_) -> bool:
+    """The objectives (by number) or the principles (by slug): keys in their own order,
+    each with its title as a comment in a new file."""
+    return len(path) == 1 and any(s.key == path[0] and s.shape in ("objectives", "principles")
+                                  for s in format.sections())
 
 
-def _rank(kind: str, key: str | int) -> int:
-    order = ORDER.get(kind, ())
+def _rank(order: tuple[str, ...], key: str | int) -> int:
     return order.index(key) if key in order else len(order)
 
 
@@ -129,24 +86,23 @@ def styled(value: Any, path: Path_, titles: Titles | None = None) -> Any:
     gives the comment above each objective and principle of a new file."""
     key = path[-1] if path else None
     if isinstance(value, dict):
-        kind = kind_of(path)
+        order = format.key_order(path)
         out = CommentedMap()
-        items = value.items() if kind not in ORDER else sorted(
-            value.items(), key=lambda item: _rank(kind, item[0]))
+        items = value.items() if order is None else sorted(
+            value.items(), key=lambda item: _rank(order, item[0]))
         for k, v in items:
             out[k] = styled(v, (*path, k), titles)
-            if titles is not None and kind == "keyed":
+            if titles is not None and _keyed(path):
                 out.yaml_set_comment_before_after_key(k, before=titles(path[0], k), indent=2)
         return out
     if isinstance(value, list):
         seq = CommentedSeq(styled(v, (*path, i), titles) for i, v in enumerate(value))
-        if key in ("principles", "objectives") and all(not isinstance(v, (dict, list))
-                                                       for v in value):
+        if key in format.list_keys() and all(not isinstance(v, (dict, list)) for v in value):
             seq.fa.set_flow_style()
         return seq
     if not isinstance(value, str):
         return value
-    if key in NARRATIVES:
+    if key in format.narrative_keys():
         if value == "":
             return DoubleQuotedScalarString("")
         if "\n" in value:
@@ -159,7 +115,8 @@ def styled(value: Any, path: Path_, titles: Titles | None = None) -> Any:
         if value != value.strip() or not all(_shown_as_is(c) for c in value):
             return DoubleQuotedScalarString(value)
         return _folded(value, 2 * len(path) + 2)
-    if key in CODES or path[-2:-1] == ("principles",):  # a code, or a principle slug
+    if key in format.keys_of_kind("code", "choice") or path[-2:-1] == ("principles",):
+        # a code, or a principle slug
         return DoubleQuotedScalarString(value) if _needs_quotes(value) else value
     return DoubleQuotedScalarString(value)
 
@@ -219,7 +176,7 @@ def plain(value: Any) -> Any:
 def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
     for key in [k for k in node if k not in new]:
         del node[key]
-    kind = kind_of(path)
+    order = format.key_order(path)
     for key, value in new.items():
         here = (*path, key)
         if key in node:
@@ -241,15 +198,15 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
                 node.ca.items.pop(key, None)  # emptied: the comments on its entries go too
             node[key] = styled(value, here)
             continue
-        rank = _rank(kind, key) if kind in ORDER else None
+        rank = _rank(order, key) if order is not None else None
         keys = list(node)
-        if rank is None:  # objectives and principles: by number, by catalogue order
+        if order is None or rank is None:  # objectives and principles: by number
             position = len(keys)
             if isinstance(key, int):
                 position = next((i for i, k in enumerate(keys) if isinstance(k, int) and k > key),
                                 len(keys))
         else:
-            position = next((i for i, k in enumerate(keys) if _rank(kind, k) > rank), len(keys))
+            position = next((i for i, k in enumerate(keys) if _rank(order, k) > rank), len(keys))
         node.insert(position, key, styled(value, here))
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from gcmreview.core import countries, narrative, status
+from gcmreview.core import countries, format, narrative, status
 from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
@@ -30,7 +30,7 @@ from gcmreview.load.explain import (
     without_invisible,
 )
 from gcmreview.load.loader import LoadedFile, YamlMap, position_of
-from gcmreview.validate.coverage import NARRATIVE_KEYS, PLACEHOLDER, compute, has_text
+from gcmreview.validate.coverage import PLACEHOLDER, compute, has_text
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.schema import (
     MAX_SCHEMA_ERRORS,
@@ -45,11 +45,6 @@ from gcmreview.validate.schema import (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Eastern Arabic-Indic digits, as the digits 0 to 9."""
-
-
-CARRIED_SECTIONS = ("methodology", "policy_environment", "covid19", "means_of_implementation",
-                    "next_steps")
-"""The sections of a review that carry a `carried_over` mark of their own (`new --from`)."""
 
 
 @dataclass(frozen=True)
@@ -309,19 +304,24 @@ class ReviewChecker:
                                   "why").format(number=key),
                                 _("add `justification:` saying why the objective does not "
                                   "apply"))
-        for i, reservation in enumerate(self.data.get("reservations") or []):
-            numbers = reservation.get("objectives") if isinstance(reservation, dict) else None
-            for j, number in enumerate(numbers if isinstance(numbers, list) else []):
-                if isinstance(number, int) and number not in self.catalogue.objectives:
-                    self.sink.error(self.at("reservations", i, "objectives", j),
-                                    "unknown-objective",
-                                    _("{number} is not a GCM objective").format(number=number))
+        for section in format.of_shape("list"):
+            numbered = [f.key for f in section.part.fields if f.kind == "numbers"]
+            entries = self.data.get(section.key)
+            for i, entry in enumerate(entries if isinstance(entries, list) else []):
+                for key in numbered:
+                    numbers = entry.get(key) if isinstance(entry, dict) else None
+                    for j, number in enumerate(numbers if isinstance(numbers, list) else []):
+                        if isinstance(number, int) and number not in self.catalogue.objectives:
+                            self.sink.error(self.at(section.key, i, key, j),
+                                            "unknown-objective",
+                                            _("{number} is not a GCM objective").format(
+                                                number=number))
 
     def check_carried_sections(self) -> None:
-        for key in CARRIED_SECTIONS:
-            if isinstance(self.data.get(key), dict):
-                self.check_carried_over((key,), self.data[key],
-                                        _("the section `{key}`").format(key=key))
+        for section in format.carried_sections():
+            if section.shape == "single" and isinstance(self.data.get(section.key), dict):
+                self.check_carried_over((section.key,), self.data[section.key],
+                                        _("the section `{key}`").format(key=section.key))
 
     def check_carried_over(self, path: tuple[str | int, ...], entry: dict[str, Any],
                            what: str) -> None:
@@ -349,6 +349,7 @@ class ReviewChecker:
         Positions are looked up only for problems: most files have none.
         """
         ids = self.source_ids()
+        narratives = format.narrative_keys()
         for path, text in _strings(self.data):
             last = path[-1]
             if _CONTROL.search(text):
@@ -371,7 +372,7 @@ class ReviewChecker:
                                     "which become part of the text").format(place=where(path)),
                                   _("write it with straight quotes: \"{text}\"").format(
                                       text=inner))
-            if last in NARRATIVE_KEYS:
+            if last in narratives:
                 self.check_narrative(path, text)
             elif last == "source" and len(path) >= 3 and path[-3] == "sources" \
                     and path[0] != "sources" and text not in ids:

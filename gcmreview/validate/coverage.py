@@ -19,10 +19,6 @@ PLACEHOLDER = re.compile(r"^\s*TODO\b")
 """What `gcmreview new` writes where text is still to come."""
 
 
-NARRATIVE_KEYS = frozenset({"summary", "justification", "description"})
-"""The keys whose values are narratives (Markdown), wherever they stand."""
-
-
 def has_text(value: Any) -> bool:
     """A real narrative: not empty and not the scaffold's placeholder."""
     return isinstance(value, str) and bool(value.strip()) and not PLACEHOLDER.match(value)

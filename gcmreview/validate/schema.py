@@ -2,7 +2,8 @@
 
 The schemas are YAML data files in the package; the parts that list catalogue
 entries (objective numbers, principle slugs) are filled in here so the catalogue
-stays the single source of truth.
+stays the single source of truth, and so is the review's top level, from the
+format's sections (gcmreview.core.format).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
+from gcmreview.core import format
 from gcmreview.core.i18n import _, join
 from gcmreview.core.status import CODES
 from gcmreview.load.catalogue import Catalogue
@@ -47,8 +49,29 @@ def objective_pattern(catalogue: Catalogue) -> str:
     return "^(" + "|".join(str(n) for n in sorted(catalogue.objectives)) + ")$"
 
 
+def section_schema(section: format.Section) -> Schema:
+    """The schema of one top-level section, by its shape."""
+    described = {"description": section.description} if section.description else {}
+    ref = {"$ref": f"#/$defs/{section.part.schema}"} if section.part else {}
+    if section.shape == "code":
+        return {**described, "type": "string", "pattern": section.pattern}
+    if section.shape in ("meta", "single"):
+        return {**ref, **described}
+    if section.shape in ("list", "sources"):
+        return {**described, "type": "array", "items": ref}
+    names = "objective_number" if section.shape == "objectives" else "principle_slug"
+    return {**described, "type": "object", "propertyNames": {"$ref": f"#/$defs/{names}"},
+            "additionalProperties": ref}
+
+
 def review_schema(catalogue: Catalogue) -> Schema:
-    schema = copy.deepcopy(_cached("review.schema.yaml"))
+    template = _cached("review.schema.yaml")
+    top = {key: template[key] for key in template if key != "$defs"}
+    sections = format.sections()
+    schema = {**copy.deepcopy(top),
+              "required": [s.key for s in sections if s.required],
+              "properties": {s.key: section_schema(s) for s in sections},
+              "$defs": copy.deepcopy(template["$defs"])}
     defs = schema["$defs"]
     defs["objective_number"]["pattern"] = objective_pattern(catalogue)
     defs["principle_slug"]["enum"] = list(catalogue.principles)
