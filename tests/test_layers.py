@@ -81,3 +81,43 @@ def test_no_import_cycle() -> None:
     for module in sorted(GRAPH):
         if module not in state:
             visit(module, [module])
+
+
+# --- one name per language ----------------------------------------------------------------------
+
+def _bindings_of_underscore(tree: ast.AST) -> list[int]:
+    """Lines where `_` is bound (assigned, a loop or `with` target, a parameter, an
+    `except … as _`) or `something._` is assigned; giving another module our `_` itself
+    (typer's help titles) is fine."""
+    lines = []
+    for node in ast.walk(tree):
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign) and not (isinstance(node.value, ast.Name)
+                                                 and node.value.id == "_"):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.comprehension):
+            targets = [node.target]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets = [node.optional_vars]
+        elif isinstance(node, ast.NamedExpr):
+            targets = [node.target]
+        elif (isinstance(node, ast.arg) and node.arg == "_") or (
+                isinstance(node, ast.ExceptHandler) and node.name == "_"):
+            lines.append(node.lineno)
+        for target in targets:
+            for name in ast.walk(target):
+                if (isinstance(name, ast.Name) and name.id == "_") or (
+                        isinstance(name, ast.Attribute) and name.attr == "_"):
+                    lines.append(node.lineno if hasattr(node, "lineno") else name.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_underscore_only_ever_means_the_interface_language(path: Path) -> None:
+    """`_` translates into the language of the person at the terminal
+    (gcmreview.core.i18n); a report's or a form's language has a name of its own (`t`,
+    `Formatter.gettext`). Rebinding `_` (`_ = fmt.gettext`, or a loop's `for _ in`) would
+    make a line's language depend on the function it stands in."""
+    found = _bindings_of_underscore(ast.parse(path.read_text(encoding="utf-8")))
+    assert not found, f"{path.name} binds `_` on lines {found}: name it after what it is"

@@ -25,8 +25,8 @@ of the data a valid review file loads to (tests/test_format.py keeps them equal)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, NotRequired, TypedDict
 
 from gcmreview.core.i18n import N_
@@ -378,41 +378,57 @@ SECTIONS: tuple[Section, ...] = (
 
 
 # --- what the other modules ask of it -------------------------------------------------------
+# Read at call time, not import time, so that a test can add a section; what is derived
+# is cached per tuple of sections (hashed by identity: cheap).
 
 def sections() -> tuple[Section, ...]:
-    """The sections, read at call time: a test may add one."""
     return SECTIONS
 
 
 def section(key: str) -> Section:
-    return next(s for s in SECTIONS if s.key == key)
+    return _by_key(SECTIONS)[key]
+
+
+@cache
+def _by_key(sections: tuple[Section, ...]) -> dict[str, Section]:
+    return {s.key: s for s in sections}
 
 
 def of_shape(*shapes: Shape) -> tuple[Section, ...]:
     return tuple(s for s in SECTIONS if s.shape in shapes)
 
 
-def every_part() -> Iterator[Part]:
-    for s in SECTIONS:
-        if s.part is not None:
-            yield s.part
-
-
-def every_field() -> Iterator[Field]:
+def every_field() -> tuple[Field, ...]:
     """Every field of the format, group columns included (repeats as the format does)."""
-    for part in every_part():
-        for member in part.members:
-            yield from (member.columns if isinstance(member, Group) else (member,))
+    return _every_field(SECTIONS)
+
+
+@cache
+def _every_field(sections: tuple[Section, ...]) -> tuple[Field, ...]:
+    found: list[Field] = [COUNTRY]
+    for s in sections:
+        for member in s.part.members if s.part else ():
+            found += member.columns if isinstance(member, Group) else (member,)
+    return tuple(found)
 
 
 def keys_of_kind(*kinds: FieldKind) -> frozenset[str]:
-    return frozenset(f.key for f in every_field() if f.kind in kinds) | (
-        frozenset({COUNTRY.key}) if COUNTRY.kind in kinds else frozenset())
+    return _keys_of_kind(SECTIONS, kinds)
+
+
+@cache
+def _keys_of_kind(sections: tuple[Section, ...], kinds: tuple[FieldKind, ...]) -> frozenset[str]:
+    return frozenset(f.key for f in _every_field(sections) if f.kind in kinds)
 
 
 def narrative_keys() -> frozenset[str]:
     """The keys whose values are narratives (Markdown), wherever they stand."""
     return keys_of_kind("narrative")
+
+
+def list_keys() -> frozenset[str]:
+    """Keys holding a short list of codes or numbers, written on one line: `[2, 5]`."""
+    return keys_of_kind("choices", "numbers")
 
 
 def part_at(path: tuple[str | int, ...]) -> Part | Group | None:
@@ -421,7 +437,7 @@ def part_at(path: tuple[str | int, ...]) -> Part | Group | None:
     level and for the mappings keyed by objective number or principle slug."""
     if not path:
         return None
-    found = next((s for s in SECTIONS if s.key == path[0]), None)
+    found = _by_key(SECTIONS).get(str(path[0]))
     if found is None or found.part is None:
         return None
     keyed = found.shape in ("objectives", "principles", "list", "sources")
@@ -449,13 +465,8 @@ def key_order(path: tuple[str | int, ...]) -> tuple[str, ...] | None:
 
 
 def carried_sections() -> tuple[Section, ...]:
-    """The sections whose every entry (or whose mapping) takes a `carried_over` mark."""
+    """The sections whose mapping (or every entry) takes a `carried_over` mark."""
     return tuple(s for s in SECTIONS if s.part is not None and s.part.carried)
-
-
-def list_keys() -> frozenset[str]:
-    """Keys holding a short list of codes or numbers, written on one line: `[2, 5]`."""
-    return keys_of_kind("choices", "numbers")
 
 
 # --- the same shape, for type checkers --------------------------------------------------------

@@ -60,7 +60,8 @@ class Options:
 
 
 @cache
-def _checker(catalogue: Catalogue) -> SchemaChecker:
+def _checker(catalogue: Catalogue, sections: tuple[format.Section, ...]) -> SchemaChecker:
+    """One per catalogue and format (the schema's top level comes from the format)."""
     return SchemaChecker(review_schema(catalogue))
 
 
@@ -107,7 +108,7 @@ class ReviewChecker:
         return self.sink.items
 
     def check_schema(self) -> None:
-        errors = _checker(self.catalogue).errors(self.data)
+        errors = _checker(self.catalogue, format.sections()).errors(self.data)
         if len(errors) >= MAX_SCHEMA_ERRORS:
             self.sink.error(self.data.pos, "too-many-problems",
                             _("more than {count} problems with the format; the first {count} "
