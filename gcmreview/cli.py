@@ -49,7 +49,7 @@ def command(help: str, examples: str, name: str | None = None
     return register
 
 
-def _translate_parameters(function: Callable[..., int]) -> None:
+def _translate_parameters(function: Callable[..., object]) -> None:
     """Put the help and the placeholder of every option and argument in the user's language."""
     for annotation in function.__annotations__.values():
         if get_origin(annotation) is not Annotated:
@@ -93,7 +93,7 @@ def _localise_click() -> None:
         return decorate
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    decorators.help_option = help_option
+    decorators.help_option = help_option  # type: ignore[assignment]
 
 
 def make_app(names: list[str]) -> typer.Typer:

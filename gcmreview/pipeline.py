@@ -210,9 +210,8 @@ class Builder:
             result = check_loaded(loaded, self.workspace.catalogue, self.validation_options)
             self.results[path] = result
             if result.valid:
-                assert result.data is not None
                 self.manifest.reviews[source.key] = KnownReview(
-                    path.name, result.data["review"]["language"])
+                    path.name, result.review["review"]["language"])
         return self.results[path]
 
     def review_lang(self, path: Path) -> str | None:
@@ -221,7 +220,7 @@ class Builder:
         if known is not None:
             return known.lang
         result = self.result(path)
-        return result.data["review"]["language"] if result.valid else None  # type: ignore[index]
+        return result.review["review"]["language"] if result.valid else None
 
     def stale(self, name: str, lang: str, key: str) -> dict[str, Path]:
         wanted = {f: output_path(self.out_dir, name, lang, f) for f in self.options.formats}
@@ -250,10 +249,10 @@ class Builder:
 
     def country_job(self, result: FileResult, lang: str, todo: dict[str, Path],
                     stage: Path, outcome: BuildOutcome) -> Job:
-        assert result.data is not None and result.coverage is not None
+        assert result.coverage is not None
         ws = self.workspace
         builder = ModelBuilder(ws.catalogue, lang, ws.country_names)
-        model = builder.build(result.data, result.coverage, order=self.options.order,
+        model = builder.build(result.review, result.coverage, order=self.options.order,
                               earlier=self.earlier(result.path.stem))
         if model.fallbacks:
             outcome.warnings[f"{model.code}.{lang}"] = list(model.fallbacks)
@@ -298,8 +297,8 @@ class Builder:
         for path in files:
             result = self.result(path)
             if result.valid:
-                assert result.data is not None and result.coverage is not None
-                reviews.append(StateReview(path.stem, result.data, result.coverage))
+                assert result.coverage is not None
+                reviews.append(StateReview(path.stem, result.review, result.coverage))
             else:  # named as the State it says it is: a renamed file is still that State's
                 claimed = result.country if countries.is_country_code(result.country) else None
                 invalid.append(claimed or path.stem)

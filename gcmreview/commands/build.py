@@ -55,9 +55,9 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
         code = countries.normalise(raw)
         expected = workspace.participants is None or code in workspace.participants
         if code not in available and countries.is_country_code(code) and expected:
-            path = display_path(workspace.countries_dir / f"{code}.yaml")
+            shown = display_path(workspace.countries_dir / f"{code}.yaml")
             raise UsageError(_("{code} has no review file yet ({path})").format(
-                code=code, path=path),
+                code=code, path=shown),
                 hint=_("write it with `gcmreview new {code}`, or import the State's Word "
                        "form with `gcmreview import FILE.docx`").format(code=code))
         if code not in available:

@@ -604,7 +604,7 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
     grid = re.search(r"<w:tblGrid>.*?</w:tblGrid>|<w:tblGrid\s*/>", table, re.DOTALL)
     rows = _rows(table, page.arabic)
     columns = len(re.findall(r"<w:gridCol\b", grid.group(0))) if grid else 0
-    if not rows or not columns:
+    if grid is None or not rows or not columns:
         return table
     if any(not row.cells for row in rows):
         return table

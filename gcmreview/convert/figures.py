@@ -82,7 +82,9 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
     with tempfile.TemporaryDirectory() as root:
         for fmt in ("svg", "png") if png else ("svg",):
             try:
-                out, warnings = typst.compile_with_warnings(
+                # typst's stubs want every path of the input's type (bytes); the binding
+                # takes paths as str only.
+                out, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
                     _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
                     ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
             except typst.TypstError as exc:

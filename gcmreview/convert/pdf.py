@@ -34,7 +34,9 @@ def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
     from gcmreview.convert.fonts import font_dirs
 
     try:
-        pdf, warnings = typst.compile_with_warnings(
+        # typst's stubs want every path of the input's type (bytes); the binding takes
+        # paths as str only.
+        pdf, warnings = typst.compile_with_warnings(  # type: ignore[misc]
             typ_path.read_bytes(), root=str(root), font_paths=list(font_dirs()),
             ignore_system_fonts=True,
         )

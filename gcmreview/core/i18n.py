@@ -19,7 +19,7 @@ import gettext
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -100,7 +100,7 @@ class Catalog(gettext.NullTranslations):
         found = self.messages.get(message)
         return found if isinstance(found, str) else message
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
         found = self.messages.get((singular, self.plural(n)))
         if found:
             return found
@@ -279,7 +279,7 @@ class Formatter:
         return format_list([str(i) for i in items], style="standard", locale=self.lang) \
             if items else ""
 
-    def semicolons(self, items: list[str] | tuple[str, ...]) -> str:
+    def semicolons(self, items: Sequence[str]) -> str:
         """Items that hold commas themselves (citations): `A; B`, `A؛ B` in Arabic."""
         return ("؛ " if self.lang == "ar" else "; ").join(str(i) for i in items)
 

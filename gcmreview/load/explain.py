@@ -66,7 +66,7 @@ class Explanation:
 
 def char_name(ch: str) -> str:
     return f"U+{ord(ch):04X} " + (INVISIBLE.get(ch) or NO_BREAK_SPACES.get(ch)
-                                  or unicodedata.name(ch, "?"))
+                                  or unicodedata.name(ch, "?") or "?")
 
 
 def unquoted_smart(value: str) -> str | None:

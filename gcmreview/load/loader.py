@@ -31,7 +31,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 _CORE = "tag:yaml.org,2002:"
 
 
-class YamlMap(dict):  # type: ignore[type-arg]
+class YamlMap(dict[Any, Any]):
     """A mapping that can say where it, its keys and its values start.
 
     It keeps its YAML node and looks positions up only when a diagnostic needs
@@ -62,7 +62,7 @@ class YamlMap(dict):  # type: ignore[type-arg]
         return _pos(self._pair(key)[1].start_mark)
 
 
-class YamlList(list):  # type: ignore[type-arg]
+class YamlList(list[Any]):
     """A sequence that can say where it and its items start."""
 
     __slots__ = ("node",)
@@ -101,7 +101,7 @@ class ReviewLoader(yaml.CSafeLoader):
     """
 
     # A fresh table: none of PyYAML's YAML 1.1 resolvers are inherited.
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}  # type: ignore[misc]
 
 
 def _resolver(tag: str, pattern: str, first: str) -> None:
@@ -167,7 +167,8 @@ def _cut_by_comment(node: yaml.ScalarNode, text: str) -> _Cut | None:
     if not after.lstrip(" \t").startswith("#"):
         return None
     at = end + len(after) - len(after.lstrip(" \t"))
-    mark = yaml.Mark("", at, node.end_mark.line, node.end_mark.column + (at - end), None, None)
+    mark = yaml.Mark("", at, node.end_mark.line, node.end_mark.column + (at - end),
+                     None, None)  # type: ignore[arg-type]  # no buffer: PyYAML allows None
     return _Cut(mark, node.value, text[at:end + len(after)].rstrip())
 
 

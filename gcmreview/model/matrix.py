@@ -64,7 +64,7 @@ class StateCoverage:
         if cov is None or (number not in cov.statuses
                            and number not in cov.objectives_no_narrative):
             return None
-        if number not in self.coverage.objectives_covered:
+        if number not in cov.objectives_covered:
             return NO_NARRATIVE.code
         status = self.status(number)
         return status if status in SHOWN else INVALID_STATUS.code
@@ -86,9 +86,10 @@ class Snapshot:
 
 def _narratives(result: FileResult) -> tuple[dict[int, str], dict[str, str]]:
     """The narrative texts of objectives and principles, to tell which ones changed."""
-    data = result.data if isinstance(result.data, dict) else {}
-    objectives = data.get("objectives") if isinstance(data.get("objectives"), dict) else {}
-    principles = data.get("principles") if isinstance(data.get("principles"), dict) else {}
+    data: dict[str, Any] = result.data if isinstance(result.data, dict) else {}
+    found_objectives, found_principles = data.get("objectives"), data.get("principles")
+    objectives: dict[Any, Any] = found_objectives if isinstance(found_objectives, dict) else {}
+    principles: dict[Any, Any] = found_principles if isinstance(found_principles, dict) else {}
 
     def text(entry: Any, keys: tuple[str, ...]) -> str:
         if not isinstance(entry, dict):

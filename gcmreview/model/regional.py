@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from gcmreview.core.format import Review
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
@@ -60,7 +61,7 @@ class StateReview:
     """One valid review: what the regional report needs of it."""
 
     code: str
-    data: dict[str, Any]
+    data: Review
     coverage: Coverage
 
 
@@ -290,11 +291,10 @@ class RegionalBuilder:
             ],
             covid19=[Quote(models[c].country, s.summary, s.sources)
                      for c in order if c in models
-                     if (s := models[c].sections["covid19"]) and s.summary],  # type: ignore[union-attr]
+                     if (s := models[c].sections["covid19"]) and s.summary],
             reservations=[Quote(models[c].country, r.summary, r.sources)
                           for c in order if c in models
-                          for r in models[c].sections["reservations"]  # type: ignore[union-attr]
-                          if r.summary],
+                          for r in models[c].lists["reservations"] if r.summary],
             annex=[models[c] for c in order if c in models],
             heat_maps=heat_maps,
             volumes=self.volumes(round_tables, reviews,
@@ -414,12 +414,12 @@ class RegionalBuilder:
                         "parts": self.fmt.number(len(parts))}
                 volumes.append(Volume(ident, name, f"{ident}.{self.lang}", [(name, part)]))
         if len(annex) > ANNEX_STATES:
-            parts = _parts(annex, lambda _m: 1, ANNEX_STATES)
-            for k, part in enumerate(parts, start=1):
+            states = _parts(annex, lambda _m: 1, ANNEX_STATES)
+            for k, group in enumerate(states, start=1):
                 ident = f"regional-annex-{k}"
                 name = self.t("Annex: summary by State, part %(part)s of %(parts)s") % {
-                    "part": self.fmt.number(k), "parts": self.fmt.number(len(parts))}
-                volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=part))
+                    "part": self.fmt.number(k), "parts": self.fmt.number(len(states))}
+                volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=group))
         return volumes
 
     def cell(self, code: str | None, by_partner: bool = False) -> tuple[str, str]:
@@ -432,7 +432,6 @@ class RegionalBuilder:
         if review is None or model is None:
             return Participant(code, name, left_out, left_out, "", "", "", 0, [], "", "")
         methodology = model.sections["methodology"]
-        assert not isinstance(methodology, list)
         return Participant(
             code=code, name=name, submitted=True, left_out=False,
             status=model.status_label, date=model.date, language=model.source.text,

@@ -9,7 +9,7 @@ get a number wrong and every number comes from the files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from gcmreview.core import format
 from gcmreview.core.format import Review, SourceEntry
@@ -218,12 +218,14 @@ class ReviewModel:
     principles_covered: str
     objective_rows: list[ObjectiveRow]
     principle_rows: list[PrincipleRow]
-    sections: dict[str, Section | list[Section] | None]
-    """Every narrative section of the format by key (a list section: its entries), as
-    templates name them: `review.sections.methodology`."""
+    sections: dict[str, Section | None]
+    """Every narrative section of the format by key, as templates name them:
+    `review.sections.methodology` (None: not reported)."""
+    lists: dict[str, list[Section]]
+    """Every list section of the format by key: `review.lists.reservations`."""
     plain_sections: list[PlainSection]
     round_tables: list[RoundTable]
-    principles: list[tuple[Text, Narrative, list[Text]]]
+    principles: list[tuple[Text, Narrative | None, list[Text]]]
     sources: list[Item]
     catalogue_note: str
     """Says where titles fall back to English, or is empty."""
@@ -240,10 +242,10 @@ class SourceList:
 
     def __init__(self) -> None:
         self.numbers: dict[tuple[str, str, str], int] = {}
-        self.items: list[tuple[dict[str, Any], str]] = []
+        self.items: list[tuple[SourceEntry, str]] = []
         """(the source entry, the language of the review citing it)"""
 
-    def number(self, source: dict[str, Any], lang: str) -> int:
+    def number(self, source: SourceEntry, lang: str) -> int:
         key = (str(source.get("title")), str(source.get("date") or ""),
                str(source.get("url") or ""))
         if key not in self.numbers:
@@ -375,8 +377,10 @@ class ReviewReading:
                            [views[n] for n in numbers if n in views])
                 for rt, numbers in self.catalogue.round_tables.items()
             ]
-        principles: dict[str, Any] = data.get("principles") or {}
-        sections = self.sections()
+        principles: dict[str, Any] = dict(data.get("principles") or {})
+        loaded = cast(dict[str, Any], data)  # any section of the format, by its key
+        sections = {s.key: self.section(loaded.get(s.key), s.part)
+                    for s in format.of_shape("single") if s.part is not None}
         model = ReviewModel(
             code=data["country"],
             country=builder.country(data["country"]),
@@ -398,8 +402,12 @@ class ReviewReading:
             objective_rows=self.objective_rows(coverage),
             principle_rows=self.principle_rows(coverage),
             sections=sections,
+            lists={s.key: [found for found in (self.section(e, s.part)
+                                               for e in self.entries(s.key))
+                           if found is not None]
+                   for s in format.of_shape("list") if s.part is not None},
             plain_sections=[PlainSection(s.key, s.heading, s.anchor, sections.get(s.key))
-                            for s in format.sections() if s.plain],  # type: ignore[arg-type]
+                            for s in format.sections() if s.plain],
             round_tables=groups,
             principles=[  # (a) to (j), whatever the file's order
                 (builder.principle_label(slug), self.narrative(principles[slug]["summary"]),
@@ -422,18 +430,10 @@ class ReviewReading:
                             fallbacks=builder.fallbacks(model))
         return model
 
-    def sections(self) -> dict[str, Section | list[Section] | None]:
-        """Every narrative section and list section of the format, by key."""
-        out: dict[str, Section | list[Section] | None] = {}
-        for s in format.sections():
-            assert s.shape not in ("single", "list") or s.part is not None
-            value = self.data.get(s.key)  # type: ignore[misc]
-            if s.shape == "single":
-                out[s.key] = self.section(value, s.part)  # type: ignore[arg-type]
-            elif s.shape == "list":
-                out[s.key] = [found for found in (self.section(e, s.part)  # type: ignore[arg-type]
-                                                  for e in value or []) if found is not None]
-        return out
+    def entries(self, key: str) -> list[Any]:
+        """The entries of a list section (any of the format's, so not a TypedDict key)."""
+        value = cast(dict[str, Any], self.data).get(key)
+        return value if isinstance(value, list) else []
 
     def cites(self, entry: Any) -> list[Text]:
         """“[1], para. 6”, in the review's language (the locator is its words)."""
@@ -517,7 +517,7 @@ class ReviewReading:
             moved = state_progress(now.country, state, now, list(self.catalogue.principles))
             changes = [(self.t(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
                        for kind in ("forward", "back", "changed", "new", "dropped")
-                       if (numbers := moved.of_kind(kind))]  # type: ignore[arg-type]
+                       if (numbers := moved.of_kind(kind))]
             out.append(SinceCycle(year, True, self.fmt.ratio(
                 len(state.coverage.objectives_covered), state.coverage.objective_total),
                 changes))

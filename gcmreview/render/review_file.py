@@ -77,7 +77,7 @@ def _folded(text: str, indent: int) -> FoldedScalarString:
                 and not text[i - 1].isspace() and not text[i + 1].isspace()):
             positions.append(i)
             start = i
-    folded.fold_pos = positions  # type: ignore[attr-defined]
+    folded.fold_pos = positions
     return folded
 
 
@@ -152,7 +152,7 @@ def canonical(data: dict[str, Any], titles: Titles, header: list[str]) -> str:
     node = styled(data, (), titles)
     text = _dump(node)
     # A blank line between top-level sections, as in the examples.
-    lines = []
+    lines: list[str] = []
     for line in text.splitlines():
         if line and not line[0].isspace() and not line.startswith("#") and lines \
                 and not lines[-1].startswith("#"):
@@ -185,7 +185,7 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
                 continue
             # An emptied mapping is written anew: ruamel would keep the comments of its
             # old keys and write `{}` after them, which no longer reads back.
-            if isinstance(old, dict) and isinstance(value, dict) and value:
+            if isinstance(old, CommentedMap) and isinstance(value, dict) and value:
                 _merge(old, value, here)
                 continue
             if isinstance(old, list) and isinstance(value, list) and len(old) == len(value) \

@@ -306,7 +306,8 @@ class ReviewChecker:
                                 _("add `justification:` saying why the objective does not "
                                   "apply"))
         for section in format.of_shape("list"):
-            numbered = [f.key for f in section.part.fields if f.kind == "numbers"]
+            numbered = [f.key for f in section.part.fields if f.kind == "numbers"] \
+                if section.part else []
             entries = self.data.get(section.key)
             for i, entry in enumerate(entries if isinstance(entries, list) else []):
                 for key in numbered:

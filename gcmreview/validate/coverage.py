@@ -77,8 +77,9 @@ def _objective_covered(entry: Any) -> bool:
 
 def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverage:
     """Coverage from (possibly invalid) review data: wrong shapes count as not covered."""
-    objectives = data.get("objectives") if isinstance(data.get("objectives"), dict) else {}
-    principles = data.get("principles") if isinstance(data.get("principles"), dict) else {}
+    found_objectives, found_principles = data.get("objectives"), data.get("principles")
+    objectives: dict[Any, Any] = found_objectives if isinstance(found_objectives, dict) else {}
+    principles: dict[Any, Any] = found_principles if isinstance(found_principles, dict) else {}
     known = [n for n in catalogue.objectives if n in objectives]
     statuses = {n: of_entry(objectives[n]) for n in known if isinstance(objectives[n], dict)}
     stated_by = {n: objectives[n]["stated_by"] for n in known

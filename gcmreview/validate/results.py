@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, sort_diagnostics
+from gcmreview.core.format import Review
 from gcmreview.load.loader import YamlMap
 from gcmreview.validate.coverage import Coverage
 
@@ -28,6 +30,13 @@ class FileResult:
     @property
     def valid(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def review(self) -> Review:
+        """The data of a valid file, typed as the format describes it."""
+        if self.data is None or not self.valid:
+            raise ValueError(f"{self.shown_as} is not a valid review")
+        return cast(Review, self.data)
 
 
 @dataclass

@@ -115,7 +115,7 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
             sink.error(position_of(data, ["objectives", key], key=True), "unknown-key",
                        _("{key} is not a GCM objective number (1 to 23)").format(key=key))
     sources = data["sources"]
-    entries = [(("compact",), data.get("compact") or {})]
+    entries: list[tuple[tuple[Any, ...], Any]] = [(("compact",), data.get("compact") or {})]
     for group, field_names in (("objectives", ("title", "short")), ("principles", ("name",))):
         for key, entry in (data.get(group) or {}).items():
             if key not in catalogue.objectives and key not in catalogue.principles:
