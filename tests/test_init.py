@@ -28,7 +28,8 @@ WORKFLOW = ".github/workflows/gcmreview.yml"
 
 
 def init(run_cli, target: Path, *extra: str) -> Path:
-    result = run_cli("init", str(target), "--region", "Région arabe", "--cycle", "2026",
+    region = () if "--region" in extra else ("--region", "Région arabe")
+    result = run_cli("init", str(target), *region, "--cycle", "2026",
                      "--participants", "ma, dz,TN", *extra, cwd=target.parent)
     assert result.code == 0, result.err
     return target
@@ -110,12 +111,16 @@ def test_init_option_errors(run_cli, tmp_path: Path, args: tuple[str, ...], mess
 
 
 PACKAGE = "git+https://github.com/gcmreview/gcmreview@v0.1.0"
+FR_AR = ("--region", "fr:Région arabe", "--region", "ar:المنطقة العربية")
 VARIANTS = {
     # installed from a folder, as in these tests: GCMREVIEW_PACKAGE is left empty
     "from-a-folder": (),
     "package": ("--package", PACKAGE),
+    # the workflow in French, then in Arabic
+    "fr-ar": (*FR_AR,),
+    "ar-package": ("--lang", "ar", "--package", PACKAGE),
 }
-"""Every kind of workflow `init` writes."""
+"""Every kind of workflow `init` writes (the region is "Région arabe" unless named)."""
 
 
 def zizmor(*args: str) -> list[dict[str, Any]]:
@@ -411,11 +416,15 @@ def test_readme_in_the_languages_of_the_region(run_cli, tmp_path: Path) -> None:
 
 @pytest.fixture
 def word_pull_request(run_cli, tmp_path: Path) -> Path:
+    return upload_pull_request(run_cli, tmp_path)
+
+
+def upload_pull_request(run_cli, tmp_path: Path, *init_args: str) -> Path:
     """A pull request made on GitHub's page: a focal point uploaded submissions/MA.docx,
     the Word form of the review on file, with a status changed in Word."""
     from tests import wordedit
 
-    repo = init_repo(init(run_cli, tmp_path / "review"))
+    repo = init_repo(init(run_cli, tmp_path / "review", *init_args))
     write(repo, "MA", MA_BASE)
     commit_all(repo, "MA")
     git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
@@ -592,3 +601,119 @@ def test_import_step_imports_hostile_file_names(hostile_pull_request: Path) -> N
     md = summary.read_text(encoding="utf-8")
     assert summary_breakouts(md) == []
     assert "    submissions/Région المغرب ✓.docx (Word form) → countries/MA.yaml" in md
+
+
+def workflow_env(ws: Path) -> dict[str, str]:
+    """The workflow's own `env:` (GCMREVIEW_PACKAGE, GCMREVIEW_LANG), as the runner sets it."""
+    return load_yaml(ws / WORKFLOW)["env"]
+
+
+WORDS = {
+    # what the workflow itself says, and what gcmreview says under its GCMREVIEW_LANG
+    "fr": {"job": "Valider, résumer et produire les rapports",
+           "package": "::error title=GCMREVIEW_PACKAGE n'est pas renseigné::Indiquez dans "
+                      "GCMREVIEW_PACKAGE, en haut de .github/workflows/gcmreview.yml",
+           "imported": "## Fichiers Word importés\n",
+           "files": "### Les fichiers d'examen obtenus (à télécharger : Artifacts, "
+                    "gcmreview-imported)\n",
+           "report": "submissions/MA.docx (formulaire Word) → countries/MA.yaml : écrit",
+           "none": "Aucun fichier Word déposé.\n"},
+    "ar": {"job": "التحقق والتلخيص وإعداد التقارير",
+           "package": "::error title=لم يُحدَّد GCMREVIEW_PACKAGE::حدّد في GCMREVIEW_PACKAGE",
+           "imported": "## ملفات Word المستوردة\n",
+           "files": "### ملفات الاستعراض الناتجة عنها (للتنزيل: Artifacts",
+           "report": "submissions/MA.docx (استمارة Word) إلى countries/MA.yaml: كُتب",
+           "none": "لم يُرفع أي ملف Word.\n"},
+}
+
+
+@pytest.mark.parametrize(("args", "languages"), [
+    (FR_AR, ("fr", "ar")),                               # the languages of the region's names
+    (("--region", "Arab region", "--lang", "ar"), ("ar",)),
+    (("--region", "ar:المنطقة العربية", "--region", "en:Arab region", "--lang", "fr,en",
+      "--lang", "ar"), ("fr", "en", "ar")),              # --lang first, whatever the names
+    (("--region", "Arab region"), ("en",)),
+])
+def test_init_names_the_working_languages(run_cli, tmp_path: Path, args: tuple[str, ...],
+                                          languages: tuple[str, ...]) -> None:
+    ws = init(run_cli, tmp_path / "review", *args)
+    assert load_workspace(ws / "gcmreview.yaml").languages == languages
+    assert f"\nlanguages: [{', '.join(languages)}]\n" in (ws / "gcmreview.yaml").read_text()
+    assert workflow_env(ws)["GCMREVIEW_LANG"] == languages[0]
+    readme = (ws / "README.md").read_text(encoding="utf-8")
+    titles = {"en": "voluntary reviews of the Global Compact", "fr": "examens volontaires",
+              "ar": "الاستعراضات الطوعية"}
+    positions = [readme.find(titles[lang]) for lang in languages]
+    assert -1 not in positions and positions == sorted(positions)
+    assert all(titles[lang] not in readme for lang in set(titles) - set(languages))
+    # The Word forms of the workspace follow its main language too.
+    assert run_cli("form", "MA", "--blank", cwd=ws).code == 0
+    from tests import wordedit
+
+    headings = {p.text for p in wordedit.open_form(ws / "forms" / "MA.docx").paragraphs
+                if p.style.name.startswith("Heading")}
+    assert {"en": "Methodology", "fr": "Méthodologie", "ar": "المنهجية"}[languages[0]] \
+        in headings
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_workflow_speaks_the_workspace_language(run_cli, tmp_path: Path, lang: str) -> None:
+    """The workflow's own lines are in the main language, and gcmreview's under it too: the
+    README tells focal points to read that summary."""
+    words = WORDS[lang]
+    repo = upload_pull_request(run_cli, tmp_path, "--region", "Arab region", "--lang",
+                               f"{lang},en")
+    env = workflow_env(repo)
+    assert env["GCMREVIEW_LANG"] == lang
+    assert load_yaml(repo / WORKFLOW)["jobs"]["review"]["name"] == words["job"]
+    by_id = steps(repo)
+    stopped = run_step(repo, by_id["install"], os.environ["PATH"], **env)
+    assert stopped.returncode == 1 and stopped.stdout.startswith(words["package"])
+    summary = repo.parent / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    ours = {"RUNNER_TEMP": str(repo.parent), "IMPORTED": str(repo.parent / "imported"),
+            "GITHUB_STEP_SUMMARY": str(summary)}
+    done = run_step(repo, by_id["import"], tool_path(), BASE_REF="main", **env, **ours)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert words["report"] in done.stdout
+    md = summary.read_text(encoding="utf-8")
+    assert md.startswith(words["imported"]) and words["files"] in md
+    assert f"    {words['report']}" in md
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # nothing uploaded
+    none = run_step(repo, by_id["import"], tool_path(), BASE_REF="main", **env, **ours)
+    assert none.returncode == 0 and none.stdout == words["none"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--lang", "de"), "--lang cannot be “de”"),
+    (("--lang", "fr,ar,fr"), "a language is named twice in --lang"),
+    (("--lang", "fr", "--lang", "FR"), "a language is named twice in --lang"),
+])
+def test_init_language_errors(run_cli, tmp_path: Path, args: tuple[str, ...],
+                              message: str) -> None:
+    result = run_cli("init", str(tmp_path / "ws"), "--region", "R", "--cycle", "2026", *args,
+                     cwd=tmp_path)
+    assert result.code == 2 and message in result.err, result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("[de]", "7:13: error[invalid-value]: `languages[1]` is the text “de”, which is not one "
+             "of the allowed values"),
+    ("[]", "7:12: error[invalid-value]: `languages` must not be empty"),
+    ("[fr, fr]", "7:12: error[invalid-value]: `languages` lists the same entry twice"),
+    ("fr", "7:12: error[wrong-type]: `languages` must be a list"),
+])
+def test_workspace_languages_are_checked(run_cli, tmp_path: Path, value: str,
+                                         problem: str) -> None:
+    """gcmreview.yaml's `languages:` against config.schema.yaml, as every command reads it."""
+    ws = init(run_cli, tmp_path / "review")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "languages: [en]", f"languages: {value}"), encoding="utf-8")
+    result = run_cli("validate", "--allow-empty", cwd=ws)
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"gcmreview.yaml:{problem}"), result.err
+    assert "error: the workspace configuration gcmreview.yaml has problems" in result.err
+    assert "Traceback" not in result.err

@@ -19,10 +19,12 @@ from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError, os_reason
 from gcmreview.core.files import write_atomic
-from gcmreview.core.i18n import _, join
+from gcmreview.core.i18n import N_, Formatter, _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.load import catalogue as cat
+from gcmreview.render.validation import workflow_command
 from gcmreview.validate.schema import review_schema, to_json
+from gcmreview.validate.workspace import localize
 
 TEMPLATES = {
     # path in the new workspace: template in gcmreview/data/init/
@@ -48,6 +50,9 @@ class InitOptions:
     """What the CI workflow installs with pip: a git URL pinned to a tag or commit, or a
     release. Empty: the gcmreview running now, if it can be installed elsewhere."""
     force: bool = False
+    languages: tuple[str, ...] = ()
+    """The working languages (--lang), the main one first. Empty: the languages the
+    region's names are given in, else English."""
 
 
 def region_names(values: list[str]) -> str | dict[str, str]:
@@ -73,8 +78,18 @@ def region_names(values: list[str]) -> str | dict[str, str]:
     return names
 
 
-def languages_of(region: str | dict[str, str]) -> list[str]:
-    return list(region) if isinstance(region, dict) else ["en"]
+def language_codes(values: list[str]) -> tuple[str, ...]:
+    """--lang fr,ar or --lang fr --lang ar: the working languages, in that order."""
+    return tuple(code for value in values
+                 for code in (c.strip().lower() for c in value.split(",")) if code)
+
+
+def working_languages(options: InitOptions) -> list[str]:
+    """The workspace's languages, the main one first: --lang, else the languages the
+    region is named in (`--region fr:… --region ar:…` gives fr, ar), else English."""
+    if options.languages:
+        return list(options.languages)
+    return list(options.region) if isinstance(options.region, dict) else ["en"]
 
 
 def check_options(options: InitOptions) -> None:
@@ -91,6 +106,14 @@ def check_options(options: InitOptions) -> None:
                              hint=_("for example --participants MA,DZ,TN"))
     if len(set(options.participants)) != len(options.participants):
         raise UsageError(_("a State is listed twice in --participants"))
+    for lang in options.languages:
+        if lang not in LANGUAGES:
+            raise UsageError(_("{option} cannot be “{value}”").format(option="--lang",
+                                                                      value=lang),
+                             hint=_("choose among {values}, for example --lang fr,ar").format(
+                                 values=join(LANGUAGES)))
+    if len(set(options.languages)) != len(options.languages):
+        raise UsageError(_("a language is named twice in --lang"))
     if options.package and not re.fullmatch(r"[\w.@+:/=<>!~,\[\]-]+", options.package):
         raise UsageError(_("“{package}” is not something pip can install").format(
             package=options.package),
@@ -141,11 +164,10 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 
 def readme(options: InitOptions, install: str) -> str:
-    """The focal points' README, in each of the region's languages (Arabic right to left)."""
-    region = options.region
+    """The focal points' README, in each working language (Arabic right to left)."""
     parts = []
-    for lang in languages_of(region):
-        name = region[lang] if isinstance(region, dict) else region
+    for lang in working_languages(options):
+        name = localize(options.region, lang)
         text = fill(_template(f"README.{lang}.md"), {
             "region": name.strip(), "cycle": str(options.cycle), "install": install})
         if lang == "ar":  # GitHub keeps dir and lang on a div
@@ -158,15 +180,56 @@ def readme(options: InitOptions, install: str) -> str:
         f'<a id="{lang}"></a>\n\n{text}' for lang, text in parts)
 
 
+WORKFLOW_TEXTS = {
+    # placeholder in workflow.yml: what it says, in the workspace's main language
+    "workflow": N_("GCM review"),
+    "job": N_("Validate, summarise and build"),
+    "step_checkout": N_("Check out the review files with their history"),
+    "step_python": N_("Set up Python"),
+    "step_install": N_("Install gcmreview"),
+    "step_import": N_("Import the Word files uploaded to submissions/"),
+    "step_upload_imported": N_("Upload the imported review files"),
+    "step_validate": N_("Validate the review files"),
+    "step_coverage": N_("Coverage summary"),
+    "step_build": N_("Build the changed States and the regional report"),
+    "step_upload_reports": N_("Upload the reports for reviewers"),
+    "no_word_file": N_("No Word file submitted."),
+    "imported": N_("Word files imported"),
+    "imported_files": N_("The review files they give (download: Artifacts, "
+                         "gcmreview-imported)"),
+    "no_review_changed": N_("No review file changed: no country report to build."),
+}
+"""What the workflow shows people (step names, its own lines in the log and the job
+summary), written at init time in the workspace's main language: focal points read
+the pull request's checks in that language, and GCMREVIEW_LANG makes gcmreview's
+own output follow it."""
+
+
+def workflow_texts(lang: str) -> dict[str, str]:
+    """The workflow's texts in `lang`, as YAML double-quoted strings (JSON's are)."""
+    say = Formatter(lang).gettext
+    texts = {key: say(message) for key, message in WORKFLOW_TEXTS.items()}
+    texts["package_missing"] = workflow_command(
+        "error", say(N_("Set GCMREVIEW_PACKAGE at the top of .github/workflows/gcmreview.yml "
+                        "to what pip should install, for example "
+                        "git+https://github.com/gcmreview/gcmreview@v0.1.0")),
+        title=say(N_("GCMREVIEW_PACKAGE is not set")))
+    return {key: json.dumps(text, ensure_ascii=False) for key, text in texts.items()}
+
+
 def render_files(options: InitOptions) -> dict[str, str]:
     """The new workspace's files: path relative to the workspace -> text."""
     package = options.package or installed_from()
+    languages = working_languages(options)
     values = {
         "region": _yaml_region(options.region),
         "cycle": str(options.cycle),
         "participants": "[" + ", ".join(options.participants) + "]",
+        "languages": "[" + ", ".join(languages) + "]",
+        "lang": languages[0],
         "package": json.dumps(package),
         "rev": f"v{__version__}",
+        **workflow_texts(languages[0]),
     }
     install = 'python3 -m pip install "{}"'.format(
         package or "git+https://github.com/gcmreview/gcmreview")
