@@ -525,12 +525,19 @@ def init(
         language_codes,
         region_names,
     )
+    from gcmreview.render.terminal import Line
+    from gcmreview.render.validation import hint_lines
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
     options = InitOptions(region_names(region), cycle, codes, package, force,
                           language_codes(lang or []))
-    for path in init_workspace(directory, options):
+    result = init_workspace(directory, options)
+    for path in result.written:
         say(_("wrote {path}").format(path=display_path(path)))
+    for notice in result.notices:
+        echo([Line(_("warning: {document}: {message}").format(
+            document=notice.about, message=notice.message), "warning"),
+              *hint_lines(notice.hint, indent="")], sys.stderr)
     say(_("next: put the folder in a git repository on GitHub (cd {folder} && git init && "
           "git add . && git commit -m \"Review workspace\"), push it, and send focal points "
           "its README").format(folder=display_path(directory)))

@@ -100,6 +100,13 @@ def test_init_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
     (("--cycle", "2026", "--participants", "MA,XX"), "XX is not an ISO 3166-1 country code"),
     (("--cycle", "2026", "--participants", "MA,MA"), "listed twice"),
     (("--cycle", "2026", "--package", "gcmreview; rm -rf /"), "is not something pip can install"),
+    # what focal points and the workflow install must be one version
+    (("--cycle", "2026", "--package", "git+https://github.com/gcmreview/gcmreview"),
+     "“git+https://github.com/gcmreview/gcmreview” names no version"),
+    (("--cycle", "2026", "--package", "git+ssh://git@github.com/gcmreview/gcmreview"),
+     "names no version"),
+    (("--cycle", "2026", "--package", "gcmreview"), "“gcmreview” names no version"),
+    (("--cycle", "2026", "--package", "gcmreview>=0.1"), "names no version"),
     (("--cycle", "next"), "--cycle"),
 ])
 def test_init_option_errors(run_cli, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -717,3 +724,70 @@ def test_workspace_languages_are_checked(run_cli, tmp_path: Path, value: str,
     assert result.err.startswith(f"gcmreview.yaml:{problem}"), result.err
     assert "error: the workspace configuration gcmreview.yaml has problems" in result.err
     assert "Traceback" not in result.err
+
+
+def pip_installs(readme: str) -> list[str]:
+    return re.findall(r'pip install "([^"]*)"', readme)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_init_says_when_the_workflow_cannot_install_gcmreview(run_cli, tmp_path: Path,
+                                                              monkeypatch, lang: str) -> None:
+    """Installed from a folder (as the README's own set-up does, and these tests): nothing a
+    runner can install. init says so, in the user's language, and what to set where; the
+    README names no unpinned package for focal points to install."""
+    monkeypatch.setenv("GCMREVIEW_LANG", lang)
+    result = run_cli("init", str(tmp_path / "review"), "--region", "R", "--cycle", "2026",
+                     "--lang", "en,fr,ar", cwd=tmp_path)
+    assert result.code == 0, result.err
+    ws = tmp_path / "review"
+    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == ""
+    warning, hint = {
+        "en": ("warning: review/.github/workflows/gcmreview.yml: GCMREVIEW_PACKAGE is empty: "
+               "this gcmreview was installed from a folder or a file on this computer",
+               "hint: set GCMREVIEW_PACKAGE at the top of review/.github/workflows/"
+               "gcmreview.yml, and the install command in review/README.md, to what pip "
+               "should install"),
+        "fr": ("avertissement : review/.github/workflows/gcmreview.yml : GCMREVIEW_PACKAGE "
+               "est vide : ce gcmreview a été installé depuis un dossier",
+               "conseil : indiquez dans GCMREVIEW_PACKAGE, en haut de review/.github/"
+               "workflows/gcmreview.yml, et dans la commande d'installation de "
+               "review/README.md"),
+        "ar": ("تحذير: review/.github/workflows/gcmreview.yml: المتغير GCMREVIEW_PACKAGE فارغ",
+               "تلميح: حدّد ما يثبّته pip في GCMREVIEW_PACKAGE أعلى الملف "
+               "review/.github/workflows/gcmreview.yml، وفي أمر التثبيت في review/README.md"),
+    }[lang]
+    lines = result.err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(warning))
+    assert lines[at + 1].startswith(hint)
+    readme = (ws / "README.md").read_text(encoding="utf-8")
+    assert "git+https://github.com/gcmreview/gcmreview\"" not in readme
+    assert pip_installs(readme) == ["<GCMREVIEW_PACKAGE>"] * 3  # one per language
+    for comment in ("# replace <GCMREVIEW_PACKAGE> with the value of GCMREVIEW_PACKAGE in "
+                    ".github/workflows/gcmreview.yml\n",
+                    "# remplacez <GCMREVIEW_PACKAGE> par la valeur de GCMREVIEW_PACKAGE dans "
+                    ".github/workflows/gcmreview.yml\n",
+                    "# ضعوا مكان <GCMREVIEW_PACKAGE> قيمةَ GCMREVIEW_PACKAGE في الملف "
+                    ".github/workflows/gcmreview.yml\n"):
+        assert comment + 'python3 -m pip install "<GCMREVIEW_PACKAGE>"\n' in readme
+    # Run as it stands, the README's command installs nothing: pip refuses it.
+    tried = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index",
+                            "<GCMREVIEW_PACKAGE>"], capture_output=True, text=True, check=False)
+    assert tried.returncode != 0 and "Invalid requirement" in tried.stderr
+
+
+@pytest.mark.parametrize("package", [
+    PACKAGE, "gcmreview==0.1.0", "gcmreview[docs]==0.1.0",
+    "git+https://github.com/gcmreview/gcmreview@2550b2d1f0c6a7e8b9d0e1f2a3b4c5d6e7f80912",
+    "git+ssh://git@github.com/gcmreview/gcmreview@v0.1.0",
+    "https://example.org/gcmreview-0.1.0-py3-none-any.whl",
+])
+def test_init_with_a_package_installs_that_everywhere(run_cli, tmp_path: Path,
+                                                      package: str) -> None:
+    result = run_cli("init", str(tmp_path / "review"), "--region", "R", "--cycle", "2026",
+                     "--lang", "fr,ar", "--package", package, cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "warning" not in result.err and "GCMREVIEW_PACKAGE" not in result.err
+    ws = tmp_path / "review"
+    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == package
+    assert pip_installs((ws / "README.md").read_text(encoding="utf-8")) == [package] * 2

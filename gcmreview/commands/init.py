@@ -119,13 +119,33 @@ def check_options(options: InitOptions) -> None:
             package=options.package),
                          hint=_("for example git+https://github.com/gcmreview/gcmreview@v0.1.0 "
                                 "or gcmreview==0.1.0"))
+    if options.package and not pinned(options.package):
+        raise UsageError(_("“{package}” names no version: the workflow and the focal points "
+                           "would each install whatever it gives on the day").format(
+            package=options.package),
+                         hint=_("pin a tag or a commit, for example git+https://github.com/"
+                                "gcmreview/gcmreview@v0.1.0, or a release, for example "
+                                "gcmreview==0.1.0"))
+
+
+def pinned(package: str) -> bool:
+    """Does a pip requirement name one version? A VCS URL must end in @tag or @commit, a
+    requirement must say ==version; a URL of an archive is one file."""
+    scheme, sep, rest = package.partition("://")
+    if sep and "+" in scheme:  # git+https://host/path@ref
+        path = rest.split("#", 1)[0].partition("/")[2]
+        return "@" in path and bool(path.rsplit("@", 1)[1])
+    if sep:
+        return True
+    return re.fullmatch(r"[A-Za-z0-9._-]+(\[[^\]]*\])?===?[^,<>=!~]+", package) is not None
 
 
 def installed_from() -> str:
     """A pip requirement for the gcmreview running now that a CI runner can install too:
     the git URL and commit it was installed from, or the release of a package index.
-    Empty when there is none (installed from a folder on this computer): the workflow
-    then stops at once, asking for GCMREVIEW_PACKAGE to be set."""
+    Empty when there is none (installed from a folder or a file on this computer): the
+    workflow then stops at once, asking for GCMREVIEW_PACKAGE to be set, and `init`
+    says so."""
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
@@ -163,13 +183,30 @@ def _yaml_region(region: str | dict[str, str]) -> str:
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 
-def readme(options: InitOptions, install: str) -> str:
+UNKNOWN_PACKAGE = "<GCMREVIEW_PACKAGE>"
+"""What the README says to install when `init` knows nothing a focal point can install:
+pip refuses it as it is (no package of an index can be installed by mistake)."""
+
+
+def install_command(package: str, lang: str) -> str:
+    """The README's install command: the package the workflow installs, never an unpinned
+    one; when there is none yet, a placeholder with a comment saying where to find it."""
+    if package:
+        return f'python3 -m pip install "{package}"'
+    comment = Formatter(lang).gettext(N_(
+        "replace <GCMREVIEW_PACKAGE> with the value of GCMREVIEW_PACKAGE in "
+        ".github/workflows/gcmreview.yml"))
+    return f'# {comment}\npython3 -m pip install "{UNKNOWN_PACKAGE}"'
+
+
+def readme(options: InitOptions, package: str) -> str:
     """The focal points' README, in each working language (Arabic right to left)."""
     parts = []
     for lang in working_languages(options):
         name = localize(options.region, lang)
         text = fill(_template(f"README.{lang}.md"), {
-            "region": name.strip(), "cycle": str(options.cycle), "install": install})
+            "region": name.strip(), "cycle": str(options.cycle),
+            "install": install_command(package, lang)})
         if lang == "ar":  # GitHub keeps dir and lang on a div
             text = f'<div dir="rtl" lang="ar">\n\n{text}\n</div>\n'
         parts.append((lang, text))
@@ -217,9 +254,9 @@ def workflow_texts(lang: str) -> dict[str, str]:
     return {key: json.dumps(text, ensure_ascii=False) for key, text in texts.items()}
 
 
-def render_files(options: InitOptions) -> dict[str, str]:
-    """The new workspace's files: path relative to the workspace -> text."""
-    package = options.package or installed_from()
+def render_files(options: InitOptions, package: str) -> dict[str, str]:
+    """The new workspace's files (path relative to the workspace -> text), for a workflow
+    and a README that install `package` (empty: not known yet)."""
     languages = working_languages(options)
     values = {
         "region": _yaml_region(options.region),
@@ -231,10 +268,8 @@ def render_files(options: InitOptions) -> dict[str, str]:
         "rev": f"v{__version__}",
         **workflow_texts(languages[0]),
     }
-    install = 'python3 -m pip install "{}"'.format(
-        package or "git+https://github.com/gcmreview/gcmreview")
     files = {target: fill(_template(name), values) for target, name in TEMPLATES.items()}
-    files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, install),
+    files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, package),
              **files}
     files[KEEP_FILE] = ""
     files["submissions/.gitkeep"] = ""
@@ -242,13 +277,48 @@ def render_files(options: InitOptions) -> dict[str, str]:
     return files
 
 
-def init_workspace(target: Path, options: InitOptions) -> list[Path]:
+@dataclass(frozen=True)
+class Notice:
+    """Something left for the person running `init` to do: shown as a warning."""
+
+    about: str
+    """The file concerned, as shown."""
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class InitResult:
+    written: list[Path]
+    notices: list[Notice]
+
+
+def package_notices(target: Path, package: str) -> list[Notice]:
+    """Say so when the workflow cannot install gcmreview: it would stop at its first step on
+    the first pull request, long after `init` ran."""
+    if package:
+        return []
+    workflow = display_path(target / ".github" / "workflows" / "gcmreview.yml")
+    return [Notice(
+        workflow,
+        _("GCMREVIEW_PACKAGE is empty: this gcmreview was installed from a folder or a file "
+          "on this computer, which GitHub cannot install, so the workflow will stop at its "
+          "first step"),
+        _("set GCMREVIEW_PACKAGE at the top of {workflow}, and the install command in "
+          "{readme}, to what pip should install, for example "
+          "git+https://github.com/gcmreview/gcmreview@v0.1.0; or run init again with "
+          "--package and --force").format(
+            workflow=workflow, readme=display_path(target / "README.md")))]
+
+
+def init_workspace(target: Path, options: InitOptions) -> InitResult:
     """Write a new workspace into `target`; existing files are only replaced with `force`."""
     check_options(options)
     if target.exists() and not target.is_dir():
         raise InputError(_("{path} exists and is not a folder").format(
             path=display_path(target)))
-    files = render_files(options)
+    package = options.package or installed_from()
+    files = render_files(options, package)
     existing = [name for name in files if (target / name).exists()]
     if existing and not options.force:
         raise UsageError(_("{folder} already has {files}").format(
@@ -263,4 +333,4 @@ def init_workspace(target: Path, options: InitOptions) -> list[Path]:
             raise InputError(_("cannot write {path}: {reason}").format(
                 path=display_path(path), reason=os_reason(exc))) from exc
         written.append(path)
-    return written
+    return InitResult(written, package_notices(target, package))
