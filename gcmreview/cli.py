@@ -487,7 +487,8 @@ def grouped_warnings(warnings: dict[str, list[str]]) -> list[tuple[str, str]]:
          '  gcmreview init arab-review --region "Arab region" --cycle 2026\n'
          '  gcmreview init arab-review --region "en:Arab region" --region "fr:Région arabe" '
          '\\\n      --region "ar:المنطقة العربية" --cycle 2026 --participants MA,DZ,TN \\\n'
-         "      --package git+https://github.com/gcmreview/gcmreview@v0.1.0")
+         "      --package git+https://github.com/gcmreview/gcmreview@v0.1.0\n"
+         '  gcmreview init arab-review --region "Arab region" --lang fr,ar --cycle 2026')
 def init(
     directory: Annotated[Path, typer.Argument(
         metavar=N_("FOLDER"), show_default=False,
@@ -495,8 +496,8 @@ def init(
     region: Annotated[list[str], typer.Option(
         "--region", metavar=N_("NAME"), show_default=False,
         help=N_('Name of the region, such as "Arab region"; or its name in each language, '
-                'once per language: "en:Arab region", "fr:Région arabe", "ar:…". The '
-                "README for focal points is written in those languages."))],
+                'once per language: "en:Arab region", "fr:Région arabe", "ar:…"; the '
+                "languages given are then the workspace's, unless --lang says otherwise."))],
     cycle: Annotated[int, typer.Option(
         "--cycle", metavar=N_("YEAR"), show_default=False,
         help=N_("Year of the review cycle, such as 2026."))],
@@ -509,15 +510,34 @@ def init(
         help=N_("What the workflow installs with pip: a git URL pinned to a tag, or a "
                 "release such as gcmreview==0.1.0 (default: this gcmreview's own "
                 "source, when known)."))] = "",
+    lang: Annotated[list[str] | None, typer.Option(
+        "--lang", metavar=N_("LANGUAGES"), show_default=False,
+        help=N_("Working languages of the workspace, the main one first, such as fr,ar: "
+                "the README is written in each, the pull-request workflow and the Word "
+                "forms speak the first (default: the languages --region names the region "
+                "in, else en)."))] = None,
     force: Annotated[bool, typer.Option(
         "--force", help=N_("Replace files that already exist."))] = False,
 ) -> int:
-    from gcmreview.commands.init import InitOptions, init_workspace, region_names
+    from gcmreview.commands.init import (
+        InitOptions,
+        init_workspace,
+        language_codes,
+        region_names,
+    )
+    from gcmreview.render.terminal import Line
+    from gcmreview.render.validation import hint_lines
 
     codes = tuple(c.strip().upper() for c in participants.split(",") if c.strip())
-    options = InitOptions(region_names(region), cycle, codes, package, force)
-    for path in init_workspace(directory, options):
+    options = InitOptions(region_names(region), cycle, codes, package, force,
+                          language_codes(lang or []))
+    result = init_workspace(directory, options)
+    for path in result.written:
         say(_("wrote {path}").format(path=display_path(path)))
+    for notice in result.notices:
+        echo([Line(_("warning: {document}: {message}").format(
+            document=notice.about, message=notice.message), "warning"),
+              *hint_lines(notice.hint, indent="")], sys.stderr)
     say(_("next: put the folder in a git repository on GitHub (cd {folder} && git init && "
           "git add . && git commit -m \"Review workspace\"), push it, and send focal points "
           "its README").format(folder=display_path(directory)))

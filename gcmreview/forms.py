@@ -95,7 +95,10 @@ class Place:
 
     @property
     def language(self) -> str:
-        """The workspace's first language (its region's names say which), else English."""
+        """The workspace's first working language (`languages:`, else the first its
+        region's names are given in), else English."""
+        if self.workspace and self.workspace.languages:
+            return self.workspace.languages[0]
         region = self.workspace.region if self.workspace else None
         if isinstance(region, dict):
             return next((lang for lang in region if lang in LANGUAGES), "en")

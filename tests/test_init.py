@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,8 @@ WORKFLOW = ".github/workflows/gcmreview.yml"
 
 
 def init(run_cli, target: Path, *extra: str) -> Path:
-    result = run_cli("init", str(target), "--region", "Région arabe", "--cycle", "2026",
+    region = () if "--region" in extra else ("--region", "Région arabe")
+    result = run_cli("init", str(target), *region, "--cycle", "2026",
                      "--participants", "ma, dz,TN", *extra, cwd=target.parent)
     assert result.code == 0, result.err
     return target
@@ -41,8 +43,9 @@ def load_yaml(path: Path) -> Any:
 
 
 def steps(ws: Path) -> dict[str, dict[str, Any]]:
+    """The review job's steps by id (their names are in the workspace's language)."""
     workflow = load_yaml(ws / WORKFLOW)
-    return {s.get("name", s.get("uses")): s for s in workflow["jobs"]["review"]["steps"]}
+    return {s["id"]: s for s in workflow["jobs"]["review"]["steps"]}
 
 
 def tool_path() -> str:
@@ -97,6 +100,13 @@ def test_init_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
     (("--cycle", "2026", "--participants", "MA,XX"), "XX is not an ISO 3166-1 country code"),
     (("--cycle", "2026", "--participants", "MA,MA"), "listed twice"),
     (("--cycle", "2026", "--package", "gcmreview; rm -rf /"), "is not something pip can install"),
+    # what focal points and the workflow install must be one version
+    (("--cycle", "2026", "--package", "git+https://github.com/gcmreview/gcmreview"),
+     "“git+https://github.com/gcmreview/gcmreview” names no version"),
+    (("--cycle", "2026", "--package", "git+ssh://git@github.com/gcmreview/gcmreview"),
+     "names no version"),
+    (("--cycle", "2026", "--package", "gcmreview"), "“gcmreview” names no version"),
+    (("--cycle", "2026", "--package", "gcmreview>=0.1"), "names no version"),
     (("--cycle", "next"), "--cycle"),
 ])
 def test_init_option_errors(run_cli, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -107,13 +117,90 @@ def test_init_option_errors(run_cli, tmp_path: Path, args: tuple[str, ...], mess
     assert not (tmp_path / "ws" / "gcmreview.yaml").exists()
 
 
-def test_workflow_validates_against_github_schema(run_cli, tmp_path: Path) -> None:
-    ws = init(run_cli, tmp_path / "review")
-    for schema in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
-        checked = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
-                                  schema, str(ws / WORKFLOW)], capture_output=True, text=True,
-                                 check=False)
-        assert checked.returncode == 0, checked.stdout + checked.stderr
+PACKAGE = "git+https://github.com/gcmreview/gcmreview@v0.1.0"
+FR_AR = ("--region", "fr:Région arabe", "--region", "ar:المنطقة العربية")
+VARIANTS = {
+    # installed from a folder, as in these tests: GCMREVIEW_PACKAGE is left empty
+    "from-a-folder": (),
+    "package": ("--package", PACKAGE),
+    # the workflow in French, then in Arabic
+    "fr-ar": (*FR_AR,),
+    "ar-package": ("--lang", "ar", "--package", PACKAGE),
+}
+"""Every kind of workflow `init` writes (the region is "Région arabe" unless named)."""
+
+
+def zizmor(*args: str) -> list[dict[str, Any]]:
+    """zizmor's findings (JSON), offline, with its strictest persona and no way for a
+    configuration file or an inline comment to silence one."""
+    program = shutil.which("zizmor", path=os.path.dirname(sys.executable)) \
+        or shutil.which("zizmor")
+    if program is None:
+        pytest.fail("zizmor is not installed: pip install '.[test]'")
+    done = subprocess.run([program, "--offline", "--no-config", "--no-ignores", "--persona",
+                           "auditor", "--format", "json", "--no-progress", *args],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 10, 11, 12, 13, 14), done.stderr  # 1, 2: zizmor failed
+    return json.loads(done.stdout)
+
+
+def workflows(ws: Path) -> list[Path]:
+    found = sorted((ws / ".github" / "workflows").glob("*.y*ml"))
+    assert found == [ws / WORKFLOW]
+    return found
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_workflows_pass_zizmor_and_githubs_schema(run_cli, tmp_path: Path, variant: str) -> None:
+    """What reviewers run on a GitHub Actions workflow, on every kind `init` writes."""
+    ws = init(run_cli, tmp_path / "review", *VARIANTS[variant])
+    for workflow in workflows(ws):
+        findings = zizmor(str(workflow), str(ws / ".pre-commit-config.yaml"))
+        assert findings == [], [(f["ident"], f["desc"]) for f in findings]
+        for schema in ("vendor.github-workflows", "custom.github-workflows-require-timeout"):
+            checked = subprocess.run([sys.executable, "-m", "check_jsonschema",
+                                      "--builtin-schema", schema, str(workflow)],
+                                     capture_output=True, text=True, check=False)
+            assert checked.returncode == 0, checked.stdout + checked.stderr
+            assert "ok -- validation done" in checked.stdout
+
+
+def test_zizmor_finds_what_the_old_workflow_had(run_cli, tmp_path: Path) -> None:
+    """The check above can fail: the workflow as it was (actions on tags, the token
+    kept in .git/config) gives zizmor's five findings."""
+    ws = init(run_cli, tmp_path / "review", "--package", PACKAGE)
+    text = (ws / WORKFLOW).read_text(encoding="utf-8")
+    text = re.sub(r"@[0-9a-f]{40} # (v\d+)\S*", r"@\1", text)
+    text = text.replace("          persist-credentials: false\n", "")
+    (ws / WORKFLOW).write_text(text, encoding="utf-8")
+    findings = zizmor(str(ws / WORKFLOW))
+    assert sorted(f["ident"] for f in findings) == ["artipacked"] + ["unpinned-uses"] * 4
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_workflow_trusts_nothing_from_the_pull_request(run_cli, tmp_path: Path,
+                                                        variant: str) -> None:
+    ws = init(run_cli, tmp_path / "review", *VARIANTS[variant])
+    text = (ws / WORKFLOW).read_text(encoding="utf-8")
+    workflow = load_yaml(ws / WORKFLOW)
+    # pull_request runs a fork's changes with a read-only token and no secrets;
+    # pull_request_target would give them the base repository's.
+    assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
+    assert workflow["permissions"] == {}
+    for job in workflow["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
+    assert "secrets." not in text
+    # Every action at the commit of a release, the release named beside it.
+    uses = re.findall(r"^\s+(?:- )?uses: (\S+)(.*)$", text, flags=re.MULTILINE)
+    assert len(uses) == 4
+    for action, comment in uses:
+        assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment
+    checkout = steps(ws)["checkout"]
+    assert checkout["with"]["persist-credentials"] is False
+    # No GitHub expression inside a script: values reach the shell as variables.
+    for step in steps(ws).values():
+        assert "${{" not in step.get("run", "")
 
 
 def test_workflow_steps(run_cli, tmp_path: Path) -> None:
@@ -123,39 +210,37 @@ def test_workflow_steps(run_cli, tmp_path: Path) -> None:
     # Installed from a folder (as in these tests): nothing a runner can install, so the
     # workflow's first step stops and says what to set.
     assert workflow["env"]["GCMREVIEW_PACKAGE"] == ""
-    by_name = steps(ws)
-    checkout = next(s for s in by_name.values() if s.get("uses") == "actions/checkout@v4")
+    by_id = steps(ws)
+    checkout = by_id["checkout"]
+    assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["fetch-depth"] == 0
-    python = next(s for s in by_name.values() if s.get("uses") == "actions/setup-python@v5")
+    python = by_id["python"]
+    assert python["uses"].startswith("actions/setup-python@")
     assert python["with"]["python-version"] == "3.11"
-    install = by_name["Install gcmreview"]["run"]
-    assert 'pip install "$GCMREVIEW_PACKAGE"' in install
+    install = by_id["install"]
+    assert 'pip install "$GCMREVIEW_PACKAGE"' in install["run"]
     stopped = run_step(ws, install, os.environ["PATH"], GCMREVIEW_PACKAGE="")
     assert stopped.returncode == 1  # never a silent `pip install gcmreview` that fails
     assert "::error title=GCMREVIEW_PACKAGE is not set::Set GCMREVIEW_PACKAGE" in stopped.stdout
-    assert by_name["Validate the review files"]["run"] == "gcmreview validate --format github"
-    summary = by_name["Coverage summary"]
+    assert by_id["validate"]["run"] == "gcmreview validate --format github"
+    summary = by_id["coverage"]
     assert 'gcmreview coverage --diff "origin/$BASE_REF" --format markdown >> ' \
         '"$GITHUB_STEP_SUMMARY"' in summary["run"]
     assert summary["if"] == "${{ !cancelled() && steps.install.outcome == 'success' }}"
     assert workflow["jobs"]["review"]["env"]["BASE_REF"] == "${{ github.base_ref }}"
-    upload = by_name["Upload the reports for reviewers"]
-    assert upload["uses"] == "actions/upload-artifact@v4"
+    upload = by_id["upload-reports"]
+    assert upload["uses"].startswith("actions/upload-artifact@")
     assert upload["with"]["path"] == "${{ runner.temp }}/gcmreview-reports/"
-    imported = by_name["Upload the imported review files"]
+    imported = by_id["upload-imported"]
+    assert imported["uses"].startswith("actions/upload-artifact@")
     assert imported["with"]["path"] == "${{ runner.temp }}/gcmreview-imported/"
-    names = list(by_name)
-    assert names.index("Install gcmreview") \
-        < names.index("Import the Word files uploaded to submissions/") \
-        < names.index("Validate the review files") < names.index("Coverage summary") \
-        < names.index("Build the changed States and the regional report") \
-        < names.index("Upload the reports for reviewers")
+    assert list(by_id) == ["checkout", "python", "install", "import", "upload-imported",
+                           "validate", "coverage", "build", "upload-reports"]
 
 
 def test_workflow_pins_the_package(run_cli, tmp_path: Path) -> None:
-    spec = "git+https://github.com/gcmreview/gcmreview@v0.1.0"
-    ws = init(run_cli, tmp_path / "review", "--package", spec)
-    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == spec
+    ws = init(run_cli, tmp_path / "review", "--package", PACKAGE)
+    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == PACKAGE
 
 
 @pytest.fixture
@@ -175,17 +260,21 @@ def pull_request(run_cli, tmp_path: Path) -> Path:
     return repo
 
 
-def run_step(repo: Path, script: str, path: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """A `run:` block as GitHub's default bash shell runs it."""
-    (repo.parent / "step.sh").write_text(script, encoding="utf-8")
+def run_step(repo: Path, step: dict[str, Any], path: str,
+             **env: str) -> subprocess.CompletedProcess[str]:
+    """A step's `run:` block as GitHub's default bash shell runs it, with the step's own
+    `env:`; `env` here stands for the workflow's and the job's (GitHub expressions in
+    them are the caller's to give)."""
+    (repo.parent / "step.sh").write_text(step["run"], encoding="utf-8")
     return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail",
                            str(repo.parent / "step.sh")], cwd=repo, capture_output=True,
                           text=True, check=False,
-                          env={**os.environ, **ISOLATED, "PATH": path, **env})
+                          env={**os.environ, **ISOLATED, **step.get("env", {}), "PATH": path,
+                               **env})
 
 
 def test_summary_step_writes_the_job_summary(pull_request: Path) -> None:
-    script = steps(pull_request)["Coverage summary"]["run"]
+    script = steps(pull_request)["coverage"]
     summary = pull_request.parent / "summary.md"
     summary.write_text("", encoding="utf-8")
     done = run_step(pull_request, script, tool_path(), BASE_REF="main",
@@ -209,7 +298,7 @@ def test_summary_step_writes_the_job_summary(pull_request: Path) -> None:
 
 
 def test_build_step_builds_changed_states_and_the_region(pull_request: Path) -> None:
-    script = steps(pull_request)["Build the changed States and the regional report"]["run"]
+    script = steps(pull_request)["build"]
     stub_dir = pull_request.parent / "stub"
     stub_dir.mkdir()
     log = pull_request.parent / "calls.txt"
@@ -334,11 +423,15 @@ def test_readme_in_the_languages_of_the_region(run_cli, tmp_path: Path) -> None:
 
 @pytest.fixture
 def word_pull_request(run_cli, tmp_path: Path) -> Path:
+    return upload_pull_request(run_cli, tmp_path)
+
+
+def upload_pull_request(run_cli, tmp_path: Path, *init_args: str) -> Path:
     """A pull request made on GitHub's page: a focal point uploaded submissions/MA.docx,
     the Word form of the review on file, with a status changed in Word."""
     from tests import wordedit
 
-    repo = init_repo(init(run_cli, tmp_path / "review"))
+    repo = init_repo(init(run_cli, tmp_path / "review", *init_args))
     write(repo, "MA", MA_BASE)
     commit_all(repo, "MA")
     git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
@@ -356,7 +449,7 @@ def word_pull_request(run_cli, tmp_path: Path) -> Path:
 
 def test_workflow_imports_word_files_uploaded_to_submissions(word_pull_request: Path) -> None:
     repo = word_pull_request
-    script = steps(repo)["Import the Word files uploaded to submissions/"]["run"]
+    script = steps(repo)["import"]
     summary = repo.parent / "summary.md"
     summary.write_text("", encoding="utf-8")
     imported = repo.parent / "imported"
@@ -371,7 +464,7 @@ def test_workflow_imports_word_files_uploaded_to_submissions(word_pull_request: 
     assert (imported / "MA.yaml").read_text(encoding="utf-8") == \
         (repo / "countries" / "MA.yaml").read_text(encoding="utf-8")
     # The steps after it see the imported review: the build step builds MA.
-    build = steps(repo)["Build the changed States and the regional report"]["run"]
+    build = steps(repo)["build"]
     stub_dir = repo.parent / "stub"
     stub_dir.mkdir()
     (stub_dir / "gcmreview").write_text('#!/bin/sh\necho "$*" >> "$CALLS"\n', encoding="utf-8")
@@ -388,7 +481,7 @@ def test_workflow_import_step_fails_on_what_it_cannot_place(word_pull_request: P
     shutil.copy(ROOT / "tests" / "data" / "word" / "hostile" / "macro.docm",
                 repo / "submissions" / "DZ.docx")
     commit_all(repo, "A second upload")
-    script = steps(repo)["Import the Word files uploaded to submissions/"]["run"]
+    script = steps(repo)["import"]
     summary = repo.parent / "summary.md"
     done = run_step(repo, script, tool_path(), BASE_REF="main", RUNNER_TEMP=str(repo.parent),
                     IMPORTED=str(repo.parent / "imported"), GITHUB_STEP_SUMMARY=str(summary))
@@ -396,3 +489,305 @@ def test_workflow_import_step_fails_on_what_it_cannot_place(word_pull_request: P
     md = summary.read_text(encoding="utf-8")
     assert "    submissions/DZ.docx: error: submissions/DZ.docx contains macros" in md
     assert "    submissions/MA.docx (Word form) → countries/MA.yaml: written" in md
+
+
+HOSTILE = [
+    "MA report.docx",                  # a space
+    "it's \"ours\".docx",              # quotes
+    "$(touch pwned-dollar).docx",      # command substitution
+    "`touch pwned-backtick`.docx",     # the old form of it
+    "; touch pwned-semicolon.docx",    # a second command
+    "$HOME and ${IFS}.docx",           # parameter expansion
+    "*.docx",                          # a glob
+    "-rf --force.docx",                # a leading dash
+    "Région المغرب ✓.docx",            # non-ASCII (git quotes it unless told not to)
+    "two\nlines.docx",                 # a newline
+    "x\n::error::forged.docx",         # a workflow command after a newline
+    "cr\rreturn.docx",                 # a carriage return (a line break in Markdown)
+]
+"""Names a pull request can give the files it uploads to submissions/ (git stores them)."""
+
+
+@pytest.fixture
+def hostile_pull_request(run_cli, tmp_path: Path) -> Path:
+    """A pull request uploading Word forms (MA's, made by `gcmreview form`) under the
+    names above, as GitHub's web page would accept them."""
+    repo = init_repo(init(run_cli, tmp_path / "review"))
+    commit_all(repo, "Review workspace")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "switch", "-q", "-c", "upload")
+    assert run_cli("form", "MA", "--blank", cwd=repo).code == 0
+    form = (repo / "forms" / "MA.docx").read_bytes()
+    shutil.rmtree(repo / "forms")
+    for name in HOSTILE:
+        (repo / "submissions" / name).write_bytes(form)
+    commit_all(repo, "Add files via upload")
+    listed = subprocess.run(["git", "ls-files", "-z", "--", "submissions/"], cwd=repo,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    assert {f"submissions/{n}" for n in HOSTILE} <= set(listed)  # stored as they are
+    return repo
+
+
+def evaluated(root: Path) -> list[Path]:
+    """Files the names above would create if a shell evaluated them."""
+    return sorted(root.rglob("pwned*"))
+
+
+def live_workflow_commands(stdout: str) -> list[str]:
+    """Lines of a step's log the runner would act on: `::command::` at the start of a
+    line (the runner breaks lines at \\r too), outside a ::stop-commands:: stretch."""
+    live, stopped = [], None
+    for line in re.split(r"\r\n|\r|\n", stdout):
+        if stopped is not None:
+            stopped = None if line == f"::{stopped}::" else stopped
+        elif line.startswith("::stop-commands::"):
+            stopped = line.removeprefix("::stop-commands::")
+            assert len(stopped) >= 32  # a token the log's text cannot guess
+        elif line.lstrip().startswith("::"):
+            live.append(line)
+    assert stopped is None, "workflow commands are left stopped"
+    return live
+
+
+def summary_breakouts(md: str) -> list[str]:
+    """Lines of the import summary that left its indented code blocks: Markdown ends a
+    line at \\n, \\r\\n and \\r alike."""
+    ours = ("## ", "### ")
+    return [line for line in re.split(r"\r\n|\r|\n", md)
+            if line.strip() and not line.startswith("    ") and not line.startswith(ours)]
+
+
+@pytest.mark.parametrize("base_ref", ["main", ""])
+def test_import_step_passes_hostile_file_names_as_they_are(hostile_pull_request: Path,
+                                                           base_ref: str) -> None:
+    """The import step's own script, run by bash, with a stub `gcmreview` that records
+    the arguments it is given: every name arrives whole, and none is evaluated."""
+    repo = hostile_pull_request
+    stub_dir = repo.parent / "stub"
+    stub_dir.mkdir()
+    calls = repo.parent / "argv"
+    # Records its arguments, NUL-separated, and prints each (as import's report would),
+    # the last line without its line break.
+    (stub_dir / "gcmreview").write_text(
+        '#!/bin/sh\nprintf \'%s\\0\' "$@" >> "$CALLS"\nprintf \'%s: written\\n\' "$@"\n'
+        "printf 'done'\n", encoding="utf-8")
+    (stub_dir / "gcmreview").chmod(0o755)
+    summary = repo.parent / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    done = run_step(repo, steps(repo)["import"], f"{stub_dir}{os.pathsep}{os.environ['PATH']}",
+                    BASE_REF=base_ref, CALLS=str(calls), RUNNER_TEMP=str(repo.parent),
+                    IMPORTED=str(repo.parent / "imported"), GITHUB_STEP_SUMMARY=str(summary))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert evaluated(repo.parent) == []
+    argv = calls.read_bytes().decode("utf-8").split("\0")[:-1]
+    assert argv[:3] == ["import", "--force", "--"]
+    assert sorted(argv[3:]) == sorted(f"submissions/{n}" for n in HOSTILE)
+    assert live_workflow_commands(done.stdout) == []
+    assert "x\n::error::forged.docx: written" in done.stdout  # shown, not obeyed
+    md = summary.read_text(encoding="utf-8")
+    assert summary_breakouts(md) == []
+    assert "    submissions/Région المغرب ✓.docx: written" in md
+
+
+def test_import_step_imports_hostile_file_names(hostile_pull_request: Path) -> None:
+    """The same with the real gcmreview: each form is imported, under its own name."""
+    repo = hostile_pull_request
+    summary = repo.parent / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    done = run_step(repo, steps(repo)["import"], tool_path(), BASE_REF="main",
+                    RUNNER_TEMP=str(repo.parent), IMPORTED=str(repo.parent / "imported"),
+                    GITHUB_STEP_SUMMARY=str(summary))
+    assert evaluated(repo.parent) == []
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout
+    for name in HOSTILE:  # (text=True reads a \r as a line break)
+        shown = f"submissions/{name} (Word form) → countries/MA.yaml".replace("\r", "\n")
+        assert shown in done.stdout, name
+    assert live_workflow_commands(done.stdout) == []
+    assert (repo.parent / "imported" / "MA.yaml").is_file()
+    md = summary.read_text(encoding="utf-8")
+    assert summary_breakouts(md) == []
+    assert "    submissions/Région المغرب ✓.docx (Word form) → countries/MA.yaml" in md
+
+
+def workflow_env(ws: Path) -> dict[str, str]:
+    """The workflow's own `env:` (GCMREVIEW_PACKAGE, GCMREVIEW_LANG), as the runner sets it."""
+    return load_yaml(ws / WORKFLOW)["env"]
+
+
+WORDS = {
+    # what the workflow itself says, and what gcmreview says under its GCMREVIEW_LANG
+    "fr": {"job": "Valider, résumer et produire les rapports",
+           "package": "::error title=GCMREVIEW_PACKAGE n'est pas renseigné::Indiquez dans "
+                      "GCMREVIEW_PACKAGE, en haut de .github/workflows/gcmreview.yml",
+           "imported": "## Fichiers Word importés\n",
+           "files": "### Les fichiers d'examen obtenus (à télécharger : Artifacts, "
+                    "gcmreview-imported)\n",
+           "report": "submissions/MA.docx (formulaire Word) → countries/MA.yaml : écrit",
+           "none": "Aucun fichier Word déposé.\n"},
+    "ar": {"job": "التحقق والتلخيص وإعداد التقارير",
+           "package": "::error title=لم يُحدَّد GCMREVIEW_PACKAGE::حدّد في GCMREVIEW_PACKAGE",
+           "imported": "## ملفات Word المستوردة\n",
+           "files": "### ملفات الاستعراض الناتجة عنها (للتنزيل: Artifacts",
+           "report": "submissions/MA.docx (استمارة Word) إلى countries/MA.yaml: كُتب",
+           "none": "لم يُرفع أي ملف Word.\n"},
+}
+
+
+@pytest.mark.parametrize(("args", "languages"), [
+    (FR_AR, ("fr", "ar")),                               # the languages of the region's names
+    (("--region", "Arab region", "--lang", "ar"), ("ar",)),
+    (("--region", "ar:المنطقة العربية", "--region", "en:Arab region", "--lang", "fr,en",
+      "--lang", "ar"), ("fr", "en", "ar")),              # --lang first, whatever the names
+    (("--region", "Arab region"), ("en",)),
+])
+def test_init_names_the_working_languages(run_cli, tmp_path: Path, args: tuple[str, ...],
+                                          languages: tuple[str, ...]) -> None:
+    ws = init(run_cli, tmp_path / "review", *args)
+    assert load_workspace(ws / "gcmreview.yaml").languages == languages
+    assert f"\nlanguages: [{', '.join(languages)}]\n" in (ws / "gcmreview.yaml").read_text()
+    assert workflow_env(ws)["GCMREVIEW_LANG"] == languages[0]
+    readme = (ws / "README.md").read_text(encoding="utf-8")
+    titles = {"en": "voluntary reviews of the Global Compact", "fr": "examens volontaires",
+              "ar": "الاستعراضات الطوعية"}
+    positions = [readme.find(titles[lang]) for lang in languages]
+    assert -1 not in positions and positions == sorted(positions)
+    assert all(titles[lang] not in readme for lang in set(titles) - set(languages))
+    # The Word forms of the workspace follow its main language too.
+    assert run_cli("form", "MA", "--blank", cwd=ws).code == 0
+    from tests import wordedit
+
+    headings = {p.text for p in wordedit.open_form(ws / "forms" / "MA.docx").paragraphs
+                if p.style.name.startswith("Heading")}
+    assert {"en": "Methodology", "fr": "Méthodologie", "ar": "المنهجية"}[languages[0]] \
+        in headings
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_workflow_speaks_the_workspace_language(run_cli, tmp_path: Path, lang: str) -> None:
+    """The workflow's own lines are in the main language, and gcmreview's under it too: the
+    README tells focal points to read that summary."""
+    words = WORDS[lang]
+    repo = upload_pull_request(run_cli, tmp_path, "--region", "Arab region", "--lang",
+                               f"{lang},en")
+    env = workflow_env(repo)
+    assert env["GCMREVIEW_LANG"] == lang
+    assert load_yaml(repo / WORKFLOW)["jobs"]["review"]["name"] == words["job"]
+    by_id = steps(repo)
+    stopped = run_step(repo, by_id["install"], os.environ["PATH"], **env)
+    assert stopped.returncode == 1 and stopped.stdout.startswith(words["package"])
+    summary = repo.parent / "summary.md"
+    summary.write_text("", encoding="utf-8")
+    ours = {"RUNNER_TEMP": str(repo.parent), "IMPORTED": str(repo.parent / "imported"),
+            "GITHUB_STEP_SUMMARY": str(summary)}
+    done = run_step(repo, by_id["import"], tool_path(), BASE_REF="main", **env, **ours)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert words["report"] in done.stdout
+    md = summary.read_text(encoding="utf-8")
+    assert md.startswith(words["imported"]) and words["files"] in md
+    assert f"    {words['report']}" in md
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # nothing uploaded
+    none = run_step(repo, by_id["import"], tool_path(), BASE_REF="main", **env, **ours)
+    assert none.returncode == 0 and none.stdout == words["none"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--lang", "de"), "--lang cannot be “de”"),
+    (("--lang", "fr,ar,fr"), "a language is named twice in --lang"),
+    (("--lang", "fr", "--lang", "FR"), "a language is named twice in --lang"),
+])
+def test_init_language_errors(run_cli, tmp_path: Path, args: tuple[str, ...],
+                              message: str) -> None:
+    result = run_cli("init", str(tmp_path / "ws"), "--region", "R", "--cycle", "2026", *args,
+                     cwd=tmp_path)
+    assert result.code == 2 and message in result.err, result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("[de]", "7:13: error[invalid-value]: `languages[1]` is the text “de”, which is not one "
+             "of the allowed values"),
+    ("[]", "7:12: error[invalid-value]: `languages` must not be empty"),
+    ("[fr, fr]", "7:12: error[invalid-value]: `languages` lists the same entry twice"),
+    ("fr", "7:12: error[wrong-type]: `languages` must be a list"),
+])
+def test_workspace_languages_are_checked(run_cli, tmp_path: Path, value: str,
+                                         problem: str) -> None:
+    """gcmreview.yaml's `languages:` against config.schema.yaml, as every command reads it."""
+    ws = init(run_cli, tmp_path / "review")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "languages: [en]", f"languages: {value}"), encoding="utf-8")
+    result = run_cli("validate", "--allow-empty", cwd=ws)
+    assert result.code == 2, result.err
+    assert result.err.startswith(f"gcmreview.yaml:{problem}"), result.err
+    assert "error: the workspace configuration gcmreview.yaml has problems" in result.err
+    assert "Traceback" not in result.err
+
+
+def pip_installs(readme: str) -> list[str]:
+    return re.findall(r'pip install "([^"]*)"', readme)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_init_says_when_the_workflow_cannot_install_gcmreview(run_cli, tmp_path: Path,
+                                                              monkeypatch, lang: str) -> None:
+    """Installed from a folder (as the README's own set-up does, and these tests): nothing a
+    runner can install. init says so, in the user's language, and what to set where; the
+    README names no unpinned package for focal points to install."""
+    monkeypatch.setenv("GCMREVIEW_LANG", lang)
+    result = run_cli("init", str(tmp_path / "review"), "--region", "R", "--cycle", "2026",
+                     "--lang", "en,fr,ar", cwd=tmp_path)
+    assert result.code == 0, result.err
+    ws = tmp_path / "review"
+    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == ""
+    warning, hint = {
+        "en": ("warning: review/.github/workflows/gcmreview.yml: GCMREVIEW_PACKAGE is empty: "
+               "this gcmreview was installed from a folder or a file on this computer",
+               "hint: set GCMREVIEW_PACKAGE at the top of review/.github/workflows/"
+               "gcmreview.yml, and the install command in review/README.md, to what pip "
+               "should install"),
+        "fr": ("avertissement : review/.github/workflows/gcmreview.yml : GCMREVIEW_PACKAGE "
+               "est vide : ce gcmreview a été installé depuis un dossier",
+               "conseil : indiquez dans GCMREVIEW_PACKAGE, en haut de review/.github/"
+               "workflows/gcmreview.yml, et dans la commande d'installation de "
+               "review/README.md"),
+        "ar": ("تحذير: review/.github/workflows/gcmreview.yml: المتغير GCMREVIEW_PACKAGE فارغ",
+               "تلميح: حدّد ما يثبّته pip في GCMREVIEW_PACKAGE أعلى الملف "
+               "review/.github/workflows/gcmreview.yml، وفي أمر التثبيت في review/README.md"),
+    }[lang]
+    lines = result.err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(warning))
+    assert lines[at + 1].startswith(hint)
+    readme = (ws / "README.md").read_text(encoding="utf-8")
+    assert "git+https://github.com/gcmreview/gcmreview\"" not in readme
+    assert pip_installs(readme) == ["<GCMREVIEW_PACKAGE>"] * 3  # one per language
+    for comment in ("# replace <GCMREVIEW_PACKAGE> with the value of GCMREVIEW_PACKAGE in "
+                    ".github/workflows/gcmreview.yml\n",
+                    "# remplacez <GCMREVIEW_PACKAGE> par la valeur de GCMREVIEW_PACKAGE dans "
+                    ".github/workflows/gcmreview.yml\n",
+                    "# ضعوا مكان <GCMREVIEW_PACKAGE> قيمةَ GCMREVIEW_PACKAGE في الملف "
+                    ".github/workflows/gcmreview.yml\n"):
+        assert comment + 'python3 -m pip install "<GCMREVIEW_PACKAGE>"\n' in readme
+    # Run as it stands, the README's command installs nothing: pip refuses it.
+    tried = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index",
+                            "<GCMREVIEW_PACKAGE>"], capture_output=True, text=True, check=False)
+    assert tried.returncode != 0 and "Invalid requirement" in tried.stderr
+
+
+@pytest.mark.parametrize("package", [
+    PACKAGE, "gcmreview==0.1.0", "gcmreview[docs]==0.1.0",
+    "git+https://github.com/gcmreview/gcmreview@2550b2d1f0c6a7e8b9d0e1f2a3b4c5d6e7f80912",
+    "git+ssh://git@github.com/gcmreview/gcmreview@v0.1.0",
+    "https://example.org/gcmreview-0.1.0-py3-none-any.whl",
+])
+def test_init_with_a_package_installs_that_everywhere(run_cli, tmp_path: Path,
+                                                      package: str) -> None:
+    result = run_cli("init", str(tmp_path / "review"), "--region", "R", "--cycle", "2026",
+                     "--lang", "fr,ar", "--package", package, cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "warning" not in result.err and "GCMREVIEW_PACKAGE" not in result.err
+    ws = tmp_path / "review"
+    assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == package
+    assert pip_installs((ws / "README.md").read_text(encoding="utf-8")) == [package] * 2

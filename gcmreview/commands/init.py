@@ -19,10 +19,12 @@ from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import InputError, UsageError, os_reason
 from gcmreview.core.files import write_atomic
-from gcmreview.core.i18n import _, join
+from gcmreview.core.i18n import N_, Formatter, _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.load import catalogue as cat
+from gcmreview.render.validation import workflow_command
 from gcmreview.validate.schema import review_schema, to_json
+from gcmreview.validate.workspace import localize
 
 TEMPLATES = {
     # path in the new workspace: template in gcmreview/data/init/
@@ -48,6 +50,9 @@ class InitOptions:
     """What the CI workflow installs with pip: a git URL pinned to a tag or commit, or a
     release. Empty: the gcmreview running now, if it can be installed elsewhere."""
     force: bool = False
+    languages: tuple[str, ...] = ()
+    """The working languages (--lang), the main one first. Empty: the languages the
+    region's names are given in, else English."""
 
 
 def region_names(values: list[str]) -> str | dict[str, str]:
@@ -73,8 +78,18 @@ def region_names(values: list[str]) -> str | dict[str, str]:
     return names
 
 
-def languages_of(region: str | dict[str, str]) -> list[str]:
-    return list(region) if isinstance(region, dict) else ["en"]
+def language_codes(values: list[str]) -> tuple[str, ...]:
+    """--lang fr,ar or --lang fr --lang ar: the working languages, in that order."""
+    return tuple(code for value in values
+                 for code in (c.strip().lower() for c in value.split(",")) if code)
+
+
+def working_languages(options: InitOptions) -> list[str]:
+    """The workspace's languages, the main one first: --lang, else the languages the
+    region is named in (`--region fr:… --region ar:…` gives fr, ar), else English."""
+    if options.languages:
+        return list(options.languages)
+    return list(options.region) if isinstance(options.region, dict) else ["en"]
 
 
 def check_options(options: InitOptions) -> None:
@@ -91,18 +106,46 @@ def check_options(options: InitOptions) -> None:
                              hint=_("for example --participants MA,DZ,TN"))
     if len(set(options.participants)) != len(options.participants):
         raise UsageError(_("a State is listed twice in --participants"))
+    for lang in options.languages:
+        if lang not in LANGUAGES:
+            raise UsageError(_("{option} cannot be “{value}”").format(option="--lang",
+                                                                      value=lang),
+                             hint=_("choose among {values}, for example --lang fr,ar").format(
+                                 values=join(LANGUAGES)))
+    if len(set(options.languages)) != len(options.languages):
+        raise UsageError(_("a language is named twice in --lang"))
     if options.package and not re.fullmatch(r"[\w.@+:/=<>!~,\[\]-]+", options.package):
         raise UsageError(_("“{package}” is not something pip can install").format(
             package=options.package),
                          hint=_("for example git+https://github.com/gcmreview/gcmreview@v0.1.0 "
                                 "or gcmreview==0.1.0"))
+    if options.package and not pinned(options.package):
+        raise UsageError(_("“{package}” names no version: the workflow and the focal points "
+                           "would each install whatever it gives on the day").format(
+            package=options.package),
+                         hint=_("pin a tag or a commit, for example git+https://github.com/"
+                                "gcmreview/gcmreview@v0.1.0, or a release, for example "
+                                "gcmreview==0.1.0"))
+
+
+def pinned(package: str) -> bool:
+    """Does a pip requirement name one version? A VCS URL must end in @tag or @commit, a
+    requirement must say ==version; a URL of an archive is one file."""
+    scheme, sep, rest = package.partition("://")
+    if sep and "+" in scheme:  # git+https://host/path@ref
+        path = rest.split("#", 1)[0].partition("/")[2]
+        return "@" in path and bool(path.rsplit("@", 1)[1])
+    if sep:
+        return True
+    return re.fullmatch(r"[A-Za-z0-9._-]+(\[[^\]]*\])?===?[^,<>=!~]+", package) is not None
 
 
 def installed_from() -> str:
     """A pip requirement for the gcmreview running now that a CI runner can install too:
     the git URL and commit it was installed from, or the release of a package index.
-    Empty when there is none (installed from a folder on this computer): the workflow
-    then stops at once, asking for GCMREVIEW_PACKAGE to be set."""
+    Empty when there is none (installed from a folder or a file on this computer): the
+    workflow then stops at once, asking for GCMREVIEW_PACKAGE to be set, and `init`
+    says so."""
     from importlib.metadata import PackageNotFoundError, distribution
 
     try:
@@ -140,14 +183,30 @@ def _yaml_region(region: str | dict[str, str]) -> str:
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 
-def readme(options: InitOptions, install: str) -> str:
-    """The focal points' README, in each of the region's languages (Arabic right to left)."""
-    region = options.region
+UNKNOWN_PACKAGE = "<GCMREVIEW_PACKAGE>"
+"""What the README says to install when `init` knows nothing a focal point can install:
+pip refuses it as it is (no package of an index can be installed by mistake)."""
+
+
+def install_command(package: str, lang: str) -> str:
+    """The README's install command: the package the workflow installs, never an unpinned
+    one; when there is none yet, a placeholder with a comment saying where to find it."""
+    if package:
+        return f'python3 -m pip install "{package}"'
+    comment = Formatter(lang).gettext(N_(
+        "replace <GCMREVIEW_PACKAGE> with the value of GCMREVIEW_PACKAGE in "
+        ".github/workflows/gcmreview.yml"))
+    return f'# {comment}\npython3 -m pip install "{UNKNOWN_PACKAGE}"'
+
+
+def readme(options: InitOptions, package: str) -> str:
+    """The focal points' README, in each working language (Arabic right to left)."""
     parts = []
-    for lang in languages_of(region):
-        name = region[lang] if isinstance(region, dict) else region
+    for lang in working_languages(options):
+        name = localize(options.region, lang)
         text = fill(_template(f"README.{lang}.md"), {
-            "region": name.strip(), "cycle": str(options.cycle), "install": install})
+            "region": name.strip(), "cycle": str(options.cycle),
+            "install": install_command(package, lang)})
         if lang == "ar":  # GitHub keeps dir and lang on a div
             text = f'<div dir="rtl" lang="ar">\n\n{text}\n</div>\n'
         parts.append((lang, text))
@@ -158,20 +217,59 @@ def readme(options: InitOptions, install: str) -> str:
         f'<a id="{lang}"></a>\n\n{text}' for lang, text in parts)
 
 
-def render_files(options: InitOptions) -> dict[str, str]:
-    """The new workspace's files: path relative to the workspace -> text."""
-    package = options.package or installed_from()
+WORKFLOW_TEXTS = {
+    # placeholder in workflow.yml: what it says, in the workspace's main language
+    "workflow": N_("GCM review"),
+    "job": N_("Validate, summarise and build"),
+    "step_checkout": N_("Check out the review files with their history"),
+    "step_python": N_("Set up Python"),
+    "step_install": N_("Install gcmreview"),
+    "step_import": N_("Import the Word files uploaded to submissions/"),
+    "step_upload_imported": N_("Upload the imported review files"),
+    "step_validate": N_("Validate the review files"),
+    "step_coverage": N_("Coverage summary"),
+    "step_build": N_("Build the changed States and the regional report"),
+    "step_upload_reports": N_("Upload the reports for reviewers"),
+    "no_word_file": N_("No Word file submitted."),
+    "imported": N_("Word files imported"),
+    "imported_files": N_("The review files they give (download: Artifacts, "
+                         "gcmreview-imported)"),
+    "no_review_changed": N_("No review file changed: no country report to build."),
+}
+"""What the workflow shows people (step names, its own lines in the log and the job
+summary), written at init time in the workspace's main language: focal points read
+the pull request's checks in that language, and GCMREVIEW_LANG makes gcmreview's
+own output follow it."""
+
+
+def workflow_texts(lang: str) -> dict[str, str]:
+    """The workflow's texts in `lang`, as YAML double-quoted strings (JSON's are)."""
+    say = Formatter(lang).gettext
+    texts = {key: say(message) for key, message in WORKFLOW_TEXTS.items()}
+    texts["package_missing"] = workflow_command(
+        "error", say(N_("Set GCMREVIEW_PACKAGE at the top of .github/workflows/gcmreview.yml "
+                        "to what pip should install, for example "
+                        "git+https://github.com/gcmreview/gcmreview@v0.1.0")),
+        title=say(N_("GCMREVIEW_PACKAGE is not set")))
+    return {key: json.dumps(text, ensure_ascii=False) for key, text in texts.items()}
+
+
+def render_files(options: InitOptions, package: str) -> dict[str, str]:
+    """The new workspace's files (path relative to the workspace -> text), for a workflow
+    and a README that install `package` (empty: not known yet)."""
+    languages = working_languages(options)
     values = {
         "region": _yaml_region(options.region),
         "cycle": str(options.cycle),
         "participants": "[" + ", ".join(options.participants) + "]",
+        "languages": "[" + ", ".join(languages) + "]",
+        "lang": languages[0],
         "package": json.dumps(package),
         "rev": f"v{__version__}",
+        **workflow_texts(languages[0]),
     }
-    install = 'python3 -m pip install "{}"'.format(
-        package or "git+https://github.com/gcmreview/gcmreview")
     files = {target: fill(_template(name), values) for target, name in TEMPLATES.items()}
-    files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, install),
+    files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, package),
              **files}
     files[KEEP_FILE] = ""
     files["submissions/.gitkeep"] = ""
@@ -179,13 +277,48 @@ def render_files(options: InitOptions) -> dict[str, str]:
     return files
 
 
-def init_workspace(target: Path, options: InitOptions) -> list[Path]:
+@dataclass(frozen=True)
+class Notice:
+    """Something left for the person running `init` to do: shown as a warning."""
+
+    about: str
+    """The file concerned, as shown."""
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class InitResult:
+    written: list[Path]
+    notices: list[Notice]
+
+
+def package_notices(target: Path, package: str) -> list[Notice]:
+    """Say so when the workflow cannot install gcmreview: it would stop at its first step on
+    the first pull request, long after `init` ran."""
+    if package:
+        return []
+    workflow = display_path(target / ".github" / "workflows" / "gcmreview.yml")
+    return [Notice(
+        workflow,
+        _("GCMREVIEW_PACKAGE is empty: this gcmreview was installed from a folder or a file "
+          "on this computer, which GitHub cannot install, so the workflow will stop at its "
+          "first step"),
+        _("set GCMREVIEW_PACKAGE at the top of {workflow}, and the install command in "
+          "{readme}, to what pip should install, for example "
+          "git+https://github.com/gcmreview/gcmreview@v0.1.0; or run init again with "
+          "--package and --force").format(
+            workflow=workflow, readme=display_path(target / "README.md")))]
+
+
+def init_workspace(target: Path, options: InitOptions) -> InitResult:
     """Write a new workspace into `target`; existing files are only replaced with `force`."""
     check_options(options)
     if target.exists() and not target.is_dir():
         raise InputError(_("{path} exists and is not a folder").format(
             path=display_path(target)))
-    files = render_files(options)
+    package = options.package or installed_from()
+    files = render_files(options, package)
     existing = [name for name in files if (target / name).exists()]
     if existing and not options.force:
         raise UsageError(_("{folder} already has {files}").format(
@@ -200,4 +333,4 @@ def init_workspace(target: Path, options: InitOptions) -> list[Path]:
             raise InputError(_("cannot write {path}: {reason}").format(
                 path=display_path(path), reason=os_reason(exc))) from exc
         written.append(path)
-    return written
+    return InitResult(written, package_notices(target, package))

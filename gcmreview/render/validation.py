@@ -103,15 +103,22 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def workflow_command(command: str, message: str, **properties: object) -> str:
+    """One GitHub Actions workflow command (`::error title=...::message`), escaped so that
+    its text cannot end it or start another."""
+    given = ",".join(f"{name}={_escape_property(str(value))}"
+                     for name, value in properties.items())
+    return f"::{command}{' ' + given if given else ''}::{_escape_data(message)}"
+
+
 def github_lines(run: ValidationRun) -> list[str]:
     """GitHub Actions workflow commands: annotations on the lines of the pull request."""
     lines = []
     for d in run.diagnostics:
         message = d.message + ("\n" + _("hint: {text}").format(text=d.hint) if d.hint else "")
-        lines.append(
-            f"::{d.severity.value} file={_escape_property(d.path)},line={d.position.line},"
-            f"col={d.position.column},title={_escape_property(d.code)}::{_escape_data(message)}"
-        )
+        lines.append(workflow_command(d.severity.value, message, file=d.path,
+                                      line=d.position.line, col=d.position.column,
+                                      title=d.code))
     return lines
 
 

@@ -279,7 +279,7 @@ def describe_error(err: Any) -> list[SchemaProblem]:
         return [SchemaProblem(path, False, "wrong-type",
                               _("{place} must be text, or one text per language (en, fr, "
                                 "ar)").format(place=place))]
-    if kind == "minProperties":
+    if kind in ("minProperties", "minItems"):
         return [SchemaProblem(path, False, "invalid-value",
                               _("{place} must not be empty").format(place=place))]
     return [SchemaProblem(path, False, "invalid-value",

@@ -70,6 +70,8 @@ class Workspace:
     config_path: Path | None = None
     history: dict[int, str] = field(default_factory=dict)
     """Earlier cycles: year -> a git ref or a folder (relative to the workspace)."""
+    languages: tuple[str, ...] = ()
+    """The working languages, the main one first (`languages:`); empty when not given."""
 
     def review_path(self, country: str) -> Path:
         return self.countries_dir / f"{country}.yaml"
@@ -165,6 +167,7 @@ def load_workspace(config_path: Path) -> Workspace:
         catalogue=catalogue,
         config_path=config_path,
         history=_history(data, config_path),
+        languages=tuple(data.get("languages") or ()),
     )
 
 
