@@ -10,11 +10,11 @@ import pytest
 from gcmreview.core import format
 from gcmreview.core.i18n import translations
 from gcmreview.core.languages import LANGUAGES
+from gcmreview.core.text import fold
 from gcmreview.load.catalogue import builtin
 from gcmreview.model import headings
 from gcmreview.model.headings import (
     is_other_part,
-    normalise,
     objective_numbers,
     principle_slug,
     section_key,
@@ -39,8 +39,8 @@ from gcmreview.model.headings import (
     ("\ufeff  Next\t\tsteps  ", "next steps"),
     ("\u2067Objective 7\u2069", "objective 7"),
 ])
-def test_normalise(text: str, expected: str) -> None:
-    assert normalise(text) == expected
+def test_fold(text: str, expected: str) -> None:
+    assert fold(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -70,7 +70,7 @@ def test_arabic_in_the_patterns_is_already_normalised() -> None:
                *(stem for section in format.sections() for stem in section.stems)]
     for source in sources:
         for word in re.findall(r"[\u0600-\u06ff]+", source):
-            assert normalise(word) == word, (word, source)
+            assert fold(word) == word, (word, source)
 
 
 # --- objectives -------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
+
+from gcmreview.core.text import fold
 
 COMMON_MISTAKES = {"UK": "GB", "EL": "GR", "KS": "XK"}
 """Codes people use that ISO 3166-1 does not (EU usage, NATO usage)."""
@@ -50,11 +51,6 @@ def name(code: str, lang: str) -> str:
     return Locale.parse(lang).territories.get(code, code)
 
 
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-
 @cache
 def _names() -> dict[str, str]:
     from babel import Locale
@@ -64,11 +60,11 @@ def _names() -> dict[str, str]:
     for lang in ("en", "fr", "ar"):
         for code, label in Locale.parse(lang).territories.items():
             if code in codes:
-                found.setdefault(_folded(label), code)
+                found.setdefault(fold(label), code)
     return found
 
 
 def code_for_name(text: str) -> str | None:
     """The code of a country written by name in English, French or Arabic
     ("Maroc", "Morocco", "المغرب"), for suggestions; None when unknown."""
-    return _names().get(_folded(text))
+    return _names().get(fold(text))

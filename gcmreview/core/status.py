@@ -96,21 +96,14 @@ TYPED = {
 }
 
 
-def _folded(text: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("_", " ").replace("-", " ").replace("'", " ").split())
-
-
 def suggest(text: str) -> str | None:
     """The status code someone meant by a word in English, French, Arabic or Spanish."""
     from gcmreview.core.i18n import translations
+    from gcmreview.core.text import fold_words
 
-    typed = _folded(text)
+    typed = fold_words(text)
     for code, words in TYPED.items():
         labels = [translations(lang).gettext(BY_CODE[code].label) for lang in ("en", "fr", "ar")]
-        if typed in {_folded(w) for w in (*words, *labels, code)}:
+        if typed in {fold_words(w) for w in (*words, *labels, code)}:
             return code
     return None

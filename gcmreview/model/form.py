@@ -16,7 +16,6 @@ languages, so a form filled in French can be read by anyone.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from gcmreview.core.format import Field, Group, Part
 from gcmreview.core.i18n import N_, Formatter, _, join, language, translations
 from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.core.status import suggest
+from gcmreview.core.text import excerpt, fold_words
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
 from gcmreview.model.headings import objective_numbers, principle_slug, section_key
@@ -79,32 +79,23 @@ def options(name: str, catalogue: Catalogue, fmt: Formatter) -> list[Option]:
     return [Option(code, fmt.gettext(msgid)) for code, msgid in OPTION_LABELS[name].items()]
 
 
-def fold(text: str) -> str:
-    """Text as labels are compared: case, accents, punctuation and spacing set aside."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c) and c not in "\u0640")
-    text = re.sub(r"[\u200b-\u200f\u2066-\u2069\u061c\ufeff]", "", text)
-    text = re.sub(r"[\s_\-–—'’.:：*]+", " ", text)
-    return text.strip(" ()")
-
-
 @cache
 def _accepted(name: str, catalogue: Catalogue) -> dict[str, str]:
     """Folded text -> option code, for every way a returned form may spell an option."""
     found: dict[str, str] = {}
     for lang in LANGUAGES:
         for option in options(name, catalogue, Formatter(lang)):
-            found.setdefault(fold(option.label), option.code)
-            found.setdefault(fold(option.code), option.code)
+            found.setdefault(fold_words(option.label), option.code)
+            found.setdefault(fold_words(option.code), option.code)
     if name == "principle":
         for p in catalogue.principles.values():
             for text in (*p.names.values(), f"({p.letter})", p.letter):
-                found.setdefault(fold(text), p.slug)
+                found.setdefault(fold_words(text), p.slug)
     return found
 
 
 def option_code(name: str, text: str, catalogue: Catalogue) -> str | None:
-    code = _accepted(name, catalogue).get(fold(text))
+    code = _accepted(name, catalogue).get(fold_words(text))
     if code is None and name == "status":
         code = suggest(text)
     return code
@@ -314,7 +305,7 @@ class FormBuilder:
 # --- reading a returned form --------------------------------------------------------------------
 
 def _all_languages(msgid: str) -> set[str]:
-    return {fold(translations(lang).gettext(msgid)) for lang in LANGUAGES}
+    return {fold_words(translations(lang).gettext(msgid)) for lang in LANGUAGES}
 
 
 @cache
@@ -331,7 +322,7 @@ def _headings(sections: tuple[format.Section, ...]) -> dict[str, format.Section]
 
 def _pattern(msgid: str) -> re.Pattern[str]:
     """A numbered heading ("Reservation {number}") in any language."""
-    alternatives = sorted({re.escape(fold(translations(lang).gettext(msgid))).replace(
+    alternatives = sorted({re.escape(fold_words(translations(lang).gettext(msgid))).replace(
         re.escape("{number}"), r"(\d+)") for lang in LANGUAGES}, key=len, reverse=True)
     return re.compile("^(?:" + "|".join(alternatives) + ")")
 
@@ -357,8 +348,8 @@ def is_form(document: WordDocument) -> bool:
     labels = _labels(review_part())
     for block in document.blocks:
         if block.kind == "table" and any(
-                row and fold(_first_line(row[0])) in labels and
-                labels[fold(_first_line(row[0]))] is format.COUNTRY for row in block.rows):
+                row and fold_words(_first_line(row[0])) in labels and
+                labels[fold_words(_first_line(row[0]))] is format.COUNTRY for row in block.rows):
             return True
     return False
 
@@ -407,7 +398,7 @@ class FormReader:
                 where = Where(self.heading, block.index)
                 self.problem("not-placed", where,
                              _("text outside the answer tables was not imported: “{text}”")
-                             .format(text=_excerpt(block.text or block.markdown)),
+                             .format(text=excerpt(block.text or block.markdown)),
                              _("write it in the answer column of a table of the right section"))
         self.assemble()
         return self.result
@@ -417,7 +408,7 @@ class FormReader:
     def on_heading(self, block: Block) -> None:
         self.heading = block.text
         self.current = None
-        text = fold(block.text)
+        text = fold_words(block.text)
         sections = format.sections()
         named = _headings(sections).get(text)
         key = named.key if named else section_key(block.text)
@@ -468,11 +459,11 @@ class FormReader:
             self.read_group(group, rows[1:], block, section)
             return
         labels = _labels(section.part)
-        if not any(fold(_first_line(r[0])) in labels for r in rows):
+        if not any(fold_words(_first_line(r[0])) in labels for r in rows):
             where = Where(section.heading, block.index)
             self.problem("not-placed", where,
                          _("a table gcmreview does not know was not imported: “{text}”").format(
-                             text=_excerpt(" ".join(c.text for c in rows[0]))),
+                             text=excerpt(" ".join(c.text for c in rows[0]))),
                          _("write the answers in the form's own tables"))
             return
         for number, row in enumerate(block.rows, start=1):
@@ -481,7 +472,7 @@ class FormReader:
     def group_of(self, row: tuple[Cell, ...], part: Part) -> Group | None:
         for group in part.groups:
             names = [_all_languages(c.label) for c in group.columns]
-            if len(row) >= len(names) and all(fold(_first_line(cell)) in accepted
+            if len(row) >= len(names) and all(fold_words(_first_line(cell)) in accepted
                                                for cell, accepted in zip(row, names, strict=False)):
                 return group
         return None
@@ -491,7 +482,7 @@ class FormReader:
         if not row:
             return
         label = _first_line(row[0])
-        f = labels.get(fold(label))
+        f = labels.get(fold_words(label))
         answer = row[1] if len(row) > 1 else Cell("", "")
         where = Where(section.heading, block.index, number, label)
         extra = " ".join(c.text for c in row[2:]).strip()
@@ -499,13 +490,13 @@ class FormReader:
             if answer.text.strip() or extra:
                 self.problem("not-placed", where,
                              _("the row “{label}” is not a question of this section; its "
-                               "answer was not imported").format(label=_excerpt(label)),
+                               "answer was not imported").format(label=excerpt(label)),
                              _("keep the labels of the first column as they are"))
             return
         if extra:
             self.problem("not-placed", where,
                          _("text beside the answer column was not imported: “{text}”").format(
-                             text=_excerpt(extra)),
+                             text=excerpt(extra)),
                          _("write the whole answer in the answer column"))
         if f.key in section.seen_rows:
             self.problem("row-repeated", where,
@@ -546,7 +537,7 @@ class FormReader:
         extra = " ".join(c.text for c in cells[len(group.columns):]).strip()
         if extra:
             self.problem("not-placed", where, _("text beside the table's columns was not "
-                                                "imported: “{text}”").format(text=_excerpt(extra)))
+                                                "imported: “{text}”").format(text=excerpt(extra)))
         if not any(c.text.strip() for c in cells[:len(group.columns)]):
             return {}
         entry: dict[str, Any] = {}
@@ -599,7 +590,7 @@ class FormReader:
                 return int(digits)
             self.problem("not-a-number", where,
                          _("“{text}” is not a year; the rest of the answer was imported "
-                           "without it").format(text=_excerpt(text)),
+                           "without it").format(text=excerpt(text)),
                          _("write one year in digits, for example 2020; a period such as "
                            "2019-2021 belongs in the description"))
             return None
@@ -608,7 +599,7 @@ class FormReader:
             if not found:
                 self.problem("not-a-number", where,
                              _("“{text}” holds no objective number; it was not imported")
-                             .format(text=_excerpt(text)),
+                             .format(text=excerpt(text)),
                              _("write the numbers, for example 12, 14"))
             return found or None
         if f.key == "country":
@@ -661,14 +652,14 @@ class FormReader:
         if len(candidates) > 1:
             self.problem("unknown-choice", where,
                          _("“{text}” is not one of the choices; it was not imported").format(
-                             text=_excerpt(" / ".join(candidates))),
+                             text=excerpt(" / ".join(candidates))),
                          self.choices_hint(f))
             return False, None
         code = option_code(f.options, candidates[0], self.catalogue)
         if code is None:
             self.problem("unknown-choice", where,
                          _("“{text}” is not one of the choices; it was not imported").format(
-                             text=_excerpt(candidates[0])), self.choices_hint(f))
+                             text=excerpt(candidates[0])), self.choices_hint(f))
         return True, code  # ticked, or typed: writing an option is choosing it
 
     def foreign_unticked(self, f: Field, marks: list[tuple[bool | None, str]],
@@ -679,7 +670,7 @@ class FormReader:
                                                         self.catalogue) is None:
                 self.problem("unknown-choice", where,
                              _("“{text}” is not one of the choices; it was not imported").format(
-                                 text=_excerpt(label)), self.choices_hint(f))
+                                 text=excerpt(label)), self.choices_hint(f))
 
     def multiple_choice(self, f: Field, cell: Cell, where: Where) -> list[str]:
         chosen: list[str] = []
@@ -694,7 +685,7 @@ class FormReader:
                     continue
                 self.problem("unknown-choice", where,
                              _("“{text}” is not one of the choices; it was not imported")
-                             .format(text=_excerpt(label)), self.choices_hint(f))
+                             .format(text=excerpt(label)), self.choices_hint(f))
             elif code not in chosen:
                 chosen.append(code)
         return chosen
@@ -743,10 +734,6 @@ def _with_summary(entry: dict[str, Any]) -> dict[str, Any]:
     """Every section the format knows needs a summary, if only an empty one."""
     return entry if "summary" in entry else {"summary": "", **entry}
 
-
-def _excerpt(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1].rstrip() + "…"
 
 
 def read_form(document: WordDocument, catalogue: Catalogue) -> Imported:

@@ -6,7 +6,7 @@ or "3.2 Méthodologie". These pure functions read one heading's text; the
 readers (gcmreview.model.legacy, gcmreview.model.form) decide which blocks are
 headings and what to do with what they name.
 
-Every comparison goes through `normalise` (Unicode compatibility forms, case,
+Every comparison goes through `gcmreview.core.text.fold` (Unicode compatibility forms, case,
 accents and Arabic diacritics and letter variants, invisible marks,
 Arabic-Indic digits), so a heading typed on any keyboard reads the same.
 
@@ -22,50 +22,14 @@ could mean two things names nothing.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from gcmreview.core import format
 from gcmreview.core.i18n import translations
 from gcmreview.core.languages import LANGUAGES
+from gcmreview.core.text import fold
 from gcmreview.load.catalogue import Catalogue
-
-# --- normalising --------------------------------------------------------------------------
-
-_DROPPED = dict.fromkeys(map(ord, (
-    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # zero-width and directional marks
-    "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi controls
-    "\u0640"  # tatweel
-)))
-_FOLDED = str.maketrans({
-    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
-    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Extended Arabic-Indic digits
-    "\u0629": "\u0647",  # ta marbuta -> ha
-    "\u0649": "\u064a",  # alef maqsura -> ya
-    "\u0671": "\u0627",  # alef wasla -> alef
-    "œ": "oe", "æ": "ae",
-    "’": "'", "‘": "'", "ʼ": "'", "`": "'",
-    "–": "-", "—": "-", "‑": "-", "‐": "-", "−": "-",
-})
-_SPACES = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """`text` as headings are compared.
-
-    NFKC, casefolded, invisible marks and tatweel dropped, digits in ASCII,
-    spaces collapsed; then every combining mark is dropped, which folds French
-    accents, Arabic short vowels and the hamza seats (أ إ آ → ا, ؤ → و, ئ → ي);
-    ta marbuta reads as ha and alef maqsura as ya. Both sides of every comparison
-    go through here, so these folds only have to be consistent, not linguistic.
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_DROPPED).casefold()
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = unicodedata.normalize("NFC", text).translate(_FOLDED)
-    return _SPACES.sub(" ", text).strip()
-
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -212,12 +176,12 @@ def _objective_titles(catalogue: Catalogue) -> dict[tuple[str, ...], int]:
     principle ("International cooperation" is objective 23's short label and
     principle (b)), names no objective: `principle_slug` reads the latter.
     """
-    principle_names = {_words(normalise(name)) for p in catalogue.principles.values()
+    principle_names = {_words(fold(name)) for p in catalogue.principles.values()
                        for name in p.names.values()}
     found: dict[tuple[str, ...], set[int]] = {}
     for objective in catalogue.objectives.values():
         for text in (*objective.titles.values(), *objective.shorts.values()):
-            words = _words(normalise(text))
+            words = _words(fold(text))
             if words and words not in principle_names:
                 found.setdefault(words, set()).add(objective.number)
     return {words: next(iter(ns)) for words, ns in found.items() if len(ns) == 1}
@@ -236,7 +200,7 @@ def objective_numbers(text: str, catalogue: Catalogue | None = None) -> tuple[in
     label, in any language the catalogue has, names it too. Without one, only
     the explicit forms count (the form reader relies on that).
     """
-    norm = normalise(text)
+    norm = fold(text)
     numbers = _explicit_objectives(norm)
     if numbers or catalogue is None:
         return numbers
@@ -257,8 +221,8 @@ class _Entry:
 
 
 def _entries(table: dict[str, tuple[str, ...]], strict: bool) -> list[_Entry]:
-    return [_Entry(_words(normalise(text)), value, strict)
-            for value, texts in table.items() for text in texts if _words(normalise(text))]
+    return [_Entry(_words(fold(text)), value, strict)
+            for value, texts in table.items() for text in texts if _words(fold(text))]
 
 
 def _lookup(norm: str, entries: list[_Entry]) -> str | None:
@@ -375,7 +339,7 @@ def principle_slug(text: str, catalogue: Catalogue) -> str | None:
     government") or the recognition vocabulary, alone or followed by
     punctuation ("Human rights of migrants" is not a principle heading).
     """
-    norm = normalise(text)
+    norm = fold(text)
     letters = {p.letter: p.slug for p in catalogue.principles.values()}
     if _PRINCIPLES_WORD.match(norm):
         return None  # "Principles (a) and (b)", "Guiding principles": not one principle
@@ -428,7 +392,7 @@ def _section_entries(sections: tuple[format.Section, ...]) -> list[_Entry]:
         if not section.heading or section.stems:  # stems: any heading with such a word
             continue
         for lang in LANGUAGES:
-            words = _words(normalise(translations(lang).gettext(section.heading)))
+            words = _words(fold(translations(lang).gettext(section.heading)))
             strict = len(words) == 1 and bool(section.strict_words)
             if words:
                 entries.append(_Entry(words, section.key, strict))
@@ -455,7 +419,7 @@ def section_key(text: str) -> str | None:
     section, whatever else it says: any heading mentioning COVID-19, the coronavirus or
     the pandemic is about COVID-19 (the reader asks `objective_numbers` first).
     """
-    norm = strip_numbering(normalise(text))
+    norm = strip_numbering(fold(text))
     if not norm:
         return None
     sections = format.sections()
@@ -465,5 +429,5 @@ def section_key(text: str) -> str | None:
 def is_other_part(text: str) -> bool:
     """A heading of a part the review format has no place for (introduction, executive
     summary, conclusion, annex...): recognised so that it ends the section above it."""
-    norm = strip_numbering(normalise(text))
+    norm = strip_numbering(fold(text))
     return bool(norm) and _lookup(norm, _other_entries()) is not None

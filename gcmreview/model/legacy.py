@@ -55,6 +55,7 @@ from gcmreview.core import format
 from gcmreview.core.i18n import _, join
 from gcmreview.core.markdown import escape
 from gcmreview.core.status import CODES
+from gcmreview.core.text import excerpt
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
 from gcmreview.model.headings import (
@@ -68,8 +69,6 @@ BOLD_HEADING_MAX = 150
 """Longer bold paragraphs are emphasised text, not headings."""
 BOLD_LEVEL_UNDER_HEADINGS = 7
 """A recognised bold paragraph's level in a document that has real headings."""
-EXCERPT = 60
-"""Characters of a text left out that a message quotes."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +310,7 @@ class _Reader:
         self.problems.append(Problem(
             "not-placed", Where(region.title, first.index),
             _("this text was not placed in the review: “{text}”").format(
-                text=_excerpt(_plain(first))),
+                text=excerpt(_plain(first))),
             hint or _("give it a heading that names its part of the review, such as "
                       "“Objective 7” or “Methodology”, and import again, or copy it into the "
                       "review file by hand")))
@@ -330,16 +329,6 @@ def _is_empty(block: Block) -> bool:
     if block.kind == "table":
         return not _plain(block).strip()
     return not _plain(block).strip() and not block.markdown.strip()
-
-
-def _excerpt(text: str) -> str:
-    """The first words of a text, cut between words when that keeps most of it."""
-    text = " ".join(text.split())
-    if len(text) <= EXCERPT:
-        return text
-    head = text[:EXCERPT]
-    space = len(head) if text[EXCERPT] == " " else head.rfind(" ")
-    return (head[:space] if space > EXCERPT * 2 // 3 else head).rstrip(" ,;:") + "…"
 
 
 _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")

@@ -1,0 +1,42 @@
+"""One way to fold text for every comparison, one way to quote it (gcmreview.core.text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gcmreview.core import countries, status
+from gcmreview.core.text import excerpt, fold, fold_words
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("In progress:", "in progress"),
+    ("in_progress", "in progress"),
+    ("IN-PROGRESS", "in progress"),
+    ("(a) Priorité à la dimension humaine", "a) priorite a la dimension humaine"),
+    ("قيد\u200f التنفيذ", "قيد التنفيذ"),  # a right-to-left mark typed in Word
+    ("Mise en œuvre", "mise en oeuvre"),
+])
+def test_fold_words_reads_a_label_however_it_is_written(typed: str, expected: str) -> None:
+    assert fold_words(typed) == expected
+
+
+def test_fold_and_fold_words_agree_on_what_matters() -> None:
+    """A heading, a form label, a status and a country name fold the same way: the
+    Arabic letter variants and digits fold for all of them (they did not for labels)."""
+    assert fold("الهدف ٧") == fold_words("الهدف 7") == "الهدف 7"
+    assert fold_words("منفَّذة") == fold_words("منفذه")
+    assert status.suggest("en-cours") == status.suggest("قيد التنفيذ:") == "in_progress"
+    assert status.suggest("Mis en œuvre") == status.suggest("Implemented.") == "implemented"
+    assert countries.code_for_name("  MAROC ") == "MA"
+    assert countries.code_for_name("Algérie") == countries.code_for_name("algerie") == "DZ"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("short text", "short text"),
+    ("line one\n   line two", "line one line two"),
+    ("Le Maroc compte la garantie de voies de migration sûres, en particulier pour les "
+     "migrants", "Le Maroc compte la garantie de voies de migration sûres, en…"),
+    ("x" * 80, "x" * 60 + "…"),
+])
+def test_excerpt_cuts_between_words_when_it_can(text: str, expected: str) -> None:
+    assert excerpt(text) == expected
