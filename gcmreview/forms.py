@@ -29,7 +29,7 @@ from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.convert.word import WordReader
 from gcmreview.core import countries, format
-from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
+from gcmreview.core.diagnostics import Diagnostic, Severity, Where, display_path, document_problem
 from gcmreview.core.errors import (
     ConversionError,
     DocumentRefused,
@@ -43,7 +43,7 @@ from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.docx import OpenedDocx, open_docx
 from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
-from gcmreview.model.document import Imported, Problem, Where, WordDocument
+from gcmreview.model.document import Imported, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
 from gcmreview.model.matrix import StateDiff, diff_state, snapshot
@@ -233,7 +233,7 @@ class ImportResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[Diagnostic]:
         return self.imported.problems if self.imported else []
 
     @property
@@ -351,7 +351,7 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
         stated = imported.data.get("country")
         code = chosen or (stated if isinstance(stated, str) else None) or _code_from_name(path)
         if chosen and isinstance(stated, str) and stated != chosen:
-            imported.problems.append(Problem(
+            imported.problems.append(document_problem(
                 "country-differs", Where("", 0),
                 _("the form is for {stated}; it was imported as {code}, as --country says")
                 .format(stated=stated, code=chosen), error=False))
@@ -442,12 +442,12 @@ def _note_document(imported: Imported, document: WordDocument, external: tuple[s
                    left_out: tuple[str, ...]) -> None:
     """What the document held that a review file cannot: said, never dropped silently."""
     for what in external:
-        imported.problems.append(Problem(
+        imported.problems.append(document_problem(
             "external-reference", Where("", 0),
             _("the document refers to {what}; gcmreview did not open it").format(what=what),
             error=False))
     for what in left_out:
-        imported.problems.append(Problem(
+        imported.problems.append(document_problem(
             "left-out", Where("", 0),
             _("the document holds {what}, which a review file cannot hold; it was left "
               "out").format(what=what), error=False))
@@ -457,7 +457,7 @@ def _note_document(imported: Imported, document: WordDocument, external: tuple[s
             heading = block.text
         images = block.images + sum(c.images for row in block.rows for c in row)
         if images:
-            imported.problems.append(Problem(
+            imported.problems.append(document_problem(
                 "image-left-out", Where(heading, block.index),
                 _("an image here was left out: review files hold text only"),
                 _("describe what the image shows in the text, or cite the document it comes "

@@ -18,16 +18,9 @@ from typing import Any
 import pytest
 
 from gcmreview.convert.pandoc import pandoc_path
+from gcmreview.core.diagnostics import Diagnostic, Where
 from gcmreview.load.catalogue import builtin
-from gcmreview.model.document import (
-    Block,
-    Cell,
-    Imported,
-    Placement,
-    Problem,
-    Where,
-    WordDocument,
-)
+from gcmreview.model.document import Block, Cell, Imported, Placement, WordDocument
 from gcmreview.model.legacy import guess_language, read_free_form
 
 from .conftest import DATA
@@ -62,7 +55,7 @@ def codes(result: Imported) -> list[str]:
     return [problem.code for problem in result.problems]
 
 
-def only(result: Imported, code: str) -> list[Problem]:
+def only(result: Imported, code: str) -> list[Diagnostic]:
     return [problem for problem in result.problems if problem.code == code]
 
 

@@ -12,10 +12,9 @@ from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.forms import ImportResult, import_documents
-from gcmreview.model.document import Problem, Where
 from gcmreview.render.coverage import change_lines
 from gcmreview.render.terminal import Line
-from gcmreview.render.validation import diagnostic_lines, hint_lines
+from gcmreview.render.validation import diagnostic_lines, hint_lines, where_text
 
 
 def import_files(ctx: Context, files: list[Path], *, country: str | None = None,
@@ -29,36 +28,6 @@ def import_files(ctx: Context, files: list[Path], *, country: str | None = None,
                          hint=_("use en, fr or ar"))
     return import_documents(place(ctx), files, country=country, output=output,
                             dry_run=dry_run, force=force, language=lang)
-
-
-def where_text(where: Where) -> str:
-    parts = []
-    if where.section:
-        parts.append(_("section “{heading}”").format(heading=_short(where.section)))
-    if where.block and not where.row:  # Word shows no paragraph numbers: a row says more
-        parts.append(_("paragraph {number}").format(number=where.block))
-    if where.row and where.label:
-        parts.append(_("row {number} “{label}”").format(number=where.row,
-                                                       label=_short(where.label)))
-    elif where.row:
-        parts.append(_("row {number}").format(number=where.row))
-    return join(parts)
-
-
-def _short(text: str, width: int = 50) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 1].rstrip() + "…"
-
-
-def problem_lines(source: str, problem: Problem) -> list[Line]:
-    place_text = where_text(problem.where)
-    severity = _("error") if problem.error else _("warning")
-    head = f"{source}: " + (f"{place_text}: " if place_text else "")
-    lines = [Line(f"{head}{severity}[{problem.code}]: {problem.message}",
-                  "error" if problem.error else "warning")]
-    if problem.hint:
-        lines += hint_lines(problem.hint)
-    return lines
 
 
 def _path_words(path: tuple[str | int, ...]) -> str:
@@ -125,7 +94,7 @@ def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
                 lines.append(Line("    " + _("{part} ← {place}").format(
                     part=_path_words(placement.path), place=where_text(placement.where))))
         for problem in result.problems:
-            lines += problem_lines(result.source, problem)
+            lines += diagnostic_lines(problem._replace(path=result.source))
         for diagnostic in result.diagnostics:
             lines += diagnostic_lines(_for_word(diagnostic) if result.kind == "form"
                                       else diagnostic)

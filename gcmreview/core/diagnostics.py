@@ -1,9 +1,11 @@
-"""Diagnostics: the values loaders, validators and coverage checks produce.
+"""Diagnostics: the values loaders, validators, coverage checks and Word readers produce.
 
-One shape for every problem, parse errors included, so reporters can sort and
-print them the same way (`file:line:col: severity[code]: message`). Named tuples,
-not dataclasses: every command makes some, and a dataclass costs half a
-millisecond of start-up to define.
+One shape for every problem, parse errors and what a Word document held that could
+not be placed included, so one reporter sorts and prints them all the same way
+(`file:line:col: severity[code]: message`; in a Word document, which has no lines,
+`file: section “…”, paragraph n: severity[code]: message`). Named tuples, not
+dataclasses: every command makes some, and a dataclass costs half a millisecond of
+start-up to define.
 """
 
 from __future__ import annotations
@@ -27,6 +29,20 @@ class Position(NamedTuple):
     column: int = 1
 
 
+class Where(NamedTuple):
+    """A place in a Word document, as a focal point finds it again: the section heading
+    above it and the paragraph or table row."""
+
+    section: str
+    """The nearest heading above, as written ("" before the first heading)."""
+    block: int
+    """1-based position among the top-level blocks."""
+    row: int = 0
+    """1-based table row, 0 outside a table."""
+    label: str = ""
+    """The row's label (left-hand cell) in a form table."""
+
+
 class Diagnostic(NamedTuple):
     path: str
     position: Position
@@ -34,10 +50,16 @@ class Diagnostic(NamedTuple):
     code: str
     message: str
     hint: str | None = None
+    where: Where | None = None
+    """In a Word document: where, since it has no lines and columns."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.position.line, self.position.column, self.code)
+
+    @property
+    def error(self) -> bool:
+        return self.severity is Severity.ERROR
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -49,6 +71,15 @@ class Diagnostic(NamedTuple):
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def document_problem(code: str, where: Where, message: str, hint: str | None = None, *,
+                     error: bool = True) -> Diagnostic:
+    """Something of a Word document that could not be placed (an error: left out), or was
+    placed with a doubt (a warning: for the focal point to check). The path is the
+    document's, set by whoever reads it (`with_path`). Codes are listed in docs/word.md."""
+    return Diagnostic("", Position(0, 0), Severity.ERROR if error else Severity.WARNING, code,
+                      message, hint, where)
 
 
 @dataclass

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gcmreview.core.diagnostics import Diagnostic, Where
+
 BlockKind = Literal["heading", "paragraph", "list", "table", "other"]
 
 
@@ -59,21 +61,6 @@ class WordDocument:
 
 
 @dataclass(frozen=True)
-class Where:
-    """A place in the document, as a focal point finds it again: the section
-    heading above it and the paragraph or table row."""
-
-    section: str
-    """The nearest heading above, as written ("" before the first heading)."""
-    block: int
-    """1-based position among the top-level blocks."""
-    row: int = 0
-    """1-based table row, 0 outside a table."""
-    label: str = ""
-    """The row's label (left-hand cell) in a form table."""
-
-
-@dataclass(frozen=True)
 class Placement:
     """Something of the document that went into the review: what, and from where."""
 
@@ -82,28 +69,12 @@ class Placement:
     where: Where
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something of the document that could not be placed, or was placed with a doubt.
-
-    `code` is stable (docs/word.md lists them); `message` and `hint` are already
-    in the user's language.
-    """
-
-    code: str
-    where: Where
-    message: str
-    hint: str | None = None
-    error: bool = True
-    """An error: content left out or unreadable (exit 1). A warning: placed, but
-    something for the focal point to check or complete."""
-
-
 @dataclass
 class Imported:
     """The review data read from a document, and the account of how."""
 
     data: dict[str, Any]
     placements: list[Placement] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    """Made with gcmreview.core.diagnostics.document_problem."""
     kind: Literal["form", "free-form"] = "form"

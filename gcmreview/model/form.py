@@ -21,13 +21,14 @@ from functools import cache
 from typing import Any, Literal
 
 from gcmreview.core import countries, format
+from gcmreview.core.diagnostics import Diagnostic, Where, document_problem
 from gcmreview.core.format import Field, Group, Part
 from gcmreview.core.i18n import N_, Formatter, _, join, language, translations
 from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.core.status import suggest
 from gcmreview.core.text import excerpt, fold_words
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
+from gcmreview.model.document import Block, Cell, Imported, Placement, WordDocument
 from gcmreview.model.headings import objective_numbers, principle_slug, section_key
 from gcmreview.model.review import OPTION_LABELS, Narrative, Text
 
@@ -384,7 +385,8 @@ class FormReader:
 
     def problem(self, code: str, where: Where, message: str, hint: str | None = None,
                 *, error: bool = True) -> None:
-        self.result.problems.append(Problem(code, where, message, hint, error))
+        self.result.problems.append(document_problem(code, where, message, hint,
+                                                     error=error))
 
     def read(self, document: WordDocument) -> Imported:
         for block in document.blocks:
@@ -741,7 +743,7 @@ def read_form(document: WordDocument, catalogue: Catalogue) -> Imported:
 
 
 def missing_sections(base: dict[str, Any] | None, document: WordDocument,
-                     catalogue: Catalogue) -> list[Problem]:
+                     catalogue: Catalogue) -> list[Diagnostic]:
     """Objectives and principles of the review on file whose heading the form lost:
     their answers cannot be told apart from the section above."""
     if not base:
@@ -759,14 +761,14 @@ def missing_sections(base: dict[str, Any] | None, document: WordDocument,
     found = []
     for n in base.get("objectives") or {}:
         if ("objectives", n) not in seen:
-            found.append(Problem("section-missing", Where("", 0),
+            found.append(document_problem("section-missing", Where("", 0),
                                  _("the section of objective {number} is not in the document: "
                                    "the objective was left out").format(number=n),
                                  _("make a new form with `gcmreview form`, or put the section "
                                    "back")))
     for slug in base.get("principles") or {}:
         if ("principles", slug) not in seen:
-            found.append(Problem("section-missing", Where("", 0),
+            found.append(document_problem("section-missing", Where("", 0),
                                  _("the section of the guiding principle {slug} is not in the "
                                    "document: it was left out").format(slug=slug),
                                  _("make a new form with `gcmreview form`, or put the section "

@@ -52,12 +52,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gcmreview.core import format
+from gcmreview.core.diagnostics import Diagnostic, Where, document_problem
 from gcmreview.core.i18n import _, join
 from gcmreview.core.markdown import escape
 from gcmreview.core.status import CODES
 from gcmreview.core.text import excerpt
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.model.document import Block, Cell, Imported, Placement, Problem, Where, WordDocument
+from gcmreview.model.document import Block, Cell, Imported, Placement, WordDocument
 from gcmreview.model.headings import (
     is_other_part,
     objective_numbers,
@@ -107,7 +108,7 @@ def read_free_form(document: WordDocument, catalogue: Catalogue, *, country: str
     reader = _Reader(document, catalogue)
     if language is None:
         language = guess_language(document)
-        reader.problems.insert(0, Problem(
+        reader.problems.insert(0, document_problem(
             "language-guessed", Where("", 0),
             _("the language of the review was not given: the import assumed “{language}”")
             .format(language=language),
@@ -143,7 +144,7 @@ class _Reader:
         self.lists: dict[str, list[dict[str, Any]]] = {}
         """The entries of list sections (reservations), one per heading."""
         self.placements: list[Placement] = []
-        self.problems: list[Problem] = []
+        self.problems: list[Diagnostic] = []
 
     # -- walking the blocks
 
@@ -218,7 +219,7 @@ class _Reader:
         if region.kind == "several":
             if text_blocks:
                 numbers = region.names.key if region.names else ()
-                self.problems.append(Problem(
+                self.problems.append(document_problem(
                     "several-objectives", region.where(),
                     _("the heading “{heading}” names several objectives ({numbers}), so its "
                       "text was not placed").format(heading=region.title,
@@ -232,7 +233,7 @@ class _Reader:
         shape = format.section(names.key).shape if names.kind == "section" else None
         if shape == "sources":
             if summary:
-                self.problems.append(Problem(
+                self.problems.append(document_problem(
                     "sources-not-placed", region.where(),
                     _("the sources under “{heading}” were not placed: each source in a review "
                       "file needs a short id and a title").format(heading=region.title),
@@ -246,7 +247,7 @@ class _Reader:
                     "or the focal point into `review:` in the review file by hand"))
             return
         if not text_blocks:  # nothing, or only sub-headings
-            self.problems.append(Problem(
+            self.problems.append(document_problem(
                 "empty-section", region.where(),
                 _("there is no text under the heading “{heading}”: nothing was placed for it")
                 .format(heading=region.title), error=False))
@@ -260,7 +261,7 @@ class _Reader:
             path: tuple[str | int, ...] = ("objectives", number, "summary")
             if number in self.objectives:
                 self.append(self.objectives[number], summary)
-                self.problems.append(Problem(
+                self.problems.append(document_problem(
                     "objective-repeated", where,
                     _("objective {number} has a second heading, “{heading}”: its text was added "
                       "after the first one's").format(number=number, heading=region.title),
@@ -268,7 +269,7 @@ class _Reader:
                     error=False))
             else:
                 self.objectives[number] = {"summary": summary}
-                self.problems.append(Problem(
+                self.problems.append(document_problem(
                     "status-not-stated", where,
                     _("objective {number}: the document does not say where it stands, so the "
                       "review file has no status for it").format(number=number),
@@ -294,7 +295,7 @@ class _Reader:
             parts[key] = {"summary": summary}
             return
         self.append(parts[key], summary)
-        self.problems.append(Problem(
+        self.problems.append(document_problem(
             "section-repeated", region.where(),
             _("“{heading}” repeats a part the document already has: its text was added after "
               "the first one's").format(heading=region.title),
@@ -307,7 +308,7 @@ class _Reader:
     def not_placed(self, region: _Region, text_blocks: list[Block],
                    hint: str | None = None) -> None:
         first = text_blocks[0]
-        self.problems.append(Problem(
+        self.problems.append(document_problem(
             "not-placed", Where(region.title, first.index),
             _("this text was not placed in the review: “{text}”").format(
                 text=excerpt(_plain(first))),

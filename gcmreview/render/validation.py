@@ -11,18 +11,39 @@ from collections.abc import Callable
 from typing import Any
 
 from gcmreview import __version__
-from gcmreview.core.diagnostics import Diagnostic, Severity
+from gcmreview.core.diagnostics import Diagnostic, Severity, Where
 from gcmreview.core.i18n import _, join, ngettext
 from gcmreview.core.rules import RULES
+from gcmreview.core.text import excerpt
 from gcmreview.render.terminal import Line, table
 from gcmreview.validate.results import ValidationRun
 
 
 def format_line(d: Diagnostic) -> str:
     """`file:line:col: severity[code]: message`. The part before the message stays
-    the same in every language (editors and CI read it); the message is the user's."""
+    the same in every language (editors and CI read it); the message is the user's.
+    In a Word document, which has no lines: `file: section “…”, row 3: …`."""
     first = d.message.split("\n", 1)[0]
+    if d.where is not None:
+        place = where_text(d.where)
+        return f"{d.path}: " + (f"{place}: " if place else "") + \
+            f"{d.severity.value}[{d.code}]: {first}"
     return f"{d.path}:{d.position.line}:{d.position.column}: {d.severity.value}[{d.code}]: {first}"
+
+
+def where_text(where: Where) -> str:
+    """A place in a Word document in words: “section “Objective 7”, row 3 “Status””."""
+    parts = []
+    if where.section:
+        parts.append(_("section “{heading}”").format(heading=excerpt(where.section, 50)))
+    if where.block and not where.row:  # Word shows no paragraph numbers: a row says more
+        parts.append(_("paragraph {number}").format(number=where.block))
+    if where.row and where.label:
+        parts.append(_("row {number} “{label}”").format(number=where.row,
+                                                       label=excerpt(where.label, 50)))
+    elif where.row:
+        parts.append(_("row {number}").format(number=where.row))
+    return join(parts)
 
 
 def hint_lines(hint: str, indent: str = "    ") -> list[Line]:
