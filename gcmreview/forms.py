@@ -43,10 +43,11 @@ from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.docx import OpenedDocx, open_docx
 from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
+from gcmreview.model.changes import StateChange, compare
 from gcmreview.model.document import Imported, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
-from gcmreview.model.matrix import StateDiff, diff_state, snapshot
+from gcmreview.model.matrix import snapshot
 from gcmreview.model.progress import carried_forward
 from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
 from gcmreview.render.templates import render, template_dirs
@@ -229,7 +230,7 @@ class ImportResult:
     """--force was given: an existing file may be replaced."""
     changed: bool = False
     written: bool = False
-    diff: StateDiff | None = None
+    diff: StateChange | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -505,10 +506,10 @@ def _check_same_data(text: str, data: dict[str, Any], target: Path) -> None:
 
 
 def _diff(code: str, before: LoadedFile | None, after: FileResult,
-          catalogue: Catalogue) -> StateDiff:
+          catalogue: Catalogue) -> StateChange:
     old = None
     if before is not None:
         old_result = check_loaded(before, catalogue, Options())
         old = snapshot([old_result], catalogue).states.get(before.path.stem)
     new = snapshot([after], catalogue).states.get(after.path.stem)
-    return diff_state(code, old, new)
+    return compare(code, old, new, list(catalogue.principles))

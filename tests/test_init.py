@@ -282,12 +282,12 @@ def test_summary_step_writes_the_job_summary(pull_request: Path) -> None:
     assert done.returncode == 0, done.stderr
     md = unescaped(summary.read_text(encoding="utf-8"))
     assert md.startswith("## GCM review coverage: Région arabe, cycle 2026\n")
-    assert "**Lost coverage against origin/main:**" in md
+    assert "**Regressions against origin/main:**" in md
     assert "- DZ: its review file was removed" in md
     assert ("- MA: no longer covers objective 10 and the guiding principle whole-of-society "
             "(it now covers objective 15 and the guiding principle rule-of-law)") in md
-    assert "| DZ | Algeria | – | – | **lost coverage**, file removed |" in md
-    assert "| MA | Morocco | 4/23 | 2/10 | **lost coverage**, changed |" in md
+    assert "| DZ | Algeria | – | – | **regression**, file removed |" in md
+    assert "| MA | Morocco | 4/23 | 2/10 | **regression**, changed |" in md
     assert "| TN | Tunisia | 1/23 (+1) | 0/10 | new file |" in md
     assert "### Changes against origin/main (" in md
     assert "  - no longer covers objective 10\n  - now covers objective 15 (implemented)\n" in md

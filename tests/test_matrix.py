@@ -96,6 +96,7 @@ def test_diff_json_per_state(run_cli, pr_repo: Path) -> None:
     assert ma["objectives"] == {
         "newly_covered": [15],
         "regressed": [10],
+        "moved_back": [],
         "status_changed": [{"objective": 5, "before": "planned", "after": "in_progress"}],
         "narratives_changed": [7],
     }
@@ -129,6 +130,31 @@ def test_additions_only_are_not_a_regression(run_cli, pr_repo: Path) -> None:
     assert ma["after"]["objectives"] == 5
 
 
+def test_a_status_moved_back_is_a_regression_as_in_progress(run_cli, pr_repo: Path) -> None:
+    """One meaning of "regression" for `coverage --diff` and `progress` (one comparison,
+    gcmreview.model.changes): a status moved back counts, as a lost objective does."""
+    write(pr_repo, "MA", MA_BASE.replace("7:\n    status: in_progress", "7:\n    status: planned"))
+    result = run_cli("coverage", "--diff", "main", "--fail-on-regression", "-f", "json",
+                     cwd=pr_repo)
+    assert result.code == 1
+    ma = next(s for s in json.loads(result.out)["states"] if s["country"] == "MA")
+    assert ma["regression"] is True and ma["objectives"]["moved_back"] == [7]
+    assert ma["objectives"]["regressed"] == []
+    assert "MA: objective 7 (in progress → planned) moved back" in result.err
+
+    from gcmreview.model.changes import compare
+    from gcmreview.model.matrix import snapshot
+    catalogue = cat.builtin()
+    loaded = {name: load_bytes(text.encode(), Path(f"{name}.yaml"), f"{name}.yaml")
+              for name, text in (("then", MA_BASE), ("now", MA_BASE.replace(
+                  "7:\n    status: in_progress", "7:\n    status: planned")))}
+    from gcmreview.validate.checks import check_loaded
+    states = {name: snapshot([check_loaded(f, catalogue, Options())], catalogue)
+              .states[f"{name}"] for name, f in loaded.items()}
+    change = compare("MA", states["then"], states["now"], list(catalogue.principles))
+    assert change.regression and change.of_kind("back") == (7,)
+
+
 def test_removed_state_is_a_regression(run_cli, pr_repo: Path) -> None:
     (pr_repo / "countries" / "DZ.yaml").unlink()
     result = run_cli("coverage", "--diff", "main", "-f", "json", "--fail-on-regression",
@@ -144,9 +170,9 @@ def test_diff_markdown_summary(run_cli, pr_repo: Path) -> None:
     assert result.code == 0
     md = unescaped(result.out)
     assert md.startswith("## GCM review coverage: Test region, cycle 2020\n")
-    assert "**Lost coverage against main:**" in md
+    assert "**Regressions against main:**" in md
     assert "| State | Name | Objectives | Principles | Against main |" in md
-    assert "| MA | Morocco | 4/23 | 2/10 | **lost coverage**, changed |" in md
+    assert "| MA | Morocco | 4/23 | 2/10 | **regression**, changed |" in md
     assert "| TN | Tunisia | 1/23 (+1) | 0/10 | new file |" in md
     assert "| DZ | Algeria | 1/23 | 0/10 |  |" in md
     assert "| LB | Lebanon | – | – | not submitted |" in md

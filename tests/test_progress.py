@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gcmreview.model.progress import change
+from gcmreview.model.changes import change
 from tests import wordedit
 
 from .conftest import ROOT, unescaped

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from gcmreview.commands.context import Context
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import Formatter, _
-from gcmreview.model.matrix import CoverageDiff, Snapshot, diff, snapshot
+from gcmreview.model.changes import CoverageDiff, diff
+from gcmreview.model.matrix import Snapshot, snapshot
 from gcmreview.validate.checks import Options
 from gcmreview.validate.run import reviews_at, validate_files
 from gcmreview.validate.workspace import Workspace, localize

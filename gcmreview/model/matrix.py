@@ -1,5 +1,5 @@
 """Coverage across a workspace as data: the States × objectives and × principles
-snapshot, and what changed between two snapshots (`gcmreview coverage [--diff REF]`).
+snapshot (`gcmreview coverage`); what changed between two is gcmreview.model.changes.
 
 Plain data built from validation results (`FileResult`), so the coverage rules
 stay in gcmreview.validate.coverage; gcmreview.render.coverage turns it into a
@@ -115,85 +115,3 @@ def snapshot(results: Iterable[FileResult], catalogue: Catalogue,
         states[code] = StateCoverage(code, participant=True)
     return Snapshot(tuple(catalogue.objectives), tuple(catalogue.principles),
                     dict(sorted(states.items())))
-
-
-# --- the difference between two snapshots -----------------------------------------------
-
-@dataclass(frozen=True)
-class StateDiff:
-    country: str
-    before: StateCoverage | None
-    """None when the State had no file at the base."""
-    after: StateCoverage | None
-    """None when the State has no file now."""
-    newly_covered: tuple[int, ...] = ()
-    regressed: tuple[int, ...] = ()
-    status_changed: tuple[tuple[int, str | None, str | None], ...] = ()
-    narratives_changed: tuple[int, ...] = ()
-    principles_newly_covered: tuple[str, ...] = ()
-    principles_regressed: tuple[str, ...] = ()
-    principle_narratives_changed: tuple[str, ...] = ()
-
-    @property
-    def change(self) -> str:
-        if self.before is None:
-            return "added"
-        if self.after is None:
-            return "removed"
-        changed = (self.newly_covered or self.regressed or self.status_changed
-                   or self.narratives_changed or self.principles_newly_covered
-                   or self.principles_regressed or self.principle_narratives_changed)
-        return "changed" if changed else "unchanged"
-
-    @property
-    def regression(self) -> bool:
-        """Coverage dropped: an objective or principle is no longer covered (a removed
-        or unreadable file drops everything it covered)."""
-        return bool(self.regressed or self.principles_regressed)
-
-
-@dataclass(frozen=True)
-class CoverageDiff:
-    base: str
-    base_commit: str
-    before: Snapshot
-    after: Snapshot
-    states: tuple[StateDiff, ...]
-
-    @property
-    def regressions(self) -> list[StateDiff]:
-        return [s for s in self.states if s.regression]
-
-
-def _present(snap: Snapshot, code: str) -> StateCoverage | None:
-    state = snap.states.get(code)
-    return state if state is not None and state.submitted else None
-
-
-def diff_state(code: str, before: StateCoverage | None, after: StateCoverage | None) -> StateDiff:
-    empty = StateCoverage(code, participant=False)
-    old, new = before or empty, after or empty
-    common = [n for n in old.objectives if n in new.objectives]
-    declared = [n for n in (old.coverage.statuses if old.coverage else {})
-                if new.coverage and n in new.coverage.statuses]
-    p_common = [p for p in old.principles if p in new.principles]
-    return StateDiff(
-        code, before, after,
-        newly_covered=tuple(n for n in new.objectives if n not in old.objectives),
-        regressed=tuple(n for n in old.objectives if n not in new.objectives),
-        status_changed=tuple((n, old.status(n), new.status(n)) for n in sorted(declared)
-                             if old.status(n) != new.status(n)),
-        narratives_changed=tuple(n for n in common
-                                 if old.objective_texts.get(n) != new.objective_texts.get(n)),
-        principles_newly_covered=tuple(p for p in new.principles if p not in old.principles),
-        principles_regressed=tuple(p for p in old.principles if p not in new.principles),
-        principle_narratives_changed=tuple(
-            p for p in p_common if old.principle_texts.get(p) != new.principle_texts.get(p)),
-    )
-
-
-def diff(before: Snapshot, after: Snapshot, base: str, base_commit: str) -> CoverageDiff:
-    """Per State, what the current files cover compared with the files at the base."""
-    codes = sorted({s.country for s in before.submitted} | {s.country for s in after.submitted})
-    states = tuple(diff_state(c, _present(before, c), _present(after, c)) for c in codes)
-    return CoverageDiff(base, base_commit, before, after, states)

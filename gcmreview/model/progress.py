@@ -4,9 +4,8 @@ Plain data counted from two snapshots (gcmreview.model.matrix): the current
 cycle's review files and an earlier cycle's (gcmreview.validate.history).
 `gcmreview progress` prints it; the country and regional reports show it.
 
-An objective moves forward or back along not started → planned → in progress →
-implemented. A change to or from "not applicable" or "not stated" is a change
-of another kind ("changed"): neither is a stage of progress.
+Each State is compared by gcmreview.model.changes, as `coverage --diff` compares
+two git refs: the same kinds of change, the same meaning of "regression".
 """
 
 from __future__ import annotations
@@ -14,17 +13,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from gcmreview.core import format
 from gcmreview.core.i18n import N_
+from gcmreview.model.changes import Kind, StateChange, compare
 from gcmreview.model.matrix import Snapshot, StateCoverage
 
-STAGES = {"not_started": 0, "planned": 1, "in_progress": 2, "implemented": 3}
-"""Where a status stands on the way to implementation."""
-
-Kind = Literal["forward", "back", "new", "dropped", "changed", "unchanged"]
-KINDS: tuple[Kind, ...] = ("forward", "back", "new", "dropped", "changed", "unchanged")
 KIND_WORDS: dict[str, str] = {
     "forward": N_("moved forward"),
     "back": N_("moved back"),
@@ -44,56 +39,6 @@ REPORT_WORDS: dict[str, str] = {
 """The kinds as the reports list them, one line each."""
 
 
-def change(before: str | None, after: str | None) -> Kind:
-    """How an objective's status changed; None means not reported in that cycle."""
-    if before is None:
-        return "new"
-    if after is None:
-        return "dropped"
-    if before == after:
-        return "unchanged"
-    if before in STAGES and after in STAGES:
-        return "forward" if STAGES[after] > STAGES[before] else "back"
-    return "changed"
-
-
-@dataclass(frozen=True)
-class ObjectiveChange:
-    number: int
-    before: str | None
-    """Status code then; None when the earlier review did not report on it."""
-    after: str | None
-    kind: Kind
-
-
-@dataclass(frozen=True)
-class StateProgress:
-    country: str
-    before: StateCoverage | None
-    """None when the State had no valid review in the earlier cycle."""
-    after: StateCoverage | None
-    objectives: tuple[ObjectiveChange, ...] = ()
-    """Every objective reported in either cycle, in number order."""
-    principles_gained: tuple[str, ...] = ()
-    principles_lost: tuple[str, ...] = ()
-
-    def of_kind(self, kind: Kind) -> tuple[int, ...]:
-        return tuple(o.number for o in self.objectives if o.kind == kind)
-
-    @property
-    def presence(self) -> Literal["both", "new", "gone"]:
-        if self.before is None:
-            return "new"
-        return "gone" if self.after is None else "both"
-
-    @property
-    def regression(self) -> bool:
-        """Something is worse than in the earlier cycle: an objective moved back or is
-        no longer reported, a principle is no longer reported, or the review is gone."""
-        return (self.presence == "gone" or bool(self.of_kind("back"))
-                or bool(self.of_kind("dropped")) or bool(self.principles_lost))
-
-
 @dataclass(frozen=True)
 class Progress:
     since: int
@@ -103,7 +48,7 @@ class Progress:
     """What `history:` names for it (a git ref or a folder)."""
     commit: str
     """The commit the ref named; "" for a folder."""
-    states: tuple[StateProgress, ...]
+    states: tuple[StateChange, ...]
     left_out: tuple[tuple[str, str], ...] = ()
     """(country, file) of invalid earlier files, left out of the comparison."""
     objectives_moved: dict[int, dict[Kind, int]] = field(default_factory=dict)
@@ -112,7 +57,7 @@ class Progress:
     """(country, file) of invalid files of this cycle, left out of the comparison."""
 
     @property
-    def regressions(self) -> list[StateProgress]:
+    def regressions(self) -> list[StateChange]:
         return [s for s in self.states if s.regression]
 
 
@@ -124,26 +69,6 @@ def _invalid(state: StateCoverage | None) -> bool:
     return state is not None and state.invalid
 
 
-def _status(state: StateCoverage | None, number: int) -> str | None:
-    if state is None or number not in state.objectives:
-        return None
-    return state.status(number)
-
-
-def state_progress(code: str, before: StateCoverage | None, after: StateCoverage | None,
-                   principles: list[str]) -> StateProgress:
-    """One State's changes; `principles` gives the catalogue's (a)–(j) order."""
-    numbers = sorted({*(before.objectives if before else ()), *(after.objectives if after else ())})
-    objectives = tuple(ObjectiveChange(n, _status(before, n), _status(after, n),
-                                       change(_status(before, n), _status(after, n)))
-                       for n in numbers)
-    old = set(before.principles if before else ())
-    new = set(after.principles if after else ())
-    return StateProgress(code, before, after, objectives,
-                         principles_gained=tuple(p for p in principles if p in new - old),
-                         principles_lost=tuple(p for p in principles if p in old - new))
-
-
 def progress(before: Snapshot, after: Snapshot, *, since: int, now: int, where: str,
              commit: str, principles: Iterable[str]) -> Progress:
     """What changed for every State with a valid review in either cycle."""
@@ -153,7 +78,7 @@ def progress(before: Snapshot, after: Snapshot, *, since: int, now: int, where: 
     codes = sorted(c for c in ({c for c, s in before.states.items() if _valid(s)}
                                | {c for c, s in after.states.items() if _valid(s)})
                    if not _invalid(before.states.get(c)) and not _invalid(after.states.get(c)))
-    states = [state_progress(code, _valid(before.states.get(code)),
+    states = [compare(code, _valid(before.states.get(code)),
                              _valid(after.states.get(code)), ranked) for code in codes]
     moved: dict[int, dict[Kind, int]] = {}
     for state in states:

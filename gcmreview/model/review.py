@@ -18,8 +18,9 @@ from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
 from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.model.changes import compare
 from gcmreview.model.matrix import StateCoverage
-from gcmreview.model.progress import REPORT_WORDS, state_progress
+from gcmreview.model.progress import REPORT_WORDS
 from gcmreview.validate.coverage import Coverage, has_text
 
 DOCUMENT_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "final": N_("Final")}
@@ -514,7 +515,7 @@ class ReviewReading:
                 out.append(SinceCycle(year, False, "", [],
                                       invalid=state is not None and state.invalid))
                 continue
-            moved = state_progress(now.country, state, now, list(self.catalogue.principles))
+            moved = compare(now.country, state, now, list(self.catalogue.principles))
             changes = [(self.t(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
                        for kind in ("forward", "back", "changed", "new", "dropped")
                        if (numbers := moved.of_kind(kind))]

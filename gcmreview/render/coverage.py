@@ -23,7 +23,8 @@ from gcmreview.core.status import (
     OBJECTIVE_STATUSES,
     REPORTED,
 )
-from gcmreview.model.matrix import CoverageDiff, Snapshot, StateCoverage, StateDiff
+from gcmreview.model.changes import CoverageDiff, StateChange
+from gcmreview.model.matrix import Snapshot, StateCoverage
 
 JSON_VERSION = 1
 
@@ -196,7 +197,7 @@ def _numbers(items: Iterable[int]) -> str:
     return join([str(n) for n in items])
 
 
-def change_lines(d: StateDiff) -> list[str]:
+def change_lines(d: StateChange) -> list[str]:
     """What changed for one State, one plain-text line per kind of change."""
     if d.after is None:
         before = d.before
@@ -206,44 +207,55 @@ def change_lines(d: StateDiff) -> list[str]:
     lines = [_("new review file")] if d.before is None else []
     if d.after.coverage is None:
         lines.append(_("the file cannot be read (run `gcmreview validate`)"))
-    if d.regressed:
+    dropped, new = d.of_kind("dropped"), d.of_kind("new")
+    if dropped:
         lines.append(ngettext("no longer covers objective {numbers}",
-                              "no longer covers objectives {numbers}", len(d.regressed)).format(
-                                  numbers=_numbers(d.regressed)))
-    if d.newly_covered:
+                              "no longer covers objectives {numbers}", len(dropped)).format(
+                                  numbers=_numbers(dropped)))
+    if new:
         lines.append(ngettext("now covers objective {objectives}",
-                              "now covers objectives {objectives}", len(d.newly_covered)).format(
+                              "now covers objectives {objectives}", len(new)).format(
                                   objectives=join([f"{n} ({_status_label(d.after.status(n))})"
-                                                   for n in d.newly_covered])))
-    if d.status_changed:
+                                                   for n in new])))
+    if d.status_changes:
         lines.append(_("status changed: {changes}").format(changes=join([
-            f"{n}: {_status_label(a)} → {_status_label(b)}" for n, a, b in d.status_changed])))
-    if d.narratives_changed:
+            f"{o.number}: {_status_label(o.before)} → {_status_label(o.after)}"
+            for o in d.status_changes])))
+    if d.texts_changed:
         lines.append(ngettext("text changed for objective {numbers}",
                               "text changed for objectives {numbers}",
-                              len(d.narratives_changed)).format(
-                                  numbers=_numbers(d.narratives_changed)))
-    if d.principles_regressed:
+                              len(d.texts_changed)).format(numbers=_numbers(d.texts_changed)))
+    if d.principles_lost:
         lines.append(_("no longer covers the guiding principles: {slugs}").format(
-            slugs=join(d.principles_regressed)))
-    if d.principles_newly_covered:
+            slugs=join(d.principles_lost)))
+    if d.principles_gained:
         lines.append(_("now covers the guiding principles: {slugs}").format(
-            slugs=join(d.principles_newly_covered)))
-    if d.principle_narratives_changed:
+            slugs=join(d.principles_gained)))
+    if d.principle_texts_changed:
         lines.append(_("text changed for the guiding principles: {slugs}").format(
-            slugs=join(d.principle_narratives_changed)))
+            slugs=join(d.principle_texts_changed)))
     return lines
 
 
-def regression_line(d: StateDiff) -> str:
-    """Why a State counts as a regression: what it lost, and what it gained meanwhile."""
+def regression_line(d: StateChange) -> str:
+    """Why a State counts as a regression: what it lost or moved back, and what it gained
+    meanwhile."""
     if d.after is None:
         return _("{state}: its review file was removed").format(state=d.country)
-    line = _("{state}: no longer covers {what}").format(
-        state=d.country, what=_coverage_words(d.regressed, d.principles_regressed))
-    if d.newly_covered or d.principles_newly_covered:
+    lost = []
+    if d.of_kind("dropped") or d.principles_lost:
+        lost.append(_("no longer covers {what}").format(
+            what=_coverage_words(d.of_kind("dropped"), d.principles_lost)))
+    back = [o for o in d.objectives if o.kind == "back"]
+    if back:
+        lost.append(ngettext("objective {changes} moved back", "objectives {changes} moved back",
+                             len(back)).format(changes=join([
+                                 f"{o.number} ({_status_label(o.before)} → "
+                                 f"{_status_label(o.after)})" for o in back])))
+    line = _("{state}: {what}").format(state=d.country, what=_("; ").join(lost))
+    if d.of_kind("new") or d.principles_gained:
         line += _(" (it now covers {what})").format(
-            what=_coverage_words(d.newly_covered, d.principles_newly_covered))
+            what=_coverage_words(d.of_kind("new"), d.principles_gained))
     return line
 
 
@@ -262,7 +274,7 @@ def _delta(old: int, new: int) -> str:
     return f" ({new - old:+d})" if new != old else ""
 
 
-def _counts(d: StateDiff, total_o: int, total_p: int) -> tuple[str, str]:
+def _counts(d: StateChange, total_o: int, total_p: int) -> tuple[str, str]:
     if d.after is None or d.after.coverage is None:
         return "–", "–"
     old_o = len(d.before.objectives) if d.before else 0
@@ -281,7 +293,7 @@ def diff_table(cd: CoverageDiff) -> Table:
     for d in cd.states:
         objectives, principles = _counts(d, total_o, total_p)
         lines = change_lines(d) or [_("no change in coverage")]
-        style = "red" if d.regression else ("green" if d.change != "unchanged" else "")
+        style = "red" if d.regression else ("green" if d.file_change != "unchanged" else "")
         table.add_row(Text(d.country), objectives, principles, Text("\n".join(lines)),
                       style=style)
     return table
@@ -302,21 +314,22 @@ def diff_json(cd: CoverageDiff) -> dict[str, Any]:
         "principle_total": len(cd.after.principles),
         "states": [{
             "country": d.country,
-            "change": d.change,
+            "change": d.file_change,
             "regression": d.regression,
             "before": counts(d.before),
             "after": counts(d.after),
             "objectives": {
-                "newly_covered": list(d.newly_covered),
-                "regressed": list(d.regressed),
-                "status_changed": [{"objective": n, "before": a, "after": b}
-                                   for n, a, b in d.status_changed],
-                "narratives_changed": list(d.narratives_changed),
+                "newly_covered": list(d.of_kind("new")),
+                "regressed": list(d.of_kind("dropped")),
+                "moved_back": list(d.of_kind("back")),
+                "status_changed": [{"objective": o.number, "before": o.before,
+                                    "after": o.after} for o in d.status_changes],
+                "narratives_changed": list(d.texts_changed),
             },
             "principles": {
-                "newly_covered": list(d.principles_newly_covered),
-                "regressed": list(d.principles_regressed),
-                "narratives_changed": list(d.principle_narratives_changed),
+                "newly_covered": list(d.principles_gained),
+                "regressed": list(d.principles_lost),
+                "narratives_changed": list(d.principle_texts_changed),
             },
         } for d in cd.states],
         "not_submitted": [s.country for s in cd.after.states.values() if not s.submitted],
@@ -335,23 +348,23 @@ def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, st
             rows.append([md_escape(code), _name(code, names), "–", "–", _("not submitted")])
             continue
         objectives, principles = _counts(d, total_o, total_p)
-        notes = ["**" + _("lost coverage") + "**"] if d.regression else []
+        notes = ["**" + _("regression") + "**"] if d.regression else []
         notes.append({"added": _("new file"), "removed": _("file removed"),
-                      "changed": _("changed"), "unchanged": ""}[d.change])
+                      "changed": _("changed"), "unchanged": ""}[d.file_change])
         if state is not None and state.submitted:
             notes.append(state_note(state))
         rows.append([md_escape(code), _name(code, names), objectives, principles,
                      join([n for n in notes if n])])
     lines = [heading(region, cycle), ""]
     if cd.regressions:
-        lines += ["**" + _("Lost coverage against {ref}:").format(ref=base) + "**", ""]
+        lines += ["**" + _("Regressions against {ref}:").format(ref=base) + "**", ""]
         lines += [f"- {md_escape(regression_line(d))}" for d in cd.regressions] + [""]
     lines += _md_table([_("State"), _("Name"), _("Objectives"), _("Principles"),
                         _("Against {ref}").format(ref=base)], rows,
                        ["---", "---", "--:", "--:", "---"])
     lines += ["", "### " + _("Changes against {ref} ({commit})").format(
         ref=base, commit=cd.base_commit[:12]), ""]
-    changed = [d for d in cd.states if d.change != "unchanged"]
+    changed = [d for d in cd.states if d.file_change != "unchanged"]
     if not changed:
         lines.append(_("No change in coverage or text."))
     for d in changed:

@@ -11,7 +11,8 @@ from typing import Any
 from gcmreview.core.i18n import _, join
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.status import BY_CODE
-from gcmreview.model.progress import KIND_WORDS, KINDS, Progress, StateProgress
+from gcmreview.model.changes import KINDS, StateChange
+from gcmreview.model.progress import KIND_WORDS, Progress
 from gcmreview.render.terminal import Line
 from gcmreview.validate.coverage import Coverage
 
@@ -20,23 +21,23 @@ def status_words(code: str | None) -> str:
     return _(BY_CODE[code].label).lower() if code in BY_CODE else "–"
 
 
-def coverage_of(state: StateProgress, which: str) -> Coverage | None:
+def coverage_of(state: StateChange, which: str) -> Coverage | None:
     """The State's coverage in the earlier cycle ("before") or this one ("after")."""
     side = state.before if which == "before" else state.after
     return side.coverage if side is not None else None
 
 
-def coverage_text(state: StateProgress, which: str) -> str:
+def coverage_text(state: StateChange, which: str) -> str:
     cov = coverage_of(state, which)
     return f"{len(cov.objectives_covered)}/{cov.objective_total}" if cov else "–"
 
 
-def principles_text(state: StateProgress, which: str) -> str:
+def principles_text(state: StateChange, which: str) -> str:
     cov = coverage_of(state, which)
     return f"{len(cov.principles_covered)}/{cov.principle_total}" if cov else "–"
 
 
-def change_details(state: StateProgress, kinds: tuple[str, ...] = (
+def change_details(state: StateChange, kinds: tuple[str, ...] = (
         "forward", "back", "changed", "new", "dropped", "gained", "lost")) -> list[str]:
     """One line per kind of change: the objectives, with their statuses."""
     lines = []
@@ -59,7 +60,7 @@ def change_details(state: StateProgress, kinds: tuple[str, ...] = (
     return lines
 
 
-def summary_line(state: StateProgress, since: int) -> str:
+def summary_line(state: StateChange, since: int) -> str:
     if state.presence == "new":
         return _("new in this cycle: objectives {objectives}, guiding principles "
                  "{principles}").format(objectives=coverage_text(state, "after"),
@@ -106,7 +107,7 @@ def regression_lines(report: Progress) -> list[Line]:
 
 
 def as_json(report: Progress) -> dict[str, Any]:
-    def side(state: StateProgress, which: str) -> dict[str, int] | None:
+    def side(state: StateChange, which: str) -> dict[str, int] | None:
         cov = coverage_of(state, which)
         return {"objectives": len(cov.objectives_covered),
                 "principles": len(cov.principles_covered)} if cov else None
