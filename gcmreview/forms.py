@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 from gcmreview import __version__
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
+from gcmreview.convert.pool import Pool, Processes
 from gcmreview.convert.word import WordReader
 from gcmreview.core import countries, format
 from gcmreview.core.diagnostics import Diagnostic, Severity, Where, display_path, document_problem
@@ -277,46 +276,36 @@ def import_documents(place: Place, files: list[Path], *, country: str | None = N
 Read = tuple[OpenedDocx, WordDocument] | GcmReviewError
 
 
+class _DocumentReader:
+    """One worker of the import's pool: a pandoc reading .docx files one after the other."""
+
+    def __init__(self, processes: Processes) -> None:
+        self.reader = WordReader()
+        processes.started(self.reader.process)
+
+    def read(self, document: tuple[Path, str]) -> tuple[OpenedDocx, WordDocument]:
+        path, shown = document
+        opened = open_docx(path, shown)
+        return opened, self.reader.read(opened.data, shown)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
 def read_documents(files: list[Path], shown: list[str]) -> Iterator[tuple[int, Read]]:
-    """Check and read the documents with one pandoc process per core; yields each as it is
-    read, so the import of one overlaps the reading of the next ones."""
-    workers = max(1, min(len(files), os.cpu_count() or 1))
-    todo: queue.Queue[int | None] = queue.Queue()
-    done: queue.Queue[tuple[int, Read] | BaseException] = queue.Queue(maxsize=2 * workers)
-    for index in range(len(files)):
-        todo.put(index)
-
-    def work() -> None:
-        try:
-            with WordReader() as reader:
-                while (index := todo.get()) is not None:
-                    try:
-                        opened = open_docx(files[index], shown[index])
-                        done.put((index, (opened, reader.read(opened.data, shown[index]))))
-                    except GcmReviewError as exc:
-                        done.put((index, exc))
-        except BaseException as exc:  # pandoc could not start, or stopped: the import stops
-            done.put(exc)
-
-    threads = [threading.Thread(target=work, daemon=True) for _worker in range(workers)]
-    for _thread in threads:
-        todo.put(None)
-    for thread in threads:
-        thread.start()
-    try:
-        for _file in files:
-            item = done.get()
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        while not todo.empty():  # stop the workers early if the caller stopped
-            todo.get_nowait()
-        for _thread in threads:
-            todo.put(None)
-        while any(t.is_alive() for t in threads):
-            with contextlib.suppress(queue.Empty):
-                done.get(timeout=0.1)
+    """Check and read the documents with one pandoc process per core (the pool of
+    gcmreview.convert.pool); yields each as it is read, so the import of one overlaps
+    the reading of the next ones. A document refused is its result, not the end."""
+    pool: Pool[_DocumentReader, tuple[Path, str], tuple[OpenedDocx, WordDocument]] = Pool(
+        min(len(files), os.cpu_count() or 1), _DocumentReader, _DocumentReader.read,
+        item_errors=(GcmReviewError,))
+    with contextlib.closing(pool.results(list(zip(files, shown, strict=True)))) as results:
+        for done in results:
+            if done.error is not None:
+                yield done.index, done.error
+            else:
+                assert done.value is not None
+                yield done.index, done.value
 
 
 class _Canonical:

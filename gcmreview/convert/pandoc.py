@@ -9,10 +9,9 @@ reach the workers through gcmreview.convert.narratives: parsed once per build.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,8 +23,9 @@ from gcmreview.convert.figures import RenderedFigure, embed_in_html, render_heat
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
+from gcmreview.convert.pool import Pool, Processes
 from gcmreview.convert.process import LineProcess
-from gcmreview.core.errors import ConversionError, InputError
+from gcmreview.core.errors import ConversionError, InputError, os_reason
 from gcmreview.core.i18n import _
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import HeatMap
@@ -172,6 +172,42 @@ class PandocWorker:
         self.process.close()
 
 
+class ConversionWorker:
+    """One worker of a build's pool: its pandoc, and its typst once a PDF is wanted.
+    Each is replaced by a fresh process after much work: memory stays that of one
+    document."""
+
+    def __init__(self, templates: PandocTemplates, narratives: NarrativeCache,
+                 processes: Processes) -> None:
+        self.templates = templates
+        self.narratives = narratives
+        self.processes = processes
+        self.pandoc = PandocWorker(templates, narratives)
+        processes.started(self.pandoc.process)
+        self.typst: TypstWorker | None = None
+
+    def typesetter(self) -> TypstWorker:
+        if self.typst is not None and self.typst.spent:
+            self.typst.close()
+            self.typst = None
+        if self.typst is None:
+            self.typst = TypstWorker()
+            self.processes.started(self.typst.process)
+        return self.typst
+
+    def convert(self, job: Job) -> dict[str, RenderedFigure]:
+        if self.pandoc.converted > RECYCLE_AFTER_BYTES:
+            self.pandoc.close()
+            self.pandoc = PandocWorker(self.templates, self.narratives)
+            self.processes.started(self.pandoc.process)
+        return typeset_job(self.pandoc, job, self.typesetter)
+
+    def close(self) -> None:
+        self.pandoc.close()
+        if self.typst is not None:
+            self.typst.close()
+
+
 def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]) -> None:
     """Draw the job's figures, convert it with pandoc, then finish each format."""
     finish_job(job, typeset_job(worker, job, typesetter))
@@ -194,128 +230,34 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
     """What pandoc's HTML and DOCX leave to do, in Python: no process is needed."""
     if job.error:
         return
-    if "html" in job.outputs and figures:
-        embed_in_html(job.outputs["html"], figures)
-    if "docx" in job.outputs:
-        finish_docx(job.outputs["docx"], DocxFinish(job.rtl, job.header, job.footer,
-                                                    job.date_iso, form=bool(job.meta.get("form"))))
+    try:
+        if "html" in job.outputs and figures:
+            embed_in_html(job.outputs["html"], figures)
+        if "docx" in job.outputs:
+            finish_docx(job.outputs["docx"], DocxFinish(
+                job.rtl, job.header, job.footer, job.date_iso, form=bool(job.meta.get("form"))))
+    except OSError as exc:  # a full disk: the document fails, with the reason
+        job.error = _("cannot finish {document}: {reason}").format(document=job.id,
+                                                                  reason=os_reason(exc))
 
 
 def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
                 workers: int, on_done: Callable[[Job], None] | None = None) -> list[Job]:
-    """Convert jobs across `workers` pandoc processes; jobs may still be rendering.
+    """Convert jobs across `workers` pandoc processes (gcmreview.convert.pool); jobs may
+    still be rendering. The Python half of each (finishing its DOCX and HTML) is done
+    here, while the workers convert the next ones.
 
-    Returns the jobs in the order given, each with `error` set if it failed. If the
-    caller is interrupted (Ctrl-C, SIGTERM), every process is stopped and every thread
-    has ended before this returns: nothing writes into the staging folder any more.
+    Returns the jobs in the order given, each with `error` set if it failed.
     """
-    pending: queue.Queue[Job | None] = queue.Queue(maxsize=max(2, workers * 2))
-    # The Python half of a job (finishing its DOCX and HTML) runs in a thread of its own,
-    # so that each pandoc process is given its next document meanwhile.
-    finishing: queue.Queue[tuple[Job, dict[str, RenderedFigure]] | None] = queue.Queue()
-    done: list[Job] = []
-    failures: list[BaseException] = []
-    aborted = threading.Event()
-    running: list[LineProcess] = []
-    """Every process started, to stop them all at once if the build is interrupted."""
-    lock = threading.Lock()
-
-    def started(process: LineProcess) -> None:
-        with lock:
-            running.append(process)
-        if aborted.is_set():
-            process.process.kill()
-
-    def finish() -> None:
-        while (item := finishing.get()) is not None:
-            job, figures = item
-            if aborted.is_set():
-                continue
-            try:
-                finish_job(job, figures)
-                if on_done:
-                    on_done(job)
-            except BaseException as exc:
-                failures.append(exc)
-
-    def work(worker: PandocWorker) -> None:
-        typst: list[TypstWorker] = []  # started when a first PDF is wanted
-
-        def typesetter() -> TypstWorker:
-            if typst and typst[0].spent:
-                typst.pop().close()
-            if not typst:
-                typst.append(TypstWorker())
-                started(typst[0].process)
-            return typst[0]
-
-        try:
-            while (job := pending.get()) is not None:
-                if aborted.is_set():
-                    continue  # drain the queue: the caller is waiting to put its end marks
-                try:
-                    if worker.converted > RECYCLE_AFTER_BYTES:
-                        worker.close()
-                        worker = PandocWorker(templates, narratives)
-                        started(worker.process)
-                    finishing.put((job, typeset_job(worker, job, typesetter)))
-                except BaseException as exc:
-                    failures.append(exc)
-        finally:
-            worker.close()
-            for process in typst:
-                process.close()
-
-    # Started here, not in the threads: a pandoc that cannot start fails the build at once.
-    workers_started: list[PandocWorker] = []
-    try:
-        for _worker in range(workers):
-            workers_started.append(PandocWorker(templates, narratives))
-            started(workers_started[-1].process)
-    except BaseException:
-        for worker in workers_started:
-            worker.close()
-        raise
-    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in workers_started]
-    finisher = threading.Thread(target=finish, daemon=True)
-    for thread in [*threads, finisher]:
-        thread.start()
-
-    def abort() -> None:
-        aborted.set()
-        with lock:
-            for process in running:
-                process.process.kill()  # a worker waiting for its answer gets one at once
-
-    interrupted: BaseException | None = None
-    try:
-        for job in jobs:
-            done.append(job)
-            pending.put(job)
-    except BaseException as exc:
-        interrupted = exc
-    # Wait for every thread, even if interrupted while waiting (most of a build is spent
-    # here): then stop the processes, and wait on.
-    marks, finish_marked, stopped = 0, False, False
-    while True:
-        try:
-            if interrupted is not None and not stopped:
-                abort()  # again if a second interrupt cut it short: killing twice is harmless
-                stopped = True
-            while marks < len(threads):
-                pending.put(None)
-                marks += 1
-            for thread in threads:
-                thread.join()
-            if not finish_marked:
-                finishing.put(None)
-                finish_marked = True
-            finisher.join()
-            break
-        except BaseException as exc:
-            interrupted = interrupted or exc
-    if interrupted is not None:
-        raise interrupted
-    if failures:
-        raise failures[0]
-    return done
+    pool: Pool[ConversionWorker, Job, dict[str, RenderedFigure]] = Pool(
+        workers, lambda processes: ConversionWorker(templates, narratives, processes),
+        ConversionWorker.convert)
+    finished: dict[int, Job] = {}
+    with contextlib.closing(pool.results(jobs)) as results:
+        for done in results:
+            job = done.item
+            finish_job(job, done.value or {})
+            if on_done:
+                on_done(job)
+            finished[done.index] = job
+    return [finished[i] for i in sorted(finished)]
