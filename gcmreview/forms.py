@@ -38,7 +38,7 @@ from gcmreview.core.errors import (
 )
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import Formatter, _
-from gcmreview.core.languages import LANGUAGES, direction
+from gcmreview.core.languages import LANGUAGES
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.docx import OpenedDocx, open_docx
 from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
@@ -48,6 +48,7 @@ from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_fo
 from gcmreview.model.legacy import read_free_form
 from gcmreview.model.matrix import snapshot
 from gcmreview.model.progress import carried_forward
+from gcmreview.render.document import form_meta
 from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
@@ -152,8 +153,8 @@ def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
     written = []
     out_dir = (output.parent if output else place.root / "forms")
     with staging(out_dir) as stage:
-        jobs = [form_job(place, code, data, form_lang, dirs, stage)
-                for code, data, form_lang, _target in plans]
+        jobs = [form_job(place, code, data, form_lang, dirs, stage, target)
+                for code, data, form_lang, target in plans]
         narratives = NarrativeCache(stage, narrative_version())
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
         done = convert_all(jobs, templates, narratives, workers)
@@ -161,11 +162,11 @@ def make_forms(place: Place, codes: list[str], *, lang: str | None = None,
         if failed:
             raise ConversionError(_("the form of {country} could not be made: {reason}").format(
                 country=failed[0].id, reason=failed[0].error))
-        for job, (_code, _data, _lang, target) in zip(done, plans, strict=True):
-            publish(job.outputs["docx"], target)
-            written.append(target)
+        for job in done:
+            publish(job.outputs["docx"], job.targets["docx"])
+            written.append(job.targets["docx"])
             if on_done:
-                on_done(target)
+                on_done(job.targets["docx"])
     return written
 
 
@@ -197,19 +198,12 @@ def without_blanks(value: Any) -> Any:
 
 
 def form_job(place: Place, code: str, data: dict[str, Any] | None, lang: str,
-             dirs: list[Path], stage: Path) -> Job:
+             dirs: list[Path], stage: Path, target: Path) -> Job:
     builder = FormBuilder(place.catalogue, lang)
     model = builder.build(code, data, place.cycle, place.country_name(code, lang))
     skeleton = render("form.md.j2", dirs, lang, form=model, version=__version__)
-    t = builder.fmt.gettext
-    meta = {"title": model.title, "subtitle": model.subtitle, "pagetitle": model.title,
-            "lang": lang, "dir": direction(lang), "form": True, "facts": [],
-            "toc-title": t("Contents")}
-    return Job(id=code, skeleton=skeleton, meta=meta, rtl=direction(lang) == "rtl",
-               outputs={"docx": stage / f"{code}.docx"},
-               header=f"{model.title} · {model.subtitle}",
-               footer=t("gcmreview {version}, form version {form_version}").format(
-                   version=__version__, form_version=model.version))
+    return Job(id=code, skeleton=skeleton, meta=form_meta(model, __version__),
+               outputs={"docx": stage / f"{code}.docx"}, targets={"docx": target})
 
 
 # --- gcmreview import ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from gcmreview.convert.pandoc import (
 from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.narrative import key
+from gcmreview.render.document import DocumentMeta
 from gcmreview.render.templates import RenderedSkeleton, builtin_templates_dir
 
 
@@ -40,8 +41,9 @@ def document(tmp_path: Path, name: str, texts: list[str]) -> Job:
     narratives = {key(t): t for t in texts}
     skeleton = "\n\n".join(f'::: {{.narrative ref="{k}" lang="en" dir="ltr"}}\n:::'
                            for k in narratives)
-    meta = {"title": name, "subtitle": "test", "facts": []}
-    return Job(name, RenderedSkeleton(skeleton, narratives), meta, False,
+    meta = DocumentMeta(title=name, subtitle="test", pagetitle=name, lang="en",
+                        toc_title="Contents")
+    return Job(name, RenderedSkeleton(skeleton, narratives), meta,
                {"md": tmp_path / f"{name}.md"})
 
 

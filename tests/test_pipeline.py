@@ -104,3 +104,30 @@ def test_a_stray_copy_does_not_hide_a_states_valid_review(tmp_path: Path) -> Non
     assert outcome.exit_code == 1 and "MA-old" in outcome.failed
     assert "regional" in outcome.built
     assert "Maroc" in participation(ws) and "Fichier non valide" not in participation(ws)
+
+
+def test_the_plan_is_decided_before_anything_converts(tmp_path: Path) -> None:
+    """The build plan is a value: which documents, in which language, from which files,
+    into which outputs, and what is up to date; planning writes nothing."""
+    from gcmreview.pipeline import REGIONAL_ID, Builder, BuildOptions
+    from gcmreview.validate.workspace import load_workspace
+
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN", "DZ"))
+    assert run(ws, every=True, formats="html,md").exit_code == 0
+    tn = ws / "countries" / "TN.yaml"
+    tn.write_text(tn.read_text(encoding="utf-8").replace("status: draft", "status: submitted"),
+                  encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in (ws / "out").iterdir()}
+
+    workspace = load_workspace(ws / "gcmreview.yaml")
+    builder = Builder(workspace, BuildOptions(all=True, formats=("html", "md"),
+                                              out_dir=ws / "out"))
+    files = workspace.review_files()
+    builder.read(files)
+    plan = builder.plan(files, files)
+    assert [(d.id, d.lang) for d in plan.documents] == [("TN", "fr"), (REGIONAL_ID, "fr")]
+    assert sorted(plan.up_to_date) == ["DZ", "MA"]
+    tn_plan = plan.documents[0]
+    assert tn_plan.review == tn
+    assert tn_plan.targets == {"html": ws / "out" / "TN.fr.html", "md": ws / "out" / "TN.fr.md"}
+    assert {p.name: p.stat().st_mtime_ns for p in (ws / "out").iterdir()} == before

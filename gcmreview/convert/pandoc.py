@@ -29,6 +29,7 @@ from gcmreview.core.errors import ConversionError, InputError, os_reason
 from gcmreview.core.i18n import _
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import HeatMap
+from gcmreview.render.document import DocumentMeta
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
@@ -77,13 +78,15 @@ class Job:
 
     id: str
     skeleton: RenderedSkeleton
-    meta: dict[str, Any]
-    rtl: bool
+    meta: DocumentMeta
     outputs: dict[str, Path]
     """Format -> path in the staging folder."""
-    header: str = ""
-    footer: str = ""
-    date_iso: str | None = None
+    key: str = ""
+    """The fingerprint of what it is made from (gcmreview.write.manifest)."""
+    targets: dict[str, Path] = field(default_factory=dict)
+    """Format -> where it is published once every format succeeded."""
+    warnings: tuple[str, ...] = ()
+    """What it shows in another language than its own, for the person building it."""
     figures: dict[str, HeatMap] = field(default_factory=dict)
     """Figures the skeleton places, drawn when the job is converted."""
     error: str | None = field(default=None)
@@ -155,7 +158,7 @@ class PandocWorker:
             "markdown": job.skeleton.markdown,
             "narratives": narratives,
             "pack": pack,
-            "meta": {**job.meta, "fonts": font_families(job.rtl)},
+            "meta": {**job.meta.as_pandoc(), "fonts": font_families(job.meta.rtl)},
             "outputs": outputs,
             "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
             "reference_doc": str(self.templates.reference_doc),
@@ -234,8 +237,9 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
         if "html" in job.outputs and figures:
             embed_in_html(job.outputs["html"], figures)
         if "docx" in job.outputs:
-            finish_docx(job.outputs["docx"], DocxFinish(
-                job.rtl, job.header, job.footer, job.date_iso, form=bool(job.meta.get("form"))))
+            meta = job.meta
+            finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
+                                                        meta.date_iso, form=meta.form))
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))
