@@ -234,17 +234,14 @@ def catalogue(
         "--format", "-f", metavar=N_("FORMAT"), show_default=False,
         help=N_("table (the default) or json."))] = "table",
 ) -> int:
-    import json
-
-    from gcmreview.render.catalogue import catalogue_json, catalogue_tables
+    from gcmreview.render.catalogue import FORMATS, catalogue_tables
 
     lang = lang or i18n.language()
     choice(lang, LANGS, "--lang")
-    choice(output_format, ("table", "json"), "--format")
+    choice(output_format, ("table", *FORMATS), "--format")
     data = Context().catalogue
-    if output_format == "json":
-        sys.stdout.write(json.dumps(catalogue_json(data, lang), indent=2,
-                                    ensure_ascii=False) + "\n")
+    if output_format in FORMATS:
+        sys.stdout.write(FORMATS[output_format](data, lang))
         return 0
     console = rich_console()
     for table in catalogue_tables(data, lang):
@@ -428,7 +425,7 @@ def build(
         "--quiet", "-q", help=N_("Print nothing but problems."))] = False,
 ) -> int:
     from gcmreview.commands.build import build as run_build
-    from gcmreview.render.terminal import Line
+    from gcmreview.render import build as show
 
     options: dict[str, Any] = {
         "codes": country or [], "every": all_countries, "region": region,
@@ -447,38 +444,11 @@ def build(
         outcome = run_build(Context(), **options)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]), sys.stderr)
-    echo([Line(_("warning: {document}: {message}").format(document=names, message=message),
-               "warning") for message, names in grouped_warnings(outcome.warnings)],
-         sys.stderr)
+    echo(show.warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
-        for code, paths in sorted(outcome.built.items()):
-            say(_("built {name}: {files}").format(
-                name=code, files=join([display_path(p) for p in paths])))
-        if outcome.up_to_date:
-            say(_("up to date: {names}").format(names=join(sorted(outcome.up_to_date))))
-    echo([Line(_("not built {name}: {reason}").format(name=code, reason=reason), "error")
-          for code, reason in sorted(outcome.failed.items())], sys.stderr)
+        echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)
+    echo(show.failed_lines(outcome.failed), sys.stderr)
     return outcome.exit_code
-
-
-SHOWN_DOCUMENTS = 3
-
-
-def grouped_warnings(warnings: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """(message, documents): a warning shared by 60 documents is one line, not 60."""
-    by_message: dict[str, list[str]] = {}
-    for name, messages in sorted(warnings.items()):
-        for message in messages:
-            by_message.setdefault(message, []).append(name)
-    out = []
-    for message, names in by_message.items():
-        shown = join(names[:SHOWN_DOCUMENTS])
-        if len(names) > SHOWN_DOCUMENTS:
-            more = len(names) - SHOWN_DOCUMENTS
-            shown += ngettext(" and {count} other", " and {count} others", more).format(
-                count=more)
-        out.append((message, shown))
-    return out
 
 
 @command(N_("Create a review workspace for a region: its configuration, the countries "
@@ -563,44 +533,29 @@ def coverage(
         help=N_("With --diff: exit status 1 when a State no longer covers an objective or "
                 "guiding principle it covered."))] = False,
 ) -> int:
-    import json
-
     from gcmreview.commands.coverage import coverage as run_coverage
     from gcmreview.render import coverage as show
 
-    choice(output_format, ("table", "csv", "json", "markdown"), "--format")
+    choice(output_format, ("table", *show.MATRIX_FORMATS), "--format")
     if fail_on_regression and diff_ref is None:
         raise UsageError(_("--fail-on-regression needs --diff REF"),
                          hint=_("for example --diff origin/main --fail-on-regression"))
-    if diff_ref is not None and output_format == "csv":
-        raise UsageError(_("--diff has no csv output"),
-                         hint=_("use --format table, json or markdown"))
+    if diff_ref is not None and output_format not in ("table", *show.DIFF_FORMATS):
+        raise UsageError(_("--diff has no {format} output").format(format=output_format),
+                         hint=_("use --format {formats}").format(
+                             formats=join(["table", *show.DIFF_FORMATS])))
     report = run_coverage(Context(), diff_ref)
-    changes = report.diff
-    if changes is None:
-        if output_format == "csv":
-            sys.stdout.write(show.matrix_csv(report.now))
-        elif output_format == "json":
-            sys.stdout.write(json.dumps(show.matrix_json(report.now, report.region, report.cycle),
-                                        indent=2, ensure_ascii=False) + "\n")
-        elif output_format == "markdown":
-            sys.stdout.write(show.matrix_markdown(report.now, report.region, report.cycle,
-                                                  report.letters, report.names))
-        else:
-            _print_matrix(report.now, report.letters)
-        return 0
-    if output_format == "json":
-        sys.stdout.write(json.dumps(show.diff_json(changes), indent=2, ensure_ascii=False) + "\n")
-    elif output_format == "markdown":
-        sys.stdout.write(show.diff_markdown(changes, report.region, report.cycle,
-                                            report.names))
+    formats = show.DIFF_FORMATS if report.diff else show.MATRIX_FORMATS
+    if output_format in formats:
+        sys.stdout.write(formats[output_format](report))
+    elif report.diff is None:
+        _print_matrix(report.now, report.letters)
     else:
-        rich_console().print(show.diff_table(changes))
+        rich_console().print(show.diff_table(report.diff))
     if fail_on_regression and report.regressions:
         from gcmreview.render.terminal import Line
 
-        echo([Line(show.regression_line(d), "error") for d in changes.regressions],
-             sys.stderr)
+        echo([Line(show.regression_line(d), "error") for d in report.regressions], sys.stderr)
         return 1
     return 0
 
@@ -629,15 +584,11 @@ def progress(
     from gcmreview.commands.progress import compare
     from gcmreview.render import progress as show
 
-    choice(output_format, ("table", "csv", "json", "markdown"), "--format")
+    choice(output_format, ("table", *show.FORMATS), "--format")
     report, names, left_out = compare(Context(), since)
     echo(diagnostics_lines(left_out), sys.stderr)  # why files were left out
-    if output_format == "json":
-        sys.stdout.write(show.as_json_text(report))
-    elif output_format == "csv":
-        sys.stdout.write(show.as_csv(report))
-    elif output_format == "markdown":
-        sys.stdout.write(show.as_markdown(report, names))
+    if output_format in show.FORMATS:
+        sys.stdout.write(show.FORMATS[output_format](report, names))
     else:
         echo(show.text_lines(report))
     if fail_on_regression and report.regressions:

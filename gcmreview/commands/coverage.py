@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from gcmreview.commands.context import Context
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import Formatter, _
-from gcmreview.model.changes import CoverageDiff, diff
-from gcmreview.model.matrix import Snapshot, snapshot
+from gcmreview.model.changes import diff
+from gcmreview.model.matrix import snapshot
+from gcmreview.render.coverage import CoverageView
 from gcmreview.validate.checks import Options
 from gcmreview.validate.run import reviews_at, validate_files
 from gcmreview.validate.workspace import Workspace, localize
-
-
-@dataclass(frozen=True)
-class CoverageReport:
-    region: str
-    cycle: int
-    letters: dict[str, str]
-    """Guiding-principle slug -> its letter in A/RES/73/195 para. 15."""
-    names: dict[str, str]
-    """Country code -> English name, for summaries."""
-    now: Snapshot
-    diff: CoverageDiff | None = None
-
-    @property
-    def regressions(self) -> list[str]:
-        return [d.country for d in self.diff.regressions] if self.diff else []
 
 
 def country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
@@ -37,7 +20,7 @@ def country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
             else fmt.country(c) for c in codes}
 
 
-def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageReport:
+def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
     workspace = ctx.require_workspace()
     catalogue = workspace.catalogue
     options = Options(participants=workspace.participants, cycle=workspace.cycle)
@@ -54,7 +37,7 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageReport:
     region = localize(workspace.region, "en")
     codes = sorted({*now.states, *(d.country for d in changes.states)} if changes
                    else now.states)
-    return CoverageReport(
+    return CoverageView(
         region=region, cycle=workspace.cycle,
         letters={slug: p.letter for slug, p in catalogue.principles.items()},
         names=country_names(workspace, codes), now=now, diff=changes)

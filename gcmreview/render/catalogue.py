@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from gcmreview.load.catalogue import Catalogue, Label
@@ -57,3 +59,10 @@ def catalogue_tables(data: Catalogue, lang: str) -> list[Table]:
     for p in data.principles.values():
         principles.add_row(f"({p.letter})", p.slug, shown(p.name(lang)))
     return [objectives, principles]
+
+
+FORMATS: dict[str, Callable[[Catalogue, str], str]] = {
+    "json": lambda data, lang: json.dumps(catalogue_json(data, lang), indent=2,
+                                          ensure_ascii=False) + "\n",
+}
+"""`catalogue --format` besides the terminal's tables (the CLI prints those)."""

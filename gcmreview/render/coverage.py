@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from rich import box
@@ -27,6 +29,24 @@ from gcmreview.model.changes import CoverageDiff, StateChange
 from gcmreview.model.matrix import Snapshot, StateCoverage
 
 JSON_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    """What `gcmreview coverage` shows: the workspace now, and what changed if asked."""
+
+    region: str
+    cycle: int
+    letters: dict[str, str]
+    """Guiding-principle slug -> its letter in A/RES/73/195 para. 15."""
+    names: dict[str, str]
+    """Country code -> English name, for summaries."""
+    now: Snapshot
+    diff: CoverageDiff | None = None
+
+    @property
+    def regressions(self) -> list[StateChange]:
+        return self.diff.regressions if self.diff else []
 
 
 def legend() -> list[tuple[str, str]]:
@@ -374,3 +394,23 @@ def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, st
         lines += [f"  - {line}" for line in change_lines(d)]  # our words, data as numbers
     lines.append("")
     return "\n".join(lines)
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+MATRIX_FORMATS: dict[str, Callable[[CoverageView], str]] = {
+    "csv": lambda view: matrix_csv(view.now),
+    "json": lambda view: _json(matrix_json(view.now, view.region, view.cycle)),
+    "markdown": lambda view: matrix_markdown(view.now, view.region, view.cycle, view.letters,
+                                             view.names),
+}
+"""`coverage --format` besides the terminal's table (the CLI prints that one)."""
+
+DIFF_FORMATS: dict[str, Callable[[CoverageView], str]] = {
+    "json": lambda view: _json(diff_json(view.diff)) if view.diff else "",
+    "markdown": lambda view: diff_markdown(view.diff, view.region, view.cycle, view.names)
+    if view.diff else "",
+}
+"""`coverage --diff --format` besides the terminal's table."""

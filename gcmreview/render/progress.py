@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from gcmreview.core.i18n import _, join
@@ -176,3 +177,12 @@ def as_markdown(report: Progress, names: dict[str, str]) -> str:
     if left_out:
         lines += ["", *(md(text) + "  " for text in left_out)]
     return "\n".join(lines) + "\n"
+
+
+FORMATS: dict[str, Callable[[Progress, dict[str, str]], str]] = {
+    "json": lambda report, _names: as_json_text(report),
+    "csv": lambda report, _names: as_csv(report),
+    "markdown": as_markdown,
+}
+"""`progress --format` besides the terminal's table (the CLI prints that one); `names`:
+English country names for summaries."""
