@@ -77,8 +77,9 @@ class BuildOutcome:
 
 def workspace_relative(path: Path, workspace: Workspace) -> str:
     """A path as the workspace knows it: outputs must not depend on the current folder."""
-    try:
-        return path.resolve().relative_to(resolved_folder(workspace.root)).as_posix()
+    try:  # the folder resolved once (review files are never links: the loader refuses them)
+        real = resolved_folder(path.parent) / path.name
+        return real.relative_to(resolved_folder(workspace.root)).as_posix()
     except ValueError:
         return path.name
 

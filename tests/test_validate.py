@@ -270,3 +270,24 @@ def test_many_files_validate_in_parallel_without_noise(tmp_path: Path) -> None:
                               cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode == 1  # every file is named after another State
         assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
+
+
+def test_pool_workers_end_at_sigterm_whatever_they_are_doing() -> None:
+    """The command's SIGTERM handler is Python's, run between bytecodes: a worker blocked on
+    the pool's queue when SIGTERM came never ran it, and hung (seen). Workers start with
+    SIGTERM at its default, so the signal ends them at once."""
+    import multiprocessing
+    import signal
+
+    from gcmreview.validate.run import _worker_started
+
+    previous = signal.signal(signal.SIGTERM, lambda *_args: None)  # as the CLI sets one
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_started)
+        try:
+            assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+            pool.close()
+        finally:
+            pool.join()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

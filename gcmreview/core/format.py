@@ -395,7 +395,12 @@ def _by_key(sections: tuple[Section, ...]) -> dict[str, Section]:
 
 
 def of_shape(*shapes: Shape) -> tuple[Section, ...]:
-    return tuple(s for s in SECTIONS if s.shape in shapes)
+    return _of_shape(SECTIONS, shapes)
+
+
+@cache
+def _of_shape(sections: tuple[Section, ...], shapes: tuple[Shape, ...]) -> tuple[Section, ...]:
+    return tuple(s for s in sections if s.shape in shapes)
 
 
 def every_field() -> tuple[Field, ...]:
@@ -466,7 +471,12 @@ def key_order(path: tuple[str | int, ...]) -> tuple[str, ...] | None:
 
 def carried_sections() -> tuple[Section, ...]:
     """The sections whose mapping (or every entry) takes a `carried_over` mark."""
-    return tuple(s for s in SECTIONS if s.part is not None and s.part.carried)
+    return _carried(SECTIONS)
+
+
+@cache
+def _carried(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    return tuple(s for s in sections if s.part is not None and s.part.carried)
 
 
 # --- the same shape, for type checkers --------------------------------------------------------

@@ -269,6 +269,7 @@ class ModelBuilder:
         self.t = self.fmt.gettext
         """The report's language (`_` is the interface's)."""
         self.country_names = country_names or {}
+        self._principle_labels: dict[str, Text] = {}
 
     def country(self, code: str) -> str:
         names = self.country_names.get(code) or {}
@@ -294,9 +295,14 @@ class ModelBuilder:
         return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
 
     def principle_label(self, slug: str) -> Text:
-        principle = self.catalogue.principle(slug)
-        name = self.text(principle.name(self.lang))
-        return name._replace(text=f"({principle.letter}) {name.text}")
+        """“(a) People-centred”: asked for every principle an objective names."""
+        label = self._principle_labels.get(slug)
+        if label is None:
+            principle = self.catalogue.principle(slug)
+            name = self.text(principle.name(self.lang))
+            label = self._principle_labels[slug] = name._replace(
+                text=f"({principle.letter}) {name.text}")
+        return label
 
     def fallbacks(self, model: ReviewModel) -> tuple[str, ...]:
         """In the interface's language: `build` warns with these."""

@@ -74,6 +74,17 @@ def _check_files(files: list[Path], catalogue: Catalogue, options: Options,
     return results
 
 
+def _worker_started() -> None:
+    """In each forked worker, first: SIGTERM back to its default. The command's own handler
+    (gcmreview.cli) is a Python one, which runs only between bytecodes: a SIGTERM arriving
+    just before a worker blocks on the pool's queue was then never acted on, and the
+    worker, and the command waiting for it, hung for ever (seen in CI-like runs)."""
+    import signal
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _check_chunk(job: tuple[list[Path], Catalogue, Options]) -> list[FileResult]:
     files, catalogue, options = job
     return _check_files(files, catalogue, options, keep_data=False)
@@ -98,8 +109,15 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
         chunks = [(files[i:i + size], catalogue, options) for i in range(0, len(files), size)]
         import multiprocessing
 
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_started)
+        try:
             results = [r for part in pool.map(_check_chunk, chunks) for r in part]
+            pool.close()  # the workers end when the queue is done: nothing to terminate
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     else:
         results = _check_files(files, catalogue, options, keep_data)
     one_review_per_state(results, look_beside=True)
