@@ -113,11 +113,15 @@ TRPR_ORDER = _names(  # a choice in the schema, any order goes; this is Word's
 _TAG = re.compile(r"<(/?)([A-Za-z0-9]+:[A-Za-z0-9]+)\b[^>]*?(/?)>")
 
 
+@cache
+def _span_pattern(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<w:{tag}(?=[\s/>])[^>]*?(/?)>|</w:{tag}>")
+
+
 def _spans(xml: str, tag: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each outermost `<w:tag>…</w:tag>` in `xml` (nesting counted)."""
-    pattern = re.compile(rf"<w:{tag}(?=[\s/>])[^>]*?(/?)>|</w:{tag}>")
     depth, start = 0, 0
-    for match in pattern.finditer(xml):
+    for match in _span_pattern(tag).finditer(xml):
         if match.group(0).startswith("</"):
             depth -= 1
             if depth == 0:
@@ -530,6 +534,8 @@ def _table_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
     sizes = [page.points, *(p for p in SMALLER_POINTS if p < page.points)]
     chosen: tuple[_Layout, float] | None = None
     for points in sizes:
+        if chosen is not None and columns < DENSE_COLUMNS:
+            break  # a smaller size is chosen only for dense tables, once one fits
         layout = _fitted(rows, columns, page.width, points, page.margin)
         if layout is None:
             continue
