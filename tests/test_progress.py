@@ -197,7 +197,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ws = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp("cycles") / "ws"))
     for lang in ("en", "fr", "ar"):
-        outcome = build(Context(ws), codes=["AQ"], region=True, lang=lang,
+        outcome = build(Context(ws), codes=["AQ", "HM"], region=True, lang=lang,
                         formats="md,html,pdf,docx" if lang == "ar" else "md,html",
                         out=ws / "out")
         assert outcome.exit_code == 0, outcome.failed
@@ -206,18 +206,40 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None:
     en = (reports / "AQ.en.md").read_text(encoding="utf-8")
-    assert "**Since the 2020 review** (objectives covered then: 3/23):" in en
-    assert "- Objectives that moved forward: 1" in en
-    assert "- Objectives that moved back: 2" in en
-    assert "- Objectives newly reported: 9" in en
-    assert "| \\# | Objective | Round table | 2020 | Status | Reported |" in en
+    assert ("**Since the 2020 review** (objectives covered then: 3/23; guiding principles "
+            "covered then: 2/10):") in en
+    # Counts in words, objectives by number and title, the move said: never a bare number
+    # where a reader would read a count.
+    assert "- Moved forward (1 objective): 1 (Data: Planned → Implemented)" in en
+    assert "- Moved back (1 objective): 2 (Minimize adverse drivers: In progress → Planned)" \
+        in en
+    assert "- Newly reported (1 objective): 9 (Counter smuggling)" in en
+    # Guiding principles gained and lost are said (2/10 then and now hid them).
+    assert "- Guiding principles now reported: (c) National sovereignty" in en
+    assert "- Guiding principles no longer reported: (b) International cooperation" in en
+    assert "| \\# | Objective | Round table | Status, 2020 | Status, 2024 | Reported |" in en
     assert "**Status**: Implemented (2020: Planned)" in en
     assert "**Status**: In progress (2020: Not reported)" in en
     fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
     assert "**Depuis l'examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
+    assert "- En progrès (1 objectif)\u00a0: 1 (Données\u00a0: Prévu → Mis en œuvre)" in fr
     ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
     assert "منذ استعراض عام 2020" in ar
+    assert "تقدّم (هدف واحد)" in ar  # the count in words, in the Arabic plural forms
+    # A State new in this cycle: it had no review then (not "no review in this cycle").
+    new = (reports / "HM.en.md").read_text(encoding="utf-8")
+    assert "**Since the 2020 review**: the State submitted no review in 2020: this is its " \
+        "first." in new
 
+
+def test_regional_quotes_show_each_move(reports: Path) -> None:
+    """Each State's response to an objective shows where it stood then, as the country
+    report does; the French header of dropped objectives does not read as "more
+    reported"."""
+    en = (reports / "regional.en.md").read_text(encoding="utf-8")
+    assert "#### Antarctica: Implemented (2020: Planned)" in en
+    fr = (reports / "regional.fr.md").read_text(encoding="utf-8")
+    assert "| Ne sont plus renseignés |" in fr and "| Plus renseignés |" not in fr
 
 def test_regional_reports_compare_the_cycles(reports: Path) -> None:
     en = (reports / "regional.en.md").read_text(encoding="utf-8")

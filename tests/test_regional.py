@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,8 +27,15 @@ def review(code: str) -> dict:
 
 
 def covered(code: str) -> set[int]:
+    """The objectives the State reports on in its own words (not a partner's)."""
     return {n for n, o in (review(code).get("objectives") or {}).items()
-            if (o.get("summary") or "").strip()}
+            if (o.get("summary") or "").strip() and "stated_by" not in o}
+
+
+def by_partners(code: str) -> set[int]:
+    """The objectives only a partner spoke to (an IOM office at the workshop)."""
+    return {n for n, o in (review(code).get("objectives") or {}).items()
+            if (o.get("summary") or "").strip() and "stated_by" in o}
 
 
 def run_build(ws: Path, **options: object):
@@ -64,15 +72,16 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
     for row in rows:
         code = next(c for c, n in NAMES_FR.items() if n == row[0])
         objectives = review(code).get("objectives") or {}
-        expected = [status(of_entry(objectives[n])).symbol
-                    + ("*" if "stated_by" in objectives[n] else "") if n in objectives else ""
+        # A partner's statement is marked as such, never shown as the State's status.
+        expected = [("◌" if "stated_by" in objectives[n] else
+                     status(of_entry(objectives[n])).symbol) if n in objectives else ""
                     for n in range(1, 24)]
-        assert [c.replace("\\*", "*") for c in row[1:]] == expected, code
+        assert row[1:] == expected, code
 
 
 def test_participation_counts_and_non_submitters(regional: Path) -> None:
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert ("15 États ont participé à l'examen de 2020. 8 ont soumis un examen volontaire"
+    assert ("L'examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire"
             in " ".join(md.split()))
     rows = {r[0]: r for r in table_rows(md, "État | Examen")}
     for name in ("Bahreïn", "Égypte", "Mauritanie", "État de Palestine", "Qatar", "Somalie",
@@ -88,13 +97,18 @@ def test_synthesis_counts_match_the_files(regional: Path) -> None:
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
     rows = table_rows(md, "\\# | Objectif | États qui en rendent compte")
     assert len(rows) == 23
-    for number, _short, reporting, progress in rows:
+    for number, _short, reporting, progress, partners in rows:
         n = int(number)
         states = [c for c in EXAMPLE if n in covered(c)]
         assert int(reporting) == len(states), n
         in_progress = [c for c in states
                        if of_entry(review(c)["objectives"][n]) in ("in_progress", "implemented")]
         assert int(progress) == len(in_progress), n
+        said = [c for c in EXAMPLE if n in by_partners(c)]
+        assert partners == (str(len(said)) if said else "–"), n
+    # Objective 7: Algeria's own statement; Lebanon's and Tunisia's were IOM offices'.
+    seven = next(r for r in rows if r[0] == "7")
+    assert seven[2:] == ["1", "1", "2"]
 
 
 def test_quotes_are_attributed_and_tagged(regional: Path) -> None:
@@ -243,3 +257,18 @@ def test_volumes_stay_small_and_old_ones_go(tmp_path: Path,
     assert sorted(again.built) == ["regional"]
     assert sorted(p.name for p in (ws / "out").iterdir() if not p.name.startswith(".")) \
         == ["regional.fr.md"]
+
+
+def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None:
+    """A State reports on an objective only in its own words: what an IOM office said of
+    Lebanon and Tunisia is quoted, attributed, and not counted as theirs."""
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    section = md[md.index("{#objective-7}"):md.index("{#objective-17}")]
+    flat = " ".join(section.split())
+    assert "États qui en rendent compte : Algérie (1)." in flat
+    assert ("Les déclarations de partenaires sur 2 autres États sont citées ci-dessous ; elles "
+            "ne sont pas comptées comme celles de ces États.") in flat
+    assert "#### Liban : En cours (déclaration de : Chef du bureau de l'OIM au Liban" in flat
+    assert "#### Tunisie : En cours (déclaration de : Bureau de l'OIM à Tunis" in flat
+    # The legend of the matrix says what the mark of a partner's statement means.
+    assert re.search(r"\|\s*◌\s*\|\s*Déclaration d'un partenaire, et non de l'État\s*\|", md)

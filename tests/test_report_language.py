@@ -75,7 +75,8 @@ def test_lists_follow_the_language(out: Path) -> None:
 
 
 def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
-    assert "15 États ont participé à l'examen de 2020. 8 ont soumis un examen volontaire." \
+    # A sentence never starts with a numeral.
+    assert "L'examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire." \
         in text(out / "regional.fr.md")
     assert "شاركت 15 دولة في استعراض عام 2020." in text(out / "regional.ar.md")
     # One State: the singular in French, the dual-free "one" form in Arabic.
@@ -83,8 +84,8 @@ def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> N
     config = ws / "gcmreview.yaml"
     config.write_text(re.sub(r"participants: \[.*\]", "participants: [MA]", text(config)),
                       encoding="utf-8")
-    for lang, sentence in (("fr", "1 État a participé à l'examen de 2020. 1 a soumis un examen "
-                                  "volontaire."),
+    for lang, sentence in (("fr", "L'examen de 2020 a réuni 1 État. Parmi eux, 1 a soumis un "
+                                  "examen volontaire."),
                            ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة")):
         done = build(Context(ws), codes=[], region=True, lang=lang, formats="md",
                      out=ws / "out")
@@ -172,3 +173,14 @@ def test_french_colons_have_their_space_on_the_cover_and_in_the_title(out: Path)
     html = text(out / "MA.fr.html")
     title = re.search(r"<title>([^<]*)</title>", html)
     assert title and "Maroc\u00a0: " in title.group(1).replace("&nbsp;", "\u00a0")
+
+
+def test_words_agree_with_what_they_qualify_and_zero_is_said(out: Path) -> None:
+    """A policy instrument's status agrees with its kind (une stratégie adoptée, un plan
+    d'action adopté; استراتيجية معتمدة), after it in lower case; no count reads "0 État"."""
+    fr = text(out / "MA.fr.md")
+    assert "(Stratégie, adoptée, 2014)" in fr and "(Stratégie, en préparation)" in fr
+    assert "(Plan d'action, adopté)" in fr and "Adopté" not in fr
+    assert "(استراتيجية، معتمدة، 2014)" in text(out / "MA.ar.md")
+    regional = " ".join(text(out / "regional.fr.md").split())
+    assert "(aucun État)" in regional and "(0 État)" not in regional

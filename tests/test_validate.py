@@ -291,3 +291,22 @@ def test_pool_workers_end_at_sigterm_whatever_they_are_doing() -> None:
             pool.join()
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_partners_statement_is_not_the_states_report(tmp_path: Path) -> None:
+    """The example's Tunisia: what an IOM office said at the workshop is not Tunisia's
+    review; validate counts it apart, and says so."""
+    import os
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "countries" / "TN.yaml", tmp_path / "TN.yaml")
+    done = subprocess.run([sys.executable, "-m", "gcmreview", "validate", "TN.yaml"],
+                          cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "GCMREVIEW_LANG": "en"})
+    assert ("0/23 objectives covered; not reported: 1–23 (a partner's statement, not the "
+            "State's, on 7, 15, 21)") in done.stdout
+    machine = subprocess.run([sys.executable, "-m", "gcmreview", "validate", "TN.yaml", "-f",
+                              "json"], cwd=tmp_path, capture_output=True, text=True)
+    objectives = json.loads(machine.stdout)["files"][0]["coverage"]["objectives"]
+    assert objectives["covered"] == [] and objectives["by_partners_only"] == [7, 15, 21]

@@ -19,7 +19,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "gcmreview" / "locale"
-KEYWORDS = {"_": None, "t": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "t": None, "gettext": None, "N_": None, "ngettext": (1, 2),
+            "_plural": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
 METHODS = [("gcmreview/**.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")]
 OPTIONS = {
     "templates/**.j2": {

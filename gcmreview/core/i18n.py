@@ -33,6 +33,15 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> str:
+    """Marks a message said in a context (pgettext): a word whose translation depends
+    on another (“Adopted” agrees with the kind of instrument in French and Arabic)."""
+    return message
+
+
+CONTEXT_SEPARATOR = "\x04"
+"""gettext's: a message in a context is looked up as `context\x04message`."""
+
 def locale_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "locale"
 
@@ -71,6 +80,8 @@ def read_po(text: str) -> tuple[dict[object, str], str]:
         msgid = fields.get("msgid")
         if msgid is None:
             continue
+        if "msgctxt" in fields:
+            msgid = fields["msgctxt"] + CONTEXT_SEPARATOR + msgid
         if msgid == "":
             found = re.search(r"Plural-Forms:\s*([^\n]+)", fields.get("msgstr", ""))
             plural = found.group(1) if found else plural
@@ -105,6 +116,11 @@ class Catalog(gettext.NullTranslations):
         if found:
             return found
         return singular if n == 1 else plural
+
+    def pgettext(self, context: str, message: str) -> str:
+        """The message as said in `context`, else as said anywhere."""
+        found = self.messages.get(context + CONTEXT_SEPARATOR + message)
+        return found if isinstance(found, str) else self.gettext(message)
 
 
 @cache
@@ -235,6 +251,11 @@ class Formatter:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return translations(self.lang).ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """`message` as said in `context` (NC_), or as said anywhere when the catalog
+        has no such entry (English)."""
+        return translations(self.lang).pgettext(context, message)
 
     def country(self, code: str) -> str:
         from gcmreview.core.countries import name

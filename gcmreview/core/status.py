@@ -43,6 +43,12 @@ NOT_REPORTED = Status("not_reported", "", N_("Not reported"), "#ffffff")
 REPORTED = Status("reported", "●", N_("Reported"), "#4292c6", "#ffffff")
 """A guiding principle the review reports on (principles have no status)."""
 NO_NARRATIVE = Status("no_narrative", "?", N_("Listed without a narrative"), "#ffffff")
+PARTNER = Status("partner", "◌", N_("Statement by a partner, not by the State"), "#ffffff",
+                 "#404040")
+"""An objective only a partner spoke to (`stated_by`): shown, attributed, and never
+counted as the State's own report or status."""
+PARTNER_MARK = PARTNER.symbol
+"""What the heat maps' legend shows for a partner's statement."""
 INVALID_STATUS = Status("invalid_status", "!", N_("Status missing or invalid"), "#ffffff")
 """Marks only a checker shows: an objective listed but not covered, or covered
 with a status the format does not know."""
@@ -51,15 +57,11 @@ PROGRESS = frozenset({IN_PROGRESS.code, IMPLEMENTED.code})
 """Statuses the regional synthesis counts as progress."""
 
 BY_CODE = {s.code: s for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED, REPORTED,
-                               NO_NARRATIVE, INVALID_STATUS)}
+                               NO_NARRATIVE, INVALID_STATUS, PARTNER)}
 CODES = tuple(s.code for s in OBJECTIVE_STATUSES)
 """What a review file may write as `status`."""
 SHOWN = (*CODES, NOT_STATED.code)
 """What an objective a review reports on can show: a stated status or none."""
-
-PARTNER_MARK = "*"
-"""Follows the symbol of a status that a partner stated, not the State (matrices)."""
-
 
 def status(code: str | None) -> Status:
     """The status of a code; an unknown or missing one reads as not reported."""

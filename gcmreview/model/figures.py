@@ -29,13 +29,16 @@ class HeatMap:
 
 
 PROGRESS_PALETTE: dict[str, tuple[str, str, str]] = {
-    # Blue for better, orange for worse (colour-blind safe), a symbol in each cell.
+    # Blue for better, orange for worse (colour-blind safe), purple for a change that is
+    # neither; a symbol in each cell, none shared with the status map (where a grey "–"
+    # is "not applicable"), so that no mark means one thing on one map and another on
+    # the next.
     "forward": ("#2166ac", "#ffffff", "▲"),
     "back": ("#e66101", "#ffffff", "▼"),
-    "changed": ("#fdb863", "#000000", "~"),
+    "changed": ("#b2abd2", "#000000", "~"),
     "new": ("#92c5de", "#000000", "+"),
-    "dropped": ("#bababa", "#000000", "−"),
-    "unchanged": ("#f0f0f0", "#000000", "="),
+    "dropped": ("#fdb863", "#000000", "×"),
+    "unchanged": ("#f7f7f7", "#000000", "="),
     "none": ("#ffffff", "#000000", ""),
 }
 """The cells of a heat map of changes between cycles (gcmreview.model.progress)."""

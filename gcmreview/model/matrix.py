@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gcmreview.core.status import INVALID_STATUS, NO_NARRATIVE, SHOWN
+from gcmreview.core.status import INVALID_STATUS, NO_NARRATIVE, PARTNER, SHOWN
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.results import FileResult
@@ -59,11 +59,14 @@ class StateCoverage:
         return self.coverage.statuses.get(number) if self.coverage else None
 
     def cell(self, number: int) -> str | None:
-        """The matrix code of an objective: a status, no_narrative, invalid_status or None."""
+        """The matrix code of an objective: a status, no_narrative, partner (a partner's
+        statement only), invalid_status or None."""
         cov = self.coverage
         if cov is None or (number not in cov.statuses
                            and number not in cov.objectives_no_narrative):
             return None
+        if number in cov.objectives_by_partners:
+            return PARTNER.code
         if number not in cov.objectives_covered:
             return NO_NARRATIVE.code
         status = self.status(number)

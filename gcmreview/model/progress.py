@@ -25,18 +25,31 @@ KIND_WORDS: dict[str, str] = {
     "back": N_("moved back"),
     "new": N_("newly reported"),
     "dropped": N_("no longer reported"),
-    "changed": N_("changed"),
+    "changed": N_("status changed to or from not applicable or not stated"),
     "unchanged": N_("unchanged"),
 }
 """The same words in every output and language (`progress`, the reports)."""
-REPORT_WORDS: dict[str, str] = {
-    "forward": N_("Objectives that moved forward"),
-    "back": N_("Objectives that moved back"),
-    "changed": N_("Objectives with another kind of status"),
-    "new": N_("Objectives newly reported"),
-    "dropped": N_("Objectives no longer reported"),
+
+
+def _plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for extraction (ngettext's keyword), translated where shown."""
+    return singular, plural
+
+
+REPORT_WORDS: dict[str, tuple[str, str]] = {
+    "forward": _plural("Moved forward (%(num)s objective)",
+                       "Moved forward (%(num)s objectives)"),
+    "back": _plural("Moved back (%(num)s objective)", "Moved back (%(num)s objectives)"),
+    "changed": _plural("Status changed to or from not applicable or not stated "
+                       "(%(num)s objective)",
+                       "Status changed to or from not applicable or not stated "
+                       "(%(num)s objectives)"),
+    "new": _plural("Newly reported (%(num)s objective)", "Newly reported (%(num)s objectives)"),
+    "dropped": _plural("No longer reported (%(num)s objective)",
+                       "No longer reported (%(num)s objectives)"),
 }
-"""The kinds as the reports list them, one line each."""
+"""The kinds as the reports list them, one line each, the count in words after the kind
+(a line never starts with a numeral)."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from gcmreview.core.status import (
     NOT_REPORTED,
     NOT_STATED,
     OBJECTIVE_STATUSES,
-    PARTNER_MARK,
+    PARTNER,
     PROGRESS,
     REPORTED,
     status,
@@ -101,8 +101,13 @@ class ObjectiveDigest:
     number: int
     title: Text
     states: list[str]
+    """The States that report on it, in their own words: what is counted."""
     progress: int
+    """How many of them report progress (in progress, implemented)."""
     entries: list[StateEntry]
+    partners: list[StateEntry] = field(default_factory=list)
+    """What a partner (an IOM office…) said of a State that did not itself report on the
+    objective: quoted, attributed, counted apart."""
 
 
 @dataclass(frozen=True)
@@ -155,8 +160,9 @@ class RegionalModel:
     principle_columns: list[tuple[str, Text]]
     principle_matrix: list[MatrixRow]
     round_tables: list[tuple[str, list[ObjectiveDigest]]]
-    progress_by_objective: list[tuple[int, Text, int, int]]
-    """(objective, short label, States reporting, States reporting progress)"""
+    progress_by_objective: list[tuple[int, Text, int, int, int]]
+    """(objective, short label, States reporting, States reporting progress, partners'
+    statements): the States' own statements only, partners' counted apart."""
     most_covered: list[Ranked]
     least_covered: list[Ranked]
     principles_ranked: list[Ranked]
@@ -231,14 +237,12 @@ class RegionalBuilder:
         legend = [(s.code, s.symbol, self.t(s.label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
-            MatrixRow(models[c].country, [
-                self.cell(by_code[c].coverage.statuses.get(n), n in by_code[c].coverage.stated_by)
-                for n in self.catalogue.objectives])
+            MatrixRow(models[c].country, [self.objective_cell(by_code[c].coverage, n)
+                                          for n in self.catalogue.objectives])
             for c in order if c in by_code
         ]
-        if any(r.coverage.stated_by for r in reviews):
-            legend.append(("partner", PARTNER_MARK, t("status stated by a partner, not by the "
-                                                      "State")))
+        if any(r.coverage.objectives_by_partners for r in reviews):
+            legend.append((PARTNER.code, PARTNER.symbol, t(PARTNER.label)))
         principle_matrix = [
             MatrixRow(models[c].country, [
                 self.cell(REPORTED.code if slug in by_code[c].coverage.principles_covered
@@ -280,7 +284,7 @@ class RegionalBuilder:
             round_tables=round_tables,
             progress_by_objective=[
                 (d.number, self.models.text(self.catalogue.objective(d.number).short(self.lang)),
-                 len(d.states), d.progress) for d in digests.values()
+                 len(d.states), d.progress, len(d.partners)) for d in digests.values()
             ],
             most_covered=self.ranked(digests, reverse=True),
             least_covered=self.ranked(digests, reverse=False),
@@ -422,9 +426,18 @@ class RegionalBuilder:
                 volumes.append(Volume(ident, name, f"{ident}.{self.lang}", annex=group))
         return volumes
 
-    def cell(self, code: str | None, by_partner: bool = False) -> tuple[str, str]:
+    def cell(self, code: str | None) -> tuple[str, str]:
         found = status(code)
-        return found.code, found.symbol + (PARTNER_MARK if by_partner else "")
+        return found.code, found.symbol
+
+    def objective_cell(self, coverage: Coverage, number: int) -> tuple[str, str]:
+        """The State's own status; a partner's statement is marked as such, not counted
+        as the State's (its status is quoted with the statement)."""
+        if number in coverage.objectives_covered:
+            return self.cell(coverage.statuses.get(number))
+        if number in coverage.objectives_by_partners:
+            return self.cell(PARTNER.code)
+        return self.cell(None)
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
                     left_out: bool) -> Participant:
@@ -444,21 +457,23 @@ class RegionalBuilder:
 
     def digests(self, reviews: list[StateReview], models: dict[str, ReviewModel]
                 ) -> dict[int, ObjectiveDigest]:
+        """Per objective, the States' own statements (what is counted) and, apart, what
+        partners said of a State (shown and attributed, never counted as the State's)."""
+        views = {r.code: {o.number: o for rt in models[r.code].round_tables
+                          for o in rt.objectives} for r in reviews}
         out = {}
         for n, objective in self.catalogue.objectives.items():
-            entries = []
-            for review in reviews:
-                if n not in review.coverage.objectives_covered:
-                    continue
-                view = next(o for rt in models[review.code].round_tables
-                            for o in rt.objectives if o.number == n)
-                entries.append(StateEntry(models[review.code].country, view))
+            entries = [StateEntry(models[r.code].country, views[r.code][n])
+                       for r in reviews if n in r.coverage.objectives_covered]
+            partners = [StateEntry(models[r.code].country, views[r.code][n])
+                        for r in reviews if n in r.coverage.objectives_by_partners]
             out[n] = ObjectiveDigest(
                 number=n,
                 title=self.models.text(objective.title(self.lang)),
                 states=[e.state for e in entries],
                 progress=sum(e.view.status in PROGRESS for e in entries),
                 entries=entries,
+                partners=partners,
             )
         return out
 
@@ -488,7 +503,7 @@ class RegionalBuilder:
             "objectives": HeatMap(
                 t("Implementation status by objective"),
                 [self.fmt.number(n) for n in self.catalogue.objectives],
-                [(row.name, [(code, symbol.endswith(PARTNER_MARK)) for code, symbol in row.cells])
+                [(row.name, [(code, False) for code, _symbol in row.cells])
                  for row in objectives],
                 [(code, label) for code, _symbol, label in legend], self.lang, rtl),
             "principles": HeatMap(

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, cast
 
 from gcmreview.core import format
 from gcmreview.core.format import Review, SourceEntry
-from gcmreview.core.i18n import N_, Formatter, letter_ranges, ngettext, number_ranges
+from gcmreview.core.i18n import N_, NC_, Formatter, letter_ranges, ngettext, number_ranges
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
@@ -51,6 +51,20 @@ INSTRUMENT_STATUS_LABELS = {
     "in_preparation": N_("In preparation"),
     "planned": N_("Planned"),
 }
+# An instrument's status agrees with its kind in French and Arabic (une stratégie
+# adoptée, un plan d'action adopté; استراتيجية معتمدة، قانون معتمد): said in the kind's
+# context. Listed so that every pair is extracted into the catalogs.
+_AGREEING = (
+    NC_("strategy", "Adopted"), NC_("strategy", "In preparation"), NC_("strategy", "Planned"),
+    NC_("law", "Adopted"), NC_("law", "In preparation"), NC_("law", "Planned"),
+    NC_("action_plan", "Adopted"), NC_("action_plan", "In preparation"),
+    NC_("action_plan", "Planned"),
+    NC_("mechanism", "Adopted"), NC_("mechanism", "In preparation"),
+    NC_("mechanism", "Planned"),
+    NC_("agreement", "Adopted"), NC_("agreement", "In preparation"),
+    NC_("agreement", "Planned"),
+    NC_("other", "Adopted"), NC_("other", "In preparation"), NC_("other", "Planned"),
+)
 LANGUAGE_LABELS = {"en": N_("English"), "fr": N_("French"), "ar": N_("Arabic")}
 OPTION_LABELS: dict[str, dict[str, str]] = {
     "status": {s.code: s.label for s in OBJECTIVE_STATUSES},
@@ -104,6 +118,8 @@ class ObjectiveRow:
     reported: bool
     earlier: list[tuple[int, Text | Phrase]] = field(default_factory=list)
     """(cycle, status in words) in each earlier cycle, oldest first."""
+    by_partner: bool = False
+    """Only a partner spoke to it (`stated_by`): not the State's report, not counted."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,17 @@ class ObjectiveView:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """One objective in a line of what moved: its number and short title, and its status
+    then and now when both cycles report on it."""
+
+    number: int
+    short: Text
+    before: Text | Phrase | None = None
+    after: Text | Phrase | None = None
+
+
+@dataclass(frozen=True)
 class SinceCycle:
     """What moved since an earlier cycle, for the top of a country report."""
 
@@ -157,10 +184,14 @@ class SinceCycle:
     """The State had a valid review in that cycle."""
     objectives_before: str
     """“4/23”, or "" without a review then."""
-    changes: list[tuple[str, str]]
+    changes: list[tuple[str, list[Moved]]] = field(default_factory=list)
+    """(“Moved forward (1 objective)”, the objectives) for each kind of change there was:
+    counts in words, objectives by number and title, never a bare number list."""
+    principles_before: str = ""
+    principles: list[tuple[str, list[Text]]] = field(default_factory=list)
+    """(“Guiding principles now reported”, their names), then those no longer reported."""
     invalid: bool = False
     """The State's file of that cycle is invalid: it is not compared."""
-    """(kind in words, the objectives concerned) for each kind that happened."""
 
 
 @dataclass(frozen=True)
@@ -474,8 +505,21 @@ class ReviewReading:
         lines = [entry[f.key] for f in rest if f.kind == "line" and entry.get(f.key)]
         if lines:
             return Item(title, self.src(lines[0]))
-        words = [self.t(OPTION_LABELS[f.options][entry[f.key]]) for f in rest
-                 if f.kind == "choice" and entry.get(f.key)]
+        # The choices after the first agree with it and follow it in lower case
+        # ("Strategy, adopted"; "Stratégie, adoptée"; "استراتيجية، معتمدة").
+        words: list[str] = []
+        context = ""
+        for f in rest:
+            code = entry.get(f.key)
+            if f.kind != "choice" or not code:
+                continue
+            label = OPTION_LABELS[f.options][code]
+            if not words:
+                words.append(self.t(label))
+                context = code
+            else:
+                said = self.fmt.pgettext(context, label)
+                words.append(said[:1].lower() + said[1:])
         words += [str(entry[f.key]) for f in rest if f.kind == "year" and entry.get(f.key)]
         return Item(title, self.fmt.join(words))
 
@@ -516,18 +560,36 @@ class ReviewReading:
 
     def since(self, now: StateCoverage) -> list[SinceCycle]:
         out = []
+        builder, fmt = self.builder, self.fmt
         for year, state in sorted(self.earlier.items(), reverse=True):
             if state is None or not state.comparable or state.coverage is None:
-                out.append(SinceCycle(year, False, "", [],
+                out.append(SinceCycle(year, False, "",
                                       invalid=state is not None and state.invalid))
                 continue
             moved = compare(now.country, state, now, list(self.catalogue.principles))
-            changes = [(self.t(REPORT_WORDS[kind]), self.fmt.join([str(n) for n in numbers]))
-                       for kind in ("forward", "back", "changed", "new", "dropped")
-                       if (numbers := moved.of_kind(kind))]
-            out.append(SinceCycle(year, True, self.fmt.ratio(
-                len(state.coverage.objectives_covered), state.coverage.objective_total),
-                changes))
+            changes = []
+            for kind in ("forward", "back", "changed", "new", "dropped"):
+                objectives = [o for o in moved.objectives if o.kind == kind]
+                if not objectives:
+                    continue
+                singular, plural = REPORT_WORDS[kind]
+                changes.append((fmt.ngettext(singular, plural, len(objectives)) % {
+                    "num": fmt.number(len(objectives))}, [
+                    Moved(o.number, builder.text(self.catalogue.objective(o.number).short(
+                        builder.lang)),
+                        self.status_label(o.before) if o.before and o.after else None,
+                        self.status_label(o.after) if o.before and o.after else None)
+                    for o in objectives]))
+            principles = [(self.t(words), [builder.principle_label(p) for p in slugs])
+                          for words, slugs in (
+                              (N_("Guiding principles now reported"), moved.principles_gained),
+                              (N_("Guiding principles no longer reported"),
+                               moved.principles_lost)) if slugs]
+            cov = state.coverage
+            out.append(SinceCycle(year, True, fmt.ratio(len(cov.objectives_covered),
+                                                        cov.objective_total),
+                                  changes, fmt.ratio(len(cov.principles_covered),
+                                                     cov.principle_total), principles))
         return out
 
     def objective_rows(self, coverage: Coverage) -> list[ObjectiveRow]:
@@ -539,7 +601,8 @@ class ReviewReading:
                                      self.status_label(code, coverage.stated_by.get(n)),
                                      n in coverage.objectives_covered,
                                      [(year, self.earlier_status(state, n))
-                                      for year, state in self.earlier.items()]))
+                                      for year, state in self.earlier.items()],
+                                     n in coverage.objectives_by_partners))
         return rows
 
     def principle_rows(self, coverage: Coverage) -> list[PrincipleRow]:

@@ -45,11 +45,11 @@ def change_details(state: StateChange, kinds: tuple[str, ...] = (
     for kind in kinds:
         moved = [o for o in state.objectives if o.kind == kind]
         if kind in ("forward", "back", "changed") and moved:
-            lines.append(_(KIND_WORDS[kind]) + ": " + join([
+            lines.append(_(KIND_WORDS[kind]) + _(": ") + join([
                 f"{o.number} ({status_words(o.before)} → {status_words(o.after)})"
                 for o in moved]))
         elif kind in ("new", "dropped") and moved:
-            lines.append(_(KIND_WORDS[kind]) + ": " + join([
+            lines.append(_(KIND_WORDS[kind]) + _(": ") + join([
                 f"{o.number} ({status_words(o.after if kind == 'new' else o.before)})"
                 for o in moved]))
         elif kind == "gained" and state.principles_gained:

@@ -430,13 +430,17 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
     assert cov is not None and data is not None
     report = sink.warning  # --strict turns every warning into an error afterwards
     total = cov.objective_total
-    if cov.objectives_missing:
-        # Listed without a narrative is not covered either: the numbers add up to the total.
-        uncovered = sorted(set(cov.objectives_missing) | set(cov.objectives_no_narrative))
-        report(position_of(data, ["objectives"], key=True), "objectives-missing",
-               _("{covered}/{total} objectives covered; not reported: {numbers}").format(
-                   covered=len(cov.objectives_covered), total=total,
-                   numbers=number_ranges(uncovered)),
+    if cov.objectives_missing or cov.objectives_by_partners:
+        # Listed without a narrative, or stated by a partner only, is not covered either:
+        # the numbers add up to the total.
+        uncovered = sorted(set(cov.objectives_missing) | set(cov.objectives_no_narrative)
+                           | set(cov.objectives_by_partners))
+        message = _("{covered}/{total} objectives covered; not reported: {numbers}").format(
+            covered=len(cov.objectives_covered), total=total, numbers=number_ranges(uncovered))
+        if cov.objectives_by_partners:
+            message += _(" (a partner's statement, not the State's, on {numbers})").format(
+                numbers=number_ranges(list(cov.objectives_by_partners)))
+        report(position_of(data, ["objectives"], key=True), "objectives-missing", message,
                _("report on every objective, or mark it not_applicable and say why"))
     for n in cov.objectives_no_narrative:
         entry = data["objectives"][n]

@@ -1,7 +1,10 @@
 """Coverage of one review: which objectives and principles it reports on.
 
 An objective is covered when the review declares it with a narrative (or, for
-not_applicable, with a justification). A principle is covered when the
+not_applicable, with a justification) in the State's own words: one a partner
+spoke to (`stated_by`) is shown and attributed in the reports, but a State
+reports on an objective only through its own statements, so it is counted apart
+(`objectives_by_partners`), never as covered. A principle is covered when the
 `principles` section has a narrative for it; objectives that name a principle
 are recorded too, for the matrices.
 """
@@ -39,6 +42,8 @@ class Coverage:
     principles_via_objectives: dict[str, tuple[int, ...]] = field(default_factory=dict)
     stated_by: dict[int, str] = field(default_factory=dict)
     """Objectives whose statement comes from a partner, not the State: who made it."""
+    objectives_by_partners: tuple[int, ...] = ()
+    """Objectives with a narrative that a partner stated, not the State: not covered."""
     objective_total: int = 23
     principle_total: int = 10
 
@@ -56,6 +61,7 @@ class Coverage:
                 "missing": list(self.objectives_missing),
                 "status": {str(n): s for n, s in sorted(self.statuses.items())},
                 "stated_by": {str(n): s for n, s in sorted(self.stated_by.items())},
+                "by_partners_only": list(self.objectives_by_partners),
             },
             "principles": {
                 "covered": list(self.principles_covered),
@@ -67,7 +73,7 @@ class Coverage:
         }
 
 
-def _objective_covered(entry: Any) -> bool:
+def _has_narrative(entry: Any) -> bool:
     if not isinstance(entry, dict):
         return False
     if entry.get("status") == "not_applicable":
@@ -86,7 +92,9 @@ def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverag
                  if isinstance(objectives[n], dict)
                  and isinstance(objectives[n].get("stated_by"), str)
                  and objectives[n]["stated_by"].strip()}
-    covered = tuple(n for n in known if _objective_covered(objectives[n]))
+    told = [n for n in known if _has_narrative(objectives[n])]
+    covered = tuple(n for n in told if n not in stated_by)
+    by_partners = tuple(n for n in told if n in stated_by)
     via: dict[str, list[int]] = {}
     for n in known:
         entry = objectives[n]
@@ -101,13 +109,14 @@ def compute(country: str, data: dict[str, Any], catalogue: Catalogue) -> Coverag
         country=country,
         statuses=statuses,
         objectives_covered=covered,
-        objectives_no_narrative=tuple(n for n in known if n not in covered),
+        objectives_no_narrative=tuple(n for n in known if n not in told),
         objectives_missing=tuple(n for n in catalogue.objectives if n not in objectives),
         principles_covered=p_covered,
         principles_no_narrative=tuple(s for s in slugs if s in principles and s not in p_covered),
         principles_missing=tuple(s for s in slugs if s not in principles),
         principles_via_objectives={s: tuple(v) for s, v in via.items()},
         stated_by=stated_by,
+        objectives_by_partners=by_partners,
         objective_total=len(catalogue.objectives),
         principle_total=len(slugs),
     )
