@@ -205,10 +205,31 @@ def test_text_output_keeps_the_location_ascii_in_arabic(run_cli, tmp_path, monke
     monkeypatch.setenv("GCMREVIEW_LANG", "ar")
     out = run_cli("validate", cwd=ws).out
     line = next(ln for ln in out.splitlines() if "[tab-character]" in ln)
-    # file:line:col: severity[code]: stays as editors and CI read it; the message follows.
-    assert line.startswith("countries/MA.yaml:3:1: error[tab-character]: يبدأ السطر 3")
+    # file:line:col: and [code] stay as editors and CI read them; the words are Arabic.
+    assert line.startswith("countries/MA.yaml:3:1: خطأ[tab-character]: يبدأ السطر 3")
     assert "    تلميح: استبدل محرف الجدولة بمسافات:" in out
     assert "فُحص ملف واحد: خطأ واحد، لا تحذيرات" in out  # CLDR plurals in Arabic
+
+
+@pytest.mark.parametrize(("lang", "error", "warning"), [
+    ("en", "error", "warning"), ("fr", "erreur", "avertissement"), ("ar", "خطأ", "تحذير")])
+def test_severity_words_in_the_users_language_and_english_for_machines(
+        run_cli, tmp_path, monkeypatch, lang: str, error: str, warning: str) -> None:
+    """People read `erreur[yaml-syntax]`; JSON, GitHub annotations and SARIF keep the English
+    values programs key on. Rule codes never change."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    shutil.copy(MISTAKES / "name.yaml", ws / "countries" / "MA.yaml")
+    monkeypatch.setenv("GCMREVIEW_LANG", lang)
+    out = run_cli("validate", cwd=ws).out
+    assert f"countries/MA.yaml:1:10: {error}[unknown-country]: " in out
+    assert f": {warning}[objectives-missing]: " in out
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
+    assert {d["severity"] for d in doc["diagnostics"]} == {"error", "warning"}
+    github = run_cli("validate", "--format", "github", cwd=ws).out
+    assert "::error file=countries/MA.yaml,line=1,col=10,title=unknown-country::" in github
+    assert "::warning file=countries/MA.yaml,line=3,col=1,title=objectives-missing::" in github
+    sarif = json.loads(run_cli("validate", "--format", "sarif", cwd=ws).out)
+    assert {r["level"] for r in sarif["runs"][0]["results"]} == {"error", "warning"}
 
 
 def office_files(folder: Path) -> dict[str, Path]:
