@@ -84,8 +84,9 @@ def _strings(node: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 class ReviewChecker:
     """Runs every rule on one loaded file and fills its diagnostics."""
 
-    def __init__(self, loaded: LoadedFile, catalogue: Catalogue, options: Options) -> None:
-        self.data: YamlMap = loaded.data  # type: ignore[assignment]
+    def __init__(self, loaded: LoadedFile, catalogue: Catalogue, options: Options,
+                 data: YamlMap | None = None) -> None:
+        self.data: YamlMap = data if data is not None else loaded.data  # type: ignore[assignment]
         self.path = loaded.path
         self.catalogue = catalogue
         self.options = options
@@ -471,18 +472,25 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
 
 
 def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> FileResult:
-    result = FileResult(loaded.path, loaded.shown_as, None, loaded.data, None,
+    """Every check on a loaded file. A file YAML refused is checked as read past its line
+    mistakes (which are errors already), so one run reports all its problems."""
+    repaired = loaded.repaired
+    data = loaded.data if loaded.data is not None else repaired.data if repaired else None
+    result = FileResult(loaded.path, loaded.shown_as, None, data, None,
                         list(loaded.diagnostics))
-    if loaded.data is None:
+    if data is None:
         return result
     sink = DiagnosticSink(loaded.shown_as)
-    sink.items.extend(ReviewChecker(loaded, catalogue, options).run())
-    country = loaded.data.get("country")
+    sink.items.extend(ReviewChecker(loaded, catalogue, options, data).run())
+    country = data.get("country")
     result.country = country if isinstance(country, str) else None
-    result.country_at = position_of(loaded.data, ("country",))
-    result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
+    result.country_at = position_of(data, ("country",))
+    result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
     coverage_diagnostics(result, options, sink,
                          {p.slug: p.letter for p in catalogue.principles.values()})
+    if repaired is not None and loaded.data is None:  # positions in the file, not the reading
+        sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
+        result.country_at = repaired.position(result.country_at)
     result.diagnostics.extend(sink.items)
     if options.strict:
         result.diagnostics = [d._replace(severity=Severity.ERROR) for d in result.diagnostics]
