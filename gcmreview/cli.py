@@ -184,7 +184,8 @@ def _root(
          "  gcmreview validate\n"
          "  gcmreview validate countries/MA.yaml\n"
          "  gcmreview validate --strict --min-coverage 50\n"
-         "  gcmreview validate --format github")
+         "  gcmreview validate --format github\n"
+         "  gcmreview validate --fix countries/MA.yaml")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         metavar=N_("[FILE OR FOLDER]..."), show_default=False,
@@ -203,6 +204,13 @@ def validate(
     allow_empty: Annotated[bool, typer.Option(
         "--allow-empty", help=N_("Succeed when there is no review file to check (by "
                                  "default, that is an error)."))] = False,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help=N_("First correct what can be corrected safely (tabs, Word's quotes, a "
+                         "status or a country written in words, Arabic-Indic digits, "
+                         "invisible characters), saying what changed; then check."))] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help=N_("Show what --fix would change, as a unified diff, and write "
+                          "nothing."))] = False,
 ) -> int:
     from gcmreview.commands.validate import validate as run_validate
     from gcmreview.render.validation import MACHINE_FORMATS, report_lines
@@ -211,6 +219,17 @@ def validate(
     if min_coverage is not None and not 0 <= min_coverage <= 100:
         raise UsageError(_("--min-coverage is a percentage, from 0 to 100"),
                          hint=_("for example --min-coverage 50"))
+    if fix or diff:
+        from gcmreview.commands.validate import fix as run_fix
+        from gcmreview.render.fixes import change_lines, unified_diff
+
+        fixed = run_fix(Context(), paths or [], write=not diff, allow_empty=allow_empty)
+        echo(change_lines(fixed, preview=diff), sys.stderr)
+        if diff:  # the diff alone on stdout: it can go to `git apply`
+            sys.stdout.write(unified_diff(fixed))
+            run = run_validate(Context(), paths or [], strict=strict,
+                               min_coverage=min_coverage, allow_empty=allow_empty)
+            return 1 if fixed else run.exit_code
     run = run_validate(Context(), paths or [], strict=strict, min_coverage=min_coverage,
                        allow_empty=allow_empty)
     if output_format == "text":

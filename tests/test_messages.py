@@ -244,11 +244,26 @@ def test_line_mistakes_are_not_looked_for_inside_texts(run_cli, tmp_path, monkey
     assert doc["files"][0]["coverage"]["objectives"]["covered"] == [5]
 
 
-def test_smart_quotes_on_a_list_item_are_a_warning(run_cli, tmp_path, monkeypatch) -> None:
+def test_smart_quotes_around_a_text_are_an_error(run_cli, tmp_path, monkeypatch) -> None:
+    """Word's quotes used as YAML's end up in the text: an error, with the fix (--fix makes
+    it). Inside straight quotes, they are the writer's and stay."""
     doc = check_as_ma(run_cli, tmp_path, MISTAKES / "smart-quotes.yaml", "en", monkeypatch)
     item = next(d for d in doc["diagnostics"] if d["line"] == 12)
-    assert item["code"] == "smart-quotes" and item["severity"] == "warning"
+    assert item["code"] == "smart-quotes" and item["severity"] == "error"
+    assert "which YAML does not read as quotes: they become part of the text" in item["message"]
     assert 'write it with straight quotes: "La traite des êtres humains"' in item["hint"]
+    ws = copy_workspace(tmp_path / "other", ())
+    (ws / "countries" / "MA.yaml").write_text(
+        "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\nobjectives:\n"
+        "  5:\n    status: planned\n    summary: Texte.\n    challenges:\n"
+        "      - « La traite »\n      - \"“Cité” tel quel\"\n      - “Un” et “deux”\n",
+        encoding="utf-8")
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
+    (guillemets,) = [d for d in doc["diagnostics"] if d["code"] == "smart-quotes"]
+    assert (guillemets["line"], guillemets["severity"]) == (8, "error")
+    assert guillemets["hint"] == ('write it with straight quotes: "La traite"\n'
+                                  "if the « » belong to the text, put the whole value in "
+                                  'straight quotes: "« La traite »"')
 
 
 def test_text_output_keeps_the_location_ascii_in_arabic(run_cli, tmp_path, monkeypatch) -> None:

@@ -26,7 +26,7 @@ RULES: dict[str, str] = {
     "no-space-after-colon": "A key and its value have no space between them.",
     "no-break-space": "A no-break space where YAML needs an ordinary space.",
     "invisible-character": "An invisible character (a direction mark) in a key, value or line.",
-    "smart-quotes": "A value wrapped in typographic quotes from Word.",
+    "smart-quotes": "A value wrapped in typographic quotes from Word, used as YAML quotes.",
     "non-latin-digits": "An objective number written with Arabic-Indic digits.",
     # schema
     "unknown-key": "A key the format does not define.",

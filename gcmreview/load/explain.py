@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from gcmreview.core.i18n import _, ngettext
 
@@ -48,7 +48,8 @@ NO_BREAK_SPACES = {"\u00a0": "NO-BREAK SPACE", "\u202f": "NARROW NO-BREAK SPACE"
 SMART_QUOTES = (("\u201c", "\u201d"), ("\u201e", "\u201c"), ("\u201e", "\u201d"),
                 ("\u2018", "\u2019"), ("\u201d", "\u201d"), ("\u00ab", "\u00bb"))
 """Typographic quotes Word puts around text, as (opening, closing): “…”, „…“, ‘…’, «…»."""
-_GUILLEMET_PADDING = " \u00a0\u202f"
+_OPENERS = frozenset(opening for opening, _closing in SMART_QUOTES)
+GUILLEMET_PADDING = " \u00a0\u202f"
 """French puts a (no-break) space inside « »: not part of the text either."""
 TAB_WIDTHS = (2, 4, 8)
 """How many spaces a tab in the indentation may stand for, most likely first."""
@@ -64,21 +65,25 @@ RESERVED_STARTS = "@`*&!%"
 """Characters YAML gives a meaning of their own at the start of a value."""
 _COLON_IN_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?[^\s#'\"][^:#]*?:[ ]+)"
                              r"(?P<value>[^\s'\"|>#&*!%@`\[{].*)$")
-_COMMENT = re.compile(r"[ \t]#")
-_SMART_VALUE = re.compile(r"^(?P<head>[ ]*(?:-[ ]+)?(?:[^\s#'\"\[{\-][^:#]*?:[ ]+)?)"
-                          r"(?P<value>[\u201c\u201d\u201e\u2018\u00ab].*?)"
-                          r"(?P<rest>[ \t]+#.*)?$")
+_COMMENT = r"[ \t]#"
+"""The patterns below are compiled when first used (by re's cache): only a file YAML
+refused needs them, and compiling costs every start."""
+_SMART_VALUE = (r"^(?P<head>[ ]*(?:-[ ]+)?(?:[^\s#'\"\[{\-][^:#]*?:[ ]+)?)"
+                r"(?P<value>[\u201c\u201d\u201e\u2018\u00ab].*?)"
+                r"(?P<rest>[ \t]+#.*)?$")
 """A key's value, or a list item, that starts with an opening typographic quote."""
-_BLOCK_START = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)"
-                          r"(?:(?P<key>[^\s#'\"\-][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:[ ]+)?"
-                          r"[|>][0-9+-]*[ ]*(?:#.*)?$")
+_BLOCK_START = (r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)"
+                r"(?:(?P<key>[^\s#'\"\-][^:#]*?|'[^']*'|\"[^\"]*\")[ ]*:[ ]+)?"
+                r"[|>][0-9+-]*[ ]*(?:#.*)?$")
 """A line whose value is a block of text (`summary: |`, `- >-`): the lines below are text."""
-_VALUE_START = re.compile(r"^[ ]*(?:-[ ]+)*(?:(?:[^\s#'\"\[{\-][^:#]*?|'[^']*'|\"[^\"]*\")"
-                          r"[ ]*:[ ]+)?(?P<value>\S.*)$")
+_VALUE_START = (r"^[ ]*(?:-[ ]+)*(?:(?:[^\s#'\"\[{\-][^:#]*?|'[^']*'|\"[^\"]*\")"
+                r"[ ]*:[ ]+)?(?P<value>\S.*)$")
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):
+    """A mistake recognised: where, what, the fix shown. (A named tuple: cheaper to
+    define than a dataclass, at every start.)"""
+
     line: int
     """1-based."""
     column: int
@@ -107,13 +112,16 @@ def char_name(ch: str) -> str:
 def unquoted_smart(value: str) -> str | None:
     """The text inside typographic quotes wrapping a whole value, if it is so wrapped
     (and only so: “a” and “b” is two quotations, not a wrapped value)."""
+    head = value[:1]
+    if head not in _OPENERS and not head.isspace():
+        return None  # most values: one look at the first character, no copy
     text = value.strip()
     for opening, closing in SMART_QUOTES:
         if len(text) >= 2 and text.startswith(opening) and text.endswith(closing):
             inner = text[1:-1]
             if opening in inner or closing in inner:
                 continue
-            return inner.strip(_GUILLEMET_PADDING) if opening == "\u00ab" else inner
+            return inner.strip(GUILLEMET_PADDING) if opening == "\u00ab" else inner
     return None
 
 
@@ -232,7 +240,7 @@ def _colon_in_text(lines: list[str], i: int) -> Explanation | None:
     if not match:
         return None
     head, value = match.group("head"), match.group("value").rstrip()
-    text = _COMMENT.split(value, maxsplit=1)[0].rstrip()  # ` # …` is a comment: not text
+    text = re.split(_COMMENT, value, maxsplit=1)[0].rstrip()  # ` # …` is a comment: not text
     if not text.endswith(":") and ": " not in text:
         return None
     comment = value[len(text):]
@@ -253,7 +261,7 @@ def _smart_quotes(lines: list[str], i: int) -> Explanation | None:
     """`date: “2026-03-15”`: Word's quotes, where YAML's straight ones were meant. YAML
     reads them as part of the text (and then a colon inside stops it)."""
     line = lines[i]
-    match = _SMART_VALUE.match(line.removesuffix("\r"))
+    match = re.match(_SMART_VALUE, line.removesuffix("\r"))
     if not match or not match.group("head").strip():
         return None
     head, value = match.group("head"), match.group("value")
@@ -466,13 +474,13 @@ def _opens(line: str) -> tuple[str, int | str] | None:
     its lines must be indented past), quoted text not closed yet, or a flow list or
     mapping not closed yet."""
     body = line.removesuffix("\r")
-    block = _BLOCK_START.match(body)
+    block = re.match(_BLOCK_START, body)
     if block:
         if block.group("key") is not None:
             return "block", block.start("key")
         dashes = block.group("dashes").rstrip(" ")
         return "block", len(block.group("indent")) + dashes.rfind("-") if dashes else -1
-    value = _VALUE_START.match(body)
+    value = re.match(_VALUE_START, body)
     if not value:
         return None
     text = value.group("value")

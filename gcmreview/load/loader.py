@@ -223,11 +223,11 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0,
     raise _refuse_tag(node)
 
 
-@dataclass
-class Repaired:
+class Repaired(NamedTuple):
     """A file YAML refused, read once the mistakes of its lines are corrected as their
     hints say: so that one run reports the rest of its problems too. Never a review to
-    build from: the file itself stays in error."""
+    build from: the file itself stays in error. (A named tuple: every `validate` defines
+    it, and a dataclass costs half a millisecond to define.)"""
 
     data: YamlMap
     text: str
@@ -385,18 +385,18 @@ MAX_REPAIRS = 200
 """Line mistakes read past in one file before giving up: beyond, the file is not YAML."""
 
 
-@dataclass
 class _Attempt:
     """Reading a refused file past its line mistakes, a tab standing for some spaces."""
 
-    found: list[tuple[Explanation, str]]
-    """Each mistake, with the line as it read (corrected so far) when it was found."""
-    lines: list[str]
-    """The lines, corrected."""
-    data: Any = None
-    cuts: list[_Cut] = field(default_factory=list)
-    stop: Exception | None = None
-    """What stopped the reading, when nothing more could be corrected."""
+    def __init__(self, found: list[tuple[Explanation, str]], lines: list[str]) -> None:
+        self.found = found
+        """Each mistake, with the line as it read (corrected so far) when it was found."""
+        self.lines = lines
+        """The lines, corrected."""
+        self.data: Any = None
+        self.cuts: list[_Cut] = []
+        self.stop: Exception | None = None
+        """What stopped the reading, when nothing more could be corrected."""
 
 
 def _attempt(lines: list[str], tab_width: int) -> _Attempt:
@@ -558,3 +558,28 @@ def position_of(data: Any, path: Sequence[Any], *, key: bool = False) -> Positio
         else:
             break
     return found
+
+
+def node_at(data: Any, path: Sequence[Any], *, key: bool = False) -> yaml.Node | None:
+    """The YAML node of the value at `path` (of its key, with key=True), which knows where
+    its text starts and ends in the file; None when there is no such value."""
+    node: Any = data
+    found: yaml.Node | None = None
+    for i, part in enumerate(path):
+        if isinstance(node, YamlMap) and part in node:
+            key_node, value_node = node._pair(part)
+            found = key_node if key and i == len(path) - 1 else value_node
+            node = node[part]
+        elif isinstance(node, YamlList) and isinstance(part, int) and 0 <= part < len(node):
+            found = node.node.value[part]
+            node = node[part]
+        else:
+            return None
+    return found
+
+
+def plain_style(data: Any, path: Sequence[Any]) -> bool:
+    """Is the value at `path` written without quotes (nor as a block)? Then quote marks
+    around it are the writer's attempt at YAML quotes, not part of the text."""
+    node = node_at(data, path)
+    return isinstance(node, yaml.ScalarNode) and not node.style
