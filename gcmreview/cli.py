@@ -329,6 +329,30 @@ def new(
     return 0
 
 
+@command(N_("Print where the documentation installed with gcmreview is: the review file "
+            "format (every key, rule code and output), or the Word form and import; with "
+            "--open, open it."),
+         "  gcmreview docs\n"
+         "  gcmreview docs format --open\n"
+         "  gcmreview docs word")
+def docs(
+    topic: Annotated[str, typer.Argument(
+        metavar=N_("[TOPIC]"), show_default=False,
+        help=N_("format (the default): the review file format; word: the Word form and "
+                "`gcmreview import`."))] = "format",
+    open_it: Annotated[bool, typer.Option(
+        "--open", help=N_("Open it with the program the system uses for such files."))]
+    = False,
+) -> int:
+    from gcmreview.commands.docs import doc_path, open_doc
+
+    path = doc_path(topic)
+    print(path)
+    if open_it:
+        open_doc(path)
+    return 0
+
+
 @command(N_("Write the Word form of a State: a questionnaire to fill in with Word or "
             "LibreOffice instead of a YAML file, filled in with the review on file if there "
             "is one. `gcmreview import` reads it back."),

@@ -406,7 +406,7 @@ def test_every_message_has_a_translation(lang: str) -> None:
                 (lang, source, msgstr)
 
 
-COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form",
+COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form", "docs",
             "import", "progress"]
 
 

@@ -16,6 +16,7 @@ RULES: dict[str, str] = {
     "not-a-mapping": "The file does not hold a mapping at its top level.",
     "not-a-regular-file": "The review file is a symbolic link, which is not read.",
     "not-a-review-file": "A Word document, OpenDocument file or PDF was given instead of YAML.",
+    "file-not-read": "A file of the folder looks like a review file but is not named like one.",
     "tab-character": "A line is indented with a tab; YAML indents with spaces.",
     "colon-in-text": "Unquoted text holds a colon followed by a space.",
     "quote-ends-text": "A quote mark inside quoted text ends the text early.",

@@ -489,6 +489,23 @@ def review_files_in(folder: Path) -> list[Path]:
                   if p.suffix in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink()))
 
 
+_LOOKALIKE = re.compile(r"[^.]+\.ya?ml(?:\.[^.]+)+|[^.]+\.ya?ml", re.IGNORECASE)
+
+
+def unread_files_in(folder: Path) -> list[Path]:
+    """Files of a folder that look like review files but are not read: `MA.YAML` (review
+    files end in .yaml, in small letters), `MA.yaml.txt` (Windows hides the last ending,
+    and Notepad adds .txt). A folder's review is never left out without a word."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix not in REVIEW_SUFFIXES and _LOOKALIKE.fullmatch(p.name)
+                  and (p.is_file() or p.is_symlink()))
+
+
+def review_name(path: Path) -> str:
+    """The name a file that looks like a review file should have: `MA.yaml.txt` -> `MA.yaml`."""
+    return path.name.split(".", 1)[0] + ".yaml"
+
+
 def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | LoadedFile:
     """A review file's bytes, or a LoadedFile saying why it is not read. I/O failures
     raise `OSError`."""
