@@ -184,7 +184,8 @@ def _root(
          "  gcmreview validate\n"
          "  gcmreview validate countries/MA.yaml\n"
          "  gcmreview validate --strict --min-coverage 50\n"
-         "  gcmreview validate --format github")
+         "  gcmreview validate --format github\n"
+         "  gcmreview validate --fix countries/MA.yaml")
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
         metavar=N_("[FILE OR FOLDER]..."), show_default=False,
@@ -203,6 +204,13 @@ def validate(
     allow_empty: Annotated[bool, typer.Option(
         "--allow-empty", help=N_("Succeed when there is no review file to check (by "
                                  "default, that is an error)."))] = False,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help=N_("First correct what can be corrected safely (tabs, Word's quotes, a "
+                         "status or a country written in words, Arabic-Indic digits, "
+                         "invisible characters), saying what changed; then check."))] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help=N_("Show what --fix would change, as a unified diff, and write "
+                          "nothing."))] = False,
 ) -> int:
     from gcmreview.commands.validate import validate as run_validate
     from gcmreview.render.validation import MACHINE_FORMATS, report_lines
@@ -211,6 +219,17 @@ def validate(
     if min_coverage is not None and not 0 <= min_coverage <= 100:
         raise UsageError(_("--min-coverage is a percentage, from 0 to 100"),
                          hint=_("for example --min-coverage 50"))
+    if fix or diff:
+        from gcmreview.commands.validate import fix as run_fix
+        from gcmreview.render.fixes import change_lines, unified_diff
+
+        fixed = run_fix(Context(), paths or [], write=not diff, allow_empty=allow_empty)
+        echo(change_lines(fixed, preview=diff), sys.stderr)
+        if diff:  # the diff alone on stdout: it can go to `git apply`
+            sys.stdout.write(unified_diff(fixed))
+            run = run_validate(Context(), paths or [], strict=strict,
+                               min_coverage=min_coverage, allow_empty=allow_empty)
+            return 1 if fixed else run.exit_code
     run = run_validate(Context(), paths or [], strict=strict, min_coverage=min_coverage,
                        allow_empty=allow_empty)
     if output_format == "text":
@@ -304,6 +323,30 @@ def new(
     else:
         say(_("wrote {path}; check each entry marked carried_over and delete the mark, then "
               "run `gcmreview validate {path}`").format(path=display_path(target)))
+    return 0
+
+
+@command(N_("Print where the documentation installed with gcmreview is: the review file "
+            "format (every key, rule code and output), or the Word form and import; with "
+            "--open, open it."),
+         "  gcmreview docs\n"
+         "  gcmreview docs format --open\n"
+         "  gcmreview docs word")
+def docs(
+    topic: Annotated[str, typer.Argument(
+        metavar=N_("[TOPIC]"), show_default=False,
+        help=N_("format (the default): the review file format; word: the Word form and "
+                "`gcmreview import`."))] = "format",
+    open_it: Annotated[bool, typer.Option(
+        "--open", help=N_("Open it with the program the system uses for such files."))]
+    = False,
+) -> int:
+    from gcmreview.commands.docs import doc_path, open_doc
+
+    path = doc_path(topic)
+    print(path)
+    if open_it:
+        open_doc(path)
     return 0
 
 

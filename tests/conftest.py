@@ -22,6 +22,17 @@ class CliResult:
     err: str
 
 
+@pytest.fixture(autouse=True)
+def _interface_language():
+    """`main` sets the interface language from the environment and it stays set: each test
+    gives back the one it found, so that a test run in Arabic leaves English behind."""
+    from gcmreview.core import i18n
+
+    before = i18n.language()
+    yield
+    i18n.use(before)
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `gcmreview ARGS` in a folder; returns exit code, stdout and stderr."""

@@ -706,11 +706,11 @@ def test_init_language_errors(run_cli, tmp_path: Path, args: tuple[str, ...],
 
 
 @pytest.mark.parametrize(("value", "problem"), [
-    ("[de]", "7:13: error[invalid-value]: `languages[1]` is the text “de”, which is not one "
+    ("[de]", "8:13: error[invalid-value]: `languages[1]` is the text “de”, which is not one "
              "of the allowed values"),
-    ("[]", "7:12: error[invalid-value]: `languages` must not be empty"),
-    ("[fr, fr]", "7:12: error[invalid-value]: `languages` lists the same entry twice"),
-    ("fr", "7:12: error[wrong-type]: `languages` must be a list"),
+    ("[]", "8:12: error[invalid-value]: `languages` must not be empty"),
+    ("[fr, fr]", "8:12: error[invalid-value]: `languages` lists the same entry twice"),
+    ("fr", "8:12: error[wrong-type]: `languages` must be a list"),
 ])
 def test_workspace_languages_are_checked(run_cli, tmp_path: Path, value: str,
                                          problem: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gcmreview.core.diagnostics import Position
+from gcmreview.core.diagnostics import Position, TextFix
 from gcmreview.load.loader import MAX_FILE_BYTES, load_file, load_text, position_of
 
 
@@ -101,3 +101,38 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES + b"\n")
     (d,) = load_file(path, "MA.yaml").diagnostics
     assert d.code == "file-too-large"
+
+
+def test_a_refused_file_is_read_past_its_line_mistakes() -> None:
+    """Every line mistake is reported, each where the file has it, and the data read past
+    them comes with the file (the file itself stays unread: `data` is None)."""
+    result = load_text("country: MA\nreview:\n\tcycle: 2020\n  language: fr\n"
+                       "  note: Priorité : haute  # voir : plus bas\n")
+    assert result.data is None
+    assert [(d.position.line, d.position.column, d.code) for d in result.diagnostics] == [
+        (3, 1, "tab-character"), (5, 18, "colon-in-text")]
+    assert result.repaired is not None
+    assert result.repaired.data == {"country": "MA", "review": {
+        "cycle": 2020, "language": "fr", "note": "Priorité : haute"}}
+    tab, colon = result.diagnostics
+    assert tab.fix == TextFix(3, 1, "\t", "  ")  # safe: what --fix may do
+    assert colon.fix is None  # quotes or a block: the writer chooses
+    assert '  note: "Priorité : haute"  # voir : plus bas' in (colon.hint or "")
+
+
+def test_a_tab_that_could_mean_two_things_is_said_so() -> None:
+    """Under `5:`, a tab-indented `challenges` is a sibling of `5` (2 spaces) or of `status`
+    (4): both read, differently. Reported, with no fix."""
+    result = load_text("objectives:\n  5:\n    status: planned\n    summary: x\n"
+                       "\tchallenges: []\n")
+    (tab,) = result.diagnostics
+    assert tab.code == "tab-character" and tab.fix is None
+    assert "with the tab as 2 and as 4 spaces" in (tab.hint or "")
+    unique = load_text("review:\n\tcycle: 2020\n  language: fr\n")
+    assert unique.diagnostics[0].fix == TextFix(2, 1, "\t", "  ")
+
+
+def test_what_cannot_be_read_past_is_one_plain_error() -> None:
+    result = load_text("a: [1,\nb: 2\n\tc: 3\n")
+    assert [d.code for d in result.diagnostics][-1] == "yaml-syntax"
+    assert result.repaired is None

@@ -192,11 +192,78 @@ def test_mistakes_in_plain_words(run_cli, tmp_path: Path, monkeypatch, name: str
         assert "quote" not in text and "guillemet" not in text
 
 
-def test_smart_quotes_on_a_list_item_are_a_warning(run_cli, tmp_path, monkeypatch) -> None:
+def test_six_mistakes_in_one_run(run_cli, tmp_path, monkeypatch) -> None:
+    """A tab, Word's quotes, a status in words, a French colon, a key one space off and the
+    country's name: libyaml stops at the first, and it took four runs to see them. One run
+    lists them all, each with its place, what is wrong and the corrected line."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    shutil.copy(MISTAKES / "six.yaml", ws / "countries" / "MA.yaml")
+    monkeypatch.setenv("GCMREVIEW_LANG", "en")
+    result = run_cli("validate", cwd=ws)
+    assert result.code == 1 and "Traceback" not in result.err
+    out = result.out
+    problems = [line for line in out.splitlines() if ": error[" in line]
+    assert [line.split(": ")[0] + ": " + line.split(": ")[1].split("]")[0] + "]"
+            for line in problems] == [
+        "countries/MA.yaml:1:10: error[unknown-country]",
+        "countries/MA.yaml:3:1: error[tab-character]",
+        "countries/MA.yaml:6:9: error[smart-quotes]",
+        "countries/MA.yaml:9:13: error[invalid-value]",
+        "countries/MA.yaml:10:23: error[colon-in-text]",
+        "countries/MA.yaml:13:4: error[indentation]",
+    ]
+    for corrected in ("hint: write `country: MA`",
+                      "hint: replace the tab with spaces:\n              cycle: 2020",
+                      'hint: write it with straight quotes:\n              date: "2020-08-13"',
+                      "hint: for “en cours”, write `status: in_progress`",
+                      '        summary: "Priorité : renforcer les voies de migration régulière"',
+                      "hint: align it with `status`:\n"
+                      "                summary: Texte de l'objectif."):
+        assert corrected in out
+    assert "1 file checked: 6 errors, 2 warnings" in out
+    assert "mapping values" not in out and "could not find expected" not in out
+    # The checks that follow count what the file holds, read past its line mistakes.
+    assert "countries/MA.yaml  Maroc          2/23        0/10       6         2" in out
+
+
+def test_line_mistakes_are_not_looked_for_inside_texts(run_cli, tmp_path, monkeypatch) -> None:
+    """Blocks, quoted text and lists over several lines may hold colons, tabs and quotes:
+    only the lines YAML reads as keys are looked at."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "MA.yaml").write_text(
+        "country: MA\nreview:\n\tcycle: 2020\n  language: fr\n  status: draft\n"
+        "objectives:\n  5:\n    status: planned  # voir : la note\n    summary: |\n"
+        "      Priorité : renforcer : les voies\n      \t« Texte » : suite\n"
+        "      date: “2020”\n    challenges: [\"a: b\",\n      \"c : d\"]\n"
+        "    partners:\n      - \"OIM : bureau\n        de Rabat : suite\"\n",
+        encoding="utf-8")
+    monkeypatch.setenv("GCMREVIEW_LANG", "en")
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
+    assert [(d["line"], d["code"]) for d in doc["diagnostics"] if d["severity"] == "error"] \
+        == [(3, "tab-character")]
+    assert doc["files"][0]["coverage"]["objectives"]["covered"] == [5]
+
+
+def test_smart_quotes_around_a_text_are_an_error(run_cli, tmp_path, monkeypatch) -> None:
+    """Word's quotes used as YAML's end up in the text: an error, with the fix (--fix makes
+    it). Inside straight quotes, they are the writer's and stay."""
     doc = check_as_ma(run_cli, tmp_path, MISTAKES / "smart-quotes.yaml", "en", monkeypatch)
     item = next(d for d in doc["diagnostics"] if d["line"] == 12)
-    assert item["code"] == "smart-quotes" and item["severity"] == "warning"
+    assert item["code"] == "smart-quotes" and item["severity"] == "error"
+    assert "which YAML does not read as quotes: they become part of the text" in item["message"]
     assert 'write it with straight quotes: "La traite des êtres humains"' in item["hint"]
+    ws = copy_workspace(tmp_path / "other", ())
+    (ws / "countries" / "MA.yaml").write_text(
+        "country: MA\nreview: {cycle: 2020, language: fr, status: draft}\nobjectives:\n"
+        "  5:\n    status: planned\n    summary: Texte.\n    challenges:\n"
+        "      - « La traite »\n      - \"“Cité” tel quel\"\n      - “Un” et “deux”\n",
+        encoding="utf-8")
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
+    (guillemets,) = [d for d in doc["diagnostics"] if d["code"] == "smart-quotes"]
+    assert (guillemets["line"], guillemets["severity"]) == (8, "error")
+    assert guillemets["hint"] == ('write it with straight quotes: "La traite"\n'
+                                  "if the « » belong to the text, put the whole value in "
+                                  'straight quotes: "« La traite »"')
 
 
 def test_text_output_keeps_the_location_ascii_in_arabic(run_cli, tmp_path, monkeypatch) -> None:
@@ -205,10 +272,32 @@ def test_text_output_keeps_the_location_ascii_in_arabic(run_cli, tmp_path, monke
     monkeypatch.setenv("GCMREVIEW_LANG", "ar")
     out = run_cli("validate", cwd=ws).out
     line = next(ln for ln in out.splitlines() if "[tab-character]" in ln)
-    # file:line:col: severity[code]: stays as editors and CI read it; the message follows.
-    assert line.startswith("countries/MA.yaml:3:1: error[tab-character]: يبدأ السطر 3")
+    # file:line:col: and [code] stay as editors and CI read them; the words are Arabic.
+    assert line.startswith("countries/MA.yaml:3:1: خطأ[tab-character]: يبدأ السطر 3")
     assert "    تلميح: استبدل محرف الجدولة بمسافات:" in out
-    assert "فُحص ملف واحد: خطأ واحد، لا تحذيرات" in out  # CLDR plurals in Arabic
+    # CLDR plurals in Arabic: the checks read on past the tab (two coverage warnings).
+    assert "فُحص ملف واحد: خطأ واحد، تحذيران" in out
+
+
+@pytest.mark.parametrize(("lang", "error", "warning"), [
+    ("en", "error", "warning"), ("fr", "erreur", "avertissement"), ("ar", "خطأ", "تحذير")])
+def test_severity_words_in_the_users_language_and_english_for_machines(
+        run_cli, tmp_path, monkeypatch, lang: str, error: str, warning: str) -> None:
+    """People read `erreur[yaml-syntax]`; JSON, GitHub annotations and SARIF keep the English
+    values programs key on. Rule codes never change."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    shutil.copy(MISTAKES / "name.yaml", ws / "countries" / "MA.yaml")
+    monkeypatch.setenv("GCMREVIEW_LANG", lang)
+    out = run_cli("validate", cwd=ws).out
+    assert f"countries/MA.yaml:1:10: {error}[unknown-country]: " in out
+    assert f": {warning}[objectives-missing]: " in out
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=ws).out)
+    assert {d["severity"] for d in doc["diagnostics"]} == {"error", "warning"}
+    github = run_cli("validate", "--format", "github", cwd=ws).out
+    assert "::error file=countries/MA.yaml,line=1,col=10,title=unknown-country::" in github
+    assert "::warning file=countries/MA.yaml,line=3,col=1,title=objectives-missing::" in github
+    sarif = json.loads(run_cli("validate", "--format", "sarif", cwd=ws).out)
+    assert {r["level"] for r in sarif["runs"][0]["results"]} == {"error", "warning"}
 
 
 def office_files(folder: Path) -> dict[str, Path]:
@@ -317,7 +406,7 @@ def test_every_message_has_a_translation(lang: str) -> None:
                 (lang, source, msgstr)
 
 
-COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form",
+COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form", "docs",
             "import", "progress"]
 
 

@@ -254,6 +254,40 @@ def workflow_texts(lang: str) -> dict[str, str]:
     return {key: json.dumps(text, ensure_ascii=False) for key, text in texts.items()}
 
 
+CONFIG_COMMENTS = {
+    # placeholder in gcmreview.yaml: the comment there, in the workspace's main language
+    "comment_intro": N_("Review workspace written by `gcmreview init`: one regional review, "
+                        "one cycle. Every key is described in section 8 of the format "
+                        "reference: `gcmreview docs format` says where it is."),
+    "comment_languages": N_("The working languages (en, fr, ar), the main one first: the "
+                            "README is written in each; the pull-request workflow and the "
+                            "Word forms speak the first."),
+    "comment_participants": N_("ISO 3166-1 alpha-2 codes of the States taking part, for "
+                               "example [MA, DZ, TN]. `gcmreview validate` lists the ones "
+                               "that have not submitted yet."),
+}
+"""The comments of gcmreview.yaml: the secretariat reads them in its working language."""
+COMMENT_WIDTH = 88
+
+
+def config_comments(lang: str) -> dict[str, str]:
+    """gcmreview.yaml's comments in `lang`, as `# ` lines, and its example title."""
+    import textwrap
+
+    say = Formatter(lang).gettext
+
+    def comment(text: str) -> str:
+        # A command in backticks stays on one line: its spaces do not break, for a while.
+        kept = re.sub(r"`[^`]*`", lambda m: m.group(0).replace(" ", "\u00a0"), text)
+        return "\n".join("# " + line.replace("\u00a0", " ")
+                         for line in textwrap.wrap(kept, COMMENT_WIDTH))
+
+    texts = {key: comment(say(message)) for key, message in CONFIG_COMMENTS.items()}
+    # The title reports show when gcmreview.yaml names none (gcmreview.model.regional).
+    texts["example_title"] = say(N_("Regional review of the Global Compact"))
+    return texts
+
+
 def render_files(options: InitOptions, package: str) -> dict[str, str]:
     """The new workspace's files (path relative to the workspace -> text), for a workflow
     and a README that install `package` (empty: not known yet)."""
@@ -267,6 +301,7 @@ def render_files(options: InitOptions, package: str) -> dict[str, str]:
         "package": json.dumps(package),
         "rev": f"v{__version__}",
         **workflow_texts(languages[0]),
+        **config_comments(languages[0]),
     }
     files = {target: fill(_template(name), values) for target, name in TEMPLATES.items()}
     files = {"gcmreview.yaml": files.pop("gcmreview.yaml"), "README.md": readme(options, package),

@@ -73,7 +73,8 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
         "# " + t("Remove an objective or a guiding principle your review does not cover."),
         "# " + t("Keep the indentation (spaces, never tabs), and put text holding a colon "
                  "followed by a space in double quotes."),
-        "# " + t("Every key is explained in the format reference: docs/format.md."),
+        "# " + t("Every key is explained in the format reference: `gcmreview docs format` "
+                 "says where it is."),
         f"{format.COUNTRY.key}: {country}",
     ]
     for section in format.sections():
@@ -125,12 +126,24 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
                          hint=_("write {code}").format(code=named) if named else
                          _("for example MA for Morocco, LB for Lebanon"))
     workspace = ctx.workspace
-    target = output or (workspace.review_path(code) if workspace
-                        else ctx.cwd / "countries" / f"{code}.yaml")
+    if output is not None:
+        target = output
+    elif workspace is not None:
+        target = workspace.review_path(code)
+    else:
+        # Not the current folder, silently: a review belongs in a workspace's countries
+        # folder, where validate, build and the pull-request check find it.
+        raise UsageError(_("there is no review workspace here (no gcmreview.yaml in this "
+                           "folder or above it), so gcmreview does not know where {code}.yaml "
+                           "belongs").format(code=code),
+                         hint=_("create a workspace with `gcmreview init FOLDER --region NAME "
+                                "--cycle YEAR` and run `gcmreview new` in it, or say where to "
+                                "write the file with --output FILE"))
     if target.exists() and not force:
         raise UsageError(_("{path} already exists").format(path=display_path(target)),
                          hint=_("add --force to replace it"))
-    root = workspace.root if workspace else ctx.cwd
+    # Outside a workspace, the schema editors check the file with goes beside it.
+    root = workspace.root if workspace else target.parent
     schema_file = root / "review.schema.json"
     if not schema_file.exists():
         write_atomic(schema_file, to_json(review_schema(ctx.catalogue)).encode())

@@ -1,21 +1,27 @@
-"""`gcmreview validate`: which files to check, with which workspace rules."""
+"""`gcmreview validate`: which files to check, with which workspace rules; `--fix`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gcmreview.commands.context import Context
-from gcmreview.core.diagnostics import display_path
-from gcmreview.core.errors import NothingToCheck, UsageError
+from gcmreview.core.diagnostics import Diagnostic, display_path
+from gcmreview.core.errors import InputError, NothingToCheck, UsageError, cannot_read, os_reason
 from gcmreview.core.i18n import _, join
+from gcmreview.load.loader import review_name
 from gcmreview.validate.checks import Options
 from gcmreview.validate.results import ValidationRun
-from gcmreview.validate.run import expand_paths, validate_files
+from gcmreview.validate.run import expand_paths, unread_in, validate_files
+
+if TYPE_CHECKING:
+    from gcmreview.validate.fix import FileFix
 
 
-def validate(ctx: Context, paths: list[Path], *, strict: bool = False,
-             min_coverage: float | None = None, allow_empty: bool = False) -> ValidationRun:
-    """Check the files and folders given, or the workspace's review files."""
+def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float | None,
+             allow_empty: bool) -> tuple[list[Path], Options, list[Diagnostic]]:
+    """The files to check, the rules to check them by, and the files of the folders that
+    look like review files but are not read."""
     workspace = ctx.workspace
     whole_workspace = not paths
     if not paths:
@@ -33,10 +39,51 @@ def validate(ctx: Context, paths: list[Path], *, strict: bool = False,
                       cycle=workspace.cycle if workspace else None,
                       report_missing=whole_workspace and workspace is not None)
     files = expand_paths(paths)
+    unread = unread_in(paths, strict)
     if not files and not allow_empty:
         raise NothingToCheck(
             _("there is no review file to check in {paths}").format(
                 paths=join([display_path(p) for p in paths])),
             hint=_("review files end in .yaml; check the folder's name, or add --allow-empty "
-                   "if an empty folder is expected"))
-    return validate_files(files, ctx.catalogue, options, keep_data=False)
+                   "if an empty folder is expected") if not unread else
+            _("review files end in .yaml: rename {files}").format(files=join([
+                _("{file} to {name}").format(file=d.path, name=review_name(Path(d.path)))
+                for d in unread])))
+    return files, options, unread
+
+
+def validate(ctx: Context, paths: list[Path], *, strict: bool = False,
+             min_coverage: float | None = None, allow_empty: bool = False) -> ValidationRun:
+    """Check the files and folders given, or the workspace's review files."""
+    files, options, unread = _targets(ctx, paths, strict, min_coverage, allow_empty)
+    return validate_files(files, ctx.catalogue, options, keep_data=False, unread=unread)
+
+
+def fix(ctx: Context, paths: list[Path], *, write: bool = True,
+        allow_empty: bool = False) -> list[FileFix]:
+    """Make the safe fixes in the files `validate` would check (or, without `write`, only
+    say what they would be); returns the files that change."""
+    import stat  # here: a plain `validate` needs none of it
+
+    from gcmreview.core.files import write_atomic
+    from gcmreview.validate.fix import fix_file
+
+    files, options, _unread = _targets(ctx, paths, False, None, allow_empty)
+    changed = []
+    for path in files:
+        shown = display_path(path)
+        try:
+            planned = fix_file(path, shown, ctx.catalogue, options)
+        except OSError as exc:
+            raise cannot_read(shown, exc) from exc
+        if planned is None or not planned.changes:
+            continue
+        if write:
+            try:
+                mode = stat.S_IMODE(path.stat().st_mode)
+                write_atomic(path, planned.after, mode)
+            except OSError as exc:
+                raise InputError(_("cannot write {path}: {reason}").format(
+                    path=shown, reason=os_reason(exc))) from exc
+        changed.append(planned)
+    return changed

@@ -43,6 +43,34 @@ class Where(NamedTuple):
     """The row's label (left-hand cell) in a form table."""
 
 
+class TextFix(NamedTuple):
+    """A change to a line YAML cannot read: `old`, at `line`:`column` (1-based, as the file
+    has them), becomes `new`."""
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
+class ValueFix(NamedTuple):
+    """A change to a value the file holds: the scalar at `path` (its key, with `key`)
+    becomes `value`. `edit` says how its text changes: "write" (written anew, as a plain
+    word or number), "quotes" (the typographic quotes around it become straight ones),
+    "drop" (the characters of `drop` are removed from it)."""
+
+    path: tuple[object, ...]
+    value: object
+    key: bool = False
+    edit: str = "write"
+    drop: str = ""
+
+
+Fix = TextFix | ValueFix
+"""What `gcmreview validate --fix` may do about a diagnostic: what its hint says, when
+that is safe and leaves no choice (gcmreview.validate.fix checks it before writing)."""
+
+
 class Diagnostic(NamedTuple):
     path: str
     position: Position
@@ -52,6 +80,8 @@ class Diagnostic(NamedTuple):
     hint: str | None = None
     where: Where | None = None
     """In a Word document: where, since it has no lines and columns."""
+    fix: Fix | None = None
+    """Not in the JSON output: `validate --fix` makes it."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -89,11 +119,14 @@ class DiagnosticSink:
     path: str
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, pos: Position, code: str, message: str, hint: str | None = None) -> None:
-        self.items.append(Diagnostic(self.path, pos, Severity.ERROR, code, message, hint))
+    def error(self, pos: Position, code: str, message: str, hint: str | None = None,
+              fix: Fix | None = None) -> None:
+        self.items.append(Diagnostic(self.path, pos, Severity.ERROR, code, message, hint, fix))
 
-    def warning(self, pos: Position, code: str, message: str, hint: str | None = None) -> None:
-        self.items.append(Diagnostic(self.path, pos, Severity.WARNING, code, message, hint))
+    def warning(self, pos: Position, code: str, message: str, hint: str | None = None,
+                fix: Fix | None = None) -> None:
+        self.items.append(Diagnostic(self.path, pos, Severity.WARNING, code, message, hint,
+                                     fix))
 
 
 @lru_cache(maxsize=16)

@@ -11,7 +11,9 @@ from gcmreview.core.errors import InputError
 from gcmreview.core.i18n import _
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, renamed over
+    it; `mode` is the new file's permissions (a rewritten file keeps its own)."""
     if path.is_dir():
         raise InputError(_("cannot write {path}: it is a folder").format(path=path),
                          hint=_("give the name of a file"))
@@ -24,7 +26,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -16,6 +16,7 @@ RULES: dict[str, str] = {
     "not-a-mapping": "The file does not hold a mapping at its top level.",
     "not-a-regular-file": "The review file is a symbolic link, which is not read.",
     "not-a-review-file": "A Word document, OpenDocument file or PDF was given instead of YAML.",
+    "file-not-read": "A file of the folder looks like a review file but is not named like one.",
     "tab-character": "A line is indented with a tab; YAML indents with spaces.",
     "colon-in-text": "Unquoted text holds a colon followed by a space.",
     "quote-ends-text": "A quote mark inside quoted text ends the text early.",
@@ -26,7 +27,7 @@ RULES: dict[str, str] = {
     "no-space-after-colon": "A key and its value have no space between them.",
     "no-break-space": "A no-break space where YAML needs an ordinary space.",
     "invisible-character": "An invisible character (a direction mark) in a key, value or line.",
-    "smart-quotes": "A value wrapped in typographic quotes from Word.",
+    "smart-quotes": "A value wrapped in typographic quotes from Word, used as YAML quotes.",
     "non-latin-digits": "An objective number written with Arabic-Indic digits.",
     # schema
     "unknown-key": "A key the format does not define.",

@@ -14,16 +14,22 @@ constructors below are small Python hooks that:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 import yaml
 
-from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position
+from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position, TextFix
 from gcmreview.core.i18n import _
-from gcmreview.load.explain import explain
+from gcmreview.load.explain import (
+    TAB_WIDTHS,
+    Explanation,
+    explain,
+    line_problems,
+    moved_column,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Reviews are tens of kilobytes; anything this large is a mistake or an attack."""
@@ -217,6 +223,26 @@ def _build(node: yaml.Node, seen: set[int], text: str, depth: int = 0,
     raise _refuse_tag(node)
 
 
+class Repaired(NamedTuple):
+    """A file YAML refused, read once the mistakes of its lines are corrected as their
+    hints say: so that one run reports the rest of its problems too. Never a review to
+    build from: the file itself stays in error. (A named tuple: every `validate` defines
+    it, and a dataclass costs half a millisecond to define.)"""
+
+    data: YamlMap
+    text: str
+    """The corrected text the data was read from: the file's lines, some corrected."""
+    changed: dict[int, tuple[str, str]]
+    """Line number -> (the line in the file, the line as corrected)."""
+
+    def position(self, pos: Position) -> Position:
+        """A position in the corrected text as a position in the file."""
+        lines = self.changed.get(pos.line)
+        if lines is None:
+            return pos
+        return Position(pos.line, moved_column(lines[0], lines[1], pos.column))
+
+
 @dataclass
 class LoadedFile:
     """What loading one file gives: the data (None if unusable) and the problems."""
@@ -225,6 +251,9 @@ class LoadedFile:
     shown_as: str
     data: YamlMap | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    repaired: Repaired | None = None
+    """When YAML refused the file but its line mistakes could be read past: the data read
+    so (`data` stays None)."""
 
 
 def document_kind(raw: bytes) -> str | None:
@@ -276,57 +305,179 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
         return None
 
 
-def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
-    """Parse decoded text; syntax problems become diagnostics, not exceptions."""
+def _compose(text: str) -> tuple[Any, list[_Cut]]:
+    """The values of a YAML text, and the texts a comment cut short; raises YAML's errors
+    and `_Refused`."""
     loader = ReviewLoader(text)
     try:
         root = loader.get_single_node()
         cuts: list[_Cut] = []
         data = _build(root, set(), text, 0, cuts) if root is not None else None
+        return data, cuts
+    finally:
+        loader.dispose()
+
+
+def parse(text: str, sink: DiagnosticSink) -> YamlMap | None:
+    """Parse decoded text; syntax problems become diagnostics, not exceptions."""
+    return read(text, sink)[0]
+
+
+def read(text: str, sink: DiagnosticSink) -> tuple[YamlMap | None, Repaired | None]:
+    """The data of a decoded text, problems as diagnostics. When YAML refuses it, every
+    line mistake gcmreview recognises is reported, and the data read past them comes
+    second (the data itself is then None)."""
+    try:
+        data, cuts = _compose(text)
     except _Refused as exc:
         assert exc.problem_mark is not None
         sink.error(_pos(exc.problem_mark), exc.code, str(exc.problem), exc.hint)
-        return None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        found = explain(text, mark.line, mark.column) if mark else None
-        if found:
-            sink.error(Position(found.line, found.column), found.code, found.message, found.hint)
-        else:
-            sink.error(_pos(mark) if mark else Position(), "yaml-syntax",
-                       _("YAML cannot read the file from here on (the parser says: "
-                         "{problem})").format(problem=exc.problem or exc.context or "?"),
-                       _("check the indentation and the quotes on this line and the one "
-                         "before it"))
-        return None
+        return None, None
+    except yaml.MarkedYAMLError:
+        return None, _read_past(text, sink)
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        where = Position(before.count("\n") + 1, len(before) - before.rfind("\n"))
-        sink.error(where, "yaml-syntax",
-                   _("the character U+{code:04X} is not allowed in a YAML file").format(
-                       code=exc.character),
-                   _("remove it"))
-        return None
-    finally:
-        loader.dispose()
+        sink.error(_reader_position(text, exc.position), *_reader_problem(exc))
+        return None, None
+    if not _a_mapping(data, sink):
+        return None, None
+    _report_cuts(cuts, sink)
+    return data, None
+
+
+def _reader_position(text: str, at: int) -> Position:
+    before = text[:at]
+    return Position(before.count("\n") + 1, len(before) - before.rfind("\n"))
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> tuple[str, str, str]:
+    return ("yaml-syntax",
+            _("the character U+{code:04X} is not allowed in a YAML file").format(
+                code=exc.character),
+            _("remove it"))
+
+
+def _a_mapping(data: Any, sink: DiagnosticSink) -> bool:
     if data is None:
         sink.error(Position(), "empty-file", _("the file is empty"),
                    _("start from `gcmreview new XX` (XX: the country code), which writes a "
                      "complete file to fill in"))
-        return None
+        return False
     if not isinstance(data, YamlMap):
         sink.error(Position(), "not-a-mapping",
                    _("the file must be made of `key: value` lines, starting with `country:`, "
                      "`review:` and `objectives:`"))
-        return None
+        return False
+    return True
+
+
+def _report_cuts(cuts: list[_Cut], sink: DiagnosticSink,
+                 where: Callable[[Position], Position] = lambda pos: pos) -> None:
     for cut in cuts:
         full = f"{cut.value} {cut.rest}".replace("\\", "\\\\").replace('"', '\\"')
-        sink.warning(_pos(cut.where), "comment-in-text",
+        sink.warning(where(_pos(cut.where)), "comment-in-text",
                      _("the text stops before `#`: after a space, `#` starts a comment, so "
                        "“{rest}” is not part of the text").format(rest=cut.rest),
                      _("to keep it, put the whole text in double quotes: \"{text}\"").format(
                          text=full))
-    return data
+
+
+MAX_REPAIRS = 200
+"""Line mistakes read past in one file before giving up: beyond, the file is not YAML."""
+
+
+class _Attempt:
+    """Reading a refused file past its line mistakes, a tab standing for some spaces."""
+
+    def __init__(self, found: list[tuple[Explanation, str]], lines: list[str]) -> None:
+        self.found = found
+        """Each mistake, with the line as it read (corrected so far) when it was found."""
+        self.lines = lines
+        """The lines, corrected."""
+        self.data: Any = None
+        self.cuts: list[_Cut] = []
+        self.stop: Exception | None = None
+        """What stopped the reading, when nothing more could be corrected."""
+
+
+def _attempt(lines: list[str], tab_width: int) -> _Attempt:
+    found, fixed = line_problems(lines, tab_width)
+    attempt = _Attempt(found, fixed)
+    for _round in range(MAX_REPAIRS):
+        text = "\n".join(fixed)
+        try:
+            attempt.data, attempt.cuts = _compose(text)
+            return attempt
+        except (_Refused, yaml.reader.ReaderError) as exc:
+            attempt.stop = exc
+            return attempt
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            explained = explain(text, mark.line, mark.column, tab_width) if mark else None
+            if explained is None or explained.repair is None \
+                    or fixed[explained.line - 1] == explained.repair:
+                attempt.stop = exc
+                return attempt
+            found.append((explained, fixed[explained.line - 1]))
+            fixed[explained.line - 1] = explained.repair
+    return attempt
+
+
+def _read_past(text: str, sink: DiagnosticSink) -> Repaired | None:
+    """Report every line mistake of a file YAML refused; the data read past them, if any.
+
+    A tab may stand for 2, 4 or 8 spaces: each is tried, and the reading needing the
+    fewest corrections wins. When two such readings give different data, the tab is
+    ambiguous and `validate --fix` leaves it to the person who wrote it."""
+    lines = text.split("\n")
+    tabs = any("\t" in line[:len(line) - len(line.lstrip(" \t"))] for line in lines)
+    attempts = [_attempt(lines, width) for width in (TAB_WIDTHS if tabs else TAB_WIDTHS[:1])]
+    best = min(attempts, key=lambda a: (a.data is None, len(a.found)))
+    rivals = [a for a in attempts if a is not best and a.data is not None
+              and len(a.found) == len(best.found) and a.data != best.data]
+    readable = best.data is not None
+    for explained, seen in best.found:
+        original = lines[explained.line - 1]
+        fix = None
+        if explained.fix is not None and readable and not (
+                rivals and explained.code == "tab-character"):
+            column, old, new = explained.fix
+            column = moved_column(original, seen, column)
+            if original[column - 1:column - 1 + len(old)] == old:
+                fix = TextFix(explained.line, column, old, new)
+        hint = explained.hint
+        if rivals and explained.code == "tab-character" and hint:
+            hint += "\n" + _("(the lines around it read differently with the tab as {one} "
+                             "and as {other} spaces: only you can tell which is meant)").format(
+                one=TAB_WIDTHS[attempts.index(best)], other=TAB_WIDTHS[attempts.index(rivals[0])])
+        sink.error(Position(explained.line, moved_column(original, seen, explained.column)),
+                   explained.code, explained.message, hint, fix)
+    changed = {n + 1: (line, best.lines[n]) for n, line in enumerate(lines)
+               if best.lines[n] != line}
+    repaired = Repaired(best.data, "\n".join(best.lines), changed) if readable else None
+
+    def where(pos: Position) -> Position:
+        found = changed.get(pos.line)
+        return pos if found is None else Position(pos.line,
+                                                   moved_column(found[0], found[1], pos.column))
+
+    stop = best.stop
+    if isinstance(stop, _Refused) and stop.problem_mark is not None:
+        if stop.problem_mark.line + 1 not in changed:  # not a consequence of a correction
+            sink.error(_pos(stop.problem_mark), stop.code, str(stop.problem), stop.hint)
+    elif isinstance(stop, yaml.reader.ReaderError):
+        sink.error(where(_reader_position(repaired.text if repaired else "\n".join(best.lines),
+                                          stop.position)), *_reader_problem(stop))
+    elif isinstance(stop, yaml.MarkedYAMLError):
+        mark = stop.problem_mark or stop.context_mark
+        sink.error(where(_pos(mark)) if mark else Position(), "yaml-syntax",
+                   _("YAML cannot read the file from here on (the parser says: "
+                     "{problem})").format(problem=stop.problem or stop.context or "?"),
+                   _("check the indentation and the quotes on this line and the one "
+                     "before it"))
+    if repaired is None or not isinstance(repaired.data, YamlMap):
+        return None
+    _report_cuts(best.cuts, sink, where)
+    return repaired
 
 
 REVIEW_SUFFIXES = (".yaml", ".yml")
@@ -336,6 +487,23 @@ def review_files_in(folder: Path) -> list[Path]:
     """The review files of a folder, symbolic links included so that they get reported."""
     return sorted(p for p in folder.iterdir()
                   if p.suffix in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink()))
+
+
+_LOOKALIKE = re.compile(r"[^.]+\.ya?ml(?:\.[^.]+)+|[^.]+\.ya?ml", re.IGNORECASE)
+
+
+def unread_files_in(folder: Path) -> list[Path]:
+    """Files of a folder that look like review files but are not read: `MA.YAML` (review
+    files end in .yaml, in small letters), `MA.yaml.txt` (Windows hides the last ending,
+    and Notepad adds .txt). A folder's review is never left out without a word."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix not in REVIEW_SUFFIXES and _LOOKALIKE.fullmatch(p.name)
+                  and (p.is_file() or p.is_symlink()))
+
+
+def review_name(path: Path) -> str:
+    """The name a file that looks like a review file should have: `MA.yaml.txt` -> `MA.yaml`."""
+    return path.name.split(".", 1)[0] + ".yaml"
 
 
 def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | LoadedFile:
@@ -377,14 +545,15 @@ def load_bytes(raw: bytes, path: Path, shown_as: str,
         return _too_large(path, shown_as, len(raw), max_bytes)
     sink = DiagnosticSink(shown_as)
     text = decode(raw, sink)
-    data = parse(text, sink) if text is not None else None
-    return LoadedFile(path, shown_as, data, sink.items)
+    data, repaired = read(text, sink) if text is not None else (None, None)
+    return LoadedFile(path, shown_as, data, sink.items, repaired)
 
 
 def load_text(text: str, shown_as: str = "<string>") -> LoadedFile:
     """Parse YAML given as text (tests, configuration snippets)."""
     sink = DiagnosticSink(shown_as)
-    return LoadedFile(Path(shown_as), shown_as, parse(text, sink), sink.items)
+    data, repaired = read(text, sink)
+    return LoadedFile(Path(shown_as), shown_as, data, sink.items, repaired)
 
 
 def position_of(data: Any, path: Sequence[Any], *, key: bool = False) -> Position:
@@ -406,3 +575,28 @@ def position_of(data: Any, path: Sequence[Any], *, key: bool = False) -> Positio
         else:
             break
     return found
+
+
+def node_at(data: Any, path: Sequence[Any], *, key: bool = False) -> yaml.Node | None:
+    """The YAML node of the value at `path` (of its key, with key=True), which knows where
+    its text starts and ends in the file; None when there is no such value."""
+    node: Any = data
+    found: yaml.Node | None = None
+    for i, part in enumerate(path):
+        if isinstance(node, YamlMap) and part in node:
+            key_node, value_node = node._pair(part)
+            found = key_node if key and i == len(path) - 1 else value_node
+            node = node[part]
+        elif isinstance(node, YamlList) and isinstance(part, int) and 0 <= part < len(node):
+            found = node.node.value[part]
+            node = node[part]
+        else:
+            return None
+    return found
+
+
+def plain_style(data: Any, path: Sequence[Any]) -> bool:
+    """Is the value at `path` written without quotes (nor as a block)? Then quote marks
+    around it are the writer's attempt at YAML quotes, not part of the text."""
+    node = node_at(data, path)
+    return isinstance(node, yaml.ScalarNode) and not node.style

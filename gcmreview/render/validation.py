@@ -12,23 +12,29 @@ from typing import Any
 
 from gcmreview import __version__
 from gcmreview.core.diagnostics import Diagnostic, Severity, Where
-from gcmreview.core.i18n import _, join, ngettext
+from gcmreview.core.i18n import N_, _, join, ngettext
 from gcmreview.core.rules import RULES
 from gcmreview.core.text import excerpt
 from gcmreview.render.terminal import Line, table
 from gcmreview.validate.results import ValidationRun
 
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
+"""The severity as people read it: `erreur[yaml-syntax]` in French. JSON, GitHub
+annotations and SARIF keep the English value, for programs."""
+
 
 def format_line(d: Diagnostic) -> str:
-    """`file:line:col: severity[code]: message`. The part before the message stays
-    the same in every language (editors and CI read it); the message is the user's.
-    In a Word document, which has no lines: `file: section “…”, row 3: …`."""
+    """`file:line:col: severity[code]: message`. The position and the rule code stay the
+    same in every language; the severity word and the message are the user's (in English,
+    the default, editors that read `file:line:col: error[...]` still do). In a Word
+    document, which has no lines: `file: section “…”, row 3: …`."""
     first = d.message.split("\n", 1)[0]
+    severity = _(SEVERITY_WORDS[d.severity])
     if d.where is not None:
         place = where_text(d.where)
         return f"{d.path}: " + (f"{place}: " if place else "") + \
-            f"{d.severity.value}[{d.code}]: {first}"
-    return f"{d.path}:{d.position.line}:{d.position.column}: {d.severity.value}[{d.code}]: {first}"
+            f"{severity}[{d.code}]: {first}"
+    return f"{d.path}:{d.position.line}:{d.position.column}: {severity}[{d.code}]: {first}"
 
 
 def where_text(where: Where) -> str:

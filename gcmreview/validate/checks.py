@@ -18,7 +18,9 @@ from gcmreview.core import countries, format, narrative, status
 from gcmreview.core.diagnostics import (
     Diagnostic,
     DiagnosticSink,
+    Fix,
     Severity,
+    ValueFix,
 )
 from gcmreview.core.i18n import _, join, number_ranges
 from gcmreview.load.catalogue import Catalogue
@@ -26,10 +28,11 @@ from gcmreview.load.explain import (
     INVISIBLE,
     NO_BREAK_SPACES,
     char_name,
+    straight_quoted,
     unquoted_smart,
     without_invisible,
 )
-from gcmreview.load.loader import LoadedFile, YamlMap, position_of
+from gcmreview.load.loader import LoadedFile, YamlMap, plain_style, position_of
 from gcmreview.validate.coverage import PLACEHOLDER, compute, has_text
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.schema import (
@@ -43,6 +46,19 @@ from gcmreview.validate.schema import (
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ZERO_WIDTH = frozenset("\ufeff\u200b")
+"""Invisible characters no text means: a byte-order mark, a zero-width space."""
+_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b]")
+"""Either: one pass over every text finds both (most texts have neither)."""
+
+
+def smart_quotes_hint(text: str, inner: str) -> str:
+    """Straight quotes instead; « » may belong to the text, then inside straight quotes."""
+    hint = _("write it with straight quotes: \"{text}\"").format(text=inner)
+    if text.strip().startswith("\u00ab"):
+        hint += "\n" + _("if the « » belong to the text, put the whole value in straight "
+                         "quotes: {text}").format(text=straight_quoted(text.strip()))
+    return hint
 LATIN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 """Arabic-Indic and Eastern Arabic-Indic digits, as the digits 0 to 9."""
 
@@ -84,8 +100,9 @@ def _strings(node: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 class ReviewChecker:
     """Runs every rule on one loaded file and fills its diagnostics."""
 
-    def __init__(self, loaded: LoadedFile, catalogue: Catalogue, options: Options) -> None:
-        self.data: YamlMap = loaded.data  # type: ignore[assignment]
+    def __init__(self, loaded: LoadedFile, catalogue: Catalogue, options: Options,
+                 data: YamlMap | None = None) -> None:
+        self.data: YamlMap = data if data is not None else loaded.data  # type: ignore[assignment]
         self.path = loaded.path
         self.catalogue = catalogue
         self.options = options
@@ -127,13 +144,17 @@ class ReviewChecker:
             found = self.plain_words(problem, value)
             self.sink.error(self.at(*problem.path, key=problem.at_key), *found)
 
-    def plain_words(self, problem: SchemaProblem, value: Any) -> tuple[str, str, str | None]:
+    def plain_words(self, problem: SchemaProblem, value: Any
+                    ) -> tuple[str, str, str | None, Fix | None]:
         """What people really got wrong, when a format problem is one of the usual
-        ones: text pasted from Word, a status or a country typed in words."""
+        ones: text pasted from Word, a status or a country typed in words; with the
+        change `validate --fix` may make, when there is one."""
         text = problem.path[-1] if problem.at_key and problem.path else value
         place = where(problem.path)
+        path = tuple(problem.path)
         if isinstance(text, str):
             hidden = next((ch for ch in text if ch in INVISIBLE), None)
+            marks = "".join(sorted({ch for ch in text if ch in INVISIBLE}))
             if hidden and problem.at_key:
                 return ("invisible-character",
                         _("the key `{key}` in {place} starts with an invisible character, "
@@ -141,26 +162,31 @@ class ReviewChecker:
                               key=without_invisible(text), place=where(problem.path[:-1]),
                               name=char_name(hidden)),
                         _("delete it, so that it reads `{text}`").format(
-                            text=without_invisible(text)))
-            if hidden:
+                            text=without_invisible(text)),
+                        ValueFix(path, without_invisible(text), key=True, edit="drop",
+                                 drop=marks))
+            if hidden:  # a code, or the format would not have refused it: nothing to keep
                 return ("invisible-character",
                         _("{place} holds an invisible character, {name}, which Word or an "
                           "Arabic keyboard adds").format(place=place, name=char_name(hidden)),
                         _("delete it, so that it reads `{text}`").format(
-                            text=without_invisible(text)))
+                            text=without_invisible(text)),
+                        ValueFix(path, without_invisible(text), edit="drop", drop=marks))
             space = next((ch for ch in text if ch in NO_BREAK_SPACES), None)
             if space and (problem.at_key or problem.code == "invalid-value"):
                 return ("no-break-space",
                         _("{place} holds a no-break space ({name}), which Word puts before "
                           "colons; YAML needs an ordinary space").format(
                               place=place, name=char_name(space)),
-                        _("type an ordinary space instead"))
+                        _("type an ordinary space instead"), None)
             inner = unquoted_smart(text)
-            if inner is not None:
+            if inner is not None and not problem.at_key:
                 return ("smart-quotes",
                         _("{place} is wrapped in typographic quotes “…” (from Word); YAML "
                           "only understands straight quotes").format(place=place),
-                        _("write it with straight quotes: \"{text}\"").format(text=inner))
+                        _("write it with straight quotes: \"{text}\"").format(text=inner),
+                        ValueFix(path, inner, edit="quotes")
+                        if plain_style(self.data, path) else None)
             if problem.path[-1:] == ["status"] and problem.path[:1] == ["objectives"]:
                 meant = status.suggest(text)
                 if meant:
@@ -168,15 +194,17 @@ class ReviewChecker:
                             _("{place} is “{text}”: a status is written as one of the codes "
                               "of the format, in English").format(place=place, text=text),
                             _("for “{text}”, write `status: {code}`").format(text=text,
-                                                                              code=meant))
+                                                                              code=meant),
+                            ValueFix(path, meant))
             if problem.path == ["country"]:
                 code = countries.code_for_name(text)
                 if code:
                     return ("unknown-country",
                             _("`country` is the name “{text}”; the format asks for the "
                               "State's two-letter code").format(text=text),
-                            _("write `country: {code}`").format(code=code))
-        return problem.code, problem.message, problem.hint
+                            _("write `country: {code}`").format(code=code),
+                            ValueFix(path, code))
+        return problem.code, problem.message, problem.hint, None
 
     def check_whole_numbers(self) -> None:
         """JSON Schema counts 2020.0 as an integer; a year written so is still a typo."""
@@ -256,7 +284,8 @@ class ReviewChecker:
                                 _("the objective number {key} is written with Arabic-Indic "
                                   "digits; objective numbers use the digits 0 to 9").format(
                                       key=key),
-                                _("write {number}:").format(number=latin))
+                                _("write {number}:").format(number=latin),
+                                ValueFix(("objectives", key), int(latin), key=True))
                 continue
             if isinstance(key, str) and key.strip().isdigit() and int(key) in numbers:
                 self.sink.error(place, "objective-key-quoted",
@@ -354,7 +383,8 @@ class ReviewChecker:
         narratives = format.narrative_keys()
         for path, text in _strings(self.data):
             last = path[-1]
-            if _CONTROL.search(text):
+            unseen = _UNSEEN.search(text) is not None
+            if unseen and _CONTROL.search(text):
                 self.sink.error(self.at(*path), "control-character",
                                 _("the text holds a control character (such as an escaped "
                                   "\\x00 or \\e), which reports cannot show"),
@@ -367,13 +397,17 @@ class ReviewChecker:
                                   "remove the entry"))
                 continue
             inner = unquoted_smart(text)
-            if inner is not None and not any(d.position == self.at(*path) and
-                                             d.code == "smart-quotes" for d in self.sink.items):
-                self.sink.warning(self.at(*path), "smart-quotes",
-                                  _("{place} is wrapped in typographic quotes “…” (from Word), "
-                                    "which become part of the text").format(place=where(path)),
-                                  _("write it with straight quotes: \"{text}\"").format(
-                                      text=inner))
+            if inner is not None and plain_style(self.data, path) and not any(
+                    d.position == self.at(*path) and d.code == "smart-quotes"
+                    for d in self.sink.items):
+                self.sink.error(self.at(*path), "smart-quotes",
+                                _("{place} is wrapped in typographic quotes “…” (from Word), "
+                                  "which YAML does not read as quotes: they become part of "
+                                  "the text").format(place=where(path)),
+                                smart_quotes_hint(text, inner),
+                                ValueFix(path, inner, edit="quotes"))
+            if unseen and ("\ufeff" in text or "\u200b" in text):
+                self.check_zero_width(path, text)
             if last in narratives:
                 self.check_narrative(path, text)
             elif last == "source" and len(path) >= 3 and path[-3] == "sources" \
@@ -383,6 +417,21 @@ class ReviewChecker:
                                 + did_you_mean(text, ids),
                                 _("add it to the `sources:` list at the end of the file, or "
                                   "correct the id"))
+
+    def check_zero_width(self, path: tuple[Any, ...], text: str) -> None:
+        """A byte-order mark or a zero-width space inside a text: pasted with it, shown as
+        nothing, never meant (the direction marks of Arabic text may be, and stay)."""
+        if any(d.position == self.at(*path) and d.code == "invisible-character"
+               for d in self.sink.items):
+            return  # the format check said it already
+        marks = "".join(sorted({ch for ch in text if ch in ZERO_WIDTH}))
+        self.sink.warning(self.at(*path), "invisible-character",
+                          _("{place} holds an invisible character, {name}, which shows as "
+                            "nothing and was pasted with the text").format(
+                              place=where(path), name=char_name(marks[0])),
+                          _("delete it"),
+                          ValueFix(path, "".join(ch for ch in text if ch not in ZERO_WIDTH),
+                                   edit="drop", drop=marks))
 
     def check_narrative(self, path: tuple[Any, ...], text: str) -> None:
         if not text.strip():
@@ -475,18 +524,25 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
 
 
 def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> FileResult:
-    result = FileResult(loaded.path, loaded.shown_as, None, loaded.data, None,
+    """Every check on a loaded file. A file YAML refused is checked as read past its line
+    mistakes (which are errors already), so one run reports all its problems."""
+    repaired = loaded.repaired
+    data = loaded.data if loaded.data is not None else repaired.data if repaired else None
+    result = FileResult(loaded.path, loaded.shown_as, None, data, None,
                         list(loaded.diagnostics))
-    if loaded.data is None:
+    if data is None:
         return result
     sink = DiagnosticSink(loaded.shown_as)
-    sink.items.extend(ReviewChecker(loaded, catalogue, options).run())
-    country = loaded.data.get("country")
+    sink.items.extend(ReviewChecker(loaded, catalogue, options, data).run())
+    country = data.get("country")
     result.country = country if isinstance(country, str) else None
-    result.country_at = position_of(loaded.data, ("country",))
-    result.coverage = compute(result.country or loaded.path.stem, loaded.data, catalogue)
+    result.country_at = position_of(data, ("country",))
+    result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
     coverage_diagnostics(result, options, sink,
                          {p.slug: p.letter for p in catalogue.principles.values()})
+    if repaired is not None and loaded.data is None:  # positions in the file, not the reading
+        sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
+        result.country_at = repaired.position(result.country_at)
     result.diagnostics.extend(sink.items)
     if options.strict:
         result.diagnostics = [d._replace(severity=Severity.ERROR) for d in result.diagnostics]

@@ -43,10 +43,12 @@ class FileResult:
 class ValidationRun:
     files: list[FileResult]
     not_submitted: tuple[str, ...] = ()
+    unread: list[Diagnostic] = field(default_factory=list)
+    """Files of the folders checked that look like review files but were not read."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sort_diagnostics([d for f in self.files for d in f.diagnostics])
+        return sort_diagnostics([*(d for f in self.files for d in f.diagnostics), *self.unread])
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for d in self.diagnostics)

@@ -8,12 +8,19 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from gcmreview.core.diagnostics import Diagnostic, Severity, display_path
+from gcmreview.core.diagnostics import Diagnostic, Position, Severity, display_path
 from gcmreview.core.errors import InputError, cannot_read
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.load.loader import REVIEW_SUFFIXES, load_bytes, load_file, review_files_in
+from gcmreview.load.loader import (
+    REVIEW_SUFFIXES,
+    load_bytes,
+    load_file,
+    review_files_in,
+    review_name,
+    unread_files_in,
+)
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.results import FileResult, RefFiles, ValidationRun
 
@@ -30,6 +37,28 @@ def expand_paths(paths: list[Path]) -> list[Path]:
             raise InputError(_("{path}: there is no such file or folder").format(path=path),
                              hint=_("give review files, or folders holding them"))
     return list(dict.fromkeys(files))
+
+
+def unread_in(paths: list[Path], strict: bool = False) -> list[Diagnostic]:
+    """A warning (an error with `strict`) for each file of the folders given that looks
+    like a review file but is not read, saying why and how to name it."""
+    found = []
+    for path in paths:
+        if not path.is_dir():
+            continue
+        for unread in unread_files_in(path):
+            name = review_name(unread)
+            twin = unread.with_name(name)  # on Windows or macOS, MA.yaml may be MA.YAML
+            found.append(Diagnostic(
+                display_path(unread), Position(), Severity.ERROR if strict else Severity.WARNING,
+                "file-not-read",
+                _("{file} is not read: review files are named after the State's code and end "
+                  "in .yaml").format(file=unread.name),
+                _("{name} exists too: if {file} is a newer version of the review, copy what it "
+                  "adds into {name}, then delete it").format(name=name, file=unread.name)
+                if twin.exists() and not twin.samefile(unread) else
+                _("rename it to {name}").format(name=name)))
+    return found
 
 
 PARALLEL_MIN_FILES = 24
@@ -101,7 +130,8 @@ def _workers_for(count: int, keep_data: bool) -> int:
 
 
 def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
-                   keep_data: bool = True) -> ValidationRun:
+                   keep_data: bool = True, unread: list[Diagnostic] | None = None
+                   ) -> ValidationRun:
     """Check files in order; without `keep_data`, large sets are spread over the cores."""
     workers = _workers_for(len(files), keep_data)
     if workers > 1:
@@ -125,7 +155,7 @@ def validate_files(files: list[Path], catalogue: Catalogue, options: Options,
     if options.participants is not None and options.report_missing:
         present = {r.country for r in results}
         not_submitted = tuple(c for c in options.participants if c not in present)
-    return ValidationRun(results, not_submitted)
+    return ValidationRun(results, not_submitted, unread or [])
 
 
 def one_review_per_state(results: list[FileResult], look_beside: bool = False) -> None:

@@ -188,7 +188,8 @@ def _expected_form(path: list[Any]) -> str:
     return {
         "country": _("the State's two-letter ISO 3166-1 code, in capitals, such as MA"),
         "date": _("a date written YYYY-MM-DD, such as 2026-03-15"),
-    }.get(last, _("the form the format asks for (see docs/format.md)"))
+    }.get(last, _("the form the format asks for (see the format reference: "
+                  "`gcmreview docs format` says where it is)"))
 
 
 class SchemaProblem(NamedTuple):
@@ -284,4 +285,6 @@ def describe_error(err: Any) -> list[SchemaProblem]:
                               _("{place} must not be empty").format(place=place))]
     return [SchemaProblem(path, False, "invalid-value",
                           _("{place} is not in the form the format asks for").format(
-                              place=place), _("see docs/format.md"))]
+                              place=place),
+                          _("see the format reference: `gcmreview docs format` says where it "
+                            "is"))]
