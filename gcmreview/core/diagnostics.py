@@ -121,12 +121,13 @@ class DiagnosticSink:
 
     def error(self, pos: Position, code: str, message: str, hint: str | None = None,
               fix: Fix | None = None) -> None:
-        self.items.append(Diagnostic(self.path, pos, Severity.ERROR, code, message, hint, fix))
+        self.items.append(Diagnostic(self.path, pos, Severity.ERROR, code, message, hint,
+                                     fix=fix))
 
     def warning(self, pos: Position, code: str, message: str, hint: str | None = None,
                 fix: Fix | None = None) -> None:
         self.items.append(Diagnostic(self.path, pos, Severity.WARNING, code, message, hint,
-                                     fix))
+                                     fix=fix))
 
 
 @lru_cache(maxsize=16)
