@@ -84,7 +84,8 @@ class Place:
     def options(self) -> Options:
         if self.workspace is None:
             return Options()
-        return Options(participants=self.workspace.participants, cycle=self.workspace.cycle)
+        return Options(participants=self.workspace.participants, cycle=self.workspace.cycle,
+                       acronyms=self.workspace.spelled_acronyms)
 
     def country_name(self, code: str, lang: str) -> str:
         names = self.workspace.country_names.get(code) if self.workspace else None

@@ -29,6 +29,7 @@ from gcmreview.core.diagnostics import display_path, resolved_folder
 from gcmreview.core.errors import cannot_read
 from gcmreview.core.i18n import _
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
+from gcmreview.model.apparatus import Apparatus
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
 from gcmreview.model.regional import RegionalBuilder, StateReview, Volume
 from gcmreview.model.review import ModelBuilder
@@ -146,7 +147,9 @@ class Builder:
         self.results: dict[Path, FileResult] = {}
         """Each review loaded and validated, once per build."""
         self.validation_options = Options(participants=workspace.participants,
-                                          cycle=workspace.cycle)
+                                          cycle=workspace.cycle,
+                                          acronyms=workspace.spelled_acronyms)
+        self.apparatus = Apparatus.of(workspace)
 
     def read(self, files: list[Path]) -> None:
         for path in files:
@@ -244,7 +247,8 @@ class Builder:
         result = self.result(document.review)
         assert result.coverage is not None
         ws = self.workspace
-        model = ModelBuilder(ws.catalogue, document.lang, ws.country_names).build(
+        model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
+                             apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
             earlier=self.earlier(document.review.stem))
         skeleton = render("report.md.j2", self.dirs, document.lang, review=model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -310,3 +311,31 @@ def test_a_partners_statement_is_not_the_states_report(tmp_path: Path) -> None:
                               "json"], cwd=tmp_path, capture_output=True, text=True)
     objectives = json.loads(machine.stdout)["files"][0]["coverage"]["objectives"]
     assert objectives["covered"] == [] and objectives["by_partners_only"] == [7, 15, 21]
+
+
+def test_an_acronym_not_spelled_out_is_named_where_first_used(tmp_path: Path,
+                                                             run_cli) -> None:
+    """Reports list the acronyms they use: validate names one the workspace does not spell
+    out, once per file, at its first use; a workspace without a list is not flooded."""
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    config = ws / "gcmreview.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  OIM: " in text
+    config.write_text("\n".join(line for line in text.splitlines()
+                                if not line.startswith("  OIM: ")) + "\n", encoding="utf-8")
+    review = ws / "countries" / "MA.yaml"
+    lines = review.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines)
+                 if re.search(r"\bOIM\b", line) and not line.startswith("#"))
+    result = run_cli("validate", "countries/MA.yaml", cwd=ws)
+    warnings = [line for line in result.out.splitlines() if "acronym-undefined" in line]
+    assert len(warnings) == 1, result.out
+    assert warnings[0].startswith(f"countries/MA.yaml:{first + 1}:")
+    assert "uses the acronym OIM, which gcmreview.yaml does not spell out" in warnings[0]
+    assert "add it under `acronyms:` in gcmreview.yaml" in result.out
+    # Without an `acronyms:` list, no such warning at all.
+    config.write_text(text.split("acronyms:")[0], encoding="utf-8")
+    result = run_cli("validate", "countries/MA.yaml", cwd=ws)
+    assert "acronym-undefined" not in result.out

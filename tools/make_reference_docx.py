@@ -351,6 +351,15 @@ def add_form_styles(styles: ET.Element) -> None:
     set_run_props(box, half_points=24)  # 12 pt: easy to click
 
 
+def add_masthead_style(styles: ET.Element) -> None:
+    """"Masthead": the lines above a UN document's title (issuer, symbol, distribution,
+    date, original), small and set to the end of the line, as UN documents set them."""
+    masthead = add_style(styles, "Masthead", "Masthead", "paragraph")
+    set_spacing(masthead, before=0, after=0)
+    child(child(masthead, "pPr", STYLE_ORDER), "jc", PPR_ORDER, {"val": "right"})
+    set_run_props(masthead, half_points=18)  # 9 pt
+
+
 def edit_styles(data: bytes) -> bytes:
     styles = ET.fromstring(data)
     use_explicit_fonts(styles)
@@ -371,6 +380,7 @@ def edit_styles(data: bytes) -> bytes:
 
     add_header_footer_styles(styles)
     add_form_styles(styles)
+    add_masthead_style(styles)
     style_table(styles)
     no_letter_spacing(styles)
     code_font(styles)

@@ -37,7 +37,8 @@ def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float 
     options = Options(strict=strict, min_coverage=min_coverage,
                       participants=workspace.participants if workspace else None,
                       cycle=workspace.cycle if workspace else None,
-                      report_missing=whole_workspace and workspace is not None)
+                      report_missing=whole_workspace and workspace is not None,
+                      acronyms=workspace.spelled_acronyms if workspace else None)
     files = expand_paths(paths)
     unread = unread_in(paths, strict)
     if not files and not allow_empty:

@@ -433,6 +433,25 @@ local function fact_blocks(meta)
   return blocks
 end
 
+-- The masthead of a UN document (symbol, distribution, date, original) as paragraphs
+-- of the style "Masthead", for the formats whose template cannot lay it out: the DOCX
+-- finishing moves them above the title (gcmreview.convert.docx).
+local function masthead_blocks(meta)
+  local masthead = meta.masthead
+  if masthead == nil then return pandoc.Blocks({}) end
+  local blocks = pandoc.Blocks({})
+  if masthead.issuer ~= nil and masthead.issuer ~= "" then
+    blocks:insert(pandoc.Para(tagged_inlines(masthead.issuer)))
+  end
+  if masthead.symbol ~= nil and masthead.symbol ~= "" then
+    blocks:insert(pandoc.Para({ pandoc.Strong(pandoc.Inlines(masthead.symbol)) }))
+  end
+  for _, line in ipairs(masthead.lines or {}) do
+    blocks:insert(pandoc.Para(pandoc.Inlines(line)))
+  end
+  return pandoc.Blocks({ pandoc.Div(blocks, pandoc.Attr("", {}, { { "custom-style", "Masthead" } })) })
+end
+
 local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
   document_dir = job.meta.dir == "rtl" and "rtl" or "ltr"
@@ -451,8 +470,9 @@ local function convert(job, answer)
     }))
   end
   if outputs.md then
-    local cover = pandoc.Blocks({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
-                                  pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
+    local cover = masthead_blocks(job.meta)
+    cover:extend({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
+                   pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
     cover:extend(with_figures(doc, "md", figures):walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
@@ -470,7 +490,8 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local blocks = fact_blocks(job.meta)
+    local blocks = masthead_blocks(job.meta)
+    blocks:extend(fact_blocks(job.meta))
     if not job.meta.form then blocks:insert(PAGE_BREAK) end
     blocks:extend(with_figures(doc, "docx", figures).blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)

@@ -851,6 +851,7 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
             # The form keeps the widths its template gives (and rows that grow as one types).
             text = data.decode()
             text = _form(text) if job.form else lay_out_tables(text, styles, job.rtl)
+            text = _masthead_first(text)
             if job.rtl:
                 text = _rtl_document(text)
         elif name == "word/styles.xml" and job.rtl:
@@ -905,6 +906,20 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes
     archive.fp.seek(stored.header_offset)
     archive.fp.write(stored.FileHeader(False))
     archive.fp.seek(end)
+
+
+_MASTHEAD = re.compile(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="Masthead" />.*?</w:p>', re.DOTALL)
+
+
+def _masthead_first(text: str) -> str:
+    """The masthead's paragraphs (style "Masthead") above the title: pandoc writes the
+    title from the document's metadata before anything of the body."""
+    found = _MASTHEAD.findall(text)
+    if not found:
+        return text
+    body = text.index("<w:body>") + len("<w:body>")
+    rest = _MASTHEAD.sub("", text[body:])
+    return text[:body] + "".join(found) + rest
 
 
 def _rtl_document(text: str) -> str:

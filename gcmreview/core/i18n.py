@@ -304,6 +304,12 @@ class Formatter:
         """Items that hold commas themselves (citations): `A; B`, `A؛ B` in Arabic."""
         return ("؛ " if self.lang == "ar" else "; ").join(str(i) for i in items)
 
+    def decimal(self, value: float) -> str:
+        """A number with one decimal, as the language writes it: 2.5, 2,5."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(round(value, 1), format="#,##0.#", locale=self.lang)
+
     def ratio(self, part: int, whole: int) -> str:
         return f"{self.number(part)}/{self.number(whole)}"
 

@@ -17,7 +17,16 @@ from gcmreview.core.i18n import N_, NC_, Formatter, letter_ranges, ngettext, num
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
+from gcmreview.core.text import acronyms_in
 from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.model.apparatus import (
+    Acronym,
+    Apparatus,
+    Masthead,
+    acronym_list,
+    masthead,
+    texts_of,
+)
 from gcmreview.model.changes import compare
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS
@@ -266,6 +275,10 @@ class ReviewModel:
     person building it (in the interface's language): `build` warns with these."""
     since: list[SinceCycle] = field(default_factory=list)
     """Progress since each earlier cycle (gcmreview.yaml `history:`), latest first."""
+    masthead: Masthead | None = None
+    """When the workspace gives the States' reports one (`document: country_reports`)."""
+    acronyms: list[Acronym] = field(default_factory=list)
+    """The acronyms the review uses that the workspace spells out (`acronyms:`)."""
 
 
 class SourceList:
@@ -291,8 +304,11 @@ class ModelBuilder:
 
     def __init__(self, catalogue: Catalogue, lang: str,
                  country_names: dict[str, str | dict[str, str]] | None = None,
-                 *, shared_sources: SourceList | None = None) -> None:
+                 *, shared_sources: SourceList | None = None,
+                 apparatus: Apparatus | None = None) -> None:
         self.catalogue = catalogue
+        self.apparatus = apparatus or Apparatus()
+        """The workspace's masthead and acronyms."""
         self.shared_sources = shared_sources
         """The regional report's one list of sources; None: each review numbers its own."""
         self.lang = lang
@@ -456,6 +472,9 @@ class ReviewReading:
             sources=[builder.source_item(s, self.lang) for s, _lang in self.numbers.items]
             if builder.shared_sources is None else [],
             catalogue_note="",
+            masthead=masthead(builder.apparatus, builder.lang, country=True),
+            acronyms=acronym_list(acronyms_in(texts_of(data)), builder.apparatus,
+                                  builder.lang),
         )
         shown: list[Text] = [r.short for r in model.objective_rows]
         shown += [r.name for r in model.principle_rows]

@@ -23,6 +23,7 @@ from gcmreview.core.diagnostics import (
     ValueFix,
 )
 from gcmreview.core.i18n import _, join, number_ranges
+from gcmreview.core.text import acronyms_in
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.explain import (
     INVISIBLE,
@@ -73,6 +74,9 @@ class Options:
     """The workspace's review cycle, when validating inside a workspace."""
     report_missing: bool = False
     """List participating States without a file (only when checking the whole workspace)."""
+    acronyms: frozenset[str] | None = None
+    """The acronyms the workspace spells out (`acronyms:` in gcmreview.yaml); None outside
+    a workspace, where no acronym is checked."""
 
 
 @cache
@@ -381,7 +385,13 @@ class ReviewChecker:
         """
         ids = self.source_ids()
         narratives = format.narrative_keys()
+        read = format.keys_of_kind("narrative", "line", "lines")
+        spelled = self.options.acronyms
+        seen: set[str] = set()
         for path, text in _strings(self.data):
+            if spelled is not None and (path[-1] in read or (
+                    isinstance(path[-1], int) and len(path) > 1 and path[-2] in read)):
+                self.check_acronyms(path, text, spelled, seen)
             last = path[-1]
             unseen = _UNSEEN.search(text) is not None
             if unseen and _CONTROL.search(text):
@@ -417,6 +427,21 @@ class ReviewChecker:
                                 + did_you_mean(text, ids),
                                 _("add it to the `sources:` list at the end of the file, or "
                                   "correct the id"))
+
+    def check_acronyms(self, path: tuple[Any, ...], text: str, spelled: frozenset[str],
+                       seen: set[str]) -> None:
+        """Every acronym a text uses is spelled out in the workspace (reports list them):
+        said once per file, where it is first used."""
+        for acronym in acronyms_in([text]):
+            if acronym in spelled or acronym in seen:
+                continue
+            seen.add(acronym)
+            self.sink.warning(self.at(*path), "acronym-undefined",
+                              _("{place} uses the acronym {acronym}, which gcmreview.yaml does "
+                                "not spell out").format(place=where(path), acronym=acronym),
+                              _("add it under `acronyms:` in gcmreview.yaml with what it stands "
+                                "for in each language, for example {acronym}: {{fr: …}}").format(
+                                    acronym=acronym))
 
     def check_zero_width(self, path: tuple[Any, ...], text: str) -> None:
         """A byte-order mark or a zero-width space inside a text: pasted with it, shown as

@@ -72,6 +72,19 @@ class Workspace:
     """Earlier cycles: year -> a git ref or a folder (relative to the workspace)."""
     languages: tuple[str, ...] = ()
     """The working languages, the main one first (`languages:`); empty when not given."""
+    document: dict[str, Any] = field(default_factory=dict)
+    """The regional report's masthead (`document:`): symbol, distribution, date, original
+    language, issuer, and whether the States' reports have it too."""
+    key_messages: Localized | None = None
+    """The secretariat's own key messages (Markdown), at the head of the regional report."""
+    acronyms: dict[str, Localized] = field(default_factory=dict)
+    """Acronym -> what it stands for, per language (`acronyms:`)."""
+
+    @property
+    def spelled_acronyms(self) -> frozenset[str] | None:
+        """The acronyms to check texts against: None (no check) until the workspace
+        starts its list, so a workspace without one is not flooded with warnings."""
+        return frozenset(self.acronyms) if self.acronyms else None
 
     def review_path(self, country: str) -> Path:
         return self.countries_dir / f"{country}.yaml"
@@ -168,6 +181,9 @@ def load_workspace(config_path: Path) -> Workspace:
         config_path=config_path,
         history=_history(data, config_path),
         languages=tuple(data.get("languages") or ()),
+        document=dict(data.get("document") or {}),
+        key_messages=data.get("key_messages"),
+        acronyms=dict(data.get("acronyms") or {}),
     )
 
 
