@@ -182,12 +182,21 @@ def language() -> str:
     return _current[0]
 
 
+_FRENCH_SPACE = re.compile(r" (?=[:;!?»])|(?<=«) ")
+
+
+def _typeset(text: str) -> str:
+    """French puts a space before : ; ! ? and inside « »: a no-break one, so that a
+    terminal (or --help) never wraps a line to start with a colon."""
+    return _FRENCH_SPACE.sub("\u00a0", text) if _current[0] == "fr" else text
+
+
 def _(message: str) -> str:
-    return translations(_current[0]).gettext(message)
+    return _typeset(translations(_current[0]).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(_current[0]).ngettext(singular, plural, n)
+    return _typeset(translations(_current[0]).ngettext(singular, plural, n))
 
 
 _LIST_SEPARATORS = {"ar": "، "}
