@@ -2,7 +2,9 @@
 
 The country report (MA) and the regional report, in French, Arabic and English,
 are built once; each is opened at a computer's width (1280 px) and a phone's
-(390 px) in one Chromium for the module, and checked as a reader gets it: the
+(390 px), with the fonts of two kinds of computer (DejaVu alone, and Noto beside
+it: one Chromium for each, told by FONTCONFIG_FILE which font folders it may see,
+whatever this machine has installed), and checked as a reader gets it: the
 page never wider than the screen, every table's last column in view or within
 reach of its own scroll box, nothing fetched and no error, every run of another
 language marked with its language and direction, the matrices' statuses drawn
@@ -103,9 +105,10 @@ class View:
 
 
 class Browser:
-    def __init__(self, browser: object, folder: Path) -> None:
+    def __init__(self, browser: object, folder: Path, font_set: str) -> None:
         self.browser = browser
         self.folder = folder
+        self.font_set = font_set
         self.views: dict[tuple[str, str], View] = {}
 
     def open(self, report: str, width: int, height: int, media: str = "screen") -> View:
@@ -129,36 +132,108 @@ class Browser:
 FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>{fonts}</dir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+{dirs}
   <cachedir>{cache}</cachedir>
 </fontconfig>
 """
+"""The system's rules (aliases, hinting), but only the font folders given: the browser
+sees the fonts of one kind of reader's computer, whatever this machine has."""
+FONT_SETS = ("dejavu", "noto")
+"""DejaVu only (a minimal Linux), and Noto beside it (desktop Linux, Debian's
+fonts-noto-core): Noto Sans is the first of the report's Latin fonts such a computer has,
+and draws wider than DejaVu in places (the matrix used to scroll at 1280 px with it)."""
+
+
+def font_folder(file_name: str) -> Path | None:
+    """The system folder holding a font file, found wherever the distribution puts it."""
+    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
+        if root.is_dir():
+            found = next(root.rglob(file_name), None)
+            if found is not None:
+                return found.parent
+    return None
+
+
+def font_set_folders(name: str) -> list[Path] | None:
+    """The folders of a font set, or None when this machine lacks its fonts. Every set
+    has Amiri too: the reader's computer has an Arabic font (Windows: Traditional Arabic,
+    Sakkal Majalla), and this gives the browser the one gcmreview installs for its PDFs
+    (only this browser: LibreOffice, in other tests, must not see it installed)."""
+    dejavu = font_folder("DejaVuSans.ttf")
+    if dejavu is None:
+        return None
+    folders = [dejavu]
+    if name == "noto":
+        noto = font_folder("NotoSans-Regular.ttf")
+        if noto is None:
+            return None
+        folders.insert(0, noto)
+    return [*folders, Path(font_dirs()[0])]
+
+
+class Browsers:
+    """One Chromium per font set, launched when a test first needs it, kept for the
+    module: a browser start costs about a second, and each report is opened once per
+    font set and width."""
+
+    def __init__(self, playwright: object, executable: str, folder: Path,
+                 config_root: Path) -> None:
+        self.playwright = playwright
+        self.executable = executable
+        self.folder = folder
+        self.config_root = config_root
+        self.open: dict[str, Browser] = {}
+
+    def get(self, font_set: str) -> Browser:
+        if font_set not in self.open:
+            folders = font_set_folders(font_set)
+            if folders is None:
+                pytest.skip(f"no {font_set} fonts on this machine (Debian: apt-get install "
+                            f"fonts-{'noto-core' if font_set == 'noto' else 'dejavu-core'})")
+            config = self.config_root / font_set
+            config.mkdir(parents=True, exist_ok=True)
+            dirs = "\n".join(f"  <dir>{folder}</dir>" for folder in folders)
+            (config / "fonts.conf").write_text(
+                FONTCONFIG.format(dirs=dirs, cache=config / "cache"), encoding="utf-8")
+            chrome = self.playwright.chromium.launch(  # type: ignore[attr-defined]
+                executable_path=self.executable,
+                env={**os.environ, "FONTCONFIG_FILE": str(config / "fonts.conf")})
+            self.open[font_set] = Browser(chrome, self.folder, font_set)
+        return self.open[font_set]
+
+    def close(self) -> None:
+        for browser in self.open.values():
+            browser.browser.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
-def browser(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def browsers(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsers]:
     executable = chromium()
     if executable is None:
         message = "no Chromium: apt-get install chromium, or set GCMREVIEW_CHROMIUM"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    # The reader's computer has an Arabic font (Windows: Traditional Arabic, Sakkal
-    # Majalla): this browser gets Amiri, the font gcmreview installs for its PDFs, and
-    # only this browser (LibreOffice, in other tests, must not see it installed).
-    config = tmp_path_factory.mktemp("fontconfig")
-    (config / "fonts.conf").write_text(FONTCONFIG.format(fonts=font_dirs()[0],
-                                                         cache=config / "cache"),
-                                       encoding="utf-8")
     with sync_api.sync_playwright() as playwright:
-        chrome = playwright.chromium.launch(
-            executable_path=executable,
-            env={**os.environ, "FONTCONFIG_FILE": str(config / "fonts.conf")})
+        opened = Browsers(playwright, executable, reports, tmp_path_factory.mktemp("fonts"))
         try:
-            yield Browser(chrome, reports)
+            yield opened
         finally:
-            chrome.close()
+            opened.close()
+
+
+@pytest.fixture(params=FONT_SETS)
+def browser(browsers: Browsers, request: pytest.FixtureRequest) -> Browser:
+    """The reports in Chromium with each font set: for what fonts can change (widths,
+    what fits, what scrolls)."""
+    return browsers.get(request.param)
+
+
+@pytest.fixture
+def dejavu(browsers: Browsers) -> Browser:
+    """The reports in Chromium with DejaVu alone: for what fonts do not change."""
+    return browsers.get("dejavu")
 
 
 def view_id(view: tuple[str, str]) -> str:
@@ -232,10 +307,10 @@ def test_last_column_of_every_table_in_reach(browser: Browser, view: tuple[str, 
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=view_id)
-def test_no_error_and_nothing_fetched(browser: Browser, view: tuple[str, str]) -> None:
-    opened = browser.view(*view)
+def test_no_error_and_nothing_fetched(dejavu: Browser, view: tuple[str, str]) -> None:
+    opened = dejavu.view(*view)
     assert opened.errors == []
-    page_url = (browser.folder / f"{opened.report}.html").as_uri()
+    page_url = (dejavu.folder / f"{opened.report}.html").as_uri()
     assert [u[:80] for u in opened.requests if u != page_url and not u.startswith("data:")] == []
 
 
@@ -251,8 +326,8 @@ LANGUAGES = """() => ({
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_languages_and_directions(browser: Browser, report: str) -> None:
-    opened = browser.view(report, "desktop")
+def test_languages_and_directions(dejavu: Browser, report: str) -> None:
+    opened = dejavu.view(report, "desktop")
     found = opened.page.evaluate(LANGUAGES)
     assert found["html"] == [opened.lang, "rtl" if opened.lang == "ar" else "ltr"]
     assert found["tagged"], "no narrative, no text in another language"
@@ -279,10 +354,10 @@ UNTAGGED_LATIN = r"""() => {
 
 
 @pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
-def test_latin_text_in_arabic_reports_is_tagged(browser: Browser, report: str) -> None:
+def test_latin_text_in_arabic_reports_is_tagged(dejavu: Browser, report: str) -> None:
     """Words in Latin letters (French, English) inside an Arabic report sit in an
     element that says their language (a heuristic: runs of two words or more)."""
-    assert browser.view(report, "desktop").page.evaluate(UNTAGGED_LATIN) == []
+    assert dejavu.view(report, "desktop").page.evaluate(UNTAGGED_LATIN) == []
 
 
 ARABIC_SIZE = """() => {
@@ -299,11 +374,11 @@ ARABIC_SIZE = """() => {
 
 
 @pytest.mark.parametrize("report", ["MA.fr", "MA.ar"])
-def test_arabic_runs_have_their_own_faces(browser: Browser, report: str) -> None:
+def test_arabic_runs_have_their_own_faces(dejavu: Browser, report: str) -> None:
     """Arabic letters go to the Arabic faces (scaled to the Latin text's size by
     size-adjust), not to a bigger font-size: an Arabic quote and the French words
     around it keep the same font size, so sizes never compound."""
-    page = browser.view(report, "desktop").page
+    page = dejavu.view(report, "desktop").page
     sizes = page.evaluate(ARABIC_SIZE)
     assert sizes["ar"] == sizes["fr"]
     family = page.evaluate("getComputedStyle(document.body).fontFamily")
@@ -417,8 +492,8 @@ def axe_script() -> str:
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=view_id)
-def test_axe_no_serious_violation(browser: Browser, view: tuple[str, str]) -> None:
-    page = browser.view(*view).page
+def test_axe_no_serious_violation(dejavu: Browser, view: tuple[str, str]) -> None:
+    page = dejavu.view(*view).page
     page.evaluate(axe_script())
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = {v["id"]: [n["target"] for n in v["nodes"]][:5] for v in results["violations"]
@@ -448,6 +523,6 @@ NO_LETTER_SPACING = r"""() => {
 
 
 @pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
-def test_arabic_is_never_letter_spaced(browser: Browser, report: str) -> None:
+def test_arabic_is_never_letter_spaced(dejavu: Browser, report: str) -> None:
     """Letter-spacing pulls joined Arabic letters apart (the contents heading had it)."""
-    assert browser.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []
+    assert dejavu.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []

@@ -400,7 +400,9 @@ local form_layout = {
 -- matrices in HTML and DOCX (status symbols, matrix and legend boxes) go.
 local plain_markdown = {
   Span = function(span)
-    if span.classes:includes("status") then return span.content end
+    if span.classes:includes("status") or span.classes:includes("partner-mark") then
+      return span.content
+    end
   end,
   Div = function(div)
     if div.classes:includes("matrix") or div.classes:includes("wide")
