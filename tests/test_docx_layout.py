@@ -31,6 +31,7 @@ import pytest
 
 from gcmreview.cli import main
 from gcmreview.convert.docx import (
+    SMALL_TABLE_ROWS,
     SMALLER_POINTS,
     _overflowing,
     _rtl_paragraphs,
@@ -312,6 +313,98 @@ def test_another_process_gives_the_same_bytes(ws: Path, docx: dict[str, Path]) -
                     "--force", "--out", "seeded", "--quiet"], cwd=ws, check=True,
                    env={**os.environ, "PYTHONHASHSEED": "12345"}, timeout=300)
     assert (ws / "seeded" / "MA.ar.docx").read_bytes() == docx["MA.ar"].read_bytes()
+
+
+def headings(document: ET.Element, deepest: int) -> list[tuple[int, str, str]]:
+    """(level, bookmark, text) of the headings down to `deepest`, in order."""
+    found = []
+    bookmark = ""
+    for node in document.find(f"{W}body"):
+        if node.tag == f"{W}bookmarkStart":
+            bookmark = node.get(f"{W}name")
+            continue
+        style = node.find(f"{W}pPr/{W}pStyle") if node.tag == f"{W}p" else None
+        level = style.get(f"{W}val").removeprefix("Heading") if style is not None else ""
+        if level.isdigit() and int(level) <= deepest:
+            found.append((int(level), bookmark, paragraph_text(node)))
+        if node.tag != f"{W}bookmarkEnd":
+            bookmark = ""
+    return found
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_table_of_contents_after_the_cover(docx: dict[str, Path], report: str) -> None:
+    """A TOC field over headings 1 and 2, on its own page after the cover, its result
+    already written (one entry per heading, linked to it) so that it shows before any
+    update; Word updates it on opening (dirty)."""
+    document = part(docx[report], "word/document.xml")
+    body = list(document.find(f"{W}body"))
+    toc = [i for i, node in enumerate(body) if node.tag == f"{W}sdt"]
+    assert len(toc) == 1
+    gallery = body[toc[0]].find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    assert gallery.get(f"{W}val") == "Table of Contents"
+    breaks = [i for i, node in enumerate(body) if node.find(f"{W}r/{W}br") is not None
+              and node.find(f"{W}r/{W}br").get(f"{W}type") == "page"]
+    assert breaks[:2] == [toc[0] - 1, toc[0] + 1]
+    instructions = "".join(t.text or "" for t in body[toc[0]].iter(f"{W}instrText"))
+    assert instructions.split() == ["TOC", "\\o", '"1-2"', "\\h", "\\z", "\\u"]
+    assert body[toc[0]].find(f".//{W}fldChar").get(f"{W}dirty") == "true"
+    entries = [(p.find(f"{W}pPr/{W}pStyle").get(f"{W}val"), p.find(f"{W}hyperlink"),
+                paragraph_text(p)) for p in body[toc[0]].iter(f"{W}p")][1:]
+    expected = headings(document, 2)
+    assert [(style, link.get(f"{W}anchor") if link is not None else "", text)
+            for style, link, text in entries] \
+        == [(f"TOC{level}", bookmark, text) for level, bookmark, text in expected]
+    assert any(bookmark for _level, bookmark, _text in expected)
+
+
+def test_toc_entries_show_in_libreoffice(pdf: dict[str, Path]) -> None:
+    page_two = [word for page, _top, word in pdf_words(pdf["MA.fr"]) if page == 2]
+    assert page_two[:3] == ["Sommaire", "Vue", "d'ensemble"], page_two[:10]
+    assert "Méthodologie" in page_two
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_headings_stay_with_the_text_after_them(docx: dict[str, Path], report: str) -> None:
+    styles = {s.get(f"{W}styleId"): s for s in part(docx[report], "word/styles.xml")
+              .iter(f"{W}style")}
+    for level in range(1, 7):
+        props = styles[f"Heading{level}"].find(f"{W}pPr")
+        assert props.find(f"{W}keepNext") is not None, level
+        assert props.find(f"{W}keepLines") is not None, level
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_small_tables_are_not_split(docx: dict[str, Path], report: str) -> None:
+    """Up to SMALL_TABLE_ROWS rows, every row is kept with the next (keepNext on its
+    paragraphs); a longer table is kept at least with its first row under the header.
+    (LibreOffice printed the header row of Morocco's principles table alone at the foot
+    of a page, and then lost the rest of the table.)"""
+    document = part(docx[report], "word/document.xml")
+    small = 0
+    for table in tables(document):
+        rows = table.findall(f"{W}tr")
+        kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(f"{W}p"))
+                for row in rows]
+        assert kept[0] and not kept[-1]
+        if len(rows) <= SMALL_TABLE_ROWS:
+            small += 1
+            assert all(kept[:-1]), kept
+    assert small
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict[str, Path],
+                                                report: str) -> None:
+    section = part(docx[report], "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert section.find(f"{W}titlePg") is not None
+    height = float(pypdf.PdfReader(pdf[report]).pages[0].mediabox.height)
+    result = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf[report]), "-"],
+                            check=True, capture_output=True, text=True, timeout=60)
+    pages = result.stdout.split("<page ")[1:]
+    margins = [[w for w in re.findall(r'yMin="([\d.]+)"', page)
+                if float(w) < MARGIN_ZONE or float(w) > height - MARGIN_ZONE] for page in pages]
+    assert margins[0] == [] and margins[1], margins
 
 
 # --- what LibreOffice prints ------------------------------------------------------------------

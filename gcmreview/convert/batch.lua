@@ -420,6 +420,51 @@ end
 
 local PAGE_BREAK = pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
+local function xml_text(text)
+  return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+-- The DOCX table of contents, on a page of its own after the cover: a TOC field of
+-- levels 1 and 2 whose result is written now, one entry per heading linked to it
+-- (pandoc bookmarks each heading by its identifier), so that LibreOffice, which
+-- prints a field's last result, shows the entries; Word and LibreOffice fill in the
+-- page numbers when the field is updated, and Word does so on opening (w:dirty).
+local function toc_blocks(doc, title)
+  local headings = {}
+  doc:walk({
+    Header = function(h)
+      if h.level <= 2 then headings[#headings + 1] = h end
+    end,
+  })
+  if #headings == 0 then return pandoc.Blocks({}) end
+  local bidi = document_dir == "rtl" and "<w:bidi />" or ""
+  local parts = {
+    '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents" />'
+      .. "<w:docPartUnique /></w:docPartObj></w:sdtPr><w:sdtContent>",
+    '<w:p><w:pPr><w:pStyle w:val="TOCHeading" />' .. bidi .. "</w:pPr><w:r><w:t>"
+      .. xml_text(title) .. "</w:t></w:r></w:p>",
+  }
+  for i, h in ipairs(headings) do
+    local field = ""
+    if i == 1 then
+      field = '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /></w:r>'
+        .. '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        .. '<w:r><w:fldChar w:fldCharType="separate" /></w:r>'
+    end
+    local close = i == #headings and '<w:r><w:fldChar w:fldCharType="end" /></w:r>' or ""
+    local entry = '<w:r><w:t xml:space="preserve">' .. xml_text(pandoc.utils.stringify(h.content))
+      .. "</w:t></w:r>"
+    if h.identifier ~= "" then
+      entry = '<w:hyperlink w:anchor="' .. xml_text(h.identifier) .. '" w:history="1">' .. entry
+        .. "</w:hyperlink>"
+    end
+    parts[#parts + 1] = '<w:p><w:pPr><w:pStyle w:val="TOC' .. h.level .. '" />' .. bidi
+      .. "</w:pPr>" .. field .. entry .. close .. "</w:p>"
+  end
+  parts[#parts + 1] = "</w:sdtContent></w:sdt>"
+  return pandoc.Blocks({ pandoc.RawBlock("openxml", table.concat(parts)), PAGE_BREAK })
+end
+
 -- The cover facts (status, date, institution...) as paragraphs, for the formats
 -- whose template cannot lay them out (DOCX, Markdown). Built as inlines, never
 -- parsed, so data cannot turn into markup here either.
@@ -473,7 +518,10 @@ local function convert(job, answer)
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
     local blocks = fact_blocks(job.meta)
-    if not job.meta.form then blocks:insert(PAGE_BREAK) end
+    if not job.meta.form then
+      blocks:insert(PAGE_BREAK)
+      blocks:extend(toc_blocks(doc, job.meta["toc-title"] or "Contents"))
+    end
     blocks:extend(with_figures(doc, "docx", figures).blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
