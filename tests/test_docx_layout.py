@@ -407,6 +407,53 @@ def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict
     assert margins[0] == [] and margins[1], margins
 
 
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMU_PER_POINT = 12700
+
+
+def style_of(paragraph: ET.Element) -> str:
+    style = paragraph.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val") if style is not None else ""
+
+
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_figures_numbered_with_title_picture_and_source(docx: dict[str, Path],
+                                                        report: str) -> None:
+    """Each heat map: its title above it (number in a SEQ field, as Word numbers
+    figures), the picture at its own size (the drawing's text at its size: at least 8.5
+    pt), its text alternative, the source below it; its data are tables in the annex at
+    the end, not a second picture of it beside the figure."""
+    document = part(docx[report], "word/document.xml")
+    body = list(document.find(f"{W}body"))
+    titles = [i for i, node in enumerate(body) if style_of(node) == "FigureTitle"]
+    figures = [i for i in titles if body[i].find(f"{W}fldSimple") is not None]
+    assert len(figures) == 2
+    with zipfile.ZipFile(docx[report]) as archive:
+        rels = {rel.get("Id"): rel.get("Target") for rel in ET.fromstring(
+            archive.read("word/_rels/document.xml.rels"))}
+        for number, at in enumerate(figures, start=1):
+            field = body[at].find(f"{W}fldSimple")
+            assert field.get(f"{W}instr").split() == ["SEQ", "Figure", "\\*", "ARABIC"]
+            assert paragraph_text(field) == str(number)
+            picture, source = body[at + 1], body[at + 2]
+            assert style_of(picture) == "Figure" and style_of(source) == "FigureSource"
+            assert paragraph_text(source).strip()
+            assert picture.find(f".//{WP}docPr").get("descr")
+            extent = picture.find(f".//{WP}extent")
+            blip = picture.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+            png = archive.read("word/" + rels[blip.get(f"{R}embed")])
+            width_px = int.from_bytes(png[16:20], "big")  # the PNG's IHDR, drawn at 150 ppi
+            points = int(extent.get("cx")) / EMU_PER_POINT
+            assert abs(points - width_px * 72 / 150) < 1.5, (points, width_px)
+            assert points <= text_width(document) / 20
+    annex = max(i for i, node in enumerate(body) if style_of(node) == "Heading1")
+    assert body[annex - 1].tag == f"{W}bookmarkStart"
+    assert body[annex - 1].get(f"{W}name") == "figure-data"
+    assert body.index(matrix(document)) > annex
+    assert not [i for i, node in enumerate(body) if node.tag == f"{W}tbl"
+                and figures[0] < i < figures[1]]
+
+
 # --- what LibreOffice prints ------------------------------------------------------------------
 
 

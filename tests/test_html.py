@@ -33,7 +33,9 @@ from pathlib import Path
 import pytest
 
 from gcmreview.cli import main
+from gcmreview.convert.figures import MIN_TEXT_PT
 from gcmreview.convert.fonts import font_dirs
+from gcmreview.core.status import BY_CODE
 
 from .conftest import copy_workspace
 
@@ -47,11 +49,7 @@ A4_TEXT_WIDTH = 643
 """CSS pixels between the margins of an A4 page (21 cm less 2 × 2 cm, the
 report's @page rule and the PDF's)."""
 
-FILLS = {
-    "implemented": "#08519c", "in_progress": "#4292c6", "planned": "#9ecae1",
-    "not_started": "#deebf7", "not_applicable": "#bdbdbd", "not_stated": "#fdd49e",
-    "reported": "#4292c6", "not_reported": "#ffffff", "partner": "#ffffff",
-}
+FILLS = {**{code: s.fill for code, s in BY_CODE.items()}, "partner": "#ffffff"}
 """The heat map's fills (gcmreview.core.status), which the HTML cells repeat."""
 SHAPES = "●◐○◇"
 
@@ -121,6 +119,9 @@ class Browser:
         page.emulate_media(media=media)
         page.goto((self.folder / f"{report}.html").as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
+        # The figures' data tables, folded under each figure, as a reader unfolds them:
+        # they are laid out (and checked) as they are then.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         return view
 
     def view(self, report: str, size: str) -> View:
@@ -445,6 +446,44 @@ def test_matrix_statuses_drawn_like_the_heat_map(browser: Browser, report: str) 
             if set(cell["text"]) & set(SHAPES):
                 assert cell["glyph"][0] >= 0.6 * cell["size"], cell
             assert cell["glyph"][1] >= 0.9 * cell["size"], cell
+
+
+FIGURES = """() => [...document.querySelectorAll('figure.heat-map')].map(f => {
+  const img = f.querySelector('img'), r = img.getBoundingClientRect();
+  const details = f.querySelector('details.figure-data');
+  return {first: f.firstElementChild.tagName,
+          caption: f.querySelector('figcaption').textContent.trim(),
+          alt: img.alt, width: +img.getAttribute('width'), height: +img.getAttribute('height'),
+          shown: [r.left, r.right, r.width, r.height],
+          source: f.querySelector('.figure-source')?.textContent.trim() ?? '',
+          after: (img.compareDocumentPosition(f.querySelector('.figure-source')) & 4) === 4,
+          data: details ? details.querySelectorAll('.matrix table').length : -1};
+})"""
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v[0] in REGIONAL], ids=view_id)
+def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, str]) -> None:
+    """Each heat map is a figure: "Figure 1." and its title first, the picture, the source
+    under it, and its data as a table folded under it (one picture per matrix). At a
+    computer's width the picture is at its own size, its smallest text at least 11 px; on
+    a phone it is scaled to the screen, its proportions kept."""
+    opened = browser.view(*view)
+    figures = opened.page.evaluate(FIGURES)
+    label = {"fr": "Figure", "en": "Figure", "ar": "الشكل"}[opened.lang]
+    assert [f["caption"].split(".")[0] for f in figures] == [f"{label} 1", f"{label} 2"]
+    width = opened.page.evaluate("innerWidth")
+    for figure in figures:
+        assert figure["first"] == "FIGCAPTION" and figure["alt"] and figure["source"]
+        assert figure["after"] and figure["data"] == 1, figure
+        left, right, shown_width, shown_height = figure["shown"]
+        assert left >= 0 and right <= width
+        scale = shown_width / figure["width"]
+        assert abs(shown_height / figure["height"] - scale) < 0.02
+        if view[1] == "desktop":
+            assert scale == pytest.approx(1, abs=0.01)
+            assert MIN_TEXT_PT * 4 / 3 * scale >= 11
+    html = (browser.folder / f"{opened.report}.html").read_text(encoding="utf-8")
+    assert html.count('<details class="figure-data">') == 2  # folded until opened
 
 
 # --- print ------------------------------------------------------------------------------

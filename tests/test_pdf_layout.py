@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ import pytest
 
 from gcmreview import __version__
 from gcmreview.cli import main
+from gcmreview.convert.figures import MIN_TEXT_PT
 
 from .conftest import copy_workspace
 
@@ -380,3 +382,47 @@ def test_poppler_reads_it_tagged_without_complaint(builds: Builds, name: str) ->
     assert re.search(r"^Tagged:\s+yes$", result.stdout, re.M), result.stdout
     assert re.search(r"^Suspects:\s+no$", result.stdout, re.M), result.stdout
     assert "(A4)" in result.stdout
+
+
+SMALLEST_TEXT_PT = 7.0
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_text_under_seven_points(documents: dict[str, list[Page]], name: str) -> None:
+    """Every run of text, the heat maps' included (typst draws them in the document: their
+    names, numbers and marks are text), is at least 7 pt."""
+    sizes = Counter(round(run.size, 1) for page in documents[name] for run in page.runs)
+    assert min(sizes) >= SMALLEST_TEXT_PT, sizes
+
+
+@pytest.mark.parametrize("name", ["regional.fr", "regional.ar"])
+def test_figures_numbered_with_title_and_source(documents: dict[str, list[Page]],
+                                                name: str) -> None:
+    """"Figure 1." and its title above the heat map, the map's own text (the objectives'
+    numbers 1 to 23, at the figures' size) below them, "Source:" under the map; the
+    figures' data are tables in the annex, the document's last section."""
+    pages = documents[name]
+    lang = name.split(".")[1]
+    label, source = {"fr": ("Figure", "Source"), "ar": ("الشكل", "المصدر")}[lang]
+
+    def said(word: Word, text: str) -> bool:
+        """pdftotext gives Arabic words in the order of their letters on the page."""
+        return word.text.strip(":") in (text, text[::-1])
+
+    captions = [(p, w) for p in pages for w in sorted(p.words, key=lambda w: -w.y)
+                if said(w, label)]
+    assert len(captions) >= 2, "two figures"
+    page, first = captions[0]
+    numbers = [w for w in page.words if w.text in {str(n) for n in range(1, 24)}
+               and first.y - 40 < w.y < first.y]
+    assert {w.text for w in numbers} >= {str(n) for n in range(1, 24)}
+    sources = [w for w in page.words if said(w, source)]
+    assert sources and max(w.y for w in sources) < min(w.y for w in numbers)
+    figure_sizes = {round(r.size, 1) for r in page.runs if r.text.strip() == "23"}
+    assert figure_sizes and min(figure_sizes) >= MIN_TEXT_PT, figure_sizes
+    # The annex: the last heading of the outline, its tables after it.
+    reader = pypdf.PdfReader(pages[0].pdf)
+    last_page, last = outline(reader)[-1]
+    assert {"fr": "Annexe", "ar": "المرفق"}[lang] in last.title
+    annex_words = [w.text for p in pages[last_page:] for w in p.words]
+    assert annex_words.count("23") >= 1 and len(annex_words) > 100

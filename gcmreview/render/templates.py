@@ -108,9 +108,38 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
     return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
 
 
-def _figure(name: str, alt: str) -> str:
-    """A figure placeholder; the converter puts the right image in for each format."""
-    return f'\n\n::: {{.figure name="{name}"}}\n{md(alt)}\n:::\n\n'
+@dataclass
+class FigureNumbers:
+    """Figures are numbered in the order the skeleton places them."""
+
+    count: int = 0
+
+
+NUMBER = "\ue000"
+"""Where the figure's number goes in its translated label, until the label is escaped."""
+
+
+@jinja2.pass_context
+def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str) -> str:
+    """A figure placeholder, with the texts every format shows around the picture: its
+    number and title (above it), its text alternative, its source (below it), and the
+    words that introduce its data as a table (the table that follows the placeholder, in a
+    `.figure-data` div). The converter lays them out for each format (batch.lua)."""
+    numbers: FigureNumbers = ctx["figure_numbers"]
+    numbers.count += 1
+    t = translations(ctx["lang"]).gettext
+    number = f"[{numbers.count}]{{.figure-number}}"
+    label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
+    as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
+    parts = {
+        "caption": f"{label} {md(title)}",
+        "alt": md(alt),
+        "source": md(t("Source: the States' voluntary reviews.")),
+        "table": as_table,
+        "annex": md(t("Annex: data of the figures")),
+    }
+    body = "".join(f"::: {part}\n{text}\n:::\n\n" for part, text in parts.items())
+    return f'\n\n:::: {{.figure name="{name}" number="{numbers.count}"}}\n\n{body}::::\n\n'
 
 
 def _overridden(dirs: tuple[Path, ...]) -> bool:
@@ -167,7 +196,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     try:
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
-                                   **context)
+                                   figure_numbers=FigureNumbers(), **context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(_("the template {name} is not there").format(name=exc.name),
                             hint=_("looked in: {folders}").format(
