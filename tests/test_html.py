@@ -486,6 +486,42 @@ def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, 
     assert html.count('<details class="figure-data">') == 2  # folded until opened
 
 
+SCROLL_CUES = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const found = [];
+  for (const box of document.querySelectorAll('.matrix, .wide')) {
+    const cue = () => +getComputedStyle(box, '::after').opacity;
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const sticky = getComputedStyle(box.querySelector('tr > :first-child')).position;
+    await frame();
+    const atStart = cue();
+    box.scrollLeft = (getComputedStyle(box).direction === 'rtl' ? -1 : 1) * box.scrollWidth;
+    await frame();
+    const atEnd = cue();
+    box.scrollLeft = 0;
+    found.push({label: box.getAttribute('aria-label'), scrolls, sticky, atStart, atEnd});
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v[0] in REGIONAL], ids=view_id)
+def test_a_box_that_scrolls_says_so(browser: Browser, view: tuple[str, str]) -> None:
+    """A table wider than the screen scrolls in its box, its first column (the States)
+    kept in view, and a shadow at the box's end edge says there is more that way, until
+    the reader gets there; a box that does not scroll has no shadow."""
+    boxes = browser.view(*view).page.evaluate(SCROLL_CUES)
+    assert boxes
+    for box in boxes:
+        if box["scrolls"]:
+            assert box["sticky"] == "sticky", box
+            assert box["atStart"] > 0.9 and box["atEnd"] < 0.1, box
+        else:
+            assert box["atStart"] == 0 and box["atEnd"] == 0, box
+    if view[1] == "mobile":
+        assert all(box["scrolls"] for box in boxes), boxes
+
+
 # --- print ------------------------------------------------------------------------------
 
 
@@ -500,6 +536,26 @@ PRINT_CUTS = """() => [...document.querySelectorAll('table')].flatMap(t => {
 })"""
 
 
+PRINTED = """() => ({
+  scrolling: [...document.querySelectorAll('body *')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => e.tagName + '.' + e.className).slice(0, 5),
+  small_tables_split: [...document.querySelectorAll('table')]
+    .filter(t => t.rows.length < 15 && getComputedStyle(t).breakInside !== 'avoid')
+    .map(t => t.rows[0].textContent.trim().slice(0, 30)),
+  headings_left: [...document.querySelectorAll('main :is(h1, h2, h3, h4)')]
+    .filter(h => getComputedStyle(h).breakAfter !== 'avoid').map(h => h.textContent.slice(0, 30)),
+  links: [...document.querySelectorAll('main a[href]')].map(a => {
+    const after = getComputedStyle(a, '::after').content;
+    const external = /^https?:/.test(a.getAttribute('href'));
+    return {href: a.getAttribute('href').slice(0, 40),
+            shown: external ? after.includes(a.getAttribute('href')) : after === 'none'};
+  }),
+})"""
+"""On paper: nothing scrolls, small tables and headings are not split from what follows,
+a link to the web prints its address (a link within the report does not)."""
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_print_layout_fits_a4(browser: Browser, report: str) -> None:
     """On paper every table is whole within the margins: no scroll box, no sticky
@@ -512,6 +568,21 @@ def test_print_layout_fits_a4(browser: Browser, report: str) -> None:
         rules = page.evaluate("""() => [...document.styleSheets[0].cssRules]
             .filter(r => r.media && r.media.mediaText === 'print').map(r => r.cssText).join(' ')""")
         assert "@page" in rules and "break-inside: avoid" in rules
+        assert "size: a4" in rules.lower()
+        printed = page.evaluate(PRINTED)
+        assert printed["scrolling"] == [], printed
+        assert printed["small_tables_split"] == [] and printed["headings_left"] == []
+        assert all(link["shown"] for link in printed["links"]), printed
+        # A narrative's link to the web (the example has none in every report): its address.
+        shown = page.evaluate("""() => {
+          const a = document.createElement('a');
+          a.href = 'https://example.org/report.pdf'; a.textContent = 'the report';
+          document.querySelector('main p').append(a);
+          const after = getComputedStyle(a, '::after').content;
+          a.remove();
+          return after;
+        }""")
+        assert "https://example.org/report.pdf" in shown
         folder = shots_folder()
         if folder:
             page.pdf(path=str(folder / f"{report}.pdf"), prefer_css_page_size=True,
