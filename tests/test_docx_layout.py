@@ -481,6 +481,21 @@ def test_objective_numbers_are_printed_on_one_line(pdf: dict[str, Path], report:
     assert any(all(n in line for n in numbers) for line in lines.values())
 
 
+def test_english_items_of_an_arabic_list_are_isolated(docx: dict[str, Path],
+                                                      pdf: dict[str, Path]) -> None:
+    """In an Arabic sentence listing English titles ("A وB وC"), each title is isolated
+    in its own direction (LRI … PDI), the conjunction joined to it (a word joiner), and
+    LibreOffice prints its words whole (no-break spaces made it cut them mid-word)."""
+    text = "".join(paragraph_text(p) for p in part(docx["regional.ar"], "word/document.xml")
+                   .iter(f"{W}p"))
+    printed = Counter(word for _page, _top, word in pdf_words(pdf["regional.ar"]))
+    for item in ("Legal identity and documentation (EN)", "Skills development and recognition (EN)",
+                 "Migrant and diaspora contributions (EN)"):
+        assert f"\u0648\u2060\u2066{item}\u2069" in text, item
+        for word in item.split()[:-1]:
+            assert printed[word], (item, word)
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_page_count(pdf: dict[str, Path], report: str) -> None:
     assert 2 <= len(pypdf.PdfReader(pdf[report]).pages) <= MAX_PAGES[report]

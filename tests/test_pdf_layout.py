@@ -426,3 +426,37 @@ def test_figures_numbered_with_title_and_source(documents: dict[str, list[Page]]
     assert {"fr": "Annexe", "ar": "المرفق"}[lang] in last.title
     annex_words = [w.text for p in pages[last_page:] for w in p.words]
     assert annex_words.count("23") >= 1 and len(annex_words) > 100
+
+
+ENGLISH_ITEMS = ("Legal identity and documentation (EN)", "Skills development and recognition (EN)",
+                 "Migrant and diaspora contributions (EN)", "Inclusion and social cohesion (EN)")
+"""Objectives the example's Arabic regional report lists (least covered) by their English
+titles: each used to break across two lines, its halves at opposite ends of the lines."""
+
+
+def same_line(page: Page, first: str, last: str) -> list[bool]:
+    """For each `first` word of the page: is a `last` word on its line?"""
+    return [any(w.text == last and abs(w.y - word.y) < 2 for w in page.words)
+            for word in page.words if word.text == first]
+
+
+def test_english_items_of_an_arabic_list_stay_whole(documents: dict[str, list[Page]]) -> None:
+    """In an Arabic sentence listing English titles ("A وB وC"), each title is isolated
+    (LRI … PDI) and kept on one line, and no line ends with the conjunction alone."""
+    pages = documents["regional.ar"]
+    for item in ENGLISH_ITEMS:
+        words = item.split()
+        found = [ok for page in pages for ok in same_line(page, words[0], words[-2])]
+        assert found and all(found), item
+    assert not [w.text for page in pages for w in page.words if w.text == "و"]
+
+
+def test_arabic_dates_are_not_split_at_the_slash(documents: dict[str, list[Page]]) -> None:
+    """"13 آب/أغسطس 2020" in the participation table: the month's two names stay
+    together (a word joiner after the slash); pdftotext gives no word that starts or ends
+    with the slash."""
+    words = [w.text for page in documents["regional.ar"] for w in page.words
+             if "/" in w.text and not re.fullmatch(r"[\d/]+", w.text)]
+    assert words, "no Arabic date"
+    cut = [w for w in words if w.strip("\u2060").startswith("/") or w.strip("\u2060").endswith("/")]
+    assert cut == []

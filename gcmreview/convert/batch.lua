@@ -262,6 +262,13 @@ end
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
 local typst_directions = {
+  -- A short item of the other direction in a list (render/templates.py `_joined`): a
+  -- box, which a line never breaks.
+  Span = function(span)
+    if span.classes:includes("keep") then
+      return { pandoc.RawInline("typst", "#box["), span, pandoc.RawInline("typst", "]") }
+    end
+  end,
   Div = function(div)
     if not div.classes:includes("narrative") then return nil end
     local dir = div.attributes["dir"]
@@ -546,6 +553,10 @@ local plain_markdown = {
   Span = function(span)
     if span.classes:includes("status") or span.classes:includes("partner-mark") then
       return span.content
+    end
+    if span.classes:includes("keep") then
+      span.classes = {}
+      return span
     end
   end,
   Div = function(div)

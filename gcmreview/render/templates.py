@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -87,6 +88,54 @@ title inside Arabic text keeps its own order, brackets and all, in every format
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+FOREIGN_SPAN = re.compile("^\\[([\u2066\u2067])(.*)\u2069\\](\\{.*\\})$", re.DOTALL)
+"""An item written by `span` in the other direction: `[⁦text⁩]{lang="en" dir="ltr"}`."""
+KEPT_WHOLE = 48
+"""Characters: an item of the other direction up to this long is never broken across lines
+in a list (a broken one ends one line and starts the next, at opposite sides of the page)."""
+
+
+def _first_strong(text: str) -> str | None:
+    """The direction of the first letter that has one (Unicode's bidi classes)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def _joined(items: Sequence[object], lang: str) -> list[str]:
+    """Items about to be joined in running text (a list, an enumeration, citations): each
+    of the other direction isolated (LRI or RLI … PDI), so that the separators and
+    conjunctions of the report's language stay between the items and in their order; a
+    short one also kept whole on its line (class `keep`: a box in typst, no wrapping in
+    HTML; Word and LibreOffice have no such thing, and LibreOffice cut words of an item
+    made of no-break spaces)."""
+    out = []
+    for item in items:
+        text = str(item)
+        span = FOREIGN_SPAN.match(text)
+        if span is None:
+            own = _first_strong(text)
+            if own is not None and own != direction(lang):
+                start, end = ISOLATES[own]
+                text = f"{start}{text}{end}"
+        elif len(span.group(2)) <= KEPT_WHOLE:
+            text = f"[{span.group(1)}{span.group(2)}\u2069]{{.keep {span.group(3)[1:]}"
+        out.append(text)
+    return out
+
+
+GLUED = re.compile("(\\w)(\\[?[\u2066\u2067])")
+"""A conjunction written onto the isolated item after it (Arabic `و`): a word joiner
+between them, so that no line ends with the conjunction alone."""
+
+
+def _list(fmt: Formatter, items: Sequence[object], lang: str) -> str:
+    return GLUED.sub("\\1\u2060\\2", fmt.list(_joined(items, lang)))
 
 
 @jinja2.pass_context
@@ -169,9 +218,9 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
-                       and_list=lambda items: fmt.list(list(items)),
-                       enum=lambda items: fmt.join(list(items)),
-                       semicolons=lambda items: fmt.semicolons(list(items)),
+                       and_list=lambda items: _list(fmt, list(items), lang),
+                       enum=lambda items: fmt.join(_joined(list(items), lang)),
+                       semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number)
     return env
 
