@@ -19,6 +19,7 @@ from PIL import Image
 from gcmreview.convert.figures import MAX_WIDTH, MIN_TEXT_PT, SIZES, render_heat_map
 from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
 from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
+from gcmreview.render.templates import FigureNumbers, builtin_templates_dir, environment
 
 STATUS_CODES = [s.code for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
 PALETTES = {
@@ -129,3 +130,19 @@ def test_never_wider_than_the_text(rtl: bool) -> None:
                      "ar" if rtl else "fr", rtl)
     drawn = render_heat_map(figure, svg=True, png=False)
     assert 0 < drawn.width <= MAX_WIDTH, drawn.width
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_figures_are_numbered_in_order_with_their_texts(lang: str) -> None:
+    """The placeholder holds what every format shows: "Figure 1." and the title, the
+    alternative text, the source; a template written for the older figure(alt) still
+    builds, its figure numbered."""
+    env = environment((builtin_templates_dir().resolve(),), lang)
+    text = env.from_string('{{ "a"|figure("Title A", "Alt A") }}{{ "b"|figure("Alt B") }}').render(
+        lang=lang, figure_numbers=FigureNumbers())
+    label = {"fr": "Figure", "ar": "الشكل"}[lang]
+    assert '{.figure name="a" number="1"}' in text and '{.figure name="b" number="2"}' in text
+    assert f"::: caption\n{label} [1]{{.figure-number}}\\. Title A\n:::" in text
+    assert f"::: caption\n{label} [2]{{.figure-number}}\\.\n:::" in text
+    assert "::: alt\nAlt A\n:::" in text and "::: alt\nAlt B\n:::" in text
+    assert {"fr": "examens volontaires des États", "ar": "الاستعراضات الطوعية"}[lang] in text

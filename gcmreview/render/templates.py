@@ -169,11 +169,15 @@ NUMBER = "\ue000"
 
 
 @jinja2.pass_context
-def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str) -> str:
+def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None) -> str:
     """A figure placeholder, with the texts every format shows around the picture: its
     number and title (above it), its text alternative, its source (below it), and the
     words that introduce its data as a table (the table that follows the placeholder, in a
-    `.figure-data` div). The converter lays them out for each format (batch.lua)."""
+    `.figure-data` div). The converter lays them out for each format (batch.lua). A
+    workspace template written for the older `figure(alt)` gets a figure numbered, with
+    no title."""
+    if alt is None:
+        title, alt = "", title
     numbers: FigureNumbers = ctx["figure_numbers"]
     numbers.count += 1
     t = translations(ctx["lang"]).gettext
@@ -181,7 +185,7 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str) -> str
     label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
     as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
     parts = {
-        "caption": f"{label} {md(title)}",
+        "caption": f"{label} {md(title)}".rstrip(),
         "alt": md(alt),
         "source": md(t("Source: the States' voluntary reviews.")),
         "table": as_table,
