@@ -273,8 +273,9 @@ class Formatter:
 
     def date(self, iso: str | None) -> str:
         """A date as the language writes it: `13 août 2020`; a year-month (`août 2020`)
-        or a year alone as given in a source's date. Its spaces do not break (U+00A0):
-        a date stays on one line, in a narrow table column too."""
+        or a year alone as given in a source's date. Its spaces do not break (U+00A0),
+        nor does the slash of an Arabic month (U+2060): a date stays on one line, in a
+        narrow table column too."""
         if not iso:
             return ""
         from babel.dates import format_date, format_skeleton
@@ -283,8 +284,10 @@ class Formatter:
         if len(parts) == 1:
             return iso
         if self.lang == "ar":  # the United Nations' Arabic: both month names, one order
+            # "آب/أغسطس": a word joiner after the slash, where lines could break too.
             day = f"{int(parts[2])} " if len(parts) == 3 else ""
-            return f"{day}{UN_ARABIC_MONTHS[int(parts[1]) - 1]} {parts[0]}".replace(" ", "\u00a0")
+            names = UN_ARABIC_MONTHS[int(parts[1]) - 1].replace("/", "/\u2060")
+            return f"{day}{names} {parts[0]}".replace(" ", "\u00a0")
         if len(parts) == 2:
             month = date(int(parts[0]), int(parts[1]), 1)
             text = format_skeleton("yMMMM", month, locale=self.lang)
