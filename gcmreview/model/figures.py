@@ -29,11 +29,12 @@ class HeatMap:
 
 
 PROGRESS_PALETTE: dict[str, tuple[str, str, str]] = {
-    # Blue for better, orange for worse (colour-blind safe), each fill of its own
-    # lightness (apart in black and white too), a symbol in each cell.
+    # Blue for better, orange for worse (colour-blind safe), purple for a change that is
+    # neither (not to be read as worse), each fill of its own lightness (apart in black
+    # and white too), a symbol in each cell.
     "forward": ("#08519c", "#ffffff", "▲"),
     "back": ("#b35806", "#ffffff", "▼"),
-    "changed": ("#e8963a", "#000000", "~"),
+    "changed": ("#ab97d1", "#000000", "~"),
     "new": ("#a6cee3", "#000000", "+"),
     "dropped": ("#8c8c8c", "#000000", "−"),
     "unchanged": ("#dddddd", "#000000", "="),
