@@ -39,6 +39,7 @@ from gcmreview.model.review import (
     SourceList,
     Text,
 )
+from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.workspace import Workspace, localized
 
@@ -63,6 +64,8 @@ class StateReview:
     code: str
     data: Review
     coverage: Coverage
+    translation: Translation | None = None
+    """Its current translation into the report's language, if any."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,9 @@ class RegionalModel:
     """What the report shows in another language than its own (see ReviewModel)."""
     comparisons: list[CycleComparison] = field(default_factory=list)
     """The region since each earlier cycle (gcmreview.yaml `history:`), latest first."""
+    text_languages: list[tuple[str, str]] = field(default_factory=list)
+    """(State, the language its texts are shown in: “Arabic, translated from French”), for
+    every State whose review is quoted."""
 
 
 @dataclass(frozen=True)
@@ -231,7 +237,8 @@ class RegionalBuilder:
         history = history or {}
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage, earlier={
-            year: snap.states.get(r.code) for year, snap in history.items()})
+            year: snap.states.get(r.code) for year, snap in history.items()},
+            translation=r.translation)
             for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
         legend = [(s.code, s.symbol, self.t(s.label))
@@ -305,6 +312,8 @@ class RegionalBuilder:
                                  [models[c] for c in order if c in models]),
             sources=[self.models.source_item(s, lang) for s, lang in self.sources.items],
             comparisons=comparisons,
+            text_languages=[(models[c].country, models[c].text_language)
+                            for c in order if c in models],
         )
 
     def comparisons(self, reviews: list[StateReview], history: dict[int, Snapshot]

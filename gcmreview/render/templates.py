@@ -77,7 +77,11 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
     if value is None:
         return ""
     ref = ctx["narratives"].add(value)
-    return f'\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" dir="{value.dir}"}}\n:::\n\n'
+    # An original shown among translated texts says its language first: “(FR)”.
+    label = f'\n\n*[({md(value.label)})]{{lang="{value.lang}" dir="{value.dir}"}}*' \
+        if value.label else ""
+    return (f'{label}\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" '
+            f'dir="{value.dir}"}}\n:::\n\n')
 
 
 ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069")}
