@@ -306,7 +306,7 @@ def _read(path: Path, shown: str) -> XliffDocument:
     raw = read_bytes(path, shown)
     if raw.startswith(b"PK\x03\x04"):
         return read_bilingual(path, shown)
-    return parse_xliff(raw, shown)
+    return parse_xliff(raw, shown, returned=True)
 
 
 def _country(doc: XliffDocument, path: Path, shown: str) -> str:

@@ -544,3 +544,43 @@ def test_new_from_an_earlier_cycle_carries_its_translations(run_cli, tmp_path: P
     checked = run_cli("validate", "countries/BV.yaml", "-f", "json", cwd=ws)
     english = json.loads(checked.out)["files"][0]["translations"]["en"]
     assert english["translated"] == english["units"] > 0
+
+
+def test_a_stale_translation_keeps_its_markdown_when_the_store_is_written_again(
+        run_cli, ws: Path) -> None:
+    exported = export(run_cli, ws, "--lang", "ar", "BV")
+    fill_xliff2(exported, arabic)
+    assert run_cli("translate", "import", str(exported), cwd=ws).code == 0
+    review = ws / "countries" / "BV.yaml"
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "Un observatoire de test publie", "Un observatoire de test national publie"),
+        encoding="utf-8")
+    again = export(run_cli, ws, "--lang", "ar", "BV")
+    tree = etree.parse(str(again))
+    stale = _unit(tree.getroot(), "objectives/1/summary")
+    previous = [n.text for n in stale.iter(f"{{{XLIFF2}}}note") if n.get("category") == "previous"]
+    assert previous and f"{SYNTHETIC} ventilées*[^1]" in previous[0]  # its Markdown whole
+    segment = _unit(tree.getroot(), "objectives/7/summary").find(f"{{{XLIFF2}}}segment")
+    _fill(segment, XLIFF2, lambda text: f"{SYNTHETIC} — {text}")
+    segment.set("state", "reviewed")
+    tree.write(str(again), xml_declaration=True, encoding="UTF-8")
+    assert run_cli("translate", "import", str(again), cwd=ws).code == 0
+    kept = etree.parse(str(ws / "translations" / "ar" / "BV.xlf")).getroot()
+    data = [d.text for d in _unit(kept, "objectives/1/summary").iter(f"{{{XLIFF2}}}data")]
+    assert "[^1]" in data and "*" in data
+
+
+def test_official_titles_from_a_bilingual_word_file(run_cli, ws: Path) -> None:
+    exported = export(run_cli, ws, "--lang", "ar", "--catalogue", "--format", "docx")
+    assert exported.name == "catalogue.en-ar.docx"
+    document = docx.Document(str(exported))
+    for row in document.tables[0].rows[1:]:
+        given = {"catalogue/objectives/3/title": "عنوان اختباري مُصطنع",
+                 "catalogue/sources": "مصدر اختباري"}.get(row_id(row))
+        if given is not None:
+            row.cells[2].paragraphs[0].add_run(given)
+    document.save(str(exported))
+    done = run_cli("translate", "import", str(exported), cwd=ws)
+    assert done.code == 0, done.out
+    text = (ws / "catalogue.yaml").read_text(encoding="utf-8")
+    assert 'ar: "عنوان اختباري مُصطنع"' in text and 'ar: "مصدر اختباري"' in text

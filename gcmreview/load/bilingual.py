@@ -33,7 +33,7 @@ from gcmreview.load.xliff import (
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-_META = re.compile(r"gcmreview-translation ([A-Z]{2}) ([a-z]{2}) ([a-z]{2}) (\d+)")
+_META = re.compile(r"gcmreview-translation ([A-Z]{2}|catalogue) ([a-z]{2}) ([a-z]{2}) (\d+)")
 _HASH = re.compile(r"#([0-9a-f]{12})")
 _TAG = re.compile(r"\{(/?)(\d{1,4})(/?)\}")
 _SKIPPED = {f"{_W}{tag}" for tag in ("del", "delText", "instrText", "rPr", "pPr", "tcPr",
@@ -127,19 +127,18 @@ def read_bilingual(path: Path, shown: str) -> XliffDocument:
                 file=shown, limit=MAX_DOCUMENT_BYTES // 2**20))
         raw = archive.read(info)
     root = parse(raw, shown)
-    meta = None
+    said = None
     for paragraph in _paragraphs(root):
-        found = _META.search(cell_text(paragraph))
-        if found:
-            meta = found
+        said = _META.search(cell_text(paragraph))
+        if said:
             break
-    if meta is None:
+    if said is None:
         raise TranslationRefused(
             _("{file} is not a bilingual file made by gcmreview: the line "
               "“gcmreview-translation …” under its title is missing").format(file=shown),
             hint=_("export the file again with `gcmreview translate export --format docx`, "
                    "and keep that line"))
-    code, source, target, _version = meta.groups()
+    code, source, target, _version = said.groups()
     units: list[XliffUnit] = []
     for number, cells in enumerate(_rows(root), start=1):
         if len(cells) < 3:
@@ -160,8 +159,8 @@ def read_bilingual(path: Path, shown: str) -> XliffDocument:
         units.append(XliffUnit(unit_name(at) if at else name, None, (), segment,
                                "translated", False, mark.group(1), False, number,
                                problem=problem))
-    return XliffDocument("docx", source, target, {"kind": "review", "country": code}, None,
-                         tuple(units))
+    facts = {"kind": "catalogue"} if code == "catalogue" else {"kind": "review", "country": code}
+    return XliffDocument("docx", source, target, facts, None, tuple(units))
 
 
 def _paragraphs(node: Node) -> list[Node]:

@@ -167,6 +167,8 @@ class _Builder:
         self.expat: Any = None
         self.skipping = 0
         self.names: dict[str, str] = {}
+        self.lean = False
+        """Leave out what an import does not use of a returned file (codes' Markdown)."""
 
     def expat_start(self, name: str, attributes: dict[str, str]) -> None:
         """expat's own call, without ElementTree's layer (a third of the reading time of a
@@ -188,9 +190,10 @@ class _Builder:
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _TooDeep
-        if stack and (tag in _SKIPPED or (tag == _ORIGINAL_DATA and _HASH in stack[-1].attrib)):
-            # Notes are for the translator; a unit with the hash gcmreview recorded needs no
-            # Markdown of its codes: its codes get the current original's (`adopt`).
+        if stack and (tag in _SKIPPED or (tag == _ORIGINAL_DATA and self.lean
+                                          and _HASH in stack[-1].attrib)):
+            # Notes are for the translator; a returned unit with the hash gcmreview recorded
+            # needs no Markdown of its codes: they get the current original's (`adopt`).
             self.skipping = 1
             return
         node = Node(tag, attrib, self.expat.CurrentLineNumber if tag in _UNITS else 0)
@@ -222,12 +225,13 @@ class _Builder:
         return self.root
 
 
-def parse(raw: bytes, shown: str) -> Node:
+def parse(raw: bytes, shown: str, *, lean: bool = False) -> Node:
     """The XML tree, read by defusedxml's parser: no DTD, no entity, nothing external."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
     builder = _Builder()
+    builder.lean = lean
     parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
                               forbid_external=True)
     builder.expat = expat = parser.parser
@@ -621,8 +625,11 @@ def document(root: Node, shown: str) -> XliffDocument:
 
 
 def read_xliff(path: Path, shown: str) -> XliffDocument:
+    """A file gcmreview keeps (the store): every part of it read."""
     return document(parse(read_bytes(path, shown), shown), shown)
 
 
-def parse_xliff(raw: bytes, shown: str) -> XliffDocument:
-    return document(parse(raw, shown), shown)
+def parse_xliff(raw: bytes, shown: str, *, returned: bool = False) -> XliffDocument:
+    """`returned`: a file back from a translator, whose codes' Markdown is not used when
+    it kept the hashes gcmreview recorded (`adopt` gives the original's)."""
+    return document(parse(raw, shown, lean=returned), shown)

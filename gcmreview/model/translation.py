@@ -326,7 +326,14 @@ class Importer:
         self.plan = ImportPlan(lang)
         self.previous: dict[Path_, Stored] = {}
         for path, given in (by_path(stored).items() if stored is not None else ()):
-            if given.target is not None and given.problem is None:
+            if given.target is None or given.problem is not None:
+                continue
+            unit = self.units.get(path)
+            if unit is not None and judge(unit, given).status == "current":  # today's codes
+                self.previous[path] = Stored(path, unit.segment,
+                                             adopt(unit.segment, given.target), given.state,
+                                             unit.hash)
+            else:  # kept as it is, for the note that gives an earlier translation
                 self.previous[path] = Stored(path, given.source, given.target, given.state,
                                              given.source_hash or "")
         self.plan.store = dict(self.previous)
