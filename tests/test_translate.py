@@ -584,3 +584,15 @@ def test_official_titles_from_a_bilingual_word_file(run_cli, ws: Path) -> None:
     assert done.code == 0, done.out
     text = (ws / "catalogue.yaml").read_text(encoding="utf-8")
     assert 'ar: "عنوان اختباري مُصطنع"' in text and 'ar: "مصدر اختباري"' in text
+
+
+def test_a_damaged_store_is_an_error_and_reports_show_the_originals(run_cli, ws: Path) -> None:
+    store = ws / "translations" / "ar" / "MA.xlf"
+    store.parent.mkdir(parents=True)
+    store.write_text(HOSTILE["xxe"][0], encoding="utf-8")
+    checked = run_cli("validate", "countries/MA.yaml", cwd=ws)
+    assert checked.code == 1 and "translations/ar/MA.xlf:1:1: error[translation-invalid]" \
+        in checked.out
+    built = run_cli("build", "--country", "MA", "--lang", "ar", "--format", "md", cwd=ws)
+    assert built.code == 0 and "translations/ar/MA.xlf is not used" in built.err
+    assert "Traceback" not in checked.out + checked.err + built.err

@@ -54,9 +54,9 @@ _TYPES = {"emphasis": ("fmt", "xlf:i"), "strong": ("fmt", "xlf:b"), "strike": ("
 class _Data:
     """A unit's `<originalData>`: each distinct Markdown of its codes once, d1, d2…"""
 
-    def __init__(self, source: Segment) -> None:
+    def __init__(self, source: Segment, target: Segment | None = None) -> None:
         self.ids: dict[str, str] = {}
-        for code in codes(source):
+        for code in (*codes(source), *codes(target or ())):
             for markdown in ((code.start, code.end) if isinstance(code, Pc) else (code.data,)):
                 self.ids.setdefault(markdown, f"d{len(self.ids) + 1}")
 
@@ -124,7 +124,7 @@ def _context(notes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
 
 
 def _unit2(unit: OutUnit) -> list[str]:
-    data = _Data(unit.source)
+    data = _Data(unit.source, unit.target)
     state = f' state="{unit.state}"' if unit.target is not None and unit.state else ""
     lines = [f'    <unit id="{unit.xml_id}" name="{_escape(unit.name, True)}" '
              f'gcm:sourceHash="{unit.source_hash}">',
