@@ -169,6 +169,8 @@ class _Builder:
         self.names: dict[str, str] = {}
         self.lean = False
         """Leave out what an import does not use of a returned file (codes' Markdown)."""
+        self.hashed = False
+        """The unit being read carries the hash gcmreview recorded."""
 
     def expat_start(self, name: str, attributes: dict[str, str]) -> None:
         """expat's own call, without ElementTree's layer (a third of the reading time of a
@@ -190,12 +192,18 @@ class _Builder:
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _TooDeep
-        if stack and (tag in _SKIPPED or (tag == _ORIGINAL_DATA and self.lean
-                                          and _HASH in stack[-1].attrib)):
-            # Notes are for the translator; a returned unit with the hash gcmreview recorded
-            # needs no Markdown of its codes: they get the current original's (`adopt`).
+        if stack and (tag in _SKIPPED or (self.lean and self.hashed and tag in _LEFT_OUT and (
+                tag != _SOURCE or stack[-1].tag == _SEGMENT))):
+            # Notes are for the translator. A returned unit with the hash gcmreview recorded
+            # needs neither its codes' Markdown (they get the current original's, `adopt`)
+            # nor its source (the hash says which original it translates): a node is kept,
+            # empty, to say the source was there.
+            if tag == _SOURCE:
+                stack[-1].children.append(Node(tag, {_LEFT: "1"}, 0))
             self.skipping = 1
             return
+        if tag in _UNITS:
+            self.hashed = _HASH in attrib
         node = Node(tag, attrib, self.expat.CurrentLineNumber if tag in _UNITS else 0)
         if stack:
             stack[-1].children.append(node)
@@ -448,7 +456,8 @@ def _unit2(node: Node) -> XliffUnit:
             target = part.first(_q(XLIFF2, "target"))
             if source is None:
                 raise UnitRefused(_("a segment has no source"))
-            inline.flat(source, sources)
+            if _LEFT not in source.attrib:
+                inline.flat(source, sources)
             if part.tag == _q(XLIFF2, "ignorable"):  # not translated: the source stands
                 inline.flat(target if target is not None else source, targets)
                 continue
@@ -474,10 +483,14 @@ def _unit2(node: Node) -> XliffUnit:
                          problem=str(exc))
 
 
+_SOURCE = f"{{{XLIFF2}}}source"
+_SEGMENT = f"{{{XLIFF2}}}segment"
+_LEFT_OUT = (f"{{{XLIFF2}}}originalData", _SOURCE)
+_LEFT = "gcmreview-left-out"
+"""Marks a returned unit's source left unread (its unit carries the hash)."""
 _HASH = f"{GCM}}}sourceHash"
 """The hash of the original a unit translates, as gcmreview writes it in XLIFF 2 (an
 attribute's name as the reader keeps it: `uri}local`)."""
-_ORIGINAL_DATA = f"{{{XLIFF2}}}originalData"
 
 STATES_1_2 = {
     "new": "initial", "needs-translation": "initial", "needs-adaptation": "initial",

@@ -56,9 +56,13 @@ class _Data:
 
     def __init__(self, source: Segment, target: Segment | None = None) -> None:
         self.ids: dict[str, str] = {}
+        self.shown: dict[str, str] = {}
+        """Each Markdown's `disp`, escaped once."""
         for code in (*codes(source), *codes(target or ())):
             for markdown in ((code.start, code.end) if isinstance(code, Pc) else (code.data,)):
-                self.ids.setdefault(markdown, f"d{len(self.ids) + 1}")
+                if markdown not in self.ids:
+                    self.ids[markdown] = f"d{len(self.ids) + 1}"
+                    self.shown[markdown] = _escape(_disp(markdown), True)
 
     def xml(self, indent: str) -> list[str]:
         if not self.ids:
@@ -83,13 +87,12 @@ def _inline2(pieces: Segment, data: _Data) -> str:
             out.append(_escape(piece))
         elif isinstance(piece, Ph):
             out.append(f'<ph id="{piece.id}" dataRef="{data.ids[piece.data]}" canCopy="no" '
-                       f'canDelete="no" disp="{_escape(_disp(piece.data), True)}"'
-                       f'{_kind(piece)}/>')
+                       f'canDelete="no" disp="{data.shown[piece.data]}"{_kind(piece)}/>')
         else:
             out.append(f'<pc id="{piece.id}" dataRefStart="{data.ids[piece.start]}" '
                        f'dataRefEnd="{data.ids[piece.end]}" canCopy="no" canDelete="no" '
-                       f'dispStart="{_escape(_disp(piece.start), True)}" '
-                       f'dispEnd="{_escape(_disp(piece.end), True)}"{_kind(piece)}>'
+                       f'dispStart="{data.shown[piece.start]}" '
+                       f'dispEnd="{data.shown[piece.end]}"{_kind(piece)}>'
                        f"{_inline2(piece.content, data)}</pc>")
     return "".join(out)
 
