@@ -546,6 +546,41 @@ def test_new_from_an_earlier_cycle_carries_its_translations(run_cli, tmp_path: P
     assert english["translated"] == english["units"] > 0
 
 
+def test_the_shipped_synthetic_translations_are_current_and_used(run_cli,
+                                                                tmp_path: Path) -> None:
+    """docs/examples/two-cycles ships a synthetic English translation of BV in each cycle:
+    marked synthetic, read as the store is read, current against its cycle's review, and
+    used by an English report."""
+    example = ROOT / "docs" / "examples" / "two-cycles"
+    stores = sorted(example.rglob("translations/*/*.xlf"))
+    assert [s.relative_to(example).as_posix() for s in stores] == [
+        "cycles/2020/translations/en/BV.xlf", "translations/en/BV.xlf"]
+    for store in stores:
+        assert "Synthetic" in store.read_text(encoding="utf-8")
+    ws = Path(shutil.copytree(example, tmp_path / "ws"))
+    checked = run_cli("validate", "countries/BV.yaml", "-f", "json", cwd=ws)
+    assert checked.code == 0, checked.out
+    english = json.loads(checked.out)["files"][0]["translations"]["en"]
+    assert english["complete"] and english["stale"] == english["missing"] == 0
+    # The 2020 cycle's store against the 2020 review: that cycle as a workspace of its own.
+    earlier = tmp_path / "ws2020"
+    shutil.copytree(example / "cycles" / "2020", earlier)
+    config = (example / "gcmreview.yaml").read_text(encoding="utf-8")
+    config = re.sub(r"(?ms)^history:.*", "", config.replace("cycle: 2024", "cycle: 2020"))
+    (earlier / "gcmreview.yaml").write_text(config, encoding="utf-8")
+    old = run_cli("validate", "countries/BV.yaml", "-f", "json", cwd=earlier)
+    assert old.code == 0, old.out
+    english = json.loads(old.out)["files"][0]["translations"]["en"]
+    assert english["complete"] and english["units"] > 0
+    built = run_cli("build", "--country", "BV", "--lang", "en", "--format", "md", cwd=ws)
+    assert built.code == 0, built.err
+    md = (ws / "build" / "BV.en.md").read_text(encoding="utf-8")
+    assert "Synthetic test text: the reception centres are open." in md
+    assert "Texte de test synthétique : les centres" not in md
+    marker = "Translated from French; the French original prevails."
+    assert md.count(marker) == 1
+
+
 def test_a_stale_translation_keeps_its_markdown_when_the_store_is_written_again(
         run_cli, ws: Path) -> None:
     exported = export(run_cli, ws, "--lang", "ar", "BV")
