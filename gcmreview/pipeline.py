@@ -32,6 +32,7 @@ from gcmreview.core.format import Review
 from gcmreview.core.i18n import _
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.load.xliff import read_bytes
+from gcmreview.model.apparatus import Apparatus
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
 from gcmreview.model.regional import RegionalBuilder, StateReview, Volume
 from gcmreview.model.review import ModelBuilder
@@ -151,7 +152,9 @@ class Builder:
         self.results: dict[Path, FileResult] = {}
         """Each review loaded and validated, once per build."""
         self.validation_options = Options(participants=workspace.participants,
-                                          cycle=workspace.cycle)
+                                          cycle=workspace.cycle,
+                                          acronyms=workspace.spelled_acronyms)
+        self.apparatus = Apparatus.of(workspace)
 
     def read(self, files: list[Path]) -> None:
         for path in files:
@@ -253,7 +256,8 @@ class Builder:
         ws = self.workspace
         code = document.review.stem
         translation, refused = self.translation(code, document.lang, result.review)
-        model = ModelBuilder(ws.catalogue, document.lang, ws.country_names).build(
+        model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
+                             apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
             earlier=self.earlier(code), translation=translation)
         skeleton = render("report.md.j2", self.dirs, document.lang, review=model)

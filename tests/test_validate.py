@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -250,8 +251,10 @@ def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
     (missing,) = [d for d in doc["diagnostics"] if d["code"] == "objectives-missing"]
     assert missing["message"] == "1/23 objectives covered; not reported: 1–14, 16–23"
     (principles,) = [d for d in doc["diagnostics"] if d["code"] == "principles-missing"]
-    assert "not reported: (a) people-centred, (b) international-cooperation" \
-        in principles["message"]  # the letter readers know, the key the file uses
+    # The letters readers know (as ranges, as objectives' numbers); the keys the file
+    # uses are the hint's.
+    assert principles["message"].endswith("not reported: (a)–(j)")
+    assert "`gcmreview catalogue` lists their keys" in principles["hint"]
 
 
 def test_many_files_validate_in_parallel_without_noise(tmp_path: Path) -> None:
@@ -310,3 +313,52 @@ def test_a_partners_statement_is_not_the_states_report(tmp_path: Path) -> None:
                               "json"], cwd=tmp_path, capture_output=True, text=True)
     objectives = json.loads(machine.stdout)["files"][0]["coverage"]["objectives"]
     assert objectives["covered"] == [] and objectives["by_partners_only"] == [7, 15, 21]
+
+
+def test_an_acronym_not_spelled_out_is_named_where_first_used(tmp_path: Path,
+                                                             run_cli) -> None:
+    """Reports list the acronyms they use: validate names one the workspace does not spell
+    out, once per file, at its first use; a workspace without a list is not flooded."""
+    from .conftest import copy_workspace
+
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    config = ws / "gcmreview.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "  OIM: " in text
+    config.write_text("\n".join(line for line in text.splitlines()
+                                if not line.startswith("  OIM: ")) + "\n", encoding="utf-8")
+    review = ws / "countries" / "MA.yaml"
+    lines = review.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines)
+                 if re.search(r"\bOIM\b", line) and not line.startswith("#"))
+    result = run_cli("validate", "countries/MA.yaml", cwd=ws)
+    warnings = [line for line in result.out.splitlines() if "acronym-undefined" in line]
+    assert len(warnings) == 1, result.out
+    assert warnings[0].startswith(f"countries/MA.yaml:{first + 1}:")
+    assert "uses the acronym OIM, which gcmreview.yaml does not spell out" in warnings[0]
+    assert "add it under `acronyms:` in gcmreview.yaml" in result.out
+    # Without an `acronyms:` list, no such warning at all.
+    config.write_text(text.split("acronyms:")[0], encoding="utf-8")
+    result = run_cli("validate", "countries/MA.yaml", cwd=ws)
+    assert "acronym-undefined" not in result.out
+
+
+def test_guiding_principles_are_named_in_the_users_language(tmp_path: Path, run_cli,
+                                                            monkeypatch) -> None:
+    """Issue 20, point 8: a French reader reads the principles' French names (their keys
+    go in the hint), not English slugs; many missing read as letter ranges."""
+    principles = {slug: {"summary": "Texte."} for slug in (
+        "people-centred", "national-sovereignty", "rule-of-law", "sustainable-development",
+        "human-rights", "gender-responsive", "child-sensitive", "whole-of-government")}
+    review = {"country": "MA", "review": {"cycle": 2020, "language": "fr", "status": "draft"},
+              "principles": principles}
+    import yaml
+
+    (tmp_path / "MA.yaml").write_text(yaml.safe_dump(review, allow_unicode=True),
+                                      encoding="utf-8")
+    monkeypatch.setenv("GCMREVIEW_LANG", "fr")
+    out = run_cli("validate", "MA.yaml", cwd=tmp_path).out
+    assert ("non renseignés : (b) Coopération internationale, (j) Approche mobilisant "
+            "l’ensemble de la société") in out
+    assert "(clés : international-cooperation, whole-of-society)" in out
+    assert "(b) international-cooperation" not in out

@@ -40,7 +40,8 @@ def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float 
                       participants=workspace.participants if workspace else None,
                       cycle=workspace.cycle if workspace else None,
                       report_missing=whole_workspace and workspace is not None,
-                      translations=translation_spec(workspace))
+                      translations=translation_spec(workspace),
+                      acronyms=workspace.spelled_acronyms if workspace else None)
     files = expand_paths(paths)
     unread = unread_in(paths, strict)
     if not files and not allow_empty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _DROPPED = dict.fromkeys(map(ord, (
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # zero-width and directional marks
@@ -59,3 +60,19 @@ def excerpt(text: str, width: int = 60) -> str:
     head = flat[:width]
     space = len(head) if flat[width] == " " else head.rfind(" ")
     return (head[:space] if space > width * 2 // 3 else head).rstrip(" ,;:") + "…"
+
+
+ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[0-9]+)?)(?![\w-])")
+"""Two capital letters or more, digits allowed, and a number after a hyphen (COVID-19)."""
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def acronyms_in(texts: Iterable[str]) -> list[str]:
+    """The acronyms the texts use, each once, in the order they first appear (Roman
+    numerals are not acronyms)."""
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in ACRONYM.finditer(text):
+            if not _ROMAN.match(match.group(1)):
+                found.setdefault(match.group(1), None)
+    return list(found)

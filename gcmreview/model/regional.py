@@ -26,7 +26,16 @@ from gcmreview.core.status import (
     REPORTED,
     status,
 )
+from gcmreview.core.text import acronyms_in
 from gcmreview.load.catalogue import Catalogue
+from gcmreview.model.apparatus import (
+    Acronym,
+    Apparatus,
+    Masthead,
+    acronym_list,
+    masthead,
+    texts_of,
+)
 from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
 from gcmreview.model.matrix import Snapshot, StateCoverage
 from gcmreview.model.progress import KIND_WORDS, Progress, progress
@@ -186,6 +195,14 @@ class RegionalModel:
     text_languages: list[tuple[str, str]] = field(default_factory=list)
     """(State, the language its texts are shown in: “Arabic, translated from French”), for
     every State whose review is quoted."""
+    masthead: Masthead | None = None
+    """The UN document's masthead (gcmreview.yaml `document:`), when given."""
+    acronyms: list[Acronym] = field(default_factory=list)
+    """The acronyms the report quotes that the workspace spells out."""
+    key_messages: list[str] = field(default_factory=list)
+    """Counted from the files, in the report's language, each a sentence."""
+    key_messages_written: Narrative | None = None
+    """The secretariat's own (gcmreview.yaml `key_messages:`), put first."""
 
 
 @dataclass(frozen=True)
@@ -223,8 +240,9 @@ class RegionalBuilder:
         self.catalogue: Catalogue = workspace.catalogue
         self.lang = lang
         self.sources = SourceList()
+        self.apparatus = Apparatus.of(workspace)
         self.models = ModelBuilder(self.catalogue, lang, workspace.country_names,
-                                   shared_sources=self.sources)
+                                   shared_sources=self.sources, apparatus=self.apparatus)
         self.t = self.models.t
         self.fmt = self.models.fmt
 
@@ -263,6 +281,9 @@ class RegionalBuilder:
             for rt, numbers in self.catalogue.round_tables.items()
         ]
         names = {c: self.models.country(c) for c in order}
+        text, used = localized(ws.key_messages, self.lang)
+        written = Narrative(text, used or self.lang, direction(used or self.lang)) \
+            if text.strip() else None
         comparisons, comparison_maps = self.comparisons(reviews, history)
         heat_maps = {**self.heat_maps(objective_matrix, principle_matrix, legend),
                      **comparison_maps}
@@ -314,7 +335,67 @@ class RegionalBuilder:
             comparisons=comparisons,
             text_languages=[(models[c].country, models[c].text_language)
                             for c in order if c in models],
+            masthead=masthead(self.apparatus, self.lang),
+            acronyms=acronym_list([a for r in reviews for a in acronyms_in(
+                [*texts_of(r.data), *(r.translation.texts.values() if r.translation else ())])]
+                                  + acronyms_in([written.markdown] if written else []),
+                                  self.apparatus, self.lang),
+            key_messages=self.key_messages(reviews, digests, len(ws.participants),
+                                           comparisons),
+            key_messages_written=written,
         )
+
+    def key_messages(self, reviews: list[StateReview], digests: dict[int, ObjectiveDigest],
+                     participants: int, comparisons: list[CycleComparison]) -> list[str]:
+        """What the files say at a glance, counted: each a label and its figures (no
+        sentence starts with a numeral, no plural has to agree across two numbers)."""
+        t, fmt = self.t, self.fmt
+        out = [t("Voluntary reviews submitted: %(submitted)s of %(participants)s participating "
+                 "States.") % {"submitted": fmt.number(len(reviews)),
+                               "participants": fmt.number(participants)}]
+        if not reviews:
+            return out
+        objectives = [len(r.coverage.objectives_covered) for r in reviews]
+        principles = [len(r.coverage.principles_covered) for r in reviews]
+        out.append(t("Objectives each review covers: from %(least)s to %(most)s of %(total)s "
+                     "(%(mean)s on average).") % {
+            "least": fmt.number(min(objectives)), "most": fmt.number(max(objectives)),
+            "total": fmt.number(len(self.catalogue.objectives)),
+            "mean": fmt.decimal(sum(objectives) / len(objectives))})
+        out.append(t("Guiding principles each review covers: from %(least)s to %(most)s of "
+                     "%(total)s.") % {"least": fmt.number(min(principles)),
+                                      "most": fmt.number(max(principles)),
+                                      "total": fmt.number(len(self.catalogue.principles))})
+        counts = {n: len(d.states) for n, d in digests.items()}
+        top = max(counts.values())
+        if top:
+            out.append(t("Most reported objectives: %(objectives)s (%(states)s).") % {
+                "objectives": fmt.join([fmt.number(n) for n, c in counts.items() if c == top]),
+                "states": fmt.ngettext("%(num)s State", "%(num)s States", top) % {
+                    "num": fmt.number(top)}})
+        none = sum(1 for c in counts.values() if c == 0)
+        if none:
+            out.append(t("Objectives no State reports on: %(count)s of %(total)s.") % {
+                "count": fmt.number(none), "total": fmt.number(len(counts))})
+        responses = sum(len(d.entries) for d in digests.values())
+        out.append(t("Responses that report progress (in progress or implemented): "
+                     "%(progress)s of %(responses)s.") % {
+            "progress": fmt.number(sum(d.progress for d in digests.values())),
+            "responses": fmt.number(responses)})
+        partners = sum(len(d.partners) for d in digests.values())
+        if partners:
+            out.append(t("Partners' statements, quoted but not counted as the States': "
+                         "%(count)s.") % {"count": fmt.number(partners)})
+        for c in comparisons[:1]:
+            moved = [sum(row[2] for row in c.moved), sum(row[3] for row in c.moved),
+                     sum(row[4] for row in c.moved), sum(row[5] for row in c.moved)]
+            out.append(t("Since the %(cycle)s review, objectives: moved forward %(forward)s, "
+                         "moved back %(back)s, newly reported %(new)s, no longer reported "
+                         "%(dropped)s; States new to the review: %(states)s.") % {
+                "cycle": c.cycle, "forward": fmt.number(moved[0]),
+                "back": fmt.number(moved[1]), "new": fmt.number(moved[2]),
+                "dropped": fmt.number(moved[3]), "states": fmt.number(len(c.new_states))})
+        return out
 
     def comparisons(self, reviews: list[StateReview], history: dict[int, Snapshot]
                     ) -> tuple[list[CycleComparison], dict[str, HeatMap]]:

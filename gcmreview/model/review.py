@@ -17,8 +17,17 @@ from gcmreview.core.i18n import N_, NC_, Formatter, letter_ranges, ngettext, num
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
+from gcmreview.core.text import acronyms_in
 from gcmreview.core.units import Path_
 from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.model.apparatus import (
+    Acronym,
+    Apparatus,
+    Masthead,
+    acronym_list,
+    masthead,
+    texts_of,
+)
 from gcmreview.model.changes import compare
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS
@@ -279,6 +288,10 @@ class ReviewModel:
     text_language: str = ""
     """The same, short, for the regional report's list of States: “Arabic, translated
     from French”, “French”."""
+    masthead: Masthead | None = None
+    """When the workspace gives the States' reports one (`document: country_reports`)."""
+    acronyms: list[Acronym] = field(default_factory=list)
+    """The acronyms the review uses that the workspace spells out (`acronyms:`)."""
 
 
 class SourceList:
@@ -304,8 +317,11 @@ class ModelBuilder:
 
     def __init__(self, catalogue: Catalogue, lang: str,
                  country_names: dict[str, str | dict[str, str]] | None = None,
-                 *, shared_sources: SourceList | None = None) -> None:
+                 *, shared_sources: SourceList | None = None,
+                 apparatus: Apparatus | None = None) -> None:
         self.catalogue = catalogue
+        self.apparatus = apparatus or Apparatus()
+        """The workspace's masthead and acronyms."""
         self.shared_sources = shared_sources
         """The regional report's one list of sources; None: each review numbers its own."""
         self.lang = lang
@@ -521,6 +537,9 @@ class ReviewReading:
             sources=[builder.source_item(s, self.lang) for s, _lang in self.numbers.items]
             if builder.shared_sources is None else [],
             catalogue_note="",
+            masthead=masthead(builder.apparatus, builder.lang, country=True),
+            acronyms=acronym_list(acronyms_in(self.texts_read(data)), builder.apparatus,
+                                  builder.lang),
         )
         shown: list[Text] = [r.short for r in model.objective_rows]
         shown += [r.name for r in model.principle_rows]
@@ -534,6 +553,11 @@ class ReviewReading:
             model = replace(model, catalogue_note=builder.catalogue_note(),
                             fallbacks=builder.fallbacks(model))
         return model
+
+    def texts_read(self, data: Any) -> list[str]:
+        """The review's texts and those of its translation the report shows: the
+        acronyms of both are spelled out."""
+        return [*texts_of(data), *(self.translation.texts.values() if self.translation else ())]
 
     def entries(self, key: str) -> list[Any]:
         """The entries of a list section (any of the format's, so not a TypedDict key)."""

@@ -22,7 +22,8 @@ from gcmreview.core.diagnostics import (
     Severity,
     ValueFix,
 )
-from gcmreview.core.i18n import _, join, number_ranges
+from gcmreview.core.i18n import _, join, language, letter_ranges, number_ranges
+from gcmreview.core.text import acronyms_in
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.explain import (
     INVISIBLE,
@@ -78,6 +79,9 @@ class Options:
     """List participating States without a file (only when checking the whole workspace)."""
     translations: Spec | None = None
     """Check the review's translations (in a workspace): which are missing or stale."""
+    acronyms: frozenset[str] | None = None
+    """The acronyms the workspace spells out (`acronyms:` in gcmreview.yaml); None outside
+    a workspace, where no acronym is checked."""
 
 
 @cache
@@ -386,7 +390,13 @@ class ReviewChecker:
         """
         ids = self.source_ids()
         narratives = format.narrative_keys()
+        read = format.keys_of_kind("narrative", "line", "lines")
+        spelled = self.options.acronyms
+        seen: set[str] = set()
         for path, text in _strings(self.data):
+            if spelled is not None and (path[-1] in read or (
+                    isinstance(path[-1], int) and len(path) > 1 and path[-2] in read)):
+                self.check_acronyms(path, text, spelled, seen)
             last = path[-1]
             unseen = _UNSEEN.search(text) is not None
             if unseen and _CONTROL.search(text):
@@ -422,6 +432,21 @@ class ReviewChecker:
                                 + did_you_mean(text, ids),
                                 _("add it to the `sources:` list at the end of the file, or "
                                   "correct the id"))
+
+    def check_acronyms(self, path: tuple[Any, ...], text: str, spelled: frozenset[str],
+                       seen: set[str]) -> None:
+        """Every acronym a text uses is spelled out in the workspace (reports list them):
+        said once per file, where it is first used."""
+        for acronym in acronyms_in([text]):
+            if acronym in spelled or acronym in seen:
+                continue
+            seen.add(acronym)
+            self.sink.warning(self.at(*path), "acronym-undefined",
+                              _("{place} uses the acronym {acronym}, which gcmreview.yaml does "
+                                "not spell out").format(place=where(path), acronym=acronym),
+                              _("add it under `acronyms:` in gcmreview.yaml with what it stands "
+                                "for in each language, for example {acronym}: {{fr: …}}").format(
+                                    acronym=acronym))
 
     def check_zero_width(self, path: tuple[Any, ...], text: str) -> None:
         """A byte-order mark or a zero-width space inside a text: pasted with it, shown as
@@ -478,8 +503,23 @@ class ReviewChecker:
         return ids
 
 
+FEW_PRINCIPLES = 3
+"""Up to this many guiding principles missing, a message names them; more, it gives their
+letters, as ranges (`(a)–(j)`), as it gives objectives' numbers."""
+
+
+def _principles_words(slugs: tuple[str, ...], catalogue: Catalogue | None) -> str:
+    """Guiding principles as readers know them, in the user's language: “(b) Coopération
+    internationale” (their keys are the file's words, given in the hint)."""
+    if catalogue is None or not all(s in catalogue.principles for s in slugs):
+        return join(list(slugs))
+    if len(slugs) <= FEW_PRINCIPLES:
+        return join([catalogue.principle(s).label(language()) for s in slugs])
+    return letter_ranges([catalogue.principle(s).letter for s in slugs])
+
+
 def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink,
-                         letters: dict[str, str] | None = None) -> None:
+                         catalogue: Catalogue | None = None) -> None:
     cov, data = result.coverage, result.data
     assert cov is not None and data is not None
     report = sink.warning  # --strict turns every warning into an error afterwards
@@ -510,16 +550,20 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
         report(place, "principles-missing",
                _("{covered}/{total} guiding principles covered; not reported: {slugs}").format(
                    covered=len(cov.principles_covered), total=cov.principle_total,
-                   slugs=join([f"({letters[slug]}) {slug}" if letters and slug in letters
-                               else slug for slug in cov.principles_missing])),
-               _("say under `principles:` how the review addresses each guiding principle"))
+                   slugs=_principles_words(cov.principles_missing, catalogue)),
+               _("say under `principles:` how the review addresses each guiding principle "
+                 "(keys: {keys})").format(keys=join(list(cov.principles_missing)))
+               if len(cov.principles_missing) <= FEW_PRINCIPLES else
+               _("say under `principles:` how the review addresses each guiding principle "
+                 "(`gcmreview catalogue` lists their keys)"))
     for slug in cov.principles_no_narrative:
         summary = data["principles"][slug].get("summary") \
             if isinstance(data["principles"][slug], dict) else None
         if isinstance(summary, str) and PLACEHOLDER.match(summary):
             continue  # the placeholder error already says what to do
         report(position_of(data, ["principles", slug], key=True), "principle-no-narrative",
-               _("the guiding principle {slug} is listed, but says nothing").format(slug=slug),
+               _("the guiding principle {slug} is listed, but says nothing").format(
+                   slug=_principles_words((slug,), catalogue)),
                _("write its `summary`"))
     if options.min_coverage is not None and cov.objective_ratio * 100 < options.min_coverage:
         sink.error(position_of(data, ["objectives"], key=True), "coverage-below-minimum",
@@ -543,8 +587,7 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     result.country = country if isinstance(country, str) else None
     result.country_at = position_of(data, ("country",))
     result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
-    coverage_diagnostics(result, options, sink,
-                         {p.slug: p.letter for p in catalogue.principles.values()})
+    coverage_diagnostics(result, options, sink, catalogue)
     if repaired is not None and loaded.data is None:  # positions in the file, not the reading
         sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
         result.country_at = repaired.position(result.country_at)

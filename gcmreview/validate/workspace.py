@@ -78,6 +78,13 @@ class Workspace:
     """The languages every review must be translated into (`translations: {required:}`)."""
     catalogue_path: Path | None = None
     """The workspace's catalogue override file (`catalogue:`), if it names one."""
+    document: dict[str, Any] = field(default_factory=dict)
+    """The regional report's masthead (`document:`): symbol, distribution, date, original
+    language, issuer, and whether the States' reports have it too."""
+    key_messages: Localized | None = None
+    """The secretariat's own key messages (Markdown), at the head of the regional report."""
+    acronyms: dict[str, Localized] = field(default_factory=dict)
+    """Acronym -> what it stands for, per language (`acronyms:`)."""
 
     @property
     def translations_dir(self) -> Path:
@@ -86,6 +93,12 @@ class Workspace:
 
     def translation_path(self, lang: str, country: str) -> Path:
         return self.translations_dir / lang / f"{country}.xlf"
+
+    @property
+    def spelled_acronyms(self) -> frozenset[str] | None:
+        """The acronyms to check texts against: None (no check) until the workspace
+        starts its list, so a workspace without one is not flooded with warnings."""
+        return frozenset(self.acronyms) if self.acronyms else None
 
     def review_path(self, country: str) -> Path:
         return self.countries_dir / f"{country}.yaml"
@@ -204,6 +217,9 @@ def load_workspace(config_path: Path) -> Workspace:
         languages=tuple(data.get("languages") or ()),
         translations_required=tuple((data.get("translations") or {}).get("required") or ()),
         catalogue_path=over_path,
+        document=dict(data.get("document") or {}),
+        key_messages=data.get("key_messages"),
+        acronyms=dict(data.get("acronyms") or {}),
     )
 
 

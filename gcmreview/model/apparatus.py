@@ -1,0 +1,117 @@
+"""The apparatus of a United Nations document, as plain data: its masthead, the acronyms
+it uses, and the key messages of a regional report.
+
+The masthead and the acronyms' meanings come from the workspace (`document:`,
+`acronyms:` in gcmreview.yaml); which acronyms a report lists, and the key messages,
+are counted from the review files, so nothing is shown that the files do not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gcmreview.core import format
+from gcmreview.core.i18n import N_, Formatter
+from gcmreview.core.languages import direction
+from gcmreview.validate.workspace import Localized, Workspace, localized
+
+DISTRIBUTION = {"general": N_("Distr.: General"), "limited": N_("Distr.: Limited"),
+                "restricted": N_("Distr.: Restricted")}
+
+
+@dataclass(frozen=True)
+class Apparatus:
+    """What the workspace says of its documents as UN documents."""
+
+    document: dict[str, Any] = field(default_factory=dict)
+    key_messages: Localized | None = None
+    acronyms: dict[str, Localized] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, workspace: Workspace | None) -> Apparatus:
+        if workspace is None:
+            return cls()
+        return cls(workspace.document, workspace.key_messages, workspace.acronyms)
+
+
+@dataclass(frozen=True)
+class Masthead:
+    """The block above a UN document's title: who issues it, its symbol, then its
+    distribution, date and original language, each line in the document's language."""
+
+    issuer: tuple[str, str, str] | None
+    """(text, lang, dir) of the issuer, when given."""
+    symbol: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Acronym:
+    """An acronym and what it stands for (`text`, with its language and direction, as the
+    templates' `span` filter shows any text)."""
+
+    acronym: str
+    text: str
+    lang: str
+    """The meaning's language: the document's, or another when the workspace has none in
+    the document's language."""
+    dir: str
+    fallback: bool = False
+
+
+def masthead(apparatus: Apparatus, lang: str, *, country: bool = False) -> Masthead | None:
+    """The masthead in `lang`, or None when the workspace gives none (or, for a State's
+    report, does not ask for one). A State's report has no symbol of its own."""
+    document = apparatus.document
+    if not document or (country and not document.get("country_reports")):
+        return None
+    fmt = Formatter(lang)
+    lines = []
+    if document.get("distribution"):
+        lines.append(fmt.gettext(DISTRIBUTION[document["distribution"]]))
+    if document.get("date"):
+        lines.append(fmt.date(document["date"]))
+    if document.get("original"):
+        lines.append(fmt.gettext("Original: {language}").format(
+            language=fmt.language_name(document["original"])))
+    issuer = None
+    if document.get("issuer"):
+        text, used = localized(document["issuer"], lang)
+        issuer = (text, used or lang, direction(used or lang))
+    symbol = "" if country else str(document.get("symbol") or "")
+    if not (issuer or symbol or lines):
+        return None
+    return Masthead(issuer, symbol, tuple(lines))
+
+
+def texts_of(review: Any) -> Iterator[str]:
+    """Every text of a review a reader reads (narratives, lines, titles), in file order."""
+    keys = format.keys_of_kind("narrative", "line", "lines")
+
+    def walk(value: Any, key: object = None) -> Iterator[str]:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                yield from walk(v, key)
+        elif isinstance(value, str) and key in keys:
+            yield value
+
+    yield from walk(review)
+
+
+def acronym_list(used: Iterable[str], apparatus: Apparatus, lang: str) -> list[Acronym]:
+    """The acronyms used that the workspace spells out, alphabetically (as a list of
+    abbreviations is): in the document's language when the workspace has it."""
+    out = []
+    for acronym in sorted(set(used)):
+        meaning = apparatus.acronyms.get(acronym)
+        if meaning is None:
+            continue
+        text, fallback = localized(meaning, lang)
+        out.append(Acronym(acronym, text, fallback or lang, direction(fallback or lang),
+                           fallback=fallback is not None))
+    return out
