@@ -249,6 +249,7 @@ def test_a_partly_translated_report_marks_the_originals(run_cli, ws: Path) -> No
                 if x.startswith(t("Language of each State's texts in this report")))
     assert "الفرنسية" in line and t("{language}, {done} of {total} texts translated into "
                                     "{target}").split("{")[0] in line
+    assert ";" not in line and "\u061b" in line  # the Arabic semicolon between States
 
 
 def test_xliff_1_2_for_tools_that_need_it(run_cli, ws: Path) -> None:

@@ -537,7 +537,7 @@ class ReviewReading:
             sources=[builder.source_item(s, self.lang) for s, _lang in self.numbers.items]
             if builder.shared_sources is None else [],
             catalogue_note="",
-            masthead=masthead(builder.apparatus, builder.lang, country=True),
+            masthead=masthead(builder.apparatus, builder.lang, country=True, original=self.lang),
             acronyms=acronym_list(acronyms_in(self.texts_read(data)), builder.apparatus,
                                   builder.lang),
         )

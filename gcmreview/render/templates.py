@@ -31,6 +31,8 @@ from gcmreview.model.review import Narrative, Phrase, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
+SEMICOLONS = {"fr": "\u00a0;", "ar": "\u061b"}
+"""French sets a (no-break) space before a semicolon; Arabic has a semicolon of its own."""
 
 
 def builtin_templates_dir() -> Path:
@@ -253,6 +255,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     try:
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
+                                   semicolon=SEMICOLONS.get(lang, ";"),
                                    figure_numbers=FigureNumbers(), **context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(_("the template {name} is not there").format(name=exc.name),
