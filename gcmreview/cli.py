@@ -486,7 +486,9 @@ def build(
     else:
         outcome = run_build(Context(), **options)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
-                            for d in f.diagnostics]), sys.stderr)
+                            for d in f.diagnostics]
+                           + [d for r in outcome.validation.data if not r.valid
+                              for d in r.diagnostics]), sys.stderr)
     echo(show.warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)

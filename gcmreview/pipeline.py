@@ -28,6 +28,7 @@ from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path, resolved_folder
 from gcmreview.core.errors import cannot_read
 from gcmreview.core.i18n import _
+from gcmreview.load.data import data_files_in
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.model.apparatus import Apparatus
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
@@ -36,6 +37,7 @@ from gcmreview.model.review import ModelBuilder
 from gcmreview.render.document import regional_meta, report_meta, volume_meta
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.data import DataOptions, DataSet, StateData, check_data_folder
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
 from gcmreview.validate.workspace import Workspace
@@ -72,7 +74,8 @@ class BuildOutcome:
 
     @property
     def exit_code(self) -> int:
-        invalid = any(not f.valid for f in self.validation.files)
+        invalid = any(not f.valid for f in self.validation.files) or any(
+            not r.valid for r in self.validation.data)
         return 1 if (self.failed or invalid) else 0
 
 
@@ -150,6 +153,30 @@ class Builder:
                                           cycle=workspace.cycle,
                                           acronyms=workspace.spelled_acronyms)
         self.apparatus = Apparatus.of(workspace)
+        self.data_keys = self.read_data()
+        """Each State's data files (names and contents), as a fingerprint part."""
+        self.checked: DataSet | None = None
+        """The data files, once a report needed them."""
+
+    def read_data(self) -> dict[str, str]:
+        """The fingerprint of each State's data files: reports change when they do."""
+        parts: dict[str, list[bytes | str]] = {}
+        for path in data_files_in(self.workspace.data_dir):
+            try:
+                raw = b"" if path.is_symlink() or not path.is_file() else path.read_bytes()
+            except OSError as exc:
+                raise cannot_read(display_path(path), exc) from exc
+            parts.setdefault(path.parent.name, []).extend([path.name, raw])
+        return {country: digest(found) for country, found in sorted(parts.items())}
+
+    @property
+    def data(self) -> DataSet:
+        """Every data file, checked once per build, when a report needs them."""
+        if self.checked is None:
+            self.checked = check_data_folder(
+                self.workspace.data_dir, self.workspace.catalogue,
+                DataOptions(self.workspace.cycle, self.workspace.participants))
+        return self.checked
 
     def read(self, files: list[Path]) -> None:
         for path in files:
@@ -200,7 +227,8 @@ class Builder:
             if review_lang is None:
                 continue  # invalid: reported with its diagnostics
             lang = self.options.lang or review_lang
-            key = digest(["country", lang, self.sources[path].key])
+            key = digest(["country", lang, self.sources[path].key,
+                          self.data_keys.get(path.stem, "")])
             todo = self.stale(self.targets(path.stem, lang), key)
             if todo:
                 documents.append(Planned(path.stem, lang, key, todo, path))
@@ -226,7 +254,8 @@ class Builder:
         # report as much as their contents: all of it is in the fingerprint.
         key = digest(["regional", lang, *(part for p in sorted(files, key=lambda p: p.name)
                                            for part in (self.sources[p].key,
-                                                        "valid" if langs[p] else "invalid"))])
+                                                        "valid" if langs[p] else "invalid")),
+                      *(f"{c}:{k}" for c, k in self.data_keys.items())])
         targets = self.targets(REGIONAL_ID, lang)
         todo = self.stale(targets, key)
         if not todo and self.manifest.all_present(key):
@@ -247,15 +276,18 @@ class Builder:
         result = self.result(document.review)
         assert result.coverage is not None
         ws = self.workspace
+        values = self.data.of(document.review.stem) if document.review.stem in \
+            self.data_keys else StateData()
         model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
                              apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
-            earlier=self.earlier(document.review.stem))
+            earlier=self.earlier(document.review.stem), values=values)
         skeleton = render("report.md.j2", self.dirs, document.lang, review=model)
         return Job(id=document.id, skeleton=skeleton,
                    meta=report_meta(model, workspace_relative(document.review, ws)),
                    outputs={f: stage / p.name for f, p in document.targets.items()},
-                   key=document.key, targets=document.targets, warnings=model.fallbacks)
+                   key=document.key, targets=document.targets, warnings=model.fallbacks,
+                   figures=dict(model.figures))
 
     def earlier(self, code: str) -> dict[int, StateCoverage | None]:
         """The State in each earlier cycle: None when it had no review file then."""
@@ -278,7 +310,7 @@ class Builder:
         valid = {r.code for r in reviews}
         invalid = [code for code in invalid if code not in valid]
         report = RegionalBuilder(self.workspace, lang).build(reviews, sorted(set(invalid)),
-                                                            self.history)
+                                                            self.history, self.data)
         meta = regional_meta(report)
 
         def volume_job(volume: Volume) -> Job:
@@ -303,7 +335,7 @@ class Builder:
         yield Job(id=REGIONAL_ID, skeleton=skeleton, meta=meta,
                   outputs={f: stage / p.name for f, p in document.targets.items()},
                   key=document.key, targets=document.targets, warnings=report.fallbacks,
-                  figures=dict(report.heat_maps))
+                  figures={**report.heat_maps, **report.charts})
         for volume in volumes[2:]:
             yield volume_job(volume)
 
@@ -363,7 +395,10 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
     if built_regional is not None:
         builder.remove_old_volumes(built_regional.lang, {j.id for j in jobs
                                                          if j.id.startswith(REGIONAL_ID)})
-    outcome.validation = ValidationRun(list(builder.results.values()))
+    shown = {p.stem for p in (all_files if regional else countries)}
+    data = [r for r in builder.checked.results if r.country in shown] \
+        if builder.checked is not None else []
+    outcome.validation = ValidationRun(list(builder.results.values()), data=data)
     for result in outcome.validation.files:
         if not result.valid:
             outcome.failed[result.path.stem] = _("the review file has errors (see above)")
