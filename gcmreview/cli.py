@@ -267,6 +267,10 @@ def catalogue(
         console.print(table)
     console.print(_("Source ({lang}): {source}").format(
         lang=lang, source=data.sources.get(lang, "–")), markup=False)
+    console.print(_("Indicator titles ({lang}): {source}").format(
+        lang=lang, source=data.indicator_sources.get(lang) or _(
+            "no official text sourced in this language yet: the English titles are shown")),
+        markup=False)
     return 0
 
 

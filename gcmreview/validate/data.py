@@ -37,6 +37,7 @@ from gcmreview.core.indicators import (
     REQUIRED,
     SERIES,
     SOURCE,
+    STEM,
     UNITS,
     VALUE,
     YEAR,
@@ -144,8 +145,15 @@ def check_data_files(paths: list[Path], catalogue: Catalogue, options: DataOptio
     return found
 
 
-def check_data_folder(folder: Path, catalogue: Catalogue, options: DataOptions) -> DataSet:
-    """Check every data file of the workspace's data folder."""
+def check_data_folder(folder: Path, catalogue: Catalogue, options: DataOptions,
+                      state: str | None = None) -> DataSet:
+    """Check every data file of the workspace's data folder, or (`state`) of one State's
+    folder in it."""
+    if state is not None:
+        files = sorted(p for p in folder.iterdir() if p.suffix == ".csv"
+                       and STEM.fullmatch(p.stem)) if folder.is_dir() and \
+            not folder.is_symlink() else []
+        return check_data_files(files, catalogue, options)
     found = check_data_files(data_files_in(folder), catalogue, options)
     for path, name in unread_data_files_in(folder):
         found.unread.append(Diagnostic(
