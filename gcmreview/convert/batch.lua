@@ -333,7 +333,12 @@ local function with_figures(doc, format, figures)
         f:close()
         src = name .. ".png"
       else
-        src = name .. ".svg"
+        -- pandoc's typst writer drops an image's text alternative: typst is given it
+        -- here, as a string literal (backslashes and quotes escaped), for the PDF's
+        -- tags. The names are ours (figure-…): never a path from the data.
+        local literal = '"' .. alt:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
+        return pandoc.RawBlock("typst", "#box(image(\"" .. name .. ".svg\", alt: "
+                                 .. literal .. "))")
       end
       local attr = pandoc.Attr("", {}, { { "width", figure.width } })
       return pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), src, "", attr) })

@@ -198,7 +198,9 @@ class Catalogue:
 def _pick(texts: dict[str, str], lang: str) -> Label:
     if lang in texts:
         return Label(texts[lang], lang, fallback=False)
-    return Label(texts[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, fallback=True)
+    # A workspace's own indicator may have no English title: then the one it has.
+    other = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in texts else next(iter(texts))
+    return Label(texts[other], other, fallback=True)
 
 
 def builtin_data_path() -> Path:

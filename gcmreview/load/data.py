@@ -169,7 +169,7 @@ def parse_into(table: DataTable, raw: bytes, sink: DiagnosticSink) -> None:
     for row in rows:
         if len(row) != len(header):
             last = row[-1]
-            sink.error(row[min(len(row), len(header)) - 1].position if len(row) > len(header)
+            sink.error(row[len(header)].position if len(row) > len(header)
                        else Position(last.line, last.column + len(last.text)), "data-syntax",
                        ngettext("this line has {cells} value for {columns} columns",
                                 "this line has {cells} values for {columns} columns",

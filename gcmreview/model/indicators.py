@@ -249,7 +249,7 @@ def _colon(lang: str) -> str:
 
 
 def _unit_sentence(t: Callable[[str], str], unit: str) -> str:
-    return " " + t("Unit: {unit}.").format(unit=unit) if unit else ""
+    return " " + t("Unit: {unit}").format(unit=unit) + "." if unit else ""
 
 
 def _with(view: IndicatorView, **changes: object) -> IndicatorView:

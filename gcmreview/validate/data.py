@@ -130,11 +130,17 @@ class DataOptions:
     participants: tuple[str, ...] | None = None
 
 
+def shown_path(path: Path) -> str:
+    """A data file as messages name it: the link itself, not what a link points to."""
+    folder = display_path(path.parent)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
 def check_data_files(paths: list[Path], catalogue: Catalogue, options: DataOptions) -> DataSet:
     """Check data files named one by one."""
     found = DataSet()
     for path in paths:
-        shown = display_path(path)
+        shown = shown_path(path)
         if not path.exists() and not path.is_symlink():
             raise InputError(_("{path}: there is no such file or folder").format(path=shown))
         try:
@@ -157,7 +163,7 @@ def check_data_folder(folder: Path, catalogue: Catalogue, options: DataOptions,
     found = check_data_files(data_files_in(folder), catalogue, options)
     for path, name in unread_data_files_in(folder):
         found.unread.append(Diagnostic(
-            display_path(path), Position(), Severity.WARNING, "file-not-read",
+            shown_path(path), Position(), Severity.WARNING, "file-not-read",
             _("{file} is not read: data files are named after the indicator's code, with "
               "dashes, and end in .csv, in the State's folder").format(file=path.name),
             _("rename it to {name}").format(name=name)))

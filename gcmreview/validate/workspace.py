@@ -220,6 +220,14 @@ def load_workspace(config_path: Path) -> Workspace:
         _check_overrides(overrides, display_path(over_path), catalogue)
         catalogue = catalogue.with_overrides(overrides, display_path(over_path))
     catalogue = catalogue.with_links(_links(data, config_path, catalogue))
+    data_dir = root / data.get("data_dir", "data")
+    if not data_dir.resolve().is_relative_to(root.resolve()):
+        shown = display_path(config_path)
+        raise WorkspaceError(
+            _("the workspace configuration {file} has problems").format(file=shown),
+            [Diagnostic(shown, position_of(data, ["data_dir"]), Severity.ERROR, "invalid-value",
+                        _("`data_dir` is outside the workspace"),
+                        _("give a folder inside the workspace, such as data"))])
     return Workspace(
         root=root,
         region=data["region"],
@@ -238,7 +246,7 @@ def load_workspace(config_path: Path) -> Workspace:
         document=dict(data.get("document") or {}),
         key_messages=data.get("key_messages"),
         acronyms=dict(data.get("acronyms") or {}),
-        data_dir=root / data.get("data_dir", "data"),
+        data_dir=data_dir,
     )
 
 
