@@ -20,9 +20,9 @@ import pypdf
 import pytest
 
 from gcmreview.convert.figures import render_charts
+from gcmreview.core.i18n import Formatter
 from gcmreview.load import catalogue as cat
 from gcmreview.model.indicators import IndicatorBuilder, site_pages
-from gcmreview.core.i18n import Formatter
 from gcmreview.validate.data import DataOptions, check_data_folder
 from gcmreview.validate.workspace import WorkspaceError, load_workspace
 from tests import wordedit
