@@ -352,9 +352,10 @@ def test_charts_have_a_text_alternative_naming_the_values(built: Path) -> None:
 
 def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:
     page = (built / "AQ.ar.html").read_text(encoding="utf-8")
-    assert "المؤشر 10.7.1" in page
+    # Codes are isolated left to right: else 10.c.1 shows as “c.1.10”.
+    assert "المؤشر \u206610.c.1\u2069" in page
     assert "(EN)" in page  # the indicator's English title, marked
-    assert "رسم بياني خطي للمؤشر 10.7.1" in page
+    assert "رسم بياني خطي للمؤشر \u206610.7.1\u2069" in page
     assert "الإناث" in page
     text = pdf_text(built / "AQ.ar.pdf")
     assert "14.2" in text
@@ -495,7 +496,7 @@ def test_arabic_digits_and_words_are_read_back(run_cli, tmp_path: Path) -> None:
     run_cli("form", "AQ", "--lang", "ar", cwd=ws)
     path = ws / "forms" / "AQ.docx"
     document = wordedit.open_form(path)
-    [table] = wordedit.tables_after(document, "المؤشر 16.2.2")
+    [table] = wordedit.tables_after(document, "المؤشر \u206616.2.2")
     assert table.rows[4].cells[1].text == "الجنس: الإناث"
     for cell, text in zip(table.rows[-1].cells,
                           ["٢٠٢٤", "الجنس: الذكور", "١٫١", "لكل 100,000 نسمة", "سجلات"],

@@ -337,8 +337,8 @@ local function with_figures(doc, format, figures)
         -- here, as a string literal (backslashes and quotes escaped), for the PDF's
         -- tags. The names are ours (figure-…): never a path from the data.
         local literal = '"' .. alt:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
-        return pandoc.RawBlock("typst", "#box(image(\"" .. name .. ".svg\", alt: "
-                                 .. literal .. "))")
+        return pandoc.RawBlock("typst", "#block(image(\"" .. name .. ".svg\", alt: "
+                                 .. literal .. "))\n")
       end
       local attr = pandoc.Attr("", {}, { { "width", figure.width } })
       return pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), src, "", attr) })

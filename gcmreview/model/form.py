@@ -46,6 +46,7 @@ from gcmreview.model.document import (
     WordDocument,
 )
 from gcmreview.model.headings import objective_numbers, principle_slug, section_key
+from gcmreview.model.indicators import isolated
 from gcmreview.model.review import OPTION_LABELS, Narrative, Text
 from gcmreview.validate.data import StateData
 
@@ -278,7 +279,7 @@ class FormBuilder:
                                        title.fallback),
                            f"indicator-{file_stem(code)}", tables=(table,),
                            prefix=before.format(objective=t("Indicator {code}").format(
-                               code=code)))
+                               code=isolated(code, self.lang))))
 
     def breakdown_words(self, series: str, breakdown: tuple[tuple[str, str], ...]) -> str:
         """“Sex: Female”, in the form's language; "" for the total."""
@@ -528,7 +529,8 @@ class FormReader:
         self.heading = block.text
         self.current = None
         self.values = None
-        indicator = _indicator_heading().match(_digits(block.text))
+        indicator = _indicator_heading().match(
+            re.sub(r"[\u2066-\u2069\u200e\u200f]", "", _digits(block.text)))
         if indicator and indicator.group(1) in self.catalogue.indicators:
             self.values = _Values(indicator.group(1), block.text, block.index)
             return

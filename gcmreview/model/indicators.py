@@ -205,8 +205,9 @@ class IndicatorBuilder:
             return None
         t, fmt = self.t, self.fmt
         years = sorted({v.year for values in series.values() for v in values})
-        title = t("Indicator {code}, {state}").format(code=code, state=state) if state \
-            else t("Indicator {code}").format(code=code)
+        shown = isolated(code, self.lang)
+        title = t("Indicator {code}, {state}").format(code=shown, state=state) if state \
+            else t("Indicator {code}").format(code=shown)
         note = self.chart_note(result.values, first_unit)
         if len(years) == 1:
             keys = list(series)
@@ -214,7 +215,7 @@ class IndicatorBuilder:
             numbers: list[float | None] = [float(series[k][0].value) for k in keys]
             labels = [show(fmt, series[k][0]) for k in keys]
             alt = t("Bar chart of indicator {code} in {year}: {values}.").format(
-                code=code, year=years[0], values=fmt.semicolons(
+                code=shown, year=years[0], values=fmt.semicolons(
                     [f"{c}{_colon(self.lang)} {v}" for c, v in zip(cats, labels, strict=True)]))
             return Chart(title, "bars", cats, [("", numbers)], [labels],
                          first_unit, note, self.lang, direction(self.lang) == "rtl",
@@ -230,7 +231,7 @@ class IndicatorBuilder:
             described.append(f"{self.label(key)}{_colon(self.lang)} " + fmt.join(
                 [f"{y} {show(fmt, at[y])}" for y in years if y in at]))
         alt = t("Line chart of indicator {code}, {first} to {last}: {values}.").format(
-            code=code, first=years[0], last=years[-1], values=fmt.semicolons(described))
+            code=shown, first=years[0], last=years[-1], values=fmt.semicolons(described))
         return Chart(title, "line", [str(y) for y in years], lines, texts, first_unit, note,
                      self.lang, direction(self.lang) == "rtl",
                      alt + _unit_sentence(t, self.unit_words(first_unit)))
@@ -256,6 +257,12 @@ def _with(view: IndicatorView, **changes: object) -> IndicatorView:
     from dataclasses import replace
 
     return replace(view, **changes)  # type: ignore[arg-type]
+
+
+def isolated(code: str, lang: str) -> str:
+    """A code read left to right (10.c.1) in a right-to-left text: isolated, or the
+    bidirectional algorithm shows “c.1.10”."""
+    return f"\u2066{code}\u2069" if direction(lang) == "rtl" else code
 
 
 def figure_name(code: str) -> str:
@@ -316,11 +323,12 @@ def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> 
     t, fmt = builder.t, builder.fmt
     cats = [f"{r.state} ({r.year})" for r in rows]
     unit = next(iter(units))
+    shown = isolated(code, builder.lang)
     alt = t("Bar chart of indicator {code}, the latest value of each State: {values}.").format(
-        code=code, values=fmt.semicolons([f"{r.state}, {r.year}{_colon(builder.lang)} {r.value}"
+        code=shown, values=fmt.semicolons([f"{r.state}, {r.year}{_colon(builder.lang)} {r.value}"
                                           for r in rows]))
     note = t("Unit: {unit}").format(unit=builder.unit_words(unit)) if unit else ""
-    return Chart(t("Indicator {code}: latest value by State").format(code=code), "bars", cats,
+    return Chart(t("Indicator {code}: latest value by State").format(code=shown), "bars", cats,
                  [("", [r.number for r in rows])], [[r.value for r in rows]], unit, note,
                  builder.lang, direction(builder.lang) == "rtl",
                  alt + _unit_sentence(t, builder.unit_words(unit)))

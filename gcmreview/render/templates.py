@@ -108,6 +108,16 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
     return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
 
 
+@jinja2.pass_context
+def _ltr(ctx: jinja2.runtime.Context, code: str) -> str:
+    """A code read left to right (10.c.1) inside a right-to-left report: isolated, or the
+    bidirectional algorithm turns it into “c.1.10”."""
+    if direction(ctx["lang"]) == "rtl":
+        start, end = ISOLATES["ltr"]
+        return f"{start}{md(code)}{end}"
+    return md(code)
+
+
 def _figure(name: str, alt: str) -> str:
     """A figure placeholder; the converter puts the right image in for each format."""
     return f'\n\n::: {{.figure name="{name}"}}\n{md(alt)}\n:::\n\n'
@@ -137,7 +147,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     fmt = Formatter(lang)
-    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure,
+    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
                        and_list=lambda items: fmt.list(list(items)),
