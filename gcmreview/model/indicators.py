@@ -26,6 +26,8 @@ from gcmreview.validate.data import DataResult, DataSet, Value
 
 MAX_SERIES_IN_CHART = 8
 """More lines than this are no longer told apart: the table then stands alone."""
+MAX_BARS = 40
+"""A bar per State fits a page up to about this many; a larger region has the table."""
 MAX_WIDE_COLUMNS = 5
 """A year per row and a column per series while it fits a page; else a row per value."""
 
@@ -318,7 +320,7 @@ def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
 def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> Chart | None:
     """Bars of the States' latest values, each labelled with its year: one unit only."""
     units = {r.unit.text for r in rows}
-    if not rows or len(units) > 1 or any(r.series for r in rows):
+    if not rows or len(units) > 1 or any(r.series for r in rows) or len(rows) > MAX_BARS:
         return None
     t, fmt = builder.t, builder.fmt
     cats = [f"{r.state} ({r.year})" for r in rows]

@@ -38,6 +38,7 @@ from gcmreview.model.apparatus import (
 )
 from gcmreview.model.figures import PROGRESS_PALETTE, Chart, HeatMap
 from gcmreview.model.indicators import (
+    MAX_BARS,
     IndicatorBuilder,
     IndicatorDigest,
     figure_name,
@@ -386,6 +387,8 @@ class RegionalBuilder:
                 rows, without, left, name if chart is not None else None,
                 chart.alt if chart is not None else "",
                 "" if chart is not None or not rows else
+                self.t("With {count} States, the values are given in the table only.").format(
+                    count=self.fmt.number(len(rows))) if len(rows) > MAX_BARS else
                 self.t("The States give their values in different units or by breakdown "
                        "only, so they are not drawn together.")))
         titles = [d.title for d in digests]
