@@ -97,7 +97,10 @@ def fix(ctx: Context, paths: list[Path], *, write: bool = True,
     from gcmreview.core.files import write_atomic
     from gcmreview.validate.fix import fix_file
 
-    files, options, _unread = _targets(ctx, paths, False, None, allow_empty)
+    review_paths = [p for p in paths if not _is_data(ctx, p)]
+    if paths and not review_paths:  # data files only: nothing --fix corrects
+        return []
+    files, options, _unread = _targets(ctx, review_paths, False, None, allow_empty)
     changed = []
     for path in files:
         shown = display_path(path)

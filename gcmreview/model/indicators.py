@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -451,8 +450,4 @@ def shown_indicators(catalogue: Catalogue, data: Iterable[DataResult]) -> list[s
     codes |= {r.indicator for r in data if r.indicator and r.values}
     return sorted(codes, key=sort_key)
 
-
-def most_common_unit(values: Iterable[Value]) -> str:
-    counts = Counter(v.units for v in values)
-    return counts.most_common(1)[0][0] if counts else ""
 
