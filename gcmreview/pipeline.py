@@ -395,9 +395,11 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
     if built_regional is not None:
         builder.remove_old_volumes(built_regional.lang, {j.id for j in jobs
                                                          if j.id.startswith(REGIONAL_ID)})
+    # Checked even when every report is up to date: a data file with errors fails every
+    # build until it is corrected, as a review file with errors does.
     shown = {p.stem for p in (all_files if regional else countries)}
-    data = [r for r in builder.checked.results if r.country in shown] \
-        if builder.checked is not None else []
+    data = [r for r in builder.data.results if r.country in shown] \
+        if builder.data_keys else []
     outcome.validation = ValidationRun(list(builder.results.values()), data=data)
     for result in outcome.validation.files:
         if not result.valid:

@@ -411,6 +411,8 @@ def test_an_invalid_data_file_is_left_out_with_a_note(run_cli, tmp_path: Path) -
     assert "data/AQ/10-7-1.csv:2:6: error[data-not-a-number]" in result.err
     md = (ws / "build" / "AQ.en.md").read_text(encoding="utf-8")
     assert "has errors, so its values are left out" in md
+    again = run_cli("build", "-c", "AQ", "-f", "md", cwd=ws)  # up to date, still failing
+    assert again.code == 1 and "[data-not-a-number]" in again.err
 
 
 # --- progress -----------------------------------------------------------------------------
