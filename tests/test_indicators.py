@@ -350,6 +350,29 @@ def test_charts_have_a_text_alternative_naming_the_values(built: Path) -> None:
             "2023 11.5. Unit: Percent.") in pdf_alts(built / "AQ.en.pdf")
 
 
+def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -> None:
+    page = flat((built / "AQ.en.html").read_text(encoding="utf-8"))
+    figure = page[page.index('<figure class="chart" id="figure-1"'):]
+    figure = figure[:figure.index("</figure>")]
+    caption = figure[figure.index("<figcaption"):figure.index("</figcaption>")]
+    assert "Figure 1. Indicator 10.7.1, Antarctica" in caption
+    source = figure[figure.index('class="figure-source"'):]
+    assert "Source: Synthetic test data (labour force survey), 2021–2023" in source
+    assert 'id="figure-3"' in page and 'id="figure-4"' not in page
+    regional = flat((built / "regional.en.html").read_text(encoding="utf-8"))
+    assert "Indicator 10.7.1: latest value by State" in regional
+    assert "Unit: Percent. Source: the States' data files, as in the table above." in regional
+    docx = docx_text(built / "AQ.en.docx")  # its runs joined by spaces: "Figure 1 ."
+    assert re.search(r"Figure 1 ?\. ?Indicator 10\.7\.1, Antarctica", docx)
+    with zipfile.ZipFile(built / "AQ.en.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert xml.count("SEQ Figure") == 3
+    # The PDF draws the chart itself: its scale and years are text.
+    pdf = pdf_text(built / "AQ.en.pdf")
+    assert "Figure 1. Indicator 10.7.1, Antarctica" in pdf
+    assert "Source: Synthetic test data (labour force survey), 2021–2023" in pdf
+
+
 def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:
     page = (built / "AQ.ar.html").read_text(encoding="utf-8")
     # Codes are isolated left to right: else 10.c.1 shows as “c.1.10”.

@@ -1,9 +1,18 @@
-"""Coverage heat maps, drawn by typst from a small template.
+"""Coverage heat maps and indicator charts, drawn by typst from small templates.
 
-One source gives the SVG for HTML (inline, self-contained: glyphs are outlines)
-and the PNG for DOCX; the PDF embeds the SVG. typst shapes Arabic and lays the
-grid out right to left for RTL reports, with the same pinned fonts as the PDF,
-so the figure is byte-identical on every machine. No plotting library needed.
+One drawing (`HEAT_MAP`, a typst function) serves every format. The PDF calls it
+in the document itself, so its text is text (selectable, read aloud, its size
+what the drawing says); the same function drawn on a page of its own gives the
+SVG for HTML (inline, self-contained: glyphs are outlines) and the PNG for DOCX.
+typst shapes Arabic and lays the grid out right to left for RTL reports, with
+the same pinned fonts as the PDF, so the figure is byte-identical on every
+machine. No plotting library needed. Indicator charts (`CHART`) are drawn the same
+way: the PDF calls the drawing, HTML and DOCX get its SVG and PNG.
+
+The figure is placed at its own size in every format (a wide page scales
+nothing; a phone's screen scales the SVG down): its sizes (`SIZES`) are the
+sizes a reader gets, never under 8.5 pt (11.3 CSS pixels), and the drawing is
+never wider than the text (`MAX_WIDTH`: long names wrap, the legend wraps).
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,46 +33,89 @@ from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE, PARTNER_MARK
 from gcmreview.model.figures import CHART_COLOURS, Chart, HeatMap
 
+SIZES = {
+    "label": 8.5,  # the States' names, the legend
+    "column": 8.5,  # the objectives' numbers, the principles' letters
+    "mark": 10.0,  # the status symbol in a cell (DejaVu's shapes draw small)
+    "cell_width": 15.5,
+    "cell_height": 14.0,
+    "names": 90.0,  # at most, for the names' column: longer names wrap
+}
+"""Points. The text sizes are the smallest text of the report's figures: at least 7 pt
+in the PDF and the DOCX, and 11 CSS pixels (8.25 pt) in the HTML at a computer's width."""
+MIN_TEXT_PT = min(SIZES["label"], SIZES["column"], SIZES["mark"])
+MAX_WIDTH = 480.0
+"""Points: the drawing's widest (the text width of A4 with 2 cm margins is 481.9 pt)."""
+MODULE = "heat-map.typ"
+"""The drawing's file name in the PDF's compile folder."""
 
-@dataclass(frozen=True)
-class RenderedFigure:
-    svg: bytes
-    png: bytes
-    width: str
-    """Share of the text width the figure takes in the document."""
+HEAT_MAP = """
+#let heat-map(data) = {
+  let s = data.sizes
+  let pt = 1pt
+  set text(font: data.fonts, size: s.label * pt, lang: data.lang,
+           dir: if data.rtl { rtl } else { ltr })
+  set par(leading: 0.35em, justify: false)
+  let cell(code, partner: false) = box(width: s.cell_width * pt, height: s.cell_height * pt,
+    fill: rgb(data.fills.at(code)), stroke: 0.5pt + luma(115), align(center + horizon,
+      text(size: s.mark * pt, fill: rgb(data.inks.at(code)), data.symbols.at(code)
+        + if partner { super(typographic: false, size: s.mark * 0.8 * pt, data.partner_mark) })))
+  let legend-cell(code) = if code == "partner" {
+    box(width: s.cell_width * pt, height: s.cell_height * pt,
+        align(center + horizon, text(size: s.mark * pt, data.partner_mark)))
+  } else { cell(code) }
+  context {
+    let widest = data.rows.fold(0pt, (w, r) => calc.max(w, measure([#r.at(0)]).width))
+    let names = calc.min(widest + 6pt, s.names * pt)
+    let table = grid(
+      columns: (names,) + (s.cell_width * pt,) * data.columns.len(),
+      column-gutter: 1pt, row-gutter: 1pt,
+      [], ..data.columns.map(c => align(center + bottom,
+        text(size: s.column * pt, weight: "bold", c))),
+      ..data.rows.map(r => (align(start + horizon, block(width: names, inset: (x: 3pt),
+                                                           r.at(0))),
+                            ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten())
+    let width = measure(table).width
+    table
+    v(6pt, weak: false)
+    block(width: width, spacing: 0pt, {
+      set par(leading: 0.6em)
+      data.legend.map(l => box(legend-cell(l.at(0)) + h(3pt)
+                               + box(height: s.cell_height * pt, align(horizon, l.at(1)))))
+        .join(h(10pt, weak: true) + " ")
+    })
+  }
+}
+"""
+"""The drawing: a grid of cells under the columns' names, a row per State, and the
+legend below it, wrapping within the grid's width."""
 
-
-_SOURCE = """
-#let data = json(bytes(sys.inputs.data))
-#set page(width: auto, height: auto, margin: 6pt, fill: white)
-#set text(font: data.fonts, size: 8pt, lang: data.lang, dir: if data.rtl { rtl } else { ltr })
-#let cell(code, partner: false) = box(width: 13pt, height: 11pt,
-  fill: rgb(data.fills.at(code)), stroke: 0.4pt + luma(170), align(center + horizon,
-    text(size: 7pt, fill: rgb(data.inks.at(code)),
-      data.symbols.at(code) + if partner { data.partner_mark } else { "" })))
-#let legend_cell(code) = if code == "partner" {
-  box(width: 13pt, height: 11pt, align(center + horizon, text(size: 7pt, data.partner_mark)))
-} else { cell(code) }
-#text(size: 10pt, weight: "bold", data.title)
-#v(4pt)
-#grid(
-  columns: (auto,) + (13pt,) * data.columns.len(),
-  column-gutter: 1pt, row-gutter: 1pt,
-  [], ..data.columns.map(c => align(center, text(size: 6.5pt, c))),
-  ..data.rows.map(r => (align(horizon, box(inset: (right: 4pt, left: 4pt), r.at(0))),
-                        ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten()
-)
-#v(6pt)
-#grid(columns: data.legend.len() * 2, column-gutter: 4pt, row-gutter: 3pt,
-  ..data.legend.map(l => (legend_cell(l.at(0)),
-                          align(horizon, text(size: 7pt, l.at(1))))).flatten())
+_STANDALONE = """
+#import "heat-map.typ": heat-map
+#set page(width: auto, height: auto, margin: 4pt, fill: white)
+#heat-map(json(bytes(sys.inputs.data)))
 """
 
 
-def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
-    """SVG always (HTML, PDF); the PNG only when a DOCX needs it."""
-    data = {
-        "title": figure.title,
+@dataclass(frozen=True)
+class RenderedFigure:
+    """What each format needs of a figure: the SVG (HTML), the PNG (DOCX), the drawing's
+    size in points, and the data the PDF's own call of the drawing reads."""
+
+    data: bytes
+    svg: bytes = b""
+    png: bytes = b""
+    width: float = 0.0
+    height: float = 0.0
+    drawing: str = "heat-map"
+    """The typst function that draws it, from the module of the same name (`heat-map.typ`,
+    `chart.typ`)."""
+
+
+def figure_data(figure: HeatMap) -> dict[str, object]:
+    """What the drawing is given: the cells, the legend, the colours, the sizes."""
+    palette = figure.palette
+    return {
         "columns": figure.columns,
         "rows": [[name, [[code, partner] for code, partner in cells]]
                  for name, cells in figure.rows],
@@ -71,35 +124,46 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
         "lang": figure.lang,
         "rtl": figure.rtl,
         "fills": {code: s.fill for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[0] for c, p in figure.palette.items()},
+        if palette is None else {c: p[0] for c, p in palette.items()},
         "inks": {code: s.ink for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[1] for c, p in figure.palette.items()},
+        if palette is None else {c: p[1] for c, p in palette.items()},
         "symbols": {code: s.symbol for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[2] for c, p in figure.palette.items()},
+        if palette is None else {c: p[2] for c, p in palette.items()},
         "fonts": font_families(figure.rtl),
+        "sizes": SIZES,
     }
-    inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
-    outputs = []
+
+
+def render_heat_map(figure: HeatMap, *, svg: bool = True, png: bool = True) -> RenderedFigure:
+    """The figure's data, and its SVG and PNG when a format needs them (HTML, DOCX); the
+    PDF draws it itself from the data."""
+    data = json.dumps(figure_data(figure), ensure_ascii=False, sort_keys=True).encode()
+    outputs: dict[str, bytes] = {}
+    wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
     with tempfile.TemporaryDirectory() as root:
-        for fmt in ("svg", "png") if png else ("svg",):
+        (Path(root) / MODULE).write_text(HEAT_MAP, encoding="utf-8")
+        for fmt in wanted:
             try:
-                # typst's stubs want every path of the input's type (bytes); the binding
-                # takes paths as str only.
+                # typst's stubs want every path of the input's type (bytes); the binding takes
+                # paths as str only.
                 out, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
-                    _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
-                    ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
+                    _STANDALONE.encode(), root=root, font_paths=list(font_dirs()),
+                    ignore_system_fonts=True, format=fmt, ppi=150.0,
+                    sys_inputs={"data": data.decode()})
             except typst.TypstError as exc:
                 raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
-                    title=figure.title, reason=exc)) \
-                    from exc
+                    title=figure.title, reason=exc)) from exc
             if warnings:
                 raise ConversionError(_("drawing the figure “{title}”: ").format(
-                    title=figure.title)
-                                      + "; ".join(w.message for w in warnings))
-            outputs.append(out if isinstance(out, bytes) else out[0])
-    # A wide matrix fills the line; a narrow one keeps its cells at a similar size.
-    width = f"{min(100, 25 + 3 * len(figure.columns))}%"
-    return RenderedFigure(svg=outputs[0], png=outputs[1] if png else b"", width=width)
+                    title=figure.title) + "; ".join(w.message for w in warnings))
+            outputs[fmt] = out if isinstance(out, bytes) else out[0]
+    width = height = 0.0
+    if "svg" in outputs:
+        size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', outputs["svg"])
+        assert size is not None, "typst's SVG gives its size in points"
+        width, height = float(size.group(1)), float(size.group(2))
+    return RenderedFigure(data, svg=outputs["svg"] if svg else b"", png=outputs.get("png", b""),
+                          width=width, height=height)
 
 
 def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
@@ -117,22 +181,24 @@ def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
 
 # --- indicator charts ----------------------------------------------------------------------
 
-_CHART_SOURCE = """
-#let all = json(bytes(sys.inputs.data))
-#set page(width: auto, height: auto, margin: 6pt, fill: white)
+CHART_MODULE = "chart.typ"
+"""The charts' drawing file name in the PDF's compile folder."""
+
+CHART = """
 #let W = 11.5cm
 #let H = 3.6cm
+#let small = 8.5pt
 #let mark(kind, colour) = {
-  if kind == "circle" { circle(radius: 2.2pt, fill: colour) }
-  else if kind == "square" { square(size: 4.2pt, fill: colour) }
-  else if kind == "triangle" { polygon(fill: colour, (2.4pt, 0pt), (4.8pt, 4.4pt), (0pt, 4.4pt)) }
-  else { rotate(45deg, square(size: 3.6pt, fill: colour)) }
+  if kind == "circle" { circle(radius: 2.4pt, fill: colour) }
+  else if kind == "square" { square(size: 4.6pt, fill: colour) }
+  else if kind == "triangle" { polygon(fill: colour, (2.6pt, 0pt), (5.2pt, 4.8pt), (0pt, 4.8pt)) }
+  else { rotate(45deg, square(size: 3.8pt, fill: colour)) }
 }
 #let swatch(s) = box(width: 16pt, height: 6pt, {
   place(top + left, dy: 3pt, line(length: 16pt, stroke: 1.4pt + rgb(s.colour)))
-  place(top + left, dx: 5.8pt, dy: 0.8pt, mark(s.mark, rgb(s.colour)))
+  place(top + left, dx: 5.6pt, dy: 0.6pt, mark(s.mark, rgb(s.colour)))
 })
-#let line_chart(c) = {
+#let line-chart(c, rtl) = {
   let plot = box(width: W, height: H, {
     for t in c.yticks {
       place(top + left, dy: H * (1 - t.pos), line(length: W, stroke: 0.4pt + luma(215)))
@@ -147,54 +213,63 @@ _CHART_SOURCE = """
         }
       }
       for p in s.points {
-        place(top + left, dx: W * p.at(0) - 2.4pt, dy: H * (1 - p.at(1)) - 2.3pt,
+        place(top + left, dx: W * p.at(0) - 2.6pt, dy: H * (1 - p.at(1)) - 2.5pt,
               mark(s.mark, rgb(s.colour)))
       }
     }
   })
   let ylabels = box(width: c.label_width * 1pt, height: H, {
     for t in c.yticks {
-      place(top + left, dy: H * (1 - t.pos) - 5pt,
-            box(width: c.label_width * 1pt, height: 10pt,
-                align(if all.rtl { left } else { right } + horizon, text(size: 7pt, t.label))))
+      place(top + left, dy: H * (1 - t.pos) - 6pt,
+            box(width: c.label_width * 1pt, height: 12pt,
+                align(if rtl { left } else { right } + horizon, text(size: small, t.label))))
     }
   })
-  let xlabels = box(width: W, height: 10pt, {
+  let xlabels = box(width: W, height: 12pt, {
     for t in c.xticks {
       place(top + left, dx: W * t.pos - 1cm, dy: 2pt,
-            box(width: 2cm, align(center, text(size: 7pt, t.label))))
+            box(width: 2cm, align(center, text(size: small, t.label))))
     }
   })
   grid(columns: (auto, W), column-gutter: 4pt, row-gutter: 2pt,
        ylabels, plot, [], xlabels)
   if c.series.len() > 1 {
     v(4pt)
-    for s in c.series [#box(swatch(s)) #h(2pt) #text(size: 7.5pt, s.label) #h(10pt) ]
+    block(width: W + c.label_width * 1pt + 4pt,
+      c.series.map(s => box[#box(swatch(s)) #h(2pt) #text(size: small, s.label)])
+        .join(h(10pt, weak: true) + " "))
   }
 }
-#let bar_chart(c) = {
+#let bar-chart(c) = {
   grid(columns: (auto, W, auto), column-gutter: 5pt, row-gutter: 3pt,
     ..c.rows.map(r => (
-      align(end + horizon, text(size: 7.5pt, r.label)),
-      box(width: W, height: 9pt, {
+      align(end + horizon, text(size: small, r.label)),
+      box(width: W, height: 10pt, {
         place(top + left, dx: W * c.zero - 0.35pt, dy: -1.5pt,
-              line(angle: 90deg, length: 12pt, stroke: 0.7pt + luma(110)))
-        place(top + left, dx: W * r.start, rect(width: W * (r.end - r.start), height: 9pt,
+              line(angle: 90deg, length: 13pt, stroke: 0.7pt + luma(110)))
+        place(top + left, dx: W * r.start, rect(width: W * (r.end - r.start), height: 10pt,
                                                  fill: rgb(r.colour)))
       }),
-      align(start + horizon, text(size: 7pt, r.value)),
+      align(start + horizon, text(size: small, r.value)),
     )).flatten())
 }
-#for (i, c) in all.charts.enumerate() {
-  set text(font: all.fonts, size: 8pt, lang: all.lang, dir: if all.rtl { rtl } else { ltr })
+#let chart(c) = {
+  set text(font: c.fonts, size: small, lang: c.lang, dir: if c.rtl { rtl } else { ltr })
+  set par(justify: false)
+  // the top tick's label stands half a line above the plot
+  if c.kind == "line" { pad(top: 6pt, line-chart(c, c.rtl)) } else { bar-chart(c) }
+}
+"""
+"""The drawing of an indicator's chart: a line per series over the years, or a bar per
+category. Its title, unit and source are the figure's caption and source, in the text
+around it."""
+
+_CHART_PAGES = """
+#import "chart.typ": chart
+#set page(width: auto, height: auto, margin: 6pt, fill: white)
+#for (i, c) in json(bytes(sys.inputs.data)).enumerate() {
   if i > 0 { pagebreak() }
-  text(size: 9pt, weight: "bold", c.title)
-  v(5pt)
-  if c.kind == "line" { line_chart(c) } else { bar_chart(c) }
-  if c.note != "" {
-    v(4pt)
-    block(width: W + 1.5cm, text(size: 6.5pt, fill: luma(80), c.note))
-  }
+  chart(c)
 }
 """
 
@@ -236,6 +311,7 @@ def chart_data(chart: Chart) -> dict[str, object]:
     def x_of(pos: float) -> float:
         return 1 - pos if chart.rtl else pos
 
+    common = {"lang": chart.lang, "rtl": chart.rtl, "fonts": font_families(chart.rtl)}
     values = [v for _label, series in chart.series for v in series if v is not None]
     low, high, step = _axis(values or [0.0])
 
@@ -272,9 +348,9 @@ def chart_data(chart: Chart) -> dict[str, object]:
             value = low + i * step
             labels.append(_tick_label(value, step, chart.lang))
             ticks.append({"pos": round(y_of(value), 5), "label": labels[-1]})
-        label_width = max(len(label) for label in labels) * 4.2 + 4
-        return {"kind": "line", "title": chart.title, "note": chart.note,
-                "series": series, "yticks": ticks, "zero": round(y_of(0.0), 5),
+        label_width = max(len(label) for label in labels) * 5.2 + 4
+        return {**common, "kind": "line", "series": series, "yticks": ticks,
+                "zero": round(y_of(0.0), 5),
                 "xticks": [{"pos": round(pos(i), 5), "label": chart.categories[i]}
                            for i in range(count)],
                 "label_width": round(label_width, 1)}
@@ -288,26 +364,30 @@ def chart_data(chart: Chart) -> dict[str, object]:
         rows.append({"label": category, "start": round(min(zero, end), 5),
                      "end": round(max(zero, end), 5), "value": chart.labels[0][i],
                      "colour": CHART_COLOURS[0]})
-    return {"kind": "bars", "title": chart.title, "note": chart.note, "rows": rows,
-            "zero": round(zero, 5)}
+    return {**common, "kind": "bars", "rows": rows, "zero": round(zero, 5)}
 
 
-def render_charts(charts: dict[str, Chart], *, png: bool = True) -> dict[str, RenderedFigure]:
-    """Every chart of a document in one typst run, a page each: SVG for HTML and PDF, PNG
-    for DOCX. typst shapes Arabic, and the charts of a right-to-left report read from the
-    right (the years too), as its heat maps do."""
+def render_charts(charts: dict[str, Chart], *, svg: bool = True, png: bool = True
+                  ) -> dict[str, RenderedFigure]:
+    """Every chart of a document: its data, for the PDF's own call of the drawing, and,
+    when a format needs them, its SVG (HTML) and PNG (DOCX), drawn in one typst run, a page
+    each. typst shapes Arabic, and the charts of a right-to-left report read from the right
+    (the years too), as its heat maps do."""
     if not charts:
         return {}
-    first = next(iter(charts.values()))
-    data = {"charts": [chart_data(c) for c in charts.values()], "lang": first.lang,
-            "rtl": first.rtl, "fonts": font_families(first.rtl)}
-    inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
+    data = {name: chart_data(c) for name, c in charts.items()}
+    encoded = {name: json.dumps(d, ensure_ascii=False, sort_keys=True).encode()
+               for name, d in data.items()}
+    inputs = {"data": json.dumps(list(data.values()), ensure_ascii=False, sort_keys=True)}
     pages: dict[str, list[bytes]] = {}
+    first = next(iter(charts.values()))
+    wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
     with tempfile.TemporaryDirectory() as root:
-        for fmt in ("svg", "png") if png else ("svg",):
+        (Path(root) / CHART_MODULE).write_text(CHART, encoding="utf-8")
+        for fmt in wanted:
             try:
                 out, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
-                    _CHART_SOURCE.encode(), root=root, font_paths=list(font_dirs()),
+                    _CHART_PAGES.encode(), root=root, font_paths=list(font_dirs()),
                     ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
             except typst.TypstError as exc:
                 raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
@@ -316,17 +396,35 @@ def render_charts(charts: dict[str, Chart], *, png: bool = True) -> dict[str, Re
                 raise ConversionError(_("drawing the figure “{title}”: ").format(
                     title=first.title) + "; ".join(w.message for w in warnings))
             pages[fmt] = [out] if isinstance(out, bytes) else list(out)
-    return {name: RenderedFigure(svg=pages["svg"][i], png=pages["png"][i] if png else b"",
-                                 width="85%")
-            for i, name in enumerate(charts)}
+    drawn = {}
+    for i, name in enumerate(charts):
+        width = height = 0.0
+        if "svg" in pages:
+            size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"',
+                             pages["svg"][i])
+            assert size is not None, "typst's SVG gives its size in points"
+            width, height = float(size.group(1)), float(size.group(2))
+        drawn[name] = RenderedFigure(encoded[name], svg=pages["svg"][i] if svg else b"",
+                                     png=pages["png"][i] if png else b"",
+                                     width=width, height=height, drawing="chart")
+    return drawn
 
 
-def render_figures(figures: dict[str, HeatMap | Chart], *, png: bool = True
+def render_figures(figures: dict[str, HeatMap | Chart], *, svg: bool = True, png: bool = True
                    ) -> dict[str, RenderedFigure]:
     """A document's figures: each heat map on its own, its charts together."""
     charts = {n: f for n, f in figures.items() if isinstance(f, Chart)}
-    drawn = render_charts(charts, png=png)
+    drawn = render_charts(charts, svg=svg, png=png)
     for name, figure in figures.items():
         if isinstance(figure, HeatMap):
-            drawn[name] = render_heat_map(figure, png=png)
+            drawn[name] = render_heat_map(figure, svg=svg, png=png)
     return {name: drawn[name] for name in figures}
+
+
+def pdf_files(figures: dict[str, RenderedFigure]) -> dict[str, bytes]:
+    """The files the PDF's compile folder needs for its figures: the drawings they call,
+    and each figure's data (`<name>.json`)."""
+    drawings = {"heat-map": (MODULE, HEAT_MAP), "chart": (CHART_MODULE, CHART)}
+    used = dict(drawings[f.drawing] for f in figures.values())
+    return {**{module: text.encode() for module, text in sorted(used.items())},
+            **{f"{name}.json": f.data for name, f in figures.items()}}

@@ -298,6 +298,11 @@ class IndicatorDigest:
     figure: str | None = None
     alt: str = ""
     note: str = ""
+    """Why there is no chart."""
+    caption: str = ""
+    """The chart's title."""
+    unit: str = ""
+    """The chart's unit, in words (“Unit: …”), said under it."""
 
 
 def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,

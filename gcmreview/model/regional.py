@@ -390,7 +390,9 @@ class RegionalBuilder:
                 self.t("With {count} States, the values are given in the table only.").format(
                     count=self.fmt.number(len(rows))) if len(rows) > MAX_BARS else
                 self.t("The States give their values in different units or by breakdown "
-                       "only, so they are not drawn together.")))
+                       "only, so they are not drawn together."),
+                chart.title if chart is not None else "",
+                chart.note if chart is not None else ""))
         titles = [d.title for d in digests]
         return {"indicators": digests, "charts": charts,
                 "indicator_source": self.t(
