@@ -382,6 +382,13 @@ def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:
     assert "الإناث" in page
     text = pdf_text(built / "AQ.ar.pdf")
     assert "14.2" in text
+    # A column of numbers is on the right of its cells in the Arabic DOCX too, as in the
+    # PDF and the HTML: in a right-to-left paragraph Word's "left" is the right.
+    with zipfile.ZipFile(built / "AQ.ar.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    cell = re.search(r'<w:p><w:pPr>(?:(?!</w:pPr>).)*</w:pPr><w:r>(?:(?!</w:r>).)*'
+                     r'<w:t xml:space="preserve">14.2</w:t>', xml)
+    assert cell is not None and '<w:jc w:val="left" />' in cell.group(0)
 
 
 def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> None:
