@@ -705,7 +705,7 @@ def _usage_message(exc: Any, args: list[str]) -> tuple[str, str | None]:
         return (_("unknown command “{name}”").format(name=named),
                 _("the commands: {names}").format(names=join(list(COMMANDS))))
     if "extra argument" in message:
-        extra = message.split("(", 1)[-1].rstrip(")")
+        extra = message.rsplit("(", 1)[-1].rstrip(")")  # "argument(s) (AQ)"
         return _("unexpected argument: {extra}").format(extra=extra), again
     if "requires an argument" in message:
         option = message.split()[0]
