@@ -274,20 +274,29 @@ class _Text:
     def words(self) -> list[tuple[int, int]]:
         return self._words
 
+    @cached_property
+    def word_ems(self) -> list[float]:
+        """Each word's width in em: a table is tried at several sizes and column widths."""
+        advances = self._advances
+        return [advances[end] - advances[start] for start, end in self._words]
+
     def lines(self, width: float, points: float) -> int:
         """Lines the paragraph takes in a column `width` twips wide (words filled greedily;
         a word wider than the column counts the lines it is cut into)."""
         count, line = 1, 0.0
         space = _em(" ") * points * 20
-        for start, end in self.words():
-            word = self.text_width(start, end, points)
+        slack = 1 + SLACK[1]
+        column = max(width, 1)
+        for em in self.word_ems:
+            word = em * points * 20 * slack  # text_width, inlined: the layout's inner loop
             if line and line + space + word <= width:
                 line += space + word
                 continue
             if line:
                 count += 1
-            count += max(0, math.ceil(word / max(width, 1)) - 1)
-            line = word if word <= width else word % max(width, 1)
+            if word > column:
+                count += math.ceil(word / column) - 1
+            line = word if word <= width else word % column
         return count
 
     def text_width(self, start: int, end: int, points: float) -> float:
@@ -420,8 +429,7 @@ def _extents(rows: list[_Row], columns: int, points: float, margin: int) -> _Ext
                     words = text.words()
                     if not words:
                         continue
-                    least[column] = max(least[column], *(text.width(s, e, points)
-                                                         for s, e in words))
+                    least[column] = max(least[column], max(text.word_ems) * points * 20)
                     whole = text.width(words[0][0], words[-1][1], points)
                     most[column] = max(most[column], whole)
                     if not row.header:
@@ -935,18 +943,28 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes
     archive.fp.seek(end)
 
 
-_MASTHEAD = re.compile(r'<w:p>(?:(?!</w:p>).)*?<w:pStyle w:val="Masthead" />.*?</w:p>', re.DOTALL)
-
-
 def _masthead_first(text: str) -> str:
     """The masthead's paragraphs (style "Masthead") above the title: pandoc writes the
     title from the document's metadata before anything of the body."""
-    found = _MASTHEAD.findall(text)
-    if not found:
+    marker = '<w:pStyle w:val="Masthead" />'
+    if marker not in text:
         return text
     body = text.index("<w:body>") + len("<w:body>")
-    rest = _MASTHEAD.sub("", text[body:])
-    return text[:body] + "".join(found) + rest
+    found: list[str] = []
+    parts: list[str] = []
+    last = body
+    at = text.find(marker, body)
+    while at >= 0:  # a paragraph of the masthead: from its <w:p> to its </w:p>
+        start = text.rfind("<w:p>", last, at)
+        end = text.index("</w:p>", at) + len("</w:p>")
+        if start < 0 or text.find("</w:p>", start, at) >= 0:  # not a paragraph's own style
+            at = text.find(marker, end)
+            continue
+        parts.append(text[last:start])
+        found.append(text[start:end])
+        last = end
+        at = text.find(marker, end)
+    return text[:body] + "".join(found) + "".join(parts) + text[last:]
 
 
 def _title_page(document: str) -> str:
