@@ -175,7 +175,7 @@ def _cbor_read(data: bytes, at: int = 0) -> tuple[Any, int]:
     raise ValueError(f"unexpected CBOR item {head:#x}")
 
 
-class _Map(list):  # type: ignore[type-arg]
+class _Map(list[Any]):
     """A CBOR map, its pairs kept in order."""
 
 
