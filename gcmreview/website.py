@@ -88,8 +88,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     if (not options.force and manifest.key == key and manifest.complete()
             and (out / SEARCH_FOLDER / "pagefind-entry.json").is_file()):
         # Nothing changed: only the files known invalid are checked, to say why again.
-        known = {r.name for r in builder.manifest.reviews.values()}
-        validation = ValidationRun([builder.result(p) for p in files if p.name not in known])
+        validation = ValidationRun([builder.result(p) for p in files
+                                    if p.name in manifest.invalid])
         return SiteOutcome(validation, out, up_to_date=True)
     reviews, invalid = builder.state_reviews(files)
     validation = ValidationRun([builder.result(p) for p in files])
@@ -117,6 +117,7 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
         manifest.index = pages_key
         indexed = True
     manifest.key = key
+    manifest.invalid = [f.path.name for f in validation.files if not f.valid]
     manifest.save()
     return SiteOutcome(validation, out, len(pages), written.written, written.removed,
                        indexed=indexed)

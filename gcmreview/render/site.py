@@ -71,10 +71,10 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> Markup:
     lang = ctx["lang"]
     if value.lang == lang:
         return Markup(f'<div class="narrative"><!--gcmreview-narrative {ref}--></div>')
-    note = translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, ""))
-    return Markup('<p class="language-note">{note}</p><div class="narrative" lang="{lang}" '
-                  'dir="{dir}"><!--gcmreview-narrative {ref}--></div>').format(
-        note=note, lang=value.lang, dir=value.dir, ref=Markup(ref))
+    note = escape(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")))
+    return Markup(f'<p class="language-note">{note}</p><div class="narrative" '
+                  f'lang="{escape(value.lang)}" dir="{escape(value.dir)}">'
+                  f'<!--gcmreview-narrative {ref}--></div>')
 
 
 @jinja2.pass_context
@@ -91,9 +91,8 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str | None) -> Mar
         return escape(value)
     if value.lang == ctx["lang"] and not value.fallback:
         return escape(value.text)
-    text = value.text + (f" ({value.lang.upper()})" if value.fallback else "")
-    return Markup('<span lang="{lang}" dir="{dir}">{text}</span>').format(
-        lang=value.lang, dir=value.dir, text=text)
+    text = escape(value.text) + (f" ({escape(value.lang.upper())})" if value.fallback else "")
+    return Markup(f'<span lang="{escape(value.lang)}" dir="{escape(value.dir)}">{text}</span>')
 
 
 def _plain(value: Text | Phrase | str | None) -> str:
@@ -162,6 +161,20 @@ def _render(env: jinja2.Environment, name: str, dirs: Sequence[Path], **context:
     return html, slots.items
 
 
+class Once:
+    """A piece of a page rendered once per language and reused: a State's response to an
+    objective is on its page and on the objective's (`once(view, macro)` in templates)."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, value: object, macro: Any) -> Markup:
+        found = self.done.get(id(value))
+        if found is None or found[0] is not value:
+            found = self.done[id(value)] = (value, str(macro(value)))
+        return Markup(found[1])
+
+
 def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
     """Every page of every language, the language chooser at the root, and the sitemap
     when the site's address is known."""
@@ -169,10 +182,11 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
     languages = [(s.lang, s.name) for s in model.languages]
     for site in model.languages:
         env = environment(tuple(dirs), site.lang)
+        once = Once()
         for page in site.pages:
             html, narratives = _render(
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
-                site=site, page=page, model=model, languages=languages,
+                site=site, page=page, model=model, languages=languages, once=once,
                 colon=COLONS.get(site.lang, ":"), canonical=canonical(model, site.lang, page))
             out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
     first = model.languages[0]

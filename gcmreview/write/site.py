@@ -58,6 +58,8 @@ class SiteManifest:
         """The fingerprint of the pages the search index was made from."""
         self.files: dict[str, str] = {}
         """Site path -> sha256 of the bytes written there."""
+        self.invalid: list[str] = []
+        """The review files that were invalid (left out), by name."""
         with contextlib.suppress(OSError, ValueError, AttributeError, TypeError, KeyError):
             if stat.S_ISREG(os.lstat(self.path).st_mode):
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -66,6 +68,7 @@ class SiteManifest:
                     self.index = str(data["index"])
                     self.files = {str(k): str(v) for k, v in data["files"].items()
                                   if _safe(str(k))}
+                    self.invalid = [str(name) for name in data["invalid"]]
 
     def complete(self) -> bool:
         """Every file it names is still there (someone may have deleted one)."""
@@ -74,7 +77,7 @@ class SiteManifest:
 
     def save(self) -> None:
         data = {"format": FORMAT_VERSION, "key": self.key, "index": self.index,
-                "files": dict(sorted(self.files.items()))}
+                "invalid": sorted(self.invalid), "files": dict(sorted(self.files.items()))}
         write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode())
 
 
