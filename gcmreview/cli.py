@@ -331,12 +331,14 @@ def new(
             "--open, open it."),
          "  gcmreview docs\n"
          "  gcmreview docs format --open\n"
-         "  gcmreview docs word")
+         "  gcmreview docs word\n"
+         "  gcmreview docs site")
 def docs(
     topic: Annotated[str, typer.Argument(
         metavar=N_("[TOPIC]"), show_default=False,
         help=N_("format (the default): the review file format; word: the Word form and "
-                "`gcmreview import`."))] = "format",
+                "`gcmreview import`; site: the review site and its publication."))]
+    = "format",
     open_it: Annotated[bool, typer.Option(
         "--open", help=N_("Open it with the program the system uses for such files."))]
     = False,
