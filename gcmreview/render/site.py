@@ -129,7 +129,8 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
 
     env.filters.update(span=_span, narrative=_narrative, plain=_plain,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
-                       semicolons=listed(fmt.semicolons), number=fmt.number)
+                       semicolons=listed(fmt.semicolons), number=fmt.number,
+                       ratio=fmt.ratio)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
                        state_page=state_page, principle_page=principle_page)
