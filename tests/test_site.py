@@ -203,6 +203,53 @@ def test_hostile_reviews_give_no_markup(tmp_path: Path) -> None:
     assert "{{ 7*7 }} défi" in page
 
 
+def test_the_site_writes_only_inside_its_folder(tmp_path: Path) -> None:
+    """A link where a language folder goes is replaced, not written through; a file the
+    site did not write (a CNAME for GitHub Pages, say) is kept."""
+    ws = copy_workspace(tmp_path / "ws", countries=("MA",))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (ws / "site").mkdir()
+    (ws / "site" / "fr").symlink_to(outside, target_is_directory=True)
+    (ws / "site" / "CNAME").write_text("review.example.org\n", encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "fr")
+    assert code == 0, err
+    assert list(outside.iterdir()) == []
+    assert (ws / "site" / "fr").is_dir() and not (ws / "site" / "fr").is_symlink()
+    assert (ws / "site" / "fr" / "state-MA.html").is_file()
+    # Fewer languages: the pages of the others go; what the site never wrote stays.
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 0, err
+    assert not list((ws / "site" / "fr").glob("*.html"))
+    assert (ws / "site" / "CNAME").read_text(encoding="utf-8") == "review.example.org\n"
+
+
+def test_options_are_checked(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", countries=("MA",))
+    code, err = run(ws, "site", "--base-url", "javascript:alert(1)")
+    assert code == 2 and "--base-url" in err and "Traceback" not in err
+    code, err = run(ws, "site", "--lang", "de")
+    assert code == 2 and "de" in err
+    code, err = run(tmp_path, "site")
+    assert code == 2 and "gcmreview.yaml" in err
+
+
+def test_an_invalid_review_is_left_out_and_said(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", countries=("MA", "TN"))
+    review = ws / "countries" / "TN.yaml"
+    review.write_text(review.read_text(encoding="utf-8").replace("status: draft",
+                                                                 "status: drafted", 1),
+                      encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1 and "TN.yaml" in err
+    assert not (ws / "site" / "en" / "state-TN.html").exists()
+    home = (ws / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Left out of this report because their review file is invalid" in home
+    # Up to date, the problem is said again, and the exit status stays 1.
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1 and "TN.yaml" in err and "up to date" in err
+
+
 class Elements(HTMLParser):
     """Scripts, event handlers, images and link targets of a page."""
 
@@ -409,9 +456,10 @@ SEARCHES = [
     # French words on trafficking.
     ("fr", "traite", {"objective-10.html", "state-MA.html", "state-DZ.html"}),
     ("fr", "traites", {"objective-10.html", "state-MA.html"}),
-    # Arabic: the partner's statement on HM's objective 10, with and without the article.
-    ("ar", "الاتجار", {"objective-10.html", "state-HM.html"}),
-    ("ar", "اتجار", {"objective-10.html", "state-HM.html"}),
+    # Arabic: the partner's statement on HM's objective 10, with and without the article
+    # (indexed on HM's page, whose result leads to its objective 10).
+    ("ar", "الاتجار", {"state-HM.html"}),
+    ("ar", "اتجار", {"state-HM.html"}),
     ("ar", "المغرب", {"state-MA.html"}),
     # English: the official title of objective 10.
     ("en", "trafficking", {"objective-10.html", "objectives.html"}),
@@ -432,6 +480,10 @@ def test_search_finds_the_pages_that_hold_the_words(reader: Reader, example_url:
     assert all(urlsplit(link).path.startswith(f"/{lang}/") for link in links)
     marks = page.locator(".search-results mark")
     assert marks.count() > 0
+    if "state-HM.html" in expected:  # the section that holds the words, one click away
+        sections = page.evaluate("""[...document.querySelectorAll('.search-results ul a')]
+            .map(a => a.getAttribute('href'))""")
+        assert any(s.endswith("/ar/state-HM.html#objective-10") for s in sections), sections
 
 
 def test_search_filters_by_state(reader: Reader, example_url: str) -> None:
