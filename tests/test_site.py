@@ -45,6 +45,8 @@ KINDS = ("index.html", "states.html", "state-MA.html", "objectives.html", "objec
          "principles.html", "principle-whole-of-society.html", "synthesis.html",
          "downloads.html", "search.html")
 WIDTHS = (390, 1280)
+PHONE_AXE = ("/index.html", "/objective-10.html", "/objective-4.html", "/state-MA.html",
+             "/progress.html", "/search.html")
 
 
 def run(ws: Path, *args: str) -> tuple[int, str]:
@@ -403,7 +405,7 @@ class Reader:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def open(self, url: str) -> object:
-        self.page.goto(url, wait_until="networkidle")
+        self.page.goto(url, wait_until="load")
         return self.page
 
     def close(self) -> None:
@@ -556,6 +558,8 @@ def test_axe_and_no_page_wider_than_the_screen(request: pytest.FixtureRequest, b
         widths = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         if widths[0] > widths[1]:
             too_wide.append((path, widths))
+        if width < 1280 and not path.endswith(PHONE_AXE):
+            continue  # axe at a phone's width on the pages whose layout changes most
         page.evaluate(axe_script())
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         for v in results["violations"]:
