@@ -236,69 +236,129 @@ class SiteBuilder:
 
     def language(self, lang: str, reviews: list[StateReview], invalid: list[str]
                  ) -> SiteLanguage:
-        ws = self.workspace
-        regional = RegionalBuilder(ws, lang, own_sources=True)
+        regional = RegionalBuilder(self.workspace, lang, own_sources=True)
         report = regional.build(reviews, invalid, self.history)
-        t, fmt = regional.t, regional.fmt
-        catalogue = ws.catalogue
-        models = {m.code: m for m in report.annex}
-        downloads = [self.download(f, fmt) for f in self.files]
-        home = Link("index.html", t("Home"))
-        states_link = Link("states.html", t("States"))
-        objectives_link = Link("objectives.html", t("Objectives"))
-        principles_link = Link("principles.html", t("Guiding principles"))
-        nav = [home, states_link, objectives_link, principles_link,
+        pages = _Pages(self.workspace, regional, report,
+                       [self.download(f, regional.fmt) for f in self.files])
+        return pages.language(self.files)
+
+    def download(self, file: DownloadFile, fmt: Formatter) -> Download:
+        return Download("../" + file.path, FORMAT_LABELS.get(file.fmt, file.fmt.upper()),
+                        file.lang, fmt.language_name(file.lang) if file.lang else "",
+                        size(file.size, fmt), file.document)
+
+
+class _Pages:
+    """The pages of one language, from its regional model."""
+
+    def __init__(self, workspace: Workspace, regional: RegionalBuilder, report: RegionalModel,
+                 downloads: list[Download]) -> None:
+        self.catalogue = workspace.catalogue
+        self.regional = regional
+        self.report = report
+        self.downloads = downloads
+        self.lang = regional.lang
+        self.t = t = regional.t
+        self.models = {m.code: m for m in report.annex}
+        self.short = {n: regional.models.text(o.short(self.lang))
+                      for n, o in self.catalogue.objectives.items()}
+        self.home = Link("index.html", t("Home"))
+        self.states = Link("states.html", t("States"))
+        self.objectives = Link("objectives.html", t("Objectives"))
+        self.principles = Link("principles.html", t("Guiding principles"))
+
+    def objective_label(self, number: int) -> str:
+        """How a search filter names an objective: “10. Eradicate trafficking”."""
+        return f"{number}. {self.short[number].text}"
+
+    def language(self, files: list[DownloadFile]) -> SiteLanguage:
+        t, report, home = self.t, self.report, self.home
+        nav = [home, self.states, self.objectives, self.principles,
                Link("synthesis.html", t("Synthesis"))]
         if report.comparisons:
             nav.append(Link("progress.html", t("Progress")))
         nav += [Link("downloads.html", t("Downloads")), Link("search.html", t("Search"))]
+        objective_pages, round_tables = self.objective_pages()
+        principle_pages = self.principle_pages()
+        pages = [Page("index.html", "home", report.title, None),
+                 Page("states.html", "states", t("States"), None, (home,)),
+                 *self.state_pages(),
+                 Page("objectives.html", "objectives", t("Objectives"), round_tables, (home,)),
+                 *objective_pages,
+                 Page("principles.html", "principles", t("Guiding principles"),
+                      [(p.content.label, p.name, len(p.content.responses))
+                       for p in principle_pages], (home,)),
+                 *principle_pages,
+                 Page("synthesis.html", "synthesis", t("Synthesis"), None, (home,))]
+        if report.comparisons:
+            pages.append(Page("progress.html", "progress", t("Progress"), None, (home,)))
+        pages += [Page("downloads.html", "downloads", t("Downloads"), None, (home,)),
+                  Page("search.html", "search", t("Search"), None, (home,), indexed=False)]
+        names = {code: model.country for code, model in self.models.items()}
+        names.update({p.code: p.name for p in report.participants})
+        regional_documents = ["regional", *(v.id for v in report.volumes)]
+        names.update({"regional": report.title.text, "data": t("Coverage matrix")})
+        names.update({v.id: v.label for v in report.volumes})
+        for file in files:  # volumes of a report built before this one's volumes
+            if file.document.startswith("regional-") and file.document not in names:
+                names[file.document] = f"{report.title.text} ({file.document[9:]})"
+                regional_documents.append(file.document)
+        return SiteLanguage(
+            self.lang, direction(self.lang), own_name(self.lang), report, report.title, pages,
+            nav, self.downloads,
+            {"state": t("State"), "objective": t("Objective"),
+             "principle": t("Guiding principle"), "status": t("Status")},
+            names, regional_documents)
 
-        def objective_label(number: int) -> str:
-            return f"{number}. {models_short[number].text}"
-
-        models_short = {n: regional.models.text(o.short(lang))
-                        for n, o in catalogue.objectives.items()}
-        pages: list[Page] = [Page("index.html", "home", report.title, None)]
-        pages.append(Page("states.html", "states", t("States"), None, (home,)))
-        for code, model in models.items():
+    def state_pages(self) -> list[Page]:
+        t, pages = self.t, []
+        for code, model in self.models.items():
             covered = [r for r in model.objective_rows if r.reported]
             pages.append(Page(
                 state_page(code), "state", model.country,
-                StatePage(code, model, [d for d in downloads if d.document == code]),
-                (home, states_link),
+                StatePage(code, model, [d for d in self.downloads if d.document == code]),
+                (self.home, self.states),
                 {"state": [model.country],
-                 "objective": [objective_label(r.number) for r in covered],
+                 "objective": [self.objective_label(r.number) for r in covered],
                  "principle": [r.label.text for r in model.principle_rows if r.reported],
                  "status": sorted({t(status(r.status).label) for r in covered})}))
-        digests = {d.number: d for _label, ds in report.round_tables for d in ds}
-        numbers = list(catalogue.objectives)
-        cards: dict[int, ObjectiveCard] = {}
+        return pages
+
+    def objective_pages(self) -> tuple[list[Page], list[RoundTableGroup]]:
+        """A page per objective, and the cards of the objectives' index."""
+        t, lang = self.t, self.lang
+        digests = {d.number: d for _label, ds in self.report.round_tables for d in ds}
+        numbers = list(self.catalogue.objectives)
+
+        def link(i: int) -> Link | None:
+            if not 0 <= i < len(numbers):
+                return None
+            return Link(objective_page(numbers[i]),
+                        t("Objective %(number)s") % {"number": numbers[i]})
+
+        pages, cards = [], {}
         for i, number in enumerate(numbers):
             digest = digests[number]
-            objective = catalogue.objective(number)
+            round_table = self.catalogue.objective(number).round_table
             groups = []
             for s in (*OBJECTIVE_STATUSES, NOT_STATED):
-                found = [self.response(e) for e in digest.entries if e.view.status == s.code]
+                found = [_response(e) for e in digest.entries if e.view.status == s.code]
                 if found:
                     groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
-            partners = [self.response(e) for e in digest.partners]
+            partners = [_response(e) for e in digest.partners]
             page = ObjectivePage(
-                number, digest.title, models_short[number], objective.round_table,
-                t("IMRF round table {number}").format(number=objective.round_table), groups,
-                partners, len(digest.states), digest.progress,
-                Link(objective_page(numbers[i - 1]), t("Objective %(number)s") % {
-                    "number": numbers[i - 1]}) if i > 0 else None,
-                Link(objective_page(numbers[i + 1]), t("Objective %(number)s") % {
-                    "number": numbers[i + 1]}) if i + 1 < len(numbers) else None)
+                number, digest.title, self.short[number], round_table,
+                t("IMRF round table {number}").format(number=round_table), groups, partners,
+                len(digest.states), digest.progress, link(i - 1), link(i + 1))
             cards[number] = ObjectiveCard(
-                number, digest.title, models_short[number], objective.round_table,
+                number, digest.title, self.short[number], round_table,
                 [(g.code, g.label, g.symbol, len(g.responses)) for g in groups],
                 len(digest.states), len(partners))
             pages.append(Page(
                 objective_page(number), "objective",
                 Text(t("Objective %(number)s") % {"number": number}, lang, direction(lang)),
-                page, (home, objectives_link),
-                {"objective": [objective_label(number)],
+                page, (self.home, self.objectives),
+                {"objective": [self.objective_label(number)],
                  "state": [r.state for g in groups for r in g.responses]
                  + [r.state for r in partners],
                  "status": [g.label for g in groups],
@@ -306,14 +366,15 @@ class SiteBuilder:
                                       for p in r.view.principles})}))
         round_tables = [RoundTableGroup(rt, t("IMRF round table {number}").format(number=rt),
                                         [cards[n] for n in ns])
-                        for rt, ns in catalogue.round_tables.items()]
-        pages.insert(2 + len(models), Page("objectives.html", "objectives", t("Objectives"),
-                                           round_tables, (home,)))
-        principle_pages = []
-        for principle in catalogue.principles.values():
-            label = regional.models.principle_label(principle.slug)
+                        for rt, ns in self.catalogue.round_tables.items()]
+        return pages, round_tables
+
+    def principle_pages(self) -> list[Page]:
+        pages = []
+        for principle in self.catalogue.principles.values():
+            label = self.regional.models.principle_label(principle.slug)
             responses, missing = [], []
-            for code, model in models.items():
+            for code, model in self.models.items():
                 row = next(r for r in model.principle_rows if r.slug == principle.slug)
                 if not row.reported:
                     missing.append(Link(state_page(code), model.country))
@@ -322,46 +383,18 @@ class SiteBuilder:
                             (None, []))
                 responses.append(PrincipleResponse(
                     code, model.country, state_page(code), said[0], said[1],
-                    [Link(objective_page(n), Text(
-                        f"{n}. {models_short[n].text}", models_short[n].lang,
-                        models_short[n].dir, models_short[n].fallback))
-                     for n in row.via_objectives]))
-            principle_pages.append(Page(
+                    [Link(objective_page(n), self.short[n]._replace(
+                        text=f"{n}. {self.short[n].text}")) for n in row.via_objectives]))
+            pages.append(Page(
                 principle_page(principle.slug), "principle", label,
                 PrinciplePage(principle.slug, principle.letter, label, responses, missing),
-                (home, principles_link),
+                (self.home, self.principles),
                 {"principle": [label.text], "state": [r.state for r in responses]}))
-        pages.append(Page("principles.html", "principles", t("Guiding principles"),
-                          [(p.content.label, p.name, len(p.content.responses))
-                           for p in principle_pages], (home,)))
-        pages += principle_pages
-        pages.append(Page("synthesis.html", "synthesis", t("Synthesis"), None, (home,)))
-        if report.comparisons:
-            pages.append(Page("progress.html", "progress", t("Progress"), None, (home,)))
-        pages.append(Page("downloads.html", "downloads", t("Downloads"), None, (home,)))
-        pages.append(Page("search.html", "search", t("Search"), None, (home,), indexed=False))
-        names = {code: model.country for code, model in models.items()}
-        names.update({p.code: p.name for p in report.participants})
-        regional_documents = ["regional", *(v.id for v in report.volumes)]
-        names.update({"regional": report.title.text, "data": t("Coverage matrix")})
-        names.update({v.id: v.label for v in report.volumes})
-        for file in self.files:  # volumes of a report built before this one's volumes
-            if file.document.startswith("regional-") and file.document not in names:
-                names[file.document] = f"{report.title.text} ({file.document[9:]})"
-                regional_documents.append(file.document)
-        return SiteLanguage(
-            lang, direction(lang), own_name(lang), report, report.title, pages, nav, downloads,
-            {"state": t("State"), "objective": t("Objective"),
-             "principle": t("Guiding principle"), "status": t("Status")},
-            names, regional_documents)
+        return pages
 
-    def response(self, entry: StateEntry) -> Response:
-        return Response(entry.code, entry.state, state_page(entry.code), entry.view)
 
-    def download(self, file: DownloadFile, fmt: Formatter) -> Download:
-        return Download("../" + file.path, FORMAT_LABELS.get(file.fmt, file.fmt.upper()),
-                        file.lang, fmt.language_name(file.lang) if file.lang else "",
-                        size(file.size, fmt), file.document)
+def _response(entry: StateEntry) -> Response:
+    return Response(entry.code, entry.state, state_page(entry.code), entry.view)
 
 
 def size(count: int, fmt: Formatter) -> str:
