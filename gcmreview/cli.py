@@ -657,13 +657,14 @@ def coverage(
     if output_format in formats:
         sys.stdout.write(formats[output_format](report))
     elif report.diff is None:
-        _print_matrix(report.now, report.letters)
+        _print_matrix(report.now, report.letters, report.principles)
     else:
-        rich_console().print(show.diff_table(report.diff))
+        rich_console().print(show.diff_table(report.diff, report.principles))
     if fail_on_regression and report.regressions:
         from gcmreview.render.terminal import Line
 
-        echo([Line(show.regression_line(d), "error") for d in report.regressions], sys.stderr)
+        echo([Line(show.regression_line(d, report.principles), "error")
+              for d in report.regressions], sys.stderr)
         return 1
     return 0
 
@@ -705,7 +706,7 @@ def progress(
     return 0
 
 
-def _print_matrix(now: Any, letters: dict[str, str]) -> None:
+def _print_matrix(now: Any, letters: dict[str, str], principles: dict[str, str]) -> None:
     from rich.measure import Measurement
 
     from gcmreview.render import coverage as show
@@ -718,7 +719,7 @@ def _print_matrix(now: Any, letters: dict[str, str]) -> None:
         console = rich_console(width=wide)
     for table in tables:
         console.print(table)
-    for line in show.legend_text(now, letters):
+    for line in show.legend_text(now, principles):
         console.print(line, markup=False)
 
 

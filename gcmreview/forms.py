@@ -38,11 +38,12 @@ from gcmreview.core.errors import (
 )
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import Formatter, _
+from gcmreview.core.i18n import language as interface_language
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.docx import OpenedDocx, open_docx
 from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
-from gcmreview.model.changes import StateChange, compare
+from gcmreview.model.changes import FieldChange, StateChange, compare, field_changes
 from gcmreview.model.document import Imported, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
@@ -225,6 +226,10 @@ class ImportResult:
     changed: bool = False
     written: bool = False
     diff: StateChange | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    """Every value that differs from the review on file (empty for a new file)."""
+    principles: dict[str, str] = field(default_factory=dict)
+    """Guiding-principle slug -> “(a) its name” in the user's language, for messages."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -369,6 +374,7 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
         imported.problems.extend(missing_sections(base, document, place.catalogue))
     if base is not None:
         _keep_untouched_narratives(imported.data, base, reader)
+        _keep_unread_answers(imported, base)
     # A form starts from the review on file, so the file written starts from it too
     # (comments and layout kept); a free-form review is a new text: a new file,
     # unless it replaces the target itself.
@@ -392,6 +398,9 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
                            place.options)
     result.diagnostics = checked.diagnostics
     result.diff = _diff(code, on_file, checked, place.catalogue)
+    result.fields = field_changes(base, imported.data) if base is not None else []
+    result.principles = {slug: p.label(interface_language())
+                         for slug, p in place.catalogue.principles.items()}
     previous = target.read_bytes() if result.existed else None
     result.changed = previous != text.encode("utf-8")
     if dry_run or not result.changed:
@@ -479,6 +488,46 @@ def _keep_untouched_narratives(data: dict[str, Any], base: dict[str, Any],
     for path, text in zip(shared, canonical_old, strict=True):
         if text.strip() == new[path].strip():
             _set(data, path, old[path])
+
+
+def _keep_unread_answers(imported: Imported, base: dict[str, Any]) -> None:
+    """An answer the form gives but that cannot be read (two boxes ticked) leaves the
+    review on file as it was there: a focal point's slip must not erase an answer."""
+    for placement in imported.unread:
+        found, value = _get(base, placement.path)
+        if not found:
+            continue
+        _put(imported.data, placement.path, value)
+        imported.problems.append(document_problem(
+            "answer-kept", placement.where,
+            _("the review on file keeps its answer here: {value}").format(
+                value=_kept_words(placement.path, value)),
+            _("correct the answer in the form and import it again to change it"),
+            error=False))
+
+
+def _kept_words(path: tuple[Any, ...], value: Any) -> str:
+    from gcmreview.render.coverage import status_words
+
+    if path[:1] == ("objectives",) and path[-1:] == ("status",) and isinstance(value, str):
+        return status_words(value)
+    return _("“{value}”").format(value=value)
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> tuple[bool, Any]:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return False, None
+        data = data[key]
+    return True, data
+
+
+def _put(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    """Set a value, making the mappings on the way (their keys in the format's order
+    are put right by the file writer)."""
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value
 
 
 def _check_same_data(text: str, data: dict[str, Any], target: Path) -> None:

@@ -19,7 +19,15 @@ DATA = Path(__file__).resolve().parent / "data"
 class CliResult:
     code: int
     out: str
+    """Standard output as a reader sees it: French no-break spaces (before a colon, inside
+    « ») read as spaces, so tests compare words, not typography."""
     err: str
+    raw_out: str = ""
+    """Standard output byte for byte."""
+
+
+def spaced(text: str) -> str:
+    return text.replace("\u00a0", " ")
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +50,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         capsys.readouterr()
         code = main(list(args))
         captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
+        return CliResult(code, spaced(captured.out), spaced(captured.err), captured.out)
 
     return run
 

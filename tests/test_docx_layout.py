@@ -31,6 +31,7 @@ import pytest
 
 from gcmreview.cli import main
 from gcmreview.convert.docx import (
+    SMALL_TABLE_ROWS,
     SMALLER_POINTS,
     _overflowing,
     _rtl_paragraphs,
@@ -317,6 +318,146 @@ def test_another_process_gives_the_same_bytes(ws: Path, docx: dict[str, Path]) -
     assert (ws / "seeded" / "MA.ar.docx").read_bytes() == docx["MA.ar"].read_bytes()
 
 
+def headings(document: ET.Element, deepest: int) -> list[tuple[int, str, str]]:
+    """(level, bookmark, text) of the headings down to `deepest`, in order."""
+    found = []
+    bookmark = ""
+    for node in document.find(f"{W}body"):
+        if node.tag == f"{W}bookmarkStart":
+            bookmark = node.get(f"{W}name")
+            continue
+        style = node.find(f"{W}pPr/{W}pStyle") if node.tag == f"{W}p" else None
+        level = style.get(f"{W}val").removeprefix("Heading") if style is not None else ""
+        if level.isdigit() and int(level) <= deepest:
+            found.append((int(level), bookmark, paragraph_text(node)))
+        if node.tag != f"{W}bookmarkEnd":
+            bookmark = ""
+    return found
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_table_of_contents_after_the_cover(docx: dict[str, Path], report: str) -> None:
+    """A TOC field over headings 1 and 2, on its own page after the cover, its result
+    already written (one entry per heading, linked to it) so that it shows before any
+    update; Word updates it on opening (dirty)."""
+    document = part(docx[report], "word/document.xml")
+    body = list(document.find(f"{W}body"))
+    toc = [i for i, node in enumerate(body) if node.tag == f"{W}sdt"]
+    assert len(toc) == 1
+    gallery = body[toc[0]].find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    assert gallery.get(f"{W}val") == "Table of Contents"
+    breaks = [i for i, node in enumerate(body) if node.find(f"{W}r/{W}br") is not None
+              and node.find(f"{W}r/{W}br").get(f"{W}type") == "page"]
+    assert breaks[:2] == [toc[0] - 1, toc[0] + 1]
+    instructions = "".join(t.text or "" for t in body[toc[0]].iter(f"{W}instrText"))
+    assert instructions.split() == ["TOC", "\\o", '"1-2"', "\\h", "\\z", "\\u"]
+    assert body[toc[0]].find(f".//{W}fldChar").get(f"{W}dirty") == "true"
+    entries = [(p.find(f"{W}pPr/{W}pStyle").get(f"{W}val"), p.find(f"{W}hyperlink"),
+                paragraph_text(p)) for p in body[toc[0]].iter(f"{W}p")][1:]
+    expected = headings(document, 2)
+    assert [(style, link.get(f"{W}anchor") if link is not None else "", text)
+            for style, link, text in entries] \
+        == [(f"TOC{level}", bookmark, text) for level, bookmark, text in expected]
+    assert any(bookmark for _level, bookmark, _text in expected)
+
+
+def test_toc_entries_show_in_libreoffice(pdf: dict[str, Path]) -> None:
+    page_two = [word for page, _top, word in pdf_words(pdf["MA.fr"]) if page == 2]
+    assert page_two[:4] == ["Sommaire", "Sigles", "et", "abréviations"], page_two[:10]
+    assert "Vue" in page_two and "d'ensemble" in page_two
+    assert "Méthodologie" in page_two
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_headings_stay_with_the_text_after_them(docx: dict[str, Path], report: str) -> None:
+    styles = {s.get(f"{W}styleId"): s for s in part(docx[report], "word/styles.xml")
+              .iter(f"{W}style")}
+    for level in range(1, 7):
+        props = styles[f"Heading{level}"].find(f"{W}pPr")
+        assert props.find(f"{W}keepNext") is not None, level
+        assert props.find(f"{W}keepLines") is not None, level
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_small_tables_are_not_split(docx: dict[str, Path], report: str) -> None:
+    """Up to SMALL_TABLE_ROWS rows, every row is kept with the next (keepNext on its
+    paragraphs); a longer table is kept at least with its first row under the header.
+    (LibreOffice printed the header row of Morocco's principles table alone at the foot
+    of a page, and then lost the rest of the table.)"""
+    document = part(docx[report], "word/document.xml")
+    small = 0
+    for table in tables(document):
+        rows = table.findall(f"{W}tr")
+        kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(f"{W}p"))
+                for row in rows]
+        assert kept[0] and not kept[-1]
+        if len(rows) <= SMALL_TABLE_ROWS:
+            small += 1
+            assert all(kept[:-1]), kept
+    assert small
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict[str, Path],
+                                                report: str) -> None:
+    section = part(docx[report], "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert section.find(f"{W}titlePg") is not None
+    height = float(pypdf.PdfReader(pdf[report]).pages[0].mediabox.height)
+    result = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "2", str(pdf[report]), "-"],
+                            check=True, capture_output=True, text=True, timeout=60)
+    pages = result.stdout.split("<page ")[1:]
+    margins = [[w for w in re.findall(r'yMin="([\d.]+)"', page)
+                if float(w) < MARGIN_ZONE or float(w) > height - MARGIN_ZONE] for page in pages]
+    assert margins[0] == [] and margins[1], margins
+
+
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMU_PER_POINT = 12700
+
+
+def style_of(paragraph: ET.Element) -> str:
+    style = paragraph.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val") if style is not None else ""
+
+
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_figures_numbered_with_title_picture_and_source(docx: dict[str, Path],
+                                                        report: str) -> None:
+    """Each heat map: its title above it (number in a SEQ field, as Word numbers
+    figures), the picture at its own size (the drawing's text at its size: at least 8.5
+    pt), its text alternative, the source below it; its data are tables in the annex at
+    the end, not a second picture of it beside the figure."""
+    document = part(docx[report], "word/document.xml")
+    body = list(document.find(f"{W}body"))
+    titles = [i for i, node in enumerate(body) if style_of(node) == "FigureTitle"]
+    figures = [i for i in titles if body[i].find(f"{W}fldSimple") is not None]
+    assert len(figures) == 2
+    with zipfile.ZipFile(docx[report]) as archive:
+        rels = {rel.get("Id"): rel.get("Target") for rel in ET.fromstring(
+            archive.read("word/_rels/document.xml.rels"))}
+        for number, at in enumerate(figures, start=1):
+            field = body[at].find(f"{W}fldSimple")
+            assert field.get(f"{W}instr").split() == ["SEQ", "Figure", "\\*", "ARABIC"]
+            assert paragraph_text(field) == str(number)
+            picture, source = body[at + 1], body[at + 2]
+            assert style_of(picture) == "Figure" and style_of(source) == "FigureSource"
+            assert paragraph_text(source).strip()
+            assert picture.find(f".//{WP}docPr").get("descr")
+            extent = picture.find(f".//{WP}extent")
+            blip = picture.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+            png = archive.read("word/" + rels[blip.get(f"{R}embed")])
+            width_px = int.from_bytes(png[16:20], "big")  # the PNG's IHDR, drawn at 150 ppi
+            points = int(extent.get("cx")) / EMU_PER_POINT
+            assert abs(points - width_px * 72 / 150) < 1.5, (points, width_px)
+            assert points <= text_width(document) / 20
+    annex = max(i for i, node in enumerate(body) if style_of(node) == "Heading1")
+    assert body[annex - 1].tag == f"{W}bookmarkStart"
+    assert body[annex - 1].get(f"{W}name") == "figure-data"
+    assert body.index(matrix(document)) > annex
+    assert not [i for i, node in enumerate(body) if node.tag == f"{W}tbl"
+                and figures[0] < i < figures[1]]
+
+
 # --- what LibreOffice prints ------------------------------------------------------------------
 
 
@@ -342,6 +483,21 @@ def test_objective_numbers_are_printed_on_one_line(pdf: dict[str, Path], report:
         lines.setdefault((page, round(top)), []).append(word)
     numbers = [str(n) for n in range(1, 24)]
     assert any(all(n in line for n in numbers) for line in lines.values())
+
+
+def test_english_items_of_an_arabic_list_are_isolated(docx: dict[str, Path],
+                                                      pdf: dict[str, Path]) -> None:
+    """In an Arabic sentence listing English titles ("A وB وC"), each title is isolated
+    in its own direction (LRI … PDI), the conjunction joined to it (a word joiner), and
+    LibreOffice prints its words whole (no-break spaces made it cut them mid-word)."""
+    text = "".join(paragraph_text(p) for p in part(docx["regional.ar"], "word/document.xml")
+                   .iter(f"{W}p"))
+    printed = Counter(word for _page, _top, word in pdf_words(pdf["regional.ar"]))
+    for item in ("Legal identity and documentation (EN)", "Skills development and recognition (EN)",
+                 "Migrant and diaspora contributions (EN)"):
+        assert f"\u0648\u2060\u2066{item}\u2069" in text, item
+        for word in item.split()[:-1]:
+            assert printed[word], (item, word)
 
 
 @pytest.mark.parametrize("report", REPORTS)

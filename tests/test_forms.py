@@ -294,10 +294,13 @@ def test_a_free_form_review_is_imported_with_what_went_where(run_cli, ws: Path,
     assert data["review"]["status"] == "draft" and data["review"]["language"] == lang
     assert data["objectives"]
     for number in data["objectives"]:
-        assert re.search(rf"objective {number}, summary ← section “[^”]+”, paragraph \d+",
+        assert re.search(rf"objective {number} › Progress on this objective ← section “[^”]+”, "
+                         r"paragraph \d+",
                          result.out)
     assert all("status" not in o for o in data["objectives"].values())
-    assert "status-not-stated" in result.out
+    # Said once per objective, where it is in the document (not again for the file).
+    said = [line for line in result.out.splitlines() if "status-not-stated" in line]
+    assert len(said) == len(data["objectives"]) and "section “" in said[0]
 
 
 def test_form_refuses_a_review_with_errors_and_an_existing_file(run_cli, ws: Path) -> None:
@@ -343,3 +346,87 @@ def test_a_form_starts_from_a_file_fresh_from_new(run_cli, tmp_path: Path) -> No
                     encoding="utf-8")
     refused = run_cli("form", "TN", "--force", cwd=ws)
     assert refused.code == 2 and "has errors" in refused.err
+
+
+def test_an_import_changes_only_what_changed_and_names_every_change(run_cli,
+                                                                    ws: Path) -> None:
+    """Issue 20, points 5 and 6: an edited narrative keeps the folded lines of its untouched
+    paragraph; --dry-run names every change (a deleted institution too); two ticked boxes
+    leave the status on file as it was, and say so."""
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    path = ws / "forms" / "MA.docx"
+    document = wordedit.open_form(path)
+    original = review_data(ws / "countries" / "MA.yaml")
+    first = original["objectives"][5]["summary"]
+    added = ("Un second paragraphe, ajouté par le point focal dans le formulaire Word, assez "
+             "long pour être replié sur deux lignes au moins dans le fichier.")
+    wordedit.set_paragraphs(wordedit.answer(document, objective_fr(5),
+                                            FR("Progress on this objective")), [first, added])
+    institutions = original["methodology"]["institutions"]
+    wordedit.set_paragraphs(wordedit.answer(document, FR("Methodology"),
+                                            FR("Government institutions involved")),
+                            [i for i in institutions if i != "Ministère des Finances"])
+    status = wordedit.answer(document, objective_fr(23), FR("Status"))
+    wordedit.tick(status, FR("Planned"), only=False)  # “In progress” stays ticked too
+    document.save(str(path))
+    before = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
+
+    dry = run_cli("import", "forms/MA.docx", "--dry-run", cwd=ws)
+    assert "every change to the file:" in dry.out
+    assert ("Methodology › Government institutions involved: “Ministère des Finances” "
+            "removed") in dry.out
+    assert "objective 5 › Progress on this objective: text changed" in dry.out
+    assert "several-ticked" in dry.out
+    assert "answer-kept" in dry.out and \
+        "the review on file keeps its answer here: in progress" in dry.out
+    assert "objective 23 › Status" not in dry.out  # nothing changes there
+    assert (ws / "countries" / "MA.yaml").read_text(encoding="utf-8") == before
+
+    done = run_cli("import", "forms/MA.docx", "--force", cwd=ws)
+    assert done.code == 1, done.out  # the two ticks are an error: said, not lost
+    data = review_data(ws / "countries" / "MA.yaml")
+    assert data["objectives"][23]["status"] == "in_progress"
+    assert data["objectives"][5]["summary"] == f"{first}\n\n{added}"
+    assert "Ministère des Finances" not in data["methodology"]["institutions"]
+    after = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                     n=0, lineterm="")
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    # The untouched paragraph keeps its folded lines: only the new one and the deleted
+    # institution are in the diff.
+    assert changed[0] == '-    - "Ministère des Finances"'
+    assert [line for line in changed if line.strip("+ ")] == [
+        '-    - "Ministère des Finances"',
+        "+      Un second paragraphe, ajouté par le point focal dans le formulaire Word, "
+        "assez long",
+        "+      pour être replié sur deux lignes au moins dans le fichier."]
+    assert re.search(r"  5:\n    summary: >-\n      Le Maroc compte", after)
+
+
+def test_a_plain_paragraph_that_reads_like_a_heading_is_not_merged(run_cli, ws: Path,
+                                                                  tmp_path: Path) -> None:
+    """Issue 20, point 7: “الهدف الثاني عشر” typed as plain text (bold on its Latin words
+    only) opens objective 12, with a warning; its text does not go into objective 7."""
+    document = docx.Document()
+    document.add_heading("الهدف السابع", level=1)
+    document.add_paragraph("نص الهدف السابع.")
+    plain = document.add_paragraph()
+    plain.add_run("الهدف الثاني عشر ")
+    plain.add_run("(GCM)").bold = True
+    document.add_paragraph("نص الهدف الثاني عشر.")
+    source = tmp_path / "EG.docx"
+    document.save(str(source))
+    result = run_cli("import", str(source), "--lang", "ar", "--output", "EG.yaml", cwd=ws)
+    assert "heading-unstyled" in result.out
+    assert "it was read as the heading of objective 12" in result.out
+    data = review_data(ws / "EG.yaml")
+    assert data["objectives"][7]["summary"] == "نص الهدف السابع."
+    assert data["objectives"][12]["summary"] == "نص الهدف الثاني عشر."
+    # A sentence that opens with an objective is text, not a heading.
+    document = docx.Document()
+    document.add_heading("Objective 7", level=1)
+    document.add_paragraph("Objective 12 is where the ministry works next.")
+    document.save(str(source))
+    result = run_cli("import", str(source), "--lang", "en", "--output", "EG2.yaml", cwd=ws)
+    assert "heading-unstyled" not in result.out
+    assert "Objective 12 is where" in review_data(ws / "EG2.yaml")["objectives"][7]["summary"]

@@ -2,7 +2,9 @@
 
 The country report (MA) and the regional report, in French, Arabic and English,
 are built once; each is opened at a computer's width (1280 px) and a phone's
-(390 px) in one Chromium for the module, and checked as a reader gets it: the
+(390 px), with the fonts of two kinds of computer (DejaVu alone, and Noto beside
+it: one Chromium for each, told by FONTCONFIG_FILE which font folders it may see,
+whatever this machine has installed), and checked as a reader gets it: the
 page never wider than the screen, every table's last column in view or within
 reach of its own scroll box, nothing fetched and no error, every run of another
 language marked with its language and direction, the matrices' statuses drawn
@@ -31,7 +33,9 @@ from pathlib import Path
 import pytest
 
 from gcmreview.cli import main
+from gcmreview.convert.figures import MIN_TEXT_PT
 from gcmreview.convert.fonts import font_dirs
+from gcmreview.core.status import BY_CODE
 
 from .conftest import copy_workspace
 
@@ -45,11 +49,7 @@ A4_TEXT_WIDTH = 643
 """CSS pixels between the margins of an A4 page (21 cm less 2 × 2 cm, the
 report's @page rule and the PDF's)."""
 
-FILLS = {
-    "implemented": "#08519c", "in_progress": "#4292c6", "planned": "#9ecae1",
-    "not_started": "#deebf7", "not_applicable": "#bdbdbd", "not_stated": "#fdd49e",
-    "reported": "#4292c6", "not_reported": "#ffffff", "partner": "#ffffff",
-}
+FILLS = {**{code: s.fill for code, s in BY_CODE.items()}, "partner": "#ffffff"}
 """The heat map's fills (gcmreview.core.status), which the HTML cells repeat."""
 SHAPES = "●◐○◇"
 
@@ -103,9 +103,10 @@ class View:
 
 
 class Browser:
-    def __init__(self, browser: object, folder: Path) -> None:
+    def __init__(self, browser: object, folder: Path, font_set: str) -> None:
         self.browser = browser
         self.folder = folder
+        self.font_set = font_set
         self.views: dict[tuple[str, str], View] = {}
 
     def open(self, report: str, width: int, height: int, media: str = "screen") -> View:
@@ -118,6 +119,9 @@ class Browser:
         page.emulate_media(media=media)
         page.goto((self.folder / f"{report}.html").as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
+        # The figures' data tables, folded under each figure, as a reader unfolds them:
+        # they are laid out (and checked) as they are then.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         return view
 
     def view(self, report: str, size: str) -> View:
@@ -129,36 +133,108 @@ class Browser:
 FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>{fonts}</dir>
+  <include ignore_missing="yes">/etc/fonts/conf.d</include>
+{dirs}
   <cachedir>{cache}</cachedir>
 </fontconfig>
 """
+"""The system's rules (aliases, hinting), but only the font folders given: the browser
+sees the fonts of one kind of reader's computer, whatever this machine has."""
+FONT_SETS = ("dejavu", "noto")
+"""DejaVu only (a minimal Linux), and Noto beside it (desktop Linux, Debian's
+fonts-noto-core): Noto Sans is the first of the report's Latin fonts such a computer has,
+and draws wider than DejaVu in places (the matrix used to scroll at 1280 px with it)."""
+
+
+def font_folder(file_name: str) -> Path | None:
+    """The system folder holding a font file, found wherever the distribution puts it."""
+    for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")):
+        if root.is_dir():
+            found = next(root.rglob(file_name), None)
+            if found is not None:
+                return found.parent
+    return None
+
+
+def font_set_folders(name: str) -> list[Path] | None:
+    """The folders of a font set, or None when this machine lacks its fonts. Every set
+    has Amiri too: the reader's computer has an Arabic font (Windows: Traditional Arabic,
+    Sakkal Majalla), and this gives the browser the one gcmreview installs for its PDFs
+    (only this browser: LibreOffice, in other tests, must not see it installed)."""
+    dejavu = font_folder("DejaVuSans.ttf")
+    if dejavu is None:
+        return None
+    folders = [dejavu]
+    if name == "noto":
+        noto = font_folder("NotoSans-Regular.ttf")
+        if noto is None:
+            return None
+        folders.insert(0, noto)
+    return [*folders, Path(font_dirs()[0])]
+
+
+class Browsers:
+    """One Chromium per font set, launched when a test first needs it, kept for the
+    module: a browser start costs about a second, and each report is opened once per
+    font set and width."""
+
+    def __init__(self, playwright: object, executable: str, folder: Path,
+                 config_root: Path) -> None:
+        self.playwright = playwright
+        self.executable = executable
+        self.folder = folder
+        self.config_root = config_root
+        self.open: dict[str, Browser] = {}
+
+    def get(self, font_set: str) -> Browser:
+        if font_set not in self.open:
+            folders = font_set_folders(font_set)
+            if folders is None:
+                pytest.skip(f"no {font_set} fonts on this machine (Debian: apt-get install "
+                            f"fonts-{'noto-core' if font_set == 'noto' else 'dejavu-core'})")
+            config = self.config_root / font_set
+            config.mkdir(parents=True, exist_ok=True)
+            dirs = "\n".join(f"  <dir>{folder}</dir>" for folder in folders)
+            (config / "fonts.conf").write_text(
+                FONTCONFIG.format(dirs=dirs, cache=config / "cache"), encoding="utf-8")
+            chrome = self.playwright.chromium.launch(  # type: ignore[attr-defined]
+                executable_path=self.executable,
+                env={**os.environ, "FONTCONFIG_FILE": str(config / "fonts.conf")})
+            self.open[font_set] = Browser(chrome, self.folder, font_set)
+        return self.open[font_set]
+
+    def close(self) -> None:
+        for browser in self.open.values():
+            browser.browser.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
-def browser(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+def browsers(reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browsers]:
     executable = chromium()
     if executable is None:
         message = "no Chromium: apt-get install chromium, or set GCMREVIEW_CHROMIUM"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    # The reader's computer has an Arabic font (Windows: Traditional Arabic, Sakkal
-    # Majalla): this browser gets Amiri, the font gcmreview installs for its PDFs, and
-    # only this browser (LibreOffice, in other tests, must not see it installed).
-    config = tmp_path_factory.mktemp("fontconfig")
-    (config / "fonts.conf").write_text(FONTCONFIG.format(fonts=font_dirs()[0],
-                                                         cache=config / "cache"),
-                                       encoding="utf-8")
     with sync_api.sync_playwright() as playwright:
-        chrome = playwright.chromium.launch(
-            executable_path=executable,
-            env={**os.environ, "FONTCONFIG_FILE": str(config / "fonts.conf")})
+        opened = Browsers(playwright, executable, reports, tmp_path_factory.mktemp("fonts"))
         try:
-            yield Browser(chrome, reports)
+            yield opened
         finally:
-            chrome.close()
+            opened.close()
+
+
+@pytest.fixture(params=FONT_SETS)
+def browser(browsers: Browsers, request: pytest.FixtureRequest) -> Browser:
+    """The reports in Chromium with each font set: for what fonts can change (widths,
+    what fits, what scrolls)."""
+    return browsers.get(request.param)
+
+
+@pytest.fixture
+def dejavu(browsers: Browsers) -> Browser:
+    """The reports in Chromium with DejaVu alone: for what fonts do not change."""
+    return browsers.get("dejavu")
 
 
 def view_id(view: tuple[str, str]) -> str:
@@ -232,10 +308,10 @@ def test_last_column_of_every_table_in_reach(browser: Browser, view: tuple[str, 
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=view_id)
-def test_no_error_and_nothing_fetched(browser: Browser, view: tuple[str, str]) -> None:
-    opened = browser.view(*view)
+def test_no_error_and_nothing_fetched(dejavu: Browser, view: tuple[str, str]) -> None:
+    opened = dejavu.view(*view)
     assert opened.errors == []
-    page_url = (browser.folder / f"{opened.report}.html").as_uri()
+    page_url = (dejavu.folder / f"{opened.report}.html").as_uri()
     assert [u[:80] for u in opened.requests if u != page_url and not u.startswith("data:")] == []
 
 
@@ -251,8 +327,8 @@ LANGUAGES = """() => ({
 
 
 @pytest.mark.parametrize("report", REPORTS)
-def test_languages_and_directions(browser: Browser, report: str) -> None:
-    opened = browser.view(report, "desktop")
+def test_languages_and_directions(dejavu: Browser, report: str) -> None:
+    opened = dejavu.view(report, "desktop")
     found = opened.page.evaluate(LANGUAGES)
     assert found["html"] == [opened.lang, "rtl" if opened.lang == "ar" else "ltr"]
     assert found["tagged"], "no narrative, no text in another language"
@@ -279,10 +355,10 @@ UNTAGGED_LATIN = r"""() => {
 
 
 @pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
-def test_latin_text_in_arabic_reports_is_tagged(browser: Browser, report: str) -> None:
+def test_latin_text_in_arabic_reports_is_tagged(dejavu: Browser, report: str) -> None:
     """Words in Latin letters (French, English) inside an Arabic report sit in an
     element that says their language (a heuristic: runs of two words or more)."""
-    assert browser.view(report, "desktop").page.evaluate(UNTAGGED_LATIN) == []
+    assert dejavu.view(report, "desktop").page.evaluate(UNTAGGED_LATIN) == []
 
 
 ARABIC_SIZE = """() => {
@@ -299,11 +375,11 @@ ARABIC_SIZE = """() => {
 
 
 @pytest.mark.parametrize("report", ["MA.fr", "MA.ar"])
-def test_arabic_runs_have_their_own_faces(browser: Browser, report: str) -> None:
+def test_arabic_runs_have_their_own_faces(dejavu: Browser, report: str) -> None:
     """Arabic letters go to the Arabic faces (scaled to the Latin text's size by
     size-adjust), not to a bigger font-size: an Arabic quote and the French words
     around it keep the same font size, so sizes never compound."""
-    page = browser.view(report, "desktop").page
+    page = dejavu.view(report, "desktop").page
     sizes = page.evaluate(ARABIC_SIZE)
     assert sizes["ar"] == sizes["fr"]
     family = page.evaluate("getComputedStyle(document.body).fontFamily")
@@ -315,6 +391,27 @@ def test_arabic_runs_have_their_own_faces(browser: Browser, report: str) -> None
     loaded = page.evaluate("""() => document.fonts.load('16px "GCM Arabic Amiri"', 'عربي')
                                  .then(found => found.map(f => f.status))""")
     assert loaded and set(loaded) == {"loaded"}, loaded
+
+
+KEPT_ITEMS = """() => [...document.querySelectorAll('main li .keep')].map(s => ({
+  text: s.textContent, dir: s.dir,
+  lines: new Set([...s.getClientRects()].map(r => Math.round(r.top))).size,
+  before: s.previousSibling?.textContent.slice(-2) ?? '',
+}))"""
+
+
+@pytest.mark.parametrize("view", [("regional.ar", "desktop"), ("regional.ar", "mobile")],
+                         ids=view_id)
+def test_english_items_of_an_arabic_list_stay_whole(browser: Browser,
+                                                    view: tuple[str, str]) -> None:
+    """In an Arabic sentence listing English titles ("A وB وC"), each title is isolated in
+    its own direction and on one line, the conjunction joined to it."""
+    items = browser.view(*view).page.evaluate(KEPT_ITEMS)
+    assert len(items) >= 5
+    for item in items:
+        assert item["dir"] == "ltr" and item["lines"] == 1, item
+        assert item["text"].startswith("\u2066") and item["text"].endswith("\u2069"), item
+    assert any(item["before"].endswith("\u0648\u2060") for item in items), items
 
 
 # --- matrices ---------------------------------------------------------------------------
@@ -372,6 +469,80 @@ def test_matrix_statuses_drawn_like_the_heat_map(browser: Browser, report: str) 
             assert cell["glyph"][1] >= 0.9 * cell["size"], cell
 
 
+FIGURES = """() => [...document.querySelectorAll('figure.heat-map')].map(f => {
+  const img = f.querySelector('img'), r = img.getBoundingClientRect();
+  const details = f.querySelector('details.figure-data');
+  return {first: f.firstElementChild.tagName,
+          caption: f.querySelector('figcaption').textContent.trim(),
+          alt: img.alt, width: +img.getAttribute('width'), height: +img.getAttribute('height'),
+          shown: [r.left, r.right, r.width, r.height],
+          source: f.querySelector('.figure-source')?.textContent.trim() ?? '',
+          after: (img.compareDocumentPosition(f.querySelector('.figure-source')) & 4) === 4,
+          data: details ? details.querySelectorAll('.matrix table').length : -1};
+})"""
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v[0] in REGIONAL], ids=view_id)
+def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, str]) -> None:
+    """Each heat map is a figure: "Figure 1." and its title first, the picture, the source
+    under it, and its data as a table folded under it (one picture per matrix). At a
+    computer's width the picture is at its own size, its smallest text at least 11 px; on
+    a phone it is scaled to the screen, its proportions kept."""
+    opened = browser.view(*view)
+    figures = opened.page.evaluate(FIGURES)
+    label = {"fr": "Figure", "en": "Figure", "ar": "الشكل"}[opened.lang]
+    assert [f["caption"].split(".")[0] for f in figures] == [f"{label} 1", f"{label} 2"]
+    width = opened.page.evaluate("innerWidth")
+    for figure in figures:
+        assert figure["first"] == "FIGCAPTION" and figure["alt"] and figure["source"]
+        assert figure["after"] and figure["data"] == 1, figure
+        left, right, shown_width, shown_height = figure["shown"]
+        assert left >= 0 and right <= width
+        scale = shown_width / figure["width"]
+        assert abs(shown_height / figure["height"] - scale) < 0.02
+        if view[1] == "desktop":
+            assert scale == pytest.approx(1, abs=0.01)
+            assert MIN_TEXT_PT * 4 / 3 * scale >= 11
+    html = (browser.folder / f"{opened.report}.html").read_text(encoding="utf-8")
+    assert html.count('<details class="figure-data">') == 2  # folded until opened
+
+
+SCROLL_CUES = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const found = [];
+  for (const box of document.querySelectorAll('.matrix, .wide')) {
+    const cue = () => +getComputedStyle(box, '::after').opacity;
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const sticky = getComputedStyle(box.querySelector('tr > :first-child')).position;
+    await frame();
+    const atStart = cue();
+    box.scrollLeft = (getComputedStyle(box).direction === 'rtl' ? -1 : 1) * box.scrollWidth;
+    await frame();
+    const atEnd = cue();
+    box.scrollLeft = 0;
+    found.push({label: box.getAttribute('aria-label'), scrolls, sticky, atStart, atEnd});
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v[0] in REGIONAL], ids=view_id)
+def test_a_box_that_scrolls_says_so(browser: Browser, view: tuple[str, str]) -> None:
+    """A table wider than the screen scrolls in its box, its first column (the States)
+    kept in view, and a shadow at the box's end edge says there is more that way, until
+    the reader gets there; a box that does not scroll has no shadow."""
+    boxes = browser.view(*view).page.evaluate(SCROLL_CUES)
+    assert boxes
+    for box in boxes:
+        if box["scrolls"]:
+            assert box["sticky"] == "sticky", box
+            assert box["atStart"] > 0.9 and box["atEnd"] < 0.1, box
+        else:
+            assert box["atStart"] == 0 and box["atEnd"] == 0, box
+    if view[1] == "mobile":
+        assert all(box["scrolls"] for box in boxes), boxes
+
+
 # --- print ------------------------------------------------------------------------------
 
 
@@ -386,6 +557,26 @@ PRINT_CUTS = """() => [...document.querySelectorAll('table')].flatMap(t => {
 })"""
 
 
+PRINTED = """() => ({
+  scrolling: [...document.querySelectorAll('body *')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map(e => e.tagName + '.' + e.className).slice(0, 5),
+  small_tables_split: [...document.querySelectorAll('table')]
+    .filter(t => t.rows.length < 15 && getComputedStyle(t).breakInside !== 'avoid')
+    .map(t => t.rows[0].textContent.trim().slice(0, 30)),
+  headings_left: [...document.querySelectorAll('main :is(h1, h2, h3, h4)')]
+    .filter(h => getComputedStyle(h).breakAfter !== 'avoid').map(h => h.textContent.slice(0, 30)),
+  links: [...document.querySelectorAll('main a[href]')].map(a => {
+    const after = getComputedStyle(a, '::after').content;
+    const external = /^https?:/.test(a.getAttribute('href'));
+    return {href: a.getAttribute('href').slice(0, 40),
+            shown: external ? after.includes(a.getAttribute('href')) : after === 'none'};
+  }),
+})"""
+"""On paper: nothing scrolls, small tables and headings are not split from what follows,
+a link to the web prints its address (a link within the report does not)."""
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_print_layout_fits_a4(browser: Browser, report: str) -> None:
     """On paper every table is whole within the margins: no scroll box, no sticky
@@ -398,6 +589,21 @@ def test_print_layout_fits_a4(browser: Browser, report: str) -> None:
         rules = page.evaluate("""() => [...document.styleSheets[0].cssRules]
             .filter(r => r.media && r.media.mediaText === 'print').map(r => r.cssText).join(' ')""")
         assert "@page" in rules and "break-inside: avoid" in rules
+        assert "size: a4" in rules.lower()
+        printed = page.evaluate(PRINTED)
+        assert printed["scrolling"] == [], printed
+        assert printed["small_tables_split"] == [] and printed["headings_left"] == []
+        assert all(link["shown"] for link in printed["links"]), printed
+        # A narrative's link to the web (the example has none in every report): its address.
+        shown = page.evaluate("""() => {
+          const a = document.createElement('a');
+          a.href = 'https://example.org/report.pdf'; a.textContent = 'the report';
+          document.querySelector('main p').append(a);
+          const after = getComputedStyle(a, '::after').content;
+          a.remove();
+          return after;
+        }""")
+        assert "https://example.org/report.pdf" in shown
         folder = shots_folder()
         if folder:
             page.pdf(path=str(folder / f"{report}.pdf"), prefer_css_page_size=True,
@@ -417,8 +623,8 @@ def axe_script() -> str:
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=view_id)
-def test_axe_no_serious_violation(browser: Browser, view: tuple[str, str]) -> None:
-    page = browser.view(*view).page
+def test_axe_no_serious_violation(dejavu: Browser, view: tuple[str, str]) -> None:
+    page = dejavu.view(*view).page
     page.evaluate(axe_script())
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = {v["id"]: [n["target"] for n in v["nodes"]][:5] for v in results["violations"]
@@ -448,6 +654,6 @@ NO_LETTER_SPACING = r"""() => {
 
 
 @pytest.mark.parametrize("report", ["MA.ar", "regional.ar"])
-def test_arabic_is_never_letter_spaced(browser: Browser, report: str) -> None:
+def test_arabic_is_never_letter_spaced(dejavu: Browser, report: str) -> None:
     """Letter-spacing pulls joined Arabic letters apart (the contents heading had it)."""
-    assert browser.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []
+    assert dejavu.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []

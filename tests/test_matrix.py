@@ -111,8 +111,9 @@ def test_diff_json_per_state(run_cli, pr_repo: Path) -> None:
 def test_fail_on_regression(run_cli, pr_repo: Path) -> None:
     failed = run_cli("coverage", "--diff", "main", "--fail-on-regression", cwd=pr_repo)
     assert failed.code == 1
-    assert ("MA: no longer covers objective 10 and the guiding principle whole-of-society "
-            "(it now covers objective 15 and the guiding principle rule-of-law)") in failed.err
+    assert ("MA: no longer covers objective 10 and the guiding principle (j) Whole-of-society "
+            "approach (it now covers objective 15 and the guiding principle (d) Rule of law and "
+            "due process)") in failed.err
     assert "no longer covers objective 10" in failed.out
     same = run_cli("coverage", "--diff", "HEAD", "--fail-on-regression", cwd=pr_repo)
     assert same.code == 0, same.err
@@ -180,8 +181,8 @@ def test_diff_markdown_summary(run_cli, pr_repo: Path) -> None:
     assert "- **MA** (Morocco)\n" in changes
     for line in ("now covers objective 15 (implemented)", "no longer covers objective 10",
                  "status changed: 5: planned → in progress", "text changed for objective 7",
-                 "now covers the guiding principles: rule-of-law",
-                 "no longer covers the guiding principles: whole-of-society"):
+                 "now covers the guiding principles: (d) Rule of law and due process",
+                 "no longer covers the guiding principles: (j) Whole-of-society approach"):
         assert f"  - {line}\n" in changes
     assert "- **TN** (Tunisia)\n  - new review file\n" in changes
     assert "**DZ**" not in changes  # unchanged States are only in the table
@@ -295,6 +296,19 @@ def test_matrix_json_on_the_example(run_cli) -> None:
     assert bh == {**bh, "submitted": False, "path": None, "valid": None, "readable": False}
 
 
+def test_the_legend_names_principles_in_the_users_language(run_cli, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    (tmp_path / "gcmreview.yaml").write_text(CONFIG, encoding="utf-8")
+    write(tmp_path, "MA", review("MA", {1: ("implemented", "Done.")}, {"rule-of-law": "C."}))
+    monkeypatch.setenv("GCMREVIEW_LANG", "fr")
+    table = run_cli("coverage", cwd=tmp_path).out
+    assert "◇ non indiqué" in table
+    assert "(d) Primauté du droit et garanties d’une procédure régulière" in table
+    assert "rule-of-law" not in table
+    md = unescaped(run_cli("coverage", "--format", "markdown", cwd=tmp_path).out)
+    assert "| MA | Maroc |" in md  # the summary names the States in French too
+
+
 def test_matrix_cells_and_csv(run_cli, tmp_path: Path) -> None:
     (tmp_path / "gcmreview.yaml").write_text(CONFIG, encoding="utf-8")
     write(tmp_path, "MA", review("MA", {
@@ -322,8 +336,8 @@ def test_matrix_cells_and_csv(run_cli, tmp_path: Path) -> None:
     assert line.split()[1:10] == ["●", "◐", "○", "·", "–", "?", "!", "◇", "7/23"]
     assert "not a participant" in table.out and "not submitted" in table.out
     assert "Objectives: ● implemented, ◐ in progress, ○ planned, · not started" in table.out
-    assert "d rule-of-law" in table.out
+    assert "(d) Rule of law and due process" in table.out
     md = unescaped(run_cli("coverage", "--format", "markdown", cwd=tmp_path).out)
     assert "| MA | Morocco | ● | ◐ | ○ | · | – | ? | ! | ◇ |" in md
     assert "| DZ | Algeria |" + "  |" * 23 + " – | not submitted |" in md
-    assert "Legend: ● implemented" in md and "(d) rule-of-law" in md
+    assert "Legend: ● implemented" in md and "(d) Rule of law and due process" in md

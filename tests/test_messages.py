@@ -424,6 +424,9 @@ def test_help_reads_like_a_tool_for_people(run_cli, monkeypatch, lang: str) -> N
             assert type_name not in page.out, (name, type_name)
         for line in page.out.splitlines():
             assert len(line) <= 100, (name, line)
+        # French typography: no line starts with the colon of the line before.
+        for line in page.raw_out.splitlines():
+            assert not line.strip().startswith((":", ";", "!", "?", "»")), (name, line)
         if name != "main":
             assert examples in page.out and f"gcmreview {name}" in page.out
     assert {"fr": "Vérifier les fichiers d'examen", "en": "Check review files",

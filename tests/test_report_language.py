@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from gcmreview.commands.build import build
 from gcmreview.commands.context import Context
 from gcmreview.core.i18n import Formatter
+from gcmreview.render.templates import builtin_templates_dir, environment
 
 from .conftest import copy_workspace
 
@@ -100,17 +101,18 @@ def test_one_date_style_per_language(out: Path) -> None:
     assert "(13\u00a0août\u00a02020)" in regional and "2020-08-13" not in regional
     assert Formatter("ar").date("2020-08-13") in text(out / "MA.ar.md")
     # United Nations Arabic: both month names, Levantine and Egyptian.
-    assert "13\u00a0آب/أغسطس\u00a02020" in text(out / "MA.ar.md")
-    assert "أغسطس\u00a02020" not in text(out / "MA.ar.md").replace("آب/أغسطس", "")
+    # A word joiner after the slash: a line never breaks between the two names.
+    assert "13\u00a0آب/\u2060أغسطس\u00a02020" in text(out / "MA.ar.md")
+    assert "أغسطس\u00a02020" not in text(out / "MA.ar.md").replace("آب/\u2060أغسطس", "")
 
 
 def test_sources_are_cited_by_number_once(out: Path) -> None:
     fr = text(out / "regional.fr.md")
     assert fr.count("Rapport du deuxième atelier de renforcement") == 1
     assert "*— Libye (\\[1\\], para. 9)*" in fr
-    # In Arabic, the French citation is isolated as one left-to-right run.
-    html = text(out / "regional.ar.html")
-    assert f'<span lang="fr" dir="ltr">{LRI}[1], para. 9{PDI}</span>' in html
+    # In Arabic, the French citation is isolated as one left-to-right run, kept on a line.
+    html = " ".join(text(out / "regional.ar.html").split())  # as pandoc wrapped its lines
+    assert f'<span class="keep" lang="fr" dir="ltr">{LRI}[1], para. 9{PDI}</span>' in html
 
 
 def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
@@ -184,3 +186,27 @@ def test_words_agree_with_what_they_qualify_and_zero_is_said(out: Path) -> None:
     assert "(استراتيجية، معتمدة، 2014)" in text(out / "MA.ar.md")
     regional = " ".join(text(out / "regional.fr.md").split())
     assert "(aucun État)" in regional and "(0 État)" not in regional
+
+
+def test_items_of_the_other_direction_are_isolated_when_joined() -> None:
+    """and_list, enum and semicolons isolate each item of the other direction (a plain
+    French or English name in an Arabic list, an Arabic one in a French list), keep the
+    short spans of `span` whole (class keep), and join an Arabic conjunction to the
+    isolated item after it (word joiner)."""
+    def joined(lang: str, text: str, **values: object) -> str:
+        env = environment((builtin_templates_dir().resolve(),), lang)
+        return env.from_string(text).render(lang=lang, **values)
+
+    ar = joined("ar", "{{ items|and_list }}|{{ items|enum }}|{{ items|semicolons }}",
+                items=["Maroc", "الجزائر", "Tunisie"])
+    listed, enumerated, cited = ar.split("|")
+    assert listed == f"{LRI}Maroc{PDI} والجزائر و\u2060{LRI}Tunisie{PDI}"
+    assert enumerated == f"{LRI}Maroc{PDI}، الجزائر، {LRI}Tunisie{PDI}"
+    assert cited == f"{LRI}Maroc{PDI}؛ الجزائر؛ {LRI}Tunisie{PDI}"
+    fr = joined("fr", "{{ items|and_list }}", items=["Maroc", "الجزائر"])
+    assert fr == "Maroc et \u2067الجزائر\u2069"
+    spanned = joined("ar", "{{ items|and_list }}", items=[
+        f'[{LRI}Save lives (EN){PDI}]{{lang="en" dir="ltr"}}', f'[{LRI}{"x" * 60}{PDI}]'
+        '{lang="en" dir="ltr"}'])
+    assert spanned.startswith(f'[{LRI}Save lives (EN){PDI}]{{.keep lang="en" dir="ltr"}} و')
+    assert spanned.endswith('{lang="en" dir="ltr"}')  # too long to keep whole

@@ -251,8 +251,10 @@ def test_covered_and_not_reported_add_up(tmp_path: Path, run_cli) -> None:
     (missing,) = [d for d in doc["diagnostics"] if d["code"] == "objectives-missing"]
     assert missing["message"] == "1/23 objectives covered; not reported: 1–14, 16–23"
     (principles,) = [d for d in doc["diagnostics"] if d["code"] == "principles-missing"]
-    assert "not reported: (a) people-centred, (b) international-cooperation" \
-        in principles["message"]  # the letter readers know, the key the file uses
+    # The letters readers know (as ranges, as objectives' numbers); the keys the file
+    # uses are the hint's.
+    assert principles["message"].endswith("not reported: (a)–(j)")
+    assert "`gcmreview catalogue` lists their keys" in principles["hint"]
 
 
 def test_many_files_validate_in_parallel_without_noise(tmp_path: Path) -> None:
@@ -339,3 +341,24 @@ def test_an_acronym_not_spelled_out_is_named_where_first_used(tmp_path: Path,
     config.write_text(text.split("acronyms:")[0], encoding="utf-8")
     result = run_cli("validate", "countries/MA.yaml", cwd=ws)
     assert "acronym-undefined" not in result.out
+
+
+def test_guiding_principles_are_named_in_the_users_language(tmp_path: Path, run_cli,
+                                                            monkeypatch) -> None:
+    """Issue 20, point 8: a French reader reads the principles' French names (their keys
+    go in the hint), not English slugs; many missing read as letter ranges."""
+    principles = {slug: {"summary": "Texte."} for slug in (
+        "people-centred", "national-sovereignty", "rule-of-law", "sustainable-development",
+        "human-rights", "gender-responsive", "child-sensitive", "whole-of-government")}
+    review = {"country": "MA", "review": {"cycle": 2020, "language": "fr", "status": "draft"},
+              "principles": principles}
+    import yaml
+
+    (tmp_path / "MA.yaml").write_text(yaml.safe_dump(review, allow_unicode=True),
+                                      encoding="utf-8")
+    monkeypatch.setenv("GCMREVIEW_LANG", "fr")
+    out = run_cli("validate", "MA.yaml", cwd=tmp_path).out
+    assert ("non renseignés : (b) Coopération internationale, (j) Approche mobilisant "
+            "l’ensemble de la société") in out
+    assert "(clés : international-cooperation, whole-of-society)" in out
+    assert "(b) international-cooperation" not in out

@@ -26,11 +26,12 @@ from gcmreview.cli import main as gcmreview
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = {
-    # report: the page to show (1 is the cover)
+    # report: the page to show (1 is the cover), or the words that find it: the
+    # regional reports' first figure, wherever the layout puts it.
     "MA.fr": 3,
     "MA.ar": 3,
-    "regional.fr": 3,
-    "regional.ar": 3,
+    "regional.fr": "Figure 1.",
+    "regional.ar": "الشكل",
 }
 DPI = 60
 """An A4 page 496 pixels wide: readable on GitHub, small in the repository."""
@@ -53,13 +54,26 @@ def pdf_page(pdf: Path, page: int, png: Path) -> None:
                     "-singlefile", str(pdf), str(stem)], check=True)
 
 
-def docx_page(docx: Path, page: int, png: Path, scratch: Path) -> None:
+def find_page(pdf: Path, page: int | str) -> int:
+    """The page number itself, or the first page whose text holds the words."""
+    if isinstance(page, int):
+        return page
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for number, content in enumerate(text.split("\f"), start=1):
+        if page in content or page[::-1] in content:  # pdftotext gives Arabic as drawn
+            return number
+    sys.exit(f"{pdf.name}: no page shows {page!r}")
+
+
+def docx_page(docx: Path, page: int | str, png: Path, scratch: Path) -> None:
     """The DOCX as LibreOffice prints it, then that page."""
     profile = scratch / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(scratch), str(docx)],
                    check=True, capture_output=True, timeout=300)
-    pdf_page(scratch / f"{docx.stem}.pdf", page, png)
+    pdf = scratch / f"{docx.stem}.pdf"
+    pdf_page(pdf, find_page(pdf, page), png)
 
 
 def html_pages(pages: dict[Path, Path]) -> None:
@@ -73,9 +87,12 @@ def html_pages(pages: dict[Path, Path]) -> None:
         for html, png in pages.items():
             page.goto(html.as_uri())
             page.wait_for_load_state("load")
-            # The part with the first table (the heading of the table before it).
-            page.evaluate("document.querySelector('main table, table')"
-                          "?.closest('section, div, main')?.scrollIntoView()")
+            # The part with the first figure, or else the first table (the heading of the
+            # part before it).
+            page.evaluate("document.querySelector('main figure') ? document.querySelector("
+                          "'main figure').closest('section').scrollIntoView() : document"
+                          ".querySelector('main table, table')?.closest('section, div, main')"
+                          "?.scrollIntoView()")
             page.screenshot(path=str(png))
         browser.close()
 
@@ -97,7 +114,8 @@ def main() -> None:
         build(workspace, out)
         html = {}
         for report, page in REPORTS.items():
-            pdf_page(out / f"{report}.pdf", page, args.out / f"{report}.pdf.png")
+            pdf = out / f"{report}.pdf"
+            pdf_page(pdf, find_page(pdf, page), args.out / f"{report}.pdf.png")
             docx_page(out / f"{report}.docx", page, args.out / f"{report}.docx.png", scratch)
             html[out / f"{report}.html"] = args.out / f"{report}.html.png"
         html_pages(html)

@@ -62,7 +62,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from gcmreview.convert.docx import PPR_ORDER, RPR_ORDER, TBLPR_ORDER, TCPR_ORDER, _names
+from gcmreview.convert.docx import (
+    PPR_ORDER,
+    RPR_ORDER,
+    SECTPR_ORDER,
+    TBLPR_ORDER,
+    TCPR_ORDER,
+    _names,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_ROOT / "templates" / "reference.docx"
@@ -142,11 +149,6 @@ STYLE_ORDER = _names(
     "tblStylePr"
 )
 TBLSTYLEPR_ORDER = _names("pPr rPr tblPr trPr tcPr")
-SECTPR_ORDER = _names(
-    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
-    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
-    "docGrid printerSettings sectPrChange"
-)
 BORDERS_ORDER = _names("top left start bottom right end insideH insideV")
 CELL_MARGIN_ORDER = _names("top left start bottom right end")
 
@@ -360,6 +362,56 @@ def add_masthead_style(styles: ET.Element) -> None:
     set_run_props(masthead, half_points=18)  # 9 pt
 
 
+def keep_headings_with_text(styles: ET.Element) -> None:
+    """Every heading level stays on the page of the paragraph after it, its lines together
+    (pandoc's styles have it for some levels only)."""
+    for level in range(1, 10):
+        ppr = child(find_style(styles, f"Heading{level}"), "pPr", STYLE_ORDER)
+        child(ppr, "keepNext", PPR_ORDER)
+        child(ppr, "keepLines", PPR_ORDER)
+
+
+def add_toc_styles(styles: ET.Element) -> None:
+    """"toc 1" and "toc 2", the styles of the table of contents' entries (docx.py writes
+    the TOC field); the heading of the contents in the colour of the other headings."""
+    for level, indent, before in ((1, 0, 120), (2, 284, 0)):  # level 2 indented 0.5 cm
+        style = ET.SubElement(styles, w("style"), {w("type"): "paragraph",
+                                                   w("styleId"): f"TOC{level}"})
+        child(style, "name", STYLE_ORDER, {"val": f"toc {level}"})
+        child(style, "basedOn", STYLE_ORDER, {"val": "Normal"})
+        child(style, "next", STYLE_ORDER, {"val": "Normal"})
+        child(style, "uiPriority", STYLE_ORDER, {"val": "39"})
+        child(style, "unhideWhenUsed", STYLE_ORDER)
+        ppr = child(style, "pPr", STYLE_ORDER)
+        tabs = child(ppr, "tabs", PPR_ORDER)
+        ET.SubElement(tabs, w("tab"), {w("val"): "right", w("leader"): "dot",
+                                       w("pos"): str(PAGE_WIDTH - 2 * MARGIN)})
+        child(ppr, "spacing", PPR_ORDER, {"before": str(before), "after": "60"})
+        child(ppr, "ind", PPR_ORDER, {"start": str(indent)})
+        if level == 1:
+            child(child(style, "rPr", STYLE_ORDER), "b", RPR_ORDER)
+    set_run_props(find_style(styles, "TOCHeading"), color=UN_BLUE)
+
+
+def add_figure_styles(styles: ET.Element) -> None:
+    """A figure as UN documents set it: its number and title above it ("Figure Title",
+    bold, kept with the picture), the picture ("Figure", kept with what follows), and
+    the source below it ("Figure Source", smaller), as gcmreview/convert/batch.lua applies them."""
+    title = add_style(styles, "FigureTitle", "Figure Title", "paragraph")
+    ppr = child(title, "pPr", STYLE_ORDER)
+    child(ppr, "keepNext", PPR_ORDER)
+    child(ppr, "keepLines", PPR_ORDER)
+    set_spacing(title, before=240, after=80)
+    child(child(title, "rPr", STYLE_ORDER), "b", RPR_ORDER)
+    figure = find_style(styles, "Figure")
+    ppr = child(figure, "pPr", STYLE_ORDER)
+    child(ppr, "keepNext", PPR_ORDER)
+    set_spacing(figure, before=0, after=60)
+    source = add_style(styles, "FigureSource", "Figure Source", "paragraph")
+    set_spacing(source, before=0, after=240)
+    set_run_props(source, color=GREY, half_points=17)  # 8.5 pt
+
+
 def edit_styles(data: bytes) -> bytes:
     styles = ET.fromstring(data)
     use_explicit_fonts(styles)
@@ -379,6 +431,9 @@ def edit_styles(data: bytes) -> bytes:
     set_spacing(find_style(styles, "Heading2"), before=240, after=80)  # 12 pt / 4 pt
 
     add_header_footer_styles(styles)
+    keep_headings_with_text(styles)
+    add_toc_styles(styles)
+    add_figure_styles(styles)
     add_form_styles(styles)
     add_masthead_style(styles)
     style_table(styles)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gcmreview.commands.context import Context
 from gcmreview.core.errors import UsageError
-from gcmreview.core.i18n import Formatter, _
+from gcmreview.core.i18n import Formatter, _, language
 from gcmreview.model.changes import diff
 from gcmreview.model.matrix import snapshot
 from gcmreview.render.coverage import CoverageView
@@ -14,9 +14,11 @@ from gcmreview.validate.workspace import Workspace, localize
 
 
 def country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
-    """English names for the summaries, the workspace's own names first."""
-    fmt = Formatter("en")
-    return {c: localize(workspace.country_names[c], "en") if c in workspace.country_names
+    """Names for the summaries, in the user's language (the pull request's summary is
+    read by the workspace's focal points), the workspace's own names first."""
+    lang = language()
+    fmt = Formatter(lang)
+    return {c: localize(workspace.country_names[c], lang) if c in workspace.country_names
             else fmt.country(c) for c in codes}
 
 
@@ -34,10 +36,11 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
         base = reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
         changes = diff(snapshot(base.files, catalogue, workspace.participants), now,
                        diff_ref, base.commit)
-    region = localize(workspace.region, "en")
+    region = localize(workspace.region, language())
     codes = sorted({*now.states, *(d.country for d in changes.states)} if changes
                    else now.states)
     return CoverageView(
         region=region, cycle=workspace.cycle,
         letters={slug: p.letter for slug, p in catalogue.principles.items()},
+        principles={slug: p.label(language()) for slug, p in catalogue.principles.items()},
         names=country_names(workspace, codes), now=now, diff=changes)

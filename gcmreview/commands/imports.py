@@ -9,10 +9,11 @@ from gcmreview.commands.context import Context
 from gcmreview.commands.form import place
 from gcmreview.core.diagnostics import Diagnostic, display_path
 from gcmreview.core.errors import UsageError
-from gcmreview.core.i18n import _, join
+from gcmreview.core.i18n import _
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.forms import ImportResult, import_documents
 from gcmreview.render.coverage import change_lines
+from gcmreview.render.fields import field_change_line, place_words
 from gcmreview.render.terminal import Line
 from gcmreview.render.validation import diagnostic_lines, hint_lines, where_text
 
@@ -30,20 +31,6 @@ def import_files(ctx: Context, files: list[Path], *, country: str | None = None,
                             dry_run=dry_run, force=force, language=lang)
 
 
-def _path_words(path: tuple[str | int, ...]) -> str:
-    """Where in the review a part went, in words: “objective 7, summary”."""
-    head = path[0] if path else ""
-    if head == "objectives" and len(path) > 1:
-        words = [_("objective {number}").format(number=path[1])]
-        rest = path[2:]
-    elif head == "principles" and len(path) > 1:
-        words = [_("guiding principle {slug}").format(slug=path[1])]
-        rest = path[2:]
-    else:
-        words, rest = [str(head)], path[1:]
-    return join([*words, *(str(p) for p in rest if isinstance(p, str))])
-
-
 def _for_word(diagnostic: Diagnostic) -> Diagnostic:
     """The file's findings, with the fix said in the form's words: whoever answers them
     works in Word, not in the review file."""
@@ -57,6 +44,8 @@ def _for_word(diagnostic: Diagnostic) -> Diagnostic:
             part=_("Guiding principles")),
         "principle-no-narrative": _("in the form, say how the review addresses this "
                                     "principle"),
+        "status-not-stated": _("in the form, tick the status the review states; leave "
+                               "every box empty if it states none"),
     }
     hint = hints.get(diagnostic.code)
     return diagnostic._replace(hint=hint) if hint else diagnostic
@@ -86,16 +75,24 @@ def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
         lines.append(Line(_("{file} ({kind}) → {target}: {state}").format(
             file=result.source, kind=kind, target=target, state=state), "bold"))
         if result.diff is not None:
-            for change in change_lines(result.diff):
+            for change in change_lines(result.diff, result.principles):
                 lines.append(Line("  " + change))
+        if result.fields and result.changed:
+            lines.append(Line("  " + _("every change to the file:")))
+            for field_change in result.fields:
+                lines.append(Line("    " + field_change_line(field_change, result.principles)))
         if result.kind == "free-form" and result.imported is not None:
             lines.append(Line("  " + _("what went where:")))
             for placement in result.imported.placements:
                 lines.append(Line("    " + _("{part} ← {place}").format(
-                    part=_path_words(placement.path), place=where_text(placement.where))))
+                    part=place_words(placement.path, result.principles),
+                    place=where_text(placement.where))))
         for problem in result.problems:
             lines += diagnostic_lines(problem._replace(path=result.source))
+        said = {p.code for p in result.problems}
         for diagnostic in result.diagnostics:
+            if diagnostic.code in said:
+                continue  # the import said it already, where it is in the document
             lines += diagnostic_lines(_for_word(diagnostic) if result.kind == "form"
                                       else diagnostic)
     return lines

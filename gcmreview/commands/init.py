@@ -270,9 +270,19 @@ CONFIG_COMMENTS = {
     "comment_participants": N_("ISO 3166-1 alpha-2 codes of the States taking part, for "
                                "example [MA, DZ, TN]. `gcmreview validate` lists the ones "
                                "that have not submitted yet."),
+    "comment_document": N_("When the regional report is circulated as a UN document: its "
+                           "masthead (the symbol as the issuing body assigns it: never make "
+                           "one up), and the acronyms the reviews use, spelled out per "
+                           "language. Remove the # and fill in."),
 }
 """The comments of gcmreview.yaml: the secretariat reads them in its working language."""
 COMMENT_WIDTH = 88
+EXAMPLE_ACRONYMS = {
+    "en": "IOM: {en: International Organization for Migration}",
+    "fr": "OIM: {fr: Organisation internationale pour les migrations}",
+    "ar": "IOM: {ar: المنظمة الدولية للهجرة, en: International Organization for Migration}",
+}
+"""An acronym spelled out, as the workspace's main language writes it."""
 
 
 def config_comments(lang: str) -> dict[str, str]:
@@ -290,6 +300,7 @@ def config_comments(lang: str) -> dict[str, str]:
     texts = {key: comment(say(message)) for key, message in CONFIG_COMMENTS.items()}
     # The title reports show when gcmreview.yaml names none (gcmreview.model.regional).
     texts["example_title"] = say(N_("Regional review of the Global Compact"))
+    texts["example_acronym"] = EXAMPLE_ACRONYMS.get(lang, EXAMPLE_ACRONYMS["en"])
     return texts
 
 

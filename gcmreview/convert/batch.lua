@@ -262,6 +262,13 @@ end
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
 local typst_directions = {
+  -- A short item of the other direction in a list (render/templates.py `_joined`): a
+  -- box, which a line never breaks.
+  Span = function(span)
+    if span.classes:includes("keep") then
+      return { pandoc.RawInline("typst", "#box["), span, pandoc.RawInline("typst", "]") }
+    end
+  end,
   Div = function(div)
     if not div.classes:includes("narrative") then return nil end
     local dir = div.attributes["dir"]
@@ -310,35 +317,179 @@ local function template(path, format)
   return templates[key]
 end
 
--- Figure placeholders become the image each format can carry: for HTML a
--- marker that Python replaces with the SVG as a data URI after writing (a
--- megabyte-long URI costs pandoc's HTML writer hundreds of megabytes), a PNG in
--- the DOCX, the SVG for typst (copied into its compile root), the text
--- alternative alone in Markdown.
-local function with_figures(doc, format, figures)
-  if next(figures) == nil then return doc end -- a walk over a large document costs
-  return doc:walk({
-    Div = function(div)
-      if not div.classes:includes("figure") then return nil end
-      local name = div.attributes["name"]
-      local figure = figures[name]
-      local alt = pandoc.utils.stringify(div.content)
-      if figure == nil or format == "md" then return div.content end
-      local src
-      if format == "html" then
-        src = "gcmreview-figure:" .. name
-      elseif format == "docx" then
-        local f = assert(io.open(figure.png, "rb"))
-        pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
-        f:close()
-        src = name .. ".png"
-      else
-        src = name .. ".svg"
-      end
-      local attr = pandoc.Attr("", {}, { { "width", figure.width } })
-      return pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), src, "", attr) })
+local function xml_text(text)
+  return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+-- Figure placeholders (render/templates.py `figure`) hold the figure's texts, each
+-- in a div of its own: caption ("Figure 1." and the title), alt, source, table (the
+-- words that introduce its data as a table) and annex (the heading of the annex
+-- of data). A `.figure-data` div right after a placeholder holds the figure's data
+-- as tables. Each format lays them out as a document of its kind does, the title
+-- above the picture and the source below it:
+--   HTML: a <figure> whose <figcaption> comes first, the SVG (a marker that Python
+--     replaces with the SVG as a data URI after writing: a megabyte-long URI costs
+--     pandoc's HTML writer hundreds of megabytes) at its own size, the source, and
+--     the data in a <details> under it: one picture on the page, its table to unfold;
+--   DOCX: the title (its number a SEQ field, as Word numbers figures), the PNG at
+--     its own size, the source, in styles that keep them on one page; the data
+--     move to an annex at the end of the document;
+--   typst: a figure whose body calls the drawing itself (its text is text in the
+--     PDF), with the PDF's alt text; the data move to the annex too;
+--   Markdown: the title, the text alternative and the source, the data in place.
+local function figure_parts(div)
+  local parts = {}
+  for _, block in ipairs(div.content) do
+    if block.t == "Div" and #block.content > 0 and block.content[1].content then
+      parts[block.classes[1]] = block.content[1].content
+    end
+  end
+  return parts
+end
+
+local function has_class(block, class)
+  return block ~= nil and block.t == "Div" and block.classes:includes(class)
+end
+
+local function without_number_span(inlines)
+  return inlines:walk({
+    Span = function(span)
+      if span.classes:includes("figure-number") then return span.content end
     end,
   })
+end
+
+local function typst_markup(inlines)
+  local text = pandoc.write(pandoc.Pandoc({ pandoc.Plain(without_number_span(inlines)) }), "typst")
+  return (text:gsub("%s+$", ""))
+end
+
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("%s+", " ") .. '"'
+end
+
+local function html_attr(text)
+  return (text:gsub("&", "&amp;"):gsub('"', "&quot;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local SEQ_FIGURE = ' SEQ Figure \\* ARABIC '
+
+local function place_figure(div, data, format, figure)
+  local parts = figure_parts(div)
+  local name = div.attributes["name"]
+  local number = div.attributes["number"] or ""
+  local caption = parts.caption or pandoc.Inlines({})
+  local alt = pandoc.utils.stringify(parts.alt or {})
+  local source = parts.source or pandoc.Inlines({})
+  local out = pandoc.Blocks({})
+  if figure == nil or format == "md" then
+    out:insert(pandoc.Para(without_number_span(caption)))
+    if parts.alt then out:insert(pandoc.Para(parts.alt)) end
+    out:insert(pandoc.Para(source))
+    if data then out:insert(data) end
+    return out
+  end
+  if format == "html" then
+    local id = "figure-" .. number
+    out:insert(pandoc.RawBlock("html", '<figure class="heat-map" id="' .. html_attr(id)
+      .. '" aria-labelledby="' .. html_attr(id) .. '-caption">'))
+    out:insert(pandoc.RawBlock("html", '<figcaption id="' .. html_attr(id) .. '-caption">'))
+    out:insert(pandoc.Plain(without_number_span(caption)))
+    out:insert(pandoc.RawBlock("html", "</figcaption>"))
+    -- At its own size (1 pt = 4/3 CSS pixels); the style sheet scales it down to a
+    -- narrower screen.
+    local attr = pandoc.Attr("", {}, {
+      { "width", tostring(math.floor(figure.width * 4 / 3 + 0.5)) },
+      { "height", tostring(math.floor(figure.height * 4 / 3 + 0.5)) } })
+    out:insert(pandoc.Plain({ pandoc.Image(pandoc.Inlines(alt), "gcmreview-figure:" .. name, "",
+                                           attr) }))
+    out:insert(pandoc.Div({ pandoc.Para(source) }, pandoc.Attr("", { "figure-source" })))
+    if data then
+      out:insert(pandoc.RawBlock("html", '<details class="figure-data"><summary>'))
+      out:insert(pandoc.Plain(parts.table or {}))
+      out:insert(pandoc.RawBlock("html", "</summary>"))
+      out:insert(data)
+      out:insert(pandoc.RawBlock("html", "</details>"))
+    end
+    out:insert(pandoc.RawBlock("html", "</figure>"))
+  elseif format == "docx" then
+    local title = caption:walk({
+      Span = function(span)
+        if span.classes:includes("figure-number") then
+          return pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_FIGURE .. '"><w:r>'
+            .. "<w:t>" .. xml_text(pandoc.utils.stringify(span)) .. "</w:t></w:r></w:fldSimple>")
+        end
+      end,
+    })
+    local f = assert(io.open(figure.png, "rb"))
+    pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
+    f:close()
+    local width = string.format("%.2fin", figure.width / 72)
+    out:insert(pandoc.Div({ pandoc.Para(title) },
+                          pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
+    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), name .. ".png", "",
+                                                       pandoc.Attr("", {}, { { "width", width } }))
+                          }) }, pandoc.Attr("", {}, { { "custom-style", "Figure" } })))
+    out:insert(pandoc.Div({ pandoc.Para(source) },
+                          pandoc.Attr("", {}, { { "custom-style", "Figure Source" } })))
+  else -- typst
+    out:insert(pandoc.RawBlock("typst", table.concat({
+      "#[",
+      "#show figure.caption: set align(start)",
+      "#show figure: set align(start)",
+      "#figure(kind: image, numbering: none, gap: 0.6em, alt: " .. typst_string(alt) .. ",",
+      "  caption: figure.caption(position: top, text(weight: \"bold\")[" .. typst_markup(caption)
+        .. "]),",
+      ")[",
+      '  #import "heat-map.typ": heat-map',
+      "  #heat-map(json(" .. typst_string(name .. ".json") .. "))",
+      "  #v(0.5em)",
+      '  #text(size: 8.5pt, fill: rgb("#5a6470"))[' .. typst_markup(source) .. "]",
+      "]",
+      "]",
+    }, "\n")))
+  end
+  return out
+end
+
+local function with_figures(doc, format, figures)
+  if next(figures) == nil then return doc end -- a walk over a large document costs
+  local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
+  local annex_title
+  local i = 1
+  while i <= #doc.blocks do
+    local block = doc.blocks[i]
+    if has_class(block, "figure") then
+      local data = nil
+      if has_class(doc.blocks[i + 1], "figure-data") then
+        data = doc.blocks[i + 1]
+        i = i + 1
+      end
+      local figure = figures[block.attributes["name"]]
+      blocks:extend(place_figure(block, data, format, figure))
+      if data and figure ~= nil and (format == "docx" or format == "typst") then
+        local parts = figure_parts(block)
+        annex_title = annex_title or parts.annex
+        local label = pandoc.Para(parts.table or {})
+        if format == "docx" then
+          annex:insert(pandoc.Div({ label }, pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
+        else
+          annex:insert(pandoc.RawBlock("typst", "#block(sticky: true)[#strong["
+            .. typst_markup(parts.table or {}) .. "]]"))
+        end
+        annex:insert(data)
+      end
+    else
+      blocks:insert(block)
+    end
+    i = i + 1
+  end
+  if #annex > 0 then
+    blocks:insert(pandoc.Header(1, annex_title or pandoc.Inlines("Annex"),
+                                pandoc.Attr("figure-data")))
+    blocks:extend(annex)
+  end
+  return pandoc.Pandoc(blocks, doc.meta)
 end
 
 -- DOCX table widths: gcmreview/convert/docx.py sizes every column from the
@@ -400,11 +551,17 @@ local form_layout = {
 -- matrices in HTML and DOCX (status symbols, matrix and legend boxes) go.
 local plain_markdown = {
   Span = function(span)
-    if span.classes:includes("status") then return span.content end
+    if span.classes:includes("status") or span.classes:includes("partner-mark") then
+      return span.content
+    end
+    if span.classes:includes("keep") then
+      span.classes = {}
+      return span
+    end
   end,
   Div = function(div)
     if div.classes:includes("matrix") or div.classes:includes("wide")
-        or div.classes:includes("legend") then
+        or div.classes:includes("legend") or div.classes:includes("figure-data") then
       return div.content
     end
   end,
@@ -417,6 +574,47 @@ local function write_file(path, content)
 end
 
 local PAGE_BREAK = pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+-- The DOCX table of contents, on a page of its own after the cover: a TOC field of
+-- levels 1 and 2 whose result is written now, one entry per heading linked to it
+-- (pandoc bookmarks each heading by its identifier), so that LibreOffice, which
+-- prints a field's last result, shows the entries; Word and LibreOffice fill in the
+-- page numbers when the field is updated, and Word does so on opening (w:dirty).
+local function toc_blocks(doc, title)
+  local headings = {}
+  doc:walk({
+    Header = function(h)
+      if h.level <= 2 then headings[#headings + 1] = h end
+    end,
+  })
+  if #headings == 0 then return pandoc.Blocks({}) end
+  local bidi = document_dir == "rtl" and "<w:bidi />" or ""
+  local parts = {
+    '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents" />'
+      .. "<w:docPartUnique /></w:docPartObj></w:sdtPr><w:sdtContent>",
+    '<w:p><w:pPr><w:pStyle w:val="TOCHeading" />' .. bidi .. "</w:pPr><w:r><w:t>"
+      .. xml_text(title) .. "</w:t></w:r></w:p>",
+  }
+  for i, h in ipairs(headings) do
+    local field = ""
+    if i == 1 then
+      field = '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true" /></w:r>'
+        .. '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+        .. '<w:r><w:fldChar w:fldCharType="separate" /></w:r>'
+    end
+    local close = i == #headings and '<w:r><w:fldChar w:fldCharType="end" /></w:r>' or ""
+    local entry = '<w:r><w:t xml:space="preserve">' .. xml_text(pandoc.utils.stringify(h.content))
+      .. "</w:t></w:r>"
+    if h.identifier ~= "" then
+      entry = '<w:hyperlink w:anchor="' .. xml_text(h.identifier) .. '" w:history="1">' .. entry
+        .. "</w:hyperlink>"
+    end
+    parts[#parts + 1] = '<w:p><w:pPr><w:pStyle w:val="TOC' .. h.level .. '" />' .. bidi
+      .. "</w:pPr>" .. field .. entry .. close .. "</w:p>"
+  end
+  parts[#parts + 1] = "</w:sdtContent></w:sdt>"
+  return pandoc.Blocks({ pandoc.RawBlock("openxml", table.concat(parts)), PAGE_BREAK })
+end
 
 -- The cover facts (status, date, institution...) as paragraphs, for the formats
 -- whose template cannot lay them out (DOCX, Markdown). Built as inlines, never
@@ -490,10 +688,14 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
+    local body = with_figures(doc, "docx", figures)
     local blocks = masthead_blocks(job.meta)
     blocks:extend(fact_blocks(job.meta))
-    if not job.meta.form then blocks:insert(PAGE_BREAK) end
-    blocks:extend(with_figures(doc, "docx", figures).blocks)
+    if not job.meta.form then
+      blocks:insert(PAGE_BREAK)
+      blocks:extend(toc_blocks(body, job.meta["toc-title"] or "Contents"))
+    end
+    blocks:extend(body.blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
     write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
       reference_doc = job.reference_doc,

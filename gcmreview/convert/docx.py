@@ -110,6 +110,11 @@ TRPR_ORDER = _names(  # a choice in the schema, any order goes; this is Word's
     "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
     "tblCellSpacing jc hidden ins del trPrChange")
 
+SECTPR_ORDER = _names(
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange")
+
 _TAG = re.compile(r"<(/?)([A-Za-z0-9]+:[A-Za-z0-9]+)\b[^>]*?(/?)>")
 
 
@@ -606,6 +611,19 @@ def _sized_runs(cell: str, points: float, arabic: float) -> str:
     return _PARAGRAPH.sub(paragraph_mark, cell)
 
 
+SMALL_TABLE_ROWS = 15
+"""Tables of up to this many rows (header included) are not split across pages."""
+
+
+def _kept_with_next(cell: str) -> str:
+    """The cell with every paragraph kept with the next one."""
+    def paragraph(match: re.Match[str]) -> str:
+        props = _with(match.group(2) or "", PPR_ORDER, {"keepNext": "<w:keepNext />"})
+        return match.group(1) + "<w:pPr>" + props + "</w:pPr>"
+
+    return _PARAGRAPH.sub(paragraph, cell)
+
+
 def _lay_out_table(table: str, page: _Geometry) -> str:
     if re.search(r"<w:tbl[\s>]", table[1:]):  # a table in a table: left as pandoc wrote it
         return table
@@ -618,8 +636,14 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
         return table
     layout = _table_layout(rows, columns, page)
     header_height = sum(_row_height(r, layout, page) for r in rows if r.header)
+    # A small table stays on one page: every row kept with the next (keepNext on its
+    # paragraphs, which Word and LibreOffice read as "keep with the next row"); a long
+    # one may break, but never right under its header row.
+    whole = len(rows) <= SMALL_TABLE_ROWS and sum(
+        _row_height(r, layout, page) for r in rows) <= page.height - 720
     new_rows: list[str] = []
-    for row in rows:
+    for index, row in enumerate(rows):
+        kept = index < len(rows) - 1 and (whole or row.header)
         cells, column = [], 0
         for cell in row.cells:
             width = sum(layout.widths[column:column + cell.span])
@@ -628,6 +652,8 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
                                                                'w:type="dxa" />'})
             if layout.points != page.points:
                 xml = _sized_runs(xml, layout.points, page.arabic)
+            if kept:
+                xml = _kept_with_next(xml)
             cells.append(xml)
         # Rows stay whole on a page, unless a row is taller than a page can hold.
         fits = _row_height(row, layout, page) <= page.height - header_height - 720
@@ -850,7 +876,8 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
         if name == "word/document.xml":
             # The form keeps the widths its template gives (and rows that grow as one types).
             text = data.decode()
-            text = _form(text) if job.form else lay_out_tables(text, styles, job.rtl)
+            text = _form(text) if job.form else _title_page(lay_out_tables(text, styles,
+                                                                            job.rtl))
             text = _masthead_first(text)
             if job.rtl:
                 text = _rtl_document(text)
@@ -920,6 +947,21 @@ def _masthead_first(text: str) -> str:
     body = text.index("<w:body>") + len("<w:body>")
     rest = _MASTHEAD.sub("", text[body:])
     return text[:body] + "".join(found) + rest
+
+
+def _title_page(document: str) -> str:
+    """The report's cover is a title page: no running header, no page number on it
+    (w:titlePg: its first page takes the first-page header and footer, which are empty)."""
+    start = document.rfind("<w:sectPr")
+    match = re.compile(r"<w:sectPr\b[^>]*?(?:/>|>(.*?)</w:sectPr>)", re.DOTALL).match(
+        document, start) if start >= 0 else None
+    if match is None:
+        return document
+    tag = re.match(r"<w:sectPr\b[^>]*?(?=/?>)", match.group(0))
+    assert tag is not None
+    inner = _with(match.group(1) or "", SECTPR_ORDER, {"titlePg": "<w:titlePg />"})
+    return (document[:start] + tag.group(0) + ">" + inner + "</w:sectPr>"
+            + document[match.end():])
 
 
 def _rtl_document(text: str) -> str:

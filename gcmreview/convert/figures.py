@@ -1,15 +1,24 @@
 """Coverage heat maps, drawn by typst from a small template.
 
-One source gives the SVG for HTML (inline, self-contained: glyphs are outlines)
-and the PNG for DOCX; the PDF embeds the SVG. typst shapes Arabic and lays the
-grid out right to left for RTL reports, with the same pinned fonts as the PDF,
-so the figure is byte-identical on every machine. No plotting library needed.
+One drawing (`HEAT_MAP`, a typst function) serves every format. The PDF calls it
+in the document itself, so its text is text (selectable, read aloud, its size
+what the drawing says); the same function drawn on a page of its own gives the
+SVG for HTML (inline, self-contained: glyphs are outlines) and the PNG for DOCX.
+typst shapes Arabic and lays the grid out right to left for RTL reports, with
+the same pinned fonts as the PDF, so the figure is byte-identical on every
+machine. No plotting library needed.
+
+The figure is placed at its own size in every format (a wide page scales
+nothing; a phone's screen scales the SVG down): its sizes (`SIZES`) are the
+sizes a reader gets, never under 8.5 pt (11.3 CSS pixels), and the drawing is
+never wider than the text (`MAX_WIDTH`: long names wrap, the legend wraps).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,46 +31,86 @@ from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE, PARTNER_MARK
 from gcmreview.model.figures import HeatMap
 
+SIZES = {
+    "label": 8.5,  # the States' names, the legend
+    "column": 8.5,  # the objectives' numbers, the principles' letters
+    "mark": 10.0,  # the status symbol in a cell (DejaVu's shapes draw small)
+    "cell_width": 15.5,
+    "cell_height": 14.0,
+    "names": 90.0,  # at most, for the names' column: longer names wrap
+}
+"""Points. The text sizes are the smallest text of the report's figures: at least 7 pt
+in the PDF and the DOCX, and 11 CSS pixels (8.25 pt) in the HTML at a computer's width."""
+MIN_TEXT_PT = min(SIZES["label"], SIZES["column"], SIZES["mark"])
+MAX_WIDTH = 480.0
+"""Points: the drawing's widest (the text width of A4 with 2 cm margins is 481.9 pt)."""
+MODULE = "heat-map.typ"
+"""The drawing's file name in the PDF's compile folder."""
 
-@dataclass(frozen=True)
-class RenderedFigure:
-    svg: bytes
-    png: bytes
-    width: str
-    """Share of the text width the figure takes in the document."""
+HEAT_MAP = """
+#let heat-map(data) = {
+  let s = data.sizes
+  let pt = 1pt
+  set text(font: data.fonts, size: s.label * pt, lang: data.lang,
+           dir: if data.rtl { rtl } else { ltr })
+  set par(leading: 0.35em, justify: false)
+  let cell(code, partner: false) = box(width: s.cell_width * pt, height: s.cell_height * pt,
+    fill: rgb(data.fills.at(code)), stroke: 0.5pt + luma(115), align(center + horizon,
+      text(size: s.mark * pt, fill: rgb(data.inks.at(code)), data.symbols.at(code)
+        + if partner { super(typographic: false, size: s.mark * 0.8 * pt, data.partner_mark) })))
+  let legend-cell(code) = if code == "partner" {
+    box(width: s.cell_width * pt, height: s.cell_height * pt,
+        align(center + horizon, text(size: s.mark * pt, data.partner_mark)))
+  } else { cell(code) }
+  context {
+    let widest = data.rows.fold(0pt, (w, r) => calc.max(w, measure([#r.at(0)]).width))
+    let names = calc.min(widest + 6pt, s.names * pt)
+    let table = grid(
+      columns: (names,) + (s.cell_width * pt,) * data.columns.len(),
+      column-gutter: 1pt, row-gutter: 1pt,
+      [], ..data.columns.map(c => align(center + bottom,
+        text(size: s.column * pt, weight: "bold", c))),
+      ..data.rows.map(r => (align(start + horizon, block(width: names, inset: (x: 3pt),
+                                                           r.at(0))),
+                            ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten())
+    let width = measure(table).width
+    table
+    v(6pt, weak: false)
+    block(width: width, spacing: 0pt, {
+      set par(leading: 0.6em)
+      data.legend.map(l => box(legend-cell(l.at(0)) + h(3pt)
+                               + box(height: s.cell_height * pt, align(horizon, l.at(1)))))
+        .join(h(10pt, weak: true) + " ")
+    })
+  }
+}
+"""
+"""The drawing: a grid of cells under the columns' names, a row per State, and the
+legend below it, wrapping within the grid's width."""
 
-
-_SOURCE = """
-#let data = json(bytes(sys.inputs.data))
-#set page(width: auto, height: auto, margin: 6pt, fill: white)
-#set text(font: data.fonts, size: 8pt, lang: data.lang, dir: if data.rtl { rtl } else { ltr })
-#let cell(code, partner: false) = box(width: 13pt, height: 11pt,
-  fill: rgb(data.fills.at(code)), stroke: 0.4pt + luma(170), align(center + horizon,
-    text(size: 7pt, fill: rgb(data.inks.at(code)),
-      data.symbols.at(code) + if partner { data.partner_mark } else { "" })))
-#let legend_cell(code) = if code == "partner" {
-  box(width: 13pt, height: 11pt, align(center + horizon, text(size: 7pt, data.partner_mark)))
-} else { cell(code) }
-#text(size: 10pt, weight: "bold", data.title)
-#v(4pt)
-#grid(
-  columns: (auto,) + (13pt,) * data.columns.len(),
-  column-gutter: 1pt, row-gutter: 1pt,
-  [], ..data.columns.map(c => align(center, text(size: 6.5pt, c))),
-  ..data.rows.map(r => (align(horizon, box(inset: (right: 4pt, left: 4pt), r.at(0))),
-                        ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten()
-)
-#v(6pt)
-#grid(columns: data.legend.len() * 2, column-gutter: 4pt, row-gutter: 3pt,
-  ..data.legend.map(l => (legend_cell(l.at(0)),
-                          align(horizon, text(size: 7pt, l.at(1))))).flatten())
+_STANDALONE = """
+#import "heat-map.typ": heat-map
+#set page(width: auto, height: auto, margin: 4pt, fill: white)
+#heat-map(json(bytes(sys.inputs.data)))
 """
 
 
-def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
-    """SVG always (HTML, PDF); the PNG only when a DOCX needs it."""
-    data = {
-        "title": figure.title,
+@dataclass(frozen=True)
+class RenderedFigure:
+    """What each format needs of a figure: the SVG (HTML), the PNG (DOCX), the drawing's
+    size in points, and the data the PDF's own call of the drawing reads."""
+
+    data: bytes
+    svg: bytes = b""
+    png: bytes = b""
+    width: float = 0.0
+    height: float = 0.0
+
+
+def figure_data(figure: HeatMap) -> dict[str, object]:
+    """What the drawing is given: the cells, the legend, the colours, the sizes."""
+    palette = figure.palette
+    return {
         "columns": figure.columns,
         "rows": [[name, [[code, partner] for code, partner in cells]]
                  for name, cells in figure.rows],
@@ -70,35 +119,46 @@ def render_heat_map(figure: HeatMap, *, png: bool = True) -> RenderedFigure:
         "lang": figure.lang,
         "rtl": figure.rtl,
         "fills": {code: s.fill for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[0] for c, p in figure.palette.items()},
+        if palette is None else {c: p[0] for c, p in palette.items()},
         "inks": {code: s.ink for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[1] for c, p in figure.palette.items()},
+        if palette is None else {c: p[1] for c, p in palette.items()},
         "symbols": {code: s.symbol for code, s in BY_CODE.items()}
-        if figure.palette is None else {c: p[2] for c, p in figure.palette.items()},
+        if palette is None else {c: p[2] for c, p in palette.items()},
         "fonts": font_families(figure.rtl),
+        "sizes": SIZES,
     }
-    inputs = {"data": json.dumps(data, ensure_ascii=False, sort_keys=True)}
-    outputs = []
+
+
+def render_heat_map(figure: HeatMap, *, svg: bool = True, png: bool = True) -> RenderedFigure:
+    """The figure's data, and its SVG and PNG when a format needs them (HTML, DOCX); the
+    PDF draws it itself from the data."""
+    data = json.dumps(figure_data(figure), ensure_ascii=False, sort_keys=True).encode()
+    outputs: dict[str, bytes] = {}
+    wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
     with tempfile.TemporaryDirectory() as root:
-        for fmt in ("svg", "png") if png else ("svg",):
+        (Path(root) / MODULE).write_text(HEAT_MAP, encoding="utf-8")
+        for fmt in wanted:
             try:
-                # typst's stubs want every path of the input's type (bytes); the binding
-                # takes paths as str only.
+                # typst's stubs want every path of the input's type (bytes); the binding takes
+                # paths as str only.
                 out, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
-                    _SOURCE.encode(), root=root, font_paths=list(font_dirs()),
-                    ignore_system_fonts=True, format=fmt, ppi=150.0, sys_inputs=inputs)
+                    _STANDALONE.encode(), root=root, font_paths=list(font_dirs()),
+                    ignore_system_fonts=True, format=fmt, ppi=150.0,
+                    sys_inputs={"data": data.decode()})
             except typst.TypstError as exc:
                 raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
-                    title=figure.title, reason=exc)) \
-                    from exc
+                    title=figure.title, reason=exc)) from exc
             if warnings:
                 raise ConversionError(_("drawing the figure “{title}”: ").format(
-                    title=figure.title)
-                                      + "; ".join(w.message for w in warnings))
-            outputs.append(out if isinstance(out, bytes) else out[0])
-    # A wide matrix fills the line; a narrow one keeps its cells at a similar size.
-    width = f"{min(100, 25 + 3 * len(figure.columns))}%"
-    return RenderedFigure(svg=outputs[0], png=outputs[1] if png else b"", width=width)
+                    title=figure.title) + "; ".join(w.message for w in warnings))
+            outputs[fmt] = out if isinstance(out, bytes) else out[0]
+    width = height = 0.0
+    if "svg" in outputs:
+        size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', outputs["svg"])
+        assert size is not None, "typst's SVG gives its size in points"
+        width, height = float(size.group(1)), float(size.group(2))
+    return RenderedFigure(data, svg=outputs["svg"] if svg else b"", png=outputs.get("png", b""),
+                          width=width, height=height)
 
 
 def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
@@ -112,3 +172,11 @@ def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
         uri = "data:image/svg+xml;base64," + base64.b64encode(figure.svg).decode("ascii")
         html = html.replace(f'src="gcmreview-figure:{name}"', f'src="{uri}"')
     path.write_text(html, encoding="utf-8")
+
+
+def pdf_files(figures: dict[str, RenderedFigure]) -> dict[str, bytes]:
+    """The files the PDF's compile folder needs for its figures: the drawing, and each
+    figure's data (`<name>.json`)."""
+    if not figures:
+        return {}
+    return {MODULE: HEAT_MAP.encode(), **{f"{name}.json": f.data for name, f in figures.items()}}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gcmreview.convert.docx import DocxFinish, finish_docx
-from gcmreview.convert.figures import RenderedFigure, embed_in_html, render_heat_map
+from gcmreview.convert.figures import RenderedFigure, embed_in_html, pdf_files, render_heat_map
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
@@ -152,7 +152,7 @@ class PandocWorker:
             png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
             if figure.png:
                 png.write_bytes(figure.png)
-            placed[name] = {"png": str(png), "width": figure.width}
+            placed[name] = {"png": str(png), "width": figure.width, "height": figure.height}
         self.process.send({
             "id": job.id,
             "markdown": job.skeleton.markdown,
@@ -246,13 +246,13 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
 def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
                 ) -> dict[str, RenderedFigure]:
     """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
-    figures = {name: render_heat_map(figure, png="docx" in job.outputs)
+    figures = {name: render_heat_map(figure, svg="html" in job.outputs,
+                                     png="docx" in job.outputs)
                for name, figure in job.figures.items()}
     worker.convert(job, figures)
     if job.error is None and "pdf" in job.outputs:
         job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
-                                         job.outputs["pdf"],
-                                         {name: f.svg for name, f in figures.items()})
+                                         job.outputs["pdf"], pdf_files(figures))
     return figures
 
 

@@ -64,13 +64,14 @@ class TypstWorker:
         """Bytes of typst source compiled so far."""
         self.largest = 0
 
-    def compile(self, typ_path: Path, pdf_path: Path, figures: dict[str, bytes]) -> str | None:
+    def compile(self, typ_path: Path, pdf_path: Path, files: dict[str, bytes]) -> str | None:
+        """`files`: what the document may read (its figures), by name in its folder."""
         size = typ_path.stat().st_size
         self.compiled += size
         self.largest = max(self.largest, size)
         with tempfile.TemporaryDirectory() as root:
-            for name, svg in figures.items():
-                (Path(root) / f"{name}.svg").write_bytes(svg)
+            for name, data in files.items():
+                (Path(root) / name).write_bytes(data)
             try:
                 self.process.send({"typ": str(typ_path), "pdf": str(pdf_path), "root": root})
                 error: str | None = self.process.receive()["error"]

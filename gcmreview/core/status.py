@@ -24,23 +24,26 @@ class Status(NamedTuple):
     """Colour of the symbol on that cell."""
 
 
-# From done to not begun (the legend's order), then not applicable.
-# Colour-blind-safe blues (ColorBrewer "Blues"), and a neutral grey.
-IMPLEMENTED = Status("implemented", "●", N_("Implemented"), "#08519c", "#ffffff")
-IN_PROGRESS = Status("in_progress", "◐", N_("In progress"), "#4292c6", "#ffffff")
-PLANNED = Status("planned", "○", N_("Planned"), "#9ecae1")
-NOT_STARTED = Status("not_started", "·", N_("Not started"), "#deebf7")
-NOT_APPLICABLE = Status("not_applicable", "–", N_("Not applicable"), "#bdbdbd")
+# From done to not begun (the legend's order), then not applicable. Blues from dark to
+# light (ColorBrewer "Blues"), a mid grey and a warm tint: every fill has a lightness of
+# its own, so that the statuses stay apart printed in black and white and for readers who
+# do not tell hues apart (tests/test_figures.py checks both), and "not started" is a
+# visible blue, not the near-white it was. The symbol on each keeps a contrast of 4.5:1.
+IMPLEMENTED = Status("implemented", "●", N_("Implemented"), "#08306b", "#ffffff")
+IN_PROGRESS = Status("in_progress", "◐", N_("In progress"), "#2171b5", "#ffffff")
+PLANNED = Status("planned", "○", N_("Planned"), "#6baed6")
+NOT_STARTED = Status("not_started", "·", N_("Not started"), "#cddff1")
+NOT_APPLICABLE = Status("not_applicable", "–", N_("Not applicable"), "#858585")
 OBJECTIVE_STATUSES = (IMPLEMENTED, IN_PROGRESS, PLANNED, NOT_STARTED, NOT_APPLICABLE)
 """What a review may declare for an objective, in legend order."""
 
-NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdd49e")
+NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdae6b")
 """An objective the review reports on without stating a status (the file has no
 `status`): counted as reported, shown as such. A warm tint, apart from the blues
 of the stated stages, so it never reads as a stage of progress."""
 
 NOT_REPORTED = Status("not_reported", "", N_("Not reported"), "#ffffff")
-REPORTED = Status("reported", "●", N_("Reported"), "#4292c6", "#ffffff")
+REPORTED = Status("reported", "●", N_("Reported"), "#2171b5", "#ffffff")
 """A guiding principle the review reports on (principles have no status)."""
 NO_NARRATIVE = Status("no_narrative", "?", N_("Listed without a narrative"), "#ffffff")
 PARTNER = Status("partner", "◌", N_("Statement by a partner, not by the State"), "#ffffff",

@@ -55,6 +55,11 @@ class Principle:
     def name(self, lang: str) -> Label:
         return _pick(self.names, lang)
 
+    def label(self, lang: str) -> str:
+        """“(a) Priorité à la dimension humaine”: how messages name it (its slug is the
+        file's word, not the reader's)."""
+        return f"({self.letter}) {self.name(lang).text}"
+
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: checkers are cached per catalogue
 class Catalogue:

@@ -165,3 +165,63 @@ def diff(before: Snapshot, after: Snapshot, base: str, base_commit: str) -> Cove
     states = tuple(compare(c, _present(before, c), _present(after, c), after.principles)
                    for c in codes)
     return CoverageDiff(base, base_commit, before, after, states)
+
+
+# --- field by field: what `import --dry-run` lists ------------------------------------------
+
+FieldKind = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value of a review that differs: a text, a code, an entry added or removed, an
+    item of a list (a partner, an institution) added or removed."""
+
+    path: tuple[str | int, ...]
+    """Where in the review data: ("methodology", "institutions"), ("objectives", 23,
+    "status"). For an item of a list of lines, the list's path."""
+    kind: FieldKind
+    before: object = None
+    after: object = None
+
+
+def _is_lines(value: object) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value)
+
+
+def field_changes(before: object, after: object,
+                  path: tuple[str | int, ...] = ()) -> list[FieldChange]:
+    """Every value that differs between two readings of a review, in the file's order.
+
+    Lists of lines are compared item by item (a deleted partner is named); lists of
+    entries (measures, sources) position by position.
+    """
+    if before == after:
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        out: list[FieldChange] = []
+        for key in [*before, *(k for k in after if k not in before)]:
+            here = (*path, key)
+            if key not in after:
+                out.append(FieldChange(here, "removed", before[key], None))
+            elif key not in before:
+                out.append(FieldChange(here, "added", None, after[key]))
+            else:
+                out += field_changes(before[key], after[key], here)
+        return out
+    if _is_lines(before) and _is_lines(after):
+        assert isinstance(before, list) and isinstance(after, list)
+        gone = [FieldChange(path, "removed", v, None) for v in before if v not in after]
+        new = [FieldChange(path, "added", None, v) for v in after if v not in before]
+        return gone + new or [FieldChange(path, "changed", before, after)]  # reordered
+    if isinstance(before, list) and isinstance(after, list):
+        out = []
+        for i in range(max(len(before), len(after))):
+            if i >= len(after):
+                out.append(FieldChange((*path, i), "removed", before[i], None))
+            elif i >= len(before):
+                out.append(FieldChange((*path, i), "added", None, after[i]))
+            else:
+                out += field_changes(before[i], after[i], (*path, i))
+        return out
+    return [FieldChange(path, "changed", before, after)]

@@ -77,4 +77,7 @@ class Imported:
     placements: list[Placement] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     """Made with gcmreview.core.diagnostics.document_problem."""
+    unread: list[Placement] = field(default_factory=list)
+    """Answers given but not readable (two boxes ticked, a word that is no choice): the
+    review on file keeps its value there, rather than lose it."""
     kind: Literal["form", "free-form"] = "form"

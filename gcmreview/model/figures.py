@@ -30,15 +30,14 @@ class HeatMap:
 
 PROGRESS_PALETTE: dict[str, tuple[str, str, str]] = {
     # Blue for better, orange for worse (colour-blind safe), purple for a change that is
-    # neither; a symbol in each cell, none shared with the status map (where a grey "–"
-    # is "not applicable"), so that no mark means one thing on one map and another on
-    # the next.
-    "forward": ("#2166ac", "#ffffff", "▲"),
-    "back": ("#e66101", "#ffffff", "▼"),
-    "changed": ("#b2abd2", "#000000", "~"),
-    "new": ("#92c5de", "#000000", "+"),
-    "dropped": ("#fdb863", "#000000", "×"),
-    "unchanged": ("#f7f7f7", "#000000", "="),
+    # neither (not to be read as worse), each fill of its own lightness (apart in black
+    # and white too), a symbol in each cell.
+    "forward": ("#08519c", "#ffffff", "▲"),
+    "back": ("#b35806", "#ffffff", "▼"),
+    "changed": ("#ab97d1", "#000000", "~"),
+    "new": ("#a6cee3", "#000000", "+"),
+    "dropped": ("#8c8c8c", "#000000", "−"),
+    "unchanged": ("#dddddd", "#000000", "="),
     "none": ("#ffffff", "#000000", ""),
 }
 """The cells of a heat map of changes between cycles (gcmreview.model.progress)."""

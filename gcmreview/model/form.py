@@ -508,10 +508,13 @@ class FormReader:
                          _("put the deleted heading back, or remove the repeated rows"))
             return
         section.seen_rows.add(f.key)
+        errors = sum(1 for p in self.result.problems if p.error)
         value = self.value(f, answer, where)
         if value is not None:
             section.entry[f.key] = value
             self.result.placements.append(Placement((*section.path, f.key), where))
+        elif sum(1 for p in self.result.problems if p.error) > errors:
+            self.result.unread.append(Placement((*section.path, f.key), where))
 
     def read_group(self, group: Group, rows: list[tuple[Cell, ...]], block: Block,
                    section: _Section) -> None:

@@ -70,6 +70,10 @@ BOLD_HEADING_MAX = 150
 """Longer bold paragraphs are emphasised text, not headings."""
 BOLD_LEVEL_UNDER_HEADINGS = 7
 """A recognised bold paragraph's level in a document that has real headings."""
+PLAIN_HEADING_MAX = 80
+"""A paragraph in plain text this short that opens with an objective's number
+("الهدف الثاني عشر", "Objectif 12 : …") and is no sentence is a heading someone forgot to
+style (or made bold on its Latin words only): it is read as one, and said."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +172,23 @@ class _Reader:
         """(level, what it names) for a block that can end a section; None for text."""
         if block.kind == "heading" and block.text.strip():
             return block.level, self.names(block.text)
-        if block.kind == "paragraph" and block.bold and \
-                0 < len(block.text.strip()) <= BOLD_HEADING_MAX:
+        text = block.text.strip()
+        if block.kind == "paragraph" and block.bold and 0 < len(text) <= BOLD_HEADING_MAX:
             names = self.names(block.text)
             return (self.bold_level, names) if names else None
+        if block.kind == "paragraph" and 0 < len(text) <= PLAIN_HEADING_MAX \
+                and not text.endswith((".", "。", "؟", "?", "!")) \
+                and len(objective_numbers(text)) == 1:
+            names = self.names(block.text)
+            assert names is not None
+            self.problems.append(document_problem(
+                "heading-unstyled", Where(text, block.index),
+                _("“{text}” reads like an objective's heading but is written as plain text: "
+                  "it was read as the heading of objective {number}").format(
+                      text=excerpt(text), number=names.key),
+                _("give it a heading style in Word (Heading 1 or 2) so that nobody has to "
+                  "guess"), error=False))
+            return self.bold_level, names
         return None
 
     def names(self, text: str) -> _Names | None:

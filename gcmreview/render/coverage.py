@@ -41,6 +41,8 @@ class CoverageView:
     cycle: int
     letters: dict[str, str]
     """Guiding-principle slug -> its letter in A/RES/73/195 para. 15."""
+    principles: dict[str, str]
+    """Guiding-principle slug -> “(a) its name”, in the user's language."""
     names: dict[str, str]
     """Country code -> English name, for summaries."""
     now: Snapshot
@@ -112,11 +114,11 @@ def matrix_tables(snap: Snapshot, letters: dict[str, str]) -> list[Table]:
     return [objectives, principles]
 
 
-def legend_text(snap: Snapshot, letters: dict[str, str]) -> list[str]:
+def legend_text(snap: Snapshot, principles: dict[str, str]) -> list[str]:
     return [_("Objectives: {legend}").format(
                 legend=join([f"{sym} {what}" for sym, what in legend()])),
             _("Guiding principles: {letters}; {symbol} covered").format(
-                letters=join([f"{letters.get(s, s)} {s}" for s in snap.principles]),
+                letters=join([principles.get(s, s) for s in snap.principles]),
                 symbol=REPORTED.symbol)]
 
 
@@ -188,7 +190,7 @@ def heading(region: str, cycle: int) -> str:
 
 
 def matrix_markdown(snap: Snapshot, region: str, cycle: int, letters: dict[str, str],
-                    names: dict[str, str]) -> str:
+                    names: dict[str, str], principles: dict[str, str]) -> str:
     obj_rows = [[md_escape(s.country), _name(s.country, names),
                  *(symbol(s.cell(n)) for n in snap.objectives),
                  _count(s.objectives, len(snap.objectives), s), state_note(s)]
@@ -206,11 +208,11 @@ def matrix_markdown(snap: Snapshot, region: str, cycle: int, letters: dict[str, 
                         _("Covered")],
                        pr_rows, ["---", *([":-:"] * len(snap.principles)), "--:"])
     lines += ["", _("Principles: {letters}.").format(
-        letters=join([f"({letters.get(p, p)}) {p}" for p in snap.principles])), ""]
+        letters=join([md_escape(principles.get(p, p)) for p in snap.principles])), ""]
     return "\n".join(lines)
 
 
-def _status_label(status: str | None) -> str:
+def status_words(status: str | None) -> str:
     """Our words for a status: a value the format does not know is not echoed."""
     if status is None:
         return _("no status")
@@ -221,7 +223,11 @@ def _numbers(items: Iterable[int]) -> str:
     return join([str(n) for n in items])
 
 
-def change_lines(d: StateChange) -> list[str]:
+def _principle_words(slugs: tuple[str, ...] | list[str], principles: dict[str, str]) -> str:
+    return join([principles.get(s, s) for s in slugs])
+
+
+def change_lines(d: StateChange, principles: dict[str, str]) -> list[str]:
     """What changed for one State, one plain-text line per kind of change."""
     if d.after is None:
         before = d.before
@@ -239,11 +245,11 @@ def change_lines(d: StateChange) -> list[str]:
     if new:
         lines.append(ngettext("now covers objective {objectives}",
                               "now covers objectives {objectives}", len(new)).format(
-                                  objectives=join([f"{n} ({_status_label(d.after.status(n))})"
+                                  objectives=join([f"{n} ({status_words(d.after.status(n))})"
                                                    for n in new])))
     if d.status_changes:
         lines.append(_("status changed: {changes}").format(changes=join([
-            f"{o.number}: {_status_label(o.before)} → {_status_label(o.after)}"
+            f"{o.number}: {status_words(o.before)} → {status_words(o.after)}"
             for o in d.status_changes])))
     if d.texts_changed:
         lines.append(ngettext("text changed for objective {numbers}",
@@ -251,17 +257,17 @@ def change_lines(d: StateChange) -> list[str]:
                               len(d.texts_changed)).format(numbers=_numbers(d.texts_changed)))
     if d.principles_lost:
         lines.append(_("no longer covers the guiding principles: {slugs}").format(
-            slugs=join(d.principles_lost)))
+            slugs=_principle_words(d.principles_lost, principles)))
     if d.principles_gained:
         lines.append(_("now covers the guiding principles: {slugs}").format(
-            slugs=join(d.principles_gained)))
+            slugs=_principle_words(d.principles_gained, principles)))
     if d.principle_texts_changed:
         lines.append(_("text changed for the guiding principles: {slugs}").format(
-            slugs=join(d.principle_texts_changed)))
+            slugs=_principle_words(d.principle_texts_changed, principles)))
     return lines
 
 
-def regression_line(d: StateChange) -> str:
+def regression_line(d: StateChange, principles: dict[str, str]) -> str:
     """Why a State counts as a regression: what it lost or moved back, and what it gained
     meanwhile."""
     if d.after is None:
@@ -269,28 +275,29 @@ def regression_line(d: StateChange) -> str:
     lost = []
     if d.of_kind("dropped") or d.principles_lost:
         lost.append(_("no longer covers {what}").format(
-            what=_coverage_words(d.of_kind("dropped"), d.principles_lost)))
+            what=_coverage_words(d.of_kind("dropped"), d.principles_lost, principles)))
     back = [o for o in d.objectives if o.kind == "back"]
     if back:
         lost.append(ngettext("objective {changes} moved back", "objectives {changes} moved back",
                              len(back)).format(changes=join([
-                                 f"{o.number} ({_status_label(o.before)} → "
-                                 f"{_status_label(o.after)})" for o in back])))
+                                 f"{o.number} ({status_words(o.before)} → "
+                                 f"{status_words(o.after)})" for o in back])))
     line = _("{state}: {what}").format(state=d.country, what=_("; ").join(lost))
     if d.of_kind("new") or d.principles_gained:
         line += _(" (it now covers {what})").format(
-            what=_coverage_words(d.of_kind("new"), d.principles_gained))
+            what=_coverage_words(d.of_kind("new"), d.principles_gained, principles))
     return line
 
 
-def _coverage_words(objectives: tuple[int, ...], principles: tuple[str, ...]) -> str:
+def _coverage_words(objectives: tuple[int, ...], slugs: tuple[str, ...],
+                    principles: dict[str, str]) -> str:
     parts = []
     if objectives:
         parts.append(ngettext("objective {numbers}", "objectives {numbers}",
                               len(objectives)).format(numbers=_numbers(objectives)))
-    if principles:
+    if slugs:
         parts.append(ngettext("the guiding principle {slugs}", "the guiding principles {slugs}",
-                              len(principles)).format(slugs=join(principles)))
+                              len(slugs)).format(slugs=_principle_words(slugs, principles)))
     return _(" and ").join(parts)
 
 
@@ -307,7 +314,7 @@ def _counts(d: StateChange, total_o: int, total_p: int) -> tuple[str, str]:
     return (f"{new_o}/{total_o}{_delta(old_o, new_o)}", f"{new_p}/{total_p}{_delta(old_p, new_p)}")
 
 
-def diff_table(cd: CoverageDiff) -> Table:
+def diff_table(cd: CoverageDiff, principles: dict[str, str]) -> Table:
     table = Table(title=_("Coverage against {ref} ({commit})").format(
         ref=cd.base, commit=cd.base_commit[:12]), title_justify="left")
     for column, justify in ((_("State"), "left"), (_("Objectives"), "right"),
@@ -315,10 +322,10 @@ def diff_table(cd: CoverageDiff) -> Table:
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
     for d in cd.states:
-        objectives, principles = _counts(d, total_o, total_p)
-        lines = change_lines(d) or [_("no change in coverage")]
+        objectives, principle_count = _counts(d, total_o, total_p)
+        lines = change_lines(d, principles) or [_("no change in coverage")]
         style = "red" if d.regression else ("green" if d.file_change != "unchanged" else "")
-        table.add_row(Text(d.country), objectives, principles, Text("\n".join(lines)),
+        table.add_row(Text(d.country), objectives, principle_count, Text("\n".join(lines)),
                       style=style)
     return table
 
@@ -360,7 +367,8 @@ def diff_json(cd: CoverageDiff) -> dict[str, Any]:
     }
 
 
-def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, str]) -> str:
+def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, str],
+                  principles: dict[str, str]) -> str:
     """The job summary: coverage per State now, then what changed against the base."""
     base = md_escape(cd.base)
     total_o, total_p = len(cd.after.objectives), len(cd.after.principles)
@@ -371,18 +379,19 @@ def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, st
         if d is None:
             rows.append([md_escape(code), _name(code, names), "–", "–", _("not submitted")])
             continue
-        objectives, principles = _counts(d, total_o, total_p)
+        objectives, principle_count = _counts(d, total_o, total_p)
         notes = ["**" + _("regression") + "**"] if d.regression else []
         notes.append({"added": _("new file"), "removed": _("file removed"),
                       "changed": _("changed"), "unchanged": ""}[d.file_change])
         if state is not None and state.submitted:
             notes.append(state_note(state))
-        rows.append([md_escape(code), _name(code, names), objectives, principles,
+        rows.append([md_escape(code), _name(code, names), objectives, principle_count,
                      join([n for n in notes if n])])
     lines = [heading(region, cycle), ""]
     if cd.regressions:
         lines += ["**" + _("Regressions against {ref}:").format(ref=base) + "**", ""]
-        lines += [f"- {md_escape(regression_line(d))}" for d in cd.regressions] + [""]
+        lines += [f"- {md_escape(regression_line(d, principles))}"
+                  for d in cd.regressions] + [""]
     lines += _md_table([_("State"), _("Name"), _("Objectives"), _("Principles"),
                         _("Against {ref}").format(ref=base)], rows,
                        ["---", "---", "--:", "--:", "---"])
@@ -395,7 +404,7 @@ def diff_markdown(cd: CoverageDiff, region: str, cycle: int, names: dict[str, st
         name = names.get(d.country)
         head = f"**{md_escape(d.country)}**" + (f" ({md_escape(name)})" if name else "")
         lines.append(f"- {head}")
-        lines += [f"  - {line}" for line in change_lines(d)]  # our words, data as numbers
+        lines += [f"  - {md_escape(line)}" for line in change_lines(d, principles)]
     lines.append("")
     return "\n".join(lines)
 
@@ -408,13 +417,14 @@ MATRIX_FORMATS: dict[str, Callable[[CoverageView], str]] = {
     "csv": lambda view: matrix_csv(view.now),
     "json": lambda view: _json(matrix_json(view.now, view.region, view.cycle)),
     "markdown": lambda view: matrix_markdown(view.now, view.region, view.cycle, view.letters,
-                                             view.names),
+                                             view.names, view.principles),
 }
 """`coverage --format` besides the terminal's table (the CLI prints that one)."""
 
 DIFF_FORMATS: dict[str, Callable[[CoverageView], str]] = {
     "json": lambda view: _json(diff_json(view.diff)) if view.diff else "",
-    "markdown": lambda view: diff_markdown(view.diff, view.region, view.cycle, view.names)
+    "markdown": lambda view: diff_markdown(view.diff, view.region, view.cycle, view.names,
+                                           view.principles)
     if view.diff else "",
 }
 """`coverage --diff --format` besides the terminal's table."""

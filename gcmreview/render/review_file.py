@@ -81,6 +81,49 @@ def _folded(text: str, indent: int) -> FoldedScalarString:
     return folded
 
 
+def _foldable(text: str) -> bool:
+    """Text a folded block holds as it is: lines with nothing invisible at their ends and
+    none starting with a space (a folded block would keep those lines apart)."""
+    return bool(text) and text == text.strip() and all(
+        line == line.strip() and all(_shown_as_is(c) for c in line)
+        for line in text.split("\n"))
+
+
+def _refolded(old: FoldedScalarString, text: str, indent: int) -> FoldedScalarString:
+    """`text` folded as `old` was: each paragraph (line) found unchanged in the old text
+    keeps its line breaks, the others are folded anew."""
+    old_text = str(old)
+    folds = sorted(getattr(old, "fold_pos", []) or [])
+    kept: dict[str, list[int]] = {}
+    start = 0
+    for line in old_text.split("\n"):
+        end = start + len(line)
+        kept.setdefault(line, [p - start for p in folds if start < p < end])
+        start = end + 1
+    positions: list[int] = []
+    start = 0
+    for line in text.split("\n"):
+        if line in kept:
+            positions += [start + p for p in kept[line]]
+        else:
+            positions += [start + p for p in getattr(_folded(line, indent), "fold_pos", [])]
+        start += len(line) + 1
+    folded = FoldedScalarString(text)
+    folded.fold_pos = positions
+    return folded
+
+
+def _like(old: Any, value: Any, path: Path_) -> Any:
+    """A changed value, in the style the file gave the old one where it can: an edited
+    narrative written folded stays folded, its untouched paragraphs line for line."""
+    if isinstance(old, FoldedScalarString) and isinstance(value, str) and _foldable(value):
+        return _refolded(old, value, 2 * len(path) + 2)
+    if isinstance(old, LiteralScalarString) and isinstance(value, str) and "\n" in value \
+            and value[0] not in " \t\n" and all(c == "\n" or _shown_as_is(c) for c in value):
+        return LiteralScalarString(value)
+    return styled(value, path)
+
+
 def styled(value: Any, path: Path_, titles: Titles | None = None) -> Any:
     """`value` as ruamel nodes in the canonical style for where it stands; `titles`
     gives the comment above each objective and principle of a new file."""
@@ -196,7 +239,7 @@ def _merge(node: CommentedMap, new: dict[str, Any], path: Path_) -> None:
                 continue
             if isinstance(value, dict | list) and not value:
                 node.ca.items.pop(key, None)  # emptied: the comments on its entries go too
-            node[key] = styled(value, here)
+            node[key] = _like(old, value, here)
             continue
         rank = _rank(order, key) if order is not None else None
         keys = list(node)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -88,6 +89,54 @@ title inside Arabic text keeps its own order, brackets and all, in every format
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
+FOREIGN_SPAN = re.compile("^\\[([\u2066\u2067])(.*)\u2069\\](\\{.*\\})$", re.DOTALL)
+"""An item written by `span` in the other direction: `[⁦text⁩]{lang="en" dir="ltr"}`."""
+KEPT_WHOLE = 48
+"""Characters: an item of the other direction up to this long is never broken across lines
+in a list (a broken one ends one line and starts the next, at opposite sides of the page)."""
+
+
+def _first_strong(text: str) -> str | None:
+    """The direction of the first letter that has one (Unicode's bidi classes)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def _joined(items: Sequence[object], lang: str) -> list[str]:
+    """Items about to be joined in running text (a list, an enumeration, citations): each
+    of the other direction isolated (LRI or RLI … PDI), so that the separators and
+    conjunctions of the report's language stay between the items and in their order; a
+    short one also kept whole on its line (class `keep`: a box in typst, no wrapping in
+    HTML; Word and LibreOffice have no such thing, and LibreOffice cut words of an item
+    made of no-break spaces)."""
+    out = []
+    for item in items:
+        text = str(item)
+        span = FOREIGN_SPAN.match(text)
+        if span is None:
+            own = _first_strong(text)
+            if own is not None and own != direction(lang):
+                start, end = ISOLATES[own]
+                text = f"{start}{text}{end}"
+        elif len(span.group(2)) <= KEPT_WHOLE:
+            text = f"[{span.group(1)}{span.group(2)}\u2069]{{.keep {span.group(3)[1:]}"
+        out.append(text)
+    return out
+
+
+GLUED = re.compile("(\\w)(\\[?[\u2066\u2067])")
+"""A conjunction written onto the isolated item after it (Arabic `و`): a word joiner
+between them, so that no line ends with the conjunction alone."""
+
+
+def _list(fmt: Formatter, items: Sequence[object], lang: str) -> str:
+    return GLUED.sub("\\1\u2060\\2", fmt.list(_joined(items, lang)))
+
 
 @jinja2.pass_context
 def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
@@ -108,9 +157,42 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
     return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
 
 
-def _figure(name: str, alt: str) -> str:
-    """A figure placeholder; the converter puts the right image in for each format."""
-    return f'\n\n::: {{.figure name="{name}"}}\n{md(alt)}\n:::\n\n'
+@dataclass
+class FigureNumbers:
+    """Figures are numbered in the order the skeleton places them."""
+
+    count: int = 0
+
+
+NUMBER = "\ue000"
+"""Where the figure's number goes in its translated label, until the label is escaped."""
+
+
+@jinja2.pass_context
+def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None) -> str:
+    """A figure placeholder, with the texts every format shows around the picture: its
+    number and title (above it), its text alternative, its source (below it), and the
+    words that introduce its data as a table (the table that follows the placeholder, in a
+    `.figure-data` div). The converter lays them out for each format (batch.lua). A
+    workspace template written for the older `figure(alt)` gets a figure numbered, with
+    no title."""
+    if alt is None:
+        title, alt = "", title
+    numbers: FigureNumbers = ctx["figure_numbers"]
+    numbers.count += 1
+    t = translations(ctx["lang"]).gettext
+    number = f"[{numbers.count}]{{.figure-number}}"
+    label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
+    as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
+    parts = {
+        "caption": f"{label} {md(title)}".rstrip(),
+        "alt": md(alt),
+        "source": md(t("Source: the States' voluntary reviews.")),
+        "table": as_table,
+        "annex": md(t("Annex: data of the figures")),
+    }
+    body = "".join(f"::: {part}\n{text}\n:::\n\n" for part, text in parts.items())
+    return f'\n\n:::: {{.figure name="{name}" number="{numbers.count}"}}\n\n{body}::::\n\n'
 
 
 def _overridden(dirs: tuple[Path, ...]) -> bool:
@@ -140,9 +222,9 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
-                       and_list=lambda items: fmt.list(list(items)),
-                       enum=lambda items: fmt.join(list(items)),
-                       semicolons=lambda items: fmt.semicolons(list(items)),
+                       and_list=lambda items: _list(fmt, list(items), lang),
+                       enum=lambda items: fmt.join(_joined(list(items), lang)),
+                       semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number)
     return env
 
@@ -167,7 +249,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     try:
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
-                                   **context)
+                                   figure_numbers=FigureNumbers(), **context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(_("the template {name} is not there").format(name=exc.name),
                             hint=_("looked in: {folders}").format(

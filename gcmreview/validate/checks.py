@@ -22,7 +22,7 @@ from gcmreview.core.diagnostics import (
     Severity,
     ValueFix,
 )
-from gcmreview.core.i18n import _, join, number_ranges
+from gcmreview.core.i18n import _, join, language, letter_ranges, number_ranges
 from gcmreview.core.text import acronyms_in
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.explain import (
@@ -498,8 +498,23 @@ class ReviewChecker:
         return ids
 
 
+FEW_PRINCIPLES = 3
+"""Up to this many guiding principles missing, a message names them; more, it gives their
+letters, as ranges (`(a)–(j)`), as it gives objectives' numbers."""
+
+
+def _principles_words(slugs: tuple[str, ...], catalogue: Catalogue | None) -> str:
+    """Guiding principles as readers know them, in the user's language: “(b) Coopération
+    internationale” (their keys are the file's words, given in the hint)."""
+    if catalogue is None or not all(s in catalogue.principles for s in slugs):
+        return join(list(slugs))
+    if len(slugs) <= FEW_PRINCIPLES:
+        return join([catalogue.principle(s).label(language()) for s in slugs])
+    return letter_ranges([catalogue.principle(s).letter for s in slugs])
+
+
 def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticSink,
-                         letters: dict[str, str] | None = None) -> None:
+                         catalogue: Catalogue | None = None) -> None:
     cov, data = result.coverage, result.data
     assert cov is not None and data is not None
     report = sink.warning  # --strict turns every warning into an error afterwards
@@ -530,16 +545,20 @@ def coverage_diagnostics(result: FileResult, options: Options, sink: DiagnosticS
         report(place, "principles-missing",
                _("{covered}/{total} guiding principles covered; not reported: {slugs}").format(
                    covered=len(cov.principles_covered), total=cov.principle_total,
-                   slugs=join([f"({letters[slug]}) {slug}" if letters and slug in letters
-                               else slug for slug in cov.principles_missing])),
-               _("say under `principles:` how the review addresses each guiding principle"))
+                   slugs=_principles_words(cov.principles_missing, catalogue)),
+               _("say under `principles:` how the review addresses each guiding principle "
+                 "(keys: {keys})").format(keys=join(list(cov.principles_missing)))
+               if len(cov.principles_missing) <= FEW_PRINCIPLES else
+               _("say under `principles:` how the review addresses each guiding principle "
+                 "(`gcmreview catalogue` lists their keys)"))
     for slug in cov.principles_no_narrative:
         summary = data["principles"][slug].get("summary") \
             if isinstance(data["principles"][slug], dict) else None
         if isinstance(summary, str) and PLACEHOLDER.match(summary):
             continue  # the placeholder error already says what to do
         report(position_of(data, ["principles", slug], key=True), "principle-no-narrative",
-               _("the guiding principle {slug} is listed, but says nothing").format(slug=slug),
+               _("the guiding principle {slug} is listed, but says nothing").format(
+                   slug=_principles_words((slug,), catalogue)),
                _("write its `summary`"))
     if options.min_coverage is not None and cov.objective_ratio * 100 < options.min_coverage:
         sink.error(position_of(data, ["objectives"], key=True), "coverage-below-minimum",
@@ -563,8 +582,7 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     result.country = country if isinstance(country, str) else None
     result.country_at = position_of(data, ("country",))
     result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
-    coverage_diagnostics(result, options, sink,
-                         {p.slug: p.letter for p in catalogue.principles.values()})
+    coverage_diagnostics(result, options, sink, catalogue)
     if repaired is not None and loaded.data is None:  # positions in the file, not the reading
         sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
         result.country_at = repaired.position(result.country_at)

@@ -1,0 +1,148 @@
+"""The heat maps as drawn: their colours apart for every reader, their text large enough.
+
+The drawing is typst's (gcmreview/convert/figures.py), the same in the three formats;
+here it is drawn as the DOCX gets it (PNG) and looked at as a reader would: printed in
+black and white (the PNG in greyscale), and seen by colour-blind readers (the fills
+through the usual simulations of protanopia, deuteranopia and tritanopia). Where each
+format places it, at what size, is checked with each format's reader (test_html.py,
+test_docx_layout.py, test_pdf_layout.py).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import pytest
+from PIL import Image
+
+from gcmreview.convert.figures import MAX_WIDTH, MIN_TEXT_PT, SIZES, render_heat_map
+from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
+from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
+from gcmreview.render.templates import FigureNumbers, builtin_templates_dir, environment
+
+STATUS_CODES = [s.code for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
+PALETTES = {
+    "statuses": {code: BY_CODE[code].fill for code in STATUS_CODES},
+    "principles": {code: BY_CODE[code].fill for code in (REPORTED.code, NOT_REPORTED.code)},
+    "changes": {code: fill for code, (fill, _ink, _symbol) in PROGRESS_PALETTE.items()},
+}
+GREY_APART = 22
+"""Grey levels (of 255) between any two fills in black and white: tells them apart side
+by side, where the old "not started" (#deebf7, 232) was 23 from white and 14 from the
+warm "not stated" (#fdd49e, 218)."""
+DELTA_E_APART = 10.0
+"""CIE76 colour difference between any two fills as a colour-blind reader sees them."""
+
+
+def grey(colour: str) -> int:
+    """A colour's grey level as PIL converts it (ITU-R 601-2 luma)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return (r * 299 + g * 587 + b * 114 + 500) // 1000
+
+
+def heat_map(palette: str, rtl: bool = False) -> HeatMap:
+    """A row of cells per code, so that each fill covers a known share of the picture."""
+    codes = list(PALETTES[palette])
+    return HeatMap("test", [str(n) for n in range(1, 24)],
+                   [(f"State {code}", [(code, False)] * 23) for code in codes],
+                   [(code, code.replace("_", " ")) for code in codes], "ar" if rtl else "en",
+                   rtl, palette=PROGRESS_PALETTE if palette == "changes" else None)
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_fills_stay_apart_in_black_and_white(palette: str) -> None:
+    """Printed in greyscale, every status keeps a grey of its own: the PNG converted to
+    greyscale has each fill's grey over the area of its row of cells, and no two fills'
+    greys are closer than GREY_APART."""
+    figure = render_heat_map(heat_map(palette), svg=False, png=True)
+    pixels = Image.open(io.BytesIO(figure.png)).convert("L").histogram()
+    cells = {code: grey(fill) for code, fill in PALETTES[palette].items()}
+    for code, level in cells.items():
+        # 23 cells of at least 16 × 14 pt, at 150 pixels per inch, mostly fill.
+        assert pixels[level] >= 23 * 16 * 14 * (150 / 72) ** 2 * 0.5, (code, level)
+    for (a, ga), (b, gb) in itertools.combinations(cells.items(), 2):
+        assert abs(ga - gb) >= GREY_APART, (a, ga, b, gb)
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1, in linear RGB.
+SIMULATIONS = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602),
+                   (0.004733, 0.691367, 0.303900)),
+}
+
+
+def linear(colour: str) -> tuple[float, float, float]:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return r, g, b
+
+
+def lab(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
+    r, g, b = (min(max(v, 0.0), 1.0) for v in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+@pytest.mark.parametrize("vision", SIMULATIONS)
+@pytest.mark.parametrize("palette", PALETTES)
+def test_fills_stay_apart_for_colour_blind_readers(palette: str, vision: str) -> None:
+    matrix = SIMULATIONS[vision]
+    seen = {}
+    for code, fill in PALETTES[palette].items():
+        rgb = linear(fill)
+        simulated = tuple(sum(m * v for m, v in zip(row, rgb, strict=True)) for row in matrix)
+        seen[code] = lab(simulated)  # type: ignore[arg-type]
+    for (a, la), (b, lb) in itertools.combinations(seen.items(), 2):
+        distance = sum((p - q) ** 2 for p, q in zip(la, lb, strict=True)) ** 0.5
+        assert distance >= DELTA_E_APART, (vision, a, b, round(distance, 1))
+
+
+def test_text_is_legible_at_its_own_size() -> None:
+    """The drawing is placed at its own size (scale 1) in every format: its smallest text
+    is its size, at least 7 pt on paper and 11 CSS pixels (8.25 pt) on a screen."""
+    assert MIN_TEXT_PT >= 8.25
+    assert SIZES["cell_width"] >= SIZES["mark"] and SIZES["cell_height"] >= SIZES["mark"]
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_never_wider_than_the_text(rtl: bool) -> None:
+    """Long names wrap and the legend wraps: 23 columns, the longest names and a legend
+    of nine entries still fit the A4 text width, so that no format scales the drawing
+    (and its text) down."""
+    names = ["Saint-Vincent-et-les Grenadines", "République démocratique populaire lao",
+             "جمهورية الكونغو الديمقراطية"]
+    figure = HeatMap("test", [str(n) for n in range(1, 24)],
+                     [(name, [("in_progress", True)] * 23) for name in names],
+                     [(code, f"a rather long label for {code}") for code in STATUS_CODES]
+                     + [("partner", "status stated by a partner, not by the State")],
+                     "ar" if rtl else "fr", rtl)
+    drawn = render_heat_map(figure, svg=True, png=False)
+    assert 0 < drawn.width <= MAX_WIDTH, drawn.width
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_figures_are_numbered_in_order_with_their_texts(lang: str) -> None:
+    """The placeholder holds what every format shows: "Figure 1." and the title, the
+    alternative text, the source; a template written for the older figure(alt) still
+    builds, its figure numbered."""
+    env = environment((builtin_templates_dir().resolve(),), lang)
+    text = env.from_string('{{ "a"|figure("Title A", "Alt A") }}{{ "b"|figure("Alt B") }}').render(
+        lang=lang, figure_numbers=FigureNumbers())
+    label = {"fr": "Figure", "ar": "الشكل"}[lang]
+    assert '{.figure name="a" number="1"}' in text and '{.figure name="b" number="2"}' in text
+    assert f"::: caption\n{label} [1]{{.figure-number}}\\. Title A\n:::" in text
+    assert f"::: caption\n{label} [2]{{.figure-number}}\\.\n:::" in text
+    assert "::: alt\nAlt A\n:::" in text and "::: alt\nAlt B\n:::" in text
+    assert {"fr": "examens volontaires des États", "ar": "الاستعراضات الطوعية"}[lang] in text
