@@ -143,6 +143,24 @@ def test_objective_page_keeps_partners_apart(example: Path) -> None:
                      r'lang="ar" dir="rtl">', partners)
 
 
+def test_lists_are_punctuated_in_each_language(example: Path) -> None:
+    """Counts and citations: `4 ; 2` in French (a no-break space, as before its colons),
+    `4؛ 2` in Arabic. A measure's description is labelled with its language once, by the
+    response that holds it, not inside the list item in the middle of the line."""
+    pages = {lang: (example / "site" / lang / "objective-10.html").read_text(encoding="utf-8")
+             for lang in ("en", "fr", "ar")}
+    counts = {lang: re.search(r'<p class="counts">(.*?)</p>', page).group(1)
+              for lang, page in pages.items()}
+    assert counts["en"].count("; ") == 2 and "\u061b" not in counts["en"]
+    assert counts["fr"].count("\u00a0; ") == 2
+    assert counts["ar"].count("\u061b ") == 2 and ";" not in counts["ar"]
+    assert 'para. 11</span>\u061b <span lang="fr" dir="ltr">[1], para. 10' in pages["ar"]
+    comoros = pages["ar"][pages["ar"].index("Projet avec l&#39;OIM"):]
+    item = comoros[:comoros.index("</li>")]
+    assert '<div class="narrative" lang="fr" dir="ltr">' in item
+    assert "language-note" not in item
+
+
 def test_downloads_are_the_coverage_command_and_the_built_reports(example: Path,
                                                                   run_cli) -> None:
     site = example / "site"

@@ -43,6 +43,9 @@ from gcmreview.render.terminal import Line
 SITE_FOLDER = "site"
 """The site's templates and assets, inside each templates folder."""
 ASSETS = "assets"
+SEMICOLONS = {"fr": "\u00a0; ", "ar": "\u061b "}
+"""Between the items of a list that holds commas (counts, citations): French sets a
+no-break space before the semicolon, as before its colon; Arabic has its own (؛)."""
 _NARRATIVE = re.compile(r"<!--gcmreview-narrative ([0-9a-f]{32})-->")
 
 
@@ -61,9 +64,11 @@ class _Slots:
 
 
 @jinja2.pass_context
-def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> Markup:
+def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None, note: bool = True
+               ) -> Markup:
     """A narrative's place on the page, in its own language, labelled with it when it is
-    not the page's."""
+    not the page's (unless `note` is false: a measure's description, whose title is in the
+    same language, under a response already labelled)."""
     if value is None:
         return Markup("")
     ref = narrative_key(value.markdown)
@@ -71,8 +76,9 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> Markup:
     lang = ctx["lang"]
     if value.lang == lang:
         return Markup(f'<div class="narrative"><!--gcmreview-narrative {ref}--></div>')
-    note = escape(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")))
-    return Markup(f'<p class="language-note">{note}</p><div class="narrative" '
+    label = escape(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")))
+    label_html = f'<p class="language-note">{label}</p>' if note else ""
+    return Markup(f'{label_html}<div class="narrative" '
                   f'lang="{escape(value.lang)}" dir="{escape(value.dir)}">'
                   f'<!--gcmreview-narrative {ref}--></div>')
 
@@ -129,7 +135,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
 
     env.filters.update(span=_span, narrative=_narrative, plain=_plain,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
-                       semicolons=listed(fmt.semicolons), number=fmt.number,
+                       semicolons=listed(SEMICOLONS.get(lang, "; ").join), number=fmt.number,
                        ratio=fmt.ratio)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
@@ -188,7 +194,8 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
             html, narratives = _render(
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
                 site=site, page=page, model=model, languages=languages, once=once,
-                colon=COLONS.get(site.lang, ":"), canonical=canonical(model, site.lang, page))
+                colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, "; "),
+                canonical=canonical(model, site.lang, page))
             out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
     first = model.languages[0]
     html, _unused = _render(environment(tuple(dirs), first.lang), f"{SITE_FOLDER}/root.html.j2",
