@@ -74,6 +74,9 @@ def test_init_writes_a_workspace(run_cli, tmp_path: Path) -> None:
     assert readme.index("In Word") < readme.index("As a review file (YAML)")
     assert "/build/" in (ws / ".gitignore").read_text()
     assert "/site/" in (ws / ".gitignore").read_text()
+    # How to publish the site: the command, and where the workflow says how to turn it on.
+    site = readme[readme.index("`gcmreview site`"):]
+    assert "GitHub Pages" in site[:400] and ".github/workflows/gcmreview.yml" in site[:400]
     empty = run_cli("validate", cwd=ws)  # a check that checks nothing must not pass
     assert empty.code == 1 and "there is no review file to check in countries" in empty.err
     validate = run_cli("validate", "--allow-empty", cwd=ws)
@@ -629,6 +632,8 @@ def workflow_env(ws: Path) -> dict[str, str]:
 WORDS = {
     # what the workflow itself says, and what gcmreview says under its GCMREVIEW_LANG
     "fr": {"job": "Valider, résumer et produire les rapports",
+           "site": "Construire le site de l'examen",
+           "deploy": "Publier le site de l'examen sur GitHub Pages",
            "package": "::error title=GCMREVIEW_PACKAGE n'est pas renseigné::Indiquez dans "
                       "GCMREVIEW_PACKAGE, en haut de .github/workflows/gcmreview.yml",
            "imported": "## Fichiers Word importés\n",
@@ -637,6 +642,8 @@ WORDS = {
            "report": "submissions/MA.docx (formulaire Word) → countries/MA.yaml : écrit",
            "none": "Aucun fichier Word déposé.\n"},
     "ar": {"job": "التحقق والتلخيص وإعداد التقارير",
+           "site": "إنشاء موقع الاستعراض",
+           "deploy": "نشر موقع الاستعراض على GitHub Pages",
            "package": "::error title=لم يُحدَّد GCMREVIEW_PACKAGE::حدّد في GCMREVIEW_PACKAGE",
            "imported": "## ملفات Word المستوردة\n",
            "files": "### ملفات الاستعراض الناتجة عنها (للتنزيل: Artifacts",
@@ -683,7 +690,9 @@ def test_workflow_speaks_the_workspace_language(run_cli, tmp_path: Path, lang: s
                                f"{lang},en")
     env = workflow_env(repo)
     assert env["GCMREVIEW_LANG"] == lang
-    assert load_yaml(repo / WORKFLOW)["jobs"]["review"]["name"] == words["job"]
+    jobs = load_yaml(repo / WORKFLOW)["jobs"]
+    assert jobs["review"]["name"] == words["job"]
+    assert (jobs["site"]["name"], jobs["deploy"]["name"]) == (words["site"], words["deploy"])
     by_id = steps(repo)
     stopped = run_step(repo, by_id["install"], os.environ["PATH"], **env)
     assert stopped.returncode == 1 and spaced(stopped.stdout).startswith(words["package"])
