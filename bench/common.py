@@ -16,8 +16,10 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(json.loads(sys.argv[1]), cwd=sys.argv[2], stdout=subprocess.DEVNULL)
 elapsed = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "code": done.returncode}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak_kb = usage.ru_maxrss
+print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "code": done.returncode,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -40,4 +42,4 @@ def measure(argv: list[str], cwd: Path, repeat: int = 3) -> dict[str, float]:
                              check=True, capture_output=True, text=True, env=env).stdout
         runs.append(json.loads(out))
     return {"seconds": min(r["seconds"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
-            "code": runs[-1]["code"]}
+            "code": runs[-1]["code"], "cpu": min(r["cpu"] for r in runs)}

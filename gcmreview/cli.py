@@ -315,8 +315,11 @@ def new(
 ) -> int:
     from gcmreview.commands.new import new as run_new
 
-    target = run_new(Context(), country, choice(lang, LANGS, "--lang"), output, force,
-                     from_cycle)
+    target, carried = run_new(Context(), country, choice(lang, LANGS, "--lang"), output, force,
+                              from_cycle)
+    for path in carried:
+        say(_("wrote {path}: the earlier translations of the texts carried over").format(
+            path=display_path(path)))
     if from_cycle is None:
         say(_("wrote {path}; fill in the TODO texts, then run `gcmreview validate {path}`")
             .format(path=display_path(target)))
@@ -432,6 +435,64 @@ def import_(
     return exit_code(results)
 
 
+@command(N_("Translate reviews: `export` writes the file a translator works on (XLIFF for "
+            "translation tools, or a bilingual Word table) for each State, into one "
+            "language; `import` reads the translation back into the workspace's "
+            "translations/ folder. The review files are never changed."),
+         "  gcmreview translate export --lang ar MA\n"
+         "  gcmreview translate export --lang ar --format docx MA DZ\n"
+         "  gcmreview translate export --lang en --xliff 1.2\n"
+         "  gcmreview translate export --lang ar --catalogue\n"
+         "  gcmreview translate import MA.fr-ar.xlf\n"
+         "  gcmreview translate import MA.fr-ar.docx --dry-run")
+def translate(
+    action: Annotated[str, typer.Argument(
+        metavar=N_("export|import"), show_default=False,
+        help=N_("export: files to translate; import: translations back."))],
+    items: Annotated[list[str] | None, typer.Argument(
+        metavar=N_("[COUNTRY OR FILE]..."), show_default=False,
+        help=N_("export: the States (default: every review of the workspace); import: the "
+                "translated files (.xlf or .docx)."))] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar=N_("LANGUAGE"), show_default=False,
+        help=N_("export: the language to translate into: en, fr or ar."))] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar=N_("FORMAT"), show_default=False,
+        help=N_("export: xliff (the default, for translation tools) or docx (a bilingual "
+                "Word table)."))] = "xliff",
+    xliff: Annotated[str, typer.Option(
+        "--xliff", metavar=N_("VERSION"), show_default=False,
+        help=N_("export: the XLIFF version, 2.1 (the default) or 1.2."))] = "2.1",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar=N_("FOLDER"), show_default=False,
+        help=N_("export: where to write the files (default: the build folder's translate/ "
+                "folder)."))] = None,
+    catalogue: Annotated[bool, typer.Option(
+        "--catalogue", help=N_("export: also the catalogue's titles that have no official "
+                               "text in the language, to copy from the official text."))]
+    = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help=N_("import: show what would be imported, and write nothing."))]
+    = False,
+) -> int:
+    from gcmreview.commands import translate as run
+
+    choice(action, ("export", "import"), _("the action"))
+    if action == "export":
+        if lang is None:
+            raise UsageError(_("--lang is missing: into which language?"),
+                             hint=_("for example --lang ar"))
+        choice(output_format, ("xliff", "docx"), "--format")
+        result = run.export_files(Context(), items or [], lang=choice(lang, LANGS, "--lang"),
+                                  word=output_format == "docx", version=xliff, output=output,
+                                  catalogue=catalogue)
+        echo(run.export_lines(result), sys.stderr)
+        return 0
+    outcomes = run.import_files(Context(), [Path(i) for i in items or []], dry_run=dry_run)
+    echo(run.import_lines(outcomes, dry_run=dry_run))
+    return run.exit_code(outcomes)
+
+
 @command(N_("Build the reports of a workspace, as HTML, Word (DOCX) and PDF: one per State, "
             "and the regional report. Only what changed since the last build is built "
             "again."),
@@ -528,6 +589,7 @@ def site(
         "--quiet", "-q", help=N_("Print nothing but problems."))] = False,
 ) -> int:
     from gcmreview.commands.site import site as run_site
+    from gcmreview.render.build import warning_lines
     from gcmreview.render.site import outcome_lines
 
     if not 0 < port < 65536:
@@ -536,6 +598,7 @@ def site(
     outcome = run_site(Context(), out=out, langs=lang, base_url=base_url, force=force)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]), sys.stderr)
+    echo(warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(outcome_lines(outcome.pages, display_path(outcome.out_dir), len(outcome.written),
                            len(outcome.removed), outcome.up_to_date, outcome.indexed),

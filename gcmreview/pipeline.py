@@ -21,23 +21,28 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path, resolved_folder
-from gcmreview.core.errors import cannot_read
+from gcmreview.core.errors import TranslationRefused, cannot_read
+from gcmreview.core.format import Review
 from gcmreview.core.i18n import _
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
+from gcmreview.load.xliff import read_bytes
 from gcmreview.model.apparatus import Apparatus
 from gcmreview.model.matrix import Snapshot, StateCoverage, snapshot
 from gcmreview.model.regional import RegionalBuilder, StateReview, Volume
 from gcmreview.model.review import ModelBuilder
+from gcmreview.model.translation import Translation, translation
 from gcmreview.render.document import regional_meta, report_meta, volume_meta
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
+from gcmreview.validate.translations import read_store
 from gcmreview.validate.workspace import Workspace
 from gcmreview.write.files import publish, staging
 from gcmreview.write.manifest import KnownReview, Manifest, digest, global_fingerprint
@@ -200,7 +205,8 @@ class Builder:
             if review_lang is None:
                 continue  # invalid: reported with its diagnostics
             lang = self.options.lang or review_lang
-            key = digest(["country", lang, self.sources[path].key])
+            key = digest(["country", lang, self.sources[path].key,
+                          self.translation_key(path.stem, lang)])
             todo = self.stale(self.targets(path.stem, lang), key)
             if todo:
                 documents.append(Planned(path.stem, lang, key, todo, path))
@@ -226,7 +232,8 @@ class Builder:
         # report as much as their contents: all of it is in the fingerprint.
         key = digest(["regional", lang, *(part for p in sorted(files, key=lambda p: p.name)
                                            for part in (self.sources[p].key,
-                                                        "valid" if langs[p] else "invalid"))])
+                                                        "valid" if langs[p] else "invalid",
+                                                        self.translation_key(p.stem, lang)))])
         targets = self.targets(REGIONAL_ID, lang)
         todo = self.stale(targets, key)
         if not todo and self.manifest.all_present(key):
@@ -247,33 +254,67 @@ class Builder:
         result = self.result(document.review)
         assert result.coverage is not None
         ws = self.workspace
+        code = document.review.stem
+        translation, refused = self.translation(code, document.lang, result.review)
         model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
                              apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
-            earlier=self.earlier(document.review.stem))
+            earlier=self.earlier(code), translation=translation)
         skeleton = render("report.md.j2", self.dirs, document.lang, review=model)
         return Job(id=document.id, skeleton=skeleton,
                    meta=report_meta(model, workspace_relative(document.review, ws)),
                    outputs={f: stage / p.name for f, p in document.targets.items()},
-                   key=document.key, targets=document.targets, warnings=model.fallbacks)
+                   key=document.key, targets=document.targets,
+                   warnings=(*refused, *model.fallbacks))
 
-    def state_reviews(self, files: list[Path] | tuple[Path, ...]
-                      ) -> tuple[list[StateReview], list[str]]:
-        """The valid reviews among `files`, and the States whose file is invalid (left
-        out of a regional document, with a note)."""
+    # -- translations: kept apart from the reviews (gcmreview.validate.translations)
+
+    def translation_key(self, code: str, lang: str) -> str:
+        """The fingerprint part of a State's translation into `lang`: its file's bytes."""
+        path = self.workspace.translation_path(lang, code)
+        if not path.is_file() and not path.is_symlink():
+            return ""
+        try:
+            return digest(["translation", read_bytes(path, display_path(path))])
+        except TranslationRefused as exc:
+            return digest(["refused", exc.message])
+
+    def translation(self, code: str, lang: str, data: Review
+                    ) -> tuple[Translation | None, tuple[str, ...]]:
+        """A State's current translation into `lang`, and why a file was not used."""
+        review_lang = data["review"]["language"]
+        path = self.workspace.translation_path(lang, code)
+        if lang == review_lang or not (path.is_file() or path.is_symlink()):
+            return None, ()
+        try:
+            stored = read_store(path, code, review_lang, lang)
+        except TranslationRefused as exc:
+            return None, (_("{file} is not used: {reason}").format(
+                file=display_path(path), reason=exc.message),)
+        return translation(cast(dict[str, Any], data), lang, stored), ()
+
+    def state_reviews(self, files: list[Path] | tuple[Path, ...], lang: str
+                      ) -> tuple[list[StateReview], list[str], tuple[str, ...]]:
+        """The valid reviews among `files`, each with its current translation into `lang`;
+        the States whose file is invalid (left out of a regional document, with a note);
+        why a translation file was not used."""
         reviews, invalid = [], []
+        warned: tuple[str, ...] = ()
         for path in files:
             result = self.result(path)
             if result.valid:
                 assert result.coverage is not None
-                reviews.append(StateReview(path.stem, result.review, result.coverage))
+                translated, refused = self.translation(path.stem, lang, result.review)
+                warned += refused
+                reviews.append(StateReview(path.stem, result.review, result.coverage,
+                                           translated))
             else:  # named as the State it says it is: a renamed file is still that State's
                 claimed = result.country if countries.is_country_code(result.country) else None
                 invalid.append(claimed or path.stem)
         # A stray copy that says it is a State with a valid file of its own (MA-old.yaml
         # saying MA) is an error of its own; it does not make MA's review invalid.
         valid = {r.code for r in reviews}
-        return reviews, sorted({code for code in invalid if code not in valid})
+        return reviews, sorted({code for code in invalid if code not in valid}), warned
 
     def fresh_outputs(self, files: list[Path], langs: tuple[str, ...]) -> list[Path]:
         """The reports in the build folder that a build now would not make again (the
@@ -313,7 +354,7 @@ class Builder:
     def regional_jobs(self, document: Planned, files: list[Path] | tuple[Path, ...],
                       stage: Path) -> Iterator[Job]:
         lang = document.lang
-        reviews, invalid = self.state_reviews(files)
+        reviews, invalid, warned = self.state_reviews(files, lang)
         report = RegionalBuilder(self.workspace, lang).build(reviews, invalid, self.history)
         meta = regional_meta(report)
 
@@ -338,8 +379,8 @@ class Builder:
         skeleton = render("regional.md.j2", self.dirs, lang, report=report)
         yield Job(id=REGIONAL_ID, skeleton=skeleton, meta=meta,
                   outputs={f: stage / p.name for f, p in document.targets.items()},
-                  key=document.key, targets=document.targets, warnings=report.fallbacks,
-                  figures=dict(report.heat_maps))
+                  key=document.key, targets=document.targets,
+                  warnings=(*warned, *report.fallbacks), figures=dict(report.heat_maps))
         for volume in volumes[2:]:
             yield volume_job(volume)
 

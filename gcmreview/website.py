@@ -30,6 +30,7 @@ from gcmreview.convert.pandoc import narrative_version
 from gcmreview.convert.site import SEARCH_FOLDER, index_site, narrative_fragments, unique_notes
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.model.matrix import snapshot
+from gcmreview.model.regional import StateReview
 from gcmreview.model.site import DownloadFile, SiteBuilder, state_page
 from gcmreview.pipeline import Builder, BuildOptions, workspace_relative
 from gcmreview.render.coverage import matrix_csv, matrix_json
@@ -65,6 +66,8 @@ class SiteOutcome:
     removed: list[str] = field(default_factory=list)
     up_to_date: bool = False
     indexed: bool = False
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    """Why a translation file was not used, by language (`site.fr`)."""
 
     @property
     def exit_code(self) -> int:
@@ -83,7 +86,9 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     key = digest([builder.common, "site", ",".join(options.langs), options.base_url or "",
                   _build_manifest(workspace),
                   *(part for p in sorted(files, key=lambda p: p.name)
-                    for part in (p.name, builder.sources[p].key))])
+                    for part in (p.name, builder.sources[p].key,
+                                 *(builder.translation_key(p.stem, lang)
+                                   for lang in options.langs)))])
     manifest = SiteManifest(out)
     if (not options.force and manifest.key == key and manifest.complete()
             and (out / SEARCH_FOLDER / "pagefind-entry.json").is_file()):
@@ -91,7 +96,13 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
         validation = ValidationRun([builder.result(p) for p in files
                                     if p.name in manifest.invalid])
         return SiteOutcome(validation, out, up_to_date=True)
-    reviews, invalid = builder.state_reviews(files)
+    reviews: dict[str, list[StateReview]] = {}
+    warnings: dict[str, list[str]] = {}
+    invalid: list[str] = []
+    for lang in options.langs:
+        reviews[lang], invalid, refused = builder.state_reviews(files, lang)
+        if refused:
+            warnings[f"site.{lang}"] = list(refused)
     validation = ValidationRun([builder.result(p) for p in files])
     downloads, contents = _downloads(workspace, builder, files)
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
@@ -120,7 +131,7 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     manifest.invalid = [f.path.name for f in validation.files if not f.valid]
     manifest.save()
     return SiteOutcome(validation, out, len(pages), written.written, written.removed,
-                       indexed=indexed)
+                       indexed=indexed, warnings=warnings)
 
 
 def _build_manifest(workspace: Workspace) -> bytes:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections.abc import Iterator
 
 import pytest
 from PIL import Image
 
 from gcmreview.convert.figures import MAX_WIDTH, MIN_TEXT_PT, SIZES, render_heat_map
+from gcmreview.convert.pdf import TypstWorker
+from gcmreview.core.errors import ConversionError
 from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
 from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
 from gcmreview.render.templates import FigureNumbers, builtin_templates_dir, environment
@@ -35,6 +38,14 @@ DELTA_E_APART = 10.0
 """CIE76 colour difference between any two fills as a colour-blind reader sees them."""
 
 
+@pytest.fixture(scope="module")
+def typst_process() -> Iterator[TypstWorker]:
+    """The typst process a build worker draws its figures in."""
+    worker = TypstWorker()
+    yield worker
+    worker.close()
+
+
 def grey(colour: str) -> int:
     """A colour's grey level as PIL converts it (ITU-R 601-2 luma)."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -51,11 +62,12 @@ def heat_map(palette: str, rtl: bool = False) -> HeatMap:
 
 
 @pytest.mark.parametrize("palette", PALETTES)
-def test_fills_stay_apart_in_black_and_white(palette: str) -> None:
+def test_fills_stay_apart_in_black_and_white(palette: str, typst_process: TypstWorker
+                                                ) -> None:
     """Printed in greyscale, every status keeps a grey of its own: the PNG converted to
     greyscale has each fill's grey over the area of its row of cells, and no two fills'
     greys are closer than GREY_APART."""
-    figure = render_heat_map(heat_map(palette), svg=False, png=True)
+    figure = render_heat_map(heat_map(palette), typst_process.draw, svg=False, png=True)
     pixels = Image.open(io.BytesIO(figure.png)).convert("L").histogram()
     cells = {code: grey(fill) for code, fill in PALETTES[palette].items()}
     for code, level in cells.items():
@@ -117,7 +129,7 @@ def test_text_is_legible_at_its_own_size() -> None:
 
 
 @pytest.mark.parametrize("rtl", [False, True])
-def test_never_wider_than_the_text(rtl: bool) -> None:
+def test_never_wider_than_the_text(rtl: bool, typst_process: TypstWorker) -> None:
     """Long names wrap and the legend wraps: 23 columns, the longest names and a legend
     of nine entries still fit the A4 text width, so that no format scales the drawing
     (and its text) down."""
@@ -128,7 +140,7 @@ def test_never_wider_than_the_text(rtl: bool) -> None:
                      [(code, f"a rather long label for {code}") for code in STATUS_CODES]
                      + [("partner", "status stated by a partner, not by the State")],
                      "ar" if rtl else "fr", rtl)
-    drawn = render_heat_map(figure, svg=True, png=False)
+    drawn = render_heat_map(figure, typst_process.draw, svg=True, png=False)
     assert 0 < drawn.width <= MAX_WIDTH, drawn.width
 
 
@@ -146,3 +158,14 @@ def test_figures_are_numbered_in_order_with_their_texts(lang: str) -> None:
     assert f"::: caption\n{label} [2]{{.figure-number}}\\.\n:::" in text
     assert "::: alt\nAlt A\n:::" in text and "::: alt\nAlt B\n:::" in text
     assert {"fr": "examens volontaires des États", "ar": "الاستعراضات الطوعية"}[lang] in text
+
+
+def test_a_drawing_that_fails_names_the_figure(typst_process: TypstWorker) -> None:
+    """typst refusing a drawing (here a colour it cannot read) fails the figure with its
+    title and typst's reason, not the build's process; the typst process draws on."""
+    broken = HeatMap("Carte cassée", ["1"], [("State", [("done", False)])], [("done", "done")],
+                     "fr", False, palette={"done": ("not-a-colour", "#000000", "x")})
+    with pytest.raises(ConversionError, match="Carte cassée") as failure:
+        render_heat_map(broken, typst_process.draw, svg=True, png=True)
+    assert "color" in failure.value.message  # typst's reason, in its words
+    assert render_heat_map(heat_map("principles"), typst_process.draw).png.startswith(b"\x89PNG")

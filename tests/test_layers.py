@@ -18,6 +18,7 @@ LAYERS = ["core", "load", "validate", "model", "render", "convert", "write", "pi
           "commands", "cli"]
 TOP_LEVEL = {"__init__": "core", "__main__": "cli", "pipeline": "pipeline", "forms": "pipeline",
              "website": "pipeline",
+             "translate": "pipeline",
              "cli": "cli"}
 
 

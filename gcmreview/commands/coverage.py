@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gcmreview.commands.context import Context
+from gcmreview.commands.validate import translation_spec
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import Formatter, _, language
 from gcmreview.model.changes import diff
@@ -25,7 +28,8 @@ def country_names(workspace: Workspace, codes: list[str]) -> dict[str, str]:
 def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
     workspace = ctx.require_workspace()
     catalogue = workspace.catalogue
-    options = Options(participants=workspace.participants, cycle=workspace.cycle)
+    options = Options(participants=workspace.participants, cycle=workspace.cycle,
+                      translations=translation_spec(workspace))
     run = validate_files(workspace.review_files(), catalogue, options,
                          keep_data=diff_ref is not None)
     now = snapshot(run.files, catalogue, workspace.participants)
@@ -33,7 +37,8 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
     if diff_ref is not None:
         if not diff_ref.strip():
             raise UsageError(_("--diff needs a git ref"), hint=_("for example --diff origin/main"))
-        base = reviews_at(diff_ref, workspace.countries_dir, catalogue, options)
+        base = reviews_at(diff_ref, workspace.countries_dir, catalogue,
+                          replace(options, translations=None))
         changes = diff(snapshot(base.files, catalogue, workspace.participants), now,
                        diff_ref, base.commit)
     region = localize(workspace.region, language())

@@ -19,6 +19,7 @@ from gcmreview.core.i18n import Formatter, _
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.model.progress import carried_forward
 from gcmreview.render.review_file import canonical, catalogue_titles, plain
+from gcmreview.translate import carry_translations
 from gcmreview.validate.history import earlier_review
 from gcmreview.validate.schema import review_schema, to_json
 from gcmreview.validate.workspace import NEXT_IMRF
@@ -116,8 +117,9 @@ def scaffold(country: str, lang: str, cycle: int, catalogue: Catalogue, schema_r
 
 
 def new(ctx: Context, country: str, lang: str, output: Path | None = None,
-        force: bool = False, from_cycle: int | None = None) -> Path:
-    """Write the scaffold (and the schema it points editors to, if missing); return its path."""
+        force: bool = False, from_cycle: int | None = None) -> tuple[Path, list[Path]]:
+    """Write the scaffold (and the schema it points editors to, if missing); return its
+    path, and the translation files that carry the earlier cycle's translations (`--from`)."""
     code = countries.normalise(country)
     if not countries.is_country_code(code):
         named = countries.code_for_name(country)
@@ -151,8 +153,9 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
     cycle = workspace.cycle if workspace else NEXT_IMRF
     if from_cycle is None:
         write_atomic(target, scaffold(code, lang, cycle, ctx.catalogue, ref).encode())
-        return target
-    earlier = earlier_review(ctx.require_workspace(), code, from_cycle)
+        return target, []
+    workspace = ctx.require_workspace()
+    earlier = earlier_review(workspace, code, from_cycle)
     data = carried_forward(plain(earlier.data), from_cycle, cycle)
     review_lang = data["review"]["language"]
     t = Formatter(review_lang).gettext
@@ -163,4 +166,8 @@ def new(ctx: Context, country: str, lang: str, output: Path | None = None,
                      year=from_cycle)]
     write_atomic(target, canonical(data, catalogue_titles(ctx.catalogue, review_lang),
                                    header).encode())
-    return target
+    # The texts carried over unchanged keep their translations (a review written
+    # elsewhere with --output is no review of this workspace: none to carry).
+    carried = carry_translations(workspace, code, from_cycle, data) \
+        if target.resolve() == workspace.review_path(code).resolve() else []
+    return target, carried

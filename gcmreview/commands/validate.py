@@ -16,6 +16,8 @@ from gcmreview.validate.run import expand_paths, unread_in, validate_files
 
 if TYPE_CHECKING:
     from gcmreview.validate.fix import FileFix
+    from gcmreview.validate.translations import Spec
+    from gcmreview.validate.workspace import Workspace
 
 
 def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float | None,
@@ -38,6 +40,7 @@ def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float 
                       participants=workspace.participants if workspace else None,
                       cycle=workspace.cycle if workspace else None,
                       report_missing=whole_workspace and workspace is not None,
+                      translations=translation_spec(workspace),
                       acronyms=workspace.spelled_acronyms if workspace else None)
     files = expand_paths(paths)
     unread = unread_in(paths, strict)
@@ -51,6 +54,16 @@ def _targets(ctx: Context, paths: list[Path], strict: bool, min_coverage: float 
                 _("{file} to {name}").format(file=d.path, name=review_name(Path(d.path)))
                 for d in unread])))
     return files, options, unread
+
+
+def translation_spec(workspace: Workspace | None) -> Spec | None:
+    """What of the reviews' translations to check: in a workspace, always (a review with no
+    translation file and no language required costs one look at a folder)."""
+    if workspace is None:
+        return None
+    from gcmreview.validate.translations import Spec
+
+    return Spec(workspace.translations_dir, workspace.translations_required)
 
 
 def validate(ctx: Context, paths: list[Path], *, strict: bool = False,

@@ -19,9 +19,10 @@ from __future__ import annotations
 import base64
 import json
 import re
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast
 
 import typst
 
@@ -129,29 +130,22 @@ def figure_data(figure: HeatMap) -> dict[str, object]:
     }
 
 
-def render_heat_map(figure: HeatMap, *, svg: bool = True, png: bool = True) -> RenderedFigure:
+Draw = Callable[[bytes, list[str]], dict[str, bytes]]
+"""Draws a figure's data as each format named (TypstWorker.draw, in the typst process)."""
+
+
+def render_heat_map(figure: HeatMap, draw: Draw, *, svg: bool = True, png: bool = True
+                    ) -> RenderedFigure:
     """The figure's data, and its SVG and PNG when a format needs them (HTML, DOCX); the
-    PDF draws it itself from the data."""
+    PDF draws it itself from the data. typst draws in the build worker's typst process,
+    which keeps what a drawing costs (a 193-State map, 120 MB) out of the build's own."""
     data = json.dumps(figure_data(figure), ensure_ascii=False, sort_keys=True).encode()
-    outputs: dict[str, bytes] = {}
     wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
-    with tempfile.TemporaryDirectory() as root:
-        (Path(root) / MODULE).write_text(HEAT_MAP, encoding="utf-8")
-        for fmt in wanted:
-            try:
-                # typst's stubs want every path of the input's type (bytes); the binding takes
-                # paths as str only.
-                out, warnings = typst.compile_with_warnings(  # type: ignore[call-overload]
-                    _STANDALONE.encode(), root=root, font_paths=list(font_dirs()),
-                    ignore_system_fonts=True, format=fmt, ppi=150.0,
-                    sys_inputs={"data": data.decode()})
-            except typst.TypstError as exc:
-                raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
-                    title=figure.title, reason=exc)) from exc
-            if warnings:
-                raise ConversionError(_("drawing the figure “{title}”: ").format(
-                    title=figure.title) + "; ".join(w.message for w in warnings))
-            outputs[fmt] = out if isinstance(out, bytes) else out[0]
+    try:
+        outputs = draw(data, wanted) if wanted else {}
+    except ConversionError as exc:
+        raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
+            title=figure.title, reason=exc.message)) from exc
     width = height = 0.0
     if "svg" in outputs:
         size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', outputs["svg"])
@@ -159,6 +153,30 @@ def render_heat_map(figure: HeatMap, *, svg: bool = True, png: bool = True) -> R
         width, height = float(size.group(1)), float(size.group(2))
     return RenderedFigure(data, svg=outputs["svg"] if svg else b"", png=outputs.get("png", b""),
                           width=width, height=height)
+
+
+def draw_figure(data: bytes, formats: list[str], folder: Path) -> str | None:
+    """In the typst process: draw the figure `data`, writing `folder`/figure.<format> for
+    each format ("svg", "png"). One compiler lays the drawing out once for every format
+    (the PNG after the SVG: 0.6 s, not 1.8 s, and no more memory). Returns typst's error
+    or warnings, or None."""
+    (folder / MODULE).write_text(HEAT_MAP, encoding="utf-8")
+    main = folder / "figure.typ"
+    main.write_text(_STANDALONE, encoding="utf-8")
+    compiler = typst.Compiler(str(main), root=str(folder), font_paths=list(font_dirs()),
+                              ignore_system_fonts=True, sys_inputs={"data": data.decode()})
+    for fmt in formats:
+        try:
+            out, warnings = compiler.compile_with_warnings(
+                format=cast(Literal["svg", "png"], fmt), ppi=150.0)
+        except typst.TypstError as exc:
+            return str(exc.message if hasattr(exc, "message") else exc)
+        if warnings:
+            return "; ".join(w.message for w in warnings)
+        # One page: bytes (a list of pages only for a document of several).
+        assert out is not None
+        (folder / f"figure.{fmt}").write_bytes(out if isinstance(out, bytes) else out[0])
+    return None
 
 
 def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:

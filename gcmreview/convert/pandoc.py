@@ -246,7 +246,7 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
 def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
                 ) -> dict[str, RenderedFigure]:
     """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
-    figures = {name: render_heat_map(figure, svg="html" in job.outputs,
+    figures = {name: render_heat_map(figure, typesetter().draw, svg="html" in job.outputs,
                                      png="docx" in job.outputs)
                for name, figure in job.figures.items()}
     worker.convert(job, figures)

@@ -1,10 +1,10 @@
 """typst source to PDF, with the fonts installed with gcmreview and nothing else.
 
 typst runs in a process of its own (`python -m gcmreview.convert.pdf`, one per
-build worker), fed one document per line: its memory grows with the document
-typeset (a 500-page regional volume took 514 MB) and is not all given back, so
-it stays out of the build's own process, and the process is replaced after a
-large document or after many small ones.
+build worker), fed one document (or figure: gcmreview.convert.figures) per line:
+its memory grows with what it typesets (a 500-page regional volume took 514 MB)
+and is not given back, so it stays out of the build's own process, and the
+process is replaced after a large document, figures, or many small documents.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class TypstWorker:
         self.compiled = 0
         """Bytes of typst source compiled so far."""
         self.largest = 0
+        self.drew = False
 
     def compile(self, typ_path: Path, pdf_path: Path, files: dict[str, bytes]) -> str | None:
         """`files`: what the document may read (its figures), by name in its folder."""
@@ -79,22 +80,45 @@ class TypstWorker:
                 return exc.message
         return error
 
+    def draw(self, data: bytes, formats: list[str]) -> dict[str, bytes]:
+        """A figure (gcmreview.convert.figures) drawn as each format. A drawing is large
+        (a 193-State map takes typst 120 MB it keeps): a fresh process typesets next."""
+        self.drew = True
+        with tempfile.TemporaryDirectory() as root:
+            self.process.send({"figure": data.decode(), "formats": formats, "root": root})
+            error: str | None = self.process.receive()["error"]
+            if error:
+                raise ConversionError(error)
+            try:
+                return {fmt: (Path(root) / f"figure.{fmt}").read_bytes() for fmt in formats}
+            except OSError as exc:
+                raise ConversionError(os_reason(exc)) from exc
+
     @property
     def spent(self) -> bool:
-        """Time for a fresh process: this one typeset much, or one large document."""
-        return self.compiled > RECYCLE_AFTER_BYTES or self.largest > LARGE_DOCUMENT_BYTES
+        """Time for a fresh process: this one typeset much, or one large document, or
+        drew figures."""
+        return (self.compiled > RECYCLE_AFTER_BYTES or self.largest > LARGE_DOCUMENT_BYTES
+                or self.drew)
 
     def close(self) -> None:
         self.process.close()
 
 
 def serve() -> None:
-    """The typst process: one JSON request per line on stdin, one answer per line."""
+    """The typst process: one JSON request per line on stdin (a PDF to compile, or a
+    figure to draw), one answer per line."""
     for line in sys.stdin:
         if line.strip():
             request = json.loads(line)
-            error = compile_pdf(Path(request["typ"]), Path(request["pdf"]),
-                                Path(request["root"]))
+            if "figure" in request:
+                from gcmreview.convert.figures import draw_figure
+
+                error = draw_figure(request["figure"].encode(), request["formats"],
+                                    Path(request["root"]))
+            else:
+                error = compile_pdf(Path(request["typ"]), Path(request["pdf"]),
+                                    Path(request["root"]))
             sys.stdout.write(json.dumps({"error": error}) + "\n")
             sys.stdout.flush()
 

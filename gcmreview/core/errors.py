@@ -17,6 +17,19 @@ class GcmReviewError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (a worker process raises it, the command prints it): message, hint
+        and whatever a subclass adds."""
+        return _rebuilt, (type(self), self.message, dict(self.__dict__))
+
+
+def _rebuilt(cls: type[GcmReviewError], message: str, state: dict[str, object]
+             ) -> GcmReviewError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(GcmReviewError):
     """Bad arguments: an unknown country code, a format we do not write, and so on."""
@@ -32,6 +45,13 @@ class InputError(GcmReviewError):
 
 class DocumentRefused(InputError):
     """A document given to `import` that is not a Word document gcmreview can read safely."""
+
+    exit_code = 2
+
+
+class TranslationRefused(InputError):
+    """A translation file (XLIFF, bilingual Word file) gcmreview cannot read safely, or
+    that is not a translation of a review of this workspace: nothing is imported."""
 
     exit_code = 2
 

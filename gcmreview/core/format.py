@@ -26,7 +26,7 @@ of the data a valid review file loads to (tests/test_format.py keeps them equal)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal, NotRequired, TypedDict
 
 from gcmreview.core.i18n import N_
@@ -60,6 +60,14 @@ class Field:
     """The placeholder's words (a message id), or a list's comment."""
     example: str = ""
     """For a list field: an example entry `new` writes as a comment, as it is (YAML)."""
+    translate: bool = True
+    """Text (narrative, line, lines) a translation gives in another language; False for
+    text that stays as written: a date, an address, a cited document's title."""
+
+    @property
+    def translatable(self) -> bool:
+        """`gcmreview translate` hands it to translators, and reports show its translation."""
+        return self.translate and self.kind in ("narrative", "line", "lines")
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +120,11 @@ class Part:
         return any(f.kind == "carried" for f in self.fields)
 
     def member(self, key: str) -> Field | Group | None:
-        return next((m for m in self.members if m.key == key), None)
+        return self._members.get(key)
+
+    @cached_property
+    def _members(self) -> dict[str, Field | Group]:
+        return {m.key: m for m in self.members}
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,7 +180,7 @@ CARRIED = Field("carried_over", "carried", N_("Carried over from an earlier revi
 
 CITES = Group("sources", "cite", N_("Sources of this section, one per row (optional)."), (
     Field("source", "code", N_("Source"), note=N_("Its id in the table of sources.")),
-    Field("locator", "line", N_("Where in the source")),
+    Field("locator", "line", N_("Where in the source"), translate=False),
 ))
 ONE_PER_LINE = N_("One per line.")
 
@@ -182,7 +194,7 @@ REVIEW = Part("review", (
     Field("language", "choice", N_("Language of the answers"), "language"),
     Field("status", "choice", N_("Document status"), "document_status"),
     Field("date", "line", N_("Date of this version"),
-          note=N_("As year-month-day, for example 2024-05-31.")),
+          note=N_("As year-month-day, for example 2024-05-31."), translate=False),
     Field("lead_institution", "line", N_("Lead institution"), scaffold=True,
           prompt=N_("the institution leading the review")),
     Field("focal_point", "line", N_("Focal point"),
@@ -295,9 +307,9 @@ SOURCES = Part("sources", (
                                   "cite them by their id."), (
         Field("id", "code", N_("ID"), note=N_("Short: lower-case letters, digits and hyphens, "
                                               "for example report-2024.")),
-        Field("title", "line", N_("Title")),
-        Field("date", "line", N_("Date")),
-        Field("url", "line", N_("Web address")),
+        Field("title", "line", N_("Title"), translate=False),
+        Field("date", "line", N_("Date"), translate=False),
+        Field("url", "line", N_("Web address"), translate=False),
     )),
 ), schema="source")
 """The top-level list of sources, as the form asks it: one table."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from gcmreview.core.i18n import N_
 
@@ -100,6 +100,15 @@ def sanitiser_version(lua_source: bytes) -> str:
 
     parts = json.dumps(policy(), sort_keys=True).encode() + b"\0" + lua_source
     return hashlib.sha256(parts).hexdigest()[:16]
+
+
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+"""What `gcmreview new` writes where text is still to come."""
+
+
+def has_text(value: Any) -> bool:
+    """A real text: not empty and not the scaffold's placeholder."""
+    return isinstance(value, str) and bool(value.strip()) and not PLACEHOLDER.match(value)
 
 
 MAX_BRACKETS = 32

@@ -65,4 +65,19 @@ RULES: dict[str, str] = {
     "coverage-below-minimum": "Objective coverage is below --min-coverage.",
     # workspace files
     "catalogue-source": "A catalogue file adds wording in a language without naming its source.",
+    # translations (validate)
+    "translation-missing": "A text of the review has no current translation into a language "
+                           "it is (or must be) translated into.",
+    "translation-stale": "A text's translation is of an earlier version of the text.",
+    "translation-invalid": "A translation file cannot be read, or a kept translation's codes "
+                           "are not the original's.",
+    # translations (translate import)
+    "unknown-unit": "A unit of a translation file names no text of the review or catalogue.",
+    "duplicate-unit": "A translation file gives the same text twice.",
+    "unreadable-unit": "A unit's codes do not nest, or it holds an element XLIFF text cannot.",
+    "codes-mismatch": "A translation's codes (tags) are not the original's.",
+    "draft": "A translation is marked as a draft (state initial): not imported.",
+    "line-break": "The translation of a one-line text holds line breaks.",
+    "wrong-script": "A translation is not in the script of its language.",
+    "official-text-kept": "The catalogue has an official text already: the file's is not taken.",
 }

@@ -95,3 +95,18 @@ def blobs_at(ref: str, countries_dir: Path) -> tuple[str, list[tuple[str, bytes]
             folder=display_path(countries_dir), root=display_path(root))) from exc
     return commit, [(f"{ref}:{path}", read_blob(commit, path, root))
                     for path in list_reviews(commit, folder, root)]
+
+
+def file_at(ref: str, path: Path) -> bytes | None:
+    """A file of the working tree (`path`) as it was at `ref`: None when it was not there."""
+    anchor = next(p for p in (path.parent, *path.parent.resolve().parents) if p.is_dir())
+    root = repository_root(anchor)
+    commit = resolve(ref, root)
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    listed = _git(["ls-tree", "-z", commit, "--", relative], root)
+    if listed.returncode != 0 or not listed.stdout.strip(b"\0"):
+        return None
+    return read_blob(commit, relative, root)

@@ -61,9 +61,13 @@ class Acronym:
     fallback: bool = False
 
 
-def masthead(apparatus: Apparatus, lang: str, *, country: bool = False) -> Masthead | None:
+def masthead(apparatus: Apparatus, lang: str, *, country: bool = False,
+             original: str | None = None) -> Masthead | None:
     """The masthead in `lang`, or None when the workspace gives none (or, for a State's
-    report, does not ask for one). A State's report has no symbol of its own."""
+    report, does not ask for one). A State's report has no symbol of its own, and its
+    original is the language the State wrote its review in (`original`), whatever the
+    regional report was drafted in: a report in Arabic of a review in French says
+    "Original: French", as its note that the French original prevails does."""
     document = apparatus.document
     if not document or (country and not document.get("country_reports")):
         return None
@@ -73,9 +77,10 @@ def masthead(apparatus: Apparatus, lang: str, *, country: bool = False) -> Masth
         lines.append(fmt.gettext(DISTRIBUTION[document["distribution"]]))
     if document.get("date"):
         lines.append(fmt.date(document["date"]))
-    if document.get("original"):
+    drafted = original if country and original else document.get("original")
+    if drafted:
         lines.append(fmt.gettext("Original: {language}").format(
-            language=fmt.language_name(document["original"])))
+            language=fmt.language_name(drafted)))
     issuer = None
     if document.get("issuer"):
         text, used = localized(document["issuer"], lang)

@@ -16,6 +16,7 @@ from gcmreview.core.status import INVALID_STATUS, NO_NARRATIVE, PARTNER, SHOWN
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.results import FileResult
+from gcmreview.validate.translations import Completeness
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class StateCoverage:
     """None when there is no file or it could not be read as YAML."""
     objective_texts: dict[int, str] = field(default_factory=dict)
     principle_texts: dict[str, str] = field(default_factory=dict)
+    translations: tuple[Completeness, ...] = ()
+    """How far its review is translated into each language it has (or needs) one in."""
 
     @property
     def submitted(self) -> bool:
@@ -113,7 +116,8 @@ def snapshot(results: Iterable[FileResult], catalogue: Catalogue,
         code = result.path.stem  # what `build --country` selects by, stable across refs
         objective_texts, principle_texts = _narratives(result)
         states[code] = StateCoverage(code, code in members, result.shown_as, result.valid,
-                                     result.coverage, objective_texts, principle_texts)
+                                     result.coverage, objective_texts, principle_texts,
+                                     tuple(result.translations))
     for code in members - states.keys():
         states[code] = StateCoverage(code, participant=True)
     return Snapshot(tuple(catalogue.objectives), tuple(catalogue.principles),

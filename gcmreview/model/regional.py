@@ -48,6 +48,7 @@ from gcmreview.model.review import (
     SourceList,
     Text,
 )
+from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.workspace import Workspace, localized
 
@@ -72,6 +73,8 @@ class StateReview:
     code: str
     data: Review
     coverage: Coverage
+    translation: Translation | None = None
+    """Its current translation into the report's language, if any."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,9 @@ class RegionalModel:
     """What the report shows in another language than its own (see ReviewModel)."""
     comparisons: list[CycleComparison] = field(default_factory=list)
     """The region since each earlier cycle (gcmreview.yaml `history:`), latest first."""
+    text_languages: list[tuple[str, str]] = field(default_factory=list)
+    """(State, the language its texts are shown in: “Arabic, translated from French”), for
+    every State whose review is quoted."""
     masthead: Masthead | None = None
     """The UN document's masthead (gcmreview.yaml `document:`), when given."""
     acronyms: list[Acronym] = field(default_factory=list)
@@ -258,7 +264,8 @@ class RegionalBuilder:
         history = history or {}
         by_code = {r.code: r for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage, earlier={
-            year: snap.states.get(r.code) for year, snap in history.items()})
+            year: snap.states.get(r.code) for year, snap in history.items()},
+            translation=r.translation)
             for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
         legend = [(s.code, s.symbol, self.t(s.label))
@@ -335,8 +342,11 @@ class RegionalBuilder:
                                  [models[c] for c in order if c in models]),
             sources=[self.models.source_item(s, lang) for s, lang in self.sources.items],
             comparisons=comparisons,
+            text_languages=[(models[c].country, models[c].text_language)
+                            for c in order if c in models],
             masthead=masthead(self.apparatus, self.lang),
-            acronyms=acronym_list([a for r in reviews for a in acronyms_in(texts_of(r.data))]
+            acronyms=acronym_list([a for r in reviews for a in acronyms_in(
+                [*texts_of(r.data), *(r.translation.texts.values() if r.translation else ())])]
                                   + acronyms_in([written.markdown] if written else []),
                                   self.apparatus, self.lang),
             key_messages=self.key_messages(reviews, digests, len(ws.participants),

@@ -18,6 +18,7 @@ from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
 from gcmreview.core.text import acronyms_in
+from gcmreview.core.units import Path_
 from gcmreview.load.catalogue import Catalogue, Label
 from gcmreview.model.apparatus import (
     Acronym,
@@ -30,6 +31,7 @@ from gcmreview.model.apparatus import (
 from gcmreview.model.changes import compare
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS
+from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage, has_text
 
 DOCUMENT_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "final": N_("Final")}
@@ -110,11 +112,15 @@ class Phrase(NamedTuple):
 
 @dataclass(frozen=True)
 class Narrative:
-    """Untrusted Markdown from a review file, in the review's language."""
+    """Untrusted Markdown from a review file, in the review's language (or its translation
+    into the report's)."""
 
     markdown: str
     lang: str
     dir: str
+    label: str = ""
+    """“FR”: shown in its original language in a report that has a translation of other
+    texts of the review, so marked."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,13 @@ class ReviewModel:
     person building it (in the interface's language): `build` warns with these."""
     since: list[SinceCycle] = field(default_factory=list)
     """Progress since each earlier cycle (gcmreview.yaml `history:`), latest first."""
+    translation: str = ""
+    """In the report's language, what language its texts are in when it is not the
+    review's own: “Translated from French; the French original prevails.” (the title
+    page says it once), or that there is no translation yet. Empty otherwise."""
+    text_language: str = ""
+    """The same, short, for the regional report's list of States: “Arabic, translated
+    from French”, “French”."""
     masthead: Masthead | None = None
     """When the workspace gives the States' reports one (`document: country_reports`)."""
     acronyms: list[Acronym] = field(default_factory=list)
@@ -332,9 +345,11 @@ class ModelBuilder:
         return Text(label.text, label.lang, direction(label.lang), label.fallback)
 
     def build(self, data: Review, coverage: Coverage, *, order: str = "imrf",
-              earlier: dict[int, StateCoverage | None] | None = None) -> ReviewModel:
-        """`earlier`: the State in each earlier cycle (None: no review file then)."""
-        return ReviewReading(self, data, earlier or {}).model(coverage, order)
+              earlier: dict[int, StateCoverage | None] | None = None,
+              translation: Translation | None = None) -> ReviewModel:
+        """`earlier`: the State in each earlier cycle (None: no review file then);
+        `translation`: the review's current translation into the report's language."""
+        return ReviewReading(self, data, earlier or {}, translation).model(coverage, order)
 
     def source_item(self, source: SourceEntry, lang: str) -> Item:
         """A numbered source: its title in its review's language; date and address."""
@@ -387,7 +402,8 @@ class ReviewReading:
     and data), its sources and the numbers they are cited by, its earlier cycles."""
 
     def __init__(self, builder: ModelBuilder, data: Review,
-                 earlier: dict[int, StateCoverage | None]) -> None:
+                 earlier: dict[int, StateCoverage | None],
+                 translation: Translation | None = None) -> None:
         self.builder = builder
         self.catalogue = builder.catalogue
         self.fmt = builder.fmt
@@ -396,6 +412,9 @@ class ReviewReading:
         self.lang = data["review"]["language"]
         """The review's language: its narratives' and its data's."""
         self.dir = direction(self.lang)
+        self.translation = translation if translation is not None and \
+            translation.lang == builder.lang != self.lang else None
+        """The review's translation into the report's language, when it has one."""
         self.earlier = dict(sorted(earlier.items()))
         self.sources = {s["id"]: s for s in data.get("sources") or []}
         self.numbers = builder.shared_sources or SourceList()
@@ -403,20 +422,63 @@ class ReviewReading:
             for source in data.get("sources") or []:
                 self.numbers.number(source, self.lang)
 
-    def narrative(self, value: Any) -> Narrative | None:
-        return Narrative(value, self.lang, self.dir) if has_text(value) else None
+    def narrative(self, value: Any, at: Path_ = ()) -> Narrative | None:
+        """The narrative at path `at`: its translation into the report's language if there
+        is a current one, else the original (marked with its language when other texts of
+        the review are shown translated)."""
+        if not has_text(value):
+            return None
+        if self.translation is not None and at:
+            found = self.translation.texts.get(at)
+            if found is not None:
+                lang = self.translation.lang
+                return Narrative(found, lang, direction(lang))
+            return Narrative(value, self.lang, self.dir, self.lang.upper())
+        return Narrative(value, self.lang, self.dir)
 
-    def src(self, value: Any) -> Text:
-        """A data value in the review's own language."""
+    def src(self, value: Any, at: Path_ = ()) -> Text:
+        """A data value in the review's own language, or its translation (as `narrative`);
+        an original shown among translations is marked with its language, “(FR)”."""
+        if self.translation is not None and at and has_text(value):
+            found = self.translation.texts.get(at)
+            if found is not None:
+                lang = self.translation.lang
+                return Text(found, lang, direction(lang))
+            return Text(str(value), self.lang, self.dir, fallback=True)
         return Text(str(value or ""), self.lang, self.dir)
 
-    def status_label(self, code: str, stated_by: str | None = None) -> Text | Phrase:
+    def status_label(self, code: str, stated_by: str | None = None,
+                     at: Path_ = ()) -> Text | Phrase:
         """The status in words; with who said it when a partner did, not the State."""
         label = self.builder.ui(self.t(status(code).label))
         if stated_by:
             return Phrase(self.t("{status} (stated by {who}, not by the State)"),
-                          {"status": label, "who": self.src(stated_by)})
+                          {"status": label, "who": self.src(stated_by, at)})
         return label
+
+    def languages(self) -> tuple[str, str]:
+        """What language the report shows the review's texts in: (a sentence for the
+        title page, a few words for the regional report's list of States)."""
+        fmt, t = self.fmt, self.t
+        original = fmt.language_name(self.lang)
+        if self.builder.lang == self.lang:
+            return "", original
+        found = self.translation
+        if found is None:
+            return (t("None yet: the texts are shown in {language}, the original.").format(
+                language=original), original)
+        target = fmt.language_name(found.lang)
+        if found.complete:
+            return (t("Translated from {language}; the {language} original prevails.").format(
+                language=original),
+                t("{target}, translated from {language}").format(target=target,
+                                                                 language=original))
+        counts = {"done": fmt.number(len(found.texts)), "total": fmt.number(found.total)}
+        return (t("Translated from {language} ({done} of {total} texts; the others are shown "
+                  "in {language}, marked ({code})); the {language} original "
+                  "prevails.").format(language=original, code=self.lang.upper(), **counts),
+                t("{language}, {done} of {total} texts translated into {target}").format(
+                    language=original, target=target, **counts))
 
     def model(self, coverage: Coverage, order: str) -> ReviewModel:
         t, builder, data = self.t, self.builder, self.data
@@ -433,8 +495,9 @@ class ReviewReading:
             ]
         principles: dict[str, Any] = dict(data.get("principles") or {})
         loaded = cast(dict[str, Any], data)  # any section of the format, by its key
-        sections = {s.key: self.section(loaded.get(s.key), s.part)
+        sections = {s.key: self.section(loaded.get(s.key), s.part, (s.key,))
                     for s in format.of_shape("single") if s.part is not None}
+        meta = format.of_shape("meta")[0].key
         model = ReviewModel(
             code=data["country"],
             country=builder.country(data["country"]),
@@ -446,8 +509,9 @@ class ReviewReading:
             status_label=t(DOCUMENT_STATUS_LABELS[review["status"]]),
             date=self.fmt.date(review.get("date")),
             date_iso=review.get("date"),
-            lead_institution=self.src(review.get("lead_institution")),
-            focal_point=self.src(review.get("focal_point")),
+            lead_institution=self.src(review.get("lead_institution"),
+                                      (meta, "lead_institution")),
+            focal_point=self.src(review.get("focal_point"), (meta, "focal_point")),
             compact=builder.text(self.catalogue.compact_name(builder.lang)),
             objectives_covered=self.fmt.ratio(len(coverage.objectives_covered),
                                               coverage.objective_total),
@@ -456,15 +520,16 @@ class ReviewReading:
             objective_rows=self.objective_rows(coverage),
             principle_rows=self.principle_rows(coverage),
             sections=sections,
-            lists={s.key: [found for found in (self.section(e, s.part)
-                                               for e in self.entries(s.key))
+            lists={s.key: [found for found in (self.section(e, s.part, (s.key, i))
+                                               for i, e in enumerate(self.entries(s.key)))
                            if found is not None]
                    for s in format.of_shape("list") if s.part is not None},
             plain_sections=[PlainSection(s.key, s.heading, s.anchor, sections.get(s.key))
                             for s in format.sections() if s.plain],
             round_tables=groups,
             principles=[  # (a) to (j), whatever the file's order
-                (builder.principle_label(slug), self.narrative(principles[slug]["summary"]),
+                (builder.principle_label(slug),
+                 self.narrative(principles[slug]["summary"], ("principles", slug, "summary")),
                  self.cites(principles[slug]))
                 for slug in self.catalogue.principles
                 if slug in principles and has_text(principles[slug].get("summary"))
@@ -472,8 +537,8 @@ class ReviewReading:
             sources=[builder.source_item(s, self.lang) for s, _lang in self.numbers.items]
             if builder.shared_sources is None else [],
             catalogue_note="",
-            masthead=masthead(builder.apparatus, builder.lang, country=True),
-            acronyms=acronym_list(acronyms_in(texts_of(data)), builder.apparatus,
+            masthead=masthead(builder.apparatus, builder.lang, country=True, original=self.lang),
+            acronyms=acronym_list(acronyms_in(self.texts_read(data)), builder.apparatus,
                                   builder.lang),
         )
         shown: list[Text] = [r.short for r in model.objective_rows]
@@ -482,10 +547,17 @@ class ReviewReading:
         if self.earlier:
             now = StateCoverage(coverage.country, True, "", True, coverage)
             model = replace(model, since=self.since(now))
+        note, short = self.languages()
+        model = replace(model, translation=note, text_language=short)
         if any(text.fallback for text in shown):
             model = replace(model, catalogue_note=builder.catalogue_note(),
                             fallbacks=builder.fallbacks(model))
         return model
+
+    def texts_read(self, data: Any) -> list[str]:
+        """The review's texts and those of its translation the report shows: the
+        acronyms of both are spelled out."""
+        return [*texts_of(data), *(self.translation.texts.values() if self.translation else ())]
 
     def entries(self, key: str) -> list[Any]:
         """The entries of a list section (any of the format's, so not a TypedDict key)."""
@@ -502,28 +574,31 @@ class ReviewReading:
             out.append(Text(label + (f", {locator}" if locator else ""), self.lang, self.dir))
         return out
 
-    def section(self, entry: Any, part: format.Part) -> Section | None:
+    def section(self, entry: Any, part: format.Part, at: Path_) -> Section | None:
+        """A narrative section (or a list section's entry) at path `at`."""
         if not entry or not has_text(entry.get("summary")):
             return None
         lines = [f.key for f in part.fields if f.kind == "lines"]
         return Section(
-            self.narrative(entry["summary"]), self.cites(entry),
-            [self.src(i) for i in entry.get(lines[0]) or []] if lines else [],
-            {f.key: self.src(entry[f.key]) for f in part.fields
+            self.narrative(entry["summary"], (*at, "summary")), self.cites(entry),
+            [self.src(item, (*at, lines[0], i)) for i, item in enumerate(
+                entry.get(lines[0]) or [])] if lines else [],
+            {f.key: self.src(entry[f.key], (*at, f.key)) for f in part.fields
              if f.kind == "line" and entry.get(f.key)},
-            {g.key: [self.entry(g, e) for e in entry.get(g.key) or []]
+            {g.key: [self.entry(g, e, (*at, g.key, i))
+                     for i, e in enumerate(entry.get(g.key) or [])]
              for g in part.groups if g is not format.CITES})
 
-    def entry(self, group: format.Group, entry: Any) -> Item:
+    def entry(self, group: format.Group, entry: Any, at: Path_) -> Item:
         """One row of a section's table (a stakeholder group, a policy instrument): its
         first column as the title; then the review's own words for it, or else its
         choices and years in words ("Strategy, Adopted, 2014")."""
         first, *rest = group.columns
         title = (self.builder.ui(self.t(OPTION_LABELS[first.options][entry[first.key]]))
-                 if first.kind == "choice" else self.src(entry[first.key]))
-        lines = [entry[f.key] for f in rest if f.kind == "line" and entry.get(f.key)]
+                 if first.kind == "choice" else self.src(entry[first.key], (*at, first.key)))
+        lines = [f.key for f in rest if f.kind == "line" and entry.get(f.key)]
         if lines:
-            return Item(title, self.src(lines[0]))
+            return Item(title, self.src(entry[lines[0]], (*at, lines[0])))
         # The choices after the first agree with it and follow it in lower case
         # ("Strategy, adopted"; "Stratégie, adoptée"; "استراتيجية، معتمدة").
         words: list[str] = []
@@ -545,21 +620,29 @@ class ReviewReading:
     def objective(self, number: int, entry: Any) -> ObjectiveView:
         obj = self.catalogue.objective(number)
         builder = self.builder
+        at = (format.of_shape("objectives")[0].key, number)
         return ObjectiveView(
             number=number,
             title=builder.text(obj.title(builder.lang)),
             short=builder.text(obj.short(builder.lang)),
             status=of_entry(entry),
-            status_label=self.status_label(of_entry(entry), entry.get("stated_by")),
-            summary=self.narrative(entry.get("summary")),
-            justification=self.narrative(entry.get("justification")),
-            measures=[Item(self.src(m["title"]), str(m["year"]) if m.get("year") else "",
-                           self.narrative(m.get("description")))
-                      for m in entry.get("measures") or []],
-            good_practices=[Item(self.src(p["title"]), "", self.narrative(p.get("description")))
-                            for p in entry.get("good_practices") or []],
-            challenges=[self.src(c) for c in entry.get("challenges") or []],
-            partners=[self.src(p) for p in entry.get("partners") or []],
+            status_label=self.status_label(of_entry(entry), entry.get("stated_by"),
+                                           (*at, "stated_by")),
+            summary=self.narrative(entry.get("summary"), (*at, "summary")),
+            justification=self.narrative(entry.get("justification"), (*at, "justification")),
+            measures=[Item(self.src(m["title"], (*at, "measures", i, "title")),
+                           str(m["year"]) if m.get("year") else "",
+                           self.narrative(m.get("description"),
+                                          (*at, "measures", i, "description")))
+                      for i, m in enumerate(entry.get("measures") or [])],
+            good_practices=[Item(self.src(p["title"], (*at, "good_practices", i, "title")), "",
+                                 self.narrative(p.get("description"),
+                                                (*at, "good_practices", i, "description")))
+                            for i, p in enumerate(entry.get("good_practices") or [])],
+            challenges=[self.src(c, (*at, "challenges", i))
+                        for i, c in enumerate(entry.get("challenges") or [])],
+            partners=[self.src(p, (*at, "partners", i))
+                      for i, p in enumerate(entry.get("partners") or [])],
             principles=[builder.principle_label(s) for s in self.catalogue.principles
                         if s in (entry.get("principles") or [])],
             sources=self.cites(entry),
@@ -617,7 +700,8 @@ class ReviewReading:
             code = coverage.statuses.get(n, "not_reported")
             rows.append(ObjectiveRow(n, self.builder.text(obj.short(self.builder.lang)),
                                      obj.round_table, code,
-                                     self.status_label(code, coverage.stated_by.get(n)),
+                                     self.status_label(code, coverage.stated_by.get(n),
+                                                       ("objectives", n, "stated_by")),
                                      n in coverage.objectives_covered,
                                      [(year, self.earlier_status(state, n))
                                       for year, state in self.earlier.items()],

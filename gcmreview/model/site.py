@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,8 +231,11 @@ class SiteBuilder:
         self.files = files
         self.base_url = base_url
 
-    def build(self, reviews: list[StateReview], invalid: list[str]) -> SiteModel:
-        return SiteModel(self.langs, [self.language(lang, reviews, invalid)
+    def build(self, reviews: Mapping[str, list[StateReview]], invalid: list[str]
+              ) -> SiteModel:
+        """`reviews`: the valid reviews for each language, each with its current
+        translation into that language."""
+        return SiteModel(self.langs, [self.language(lang, reviews[lang], invalid)
                                       for lang in self.langs], self.base_url, self.files)
 
     def language(self, lang: str, reviews: list[StateReview], invalid: list[str]
@@ -342,10 +346,11 @@ class _Pages:
             round_table = self.catalogue.objective(number).round_table
             groups = []
             for s in (*OBJECTIVE_STATUSES, NOT_STATED):
-                found = [_response(e) for e in digest.entries if e.view.status == s.code]
+                found = [self.response(e) for e in digest.entries
+                         if e.view.status == s.code]
                 if found:
                     groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
-            partners = [_response(e) for e in digest.partners]
+            partners = [self.response(e) for e in digest.partners]
             page = ObjectivePage(
                 number, digest.title, self.short[number], round_table,
                 t("IMRF round table {number}").format(number=round_table), groups, partners,
@@ -369,6 +374,9 @@ class _Pages:
                         for rt, ns in self.catalogue.round_tables.items()]
         return pages, round_tables
 
+    def response(self, entry: StateEntry) -> Response:
+        return Response(entry.code, entry.state, state_page(entry.code), entry.view)
+
     def principle_pages(self) -> list[Page]:
         pages = []
         for principle in self.catalogue.principles.values():
@@ -391,10 +399,6 @@ class _Pages:
                 (self.home, self.principles),
                 {"principle": [label.text], "state": [r.state for r in responses]}))
         return pages
-
-
-def _response(entry: StateEntry) -> Response:
-    return Response(entry.code, entry.state, state_page(entry.code), entry.view)
 
 
 def size(count: int, fmt: Formatter) -> str:

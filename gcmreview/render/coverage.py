@@ -119,7 +119,7 @@ def legend_text(snap: Snapshot, principles: dict[str, str]) -> list[str]:
                 legend=join([f"{sym} {what}" for sym, what in legend()])),
             _("Guiding principles: {letters}; {symbol} covered").format(
                 letters=join([principles.get(s, s) for s in snap.principles]),
-                symbol=REPORTED.symbol)]
+                symbol=REPORTED.symbol), *translation_text(snap)]
 
 
 def _yes_no(value: bool | None) -> str:
@@ -169,8 +169,22 @@ def matrix_json(snap: Snapshot, region: str, cycle: int) -> dict[str, Any]:
                 "total": len(snap.principles),
                 "cells": {slug: slug in s.principles for slug in snap.principles},
             },
+            "translations": {c.lang: c.as_dict() for c in s.translations},
         } for s in snap.states.values()],
     }
+
+
+def translation_text(snap: Snapshot) -> list[str]:
+    """Per State, how far its review is translated into each language (when any is)."""
+    lines = []
+    for state in snap.states.values():
+        said = [_("{lang} {translated}/{units}").format(lang=c.lang, translated=c.current,
+                                                       units=c.units)
+                + (" " + _("({stale} stale)").format(stale=c.stale) if c.stale else "")
+                for c in state.translations]
+        if said:
+            lines.append(f"{state.country}: {join(said)}")
+    return [_("Translations:"), *("  " + line for line in lines)] if lines else []
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: list[str]) -> list[str]:

@@ -131,6 +131,7 @@ def report_meta(model: ReviewModel, source: str) -> DocumentMeta:
         (t("Lead institution"), tagged(model.lead_institution, model.lang)),
         (t("Focal point"), tagged(model.focal_point, model.lang)),
         (t("Language of the review"), model.source.text),
+        (t("Translation"), model.translation),
         (t("Objectives covered"), model.objectives_covered),
         (t("Guiding principles covered"), model.principles_covered),
     ]

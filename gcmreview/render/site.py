@@ -37,15 +37,12 @@ from gcmreview.model.site import (
     principle_page,
     state_page,
 )
-from gcmreview.render.templates import COLONS, PLACEHOLDER, builtin_templates_dir
+from gcmreview.render.templates import COLONS, PLACEHOLDER, SEMICOLONS, builtin_templates_dir
 from gcmreview.render.terminal import Line
 
 SITE_FOLDER = "site"
 """The site's templates and assets, inside each templates folder."""
 ASSETS = "assets"
-SEMICOLONS = {"fr": "\u00a0; ", "ar": "\u061b "}
-"""Between the items of a list that holds commas (counts, citations): French sets a
-no-break space before the semicolon, as before its colon; Arabic has its own (؛)."""
 _NARRATIVE = re.compile(r"<!--gcmreview-narrative ([0-9a-f]{32})-->")
 
 
@@ -135,7 +132,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
 
     env.filters.update(span=_span, narrative=_narrative, plain=_plain,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
-                       semicolons=listed(SEMICOLONS.get(lang, "; ").join), number=fmt.number,
+                       semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
                        ratio=fmt.ratio)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
@@ -194,7 +191,7 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
             html, narratives = _render(
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
                 site=site, page=page, model=model, languages=languages, once=once,
-                colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, "; "),
+                colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, ";"),
                 canonical=canonical(model, site.lang, page))
             out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
     first = model.languages[0]

@@ -31,6 +31,8 @@ from gcmreview.model.review import Narrative, Phrase, Text
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
+SEMICOLONS = {"fr": "\u00a0;", "ar": "\u061b"}
+"""French sets a (no-break) space before a semicolon; Arabic has a semicolon of its own."""
 
 
 def builtin_templates_dir() -> Path:
@@ -78,7 +80,11 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
     if value is None:
         return ""
     ref = ctx["narratives"].add(value)
-    return f'\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" dir="{value.dir}"}}\n:::\n\n'
+    # An original shown among translated texts says its language first: “(FR)”.
+    label = f'\n\n*[({md(value.label)})]{{lang="{value.lang}" dir="{value.dir}"}}*' \
+        if value.label else ""
+    return (f'{label}\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" '
+            f'dir="{value.dir}"}}\n:::\n\n')
 
 
 ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069")}
@@ -249,6 +255,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     try:
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
+                                   semicolon=SEMICOLONS.get(lang, ";"),
                                    figure_numbers=FigureNumbers(), **context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(_("the template {name} is not there").format(name=exc.name),

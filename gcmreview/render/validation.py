@@ -82,6 +82,7 @@ def report_lines(run: ValidationRun) -> list[Line]:
         lines += [Line(t) for t in table(
             [_("File"), _("Country"), _("Objectives"), _("Principles"), _("Errors"),
              _("Warnings")], rows, [False, False, True, True, True, True])]
+        lines += translation_lines(run)
     for d in run.diagnostics:
         lines += diagnostic_lines(d)
     errors, warnings = run.count(Severity.ERROR), run.count(Severity.WARNING)
@@ -96,6 +97,23 @@ def report_lines(run: ValidationRun) -> list[Line]:
                                    len(run.not_submitted)).format(
                                        count=len(run.not_submitted),
                                        codes=join(run.not_submitted))))
+    return lines
+
+
+def translation_lines(run: ValidationRun) -> list[Line]:
+    """How far each review is translated, per language: a table, when there is any."""
+    rows = [[f.shown_as, c.lang + (" *" if c.required else ""), f"{c.current}/{c.units}",
+             str(c.stale), str(c.missing)]
+            for f in run.files for c in f.translations]
+    if not rows:
+        return []
+    lines = [Line(_("Translations"), "bold")]
+    lines += [Line(t) for t in table(
+        [_("File"), _("Language"), _("Translated"), _("Stale"), _("Missing")], rows,
+        [False, False, True, True, True])]
+    if any(c.required for f in run.files for c in f.translations):
+        lines.append(Line(_("* a language the workspace requires (gcmreview.yaml, "
+                            "`translations: required`)"), "dim"))
     return lines
 
 
@@ -114,6 +132,7 @@ def as_json(run: ValidationRun) -> dict[str, Any]:
                 "country": f.country,
                 "valid": f.valid,
                 "coverage": f.coverage.as_dict() if f.coverage else None,
+                "translations": {c.lang: c.as_dict() for c in f.translations},
             }
             for f in run.files
         ],

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gcmreview.core import countries, format, narrative, status
 from gcmreview.core.diagnostics import (
@@ -46,6 +46,9 @@ from gcmreview.validate.schema import (
     where,
 )
 
+if TYPE_CHECKING:
+    from gcmreview.validate.translations import Spec
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ZERO_WIDTH = frozenset("\ufeff\u200b")
 """Invisible characters no text means: a byte-order mark, a zero-width space."""
@@ -74,6 +77,8 @@ class Options:
     """The workspace's review cycle, when validating inside a workspace."""
     report_missing: bool = False
     """List participating States without a file (only when checking the whole workspace)."""
+    translations: Spec | None = None
+    """Check the review's translations (in a workspace): which are missing or stale."""
     acronyms: frozenset[str] | None = None
     """The acronyms the workspace spells out (`acronyms:` in gcmreview.yaml); None outside
     a workspace, where no acronym is checked."""
@@ -586,6 +591,11 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     if repaired is not None and loaded.data is None:  # positions in the file, not the reading
         sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
         result.country_at = repaired.position(result.country_at)
+    if options.translations is not None and loaded.data is not None:
+        from gcmreview.validate import translations  # only in a workspace with translations
+
+        code = result.country if result.country == loaded.path.stem else loaded.path.stem
+        result.translations = translations.check(loaded.data, code, options.translations, sink)
     result.diagnostics.extend(sink.items)
     if options.strict:
         result.diagnostics = [d._replace(severity=Severity.ERROR) for d in result.diagnostics]

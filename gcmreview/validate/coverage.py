@@ -11,20 +11,14 @@ are recorded too, for the matrices.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gcmreview.core.narrative import PLACEHOLDER, has_text
 from gcmreview.core.status import of_entry
 from gcmreview.load.catalogue import Catalogue
 
-PLACEHOLDER = re.compile(r"^\s*TODO\b")
-"""What `gcmreview new` writes where text is still to come."""
-
-
-def has_text(value: Any) -> bool:
-    """A real narrative: not empty and not the scaffold's placeholder."""
-    return isinstance(value, str) and bool(value.strip()) and not PLACEHOLDER.match(value)
+__all__ = ["PLACEHOLDER", "Coverage", "compute", "has_text"]
 
 
 @dataclass(frozen=True)

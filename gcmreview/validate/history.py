@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcmreview.core.diagnostics import Severity
+from gcmreview.core.diagnostics import Severity, display_path
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.load import gitref
@@ -118,3 +118,26 @@ def earlier_review(workspace: Workspace, code: str, year: int) -> FileResult:
                            f"{first.message}",
                          hint=_("start from scratch without --from, or fix that file"))
     return found[0]
+
+
+def earlier_translation(workspace: Workspace, code: str, year: int, lang: str
+                        ) -> tuple[str, bytes] | None:
+    """A State's translation into `lang` in the cycle `year` (as a git ref or a folder of
+    `history:` keeps it: `translations/<lang>/<CC>.xlf` beside its review files), as
+    (where, bytes); None when that cycle has none."""
+    from gcmreview.load.xliff import MAX_BYTES
+
+    where = workspace.history.get(year)
+    if where is None:
+        return None
+    folder = workspace.root / where
+    if folder.is_dir():
+        _folder_of(workspace, year, where, folder)  # inside the workspace, or refused
+        path = folder.resolve() / workspace.translations_dir.name / lang / f"{code}.xlf"
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
+            return None
+        return display_path(path), path.read_bytes()
+    raw = gitref.file_at(where, workspace.translation_path(lang, code))
+    if raw is None or len(raw) > MAX_BYTES:
+        return None
+    return f"{where}:{workspace.translations_dir.name}/{lang}/{code}.xlf", raw

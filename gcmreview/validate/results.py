@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, sort_diagnostics
 from gcmreview.core.format import Review
 from gcmreview.load.loader import YamlMap
 from gcmreview.validate.coverage import Coverage
+
+if TYPE_CHECKING:
+    from gcmreview.validate.translations import Completeness
 
 
 @dataclass
@@ -26,6 +29,8 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     country_at: Position = field(default_factory=Position)
     """Where the file says which State it is (for messages about the State, not a field)."""
+    translations: list[Completeness] = field(default_factory=list)
+    """How far it is translated into each language that has (or must have) a translation."""
 
     @property
     def valid(self) -> bool:

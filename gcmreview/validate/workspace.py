@@ -15,10 +15,12 @@ from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Severity, dis
 from gcmreview.core.errors import InputError, cannot_read
 from gcmreview.core.i18n import _
 from gcmreview.load import catalogue as cat
-from gcmreview.load.loader import load_file, position_of, review_files_in
+from gcmreview.load.loader import load_bytes, load_file, position_of, review_files_in
 from gcmreview.validate.schema import SchemaChecker, config_schema, describe_error, overrides_schema
 
 CONFIG_NAME = "gcmreview.yaml"
+TRANSLATIONS_FOLDER = "translations"
+"""The workspace's folder of translations (gcmreview.validate.translations)."""
 
 
 class WorkspaceError(InputError):
@@ -72,6 +74,10 @@ class Workspace:
     """Earlier cycles: year -> a git ref or a folder (relative to the workspace)."""
     languages: tuple[str, ...] = ()
     """The working languages, the main one first (`languages:`); empty when not given."""
+    translations_required: tuple[str, ...] = ()
+    """The languages every review must be translated into (`translations: {required:}`)."""
+    catalogue_path: Path | None = None
+    """The workspace's catalogue override file (`catalogue:`), if it names one."""
     document: dict[str, Any] = field(default_factory=dict)
     """The regional report's masthead (`document:`): symbol, distribution, date, original
     language, issuer, and whether the States' reports have it too."""
@@ -79,6 +85,14 @@ class Workspace:
     """The secretariat's own key messages (Markdown), at the head of the regional report."""
     acronyms: dict[str, Localized] = field(default_factory=dict)
     """Acronym -> what it stands for, per language (`acronyms:`)."""
+
+    @property
+    def translations_dir(self) -> Path:
+        """Where the reviews' translations are kept: `translations/<lang>/<CC>.xlf`."""
+        return self.root / TRANSLATIONS_FOLDER
+
+    def translation_path(self, lang: str, country: str) -> Path:
+        return self.translations_dir / lang / f"{country}.xlf"
 
     @property
     def spelled_acronyms(self) -> frozenset[str] | None:
@@ -149,6 +163,25 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
                              sink.items)
 
 
+def check_catalogue_text(raw: bytes, path: Path) -> None:
+    """A catalogue override file about to be written reads as the workspace will read it:
+    WorkspaceError with the diagnostics otherwise."""
+    shown = display_path(path)
+    loaded = load_bytes(raw, path, shown)
+    sink = DiagnosticSink(shown)
+    sink.items.extend(loaded.diagnostics)
+    catalogue = cat.builtin()
+    if loaded.data is not None:
+        for err in SchemaChecker(overrides_schema(catalogue)).errors(loaded.data):
+            for problem in describe_error(err):
+                sink.error(position_of(loaded.data, problem.path, key=problem.at_key),
+                           problem.code, problem.message, problem.hint)
+    if sink.items:
+        raise WorkspaceError(_("the catalogue file {file} has problems").format(file=shown),
+                             sink.items)
+    _check_overrides(loaded.data, shown, catalogue)
+
+
 def load_workspace(config_path: Path) -> Workspace:
     data = _checked(config_path, config_schema(),
                     _("the workspace configuration {file} has problems"))
@@ -160,6 +193,7 @@ def load_workspace(config_path: Path) -> Workspace:
                     value=data["cycle"]), _("write {value}").format(value=int(data["cycle"])))])
     root = config_path.parent
     catalogue = cat.builtin()
+    over_path = None
     if data.get("catalogue"):
         over_path = root / data["catalogue"]
         overrides = _checked(over_path, overrides_schema(catalogue),
@@ -181,6 +215,8 @@ def load_workspace(config_path: Path) -> Workspace:
         config_path=config_path,
         history=_history(data, config_path),
         languages=tuple(data.get("languages") or ()),
+        translations_required=tuple((data.get("translations") or {}).get("required") or ()),
+        catalogue_path=over_path,
         document=dict(data.get("document") or {}),
         key_messages=data.get("key_messages"),
         acronyms=dict(data.get("acronyms") or {}),

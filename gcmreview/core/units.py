@@ -1,0 +1,136 @@
+"""What of a review a translator translates: its translation units, read from the format.
+
+Every narrative, every line and every item of a list of lines that the format marks
+translatable (gcmreview.core.format, `Field.translatable`) is one unit, in the
+format's order: the review's own facts, the narrative sections, the objectives by
+number, the guiding principles, the reservations. A unit is named by its path in
+the review file, `objectives/7/summary` or `objectives/7/measures/0/title`: the same
+in every run, in XLIFF (as `objectives.7.summary`: XLIFF ids take no slash), in the
+bilingual Word file and in every message.
+
+A unit is tied to the text it translates by that text's hash (`source_hash`): when
+the original changes, its translation is stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from gcmreview.core import format
+from gcmreview.core.narrative import has_text
+from gcmreview.core.narrative import key as text_key
+from gcmreview.core.segments import Segment, tokenize
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One text of a review to translate."""
+
+    path: Path_
+    text: str
+    narrative: bool
+    """Markdown (a narrative), or a plain line."""
+    section: format.Section
+    field: format.Field
+
+    @cached_property
+    def name(self) -> str:
+        """`objectives/7/summary`: how people and messages name it."""
+        return unit_name(self.path)
+
+    @cached_property
+    def xml_id(self) -> str:
+        """`objectives.7.summary`: an XML name token, as XLIFF ids must be."""
+        return xml_id(self.path)
+
+    @cached_property
+    def hash(self) -> str:
+        return source_hash(self.text)
+
+    @cached_property
+    def segment(self) -> Segment:
+        return tokenize(self.text, narrative=self.narrative)
+
+
+def source_hash(text: str) -> str:
+    """What ties a translation to the original it translates (sha-256, 128 bits)."""
+    return text_key(text)
+
+
+def unit_name(path: Path_) -> str:
+    return "/".join(str(p) for p in path)
+
+
+def xml_id(path: Path_) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def path_of(name: str) -> Path_ | None:
+    """A unit's path from its name or XML id (keys never hold a dot or a slash); the
+    objectives' numbers and list indices as numbers. None for what is no path."""
+    parts = name.split("/") if "/" in name else name.split(".")
+    if not all(parts) or len(parts) > 8:
+        return None
+    return tuple(int(p) if p.isdigit() and p == str(int(p)) else p for p in parts)
+
+
+def _part(path: Path_, part: format.Part, entry: Any, section: format.Section
+          ) -> Iterator[Unit]:
+    if not isinstance(entry, dict):
+        return
+    for member in part.members:
+        value = entry.get(member.key)
+        if isinstance(member, format.Field):
+            if not member.translatable:
+                continue
+            if member.kind == "lines":
+                for i, item in enumerate(value if isinstance(value, list) else ()):
+                    if isinstance(item, str) and has_text(item):
+                        yield Unit((*path, member.key, i), item, False, section, member)
+            elif isinstance(value, str) and has_text(value):
+                yield Unit((*path, member.key), value, member.kind == "narrative", section,
+                           member)
+            continue
+        columns = [c for c in member.columns if c.translatable]
+        if not columns:
+            continue
+        for i, row in enumerate(value if isinstance(value, list) else ()):
+            for column in columns:
+                text = row.get(column.key) if isinstance(row, dict) else None
+                if isinstance(text, str) and has_text(text):
+                    yield Unit((*path, member.key, i, column.key), text,
+                               column.kind == "narrative", section, column)
+
+
+def units(data: Any, principle_order: Iterable[str] = ()) -> list[Unit]:
+    """Every translatable text of a review (loaded data, valid or not), in the format's
+    order; the guiding principles in `principle_order` (the catalogue's), then any other."""
+    if not isinstance(data, dict):
+        return []
+    found: list[Unit] = []
+    for section in format.sections():
+        value = data.get(section.key)
+        part = section.part
+        if part is None or value is None:
+            continue
+        if section.shape in ("meta", "single"):
+            found += _part((section.key,), part, value, section)
+        elif section.shape == "objectives" and isinstance(value, dict):
+            for number in sorted(k for k in value if isinstance(k, int)):
+                found += _part((section.key, number), part, value[number], section)
+        elif section.shape == "principles" and isinstance(value, dict):
+            order = [s for s in principle_order if s in value]
+            order += [s for s in value if isinstance(s, str) and s not in order]
+            for slug in order:
+                found += _part((section.key, slug), part, value[slug], section)
+        elif section.shape == "list" and isinstance(value, list):
+            for i, entry in enumerate(value):
+                found += _part((section.key, i), part, entry, section)
+        elif section.shape == "sources" and isinstance(value, list):
+            found += _part((), part, {part.groups[0].key: value}, section)
+    return found

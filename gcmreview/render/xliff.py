@@ -1,0 +1,210 @@
+"""Write XLIFF: what `translate export` hands to translators, and the translation store.
+
+XLIFF 2.1 (OASIS; the structure of 2.0, which every 2.x reader takes), or 1.2 for
+tools that need it. One `<file>` per State; one `<unit>` per text, in the format's
+order, named by its path; every code of a narrative a `<pc>` or `<ph>` that may be
+neither deleted nor copied, its Markdown in `<originalData>` (in 1.2, inside `<bpt>`,
+`<ept>` and `<ph>`). gcmreview's facts about the file (the State, the cycle) go
+in the Metadata module (`mda:`), the hash of each unit's original in an attribute of
+gcmreview's own namespace (`gcm:sourceHash`; in 1.2, every fact so). The bytes
+depend on the input only: same review, same file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gcmreview.core.languages import direction
+from gcmreview.core.segments import Pc, Ph, Piece, Segment, codes
+from gcmreview.load.xliff import GCM, MDA, META_CATEGORY, XLIFF1, XLIFF2
+from gcmreview.model.translation import OutDocument, OutUnit
+
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot hold as they are (a carriage return would be read as a
+line feed): written as `<cp hex="…"/>` (XLIFF 2) or left out (1.2 cannot say them)."""
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "\n": "&#10;", "\t": "&#9;"})
+
+
+def _code_point(found: re.Match[str]) -> str:
+    return f'<cp hex="{ord(found.group()):04X}"/>'
+
+
+def _escape(text: str, attribute: bool = False, version: int = 2) -> str:
+    if attribute:
+        return _INVALID.sub("", text).translate(_ATTRIBUTE)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _INVALID.search(text) is None:
+        return text
+    return _INVALID.sub(_code_point if version == 2 else "", text)
+
+
+def _disp(markdown: str) -> str:
+    """How a tool may show a code: its Markdown on one line, short."""
+    shown = markdown.replace("\n", "↵")
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+_TYPES = {"emphasis": ("fmt", "xlf:i"), "strong": ("fmt", "xlf:b"), "strike": ("fmt", ""),
+          "link": ("link", ""), "image": ("image", ""), "url": ("link", ""),
+          "footnote": ("other", ""), "code": ("other", ""), "html": ("fmt", ""),
+          "tag": ("other", ""), "block": ("fmt", ""), "other": ("other", "")}
+
+
+class _Data:
+    """A unit's `<originalData>`: each distinct Markdown of its codes once, d1, d2…"""
+
+    def __init__(self, source: Segment, target: Segment | None = None) -> None:
+        self.ids: dict[str, str] = {}
+        self.shown: dict[str, str] = {}
+        """Each Markdown's `disp`, escaped once."""
+        for code in (*codes(source), *codes(target or ())):
+            for markdown in ((code.start, code.end) if isinstance(code, Pc) else (code.data,)):
+                if markdown not in self.ids:
+                    self.ids[markdown] = f"d{len(self.ids) + 1}"
+                    self.shown[markdown] = _escape(_disp(markdown), True)
+
+    def xml(self, indent: str) -> list[str]:
+        if not self.ids:
+            return []
+        return [f"{indent}<originalData>",
+                *(f'{indent}  <data id="{ident}">{_escape(markdown)}</data>'
+                  for markdown, ident in self.ids.items()),
+                f"{indent}</originalData>"]
+
+
+def _kind(piece: Ph | Pc) -> str:
+    kind, sub = _TYPES[piece.kind]
+    if piece.kind == "block" and isinstance(piece, Ph) and "\n" in piece.data:
+        sub = "xlf:lb"
+    return f' type="{kind}"' + (f' subType="{sub}"' if sub else "")
+
+
+def _inline2(pieces: Segment, data: _Data) -> str:
+    out = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(_escape(piece))
+        elif isinstance(piece, Ph):
+            out.append(f'<ph id="{piece.id}" dataRef="{data.ids[piece.data]}" canCopy="no" '
+                       f'canDelete="no" disp="{data.shown[piece.data]}"{_kind(piece)}/>')
+        else:
+            out.append(f'<pc id="{piece.id}" dataRefStart="{data.ids[piece.start]}" '
+                       f'dataRefEnd="{data.ids[piece.end]}" canCopy="no" canDelete="no" '
+                       f'dispStart="{data.shown[piece.start]}" '
+                       f'dispEnd="{data.shown[piece.end]}"{_kind(piece)}>'
+                       f"{_inline2(piece.content, data)}</pc>")
+    return "".join(out)
+
+
+def _metadata(indent: str, items: tuple[tuple[str, str], ...]) -> list[str]:
+    if not items:
+        return []
+    return [f"{indent}<mda:metadata>",
+            f'{indent}  <mda:metaGroup category="{META_CATEGORY}">',
+            *(f'{indent}    <mda:meta type="{_escape(kind, True)}">{_escape(value)}</mda:meta>'
+              for kind, value in items),
+            f"{indent}  </mda:metaGroup>",
+            f"{indent}</mda:metadata>"]
+
+
+def _notes(indent: str, notes: tuple[tuple[str, str], ...]) -> list[str]:
+    if not notes:
+        return []
+    return [f"{indent}<notes>",
+            *(f'{indent}  <note category="{_escape(category, True)}">{_escape(text)}</note>'
+              for category, text in notes),
+            f"{indent}</notes>"]
+
+
+def _context(notes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """A unit's notes for its translator: where it stands, its status, its official title,
+    on the lines of one note (a tool shows one note better than five); an earlier
+    translation apart."""
+    lines = tuple(text for category, text in notes if category != "previous")
+    joined = (("context", "\n".join(lines)),) if lines else ()
+    return joined + tuple(n for n in notes if n[0] == "previous")
+
+
+def _unit2(unit: OutUnit) -> list[str]:
+    data = _Data(unit.source, unit.target)
+    state = f' state="{unit.state}"' if unit.target is not None and unit.state else ""
+    lines = [f'    <unit id="{unit.xml_id}" name="{_escape(unit.name, True)}" '
+             f'gcm:sourceHash="{unit.source_hash}">',
+             *_notes("      ", _context(unit.notes)),
+             *data.xml("      "),
+             f"      <segment{state}>",
+             f'        <source xml:space="preserve">{_inline2(unit.source, data)}</source>']
+    if unit.target is not None:
+        lines.append(f'        <target xml:space="preserve">{_inline2(unit.target, data)}'
+                     "</target>")
+    lines += ["      </segment>", "    </unit>"]
+    return lines
+
+
+def xliff2(doc: OutDocument) -> bytes:
+    """The document as XLIFF 2.1."""
+    target = f' trgLang="{doc.target_lang}"' if doc.target_lang else ""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<xliff xmlns="{XLIFF2}" xmlns:mda="{MDA}" xmlns:gcm="{GCM}" version="2.1" '
+             f'srcLang="{doc.source_lang}"{target}>',
+             f'  <file id="{doc.file_id}" original="{_escape(doc.original, True)}" '
+             f'canResegment="no" srcDir="{direction(doc.source_lang)}"'
+             + (f' trgDir="{direction(doc.target_lang)}"' if doc.target_lang else "") + ">",
+             *_metadata("    ", doc.meta),
+             *_notes("    ", doc.notes)]
+    for unit in doc.units:
+        lines += _unit2(unit)
+    lines += ["  </file>", "</xliff>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+# --- XLIFF 1.2 ------------------------------------------------------------------------------
+
+def _inline1(pieces: Segment) -> str:
+    out = []
+    for piece in pieces:
+        out.append(_piece1(piece))
+    return "".join(out)
+
+
+def _piece1(piece: Piece) -> str:
+    if isinstance(piece, str):
+        return _escape(piece, version=1)
+    if isinstance(piece, Ph):
+        return f'<ph id="{piece.id}">{_escape(piece.data, version=1)}</ph>'
+    return (f'<bpt id="{piece.id}">{_escape(piece.start, version=1)}</bpt>'
+            f"{_inline1(piece.content)}"
+            f'<ept id="{piece.id}">{_escape(piece.end, version=1)}</ept>')
+
+
+_STATES_1_2 = {"translated": "translated", "reviewed": "signed-off", "final": "final"}
+
+
+def xliff12(doc: OutDocument) -> bytes:
+    """The document as XLIFF 1.2, for tools that read no later version."""
+    target = f' target-language="{doc.target_lang}"' if doc.target_lang else ""
+    facts = "".join(f' gcm:{kind}="{_escape(value, True)}"' for kind, value in doc.meta)
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<xliff xmlns="{XLIFF1}" xmlns:gcm="{GCM}" version="1.2">',
+             f'  <file original="{_escape(doc.original, True)}" '
+             f'source-language="{doc.source_lang}"{target} datatype="x-gcmreview-markdown"'
+             f"{facts}>",
+             "    <header>",
+             *(f'      <note from="gcmreview">{_escape(text, version=1)}</note>'
+               for _category, text in doc.notes),
+             "    </header>",
+             "    <body>"]
+    for unit in doc.units:
+        lines.append(f'      <trans-unit id="{_escape(unit.name, True)}" '
+                     f'resname="{_escape(unit.name, True)}" xml:space="preserve" '
+                     f'gcm:source-hash="{unit.source_hash}">')
+        lines.append(f"        <source>{_inline1(unit.source)}</source>")
+        if unit.target is not None:
+            state = _STATES_1_2.get(unit.state or "", "translated")
+            lines.append(f'        <target state="{state}">{_inline1(unit.target)}</target>')
+        lines += [f'        <note from="gcmreview">{_escape(text, version=1)}</note>'
+                  for _category, text in unit.notes]
+        lines.append("      </trans-unit>")
+    lines += ["    </body>", "  </file>", "</xliff>", ""]
+    return "\n".join(lines).encode("utf-8")
