@@ -93,6 +93,7 @@ def two_cycles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "tag", "review-2020")
     shutil.rmtree(repo / "countries")
     shutil.copytree(TWO_CYCLES / "countries", repo / "countries")
+    shutil.copytree(TWO_CYCLES / "translations", repo / "translations")  # BV in English
     config = repo / "gcmreview.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("cycles/2020", "review-2020"),
                       encoding="utf-8")
@@ -366,6 +367,37 @@ def test_the_server_serves_nothing_outside_the_site(example: Path, tmp_path: Pat
                 urllib.request.urlopen(base + path, timeout=10)
             assert refused.value.code == 404
             refused.value.close()
+
+
+def test_translations_are_shown_and_said(two_cycles: Path, tmp_path: Path) -> None:
+    """BV wrote in French and has an English translation (translations/en/BV.xlf): the
+    English pages show it and say so; the French and Arabic pages do not claim one."""
+    site = two_cycles / "site"
+    state = (site / "en" / "state-BV.html").read_text(encoding="utf-8")
+    assert "<dt>Translation</dt><dd>Translated from French; the French original " \
+           "prevails.</dd>" in state
+    objective = (site / "en" / "objective-7.html").read_text(encoding="utf-8")
+    assert '<p class="language-note">English, translated from French</p>' in objective
+    assert "reception centres are open" in objective  # the translated words
+    for lang in ("fr", "ar"):
+        page = (site / lang / "objective-7.html").read_text(encoding="utf-8")
+        assert "translated" not in page and "traduit" not in page and "مترجم" not in page
+    # A new translation is a change: the site is built again, not said up to date.
+    copy = Path(shutil.copytree(two_cycles, tmp_path / "repo", symlinks=True))
+    xlf = copy / "translations" / "en" / "BV.xlf"
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace(
+        "the reception centres are open", "the reception centres are open all year"),
+        encoding="utf-8")
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert "up to date" in err
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace(" all year", " in winter"),
+                   encoding="utf-8")
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert code == 0 and "up to date" not in err, err
+    assert "open in winter" in (tmp_path / "out" / "en" / "objective-7.html").read_text(
+        encoding="utf-8")
 
 
 def test_sitemap_and_canonical_links_with_a_base_url(two_cycles: Path) -> None:

@@ -95,6 +95,8 @@ class Response:
     state: str
     page: str
     view: ObjectiveView
+    translated: str = ""
+    """“Arabic, translated from French”: the State's words shown in a translation."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,9 @@ class SiteBuilder:
         regional = RegionalBuilder(self.workspace, lang, own_sources=True)
         report = regional.build(reviews, invalid, self.history)
         pages = _Pages(self.workspace, regional, report,
-                       [self.download(f, regional.fmt) for f in self.files])
+                       [self.download(f, regional.fmt) for f in self.files],
+                       {r.code for r in reviews
+                        if r.translation is not None and r.translation.lang == lang})
         return pages.language(self.files)
 
     def download(self, file: DownloadFile, fmt: Formatter) -> Download:
@@ -256,7 +260,7 @@ class _Pages:
     """The pages of one language, from its regional model."""
 
     def __init__(self, workspace: Workspace, regional: RegionalBuilder, report: RegionalModel,
-                 downloads: list[Download]) -> None:
+                 downloads: list[Download], translated: set[str]) -> None:
         self.catalogue = workspace.catalogue
         self.regional = regional
         self.report = report
@@ -264,6 +268,9 @@ class _Pages:
         self.lang = regional.lang
         self.t = t = regional.t
         self.models = {m.code: m for m in report.annex}
+        self.translated = {code: self.models[code].text_language for code in translated
+                           if code in self.models}
+        """The States whose words this language shows translated, in a few words."""
         self.short = {n: regional.models.text(o.short(self.lang))
                       for n, o in self.catalogue.objectives.items()}
         self.home = Link("index.html", t("Home"))
@@ -375,7 +382,8 @@ class _Pages:
         return pages, round_tables
 
     def response(self, entry: StateEntry) -> Response:
-        return Response(entry.code, entry.state, state_page(entry.code), entry.view)
+        return Response(entry.code, entry.state, state_page(entry.code), entry.view,
+                        self.translated.get(entry.code, ""))
 
     def principle_pages(self) -> list[Page]:
         pages = []
