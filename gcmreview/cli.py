@@ -267,6 +267,10 @@ def catalogue(
         console.print(table)
     console.print(_("Source ({lang}): {source}").format(
         lang=lang, source=data.sources.get(lang, "–")), markup=False)
+    console.print(_("Indicator titles ({lang}): {source}").format(
+        lang=lang, source=data.indicator_sources.get(lang) or _(
+            "no official text sourced in this language yet: the English titles are shown")),
+        markup=False)
     return 0
 
 
@@ -549,7 +553,9 @@ def build(
     else:
         outcome = run_build(Context(), **options)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
-                            for d in f.diagnostics]), sys.stderr)
+                            for d in f.diagnostics]
+                           + [d for r in outcome.validation.data if not r.valid
+                              for d in r.diagnostics]), sys.stderr)
     echo(show.warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)
@@ -827,7 +833,7 @@ def _usage_message(exc: Any, args: list[str]) -> tuple[str, str | None]:
         return (_("unknown command “{name}”").format(name=named),
                 _("the commands: {names}").format(names=join(list(COMMANDS))))
     if "extra argument" in message:
-        extra = message.split("(", 1)[-1].rstrip(")")
+        extra = message.rsplit("(", 1)[-1].rstrip(")")  # "argument(s) (AQ)"
         return _("unexpected argument: {extra}").format(extra=extra), again
     if "requires an argument" in message:
         option = message.split()[0]

@@ -19,6 +19,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,14 @@ from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrativ
 from gcmreview.convert.pool import Pool, Processes
 from gcmreview.convert.word import WordReader
 from gcmreview.core import countries, format
-from gcmreview.core.diagnostics import Diagnostic, Severity, Where, display_path, document_problem
+from gcmreview.core.diagnostics import (
+    Diagnostic,
+    DiagnosticSink,
+    Severity,
+    Where,
+    display_path,
+    document_problem,
+)
 from gcmreview.core.errors import (
     ConversionError,
     DocumentRefused,
@@ -39,21 +47,25 @@ from gcmreview.core.errors import (
 from gcmreview.core.files import write_atomic
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.i18n import language as interface_language
+from gcmreview.core.indicators import file_stem, sort_key
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.load.catalogue import Catalogue
+from gcmreview.load.data import DataTable, parse_into, read_data
 from gcmreview.load.docx import OpenedDocx, open_docx
 from gcmreview.load.loader import LoadedFile, load_bytes, load_file, position_of
 from gcmreview.model.changes import FieldChange, StateChange, compare, field_changes
-from gcmreview.model.document import Imported, WordDocument
+from gcmreview.model.document import Imported, ImportedValue, WordDocument
 from gcmreview.model.form import FormBuilder, is_form, missing_sections, read_form
 from gcmreview.model.legacy import read_free_form
 from gcmreview.model.matrix import snapshot
 from gcmreview.model.progress import carried_forward
+from gcmreview.render.data_file import canonical_csv
 from gcmreview.render.document import form_meta
 from gcmreview.render.review_file import canonical, catalogue_titles, plain, updated
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.coverage import PLACEHOLDER
+from gcmreview.validate.data import DataOptions, StateData, Value, check_data_folder, check_table
 from gcmreview.validate.history import earlier_review
 from gcmreview.validate.results import FileResult
 from gcmreview.validate.run import check_file
@@ -95,6 +107,14 @@ class Place:
         if isinstance(names, str):
             return names
         return Formatter(lang).country(code)
+
+    def data_of(self, code: str) -> StateData:
+        """The State's indicator data on file (none outside a workspace)."""
+        if self.workspace is None:
+            return StateData()
+        return check_data_folder(self.workspace.data_dir / code, self.catalogue,
+                                 DataOptions(self.cycle, self.workspace.participants),
+                                 state=code).of(code)
 
     @property
     def language(self) -> str:
@@ -202,13 +222,30 @@ def without_blanks(value: Any) -> Any:
 def form_job(place: Place, code: str, data: dict[str, Any] | None, lang: str,
              dirs: list[Path], stage: Path, target: Path) -> Job:
     builder = FormBuilder(place.catalogue, lang)
-    model = builder.build(code, data, place.cycle, place.country_name(code, lang))
+    model = builder.build(code, data, place.cycle, place.country_name(code, lang),
+                          values=place.data_of(code))
     skeleton = render("form.md.j2", dirs, lang, form=model, version=__version__)
     return Job(id=code, skeleton=skeleton, meta=form_meta(model, __version__),
                outputs={"docx": stage / f"{code}.docx"}, targets={"docx": target})
 
 
 # --- gcmreview import ---------------------------------------------------------------------------
+
+@dataclass
+class DataWrite:
+    """An indicator's values read from a form: the data file they go to, and whether it
+    changes."""
+
+    indicator: str
+    target: Path
+    text: str
+    existed: bool
+    changed: bool
+    written: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    refused: bool = False
+    """A row of the table could not be read: the file is left as it is."""
+
 
 @dataclass
 class ImportResult:
@@ -231,6 +268,8 @@ class ImportResult:
     principles: dict[str, str] = field(default_factory=dict)
     """Guiding-principle slug -> “(a) its name” in the user's language, for messages."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    data: list[DataWrite] = field(default_factory=list)
+    """The State's indicator data the form held, one data file each."""
 
     @property
     def problems(self) -> list[Diagnostic]:
@@ -241,7 +280,8 @@ class ImportResult:
         if self.refused is not None:
             return self.refused.exit_code
         if any(p.error for p in self.problems) or any(
-                d.severity is Severity.ERROR for d in self.diagnostics):
+                d.severity is Severity.ERROR
+                for d in (*self.diagnostics, *(d for w in self.data for d in w.diagnostics))):
             return 1
         return 0
 
@@ -337,7 +377,7 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
         raise UsageError(_("“{country}” is not an ISO 3166-1 country code").format(
             country=country), hint=_("for example MA for Morocco, LB for Lebanon"))
     if is_form(document):
-        imported = read_form(document, place.catalogue)
+        imported = read_form(document, place.catalogue, place.cycle)
         stated = imported.data.get("country")
         code = chosen or (stated if isinstance(stated, str) else None) or _code_from_name(path)
         if chosen and isinstance(stated, str) and stated != chosen:
@@ -403,14 +443,72 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
                          for slug, p in place.catalogue.principles.items()}
     previous = target.read_bytes() if result.existed else None
     result.changed = previous != text.encode("utf-8")
-    if dry_run or not result.changed:
+    result.data = _data_writes(place, code, imported)
+    if dry_run:
         return
-    if result.existed and not force:
+    if result.existed and result.changed and not force:
         raise UsageError(_("{path} already exists").format(path=shown),
                          hint=_("add --force to replace it (see what would change with "
                                 "--dry-run)"))
-    write_atomic(target, text.encode("utf-8"))
-    result.written = True
+    refused = [w for w in result.data if w.existed and w.changed and not force]
+    if refused:
+        raise UsageError(_("{path} already exists").format(path=display_path(refused[0].target)),
+                         hint=_("add --force to replace it (see what would change with "
+                                "--dry-run)"))
+    if result.changed:
+        write_atomic(target, text.encode("utf-8"))
+        result.written = True
+    for write in result.data:
+        if write.changed:
+            write_atomic(write.target, write.text.encode("utf-8"))
+            write.written = True
+
+
+def _data_writes(place: Place, code: str, imported: Imported) -> list[DataWrite]:
+    """Each indicator table of the form as its data file: unchanged when it holds the same
+    values as the file on file (written the same or not), else written anew, and checked."""
+    folder = (place.workspace.data_dir if place.workspace else place.root / "data") / code
+    catalogue = place.catalogue
+    options = DataOptions(place.cycle, place.workspace.participants if place.workspace
+                          else None)
+    writes = []
+    for indicator, values in sorted(imported.values.items(), key=lambda item: sort_key(item[0])):
+        target = folder / f"{file_stem(indicator)}.csv"
+        shown = display_path(target)
+        existed = target.exists() or target.is_symlink()
+        if existed and (target.is_symlink() or not target.is_file()):
+            raise UsageError(_("{path} is a symbolic link or not a regular file; it is not "
+                               "replaced").format(path=shown),
+                             hint=_("replace the link with the file itself"))
+        same = False
+        if existed:
+            on_file = check_table(read_data(target, shown), catalogue, options)
+            same = on_file.valid and _same_values(on_file.values, values)
+        text = canonical_csv(values, list(catalogue.breakdowns_of(indicator)))
+        table = DataTable(target, shown, code, file_stem(indicator))
+        sink = DiagnosticSink(shown)
+        parse_into(table, text.encode("utf-8"), sink)
+        table.diagnostics, table.readable = sink.items, not sink.items and bool(table.header)
+        checked = check_table(table, catalogue, options)
+        refused = indicator in imported.refused_values
+        writes.append(DataWrite(indicator, target, text, existed, not same and not refused,
+                                diagnostics=[] if refused else checked.diagnostics,
+                                refused=refused))
+    for indicator in sorted(imported.refused_values - set(imported.values), key=sort_key):
+        target = folder / f"{file_stem(indicator)}.csv"
+        writes.append(DataWrite(indicator, target, "", target.exists(), False, refused=True))
+    return writes
+
+
+def _same_values(on_file: tuple[Value, ...], read: list[ImportedValue]) -> bool:
+    """The same values, whatever their order and however their numbers are written."""
+    def key(year: int, series: str, breakdown: tuple[tuple[str, str], ...], number: Decimal,
+            units: str, source: str) -> tuple[object, ...]:
+        return (year, series, breakdown, number.normalize(), units, source)
+
+    return sorted(key(v.year, v.series, v.breakdown, v.value, v.units, v.source)
+                  for v in on_file) == sorted(
+        key(v.year, v.series, v.breakdown, Decimal(v.text), v.units, v.source) for v in read)
 
 
 def _target(place: Place, output: Path | None, code: str) -> Path:

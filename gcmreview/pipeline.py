@@ -30,6 +30,7 @@ from gcmreview.core.diagnostics import display_path, resolved_folder
 from gcmreview.core.errors import TranslationRefused, cannot_read
 from gcmreview.core.format import Review
 from gcmreview.core.i18n import _
+from gcmreview.load.data import data_files_in
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.load.xliff import read_bytes
 from gcmreview.model.apparatus import Apparatus
@@ -40,6 +41,7 @@ from gcmreview.model.translation import Translation, translation
 from gcmreview.render.document import regional_meta, report_meta, volume_meta
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
+from gcmreview.validate.data import DataOptions, DataSet, StateData, check_data_folder
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
 from gcmreview.validate.translations import read_store
@@ -77,7 +79,8 @@ class BuildOutcome:
 
     @property
     def exit_code(self) -> int:
-        invalid = any(not f.valid for f in self.validation.files)
+        invalid = any(not f.valid for f in self.validation.files) or any(
+            not r.valid for r in self.validation.data)
         return 1 if (self.failed or invalid) else 0
 
 
@@ -155,6 +158,30 @@ class Builder:
                                           cycle=workspace.cycle,
                                           acronyms=workspace.spelled_acronyms)
         self.apparatus = Apparatus.of(workspace)
+        self.data_keys = self.read_data()
+        """Each State's data files (names and contents), as a fingerprint part."""
+        self.checked: DataSet | None = None
+        """The data files, once a report needed them."""
+
+    def read_data(self) -> dict[str, str]:
+        """The fingerprint of each State's data files: reports change when they do."""
+        parts: dict[str, list[bytes | str]] = {}
+        for path in data_files_in(self.workspace.data_dir):
+            try:
+                raw = b"" if path.is_symlink() or not path.is_file() else path.read_bytes()
+            except OSError as exc:
+                raise cannot_read(display_path(path), exc) from exc
+            parts.setdefault(path.parent.name, []).extend([path.name, raw])
+        return {country: digest(found) for country, found in sorted(parts.items())}
+
+    @property
+    def data(self) -> DataSet:
+        """Every data file, checked once per build, when a report needs them."""
+        if self.checked is None:
+            self.checked = check_data_folder(
+                self.workspace.data_dir, self.workspace.catalogue,
+                DataOptions(self.workspace.cycle, self.workspace.participants))
+        return self.checked
 
     def read(self, files: list[Path]) -> None:
         for path in files:
@@ -206,7 +233,8 @@ class Builder:
                 continue  # invalid: reported with its diagnostics
             lang = self.options.lang or review_lang
             key = digest(["country", lang, self.sources[path].key,
-                          self.translation_key(path.stem, lang)])
+                          self.translation_key(path.stem, lang),
+                          self.data_keys.get(path.stem, "")])
             todo = self.stale(self.targets(path.stem, lang), key)
             if todo:
                 documents.append(Planned(path.stem, lang, key, todo, path))
@@ -233,7 +261,8 @@ class Builder:
         key = digest(["regional", lang, *(part for p in sorted(files, key=lambda p: p.name)
                                            for part in (self.sources[p].key,
                                                         "valid" if langs[p] else "invalid",
-                                                        self.translation_key(p.stem, lang)))])
+                                                        self.translation_key(p.stem, lang))),
+                      *(f"{c}:{k}" for c, k in self.data_keys.items())])
         targets = self.targets(REGIONAL_ID, lang)
         todo = self.stale(targets, key)
         if not todo and self.manifest.all_present(key):
@@ -256,16 +285,17 @@ class Builder:
         ws = self.workspace
         code = document.review.stem
         translation, refused = self.translation(code, document.lang, result.review)
+        values = self.data.of(code) if code in self.data_keys else StateData()
         model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
                              apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
-            earlier=self.earlier(code), translation=translation)
+            earlier=self.earlier(code), values=values, translation=translation)
         skeleton = render("report.md.j2", self.dirs, document.lang, review=model)
         return Job(id=document.id, skeleton=skeleton,
                    meta=report_meta(model, workspace_relative(document.review, ws)),
                    outputs={f: stage / p.name for f, p in document.targets.items()},
                    key=document.key, targets=document.targets,
-                   warnings=(*refused, *model.fallbacks))
+                   warnings=(*refused, *model.fallbacks), figures=dict(model.figures))
 
     # -- translations: kept apart from the reviews (gcmreview.validate.translations)
 
@@ -355,7 +385,8 @@ class Builder:
                       stage: Path) -> Iterator[Job]:
         lang = document.lang
         reviews, invalid, warned = self.state_reviews(files, lang)
-        report = RegionalBuilder(self.workspace, lang).build(reviews, invalid, self.history)
+        report = RegionalBuilder(self.workspace, lang).build(reviews, invalid, self.history,
+                                                            self.data)
         meta = regional_meta(report)
 
         def volume_job(volume: Volume) -> Job:
@@ -380,7 +411,8 @@ class Builder:
         yield Job(id=REGIONAL_ID, skeleton=skeleton, meta=meta,
                   outputs={f: stage / p.name for f, p in document.targets.items()},
                   key=document.key, targets=document.targets,
-                  warnings=(*warned, *report.fallbacks), figures=dict(report.heat_maps))
+                  warnings=(*warned, *report.fallbacks),
+                  figures={**report.heat_maps, **report.charts})
         for volume in volumes[2:]:
             yield volume_job(volume)
 
@@ -440,7 +472,12 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
     if built_regional is not None:
         builder.remove_old_volumes(built_regional.lang, {j.id for j in jobs
                                                          if j.id.startswith(REGIONAL_ID)})
-    outcome.validation = ValidationRun(list(builder.results.values()))
+    # Checked even when every report is up to date: a data file with errors fails every
+    # build until it is corrected, as a review file with errors does.
+    shown = {p.stem for p in (all_files if regional else countries)}
+    data = [r for r in builder.data.results if r.country in shown] \
+        if builder.data_keys else []
+    outcome.validation = ValidationRun(list(builder.results.values()), data=data)
     for result in outcome.validation.files:
         if not result.valid:
             outcome.failed[result.path.stem] = _("the review file has errors (see above)")

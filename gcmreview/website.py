@@ -88,7 +88,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
                   *(part for p in sorted(files, key=lambda p: p.name)
                     for part in (p.name, builder.sources[p].key,
                                  *(builder.translation_key(p.stem, lang)
-                                   for lang in options.langs)))])
+                                   for lang in options.langs))),
+                  *(f"{c}:{k}" for c, k in builder.data_keys.items())])
     manifest = SiteManifest(out)
     if (not options.force and manifest.key == key and manifest.complete()
             and (out / SEARCH_FOLDER / "pagefind-entry.json").is_file()):
@@ -106,7 +107,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     validation = ValidationRun([builder.result(p) for p in files])
     downloads, contents = _downloads(workspace, builder, files)
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
-                        options.base_url).build(reviews, invalid)
+                        options.base_url, builder.data if builder.data_keys else None
+                        ).build(reviews, invalid)
     pages = render_site(model, builder.dirs)
     cache = NarrativeCache(workspace.output_dir, narrative_version())
     workers = options.workers or os.cpu_count() or 1

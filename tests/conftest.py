@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from gcmreview.cli import main
+from gcmreview.convert.pdf import TypstWorker
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -74,3 +76,11 @@ def workspace(tmp_path: Path) -> Path:
 def unescaped(md: str) -> str:
     """Markdown as it reads once rendered: CommonMark's backslash escapes removed."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", md)
+
+
+@pytest.fixture(scope="module")
+def typst_process() -> Iterator[TypstWorker]:
+    """The typst process a build worker draws its figures in (gcmreview.convert.pdf)."""
+    worker = TypstWorker()
+    yield worker
+    worker.close()

@@ -45,7 +45,7 @@ def test_missing_language_falls_back_visibly() -> None:
     assert not c.objective(17).title("fr").fallback
     assert c.principle("human-rights").name("ar").fallback
     assert c.missing("fr") == {"objective titles": ["18"], "objective short labels": [],
-                               "guiding principles": []}
+                               "guiding principles": [], "indicator titles": []}
 
 
 def write_overrides(ws: Path, text: str) -> None:

@@ -68,6 +68,12 @@ def test_bad_option_is_usage_error(run_cli) -> None:
     assert "xml" in result.err
 
 
+def test_an_unexpected_argument_is_named(run_cli) -> None:
+    result = run_cli("build", "MA")  # a State is given with --country
+    assert result.code == 2
+    assert "error: unexpected argument: MA\n" in result.err
+
+
 def test_no_workspace_no_paths(run_cli, tmp_path: Path) -> None:
     result = run_cli("validate", cwd=tmp_path)
     assert result.code == 2

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator
 
 import pytest
 from PIL import Image
@@ -36,14 +35,6 @@ by side, where the old "not started" (#deebf7, 232) was 23 from white and 14 fro
 warm "not stated" (#fdd49e, 218)."""
 DELTA_E_APART = 10.0
 """CIE76 colour difference between any two fills as a colour-blind reader sees them."""
-
-
-@pytest.fixture(scope="module")
-def typst_process() -> Iterator[TypstWorker]:
-    """The typst process a build worker draws its figures in."""
-    worker = TypstWorker()
-    yield worker
-    worker.close()
 
 
 def grey(colour: str) -> int:

@@ -348,7 +348,7 @@ def test_generated_pre_commit_config(run_cli, tmp_path: Path) -> None:
 def test_pre_commit_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook == {**hook, "id": "gcmreview-validate", "entry": "gcmreview validate",
-                    "language": "python", "files": r"^countries/.*\.ya?ml$",
+                    "language": "python", "files": r"^(countries/.*\.ya?ml|data/.*\.csv)$",
                     "pass_filenames": True}
 
 
@@ -401,6 +401,14 @@ def test_hook_runs_through_pre_commit(tmp_path: Path) -> None:
     line = next(ln for ln in failed.stdout.splitlines() if "[objective-key-quoted]" in ln)
     file, row, col, _ = line.split(":", 3)
     assert file == "countries/MA.yaml" and row.isdigit() and col == "3"
+    # A data file committed alone is checked too.
+    shutil.copy(ROOT / "tests" / "data" / "valid" / "MA.yaml", review)
+    (repo / "data" / "MA").mkdir(parents=True)
+    (repo / "data" / "MA" / "10-7-1.csv").write_text("Year,Value\n2019,12,5\n",
+                                                    encoding="utf-8")
+    data = pre_commit()
+    assert data.returncode == 1
+    assert "data/MA/10-7-1.csv:2:" in data.stdout and "[data-syntax]" in data.stdout
 
 
 def test_readme_in_the_languages_of_the_region(run_cli, tmp_path: Path) -> None:

@@ -135,7 +135,9 @@ def test_json_shape_is_stable(run_cli) -> None:
     assert result.code == 1
     doc = json.loads(result.out)
     assert doc["version"] == 1 and doc["valid"] is False
-    assert set(doc) == {"version", "valid", "summary", "files", "not_submitted", "diagnostics"}
+    assert set(doc) == {"version", "valid", "summary", "files", "not_submitted", "data",
+                        "diagnostics"}
+    assert set(doc["summary"]) == {"files", "data_files", "errors", "warnings"}
     assert set(doc["diagnostics"][0]) == {"path", "line", "column", "severity", "code",
                                          "message", "hint"}
     assert doc["files"][0]["coverage"]["objectives"]["total"] == 23

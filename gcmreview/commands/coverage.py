@@ -8,10 +8,12 @@ from gcmreview.commands.context import Context
 from gcmreview.commands.validate import translation_spec
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import Formatter, _, language
+from gcmreview.core.indicators import sort_key
 from gcmreview.model.changes import diff
 from gcmreview.model.matrix import snapshot
 from gcmreview.render.coverage import CoverageView
 from gcmreview.validate.checks import Options
+from gcmreview.validate.data import DataOptions, check_data_folder
 from gcmreview.validate.run import reviews_at, validate_files
 from gcmreview.validate.workspace import Workspace, localize
 
@@ -44,8 +46,16 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
     region = localize(workspace.region, language())
     codes = sorted({*now.states, *(d.country for d in changes.states)} if changes
                    else now.states)
+    data = check_data_folder(workspace.data_dir, catalogue,
+                             DataOptions(workspace.cycle, workspace.participants))
+    facts: dict[str, dict[str, tuple[int, ...]]] = {}
+    for result in data.results:
+        if result.valid and result.country and result.indicator:
+            facts.setdefault(result.country, {})[result.indicator] = result.years
     return CoverageView(
         region=region, cycle=workspace.cycle,
         letters={slug: p.letter for slug, p in catalogue.principles.items()},
         principles={slug: p.label(language()) for slug, p in catalogue.principles.items()},
-        names=country_names(workspace, codes), now=now, diff=changes)
+        names=country_names(workspace, codes), now=now, diff=changes,
+        data={c: dict(sorted(f.items(), key=lambda item: sort_key(item[0])))
+              for c, f in sorted(facts.items())})

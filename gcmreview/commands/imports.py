@@ -87,10 +87,23 @@ def report_lines(results: list[ImportResult], *, dry_run: bool) -> list[Line]:
                 lines.append(Line("    " + _("{part} ← {place}").format(
                     part=place_words(placement.path, result.principles),
                     place=where_text(placement.where))))
+        for write in result.data:
+            if write.refused:
+                done = _("not written: a row of its table could not be read (see below)")
+            elif not write.changed:
+                done = _("unchanged")
+            elif dry_run and write.existed and not result.forced:
+                done = _("would replace the file, with --force (dry run: nothing written)")
+            elif dry_run:
+                done = _("would be written (dry run: nothing written)")
+            else:
+                done = _("written") if write.written else _("not written")
+            lines.append(Line("  " + _("values of indicator {code} → {target}: {state}").format(
+                code=write.indicator, target=display_path(write.target), state=done)))
         for problem in result.problems:
             lines += diagnostic_lines(problem._replace(path=result.source))
         said = {p.code for p in result.problems}
-        for diagnostic in result.diagnostics:
+        for diagnostic in [*result.diagnostics, *(d for w in result.data for d in w.diagnostics)]:
             if diagnostic.code in said:
                 continue  # the import said it already, where it is in the document
             lines += diagnostic_lines(_for_word(diagnostic) if result.kind == "form"

@@ -11,8 +11,10 @@ from gcmreview.core.errors import InputError, NothingToCheck, UsageError, cannot
 from gcmreview.core.i18n import _, join
 from gcmreview.load.loader import review_name
 from gcmreview.validate.checks import Options
+from gcmreview.validate.data import DataOptions, check_data_files, check_data_folder
 from gcmreview.validate.results import ValidationRun
 from gcmreview.validate.run import expand_paths, unread_in, validate_files
+from gcmreview.validate.workspace import NEXT_IMRF
 
 if TYPE_CHECKING:
     from gcmreview.validate.fix import FileFix
@@ -68,9 +70,35 @@ def translation_spec(workspace: Workspace | None) -> Spec | None:
 
 def validate(ctx: Context, paths: list[Path], *, strict: bool = False,
              min_coverage: float | None = None, allow_empty: bool = False) -> ValidationRun:
-    """Check the files and folders given, or the workspace's review files."""
-    files, options, unread = _targets(ctx, paths, strict, min_coverage, allow_empty)
-    return validate_files(files, ctx.catalogue, options, keep_data=False, unread=unread)
+    """Check the files and folders given, or the workspace's review files and data."""
+    data_paths = [p for p in paths if _is_data(ctx, p)]
+    paths = [p for p in paths if p not in data_paths]
+    if data_paths and not paths:  # only data named: no review file is missing
+        allow_empty = True
+    files, options, unread = ([], Options(), []) if data_paths and not paths else \
+        _targets(ctx, paths, strict, min_coverage, allow_empty)
+    run = validate_files(files, ctx.catalogue, options, keep_data=False, unread=unread)
+    workspace = ctx.workspace
+    data_options = DataOptions(workspace.cycle if workspace else NEXT_IMRF,
+                               workspace.participants if workspace else None)
+    if not paths and not data_paths and workspace is not None:
+        found = check_data_folder(workspace.data_dir, ctx.catalogue, data_options)
+        run.data, run.unread = found.results, [*run.unread, *found.unread]
+    for path in data_paths:
+        found = check_data_folder(path, ctx.catalogue, data_options) if path.is_dir() else \
+            check_data_files([path], ctx.catalogue, data_options)
+        run.data += found.results
+        run.unread += found.unread
+    return run
+
+
+def _is_data(ctx: Context, path: Path) -> bool:
+    """A data file (`.csv`), or the workspace's data folder, named on the command line."""
+    if path.suffix.lower() == ".csv":
+        return True
+    workspace = ctx.workspace
+    return workspace is not None and path.is_dir() and \
+        path.resolve() == workspace.data_dir.resolve()
 
 
 def fix(ctx: Context, paths: list[Path], *, write: bool = True,
@@ -82,7 +110,10 @@ def fix(ctx: Context, paths: list[Path], *, write: bool = True,
     from gcmreview.core.files import write_atomic
     from gcmreview.validate.fix import fix_file
 
-    files, options, _unread = _targets(ctx, paths, False, None, allow_empty)
+    review_paths = [p for p in paths if not _is_data(ctx, p)]
+    if paths and not review_paths:  # data files only: nothing --fix corrects
+        return []
+    files, options, _unread = _targets(ctx, review_paths, False, None, allow_empty)
     changed = []
     for path in files:
         shown = display_path(path)

@@ -391,7 +391,7 @@ local function place_figure(div, data, format, figure)
   end
   if format == "html" then
     local id = "figure-" .. number
-    out:insert(pandoc.RawBlock("html", '<figure class="heat-map" id="' .. html_attr(id)
+    out:insert(pandoc.RawBlock("html", '<figure class="' .. figure.drawing .. '" id="' .. html_attr(id)
       .. '" aria-labelledby="' .. html_attr(id) .. '-caption">'))
     out:insert(pandoc.RawBlock("html", '<figcaption id="' .. html_attr(id) .. '-caption">'))
     out:insert(pandoc.Plain(without_number_span(caption)))
@@ -441,8 +441,9 @@ local function place_figure(div, data, format, figure)
       "  caption: figure.caption(position: top, text(weight: \"bold\")[" .. typst_markup(caption)
         .. "]),",
       ")[",
-      '  #import "heat-map.typ": heat-map',
-      "  #heat-map(json(" .. typst_string(name .. ".json") .. "))",
+      -- the drawing's name is ours (heat-map, chart): never a word from the data
+      '  #import "' .. figure.drawing .. '.typ": ' .. figure.drawing,
+      "  #" .. figure.drawing .. "(json(" .. typst_string(name .. ".json") .. "))",
       "  #v(0.5em)",
       '  #text(size: 8.5pt, fill: rgb("#5a6470"))[' .. typst_markup(source) .. "]",
       "]",

@@ -964,10 +964,19 @@ def _title_page(document: str) -> str:
             + document[match.end():])
 
 
+_TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+_CELL_JC = re.compile(r'<w:jc w:val="(left|right)" />')
+
+
 def _rtl_document(text: str) -> str:
     """The body of a right-to-left document: what pandoc does not mark as such."""
     # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
     text = re.sub(r"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?)", r"\1<w:bidiVisual />", text)
+    # A column of numbers is aligned to the right, as in the PDF, whatever the direction (the
+    # units under each other): Word reads a w:bidi paragraph's "right" as the end of the
+    # line, its left, so the table cells' sides are mirrored (as _rtl_paragraphs does).
+    text = _TABLE.sub(lambda table: _CELL_JC.sub(
+        lambda jc: f'<w:jc w:val="{_MIRRORED[jc.group(1)]}" />', table.group(0)), text)
     # The cover paragraphs pandoc makes from metadata are not marked RTL.
     text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
                   r"\1<w:bidi />", text)

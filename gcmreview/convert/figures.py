@@ -1,4 +1,4 @@
-"""Coverage heat maps, drawn by typst from a small template.
+"""Coverage heat maps and indicator charts, drawn by typst from small templates.
 
 One drawing (`HEAT_MAP`, a typst function) serves every format. The PDF calls it
 in the document itself, so its text is text (selectable, read aloud, its size
@@ -6,7 +6,8 @@ what the drawing says); the same function drawn on a page of its own gives the
 SVG for HTML (inline, self-contained: glyphs are outlines) and the PNG for DOCX.
 typst shapes Arabic and lays the grid out right to left for RTL reports, with
 the same pinned fonts as the PDF, so the figure is byte-identical on every
-machine. No plotting library needed.
+machine. No plotting library needed. Indicator charts (`CHART`) are drawn the same
+way: the PDF calls the drawing, HTML and DOCX get its SVG and PNG.
 
 The figure is placed at its own size in every format (a wide page scales
 nothing; a phone's screen scales the SVG down): its sizes (`SIZES`) are the
@@ -18,19 +19,17 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
 
-import typst
-
-from gcmreview.convert.fonts import font_dirs, font_families
+from gcmreview.convert.fonts import font_families
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE, PARTNER_MARK
-from gcmreview.model.figures import HeatMap
+from gcmreview.model.figures import CHART_COLOURS, Chart, HeatMap
 
 SIZES = {
     "label": 8.5,  # the States' names, the legend
@@ -106,6 +105,9 @@ class RenderedFigure:
     png: bytes = b""
     width: float = 0.0
     height: float = 0.0
+    drawing: str = "heat-map"
+    """The typst function that draws it, from the module of the same name (`heat-map.typ`,
+    `chart.typ`)."""
 
 
 def figure_data(figure: HeatMap) -> dict[str, object]:
@@ -130,53 +132,38 @@ def figure_data(figure: HeatMap) -> dict[str, object]:
     }
 
 
-Draw = Callable[[bytes, list[str]], dict[str, bytes]]
-"""Draws a figure's data as each format named (TypstWorker.draw, in the typst process)."""
+Draw = Callable[[dict[str, str], str, str, list[str]], dict[str, list[bytes]]]
+"""Draws pages with typst: (modules by file name, the main file, the data it reads as
+`sys.inputs.data`, the formats) -> each format's pages. TypstWorker.draw: typst draws in
+the build worker's typst process, which keeps what a drawing costs (a 193-State map, 120
+MB that typst never gives back) out of the build's own."""
+
+
+def _svg_size(svg: bytes) -> tuple[float, float]:
+    size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert size is not None, "typst's SVG gives its size in points"
+    return float(size.group(1)), float(size.group(2))
+
+
+def _drawn(draw: Draw, modules: dict[str, str], main: str, data: str, title: str, *,
+           svg: bool, png: bool) -> dict[str, list[bytes]]:
+    wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
+    try:
+        return draw(modules, main, data, wanted) if wanted else {}
+    except ConversionError as exc:
+        raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
+            title=title, reason=exc.message)) from exc
 
 
 def render_heat_map(figure: HeatMap, draw: Draw, *, svg: bool = True, png: bool = True
                     ) -> RenderedFigure:
     """The figure's data, and its SVG and PNG when a format needs them (HTML, DOCX); the
-    PDF draws it itself from the data. typst draws in the build worker's typst process,
-    which keeps what a drawing costs (a 193-State map, 120 MB) out of the build's own."""
-    data = json.dumps(figure_data(figure), ensure_ascii=False, sort_keys=True).encode()
-    wanted = [fmt for fmt, want in (("svg", svg or png), ("png", png)) if want]
-    try:
-        outputs = draw(data, wanted) if wanted else {}
-    except ConversionError as exc:
-        raise ConversionError(_("drawing the figure “{title}” failed: {reason}").format(
-            title=figure.title, reason=exc.message)) from exc
-    width = height = 0.0
-    if "svg" in outputs:
-        size = re.search(rb'<svg [^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', outputs["svg"])
-        assert size is not None, "typst's SVG gives its size in points"
-        width, height = float(size.group(1)), float(size.group(2))
-    return RenderedFigure(data, svg=outputs["svg"] if svg else b"", png=outputs.get("png", b""),
-                          width=width, height=height)
-
-
-def draw_figure(data: bytes, formats: list[str], folder: Path) -> str | None:
-    """In the typst process: draw the figure `data`, writing `folder`/figure.<format> for
-    each format ("svg", "png"). One compiler lays the drawing out once for every format
-    (the PNG after the SVG: 0.6 s, not 1.8 s, and no more memory). Returns typst's error
-    or warnings, or None."""
-    (folder / MODULE).write_text(HEAT_MAP, encoding="utf-8")
-    main = folder / "figure.typ"
-    main.write_text(_STANDALONE, encoding="utf-8")
-    compiler = typst.Compiler(str(main), root=str(folder), font_paths=list(font_dirs()),
-                              ignore_system_fonts=True, sys_inputs={"data": data.decode()})
-    for fmt in formats:
-        try:
-            out, warnings = compiler.compile_with_warnings(
-                format=cast(Literal["svg", "png"], fmt), ppi=150.0)
-        except typst.TypstError as exc:
-            return str(exc.message if hasattr(exc, "message") else exc)
-        if warnings:
-            return "; ".join(w.message for w in warnings)
-        # One page: bytes (a list of pages only for a document of several).
-        assert out is not None
-        (folder / f"figure.{fmt}").write_bytes(out if isinstance(out, bytes) else out[0])
-    return None
+    PDF draws it itself from the data."""
+    data = json.dumps(figure_data(figure), ensure_ascii=False, sort_keys=True)
+    pages = _drawn(draw, {MODULE: HEAT_MAP}, _STANDALONE, data, figure.title, svg=svg, png=png)
+    width, height = _svg_size(pages["svg"][0]) if "svg" in pages else (0.0, 0.0)
+    return RenderedFigure(data.encode(), svg=pages["svg"][0] if svg else b"",
+                          png=pages["png"][0] if png else b"", width=width, height=height)
 
 
 def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
@@ -192,9 +179,232 @@ def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
     path.write_text(html, encoding="utf-8")
 
 
-def pdf_files(figures: dict[str, RenderedFigure]) -> dict[str, bytes]:
-    """The files the PDF's compile folder needs for its figures: the drawing, and each
-    figure's data (`<name>.json`)."""
-    if not figures:
+# --- indicator charts ----------------------------------------------------------------------
+
+CHART_MODULE = "chart.typ"
+"""The charts' drawing file name in the PDF's compile folder."""
+
+CHART = """
+#let W = 11.5cm
+#let H = 3.6cm
+#let small = 8.5pt
+#let mark(kind, colour) = {
+  if kind == "circle" { circle(radius: 2.4pt, fill: colour) }
+  else if kind == "square" { square(size: 4.6pt, fill: colour) }
+  else if kind == "triangle" { polygon(fill: colour, (2.6pt, 0pt), (5.2pt, 4.8pt), (0pt, 4.8pt)) }
+  else { rotate(45deg, square(size: 3.8pt, fill: colour)) }
+}
+#let swatch(s) = box(width: 16pt, height: 6pt, {
+  place(top + left, dy: 3pt, line(length: 16pt, stroke: 1.4pt + rgb(s.colour)))
+  place(top + left, dx: 5.6pt, dy: 0.6pt, mark(s.mark, rgb(s.colour)))
+})
+#let line-chart(c, rtl) = {
+  let plot = box(width: W, height: H, {
+    for t in c.yticks {
+      place(top + left, dy: H * (1 - t.pos), line(length: W, stroke: 0.4pt + luma(215)))
+    }
+    place(top + left, dy: H * (1 - c.zero), line(length: W, stroke: 0.7pt + luma(110)))
+    for s in c.series {
+      for seg in s.segments {
+        if seg.len() > 1 {
+          let at(p) = (W * p.at(0), H * (1 - p.at(1)))
+          place(top + left, curve(stroke: 1.4pt + rgb(s.colour), curve.move(at(seg.at(0))),
+            ..seg.slice(1).map(p => curve.line(at(p)))))
+        }
+      }
+      for p in s.points {
+        place(top + left, dx: W * p.at(0) - 2.6pt, dy: H * (1 - p.at(1)) - 2.5pt,
+              mark(s.mark, rgb(s.colour)))
+      }
+    }
+  })
+  let ylabels = box(width: c.label_width * 1pt, height: H, {
+    for t in c.yticks {
+      place(top + left, dy: H * (1 - t.pos) - 6pt,
+            box(width: c.label_width * 1pt, height: 12pt,
+                align(if rtl { left } else { right } + horizon, text(size: small, t.label))))
+    }
+  })
+  let xlabels = box(width: W, height: 12pt, {
+    for t in c.xticks {
+      place(top + left, dx: W * t.pos - 1cm, dy: 2pt,
+            box(width: 2cm, align(center, text(size: small, t.label))))
+    }
+  })
+  grid(columns: (auto, W), column-gutter: 4pt, row-gutter: 2pt,
+       ylabels, plot, [], xlabels)
+  if c.series.len() > 1 {
+    v(4pt)
+    block(width: W + c.label_width * 1pt + 4pt,
+      c.series.map(s => box[#box(swatch(s)) #h(2pt) #text(size: small, s.label)])
+        .join(h(10pt, weak: true) + " "))
+  }
+}
+#let bar-chart(c) = {
+  grid(columns: (auto, W, auto), column-gutter: 5pt, row-gutter: 3pt,
+    ..c.rows.map(r => (
+      align(end + horizon, text(size: small, r.label)),
+      box(width: W, height: 10pt, {
+        place(top + left, dx: W * c.zero - 0.35pt, dy: -1.5pt,
+              line(angle: 90deg, length: 13pt, stroke: 0.7pt + luma(110)))
+        place(top + left, dx: W * r.start, rect(width: W * (r.end - r.start), height: 10pt,
+                                                 fill: rgb(r.colour)))
+      }),
+      align(start + horizon, text(size: small, r.value)),
+    )).flatten())
+}
+#let chart(c) = {
+  set text(font: c.fonts, size: small, lang: c.lang, dir: if c.rtl { rtl } else { ltr })
+  set par(justify: false)
+  // the top tick's label stands half a line above the plot
+  if c.kind == "line" { pad(top: 6pt, line-chart(c, c.rtl)) } else { bar-chart(c) }
+}
+"""
+"""The drawing of an indicator's chart: a line per series over the years, or a bar per
+category. Its title, unit and source are the figure's caption and source, in the text
+around it."""
+
+_CHART_PAGES = """
+#import "chart.typ": chart
+#set page(width: auto, height: auto, margin: 6pt, fill: white)
+#for (i, c) in json(bytes(sys.inputs.data)).enumerate() {
+  if i > 0 { pagebreak() }
+  chart(c)
+}
+"""
+
+_MARKS = ("circle", "square", "triangle", "diamond")
+
+
+def _nice_step(span: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about four intervals."""
+    if span <= 0:
+        return 1.0
+    raw = span / 4
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power  # pragma: no cover
+
+
+def _axis(values: list[float]) -> tuple[float, float, float]:
+    """(low, high, step) of an axis holding `values` and zero."""
+    low, high = min(0.0, *values), max(0.0, *values)
+    if low == high:
+        high = low + 1
+    step = _nice_step(high - low)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def _tick_label(value: float, step: float, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    places = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return str(format_decimal(round(value, places), format=pattern, locale=lang))
+
+
+def chart_data(chart: Chart) -> dict[str, object]:
+    """The chart laid out in proportions of its plot (0 to 1, mirrored right to left):
+    typst only draws."""
+    def x_of(pos: float) -> float:
+        return 1 - pos if chart.rtl else pos
+
+    common = {"lang": chart.lang, "rtl": chart.rtl, "fonts": font_families(chart.rtl)}
+    values = [v for _label, series in chart.series for v in series if v is not None]
+    low, high, step = _axis(values or [0.0])
+
+    def y_of(value: float) -> float:
+        return (value - low) / (high - low)
+
+    if chart.kind == "line":
+        count = len(chart.categories)
+        years = [float(c) for c in chart.categories]
+        first, last = years[0], years[-1]
+        span = last - first or 1.0
+        pad = 0.04
+
+        def pos(i: int) -> float:
+            return x_of(pad + (1 - 2 * pad) * (years[i] - first) / span)
+
+        series = []
+        for k, (label, points) in enumerate(chart.series):
+            segments: list[list[list[float]]] = [[]]
+            dots = []
+            for i, value in enumerate(points):
+                if value is None:
+                    segments.append([])
+                    continue
+                point = [round(pos(i), 5), round(y_of(value), 5)]
+                segments[-1].append(point)
+                dots.append(point)
+            series.append({"label": label, "colour": CHART_COLOURS[k % len(CHART_COLOURS)],
+                           "mark": _MARKS[k % len(_MARKS)],
+                           "segments": [s for s in segments if s], "points": dots})
+        ticks: list[dict[str, object]] = []
+        labels: list[str] = []
+        for i in range(round((high - low) / step) + 1):
+            value = low + i * step
+            labels.append(_tick_label(value, step, chart.lang))
+            ticks.append({"pos": round(y_of(value), 5), "label": labels[-1]})
+        label_width = max(len(label) for label in labels) * 5.2 + 4
+        return {**common, "kind": "line", "series": series, "yticks": ticks,
+                "zero": round(y_of(0.0), 5),
+                "xticks": [{"pos": round(pos(i), 5), "label": chart.categories[i]}
+                           for i in range(count)],
+                "label_width": round(label_width, 1)}
+    zero = x_of(y_of(0.0))
+    rows = []
+    for i, category in enumerate(chart.categories):
+        value = chart.series[0][1][i]
+        if value is None:
+            continue
+        end = x_of(y_of(value))
+        rows.append({"label": category, "start": round(min(zero, end), 5),
+                     "end": round(max(zero, end), 5), "value": chart.labels[0][i],
+                     "colour": CHART_COLOURS[0]})
+    return {**common, "kind": "bars", "rows": rows, "zero": round(zero, 5)}
+
+
+def render_charts(charts: dict[str, Chart], draw: Draw, *, svg: bool = True,
+                  png: bool = True) -> dict[str, RenderedFigure]:
+    """Every chart of a document: its data, for the PDF's own call of the drawing, and,
+    when a format needs them, its SVG (HTML) and PNG (DOCX), drawn in one typst run, a page
+    each. typst shapes Arabic, and the charts of a right-to-left report read from the right
+    (the years too), as its heat maps do."""
+    if not charts:
         return {}
-    return {MODULE: HEAT_MAP.encode(), **{f"{name}.json": f.data for name, f in figures.items()}}
+    data = {name: chart_data(c) for name, c in charts.items()}
+    encoded = {name: json.dumps(d, ensure_ascii=False, sort_keys=True).encode()
+               for name, d in data.items()}
+    pages = _drawn(draw, {CHART_MODULE: CHART}, _CHART_PAGES,
+                   json.dumps(list(data.values()), ensure_ascii=False, sort_keys=True),
+                   next(iter(charts.values())).title, svg=svg, png=png)
+    drawn = {}
+    for i, name in enumerate(charts):
+        width, height = _svg_size(pages["svg"][i]) if "svg" in pages else (0.0, 0.0)
+        drawn[name] = RenderedFigure(encoded[name], svg=pages["svg"][i] if svg else b"",
+                                     png=pages["png"][i] if png else b"",
+                                     width=width, height=height, drawing="chart")
+    return drawn
+
+
+def render_figures(figures: dict[str, HeatMap | Chart], draw: Draw, *, svg: bool = True,
+                   png: bool = True) -> dict[str, RenderedFigure]:
+    """A document's figures: each heat map on its own, its charts together."""
+    charts = {n: f for n, f in figures.items() if isinstance(f, Chart)}
+    drawn = render_charts(charts, draw, svg=svg, png=png)
+    for name, figure in figures.items():
+        if isinstance(figure, HeatMap):
+            drawn[name] = render_heat_map(figure, draw, svg=svg, png=png)
+    return {name: drawn[name] for name in figures}
+
+
+def pdf_files(figures: dict[str, RenderedFigure]) -> dict[str, bytes]:
+    """The files the PDF's compile folder needs for its figures: the drawings they call,
+    and each figure's data (`<name>.json`)."""
+    drawings = {"heat-map": (MODULE, HEAT_MAP), "chart": (CHART_MODULE, CHART)}
+    used = dict(drawings[f.drawing] for f in figures.values())
+    return {**{module: text.encode() for module, text in sorted(used.items())},
+            **{f"{name}.json": f.data for name, f in figures.items()}}

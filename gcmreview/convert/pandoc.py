@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gcmreview.convert.docx import DocxFinish, finish_docx
-from gcmreview.convert.figures import RenderedFigure, embed_in_html, pdf_files, render_heat_map
+from gcmreview.convert.figures import RenderedFigure, embed_in_html, pdf_files, render_figures
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
@@ -28,7 +28,7 @@ from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, InputError, os_reason
 from gcmreview.core.i18n import _
 from gcmreview.core.narrative import policy, sanitiser_version
-from gcmreview.model.figures import HeatMap
+from gcmreview.model.figures import Chart, HeatMap
 from gcmreview.render.document import DocumentMeta
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
@@ -87,7 +87,7 @@ class Job:
     """Format -> where it is published once every format succeeded."""
     warnings: tuple[str, ...] = ()
     """What it shows in another language than its own, for the person building it."""
-    figures: dict[str, HeatMap] = field(default_factory=dict)
+    figures: dict[str, HeatMap | Chart] = field(default_factory=dict)
     """Figures the skeleton places, drawn when the job is converted."""
     error: str | None = field(default=None)
     narrative_reads: int = 0
@@ -152,7 +152,8 @@ class PandocWorker:
             png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
             if figure.png:
                 png.write_bytes(figure.png)
-            placed[name] = {"png": str(png), "width": figure.width, "height": figure.height}
+            placed[name] = {"png": str(png), "width": figure.width, "height": figure.height,
+                            "drawing": figure.drawing}
         self.process.send({
             "id": job.id,
             "markdown": job.skeleton.markdown,
@@ -246,9 +247,8 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
 def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
                 ) -> dict[str, RenderedFigure]:
     """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
-    figures = {name: render_heat_map(figure, typesetter().draw, svg="html" in job.outputs,
-                                     png="docx" in job.outputs)
-               for name, figure in job.figures.items()}
+    figures = render_figures(job.figures, typesetter().draw, svg="html" in job.outputs,
+                             png="docx" in job.outputs)
     worker.convert(job, figures)
     if job.error is None and "pdf" in job.outputs:
         job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),

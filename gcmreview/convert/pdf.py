@@ -13,6 +13,7 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, os_reason
@@ -22,6 +23,8 @@ RECYCLE_AFTER_BYTES = 4_000_000
 """typst source compiled by one process before a fresh one takes over."""
 LARGE_DOCUMENT_BYTES = 200_000
 """After a document this large, a fresh process takes over at once."""
+LARGE_FIGURE_BYTES = 20_000
+"""After a figure with this much data (a heat map of 30 States), the same."""
 
 
 def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
@@ -63,7 +66,8 @@ class TypstWorker:
         self.compiled = 0
         """Bytes of typst source compiled so far."""
         self.largest = 0
-        self.drew = False
+        self.drawn = 0
+        """Bytes of data of the largest figure drawn."""
 
     def compile(self, typ_path: Path, pdf_path: Path, files: dict[str, bytes]) -> str | None:
         """`files`: what the document may read (its figures), by name in its folder."""
@@ -80,46 +84,80 @@ class TypstWorker:
                 return exc.message
         return error
 
-    def draw(self, data: bytes, formats: list[str]) -> dict[str, bytes]:
-        """A figure (gcmreview.convert.figures) drawn as each format. A drawing is large
-        (a 193-State map takes typst 120 MB it keeps): a fresh process typesets next."""
-        self.drew = True
+    def draw(self, modules: dict[str, str], main: str, data: str, formats: list[str]
+             ) -> dict[str, list[bytes]]:
+        """Figures (gcmreview.convert.figures): `main`, importing `modules`, drawn with
+        `data` as each format, a file per page. A drawing is large (a 193-State map takes
+        typst 120 MB it keeps, for 110 KB of data): after a large one, a fresh process
+        typesets next."""
+        self.compiled += len(data)
+        self.drawn = max(self.drawn, len(data))
         with tempfile.TemporaryDirectory() as root:
-            self.process.send({"figure": data.decode(), "formats": formats, "root": root})
-            error: str | None = self.process.receive()["error"]
-            if error:
-                raise ConversionError(error)
+            self.process.send({"draw": main, "modules": modules, "data": data,
+                               "formats": formats, "root": root})
+            answer = self.process.receive()
+            if answer["error"]:
+                raise ConversionError(answer["error"])
             try:
-                return {fmt: (Path(root) / f"figure.{fmt}").read_bytes() for fmt in formats}
+                return {fmt: [(Path(root) / f"page-{i}.{fmt}").read_bytes()
+                              for i in range(answer["pages"])] for fmt in formats}
             except OSError as exc:
                 raise ConversionError(os_reason(exc)) from exc
 
     @property
     def spent(self) -> bool:
-        """Time for a fresh process: this one typeset much, or one large document, or
-        drew figures."""
+        """Time for a fresh process: this one typeset much, or one large document or
+        figure."""
         return (self.compiled > RECYCLE_AFTER_BYTES or self.largest > LARGE_DOCUMENT_BYTES
-                or self.drew)
+                or self.drawn > LARGE_FIGURE_BYTES)
 
     def close(self) -> None:
         self.process.close()
 
 
+def draw_pages(request: dict[str, Any]) -> dict[str, Any]:
+    """In the typst process: a drawing's pages, in each format, as files in its folder.
+    One compiler lays the pages out once for every format (the PNG after the SVG: 0.6 s,
+    not 1.8 s, and no more memory)."""
+    import typst
+
+    from gcmreview.convert.fonts import font_dirs
+
+    root = Path(request["root"])
+    for name, text in request["modules"].items():
+        (root / name).write_text(text, encoding="utf-8")
+    main = root / "main.typ"
+    main.write_text(request["draw"], encoding="utf-8")
+    compiler = typst.Compiler(str(main), root=str(root), font_paths=list(font_dirs()),
+                              ignore_system_fonts=True, sys_inputs={"data": request["data"]})
+    pages = 0
+    for fmt in request["formats"]:
+        try:
+            out, warnings = compiler.compile_with_warnings(format=fmt, ppi=150.0)
+        except typst.TypstError as exc:
+            return {"error": str(exc.message if hasattr(exc, "message") else exc)}
+        if warnings:
+            return {"error": "; ".join(w.message for w in warnings)}
+        assert out is not None
+        drawn = [out] if isinstance(out, bytes) else out
+        for i, page in enumerate(drawn):
+            (root / f"page-{i}.{fmt}").write_bytes(page)
+        pages = len(drawn)
+    return {"error": None, "pages": pages}
+
+
 def serve() -> None:
-    """The typst process: one JSON request per line on stdin (a PDF to compile, or a
-    figure to draw), one answer per line."""
+    """The typst process: one JSON request per line on stdin (a PDF to compile, or
+    figures to draw), one answer per line."""
     for line in sys.stdin:
         if line.strip():
             request = json.loads(line)
-            if "figure" in request:
-                from gcmreview.convert.figures import draw_figure
-
-                error = draw_figure(request["figure"].encode(), request["formats"],
-                                    Path(request["root"]))
+            if "draw" in request:
+                answer = draw_pages(request)
             else:
-                error = compile_pdf(Path(request["typ"]), Path(request["pdf"]),
-                                    Path(request["root"]))
-            sys.stdout.write(json.dumps({"error": error}) + "\n")
+                answer = {"error": compile_pdf(Path(request["typ"]), Path(request["pdf"]),
+                                               Path(request["root"]))}
+            sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
 
 

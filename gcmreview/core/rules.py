@@ -63,6 +63,17 @@ RULES: dict[str, str] = {
     "principles-missing": "Guiding principles the review does not report on.",
     "principle-no-narrative": "A guiding principle is declared without a narrative.",
     "coverage-below-minimum": "Objective coverage is below --min-coverage.",
+    # indicator data
+    "unknown-indicator": "A data file or a workspace link names an indicator the catalogue lacks.",
+    "data-syntax": "A data file is not a comma-separated file gcmreview can read.",
+    "data-column": "A data file's header lacks Year or Value, or names a column twice.",
+    "data-not-a-number": "A data file has text where a year or a number is due.",
+    "data-year-out-of-range": "A data file has a year outside the review cycle's range.",
+    "data-duplicate-row": "A data file has the same year and breakdown twice.",
+    "data-unit-changed": "A series of a data file changes its unit across years.",
+    "data-disaggregation": "A breakdown or its value is not in the indicator's list.",
+    "data-formula": "A data file's cell starts as a spreadsheet formula (= + - @).",
+    "data-empty": "A data file has a header but no values.",
     # workspace files
     "catalogue-source": "A catalogue file adds wording in a language without naming its source.",
     # translations (validate)

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from gcmreview.core.indicators import AGE_BAND, sort_key
 from gcmreview.core.languages import FALLBACK_LANGUAGE
 from gcmreview.load.loader import load_file
 
@@ -61,6 +62,40 @@ class Principle:
         return f"({self.letter}) {self.name(lang).text}"
 
 
+class Link(NamedTuple):
+    """An indicator linked to an objective, and who says so."""
+
+    objective: int
+    source: str
+    """The public source that links them, or "" for the workspace's own link."""
+    detail: str = ""
+    """Where in the source, and what it says."""
+
+    @property
+    def by_workspace(self) -> bool:
+        return not self.source
+
+
+Breakdowns = dict[str, tuple[str, ...] | str]
+"""Breakdown (a data file's column: Sex) -> its values (Female, Male), or AGE_BAND."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    titles: dict[str, str]
+    links: tuple[Link, ...] = ()
+    breakdowns: Breakdowns = field(default_factory=dict)
+    """Its own breakdowns, besides the catalogue's (a catalogue file adds them)."""
+
+    def title(self, lang: str) -> Label:
+        return _pick(self.titles, lang)
+
+    @property
+    def objectives(self) -> tuple[int, ...]:
+        return tuple(sorted({link.objective for link in self.links}))
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: checkers are cached per catalogue
 class Catalogue:
     compact: dict[str, str]
@@ -69,6 +104,12 @@ class Catalogue:
     round_tables: dict[int, tuple[int, ...]]
     sources: dict[str, str]
     overrides_from: tuple[str, ...] = field(default=())
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    """By code, in the framework's order."""
+    indicator_sources: dict[str, str] = field(default_factory=dict)
+    """For each language, where the indicators' titles come from."""
+    breakdowns: Breakdowns = field(default_factory=dict)
+    """The breakdowns every indicator's data may have (sex, age, migratory status)."""
 
     def objective(self, number: int) -> Objective:
         return self.objectives[number]
@@ -79,6 +120,30 @@ class Catalogue:
     def compact_name(self, lang: str) -> Label:
         return _pick(self.compact, lang)
 
+    def indicator(self, code: str) -> Indicator:
+        return self.indicators[code]
+
+    def indicators_of(self, objective: int) -> list[tuple[Indicator, Link]]:
+        """The indicators linked to an objective, each with its link, in code order."""
+        return [(i, link) for i in self.indicators.values() for link in i.links
+                if link.objective == objective]
+
+    def breakdowns_of(self, code: str) -> Breakdowns:
+        """The breakdowns an indicator's data may have: the catalogue's and its own."""
+        return {**self.breakdowns, **self.indicators[code].breakdowns}
+
+    def with_links(self, links: dict[int, list[str]]) -> Catalogue:
+        """The workspace's own links (`indicators:` in gcmreview.yaml): objective ->
+        indicator codes, each known to the catalogue."""
+        indicators = dict(self.indicators)
+        for objective, codes in sorted(links.items()):
+            for code in codes:
+                old = indicators[code]
+                if any(link.objective == objective for link in old.links):
+                    continue  # a public source links them already: that says more
+                indicators[code] = replace(old, links=(*old.links, Link(objective, "")))
+        return replace(self, indicators=indicators)
+
     def missing(self, lang: str) -> dict[str, list[str]]:
         """What has no official text in `lang`: shown by `catalogue` and in report notes."""
         return {
@@ -87,6 +152,7 @@ class Catalogue:
             "objective short labels": [str(o.number) for o in self.objectives.values()
                                        if lang not in o.shorts],
             "guiding principles": [p.slug for p in self.principles.values() if lang not in p.names],
+            "indicator titles": [i.code for i in self.indicators.values() if lang not in i.titles],
         }
 
     def with_overrides(self, data: dict[str, Any], origin: str) -> Catalogue:
@@ -103,6 +169,19 @@ class Catalogue:
         for slug, entry in (data.get("principles") or {}).items():
             old_p = principles[slug]
             principles[slug] = replace(old_p, names={**old_p.names, **(entry.get("name") or {})})
+        indicators = dict(self.indicators)
+        titled: set[str] = set()
+        for code, entry in (data.get("indicators") or {}).items():
+            old_i = indicators.get(code) or Indicator(code, {})
+            titles = dict(entry.get("title") or {})
+            titled |= set(titles)
+            links = [*old_i.links, *(Link(int(link["objective"]), str(link["source"]),
+                                          f"{origin}: {link.get('detail') or link['source']}")
+                                     for link in entry.get("objectives") or ())]
+            indicators[code] = replace(old_i, titles={**old_i.titles, **titles},
+                                       links=tuple(dict.fromkeys(links)),
+                                       breakdowns={**old_i.breakdowns,
+                                                   **_breakdowns(entry.get("disaggregation"))})
         return replace(
             self,
             compact={**self.compact, **(data.get("compact") or {})},
@@ -113,13 +192,20 @@ class Catalogue:
                 if lang in self.sources else f"{origin}: {text}"
                 for lang, text in data["sources"].items()}},
             overrides_from=(*self.overrides_from, origin),
+            indicators=dict(sorted(indicators.items(), key=lambda item: sort_key(item[0]))),
+            indicator_sources={**self.indicator_sources, **{
+                lang: f"{self.indicator_sources[lang]} Completed by {origin}: {text}"
+                if lang in self.indicator_sources else f"{origin}: {text}"
+                for lang, text in data["sources"].items() if lang in titled}},
         )
 
 
 def _pick(texts: dict[str, str], lang: str) -> Label:
     if lang in texts:
         return Label(texts[lang], lang, fallback=False)
-    return Label(texts[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, fallback=True)
+    # A workspace's own indicator may have no English title: then the one it has.
+    other = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in texts else next(iter(texts))
+    return Label(texts[other], other, fallback=True)
 
 
 def builtin_data_path() -> Path:
@@ -146,5 +232,22 @@ def from_data(data: dict[str, Any]) -> Catalogue:
         for slug, entry in data["principles"].items()
     }
     round_tables = {rt: tuple(numbers) for rt, numbers in sorted(data["round_tables"].items())}
+    indicators = {
+        code: Indicator(code, dict(entry["title"]),
+                        tuple(Link(int(link["objective"]), str(link["source"]),
+                                   " ".join(str(link.get("detail") or "").split()))
+                              for link in entry.get("objectives") or ()),
+                        _breakdowns(entry.get("disaggregation")))
+        for code, entry in sorted((data.get("indicators") or {}).items(),
+                                  key=lambda item: sort_key(item[0]))
+    }
     return Catalogue(dict(data["compact"]), objectives, principles, round_tables,
-                     dict(data["sources"]))
+                     dict(data["sources"]), indicators=indicators,
+                     indicator_sources=dict(data.get("indicator_sources") or {}),
+                     breakdowns=_breakdowns(data.get("disaggregation")))
+
+
+def _breakdowns(value: Any) -> Breakdowns:
+    """A `disaggregation:` mapping: breakdown -> list of values, or `age-band`."""
+    return {str(name): values if values == AGE_BAND else tuple(str(v) for v in values)
+            for name, values in (value or {}).items()}

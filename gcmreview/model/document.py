@@ -11,7 +11,7 @@ each part of the document went, or that it went nowhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from gcmreview.core.diagnostics import Diagnostic, Where
 
@@ -69,6 +69,18 @@ class Placement:
     where: Where
 
 
+class ImportedValue(NamedTuple):
+    """A value of an indicator, read from a form's table."""
+
+    year: int
+    text: str
+    """The number, written as data files write it (12.5)."""
+    breakdown: tuple[tuple[str, str], ...] = ()
+    series: str = ""
+    units: str = ""
+    source: str = ""
+
+
 @dataclass
 class Imported:
     """The review data read from a document, and the account of how."""
@@ -81,3 +93,9 @@ class Imported:
     """Answers given but not readable (two boxes ticked, a word that is no choice): the
     review on file keeps its value there, rather than lose it."""
     kind: Literal["form", "free-form"] = "form"
+    values: dict[str, list[ImportedValue]] = field(default_factory=dict)
+    """Indicator -> the values its table in the form holds (indicators whose table is
+    empty are not here: their data files are left as they are)."""
+    refused_values: set[str] = field(default_factory=set)
+    """Indicators with a row that could not be read: their data files are not written,
+    or a value would be lost."""

@@ -41,3 +41,36 @@ PROGRESS_PALETTE: dict[str, tuple[str, str, str]] = {
     "none": ("#ffffff", "#000000", ""),
 }
 """The cells of a heat map of changes between cycles (gcmreview.model.progress)."""
+
+
+CHART_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
+                 "#000000", "#f0e442")
+"""Okabe and Ito's colours, which readers with any colour-vision deficiency tell apart;
+each series also has its own mark (circle, square, triangle…), and the table beside the
+chart holds the same values."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An indicator's values: one specification, drawn alike in HTML, DOCX and PDF.
+
+    `line`: a line per series over the years (a time series); `bars`: one horizontal bar
+    per category (the series of a single year, or the States of a region, each with
+    its latest year)."""
+
+    title: str
+    kind: str
+    """"line" or "bars"."""
+    categories: list[str]
+    """The x axis's years (line), or the bars' labels (bars), in the report's language."""
+    series: list[tuple[str, list[float | None]]]
+    """(label, a value per category or None); a bar chart has one series."""
+    labels: list[list[str]]
+    """Each value as the report writes it (12,5 in French), per series and category."""
+    unit: str
+    note: str
+    """What is under the chart: the source, the years."""
+    lang: str
+    rtl: bool
+    alt: str = ""
+    """Text alternative naming the values, for screen readers and Markdown."""

@@ -24,13 +24,31 @@ from gcmreview.core import countries, format
 from gcmreview.core.diagnostics import Diagnostic, Where, document_problem
 from gcmreview.core.format import Field, Group, Part
 from gcmreview.core.i18n import N_, Formatter, _, join, language, translations
+from gcmreview.core.indicators import (
+    AGE_BAND,
+    AGE_PATTERN,
+    FIRST_YEAR,
+    LABELS,
+    UNIT_LABELS,
+    file_stem,
+    sort_key,
+)
 from gcmreview.core.languages import LANGUAGES, direction
 from gcmreview.core.status import suggest
 from gcmreview.core.text import excerpt, fold_words
 from gcmreview.load.catalogue import Catalogue
-from gcmreview.model.document import Block, Cell, Imported, Placement, WordDocument
+from gcmreview.model.document import (
+    Block,
+    Cell,
+    Imported,
+    ImportedValue,
+    Placement,
+    WordDocument,
+)
 from gcmreview.model.headings import objective_numbers, principle_slug, section_key
+from gcmreview.model.indicators import isolated
 from gcmreview.model.review import OPTION_LABELS, Narrative, Text
+from gcmreview.validate.data import StateData
 
 FORM_VERSION = 1
 """Written on the form; a later layout can still read forms of this one."""
@@ -57,6 +75,10 @@ def _part(section: format.Section) -> Part:
 
 
 ROUND_TABLE_HEADING = N_("IMRF round table {number}")
+INDICATOR_HEADING = N_("Indicator {code}")
+SERIES_LABEL = N_("Series")
+DATA_COLUMNS = (N_("Year"), N_("Breakdown"), N_("Value"), N_("Unit"), N_("Source"))
+"""The columns of an indicator's table in the form, in order."""
 
 CHECKED, UNCHECKED = "☒", "☐"
 _TICKED = "☒☑✓✔✗✘■⊠▣xX"
@@ -166,9 +188,12 @@ class FormBuilder:
         """The form's language (`_` is the interface's)."""
 
     def build(self, code: str, data: dict[str, Any] | None, cycle: int,
-              country_name: str) -> FormModel:
+              country_name: str, values: StateData | None = None) -> FormModel:
+        """`values`: the State's indicator data on file, which the form's tables start
+        from."""
         t = self.t
         data = data or {}
+        self.values = values or StateData()
         meta = data.get("review") or {}
         source_lang = meta.get("language") or self.lang
         self.source = (source_lang, direction(source_lang))
@@ -219,7 +244,50 @@ class FormBuilder:
                     3, Text(title.text, title.lang, direction(title.lang), title.fallback),
                     f"{part.kind}-{n}", part, entries.get(n),
                     prefix=before.format(objective=t("Objective {number}").format(number=n))))
+                out += [self.indicator(4, indicator.code)
+                        for indicator, _link in self.catalogue.indicators_of(n)
+                        if indicator.objectives[0] == n]
+        others = [code for code in sorted({*self.values.values, *self.values.invalid},
+                                          key=sort_key)
+                  if not self.catalogue.indicator(code).objectives]
+        if others:
+            out.append(FormSection(2, self.ui(t("Other indicators")), "other-indicators",
+                                   note=t("Values the State has on file for indicators "
+                                          "that no objective shows.")))
+            out += [self.indicator(3, code) for code in others]
         return out
+
+    def indicator(self, level: int, code: str) -> FormSection:
+        """An indicator's values: a row per year and breakdown, then empty rows."""
+        t = self.t
+        title = self.catalogue.indicator(code).title(self.lang)
+        result = self.values.values.get(code)
+        rows = [tuple(Answer("text", text=text) for text in (
+                    str(v.year), self.breakdown_words(v.series, v.breakdown), v.text,
+                    t(UNIT_LABELS[v.units]) if v.units in UNIT_LABELS else v.units, v.source))
+                for v in sorted(result.values if result else (),
+                                key=lambda v: (v.series, v.breakdown, v.year))]
+        rows += [tuple(Answer("text") for _i in range(5))] * (1 if rows else 3)
+        example = self.breakdown_words("", (("Sex", "Female"),))
+        table = Table(t("One row per year, and per breakdown if there is one: write the "
+                        "numbers in digits; leave Breakdown empty for the total, or write "
+                        "for instance “{example}”. Leave the table empty if there is no "
+                        "value.").format(example=example),
+                      tuple(t(h) for h in DATA_COLUMNS), tuple(rows), (12, 26, 14, 20, 28))
+        before = t("{objective}: {title}").split("{title}")[0]
+        return FormSection(level, Text(title.text, title.lang, direction(title.lang),
+                                       title.fallback),
+                           f"indicator-{file_stem(code)}", tables=(table,),
+                           prefix=before.format(objective=t("Indicator {code}").format(
+                               code=isolated(code, self.lang))))
+
+    def breakdown_words(self, series: str, breakdown: tuple[tuple[str, str], ...]) -> str:
+        """“Sex: Female”, in the form's language; "" for the total."""
+        colon = "\u00a0: " if self.lang == "fr" else ": "
+        parts = [f"{self.t(SERIES_LABEL)}{colon}{series}"] if series else []
+        parts += [f"{self.t(LABELS.get(name, name))}{colon}{self.t(LABELS.get(v, v))}"
+                  for name, v in breakdown]
+        return "; ".join(parts)
 
     def principles(self, section: format.Section, entries: dict[str, Any]) -> list[FormSection]:
         part = _part(section)
@@ -373,14 +441,62 @@ class _Section:
     seen_groups: set[str] = field(default_factory=set)
 
 
+@cache
+def _indicator_heading() -> re.Pattern[str]:
+    """“Indicator 10.7.1: …” in any language; the code is the group."""
+    prefixes = {translations(lang).gettext(INDICATOR_HEADING).split("{code}")[0].strip()
+                for lang in LANGUAGES}
+    words = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{words})\s*([0-9A-Za-z]{{1,12}}(?:\.[0-9A-Za-z]{{1,12}}){{1,4}})",
+                      re.IGNORECASE)
+
+
+@cache
+def _data_columns() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(_all_languages(c)) for c in DATA_COLUMNS)
+
+
+@cache
+def _words_to_codes(extra: tuple[str, ...]) -> dict[str, str]:
+    """A breakdown's name or value, a unit, or “Total”, as a form may write them in any
+    language -> its code in data files ("" for the total)."""
+    found: dict[str, str] = {}
+    for code, msgid in (*LABELS.items(), *UNIT_LABELS.items(), ("", N_("Total")),
+                        ("Series", SERIES_LABEL)):
+        for text in (*_all_languages(msgid), fold_words(code)):
+            found.setdefault(text, code)
+    for code in extra:
+        found.setdefault(fold_words(code), code)
+    return found
+
+
+@cache
+def _unit_codes() -> dict[str, str]:
+    """A unit as the form writes it, in any language -> its code in data files."""
+    return {text: code for code, msgid in UNIT_LABELS.items()
+            for text in (*_all_languages(msgid), fold_words(code))}
+
+
+@dataclass
+class _Values:
+    """An indicator's table being read."""
+
+    code: str
+    heading: str
+    block: int
+    seen: bool = False
+
+
 class FormReader:
     """Turns the blocks of a returned form into review data, saying where each part came from."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, cycle: int | None = None) -> None:
         self.catalogue = catalogue
+        self.cycle = cycle
         self.result = Imported(data={}, kind="form")
         self.sections: list[_Section] = []
         self.current: _Section | None = None
+        self.values: _Values | None = None
         self.heading = ""
 
     def problem(self, code: str, where: Where, message: str, hint: str | None = None,
@@ -394,6 +510,8 @@ class FormReader:
                 self.on_heading(block)
             elif block.style == "Form Note" or not (block.text.strip() or block.rows):
                 continue
+            elif block.kind == "table" and self.values is not None:
+                self.on_values(block, self.values)
             elif block.kind == "table" and self.current is not None:
                 self.on_table(block, self.current)
             else:
@@ -410,6 +528,12 @@ class FormReader:
     def on_heading(self, block: Block) -> None:
         self.heading = block.text
         self.current = None
+        self.values = None
+        indicator = _indicator_heading().match(
+            re.sub(r"[\u2066-\u2069\u200e\u200f]", "", _digits(block.text)))
+        if indicator and indicator.group(1) in self.catalogue.indicators:
+            self.values = _Values(indicator.group(1), block.text, block.index)
+            return
         text = fold_words(block.text)
         sections = format.sections()
         named = _headings(sections).get(text)
@@ -568,6 +692,139 @@ class FormReader:
             if value is not None:
                 entry[f.key] = value
         return entry
+
+    # -- an indicator's values
+
+    def on_values(self, block: Block, values: _Values) -> None:
+        rows = [r for r in block.rows if any(c.text.strip() for c in r)]
+        if not rows:
+            return
+        columns = _data_columns()
+        header = [fold_words(_first_line(c)) for c in rows[0]]
+        if len(header) < len(columns) or not all(
+                h in accepted for h, accepted in zip(header, columns, strict=False)):
+            self.problem("not-placed", Where(values.heading, block.index),
+                         _("a table gcmreview does not know was not imported: “{text}”").format(
+                             text=excerpt(" ".join(c.text for c in rows[0]))),
+                         _("write the values in the form's own table"))
+            return
+        if values.seen:
+            self.problem("row-repeated", Where(values.heading, block.index),
+                         _("the values of indicator {code} appear twice: the second table was "
+                           "not imported").format(code=values.code),
+                         _("put the deleted heading back, or remove the repeated table"))
+            return
+        values.seen = True
+        found: list[ImportedValue] = []
+        first: dict[tuple[object, ...], int] = {}
+        for number, row in enumerate(block.rows[1:], start=2):
+            cells = [c.text.strip() for c in row]
+            if not any(cells):
+                continue
+            cells += [""] * (len(columns) - len(cells))
+            where = Where(values.heading, block.index, number, cells[0])
+            read = self.value_row(values.code, cells, where)
+            if read is None:
+                self.result.refused_values.add(values.code)
+                continue
+            key = (read.year, read.series, read.breakdown)
+            if key in first:
+                self.problem("row-repeated", where,
+                             _("row {number} repeats the year and breakdown of row {first}; "
+                               "it was not imported").format(number=number, first=first[key]),
+                             _("keep one row per year and breakdown"))
+                self.result.refused_values.add(values.code)
+                continue
+            first[key] = number
+            found.append(read)
+            self.result.placements.append(
+                Placement(("values", values.code, len(found) - 1), where))
+        if found:
+            self.result.values[values.code] = found
+
+    def value_row(self, code: str, cells: list[str], where: Where) -> ImportedValue | None:
+        """One row of an indicator's table; None (and a problem) when it cannot be placed."""
+        year_text, breakdown_text, value_text, unit_text, source = cells[:5]
+        ok = True
+        year = _digits(year_text).strip()
+        if not re.fullmatch(r"\d{4}", year):
+            self.problem("not-a-number", where,
+                         _("“{text}” is not a year; the row was not imported").format(
+                             text=excerpt(year_text)) if year_text else
+                         _("the row has no year; it was not imported"),
+                         _("write one year in four digits, such as 2021"))
+            ok = False
+        elif self.cycle is not None and not FIRST_YEAR <= int(year) <= self.cycle:
+            self.problem("year-out-of-range", where,
+                         _("{year} is outside this cycle's range, {first} to {last}; the row "
+                           "was not imported").format(year=year, first=FIRST_YEAR,
+                                                      last=self.cycle),
+                         _("check the year"))
+            ok = False
+        number = word_number(value_text)
+        if number is None:
+            self.problem("not-a-number", where,
+                         _("“{text}” is not a number; the row was not imported").format(
+                             text=excerpt(value_text)) if value_text else
+                         _("the row has no value; it was not imported"),
+                         _("write the number alone, in digits (12.5 or 12,5); the unit goes in "
+                           "its own column"))
+            ok = False
+        parsed = self.breakdown(code, breakdown_text, where)
+        if parsed is None:
+            ok = False
+        for text in (unit_text, source):
+            if text.startswith(("=", "+", "-", "@")):
+                self.problem("not-placed", where,
+                             _("“{text}” starts with “{sign}”, which spreadsheet programs run "
+                               "as a formula; the row was not imported").format(
+                                 text=excerpt(text), sign=text[0]),
+                             _("remove the sign"))
+                ok = False
+        if not ok or parsed is None or number is None:
+            return None
+        series, breakdown = parsed
+        units = _unit_codes().get(fold_words(unit_text), unit_text) if unit_text else ""
+        return ImportedValue(int(year), number, breakdown, series,
+                             " ".join(units.split()), " ".join(source.split()))
+
+    def breakdown(self, code: str, text: str, where: Where
+                  ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        """“Sex: Female; Age: 15-24” (in any language) -> (series, breakdown pairs)."""
+        allowed = self.catalogue.breakdowns_of(code)
+        extra = tuple(allowed) + tuple(v for values in allowed.values()
+                                       if isinstance(values, tuple) for v in values)
+        codes = _words_to_codes(extra)
+        series = ""
+        pairs: dict[str, str] = {}
+        for part in re.split(r"[;؛\n]", text):
+            if not part.strip():
+                continue
+            name_text, _sep, value = part.partition(":")
+            name = codes.get(fold_words(name_text))
+            value = value.strip()
+            if not value and name == "":  # “Total”
+                continue
+            if name == "Series" and value:
+                series = value
+                continue
+            listed = allowed.get(name or "")
+            known = codes.get(fold_words(value), value)
+            if name is None or listed is None or not value or not (
+                    AGE_PATTERN.fullmatch(value) if listed == AGE_BAND else known in listed):
+                names = join([self.t_ui(n) for n in allowed])
+                self.problem("unknown-breakdown", where,
+                             _("“{text}” is not a breakdown of indicator {code}; the row was "
+                               "not imported").format(text=excerpt(part.strip()), code=code),
+                             _("write it as “breakdown: value” with a breakdown among {names}, "
+                               "or leave it empty for the total").format(names=names))
+                return None
+            pairs[name] = value if listed == AGE_BAND else known
+        order = list(allowed)
+        return series, tuple(sorted(pairs.items(), key=lambda item: order.index(item[0])))
+
+    def t_ui(self, name: str) -> str:
+        return _(LABELS[name]) if name in LABELS else name
 
     # -- values
 
@@ -741,8 +998,21 @@ def _with_summary(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 
-def read_form(document: WordDocument, catalogue: Catalogue) -> Imported:
-    return FormReader(catalogue).read(document)
+def read_form(document: WordDocument, catalogue: Catalogue, cycle: int | None = None
+              ) -> Imported:
+    return FormReader(catalogue, cycle).read(document)
+
+
+def word_number(text: str) -> str | None:
+    """A number as a focal point types it in Word (12,5; 1 234; ١٢٫٥), as data files write
+    it (12.5); None for text, or a number a reader could take two ways (1,234)."""
+    text = _digits(text).replace("\u066b", ".").replace("\u066c", "").replace("\u2212", "-")
+    text = re.sub(r"[\s\u00a0\u202f\u2009]", "", text)
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):
+        return None  # 1,234: a thousand or one and a fraction?
+    if re.fullmatch(r"[+-]?\d+([.,]\d+)?", text):
+        return text.replace(",", ".").lstrip("+")
+    return None
 
 
 def missing_sections(base: dict[str, Any] | None, document: WordDocument,

@@ -18,6 +18,7 @@ from typing import Any
 from gcmreview.core import format
 from gcmreview.core.i18n import N_
 from gcmreview.model.changes import Kind, StateChange, compare
+from gcmreview.model.indicators import ValueChange
 from gcmreview.model.matrix import Snapshot, StateCoverage
 
 KIND_WORDS: dict[str, str] = {
@@ -68,6 +69,8 @@ class Progress:
     """Objective -> how many States moved it each way."""
     left_out_now: tuple[tuple[str, str], ...] = ()
     """(country, file) of invalid files of this cycle, left out of the comparison."""
+    values: tuple[ValueChange, ...] = ()
+    """Each State's indicator values: up to the earlier cycle's year, and the latest."""
 
     @property
     def regressions(self) -> list[StateChange]:

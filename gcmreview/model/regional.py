@@ -36,7 +36,16 @@ from gcmreview.model.apparatus import (
     masthead,
     texts_of,
 )
-from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
+from gcmreview.model.figures import PROGRESS_PALETTE, Chart, HeatMap
+from gcmreview.model.indicators import (
+    MAX_BARS,
+    IndicatorBuilder,
+    IndicatorDigest,
+    figure_name,
+    latest_values,
+    regional_chart,
+    shown_indicators,
+)
 from gcmreview.model.matrix import Snapshot, StateCoverage
 from gcmreview.model.progress import KIND_WORDS, Progress, progress
 from gcmreview.model.review import (
@@ -50,6 +59,7 @@ from gcmreview.model.review import (
 )
 from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage
+from gcmreview.validate.data import DataSet
 from gcmreview.validate.workspace import Workspace, localized
 
 T = TypeVar("T")
@@ -209,6 +219,11 @@ class RegionalModel:
     """Counted from the files, in the report's language, each a sentence."""
     key_messages_written: Narrative | None = None
     """The secretariat's own (gcmreview.yaml `key_messages:`), put first."""
+    indicators: list[IndicatorDigest] = field(default_factory=list)
+    """Per indicator, each State's latest value (gcmreview.model.indicators)."""
+    charts: dict[str, Chart] = field(default_factory=dict)
+    """The indicators' charts, by name."""
+    indicator_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,18 +269,22 @@ class RegionalBuilder:
                                    apparatus=self.apparatus)
         self.t = self.models.t
         self.fmt = self.models.fmt
+        self.review_lang: dict[str, str] = {}
+        """Each State's review language: its data's words (units, sources) are in it."""
 
     def status(self, code: str) -> str:
         return self.t(status(code).label)
 
     def build(self, reviews: list[StateReview], left_out: list[str],
-              history: dict[int, Snapshot] | None = None) -> RegionalModel:
+              history: dict[int, Snapshot] | None = None,
+              data: DataSet | None = None) -> RegionalModel:
         ws, t = self.workspace, self.t
         history = history or {}
         by_code = {r.code: r for r in reviews}
+        self.review_lang = {r.code: r.data["review"]["language"] for r in reviews}
         models = {r.code: self.models.build(r.data, r.coverage, earlier={
             year: snap.states.get(r.code) for year, snap in history.items()},
-            translation=r.translation)
+            translation=r.translation, charts=False)
             for r in reviews}
         order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
         legend = [(s.code, s.symbol, self.t(s.label))
@@ -352,7 +371,53 @@ class RegionalBuilder:
             key_messages=self.key_messages(reviews, digests, len(ws.participants),
                                            comparisons),
             key_messages_written=written,
+            **self.indicators(order, data or DataSet()),
         )
+
+    def indicators(self, order: list[str], data: DataSet) -> dict[str, Any]:
+        """Per indicator linked to an objective or with values: each State's latest value,
+        a chart of them, and the States without any."""
+        builder = IndicatorBuilder(self.catalogue, self.fmt)
+        states = list(dict.fromkeys([*order, *data.countries]))
+        by_state = {code: data.of(code) for code in states}
+        digests, charts = [], {}
+        for code in shown_indicators(self.catalogue, data.results):
+            indicator = self.catalogue.indicator(code)
+            rows = []
+            for state in states:
+                result = by_state[state].values.get(code)
+                if result is not None and result.values:
+                    lang = self.review_lang.get(state, self.lang)
+                    rows += latest_values(builder, result, self.models.country(state), lang)
+            left = [self.models.country(s) for s in states if code in by_state[s].invalid]
+            have = {r.state for r in rows}
+            without = [self.models.country(s) for s in order
+                       if self.models.country(s) not in have
+                       and self.models.country(s) not in left]
+            chart = regional_chart(builder, code, rows)
+            name = figure_name(code)
+            if chart is not None:
+                charts[name] = chart
+            digests.append(IndicatorDigest(
+                code, builder.title(indicator),
+                [(link.objective, self.models.text(
+                    self.catalogue.objective(link.objective).short(self.lang)),
+                  link.by_workspace) for link in indicator.links],
+                rows, without, left, name if chart is not None else None,
+                chart.alt if chart is not None else "",
+                "" if chart is not None or not rows else
+                self.t("With {count} States, the values are given in the table only.").format(
+                    count=self.fmt.number(len(rows))) if len(rows) > MAX_BARS else
+                self.t("The States give their values in different units or by breakdown "
+                       "only, so they are not drawn together."),
+                chart.title if chart is not None else "",
+                chart.note if chart is not None else ""))
+        titles = [d.title for d in digests]
+        return {"indicators": digests, "charts": charts,
+                "indicator_source": self.t(
+                    "Indicator titles: global indicator framework for the Sustainable "
+                    "Development Goals, General Assembly resolution 71/313 (annex), as "
+                    "refined.") if titles else ""}
 
     def key_messages(self, reviews: list[StateReview], digests: dict[int, ObjectiveDigest],
                      participants: int, comparisons: list[CycleComparison]) -> list[str]:

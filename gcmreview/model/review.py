@@ -9,17 +9,26 @@ get a number wrong and every number comes from the files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from gcmreview.core import format
 from gcmreview.core.format import Review, SourceEntry
-from gcmreview.core.i18n import N_, NC_, Formatter, letter_ranges, ngettext, number_ranges
+from gcmreview.core.i18n import (
+    N_,
+    NC_,
+    Formatter,
+    join,
+    letter_ranges,
+    ngettext,
+    number_ranges,
+)
 from gcmreview.core.i18n import language as ui_language
+from gcmreview.core.indicators import sort_key
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
 from gcmreview.core.text import acronyms_in
 from gcmreview.core.units import Path_
-from gcmreview.load.catalogue import Catalogue, Label
+from gcmreview.load.catalogue import Catalogue, Label, Link
 from gcmreview.model.apparatus import (
     Acronym,
     Apparatus,
@@ -29,10 +38,14 @@ from gcmreview.model.apparatus import (
     texts_of,
 )
 from gcmreview.model.changes import compare
+from gcmreview.model.figures import Chart
+from gcmreview.model.indicators import IndicatorBuilder, IndicatorView, figure_name
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS
+from gcmreview.model.text import Phrase, Text
 from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage, has_text
+from gcmreview.validate.data import StateData
 
 DOCUMENT_STATUS_LABELS = {"draft": N_("Draft"), "submitted": N_("Submitted"), "final": N_("Final")}
 STAKEHOLDER_LABELS = {
@@ -88,26 +101,6 @@ OPTION_LABELS: dict[str, dict[str, str]] = {
 """Each option list of the format's choice fields (Field.options): code -> label (a
 message id), in the order the form offers them. Guiding principles come from the
 catalogue."""
-
-
-class Text(NamedTuple):
-    """Text with its language and direction, for spans inside another language.
-
-    A named tuple: a regional report makes a hundred thousand of these.
-    """
-
-    text: str
-    lang: str
-    dir: str
-    fallback: bool = False
-
-
-class Phrase(NamedTuple):
-    """A sentence in the report's language with pieces in another (a partner's name in
-    French inside an Arabic status line): `{name}` in `text` stands for `parts[name]`."""
-
-    text: str
-    parts: dict[str, Text]
 
 
 @dataclass(frozen=True)
@@ -177,6 +170,8 @@ class ObjectiveView:
     sources: list[Text]
     earlier: list[tuple[int, Text | Phrase]] = field(default_factory=list)
     """(cycle, status in words) in each earlier cycle, oldest first."""
+    indicators: list[IndicatorView] = field(default_factory=list)
+    """The indicators linked to it: the State's values, or a note that it has none."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +287,12 @@ class ReviewModel:
     """When the workspace gives the States' reports one (`document: country_reports`)."""
     acronyms: list[Acronym] = field(default_factory=list)
     """The acronyms the review uses that the workspace spells out (`acronyms:`)."""
+    other_indicators: list[IndicatorView] = field(default_factory=list)
+    """Indicators with values that no objective of the review shows."""
+    figures: dict[str, Chart] = field(default_factory=dict)
+    """The charts the report places, by name."""
+    indicator_source: str = ""
+    """Where the indicator titles shown come from, when any is shown."""
 
 
 class SourceList:
@@ -346,10 +347,13 @@ class ModelBuilder:
 
     def build(self, data: Review, coverage: Coverage, *, order: str = "imrf",
               earlier: dict[int, StateCoverage | None] | None = None,
+              values: StateData | None = None, charts: bool = True,
               translation: Translation | None = None) -> ReviewModel:
         """`earlier`: the State in each earlier cycle (None: no review file then);
+        `values`: its indicator data; `charts`: whether the report draws them;
         `translation`: the review's current translation into the report's language."""
-        return ReviewReading(self, data, earlier or {}, translation).model(coverage, order)
+        return ReviewReading(self, data, earlier or {}, values or StateData(), charts,
+                             translation).model(coverage, order)
 
     def source_item(self, source: SourceEntry, lang: str) -> Item:
         """A numbered source: its title in its review's language; date and address."""
@@ -373,6 +377,10 @@ class ModelBuilder:
                             | {o.number for g in model.round_tables for o in g.objectives
                                if o.title.fallback})
         principles = [r.letter for r in model.principle_rows if r.name.fallback]
+        indicators = sorted({i.code for g in model.round_tables for o in g.objectives
+                             for i in o.indicators if i.title.fallback}
+                            | {i.code for i in model.other_indicators if i.title.fallback},
+                            key=sort_key)
         found = []
         if objectives:
             found.append(ngettext(
@@ -388,6 +396,13 @@ class ModelBuilder:
                 "the names of guiding principles {letters} have no official {language} text "
                 "in the catalogue: they are shown in English, marked (EN)", len(principles))
                 .format(letters=letter_ranges(principles), language=language))
+        if indicators:
+            found.append(ngettext(
+                "the title of indicator {codes} has no official {language} text in the "
+                "catalogue: it is shown in English, marked (EN)",
+                "the titles of indicators {codes} have no official {language} text in the "
+                "catalogue: they are shown in English, marked (EN)", len(indicators))
+                .format(codes=join(indicators), language=language))
         return tuple(found)
 
     def catalogue_note(self) -> str:
@@ -402,9 +417,13 @@ class ReviewReading:
     and data), its sources and the numbers they are cited by, its earlier cycles."""
 
     def __init__(self, builder: ModelBuilder, data: Review,
-                 earlier: dict[int, StateCoverage | None],
-                 translation: Translation | None = None) -> None:
+                 earlier: dict[int, StateCoverage | None], values: StateData,
+                 charts: bool = True, translation: Translation | None = None) -> None:
         self.builder = builder
+        self.values = values
+        self.charts = charts
+        self.figures: dict[str, Chart] = {}
+        self.indicators = IndicatorBuilder(builder.catalogue, builder.fmt)
         self.catalogue = builder.catalogue
         self.fmt = builder.fmt
         self.t = builder.t
@@ -541,9 +560,23 @@ class ReviewReading:
             acronyms=acronym_list(acronyms_in(self.texts_read(data)), builder.apparatus,
                                   builder.lang),
         )
+        shown_codes = {i.code for group in groups for o in group.objectives
+                       for i in o.indicators}
+        others = [self.indicator(code) for code in sorted(self.values.values, key=sort_key)
+                  if code not in shown_codes and self.values.values[code].values]
+        others += [self.indicator(code) for code in sorted(self.values.invalid, key=sort_key)
+                   if code not in shown_codes]
+        titles = [i.title for group in groups for o in group.objectives
+                  for i in o.indicators] + [i.title for i in others]
+        model = replace(model, other_indicators=others, figures=dict(self.figures),
+                        indicator_source=self.t(
+                            "Indicator titles: global indicator framework for the Sustainable "
+                            "Development Goals, General Assembly resolution 71/313 (annex), "
+                            "as refined.") if titles else "")
         shown: list[Text] = [r.short for r in model.objective_rows]
         shown += [r.name for r in model.principle_rows]
         shown += [o.title for group in groups for o in group.objectives]
+        shown += titles
         if self.earlier:
             now = StateCoverage(coverage.country, True, "", True, coverage)
             model = replace(model, since=self.since(now))
@@ -648,7 +681,21 @@ class ReviewReading:
             sources=self.cites(entry),
             earlier=[(year, self.earlier_status(state, number))
                      for year, state in self.earlier.items()],
+            indicators=[self.indicator(indicator.code, link)
+                        for indicator, link in self.catalogue.indicators_of(number)],
         )
+
+    def indicator(self, code: str, link: Link | None = None) -> IndicatorView:
+        """One indicator of this State: its values as a table and a chart, or a note."""
+        name = figure_name(code)
+        view = self.indicators.view(
+            code, self.values.values.get(code), link=link,
+            invalid=self.values.invalid.get(code),
+            figure=name if self.charts else None, source_lang=self.lang,
+            state=self.builder.country(self.data["country"]))
+        if view.figure and view.chart is not None:
+            self.figures[name] = view.chart
+        return view
 
     def earlier_status(self, state: StateCoverage | None, number: int) -> Text | Phrase:
         ui = self.builder.ui

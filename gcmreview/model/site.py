@@ -23,6 +23,7 @@ from gcmreview.core.status import NOT_STATED, OBJECTIVE_STATUSES, status
 from gcmreview.model.matrix import Snapshot
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateEntry, StateReview
 from gcmreview.model.review import Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.validate.data import DataSet
 from gcmreview.validate.workspace import Workspace
 
 LANGUAGE_NOTES = {"en": N_("Text in English"), "fr": N_("Text in French"),
@@ -226,8 +227,10 @@ class SiteBuilder:
 
     def __init__(self, workspace: Workspace, langs: tuple[str, ...],
                  history: dict[int, Snapshot], files: list[DownloadFile],
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, data: DataSet | None = None) -> None:
         self.workspace = workspace
+        self.data = data
+        """The States' indicator data, as the reports have it."""
         self.langs = langs
         self.history = history
         self.files = files
@@ -243,7 +246,7 @@ class SiteBuilder:
     def language(self, lang: str, reviews: list[StateReview], invalid: list[str]
                  ) -> SiteLanguage:
         regional = RegionalBuilder(self.workspace, lang, own_sources=True)
-        report = regional.build(reviews, invalid, self.history)
+        report = regional.build(reviews, invalid, self.history, self.data)
         pages = _Pages(self.workspace, regional, report,
                        [self.download(f, regional.fmt) for f in self.files],
                        {r.code for r in reviews

@@ -25,8 +25,19 @@ def catalogue_json(data: Catalogue, lang: str) -> dict[str, Any]:
         "principles": [{"slug": p.slug, "letter": p.letter, "name": label(p.name(lang))}
                        for p in data.principles.values()],
         "round_tables": {str(k): list(v) for k, v in data.round_tables.items()},
+        "indicators": [{"code": i.code, "title": label(i.title(lang)),
+                        "objectives": [{"objective": link.objective,
+                                        "source": link.source or None,
+                                        "detail": link.detail or None,
+                                        "by_workspace": link.by_workspace}
+                                       for link in i.links],
+                        "disaggregation": {name: values if isinstance(values, str)
+                                           else list(values)
+                                           for name, values in data.breakdowns_of(i.code).items()}}
+                       for i in data.indicators.values()],
         "missing": data.missing(lang),
         "source": data.sources.get(lang),
+        "indicator_source": data.indicator_sources.get(lang),
     }
 
 
@@ -58,7 +69,17 @@ def catalogue_tables(data: Catalogue, lang: str) -> list[Table]:
         principles.add_column(column)
     for p in data.principles.values():
         principles.add_row(f"({p.letter})", p.slug, shown(p.name(lang)))
-    return [objectives, principles]
+    indicators = Table(title=_("Indicators, in {language}").format(language=language),
+                       title_justify="left")
+    for column in (_("Code"), _("Objectives"), _("Title")):
+        indicators.add_column(column)
+    for i in data.indicators.values():
+        links = [str(link.objective) + ("*" if link.by_workspace else "") for link in i.links]
+        indicators.add_row(i.code, ", ".join(links) or "–", shown(i.title(lang)))
+    if any(link.by_workspace for i in data.indicators.values() for link in i.links):
+        indicators.caption = _("* linked by the workspace (gcmreview.yaml), not by a public "
+                               "source")
+    return [objectives, principles, indicators]
 
 
 FORMATS: dict[str, Callable[[Catalogue, str], str]] = {

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich import box
@@ -47,6 +47,8 @@ class CoverageView:
     """Country code -> English name, for summaries."""
     now: Snapshot
     diff: CoverageDiff | None = None
+    data: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    """Country -> indicator -> the years its valid data file has values for."""
 
     @property
     def regressions(self) -> list[StateChange]:
@@ -126,13 +128,15 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def matrix_csv(snap: Snapshot) -> str:
-    """One row per State; o1..o23 hold status codes, p:<slug> yes or no."""
+def matrix_csv(snap: Snapshot, data: dict[str, dict[str, tuple[int, ...]]] | None = None
+               ) -> str:
+    """One row per State; o1..o23 hold status codes, p:<slug> yes or no; `indicators`: how
+    many indicators the State has values for."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["country", "participant", "submitted", "valid", "objectives_covered",
                      "principles_covered", *(f"o{n}" for n in snap.objectives),
-                     *(f"p:{s}" for s in snap.principles)])
+                     *(f"p:{s}" for s in snap.principles), "indicators"])
     for state in snap.states.values():
         has = state.coverage is not None
         writer.writerow([
@@ -141,11 +145,13 @@ def matrix_csv(snap: Snapshot) -> str:
             len(state.principles) if has else "",
             *(state.cell(n) or "" for n in snap.objectives),
             *((_yes_no(s in state.principles) if has else "") for s in snap.principles),
+            len((data or {}).get(state.country, {})),
         ])
     return buffer.getvalue()
 
 
-def matrix_json(snap: Snapshot, region: str, cycle: int) -> dict[str, Any]:
+def matrix_json(snap: Snapshot, region: str, cycle: int,
+                data: dict[str, dict[str, tuple[int, ...]]] | None = None) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "region": region,
@@ -170,6 +176,9 @@ def matrix_json(snap: Snapshot, region: str, cycle: int) -> dict[str, Any]:
                 "cells": {slug: slug in s.principles for slug in snap.principles},
             },
             "translations": {c.lang: c.as_dict() for c in s.translations},
+            "indicators": {code: {"first": years[0], "last": years[-1], "years": len(years)}
+                           for code, years in (data or {}).get(s.country, {}).items()
+                           if years},
         } for s in snap.states.values()],
     }
 
@@ -428,8 +437,8 @@ def _json(value: dict[str, Any]) -> str:
 
 
 MATRIX_FORMATS: dict[str, Callable[[CoverageView], str]] = {
-    "csv": lambda view: matrix_csv(view.now),
-    "json": lambda view: _json(matrix_json(view.now, view.region, view.cycle)),
+    "csv": lambda view: matrix_csv(view.now, view.data),
+    "json": lambda view: _json(matrix_json(view.now, view.region, view.cycle, view.data)),
     "markdown": lambda view: matrix_markdown(view.now, view.region, view.cycle, view.letters,
                                              view.names, view.principles),
 }

@@ -13,6 +13,7 @@ from gcmreview.core.i18n import _, join
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.changes import KINDS, StateChange
+from gcmreview.model.indicators import ValueChange
 from gcmreview.model.progress import KIND_WORDS, Progress
 from gcmreview.render.terminal import Line
 from gcmreview.validate.coverage import Coverage
@@ -86,7 +87,24 @@ def text_lines(report: Progress) -> list[Line]:
     lines += [Line(text, "warning") for text in left_out_lines(report)]
     if not report.states:
         lines.append(Line(_("no valid review in either cycle")))
+    if report.values:
+        lines.append(Line(_("Indicator values, up to {since} and latest").format(
+            since=report.since), "bold"))
+        lines += [Line(f"{v.country}  {value_line(v, report.since)}") for v in report.values]
     return lines
+
+
+def value_line(v: ValueChange, since: int) -> str:
+    """“10.7.1 (Sex=Female): 12.5 in 2020 → 10.2 in 2024 (−2.3)”."""
+    what = v.indicator + (f" ({v.series})" if v.series else "")
+    after = _("{value} in {year}").format(value=v.after, year=v.after_year)
+    if v.before is None or v.change is None:
+        return _("{indicator}: {after} (no value up to {since})").format(
+            indicator=what, after=after, since=since)
+    before = _("{value} in {year}").format(value=v.before, year=v.before_year)
+    sign = "+" if v.change > 0 else ("−" if v.change < 0 else "±")
+    return _("{indicator}: {before} → {after} ({change})").format(
+        indicator=what, before=before, after=after, change=f"{sign}{abs(v.change)}")
 
 
 def left_out_lines(report: Progress) -> list[str]:
@@ -133,6 +151,12 @@ def as_json(report: Progress) -> dict[str, Any]:
         } for s in report.states],
         "objectives": {str(n): {k: counts.get(k, 0) for k in KINDS if k != "unchanged"}
                        for n, counts in report.objectives_moved.items()},
+        "values": [{"country": v.country, "indicator": v.indicator, "series": v.series,
+                    "before": None if v.before is None else
+                    {"year": v.before_year, "value": str(v.before)},
+                    "after": {"year": v.after_year, "value": str(v.after)},
+                    "change": None if v.change is None else str(v.change)}
+                   for v in report.values],
     }
 
 
@@ -176,6 +200,10 @@ def as_markdown(report: Progress, names: dict[str, str]) -> str:
     left_out = left_out_lines(report)
     if left_out:
         lines += ["", *(md(text) + "  " for text in left_out)]
+    if report.values:
+        title = _("Indicator values, up to {since} and latest").format(since=report.since)
+        lines += ["", f"### {md(title)}", ""]
+        lines += [f"- **{md(v.country)}** {md(value_line(v, report.since))}" for v in report.values]
     return "\n".join(lines) + "\n"
 
 

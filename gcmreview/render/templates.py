@@ -163,6 +163,16 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
     return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
 
 
+@jinja2.pass_context
+def _ltr(ctx: jinja2.runtime.Context, code: str) -> str:
+    """A code read left to right (10.c.1) inside a right-to-left report: isolated, or the
+    bidirectional algorithm turns it into “c.1.10”."""
+    if direction(ctx["lang"]) == "rtl":
+        start, end = ISOLATES["ltr"]
+        return f"{start}{md(code)}{end}"
+    return md(code)
+
+
 @dataclass
 class FigureNumbers:
     """Figures are numbered in the order the skeleton places them."""
@@ -175,11 +185,13 @@ NUMBER = "\ue000"
 
 
 @jinja2.pass_context
-def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None) -> str:
+def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None,
+            source: str | None = None) -> str:
     """A figure placeholder, with the texts every format shows around the picture: its
     number and title (above it), its text alternative, its source (below it), and the
     words that introduce its data as a table (the table that follows the placeholder, in a
-    `.figure-data` div). The converter lays them out for each format (batch.lua). A
+    `.figure-data` div). `source`: Markdown the skeleton made (an indicator's sources),
+    instead of the States' reviews. The converter lays them out for each format (batch.lua). A
     workspace template written for the older `figure(alt)` gets a figure numbered, with
     no title."""
     if alt is None:
@@ -193,7 +205,8 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
     parts = {
         "caption": f"{label} {md(title)}".rstrip(),
         "alt": md(alt),
-        "source": md(t("Source: the States' voluntary reviews.")),
+        "source": source if source is not None else md(t("Source: the States' voluntary "
+                                                          "reviews.")),
         "table": as_table,
         "annex": md(t("Annex: data of the figures")),
     }
@@ -225,7 +238,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     fmt = Formatter(lang)
-    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure,
+    env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
                        and_list=lambda items: _list(fmt, list(items), lang),

@@ -83,12 +83,26 @@ def report_lines(run: ValidationRun) -> list[Line]:
             [_("File"), _("Country"), _("Objectives"), _("Principles"), _("Errors"),
              _("Warnings")], rows, [False, False, True, True, True, True])]
         lines += translation_lines(run)
+    if run.data:
+        rows = []
+        for r in run.data:
+            errors = sum(d.severity is Severity.ERROR for d in r.diagnostics)
+            years = r.years
+            rows.append([r.shown_as, r.country or "?", r.indicator or "?",
+                         f"{years[0]}–{years[-1]}" if years else "-", str(len(r.values)),
+                         str(errors), str(len(r.diagnostics) - errors)])
+        lines.append(Line(_("Indicator data"), "bold"))
+        lines += [Line(t) for t in table(
+            [_("File"), _("Country"), _("Indicator"), _("Years"), _("Values"), _("Errors"),
+             _("Warnings")], rows, [False, False, False, False, True, True, True])]
     for d in run.diagnostics:
         lines += diagnostic_lines(d)
     errors, warnings = run.count(Severity.ERROR), run.count(Severity.WARNING)
+    data_files = ngettext(" and {count} data file", " and {count} data files",
+                          len(run.data)).format(count=len(run.data)) if run.data else ""
     lines.append(Line(
         ngettext("{count} file checked", "{count} files checked", len(run.files)).format(
-            count=len(run.files)) + _(": ")
+            count=len(run.files)) + data_files + _(": ")
         + ngettext("{count} error", "{count} errors", errors).format(count=errors) + _(", ")
         + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings)))
     if run.not_submitted:
@@ -123,6 +137,7 @@ def as_json(run: ValidationRun) -> dict[str, Any]:
         "valid": run.exit_code == 0,
         "summary": {
             "files": len(run.files),
+            "data_files": len(run.data),
             "errors": run.count(Severity.ERROR),
             "warnings": run.count(Severity.WARNING),
         },
@@ -137,6 +152,18 @@ def as_json(run: ValidationRun) -> dict[str, Any]:
             for f in run.files
         ],
         "not_submitted": list(run.not_submitted),
+        "data": [
+            {
+                "path": r.shown_as,
+                "country": r.country,
+                "indicator": r.indicator,
+                "valid": r.valid,
+                "years": list(r.years),
+                "values": len(r.values),
+                "breakdowns": list(r.breakdowns),
+            }
+            for r in run.data
+        ],
         "diagnostics": [d.as_dict() for d in run.diagnostics],
     }
 

@@ -14,6 +14,7 @@ from gcmreview.core.diagnostics import Diagnostic, Position, Severity, sort_diag
 from gcmreview.core.format import Review
 from gcmreview.load.loader import YamlMap
 from gcmreview.validate.coverage import Coverage
+from gcmreview.validate.data import DataResult
 
 if TYPE_CHECKING:
     from gcmreview.validate.translations import Completeness
@@ -50,10 +51,13 @@ class ValidationRun:
     not_submitted: tuple[str, ...] = ()
     unread: list[Diagnostic] = field(default_factory=list)
     """Files of the folders checked that look like review files but were not read."""
+    data: list[DataResult] = field(default_factory=list)
+    """The indicator data files checked (the workspace's, or those named)."""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return sort_diagnostics([*(d for f in self.files for d in f.diagnostics), *self.unread])
+        return sort_diagnostics([*(d for f in self.files for d in f.diagnostics), *self.unread,
+                                 *(d for r in self.data for d in r.diagnostics)])
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for d in self.diagnostics)

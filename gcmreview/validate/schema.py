@@ -138,7 +138,7 @@ class SchemaChecker:
         return sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
 
 
-INT_KEYED = ("objectives", "history")
+INT_KEYED = ("objectives", "history", "indicators")
 """Mappings whose keys are numbers (objective numbers, years), not lists."""
 
 

@@ -14,9 +14,16 @@ from typing import Any
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Severity, display_path
 from gcmreview.core.errors import InputError, cannot_read
 from gcmreview.core.i18n import _
+from gcmreview.core.indicators import ATTRIBUTES, REQUIRED
 from gcmreview.load import catalogue as cat
 from gcmreview.load.loader import load_bytes, load_file, position_of, review_files_in
-from gcmreview.validate.schema import SchemaChecker, config_schema, describe_error, overrides_schema
+from gcmreview.validate.schema import (
+    SchemaChecker,
+    config_schema,
+    describe_error,
+    did_you_mean,
+    overrides_schema,
+)
 
 CONFIG_NAME = "gcmreview.yaml"
 TRANSLATIONS_FOLDER = "translations"
@@ -85,6 +92,8 @@ class Workspace:
     """The secretariat's own key messages (Markdown), at the head of the regional report."""
     acronyms: dict[str, Localized] = field(default_factory=dict)
     """Acronym -> what it stands for, per language (`acronyms:`)."""
+    data_dir: Path = Path("data")
+    """The States' indicator data: `data/MA/10-7-1.csv` (`data_dir:`)."""
 
     @property
     def translations_dir(self) -> Path:
@@ -145,6 +154,21 @@ def _check_overrides(data: Any, shown: str, catalogue: cat.Catalogue) -> None:
                        _("{key} is not a GCM objective number (1 to 23)").format(key=key))
     sources = data["sources"]
     entries: list[tuple[tuple[Any, ...], Any]] = [(("compact",), data.get("compact") or {})]
+    for code, entry in (data.get("indicators") or {}).items():
+        if "title" in entry:
+            entries.append((("indicators", code, "title"), entry["title"]))
+        elif code not in catalogue.indicators:
+            sink.error(position_of(data, ["indicators", code], key=True), "missing-key",
+                       _("indicator {code} is not in the built-in catalogue: it needs a "
+                         "`title`").format(code=code),
+                       _("give its title in each language the file has sources for"))
+        for name in entry.get("disaggregation") or {}:
+            if name in RESERVED_COLUMNS or name in catalogue.breakdowns:
+                sink.error(position_of(data, ["indicators", code, "disaggregation", name],
+                                       key=True), "invalid-value",
+                           _("“{name}” is already a column of every data file").format(
+                               name=name),
+                           _("name the breakdown otherwise"))
     for group, field_names in (("objectives", ("title", "short")), ("principles", ("name",))):
         for key, entry in (data.get(group) or {}).items():
             if key not in catalogue.objectives and key not in catalogue.principles:
@@ -180,6 +204,33 @@ def check_catalogue_text(raw: bytes, path: Path) -> None:
         raise WorkspaceError(_("the catalogue file {file} has problems").format(file=shown),
                              sink.items)
     _check_overrides(loaded.data, shown, catalogue)
+RESERVED_COLUMNS = frozenset((*REQUIRED, *ATTRIBUTES))
+
+
+def _links(data: Any, config_path: Path, catalogue: cat.Catalogue) -> dict[int, list[str]]:
+    """`indicators:` checked: objective numbers, and indicators the catalogue has."""
+    shown = display_path(config_path)
+    sink = DiagnosticSink(shown)
+    links: dict[int, list[str]] = {}
+    for key, codes in (data.get("indicators") or {}).items():
+        if type(key) is not int or key not in catalogue.objectives:
+            sink.error(position_of(data, ["indicators", key], key=True), "unknown-key",
+                       _("{key} is not a GCM objective number (1 to 23)").format(key=key),
+                       _("list under `indicators:` the objectives by number, each with the "
+                         "indicators the workspace links to it"))
+            continue
+        for i, code in enumerate(codes):
+            if code not in catalogue.indicators:
+                sink.error(position_of(data, ["indicators", key, i]), "unknown-indicator",
+                           _("indicator {code} is not in the catalogue").format(code=code)
+                           + did_you_mean(code, list(catalogue.indicators)),
+                           _("add it to the workspace's catalogue file, with its title and "
+                             "its source (see `gcmreview docs format`)"))
+        links[key] = [c for c in codes if c in catalogue.indicators]
+    if sink.items:
+        raise WorkspaceError(_("the workspace configuration {file} has problems").format(
+            file=shown), sink.items)
+    return links
 
 
 def load_workspace(config_path: Path) -> Workspace:
@@ -200,6 +251,15 @@ def load_workspace(config_path: Path) -> Workspace:
                              _("the catalogue file {file} has problems"))
         _check_overrides(overrides, display_path(over_path), catalogue)
         catalogue = catalogue.with_overrides(overrides, display_path(over_path))
+    catalogue = catalogue.with_links(_links(data, config_path, catalogue))
+    data_dir = root / data.get("data_dir", "data")
+    if not data_dir.resolve().is_relative_to(root.resolve()):
+        shown = display_path(config_path)
+        raise WorkspaceError(
+            _("the workspace configuration {file} has problems").format(file=shown),
+            [Diagnostic(shown, position_of(data, ["data_dir"]), Severity.ERROR, "invalid-value",
+                        _("`data_dir` is outside the workspace"),
+                        _("give a folder inside the workspace, such as data"))])
     return Workspace(
         root=root,
         region=data["region"],
@@ -220,6 +280,7 @@ def load_workspace(config_path: Path) -> Workspace:
         document=dict(data.get("document") or {}),
         key_messages=data.get("key_messages"),
         acronyms=dict(data.get("acronyms") or {}),
+        data_dir=data_dir,
     )
 
 

@@ -1,0 +1,90 @@
+"""Benchmark `gcmreview build --all` with indicator data against the same reviews without.
+
+The 193 synthetic reviews of bench/synth.py, built twice in the same run: as they
+are, and in a copy of the workspace where every State has five indicators over
+ten years (2015 to 2024; 16.2.2 broken down by sex too), two of them linked to
+objectives by the workspace. The data add a table and a chart under each linked
+objective and in "Other indicators", and a part to the regional report.
+
+    python bench/data_bench.py [--formats html,docx] [--repeat 2]
+
+Target (issue 22): with data, `build --all --force` <= 1.1x without. The two
+builds alternate, so machine noise hits both; the best of each is compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+from pathlib import Path
+
+from common import HERE, ensure_workspace, measure
+
+INDICATORS = ("10.7.1", "10.c.1", "16.2.2", "17.3.2", "10.7.4")
+YEARS = range(2015, 2025)
+UNITS = {"10.7.1": "Percent", "10.c.1": "Percent", "16.2.2": "Per 100,000 population",
+         "17.3.2": "Percent", "10.7.4": "Per 100,000 population"}
+
+
+def with_data(ws: Path, target: Path) -> Path:
+    """A copy of the workspace with five indicators over ten years for every State."""
+    if (target / "data").is_dir():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ws / "countries", target / "countries")
+    config = (ws / "gcmreview.yaml").read_text(encoding="utf-8")
+    (target / "gcmreview.yaml").write_text(
+        config + "indicators:\n  10: [\"16.2.2\"]\n  19: [\"17.3.2\"]\n", encoding="utf-8")
+    rng = random.Random(22)
+    for review in sorted((ws / "countries").glob("*.yaml")):
+        folder = target / "data" / review.stem
+        folder.mkdir(parents=True)
+        for code in INDICATORS:
+            unit = UNITS[code]
+            quoted = f'"{unit}"' if "," in unit else unit
+            lines = ["Year,Sex,Units,Value,Source" if code == "16.2.2"
+                     else "Year,Units,Value,Source"]
+            level = rng.uniform(1, 20)
+            for year in YEARS:
+                level = max(0.1, level * rng.uniform(0.85, 1.1))
+                if code == "16.2.2":
+                    lines += [f"{year},,{quoted},{level:.1f},Synthetic bench data",
+                              f"{year},Female,{quoted},{level * 1.3:.1f},Synthetic bench data",
+                              f"{year},Male,{quoted},{level * 0.7:.1f},Synthetic bench data"]
+                else:
+                    lines.append(f"{year},{quoted},{level:.2f},Synthetic bench data")
+            (folder / (code.replace(".", "-") + ".csv")).write_text(
+                "\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--formats", default="html,docx")
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    plain = ensure_workspace()
+    data = with_data(plain, HERE / "out" / "ws-data")
+    out = HERE / "out"
+    runs: dict[str, list[dict[str, float]]] = {"without": [], "with": []}
+    for _round in range(args.repeat):
+        for name, ws in (("without", plain), ("with", data)):
+            command = [sys.executable, "-m", "gcmreview", "build", "--all", "--force",
+                       "--format", args.formats, "--out", str(out / f"build-{name}"), "--quiet"]
+            runs[name].append(measure(command, ws, repeat=1))
+    best = {name: min(r["seconds"] for r in found) for name, found in runs.items()}
+    peak = {name: max(r["peak_mb"] for r in found) for name, found in runs.items()}
+    codes = {name: found[-1]["code"] for name, found in runs.items()}
+    files = len(list((data / "data").rglob("*.csv")))
+    print(f"build --all --force --format {args.formats}: 193 reviews, best of {args.repeat}")
+    print(f"  without data:                           {best['without']:7.2f} s, "
+          f"largest process {peak['without']:.0f} MB, exit {codes['without']:.0f}")
+    print(f"  with data ({files} files, 5 x 10 years): {best['with']:7.2f} s, "
+          f"largest process {peak['with']:.0f} MB, exit {codes['with']:.0f}")
+    print(f"  ratio: {best['with'] / best['without']:.3f}x (target <= 1.1x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,458 @@
+"""Indicators in a report: a State's values as a table and a chart, the region's latest.
+
+Plain data from the checked data files (gcmreview.validate.data) and the catalogue,
+in one report language: every number formatted here, every label translated here,
+every chart specified here (gcmreview.model.figures.Chart) and drawn alike for HTML,
+DOCX and PDF by the convert step. Also what `progress` says of the values since an
+earlier cycle, and the pages a site would publish (`site_pages`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from gcmreview.core.i18n import Formatter
+from gcmreview.core.indicators import LABELS, UNIT_LABELS, file_stem, sort_key
+from gcmreview.core.languages import direction
+from gcmreview.load.catalogue import Catalogue, Indicator, Link
+from gcmreview.model.figures import Chart
+from gcmreview.model.text import Phrase, Text
+from gcmreview.validate.data import DataResult, DataSet, Value
+
+MAX_SERIES_IN_CHART = 8
+"""More lines than this are no longer told apart: the table then stands alone."""
+MAX_BARS = 40
+"""A bar per State fits a page up to about this many; a larger region has the table."""
+MAX_WIDE_COLUMNS = 5
+"""A year per row and a column per series while it fits a page; else a row per value."""
+
+Key = tuple[str, tuple[tuple[str, str], ...]]
+"""A series of a data file: its Series code and its breakdown, () for the total."""
+
+
+def decimals(text: str) -> int:
+    """How many decimals a value is written with: "12.50" keeps two."""
+    exponent = Decimal(text).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def show(fmt: Formatter, value: Value) -> str:
+    """A value as the report's language writes it, with the file's decimals: 12,50."""
+    from babel.numbers import format_decimal
+
+    places = decimals(value.text)
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return str(format_decimal(value.value, format=pattern, locale=fmt.lang))
+
+
+def years_text(years: Sequence[int]) -> str:
+    """2021, or 2021–2023: the years a source covers."""
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    """Which columns hold numbers (aligned right)."""
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator of one State, under an objective or among the other indicators."""
+
+    code: str
+    title: Text
+    link: Text | Phrase | None = None
+    """Who links it to the objective it is shown under (None among the others)."""
+    by_workspace: bool = False
+    table: Table | None = None
+    unit: Text | None = None
+    """The unit of every value, when they share one (else a column of the table)."""
+    sources: list[Text] = field(default_factory=list)
+    figure: str | None = None
+    """The name of its chart among the report's figures."""
+    alt: str = ""
+    latest: str = ""
+    """The latest value and year, in words: “12.5 (2023)”."""
+    note: str = ""
+    """Why there is no table: no data, or a data file with errors."""
+    objectives: list[int] = field(default_factory=list)
+    """The objectives it is linked to (for the other indicators)."""
+    chart: Chart | None = None
+    """The chart of its values, placed as `figure`."""
+
+
+class IndicatorBuilder:
+    """Views and charts of indicators in one report language."""
+
+    def __init__(self, catalogue: Catalogue, fmt: Formatter) -> None:
+        self.catalogue = catalogue
+        self.fmt = fmt
+        self.lang = fmt.lang
+        self.t = fmt.gettext
+
+    def ui(self, text: str) -> Text:
+        return Text(text, self.lang, direction(self.lang))
+
+    def title(self, indicator: Indicator) -> Text:
+        label = indicator.title(self.lang)
+        return Text(label.text, label.lang, direction(label.lang), label.fallback)
+
+    def link_note(self, link: Link) -> Text | Phrase:
+        if link.by_workspace:
+            return self.ui(self.t("Linked to this objective by the workspace, not by a public "
+                                  "source."))
+        return Phrase(self.t("Linked to this objective by: {source}."),
+                      {"source": Text(link.source, "en", "ltr")})
+
+
+    def unit(self, unit: str, lang: str) -> Text:
+        """A unit in words: a known code in the report's language, else as written (in the
+        language of the review the data go with)."""
+        if unit in UNIT_LABELS:
+            return self.ui(self.t(UNIT_LABELS[unit]))
+        return Text(unit, lang, direction(lang))
+
+    def unit_words(self, unit: str) -> str:
+        return self.unit(unit, self.lang).text if unit else ""
+
+    def label(self, key: Key) -> str:
+        """A series in words: “Female”, “Female, 15-24”, “Total”."""
+        series, breakdown = key
+        words = [self.t(LABELS[v]) if v in LABELS else v for _name, v in breakdown]
+        if series:
+            words.insert(0, series)
+        return self.fmt.join(words) if words else self.t("Total")
+
+    def series(self, result: DataResult) -> dict[Key, list[Value]]:
+        """The file's values by series, the total first, each by year."""
+        out: dict[Key, list[Value]] = {}
+        for value in sorted(result.values, key=lambda v: (v.series, len(v.breakdown),
+                                                         v.breakdown, v.year)):
+            out.setdefault((value.series, value.breakdown), []).append(value)
+        return out
+
+    def view(self, code: str, result: DataResult | None, *, link: Link | None = None,
+             invalid: DataResult | None = None, figure: str | None = None,
+             source_lang: str = "en", state: str = "") -> IndicatorView:
+        indicator = self.catalogue.indicator(code)
+        base = IndicatorView(code, self.title(indicator),
+                             self.link_note(link) if link is not None else None,
+                             link.by_workspace if link is not None else False,
+                             objectives=list(indicator.objectives))
+        if invalid is not None:
+            return _with(base, note=self.t("The data file {file} has errors, so its values "
+                                           "are left out: `gcmreview validate` lists them.")
+                         .format(file=invalid.shown_as))
+        if result is None or not result.values:
+            return _with(base, note=self.t("No data reported for this indicator."))
+        series = self.series(result)
+        units = {v.units for v in result.values}
+        one_unit = len(units) == 1
+        years = sorted({v.year for v in result.values})
+        if one_unit and len(series) <= MAX_WIDE_COLUMNS:
+            by_year = {key: {v.year: v for v in values} for key, values in series.items()}
+            header = [self.t("Year"), *(self.label(key) for key in series)] \
+                if len(series) > 1 or first_key(series)[1] or first_key(series)[0] \
+                else [self.t("Year"), self.t("Value")]
+            rows = [[str(year), *(show(self.fmt, by_year[key][year]) if year in by_year[key]
+                                  else "–" for key in series)] for year in years]
+            table = Table(header, rows, [False, *([True] * len(series))])
+        else:
+            header = [self.t("Year"), self.t("Series"), self.t("Value"), self.t("Unit")]
+            rows = [[str(v.year), self.label(key), show(self.fmt, v),
+                     self.unit(v.units, source_lang).text if v.units else "–"]
+                    for key, values in series.items() for v in values]
+            table = Table(header, rows, [False, False, True, False])
+        unit_text = next(iter(units)) if one_unit else ""
+        last = series[first_key(series)][-1]
+        latest = self.t("{value} in {year}").format(value=show(self.fmt, last), year=last.year)
+        chart = self.chart(code, result, state) if figure else None
+        return _with(base, table=table,
+                     unit=self.unit(unit_text, source_lang) if unit_text else None,
+                     sources=self.sources(result.values, source_lang),
+                     figure=figure if chart is not None else None,
+                     alt=chart.alt if chart is not None else "", latest=latest, chart=chart)
+
+    def sources(self, values: Iterable[Value], lang: str) -> list[Text]:
+        """Each source named in the file, with the years it covers."""
+        years: dict[str, list[int]] = {}
+        for v in values:
+            years.setdefault(v.source, []).append(v.year)
+        out = []
+        for source, covered in years.items():
+            span = years_text(sorted(set(covered)))
+            if source:
+                out.append(Text(f"{source}, {span}", lang, direction(lang)))
+            else:
+                out.append(self.ui(self.t("not named in the data file ({years})").format(
+                    years=span)))
+        return out
+
+    def chart(self, code: str, result: DataResult, state: str) -> Chart | None:
+        """A State's values: a line per series over the years, or bars for one year."""
+        series = self.series(result)
+        first_unit = next(iter(series.values()))[0].units
+        series = {k: v for k, v in series.items() if v[0].units == first_unit}
+        if len(series) > MAX_SERIES_IN_CHART:
+            return None
+        t, fmt = self.t, self.fmt
+        years = sorted({v.year for values in series.values() for v in values})
+        shown = isolated(code, self.lang)
+        title = t("Indicator {code}, {state}").format(code=shown, state=state) if state \
+            else t("Indicator {code}").format(code=shown)
+        note = self.chart_note(result.values, first_unit)
+        if len(years) == 1:
+            keys = list(series)
+            cats = [self.label(k) for k in keys]
+            numbers: list[float | None] = [float(series[k][0].value) for k in keys]
+            labels = [show(fmt, series[k][0]) for k in keys]
+            alt = t("Bar chart of indicator {code} in {year}: {values}.").format(
+                code=shown, year=years[0], values=fmt.semicolons(
+                    [f"{c}{_colon(self.lang)} {v}" for c, v in zip(cats, labels, strict=True)]))
+            return Chart(title, "bars", cats, [("", numbers)], [labels],
+                         first_unit, note, self.lang, direction(self.lang) == "rtl",
+                         alt + _unit_sentence(t, self.unit_words(first_unit)))
+        lines: list[tuple[str, list[float | None]]] = []
+        texts: list[list[str]] = []
+        described = []
+        for key, values in series.items():
+            at = {v.year: v for v in values}
+            lines.append((self.label(key), [float(at[y].value) if y in at else None
+                                            for y in years]))
+            texts.append([show(fmt, at[y]) if y in at else "" for y in years])
+            described.append(f"{self.label(key)}{_colon(self.lang)} " + fmt.join(
+                [f"{y} {show(fmt, at[y])}" for y in years if y in at]))
+        alt = t("Line chart of indicator {code}, {first} to {last}: {values}.").format(
+            code=shown, first=years[0], last=years[-1], values=fmt.semicolons(described))
+        return Chart(title, "line", [str(y) for y in years], lines, texts, first_unit, note,
+                     self.lang, direction(self.lang) == "rtl",
+                     alt + _unit_sentence(t, self.unit_words(first_unit)))
+
+    def chart_note(self, values: Iterable[Value], unit: str) -> str:
+        """The unit; the sources are said under the chart, in the text."""
+        return self.t("Unit: {unit}").format(unit=self.unit_words(unit)) if unit else ""
+
+
+def first_key(series: dict[Key, list[Value]]) -> Key:
+    return next(iter(series))
+
+
+def _colon(lang: str) -> str:
+    return "\u00a0:" if lang == "fr" else ":"
+
+
+def _unit_sentence(t: Callable[[str], str], unit: str) -> str:
+    return " " + t("Unit: {unit}").format(unit=unit) + "." if unit else ""
+
+
+def _with(view: IndicatorView, **changes: object) -> IndicatorView:
+    from dataclasses import replace
+
+    return replace(view, **changes)  # type: ignore[arg-type]
+
+
+def isolated(code: str, lang: str) -> str:
+    """A code read left to right (10.c.1) in a right-to-left text: isolated, or the
+    bidirectional algorithm shows “c.1.10”."""
+    return f"\u2066{code}\u2069" if direction(lang) == "rtl" else code
+
+
+def figure_name(code: str) -> str:
+    return f"indicator-{file_stem(code)}"
+
+
+# --- the region: per indicator, the latest value of each State ---------------------------
+
+@dataclass(frozen=True)
+class Latest:
+    state: str
+    year: int
+    value: str
+    series: str
+    """The breakdown in words when the State gives no total ("" for a total)."""
+    unit: Text
+    source: Text
+    number: float
+
+
+@dataclass(frozen=True)
+class IndicatorDigest:
+    code: str
+    title: Text
+    objectives: list[tuple[int, Text, bool]]
+    """(objective, its short title, linked by the workspace rather than a public source)."""
+    rows: list[Latest]
+    without: list[str]
+    """States of the report with no value for it."""
+    left_out: list[str] = field(default_factory=list)
+    """States whose data file for it has errors."""
+    figure: str | None = None
+    alt: str = ""
+    note: str = ""
+    """Why there is no chart."""
+    caption: str = ""
+    """The chart's title."""
+    unit: str = ""
+    """The chart's unit, in words (“Unit: …”), said under it."""
+
+
+def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
+                  lang: str) -> list[Latest]:
+    """The State's latest total; without a total, the latest of each series."""
+    series = builder.series(result)
+    totals = {k: v for k, v in series.items() if not k[1]}
+    chosen = totals or series
+    out = []
+    for key, values in chosen.items():
+        last = values[-1]
+        out.append(Latest(state, last.year, show(builder.fmt, last),
+                          "" if not key[1] and not key[0] else builder.label(key),
+                          builder.unit(last.units, lang) if last.units else Text("", lang, "ltr"),
+                          Text(last.source, lang, direction(lang)), float(last.value)))
+    return out
+
+
+def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> Chart | None:
+    """Bars of the States' latest values, each labelled with its year: one unit only."""
+    units = {r.unit.text for r in rows}
+    if not rows or len(units) > 1 or any(r.series for r in rows) or len(rows) > MAX_BARS:
+        return None
+    t, fmt = builder.t, builder.fmt
+    cats = [f"{r.state} ({r.year})" for r in rows]
+    unit = next(iter(units))
+    shown = isolated(code, builder.lang)
+    alt = t("Bar chart of indicator {code}, the latest value of each State: {values}.").format(
+        code=shown, values=fmt.semicolons([f"{r.state}, {r.year}{_colon(builder.lang)} {r.value}"
+                                          for r in rows]))
+    note = t("Unit: {unit}").format(unit=builder.unit_words(unit)) if unit else ""
+    return Chart(t("Indicator {code}: latest value by State").format(code=shown), "bars", cats,
+                 [("", [r.number for r in rows])], [[r.value for r in rows]], unit, note,
+                 builder.lang, direction(builder.lang) == "rtl",
+                 alt + _unit_sentence(t, builder.unit_words(unit)))
+
+
+# --- progress: the values since an earlier cycle -----------------------------------------
+
+@dataclass(frozen=True)
+class ValueChange:
+    """A series of a State's indicator: its value up to the earlier cycle, and its latest."""
+
+    country: str
+    indicator: str
+    series: str
+    """The breakdown, as the data file writes it (`Sex=Female`), "" for the total."""
+    before_year: int | None
+    before: Decimal | None
+    after_year: int
+    after: Decimal
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.before is None else self.after - self.before
+
+
+def changes_since(data: DataSet, since: int) -> list[ValueChange]:
+    """Per State, indicator and series: the value in the latest year up to `since` (the
+    earlier cycle), and the latest value; the data files hold both."""
+    out = []
+    for result in sorted((r for r in data.results if r.valid and r.values and r.country
+                          and r.indicator),
+                         key=lambda r: (r.country or "", sort_key(r.indicator or ""))):
+        assert result.country is not None and result.indicator is not None
+        by_key: dict[Key, list[Value]] = {}
+        for v in sorted(result.values, key=lambda v: v.year):
+            by_key.setdefault((v.series, v.breakdown), []).append(v)
+        for (series, breakdown), values in sorted(by_key.items()):
+            then = [v for v in values if v.year <= since]
+            last = values[-1]
+            name = ", ".join([*([f"Series={series}"] if series else []),
+                              *(f"{b}={v}" for b, v in breakdown)])
+            out.append(ValueChange(result.country, result.indicator, name,
+                                   then[-1].year if then else None,
+                                   then[-1].value if then else None, last.year, last.value))
+    return out
+
+
+# --- a site's pages: one per indicator, its values downloadable ---------------------------
+
+@dataclass(frozen=True)
+class SiteValue:
+    country: str
+    year: int
+    breakdown: tuple[tuple[str, str], ...]
+    value: str
+    units: str
+    series: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """What a site shows of one indicator: its title, who links it to which objective,
+    every State's values (as the files have them) and the States without any."""
+
+    code: str
+    slug: str
+    """`10-7-1`: its page's and its download's name."""
+    title: Text
+    links: list[Link]
+    values: list[SiteValue]
+    states_without: list[str]
+
+    def csv(self) -> str:
+        """The values as one tidy CSV (Country, Year, each breakdown, Units, Series, Source,
+        Value), every text cell safe to open in a spreadsheet."""
+        names = sorted({name for v in self.values for name, _x in v.breakdown})
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["Country", "Year", *names, "Units", "Series", "Source", "Value"])
+        for v in self.values:
+            given = dict(v.breakdown)
+            writer.writerow([v.country, v.year, *(_safe(given.get(n, "")) for n in names),
+                             _safe(v.units), _safe(v.series), _safe(v.source), v.value])
+        return out.getvalue()
+
+
+def _safe(text: str) -> str:
+    """A text a spreadsheet will not run as a formula (the files are checked already;
+    this holds for any caller)."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def site_pages(catalogue: Catalogue, data: DataSet, lang: str,
+               states: Sequence[str]) -> list[SitePage]:
+    """A page per indicator of the catalogue that is linked to an objective or has values:
+    for the site the workspace publishes. `states`: the States the site covers."""
+    builder = IndicatorBuilder(catalogue, Formatter(lang))
+    pages = []
+    for code, indicator in catalogue.indicators.items():
+        results = [r for r in data.results if r.valid and r.indicator == code and r.values]
+        if not results and not indicator.links:
+            continue
+        values = [SiteValue(r.country or "", v.year, v.breakdown, v.text, v.units, v.series,
+                            v.source)
+                  for r in sorted(results, key=lambda r: r.country or "") for v in r.values]
+        have = {r.country for r in results}
+        pages.append(SitePage(code, file_stem(code), builder.title(indicator),
+                              list(indicator.links), values,
+                              [s for s in states if s not in have]))
+    return pages
+
+
+def shown_indicators(catalogue: Catalogue, data: Iterable[DataResult]) -> list[str]:
+    """The indicators a report speaks of: those linked to an objective, and those with
+    values, in the framework's order."""
+    codes = {code for code, i in catalogue.indicators.items() if i.links}
+    codes |= {r.indicator for r in data if r.indicator and r.values}
+    return sorted(codes, key=sort_key)
+
+

@@ -1,0 +1,575 @@
+"""Indicators and their data: the catalogue and its sources, the data files and every
+bad case, the reports (HTML, DOCX, PDF) with their tables and charts, the regional
+comparison, `progress`, and the Word form both ways.
+
+Most tests run on the synthetic workspace of docs/examples/indicators (two
+territories, three indicators over three years, one broken down by sex).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from gcmreview.convert.figures import render_charts
+from gcmreview.convert.pdf import TypstWorker
+from gcmreview.core.i18n import Formatter
+from gcmreview.load import catalogue as cat
+from gcmreview.model.indicators import IndicatorBuilder, site_pages
+from gcmreview.validate.data import DataOptions, check_data_folder
+from gcmreview.validate.workspace import WorkspaceError, load_workspace
+from tests import wordedit
+
+from .conftest import ROOT
+
+EXAMPLE = ROOT / "docs" / "examples" / "indicators"
+
+
+def example(tmp: Path) -> Path:
+    ws = tmp / "ws"
+    shutil.copytree(EXAMPLE, ws)
+    return ws
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+# --- the catalogue ------------------------------------------------------------------------
+
+def test_indicator_titles_come_with_their_source_per_language() -> None:
+    c = cat.builtin()
+    assert list(c.indicators)[:3] == ["8.8.1", "8.8.2", "10.7.1"]
+    assert c.indicator("10.c.1").title("en").text == \
+        "Remittance costs as a proportion of the amount remitted"
+    assert c.indicator("10.c.1").title("fr").text == \
+        "Coûts des envois de fonds en proportion du montant transféré"
+    # Recomposed: no combining accent left from the import's decomposition.
+    assert "\u0301" not in c.indicator("10.7.1").title("fr").text
+    # No Arabic title is shipped: the English one, flagged.
+    label = c.indicator("10.7.1").title("ar")
+    assert label.fallback and label.lang == "en"
+    assert set(c.indicator_sources) == {"en", "fr"}
+    assert "A/RES/71/313" in c.indicator_sources["en"]
+    assert c.missing("ar")["indicator titles"] == list(c.indicators)
+
+
+def test_only_sourced_links_are_shipped() -> None:
+    c = cat.builtin()
+    links = {(i.code, link.objective): link for i in c.indicators.values() for link in i.links}
+    assert set(links) == {("10.7.1", 6), ("10.c.1", 20)}
+    assert "Migration Network Hub" in links["10.7.1", 6].source
+    assert "migrationnetwork.un.org" in links["10.7.1", 6].detail
+    assert links["10.c.1", 20].source == "A/RES/73/195, annex, paragraph 36 (a)"
+    assert not any(link.by_workspace for link in links.values())
+
+
+def test_the_workspace_links_and_adds_indicators(tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    workspace = load_workspace(ws / "gcmreview.yaml")
+    [(indicator, link)] = workspace.catalogue.indicators_of(10)
+    assert indicator.code == "16.2.2" and link.by_workspace
+    (ws / "titles.yaml").write_text(
+        "sources:\n  ar: Test source (synthetic)\n"
+        "indicators:\n"
+        "  \"10.7.1\":\n    title: {ar: عنوان تجريبي}\n"
+        "  \"AQ.1\":\n    title: {ar: مؤشر وطني تجريبي}\n"
+        "    objectives: [{objective: 5, source: Test plan (synthetic)}]\n"
+        "    disaggregation: {Region: [North, South]}\n", encoding="utf-8")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
+                      encoding="utf-8")
+    c = load_workspace(config).catalogue
+    assert c.indicator("10.7.1").title("ar").text == "عنوان تجريبي"
+    assert c.indicator("AQ.1").title("en").text == "مؤشر وطني تجريبي"  # its only title
+    assert c.indicator("AQ.1").title("en").fallback
+    assert [(i.code, link.source) for i, link in c.indicators_of(5)] == \
+        [("AQ.1", "Test plan (synthetic)")]
+    assert c.breakdowns_of("AQ.1")["Region"] == ("North", "South")
+    assert "titles.yaml" in c.indicator_sources["ar"]
+
+
+@pytest.mark.parametrize(("config", "code", "where"), [
+    ("indicators:\n  10: [\"16.2.9\"]\n", "unknown-indicator", 8),
+    ("indicators:\n  24: [\"16.2.2\"]\n", "unknown-key", 8),
+    ("data_dir: ../elsewhere\n", "invalid-value", 7),
+])
+def test_workspace_links_are_checked(tmp_path: Path, config: str, code: str,
+                                     where: int) -> None:
+    path = tmp_path / "gcmreview.yaml"
+    path.write_text("region: R\ncycle: 2024\nparticipants: [AQ]\n# a comment\n#\n#\n"
+                    + config, encoding="utf-8")
+    with pytest.raises(WorkspaceError) as raised:
+        load_workspace(path)
+    [found] = raised.value.diagnostics
+    assert (found.code, found.position.line) == (code, where)
+
+
+def test_a_catalogue_file_needs_a_source_for_indicator_titles(tmp_path: Path) -> None:
+    (tmp_path / "titles.yaml").write_text(
+        "sources:\n  fr: Source\nindicators:\n  \"10.7.1\":\n    title: {ar: عنوان}\n",
+        encoding="utf-8")
+    (tmp_path / "gcmreview.yaml").write_text(
+        "region: R\ncycle: 2024\nparticipants: [AQ]\ncatalogue: titles.yaml\n",
+        encoding="utf-8")
+    with pytest.raises(WorkspaceError) as raised:
+        load_workspace(tmp_path / "gcmreview.yaml")
+    [found] = raised.value.diagnostics
+    assert found.code == "catalogue-source" and found.position.line == 5
+
+
+# --- data files: every bad case, with its place --------------------------------------------
+
+BAD_CASES = [
+    # (file, content, expected (line, column, code))
+    ("AQ/10-7-9.csv", "Year,Value\n2021,3\n", (1, 1, "unknown-indicator")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,about 3\n", (2, 6, "data-not-a-number")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,\"12,5\"\n", (2, 6, "data-not-a-number")),
+    ("AQ/10-7-1.csv", "Year,Value\n21,3\n", (2, 1, "data-not-a-number")),
+    ("AQ/10-7-1.csv", "Year,Value\n2014,3\n", (2, 1, "data-year-out-of-range")),
+    ("AQ/10-7-1.csv", "Year,Value\n2025,3\n", (2, 1, "data-year-out-of-range")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,3\n2022,4\n2021,5\n", (4, 1, "data-duplicate-row")),
+    ("AQ/10-7-1.csv", "Year,Units,Value\n2021,Percent,3\n2022,Number,4\n",
+     (3, 6, "data-unit-changed")),
+    ("AQ/16-2-2.csv", "Year,Sex,Value\n2021,Femmes,3\n", (2, 6, "data-disaggregation")),
+    ("AQ/16-2-2.csv", "Year,Gender,Value\n2021,Female,3\n", (1, 6, "data-disaggregation")),
+    ("AQ/16-2-2.csv", "Year,Age,Value\n2021,young,3\n", (2, 6, "data-disaggregation")),
+    ("AQ/10-7-1.csv", "Year,Value,Source\n2021,3,=HYPERLINK(\"x\")\n", (2, 8, "data-formula")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,=1+2\n", (2, 6, "data-formula")),
+    ("AQ/10-7-1.csv", "Year;Value\n2021;3\n", (1, 1, "data-syntax")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,\"3\n", (2, 6, "data-syntax")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,3,4\n", (2, 8, "data-syntax")),
+    ("AQ/10-7-1.csv", "Year,Total\n2021,3\n", (1, 6, "data-disaggregation")),
+    ("AQ/10-7-1.csv", "Year\n2021\n", (1, 1, "data-column")),
+    ("AQ/10-7-1.csv", "Year,Value\n", (1, 1, "data-empty")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,3\x07\n", (2, 6, "control-character")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,3\n".encode("utf-16"), (1, 1, "encoding")),
+    ("AQ/10-7-1.csv", "Year,Value,Source\n2021,3,Société\n".encode("latin-1"),
+     (2, 12, "encoding")),
+    ("XX/10-7-1.csv", "Year,Value\n2021,3\n", (1, 1, "unknown-country")),
+    ("ZA/10-7-1.csv", "Year,Value\n2021,3\n", (1, 1, "not-a-participant")),
+    ("AQ/10.7.1.csv", "Year,Value\n2021,3\n", (1, 1, "file-not-read")),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), BAD_CASES,
+                         ids=[f"{c[2][2]}-{i}" for i, c in enumerate(BAD_CASES)])
+def test_each_bad_case_is_named_where_it_is(run_cli, tmp_path: Path, name: str,
+                                            content: str | bytes,
+                                            expected: tuple[int, int, str]) -> None:
+    ws = example(tmp_path)
+    shutil.rmtree(ws / "data")
+    write(ws / "data" / name, content)
+    result = run_cli("validate", "--format", "json", cwd=ws)
+    doc = json.loads(result.out)
+    found = [(d["line"], d["column"], d["code"]) for d in doc["diagnostics"]
+             if d["path"].startswith("data/")]
+    assert expected in found, found
+    severity = next(d["severity"] for d in doc["diagnostics"]
+                    if (d["line"], d["column"], d["code"]) == expected)
+    if severity == "error":
+        assert result.code == 1
+    text = run_cli("validate", cwd=ws).out
+    line, column, code = expected
+    assert f"data/{name}:{line}:{column}: " in text and f"[{code}]" in text
+    assert "Traceback" not in text
+
+
+def test_a_huge_file_and_a_link_are_not_read(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    write(ws / "data" / "AQ" / "10-7-3.csv", b"Year,Value\n" + b"2021,1\n" * 200_000)
+    secret = write(tmp_path / "secret.csv", "Year,Value\n2021,42\n")
+    (ws / "data" / "BV" / "10-7-3.csv").symlink_to(secret)
+    (ws / "data" / "BV" / "10-7-4.csv").symlink_to(secret)
+    result = run_cli("validate", "--format", "json", cwd=ws)
+    codes = {(d["path"], d["code"]) for d in json.loads(result.out)["diagnostics"]}
+    assert ("data/AQ/10-7-3.csv", "file-too-large") in codes
+    assert ("data/BV/10-7-3.csv", "not-a-regular-file") in codes
+    assert result.code == 1
+
+
+def test_a_byte_order_mark_and_quotes_are_fine(tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    write(ws / "data" / "BV" / "16-2-2.csv", "\ufeffYear,Sex,Units,Value,Source\r\n"
+          "2022,Female,\"Per 100,000 population\",1.5,\"Registre \"\"test\"\", synthétique\"\r\n")
+    workspace = load_workspace(ws / "gcmreview.yaml")
+    found = check_data_folder(workspace.data_dir, workspace.catalogue, DataOptions(2024))
+    result = found.of("BV").values["16.2.2"]
+    [value] = result.values
+    assert value.breakdown == (("Sex", "Female"),)
+    assert value.units == "Per 100,000 population"
+    assert value.source == 'Registre "test", synthétique'
+
+
+def test_validate_json_gains_the_data_facts(run_cli) -> None:
+    result = run_cli("validate", "--format", "json", cwd=EXAMPLE)
+    assert result.code == 0, result.out
+    doc = json.loads(result.out)
+    assert doc["summary"]["data_files"] == 5
+    entry = next(d for d in doc["data"] if d["path"] == "data/AQ/16-2-2.csv")
+    assert entry == {"path": "data/AQ/16-2-2.csv", "country": "AQ", "indicator": "16.2.2",
+                     "valid": True, "years": [2021, 2022, 2023], "values": 9,
+                     "breakdowns": ["Sex"]}
+    named = run_cli("validate", "data/AQ/10-7-1.csv", cwd=EXAMPLE)
+    assert named.code == 0 and "0 files checked and 1 data file" in named.out
+
+
+def test_coverage_json_and_csv_say_which_indicators_have_values(run_cli) -> None:
+    doc = json.loads(run_cli("coverage", "--format", "json", cwd=EXAMPLE).out)
+    aq = next(s for s in doc["states"] if s["country"] == "AQ")
+    assert aq["indicators"]["16.2.2"] == {"first": 2021, "last": 2023, "years": 3}
+    csv = run_cli("coverage", "--format", "csv", cwd=EXAMPLE).out.splitlines()
+    assert csv[0].endswith(",indicators")
+    assert next(r for r in csv if r.startswith("BV,")).endswith(",2")
+
+
+# --- the reports -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from gcmreview.cli import main
+
+    ws = example(tmp_path_factory.mktemp("indicators"))
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ws)
+    try:
+        assert main(["build", "--all", "--format", "html,docx,pdf,md", "--out", "out",
+                     "--quiet"]) == 0
+        assert main(["build", "--region", "--lang", "fr", "--format", "html,docx,pdf",
+                     "--out", "out", "--quiet"]) == 0
+        assert main(["build", "-c", "AQ", "--lang", "ar", "--format", "html,docx,pdf",
+                     "--out", "out", "--quiet"]) == 0
+    finally:
+        os.chdir(cwd)
+    return ws / "out"
+
+
+def flat(text: str) -> str:
+    return " ".join(re.sub(r"[\u2066-\u2069\u200e\u200f]", "", html.unescape(text)).split())
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return flat(" ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+
+
+def docx_images(path: Path) -> list[str]:
+    """The text alternative of every image of the document."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return re.findall(r'<wp:docPr [^>]*descr="([^"]*)"', xml)
+
+
+def pdf_alts(path: Path) -> list[str]:
+    """The text alternatives of the PDF's tagged figures."""
+    found: list[str] = []
+
+    def walk(item: object, seen: set[int]) -> None:
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if id(item) in seen:
+            return
+        seen.add(id(item))
+        if isinstance(item, dict):
+            if "/Alt" in item:
+                found.append(str(item["/Alt"]))
+            for key, value in item.items():
+                if key != "/P":  # the parent: walked already
+                    walk(value, seen)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value, seen)
+
+    walk(pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"], set())
+    return found
+
+
+def pdf_text(path: Path) -> str:
+    return flat(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+
+
+def test_values_appear_under_their_objective_in_every_format(built: Path) -> None:
+    page = flat((built / "AQ.en.html").read_text(encoding="utf-8"))
+    objective6 = page[page.index('id="objective-6"'):page.index('id="round-table-2"')]
+    assert "Indicator 10.7.1: Recruitment cost borne by employee" in objective6
+    for value in ("14.2", "12.8", "11.5"):
+        assert f"<td style=\"text-align: right;\">{value}</td>" in objective6
+    assert "Source: Synthetic test data (labour force survey), 2021–2023" in objective6
+    assert "Linked to this objective by: UN Network on Migration, Migration Network Hub" \
+        in objective6
+    objective10 = page[page.index('id="objective-10"'):page.index('id="round-table-3"')]
+    assert "Linked to this objective by the workspace, not by a public source." in objective10
+    for word in ("Female", "Male", "4.4", "1.2"):
+        assert word in objective10
+    docx = docx_text(built / "AQ.en.docx")
+    pdf = pdf_text(built / "AQ.en.pdf")
+    for text in (docx, pdf):
+        assert "Indicator 10.7.1" in text and "Indicator 16.2.2" in text
+        for value in ("14.2", "12.8", "11.5", "7.4", "6.1", "4.4", "3.2", "1.8"):
+            assert value in text, value
+    french = flat((built / "BV.fr.html").read_text(encoding="utf-8"))
+    assert "Indicateur 10.c.1 : Coûts des envois de fonds" in french
+    assert ">4,75<" in french and ">9,6<" in french  # decimals as French writes them
+    assert "Unité : Pourcentage" in french
+    # BV has no data for 16.2.2, linked to its objective 10.
+    assert "Aucune donnée communiquée pour cet indicateur." in french
+
+
+def test_charts_have_a_text_alternative_naming_the_values(built: Path) -> None:
+    page = (built / "AQ.en.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"[^>]*alt="([^"]*)"', page)
+    assert len(images) == 3
+    alts = [alt for _svg, alt in images]
+    assert ("Line chart of indicator 10.7.1, 2021 to 2023: Total: 2021 14.2, 2022 12.8, "
+            "2023 11.5. Unit: Percent.") in alts
+    sexes = next(a for a in alts if "16.2.2" in a)
+    assert "Female: 2021 4.4, 2022 3.9, 2023 3.2" in sexes
+    svg = base64.b64decode(images[0][0])
+    assert svg.startswith(b"<svg") and b"<script" not in svg
+    docx_alts = docx_images(built / "AQ.en.docx")
+    assert any("Total: 2021 14.2" in a for a in docx_alts)
+    with zipfile.ZipFile(built / "AQ.en.docx") as z:
+        assert len([n for n in z.namelist() if n.endswith(".png")]) == 3
+    # In the PDF the chart is vector graphics (its labels drawn as outlines), tagged with
+    # the same text alternative.
+    assert ("Line chart of indicator 10.7.1, 2021 to 2023: Total: 2021 14.2, 2022 12.8, "
+            "2023 11.5. Unit: Percent.") in pdf_alts(built / "AQ.en.pdf")
+
+
+def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -> None:
+    page = flat((built / "AQ.en.html").read_text(encoding="utf-8"))
+    figure = page[page.index('<figure class="chart" id="figure-1"'):]
+    figure = figure[:figure.index("</figure>")]
+    caption = figure[figure.index("<figcaption"):figure.index("</figcaption>")]
+    assert "Figure 1. Indicator 10.7.1, Antarctica" in caption
+    source = figure[figure.index('class="figure-source"'):]
+    assert "Source: Synthetic test data (labour force survey), 2021–2023" in source
+    assert 'id="figure-3"' in page and 'id="figure-4"' not in page
+    regional = flat((built / "regional.en.html").read_text(encoding="utf-8"))
+    assert "Indicator 10.7.1: latest value by State" in regional
+    assert "Unit: Percent. Source: the States' data files, as in the table above." in regional
+    docx = docx_text(built / "AQ.en.docx")  # its runs joined by spaces: "Figure 1 ."
+    assert re.search(r"Figure 1 ?\. ?Indicator 10\.7\.1, Antarctica", docx)
+    with zipfile.ZipFile(built / "AQ.en.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert xml.count("SEQ Figure") == 3
+    # The PDF draws the chart itself: its scale and years are text.
+    pdf = pdf_text(built / "AQ.en.pdf")
+    assert "Figure 1. Indicator 10.7.1, Antarctica" in pdf
+    assert "Source: Synthetic test data (labour force survey), 2021–2023" in pdf
+
+
+def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:
+    page = (built / "AQ.ar.html").read_text(encoding="utf-8")
+    # Codes are isolated left to right: else 10.c.1 shows as “c.1.10”.
+    assert "المؤشر \u206610.c.1\u2069" in page
+    assert "(EN)" in page  # the indicator's English title, marked
+    assert "رسم بياني خطي للمؤشر \u206610.7.1\u2069" in page
+    assert "الإناث" in page
+    text = pdf_text(built / "AQ.ar.pdf")
+    assert "14.2" in text
+    # A column of numbers is on the right of its cells in the Arabic DOCX too, as in the
+    # PDF and the HTML: in a right-to-left paragraph Word's "left" is the right.
+    with zipfile.ZipFile(built / "AQ.ar.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    cell = re.search(r'<w:p><w:pPr>(?:(?!</w:pPr>).)*</w:pPr><w:r>(?:(?!</w:r>).)*'
+                     r'<w:t xml:space="preserve">14.2</w:t>', xml)
+    assert cell is not None and '<w:jc w:val="left" />' in cell.group(0)
+
+
+def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> None:
+    page = flat((built / "regional.fr.html").read_text(encoding="utf-8"))
+    part = page[page.index('id="indicators"'):page.index('id="objectives"')]
+    section = part[part.index('id="indicator-10-7-1"'):part.index('id="indicator-10-c-1"')]
+    assert "Antarctique" in section and "Île Bouvet" in section
+    assert ">11,5<" in section and ">8,7<" in section and ">2023<" in section
+    assert "Graphique à barres de l'indicateur 10.7.1, dernière valeur de chaque État : " \
+        "Antarctique, 2023 : 11,5; Île Bouvet, 2023 : 8,7." in section
+    trafficking = part[part.index('id="indicator-16-2-2"'):]
+    assert "Aucune valeur communiquée par : Île Bouvet." in trafficking
+    assert "lié par l'espace de travail" in trafficking
+    pdf = pdf_text(built / "regional.fr.pdf")
+    docx = docx_text(built / "regional.fr.docx")
+    for text in (pdf, docx):
+        assert "Antarctique" in text and "Île Bouvet" in text and "8,7" in text
+
+
+def test_charts_are_drawn_the_same_every_time(typst_process: TypstWorker) -> None:
+    c = cat.builtin()
+    workspace = load_workspace(EXAMPLE / "gcmreview.yaml")
+    data = check_data_folder(workspace.data_dir, workspace.catalogue, DataOptions(2024))
+    builder = IndicatorBuilder(c, Formatter("fr"))
+    chart = builder.chart("16.2.2", data.of("AQ").values["16.2.2"], "Antarctique")
+    assert chart is not None and chart.kind == "line" and len(chart.series) == 3
+    first = render_charts({"a": chart}, typst_process.draw)["a"]
+    again = render_charts({"a": chart}, typst_process.draw)["a"]
+    assert first.svg == again.svg and first.png == again.png
+    assert first.png.startswith(b"\x89PNG")
+
+
+def test_changing_a_data_file_rebuilds_that_state(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    assert run_cli("build", "--all", "-f", "md", "--quiet", cwd=ws).code == 0
+    csv = ws / "data" / "BV" / "10-7-1.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("8.7", "8.1"), encoding="utf-8")
+    again = run_cli("build", "--all", "-f", "md", cwd=ws)
+    assert again.code == 0
+    assert "built BV" in again.err and "built regional" in again.err
+    assert "built AQ" not in again.err
+    assert "8.1" in (ws / "build" / "BV.fr.md").read_text(encoding="utf-8").replace(",", ".")
+
+
+def test_an_invalid_data_file_is_left_out_with_a_note(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    write(ws / "data" / "AQ" / "10-7-1.csv", "Year,Value\n2021,n/a\n")
+    result = run_cli("build", "-c", "AQ", "-f", "md", cwd=ws)
+    assert result.code == 1
+    assert "data/AQ/10-7-1.csv:2:6: error[data-not-a-number]" in result.err
+    md = (ws / "build" / "AQ.en.md").read_text(encoding="utf-8")
+    assert "has errors, so its values are left out" in md
+    again = run_cli("build", "-c", "AQ", "-f", "md", cwd=ws)  # up to date, still failing
+    assert again.code == 1 and "[data-not-a-number]" in again.err
+
+
+# --- progress -----------------------------------------------------------------------------
+
+def test_progress_shows_the_values_since_the_earlier_cycle(run_cli) -> None:
+    text = run_cli("progress", cwd=EXAMPLE).out
+    assert "AQ  10.7.1: 12.8 in 2022 → 11.5 in 2023 (−1.3)" in text
+    assert "AQ  16.2.2 (Sex=Female): 3.9 in 2022 → 3.2 in 2023 (−0.7)" in text
+    doc = json.loads(run_cli("progress", "--format", "json", cwd=EXAMPLE).out)
+    bv = next(v for v in doc["values"] if v["country"] == "BV" and v["indicator"] == "10.c.1")
+    assert bv == {"country": "BV", "indicator": "10.c.1", "series": "",
+                  "before": {"year": 2022, "value": "5.2"},
+                  "after": {"year": 2023, "value": "4.75"}, "change": "-0.45"}
+    markdown = run_cli("progress", "--format", "markdown", cwd=EXAMPLE).out
+    assert "### Indicator values" in markdown and "10\\.7\\.1\\: 12\\.8 in 2022" in markdown
+
+
+# --- the Word form --------------------------------------------------------------------------
+
+def test_untouched_and_resaved_forms_keep_the_data(run_cli, tmp_path: Path) -> None:
+    from tests.test_forms import resave_with_libreoffice
+
+    ws = example(tmp_path)
+    assert run_cli("form", "AQ", cwd=ws).code == 0
+    assert run_cli("form", "BV", "--lang", "ar", cwd=ws).code == 0
+    before = {p: p.read_bytes() for p in (ws / "data").rglob("*.csv")}
+    saved = resave_with_libreoffice([ws / "forms" / "AQ.docx", ws / "forms" / "BV.docx"],
+                                    tmp_path / "saved", tmp_path / "profile")
+    for forms in ([ws / "forms" / "AQ.docx", ws / "forms" / "BV.docx"], saved):
+        result = run_cli("import", *map(str, forms), cwd=ws)
+        assert result.code == 0, result.out
+        assert "values of indicator 16.2.2 → data/AQ/16-2-2.csv: unchanged" in result.out
+        assert "values of indicator 10.c.1 → data/BV/10-c-1.csv: unchanged" in result.out
+        assert {p: p.read_bytes() for p in (ws / "data").rglob("*.csv")} == before
+
+
+def test_the_form_asks_for_the_values_in_a_table_per_indicator(run_cli,
+                                                                tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    run_cli("form", "AQ", cwd=ws)
+    document = wordedit.open_form(ws / "forms" / "AQ.docx")
+    [table] = wordedit.tables_after(document, "Indicator 16.2.2")
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["Year", "Breakdown", "Value", "Unit", "Source"]
+    assert ["2021", "Sex: Female", "4.4", "Per 100,000 population",
+            "Synthetic test data (police records)"] in rows
+    assert rows[-1] == ["", "", "", "", ""]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    # Under objective 6, the indicator the Migration Network Hub links to it.
+    six = next(i for i, h in enumerate(headings) if h.startswith("Objective 6:"))
+    assert headings[six + 1].startswith("Indicator 10.7.1: Recruitment cost")
+
+
+def test_imported_values_refuse_text_where_a_number_is_due(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    run_cli("form", "AQ", cwd=ws)
+    path = ws / "forms" / "AQ.docx"
+    document = wordedit.open_form(path)
+    [recruitment] = wordedit.tables_after(document, "Indicator 10.7.1")
+    recruitment.rows[2].cells[2].text = "about 13"
+    [remittances] = wordedit.tables_after(document, "Indicator 10.c.1")
+    for cell, text in zip(remittances.rows[-1].cells,
+                          ["2024", "", "5,8", "Percent", "Synthetic test data (central bank)"],
+                          strict=True):
+        cell.text = text
+    document.save(str(path))
+    before = (ws / "data" / "AQ" / "10-7-1.csv").read_bytes()
+    result = run_cli("import", "forms/AQ.docx", "--force", cwd=ws)
+    assert result.code == 1
+    assert ("forms/AQ.docx: section “Indicator 10.7.1: Recruitment cost borne by…”, row 3 "
+            "“2022”: error[not-a-number]: “about 13” is not a number; the row was not "
+            "imported") in result.out
+    assert "values of indicator 10.7.1 → data/AQ/10-7-1.csv: not written" in result.out
+    assert (ws / "data" / "AQ" / "10-7-1.csv").read_bytes() == before  # nothing lost
+    assert "values of indicator 10.c.1 → data/AQ/10-c-1.csv: written" in result.out
+    written = (ws / "data" / "AQ" / "10-c-1.csv").read_text(encoding="utf-8")
+    assert written.endswith("2024,Percent,5.8,Synthetic test data (central bank)\n")
+    assert run_cli("validate", "data/AQ/10-c-1.csv", cwd=ws).code == 0
+
+
+def test_arabic_digits_and_words_are_read_back(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    run_cli("form", "AQ", "--lang", "ar", cwd=ws)
+    path = ws / "forms" / "AQ.docx"
+    document = wordedit.open_form(path)
+    [table] = wordedit.tables_after(document, "المؤشر \u206616.2.2")
+    assert table.rows[4].cells[1].text == "الجنس: الإناث"
+    for cell, text in zip(table.rows[-1].cells,
+                          ["٢٠٢٤", "الجنس: الذكور", "١٫١", "لكل 100,000 نسمة", "سجلات"],
+                          strict=True):
+        cell.text = text
+    document.save(str(path))
+    result = run_cli("import", "forms/AQ.docx", "--force", cwd=ws)
+    assert result.code == 0, result.out
+    written = (ws / "data" / "AQ" / "16-2-2.csv").read_text(encoding="utf-8")
+    assert written.splitlines()[-1] == '2024,Male,"Per 100,000 population",1.1,سجلات'
+
+
+def test_values_are_not_replaced_without_force(run_cli, tmp_path: Path) -> None:
+    ws = example(tmp_path)
+    run_cli("form", "BV", cwd=ws)
+    path = ws / "forms" / "BV.docx"
+    document = wordedit.open_form(path)
+    [table] = wordedit.tables_after(document, "Indicateur 10.7.1")
+    table.rows[1].cells[2].text = "9,5"
+    document.save(str(path))
+    dry = run_cli("import", "forms/BV.docx", "--dry-run", cwd=ws)
+    assert "data/BV/10-7-1.csv: would replace the file, with --force" in dry.out
+    refused = run_cli("import", "forms/BV.docx", cwd=ws)
+    assert refused.code == 2 and "data/BV/10-7-1.csv already exists" in refused.out
+    assert run_cli("import", "forms/BV.docx", "--force", cwd=ws).code == 0
+    assert "2021,Percent,9.5," in (ws / "data" / "BV" / "10-7-1.csv").read_text(
+        encoding="utf-8")
+
+
+# --- what a site would publish ----------------------------------------------------------
+
+def test_site_pages_give_each_indicator_and_its_values_as_csv() -> None:
+    workspace = load_workspace(EXAMPLE / "gcmreview.yaml")
+    data = check_data_folder(workspace.data_dir, workspace.catalogue, DataOptions(2024))
+    pages = {p.code: p for p in site_pages(workspace.catalogue, data, "fr", ["AQ", "BV"])}
+    assert list(pages) == ["10.7.1", "10.c.1", "16.2.2"]
+    trafficking = pages["16.2.2"]
+    assert trafficking.slug == "16-2-2" and trafficking.states_without == ["BV"]
+    assert trafficking.links[0].by_workspace
+    csv = trafficking.csv().splitlines()
+    assert csv[0] == "Country,Year,Sex,Units,Series,Source,Value"
+    assert 'AQ,2021,Female,"Per 100,000 population",,Synthetic test data (police records),4.4' \
+        in csv
