@@ -338,12 +338,14 @@ def new(
             "--open, open it."),
          "  gcmreview docs\n"
          "  gcmreview docs format --open\n"
-         "  gcmreview docs word")
+         "  gcmreview docs word\n"
+         "  gcmreview docs site")
 def docs(
     topic: Annotated[str, typer.Argument(
         metavar=N_("[TOPIC]"), show_default=False,
         help=N_("format (the default): the review file format; word: the Word form and "
-                "`gcmreview import`."))] = "format",
+                "`gcmreview import`; site: the review site and its publication."))]
+    = "format",
     open_it: Annotated[bool, typer.Option(
         "--open", help=N_("Open it with the program the system uses for such files."))]
     = False,
@@ -558,6 +560,71 @@ def build(
     if not quiet:
         echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)
     echo(show.failed_lines(outcome.failed), sys.stderr)
+    return outcome.exit_code
+
+
+@command(N_("Build the review site of the workspace: a static, searchable site with a page "
+            "per State, per objective and per guiding principle, in each language, from the "
+            "same reviews as the reports. Only what changed is written again."),
+         "  gcmreview site\n"
+         "  gcmreview site --serve\n"
+         "  gcmreview site --lang fr,ar --out public\n"
+         "  gcmreview site --base-url https://example.org/review/")
+def site(
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar=N_("FOLDER"), show_default=False,
+        help=N_("Where to write the site (default: the workspace's site folder)."))] = None,
+    lang: Annotated[str, typer.Option(
+        "--lang", metavar=N_("LANGUAGES"), show_default=False,
+        help=N_("Languages of the site, separated by commas (default: en,fr,ar)."))]
+    = "en,fr,ar",
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", metavar=N_("URL"), show_default=False,
+        help=N_("The address the site is published at, for search engines (canonical "
+                "links and a sitemap); links between pages work from any address without "
+                "it."))] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help=N_("Write every file and the search index again."))] = False,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help=N_("Then show the site on this computer, at http://127.0.0.1:PORT/ "
+                           "(search needs a web server), until Ctrl-C."))] = False,
+    port: Annotated[int, typer.Option(
+        "--port", metavar=N_("PORT"), show_default=False,
+        help=N_("The port of --serve (default: 8000)."))] = 8000,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help=N_("Print nothing but problems."))] = False,
+) -> int:
+    from gcmreview.commands.site import site as run_site
+    from gcmreview.render.build import warning_lines
+    from gcmreview.render.site import outcome_lines
+
+    if not 0 < port < 65536:
+        raise UsageError(_("--port must be a number from 1 to 65535"),
+                         hint=_("for example --port 8000"))
+    outcome = run_site(Context(), out=out, langs=lang, base_url=base_url, force=force)
+    echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
+                            for d in f.diagnostics]), sys.stderr)
+    echo(warning_lines(outcome.warnings), sys.stderr)
+    if not quiet:
+        echo(outcome_lines(outcome.pages, display_path(outcome.out_dir), len(outcome.written),
+                           len(outcome.removed), outcome.up_to_date, outcome.indexed),
+             sys.stderr)
+    if serve:
+        from gcmreview.website import preview_server
+
+        try:
+            server = preview_server(outcome.out_dir, port)
+        except OSError as exc:
+            raise UsageError(_("cannot serve the site on port {port}: {reason}").format(
+                port=port, reason=os_reason(exc)), hint=_("choose another with --port")) from exc
+        say(_("the site is at http://127.0.0.1:{port}/ (Ctrl-C to stop)").format(
+            port=server.server_address[1]))
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
     return outcome.exit_code
 
 

@@ -19,7 +19,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -323,13 +323,11 @@ class Builder:
                 file=display_path(path), reason=exc.message),)
         return translation(cast(dict[str, Any], data), lang, stored), ()
 
-    def earlier(self, code: str) -> dict[int, StateCoverage | None]:
-        """The State in each earlier cycle: None when it had no review file then."""
-        return {year: snap.states.get(code) for year, snap in self.history.items()}
-
-    def regional_jobs(self, document: Planned, files: list[Path] | tuple[Path, ...],
-                      stage: Path) -> Iterator[Job]:
-        lang = document.lang
+    def state_reviews(self, files: list[Path] | tuple[Path, ...], lang: str
+                      ) -> tuple[list[StateReview], list[str], tuple[str, ...]]:
+        """The valid reviews among `files`, each with its current translation into `lang`;
+        the States whose file is invalid (left out of a regional document, with a note);
+        why a translation file was not used."""
         reviews, invalid = [], []
         warned: tuple[str, ...] = ()
         for path in files:
@@ -346,9 +344,49 @@ class Builder:
         # A stray copy that says it is a State with a valid file of its own (MA-old.yaml
         # saying MA) is an error of its own; it does not make MA's review invalid.
         valid = {r.code for r in reviews}
-        invalid = [code for code in invalid if code not in valid]
-        report = RegionalBuilder(self.workspace, lang).build(reviews, sorted(set(invalid)),
-                                                            self.history, self.data)
+        return reviews, sorted({code for code in invalid if code not in valid}), warned
+
+    def fresh_outputs(self, files: list[Path], langs: tuple[str, ...]) -> list[Path]:
+        """The reports in the build folder that a build now would not make again (the
+        review site offers those for download, never a stale one)."""
+        fresh: list[Path] = []
+        options = self.options
+        try:
+            for lang in langs:
+                self.options = replace(options, lang=lang, all=True, region=True, force=False)
+                plan = self.plan(files, files)
+                stale = {d.id: set(d.targets.values()) for d in plan.documents}
+                for name in [*plan.up_to_date, *stale]:
+                    for path in self.targets(name, lang).values():
+                        if path not in stale.get(name, ()) and path.is_file() \
+                                and not path.is_symlink():
+                            fresh.append(path)
+                if REGIONAL_ID not in {d.id for d in plan.documents}:
+                    regional = self.manifest.outputs.get(f"{REGIONAL_ID}.{lang}.html") or \
+                        next((self.manifest.outputs[n] for n in self.manifest.outputs
+                              if n.startswith(f"{REGIONAL_ID}.{lang}.")), None)
+                    volume = re.compile(rf"regional-(?:rt\d+(?:-\d+)?|annex-\d+)"
+                                        rf"\.{re.escape(lang)}\.[a-z]+")
+                    for name, key in sorted(self.manifest.outputs.items()):
+                        path = self.out_dir / name
+                        if (regional is not None and key == regional and volume.fullmatch(name)
+                                and path.suffix[1:] in self.options.formats
+                                and path.is_file() and not path.is_symlink()):
+                            fresh.append(path)
+        finally:
+            self.options = options
+        return sorted(set(fresh))
+
+    def earlier(self, code: str) -> dict[int, StateCoverage | None]:
+        """The State in each earlier cycle: None when it had no review file then."""
+        return {year: snap.states.get(code) for year, snap in self.history.items()}
+
+    def regional_jobs(self, document: Planned, files: list[Path] | tuple[Path, ...],
+                      stage: Path) -> Iterator[Job]:
+        lang = document.lang
+        reviews, invalid, warned = self.state_reviews(files, lang)
+        report = RegionalBuilder(self.workspace, lang).build(reviews, invalid, self.history,
+                                                            self.data)
         meta = regional_meta(report)
 
         def volume_job(volume: Volume) -> Job:

@@ -73,6 +73,10 @@ def test_init_writes_a_workspace(run_cli, tmp_path: Path) -> None:
         assert step in readme
     assert readme.index("In Word") < readme.index("As a review file (YAML)")
     assert "/build/" in (ws / ".gitignore").read_text()
+    assert "/site/" in (ws / ".gitignore").read_text()
+    # How to publish the site: the command, and where the workflow says how to turn it on.
+    site = readme[readme.index("`gcmreview site`"):]
+    assert "GitHub Pages" in site[:400] and ".github/workflows/gcmreview.yml" in site[:400]
     empty = run_cli("validate", cwd=ws)  # a check that checks nothing must not pass
     assert empty.code == 1 and "there is no review file to check in countries" in empty.err
     validate = run_cli("validate", "--allow-empty", cwd=ws)
@@ -174,7 +178,7 @@ def test_zizmor_finds_what_the_old_workflow_had(run_cli, tmp_path: Path) -> None
     text = text.replace("          persist-credentials: false\n", "")
     (ws / WORKFLOW).write_text(text, encoding="utf-8")
     findings = zizmor(str(ws / WORKFLOW))
-    assert sorted(f["ident"] for f in findings) == ["artipacked"] + ["unpinned-uses"] * 4
+    assert sorted(f["ident"] for f in findings) == ["artipacked"] * 2 + ["unpinned-uses"] * 8
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -184,15 +188,24 @@ def test_workflow_trusts_nothing_from_the_pull_request(run_cli, tmp_path: Path,
     text = (ws / WORKFLOW).read_text(encoding="utf-8")
     workflow = load_yaml(ws / WORKFLOW)
     # pull_request runs a fork's changes with a read-only token and no secrets;
-    # pull_request_target would give them the base repository's.
-    assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
+    # pull_request_target would give them the base repository's. A push runs only the
+    # site's jobs (opt-in, the default branch only).
+    assert set(workflow["on"]) == {"pull_request", "push", "workflow_dispatch"}
     assert workflow["permissions"] == {}
-    for job in workflow["jobs"].values():
-        assert job["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["review"]["if"] == "${{ github.event_name != 'push' }}"
+    assert jobs["review"]["permissions"] == jobs["site"]["permissions"] == {"contents": "read"}
+    assert "github.event_name != 'pull_request'" in jobs["site"]["if"]
+    assert "vars.GCMREVIEW_SITE == 'pages'" in jobs["site"]["if"]
+    assert "github.ref_name == github.event.repository.default_branch" in jobs["site"]["if"]
+    # Only the job that publishes may write, and only to Pages; it runs no command.
+    assert jobs["deploy"]["needs"] == "site"
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert all("run" not in step for step in jobs["deploy"]["steps"])
     assert "secrets." not in text
     # Every action at the commit of a release, the release named beside it.
     uses = re.findall(r"^\s+(?:- )?uses: (\S+)(.*)$", text, flags=re.MULTILINE)
-    assert len(uses) == 4
+    assert len(uses) == 8
     for action, comment in uses:
         assert re.fullmatch(r"actions/[a-z-]+@[0-9a-f]{40}", action), action
         assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), comment
@@ -206,7 +219,7 @@ def test_workflow_trusts_nothing_from_the_pull_request(run_cli, tmp_path: Path,
 def test_workflow_steps(run_cli, tmp_path: Path) -> None:
     ws = init(run_cli, tmp_path / "review")
     workflow = load_yaml(ws / WORKFLOW)
-    assert set(workflow["on"]) == {"pull_request", "workflow_dispatch"}
+    assert set(workflow["on"]) == {"pull_request", "push", "workflow_dispatch"}
     # Installed from a folder (as in these tests): nothing a runner can install, so the
     # workflow's first step stops and says what to set.
     assert workflow["env"]["GCMREVIEW_PACKAGE"] == ""
@@ -627,6 +640,8 @@ def workflow_env(ws: Path) -> dict[str, str]:
 WORDS = {
     # what the workflow itself says, and what gcmreview says under its GCMREVIEW_LANG
     "fr": {"job": "Valider, résumer et produire les rapports",
+           "site": "Construire le site de l'examen",
+           "deploy": "Publier le site de l'examen sur GitHub Pages",
            "package": "::error title=GCMREVIEW_PACKAGE n'est pas renseigné::Indiquez dans "
                       "GCMREVIEW_PACKAGE, en haut de .github/workflows/gcmreview.yml",
            "imported": "## Fichiers Word importés\n",
@@ -635,6 +650,8 @@ WORDS = {
            "report": "submissions/MA.docx (formulaire Word) → countries/MA.yaml : écrit",
            "none": "Aucun fichier Word déposé.\n"},
     "ar": {"job": "التحقق والتلخيص وإعداد التقارير",
+           "site": "إنشاء موقع الاستعراض",
+           "deploy": "نشر موقع الاستعراض على GitHub Pages",
            "package": "::error title=لم يُحدَّد GCMREVIEW_PACKAGE::حدّد في GCMREVIEW_PACKAGE",
            "imported": "## ملفات Word المستوردة\n",
            "files": "### ملفات الاستعراض الناتجة عنها (للتنزيل: Artifacts",
@@ -681,7 +698,9 @@ def test_workflow_speaks_the_workspace_language(run_cli, tmp_path: Path, lang: s
                                f"{lang},en")
     env = workflow_env(repo)
     assert env["GCMREVIEW_LANG"] == lang
-    assert load_yaml(repo / WORKFLOW)["jobs"]["review"]["name"] == words["job"]
+    jobs = load_yaml(repo / WORKFLOW)["jobs"]
+    assert jobs["review"]["name"] == words["job"]
+    assert (jobs["site"]["name"], jobs["deploy"]["name"]) == (words["site"], words["deploy"])
     by_id = steps(repo)
     stopped = run_step(repo, by_id["install"], os.environ["PATH"], **env)
     assert stopped.returncode == 1 and spaced(stopped.stdout).startswith(words["package"])
@@ -800,3 +819,21 @@ def test_init_with_a_package_installs_that_everywhere(run_cli, tmp_path: Path,
     ws = tmp_path / "review"
     assert load_yaml(ws / WORKFLOW)["env"]["GCMREVIEW_PACKAGE"] == package
     assert pip_installs((ws / "README.md").read_text(encoding="utf-8")) == [package] * 2
+
+
+def test_the_site_job_builds_the_site(run_cli, tmp_path: Path) -> None:
+    """The opt-in job that publishes the review site: its step, as the runner runs it."""
+    ws = init(run_cli, tmp_path / "review", "--package", PACKAGE)
+    shutil.copy(ROOT / "countries" / "MA.yaml", ws / "countries" / "MA.yaml")
+    workflow = load_yaml(ws / WORKFLOW)
+    site_steps = {s["id"]: s for s in workflow["jobs"]["site"]["steps"]}
+    assert list(site_steps) == ["checkout", "python", "install", "build-site", "upload-site"]
+    assert site_steps["upload-site"]["with"]["path"] == "${{ runner.temp }}/gcmreview-site/"
+    assert workflow["jobs"]["site"]["env"]["SITE"] == "${{ runner.temp }}/gcmreview-site"
+    done = run_step(ws, site_steps["build-site"], tool_path(), SITE=str(tmp_path / "site"),
+                    SITE_URL="https://example.org/review/")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "site" / "fr" / "state-MA.html").is_file()
+    assert "https://example.org/review/fr/index.html" in \
+        (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert (ws / "build" / "MA.fr.pdf").is_file()  # the reports, offered for download

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gcmreview"
 LAYERS = ["core", "load", "validate", "model", "render", "convert", "write", "pipeline",
           "commands", "cli"]
 TOP_LEVEL = {"__init__": "core", "__main__": "cli", "pipeline": "pipeline", "forms": "pipeline",
+             "website": "pipeline",
              "translate": "pipeline",
              "cli": "cli"}
 

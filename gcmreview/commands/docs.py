@@ -17,9 +17,9 @@ from pathlib import Path
 from gcmreview.core.errors import InputError, UsageError
 from gcmreview.core.i18n import _, join
 
-TOPICS = {"format": "format.md", "word": "word.md"}
+TOPICS = {"format": "format.md", "word": "word.md", "site": "site.md"}
 """Topic -> file: the review file format (every key, rule code and output); the Word
-form and `gcmreview import`."""
+form and `gcmreview import`; the review site (`gcmreview site`)."""
 
 
 def docs_folder() -> Path:

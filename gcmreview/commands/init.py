@@ -235,6 +235,11 @@ WORKFLOW_TEXTS = {
     "imported_files": N_("The review files they give (download: Artifacts, "
                          "gcmreview-imported)"),
     "no_review_changed": N_("No review file changed: no country report to build."),
+    "job_site": N_("Build the review site"),
+    "step_site": N_("Build the reports and the review site"),
+    "step_upload_site": N_("Upload the site for GitHub Pages"),
+    "job_deploy": N_("Publish the review site on GitHub Pages"),
+    "step_deploy": N_("Publish on GitHub Pages"),
 }
 """What the workflow shows people (step names, its own lines in the log and the job
 summary), written at init time in the workspace's main language: focal points read

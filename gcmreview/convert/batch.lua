@@ -704,12 +704,68 @@ local function convert(job, answer)
   end
 end
 
+-- The review site (gcmreview site) lays its pages out itself: it asks only for each
+-- narrative as an HTML fragment, parsed and sanitised as above. Narratives are
+-- written together in one document, each in a div of its own, and the output is
+-- cut at those divs (a narrative can hold no div: the sanitiser unwraps them, and
+-- raw HTML comes out escaped). A narrative with footnotes (`notes`) is written on
+-- its own, its ids prefixed so that Python can make them unique on each page.
+local FRAGMENT = "gcmreview-fragment-"
+local NOTE_PREFIX = "gcmreview-note-"
+local HTML_OPTIONS = { wrap_text = "wrap-none" }
+
+local function cut_fragments(text, keys, out)
+  local starts = {}
+  local from = 1
+  for i = 1, #keys do
+    local open = '<div id="' .. FRAGMENT .. i .. '">'
+    local s, e = text:find(open, from, true)
+    if s == nil then return false end
+    starts[i] = { s, e }
+    from = e + 1
+  end
+  for i, key in ipairs(keys) do
+    local stop = (starts[i + 1] and starts[i + 1][1] or #text + 1) - 1
+    local chunk = text:sub(starts[i][2] + 1, stop):gsub("^%s+", ""):gsub("%s+$", "")
+    if chunk:sub(-6) ~= "</div>" then return false end
+    out[key] = chunk:sub(1, -7):gsub("%s+$", "")
+  end
+  return true
+end
+
+local function fragments(job, answer)
+  local blocks = narrative_blocks(job.narratives, job.pack, answer)
+  local notes = {}
+  for _, key in ipairs(job.notes or {}) do notes[key] = true end
+  local html, keys, joined = {}, {}, pandoc.Blocks({})
+  local function alone(key)
+    html[key] = pandoc.write(pandoc.Pandoc(blocks[key]), "html5",
+      { wrap_text = "wrap-none", identifier_prefix = NOTE_PREFIX })
+  end
+  for _, item in ipairs(job.narratives) do
+    if notes[item.key] then
+      alone(item.key)
+    else
+      keys[#keys + 1] = item.key
+      joined:insert(pandoc.Div(blocks[item.key], pandoc.Attr(FRAGMENT .. #keys)))
+    end
+  end
+  if #keys > 0 then
+    local text = pandoc.write(pandoc.Pandoc(joined), "html5", HTML_OPTIONS)
+    -- Not the layout expected (a note after all, a cut that fails): one write each.
+    if text:find('class="footnote-ref"', 1, true) or not cut_fragments(text, keys, html) then
+      for _, key in ipairs(keys) do alone(key) end
+    end
+  end
+  answer.html = html
+end
+
 for line in io.lines() do
   if line ~= "" then
     local job = pandoc.json.decode(line, false)
     local answer = { id = job.id, parsed = {}, verified = {}, missing = {} }
     reads = 0
-    local ok, err = pcall(convert, job, answer)
+    local ok, err = pcall(job.fragments and fragments or convert, job, answer)
     answer.ok = ok
     answer.reads = reads
     if not ok then answer.error = tostring(err) end

@@ -172,6 +172,33 @@ class PandocWorker:
                                                        output=self.process.stopped().message))
         return answer
 
+    def fragments(self, id: str, narratives: dict[str, str]) -> dict[str, str]:
+        """Each narrative as an HTML fragment (key -> HTML), parsed and sanitised as in the
+        reports: the review site lays its pages out itself."""
+        answer = self._fragments(id, narratives)
+        if answer.get("missing"):  # a cached narrative is gone: parse it again, once
+            self.narratives.forget(answer["missing"])
+            answer = self._fragments(id, narratives)
+            self.narratives.forget(answer.get("missing") or ())
+        self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
+                              answer.get("verified") or ())
+        if not answer["ok"]:
+            raise ConversionError(_("pandoc failed: {reason}").format(reason=answer.get("error")))
+        html = answer.get("html") or {}
+        return {key: str(html[key]) for key in narratives}
+
+    def _fragments(self, id: str, narratives: dict[str, str]) -> dict[str, Any]:
+        pack, items = self.narratives.request(narratives)
+        # A footnote needs `[^` in the text: those narratives are written on their own.
+        self.process.send({"id": id, "fragments": True, "narratives": items, "pack": pack,
+                           "notes": sorted(k for k, text in narratives.items() if "[^" in text)})
+        answer = self.process.receive()
+        if answer.get("id") != id:
+            raise ConversionError(_("pandoc answered for {other} instead of {job}: "
+                                    "{output}").format(other=answer.get("id"), job=id,
+                                                       output=self.process.stopped().message))
+        return answer
+
     def close(self) -> None:
         self.process.close()
 

@@ -108,6 +108,8 @@ class MatrixRow:
     name: str
     cells: list[tuple[str, str]]
     """(status code, symbol) per column."""
+    code: str = ""
+    """The State's code (its file name): the review site links each row to its page."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class StateEntry:
 
     state: str
     view: ObjectiveView
+    code: str = ""
+    """The State's code (its file name)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,8 @@ class Quote:
     state: str
     narrative: Narrative
     sources: list[Text]
+    code: str = ""
+    """The State's code (its file name)."""
 
 
 @dataclass(frozen=True)
@@ -250,14 +256,17 @@ class CycleComparison:
 
 
 class RegionalBuilder:
-    def __init__(self, workspace: Workspace, lang: str) -> None:
+    def __init__(self, workspace: Workspace, lang: str, *, own_sources: bool = False) -> None:
+        """`own_sources`: each State's review numbers its own sources, as its country
+        report does (the review site's pages), instead of one list for the region."""
         self.workspace = workspace
         self.catalogue: Catalogue = workspace.catalogue
         self.lang = lang
         self.sources = SourceList()
         self.apparatus = Apparatus.of(workspace)
         self.models = ModelBuilder(self.catalogue, lang, workspace.country_names,
-                                   shared_sources=self.sources, apparatus=self.apparatus)
+                                   shared_sources=None if own_sources else self.sources,
+                                   apparatus=self.apparatus)
         self.t = self.models.t
         self.fmt = self.models.fmt
         self.review_lang: dict[str, str] = {}
@@ -282,7 +291,7 @@ class RegionalBuilder:
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
             MatrixRow(models[c].country, [self.objective_cell(by_code[c].coverage, n)
-                                          for n in self.catalogue.objectives])
+                                          for n in self.catalogue.objectives], c)
             for c in order if c in by_code
         ]
         if any(r.coverage.objectives_by_partners for r in reviews):
@@ -291,7 +300,7 @@ class RegionalBuilder:
             MatrixRow(models[c].country, [
                 self.cell(REPORTED.code if slug in by_code[c].coverage.principles_covered
                           else None)
-                for slug in self.catalogue.principles])
+                for slug in self.catalogue.principles], c)
             for c in order if c in by_code
         ]
         digests = self.digests(reviews, models)
@@ -340,10 +349,10 @@ class RegionalBuilder:
                 (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
                 for d in digests.values() if any(e.view.challenges for e in d.entries)
             ],
-            covid19=[Quote(models[c].country, s.summary, s.sources)
+            covid19=[Quote(models[c].country, s.summary, s.sources, c)
                      for c in order if c in models
                      if (s := models[c].sections["covid19"]) and s.summary],
-            reservations=[Quote(models[c].country, r.summary, r.sources)
+            reservations=[Quote(models[c].country, r.summary, r.sources, c)
                           for c in order if c in models
                           for r in models[c].lists["reservations"] if r.summary],
             annex=[models[c] for c in order if c in models],
@@ -618,9 +627,9 @@ class RegionalBuilder:
                           for o in rt.objectives} for r in reviews}
         out = {}
         for n, objective in self.catalogue.objectives.items():
-            entries = [StateEntry(models[r.code].country, views[r.code][n])
+            entries = [StateEntry(models[r.code].country, views[r.code][n], r.code)
                        for r in reviews if n in r.coverage.objectives_covered]
-            partners = [StateEntry(models[r.code].country, views[r.code][n])
+            partners = [StateEntry(models[r.code].country, views[r.code][n], r.code)
                         for r in reviews if n in r.coverage.objectives_by_partners]
             out[n] = ObjectiveDigest(
                 number=n,

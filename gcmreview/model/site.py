@@ -1,0 +1,419 @@
+"""The review site as plain data: every page of every language, nothing drawn yet.
+
+Made from the model of the reports: one regional model per language
+(gcmreview.model.regional, each State's review numbering its own sources as its
+country report does) gives the participation, the matrices, the key messages, every
+State's response to each objective (the States' own statements, partners' apart)
+and the synthesis; each State's page is its country report's model. Nothing is
+counted here that the reports count otherwise: this module only sorts what they
+counted into pages, links them and says what search filters each page carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gcmreview.core.i18n import N_, Formatter
+from gcmreview.core.languages import direction
+from gcmreview.core.status import NOT_STATED, OBJECTIVE_STATUSES, status
+from gcmreview.model.matrix import Snapshot
+from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateEntry, StateReview
+from gcmreview.model.review import Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.validate.data import DataSet
+from gcmreview.validate.workspace import Workspace
+
+LANGUAGE_NOTES = {"en": N_("Text in English"), "fr": N_("Text in French"),
+                  "ar": N_("Text in Arabic")}
+"""The label of a narrative shown on a page of another language."""
+
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "html": "HTML", "csv": "CSV",
+                 "json": "JSON", "yaml": "YAML"}
+_SAFE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def state_page(code: str) -> str:
+    """The file name of a State's page: its code, or a hash of an unusual file name."""
+    if _SAFE_CODE.fullmatch(code):
+        return f"state-{code}.html"
+    return f"state-{hashlib.sha256(code.encode()).hexdigest()[:12]}.html"
+
+
+def objective_page(number: int) -> str:
+    return f"objective-{number}.html"
+
+
+def principle_page(slug: str) -> str:
+    safe = slug if _SAFE_CODE.fullmatch(slug) else hashlib.sha256(slug.encode()).hexdigest()[:12]
+    return f"principle-{safe}.html"
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    """Relative to the language's folder (`objective-10.html`), or to the site's root
+    when it starts with `../`."""
+    label: Text | str
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """A file of the site's downloads: a report the build folder holds (fresh), a review
+    file, the coverage matrix."""
+
+    path: str
+    """Relative to the site's root: `downloads/reports/MA.fr.pdf`."""
+    document: str
+    """A State's code, `regional` (and its volumes), or `data`."""
+    fmt: str
+    lang: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class Download:
+    """A download as a page shows it, in the page's language."""
+
+    href: str
+    """Relative to the language's folder."""
+    label: str
+    """The format: PDF, Word (DOCX)…"""
+    lang: str | None
+    language: str
+    """The report's language, in words ("" for data)."""
+    size: str
+    document: str
+
+
+@dataclass(frozen=True)
+class Response:
+    """One State's words on an objective, with the link to its page."""
+
+    code: str
+    state: str
+    page: str
+    view: ObjectiveView
+    translated: str = ""
+    """“Arabic, translated from French”: the State's words shown in a translation."""
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    code: str
+    label: str
+    symbol: str
+    responses: list[Response]
+
+
+@dataclass(frozen=True)
+class ObjectivePage:
+    number: int
+    title: Text
+    short: Text
+    round_table: int
+    round_table_label: str
+    groups: list[StatusGroup]
+    """The States' own statements by status, in the order of the statuses."""
+    partners: list[Response]
+    """What partners said of States that did not themselves report: apart, not counted."""
+    reporting: int
+    progress: int
+    previous: Link | None
+    next: Link | None
+
+
+@dataclass(frozen=True)
+class ObjectiveCard:
+    number: int
+    title: Text
+    short: Text
+    round_table: int
+    counts: list[tuple[str, str, str, int]]
+    """(status code, label, symbol, States) for each status some State gave it."""
+    reporting: int
+    partners: int
+
+
+@dataclass(frozen=True)
+class RoundTableGroup:
+    number: int
+    label: str
+    objectives: list[ObjectiveCard]
+
+
+@dataclass(frozen=True)
+class PrincipleResponse:
+    code: str
+    state: str
+    page: str
+    narrative: Narrative | None
+    sources: list[Text]
+    objectives: list[Link]
+    """The objectives under which the State says it applies the principle."""
+
+
+@dataclass(frozen=True)
+class PrinciplePage:
+    slug: str
+    letter: str
+    label: Text
+    responses: list[PrincipleResponse]
+    """The States that report on it (its coverage), in the region's order."""
+    not_reporting: list[Link]
+
+
+@dataclass(frozen=True)
+class StatePage:
+    code: str
+    review: ReviewModel
+    downloads: list[Download]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    """Its file name in the language's folder."""
+    kind: str
+    """Its template: `site/<kind>.html.j2`."""
+    title: Text | str
+    content: Any
+    crumbs: tuple[Link, ...] = ()
+    """The pages above it, from the home page."""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    """Search filters (State, objective, principle, status) and their values here."""
+    indexed: bool = True
+    """Whether search indexes it."""
+
+
+@dataclass(frozen=True)
+class SiteLanguage:
+    lang: str
+    dir: str
+    name: str
+    """The language's name in itself, for the language switcher."""
+    report: RegionalModel
+    title: Text
+    pages: list[Page]
+    nav: list[Link]
+    downloads: list[Download]
+    """Every download, in this language's words."""
+    filter_labels: dict[str, str]
+    """Search filter -> its name in this language."""
+    names: dict[str, str] = field(default_factory=dict)
+    """What each download is of (a State's code, `regional`, a volume, `data`), in words."""
+    regional_documents: list[str] = field(default_factory=list)
+    """The regional report and its volumes."""
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    langs: tuple[str, ...]
+    languages: list[SiteLanguage]
+    base_url: str | None = None
+    """Where the site is published (canonical links, sitemap); None: not said."""
+    files: list[DownloadFile] = field(default_factory=list)
+
+
+def own_name(lang: str) -> str:
+    name = Formatter(lang).language_name(lang)
+    return name[:1].upper() + name[1:]
+
+
+class SiteBuilder:
+    """Builds the site's pages in each language from the valid reviews."""
+
+    def __init__(self, workspace: Workspace, langs: tuple[str, ...],
+                 history: dict[int, Snapshot], files: list[DownloadFile],
+                 base_url: str | None = None, data: DataSet | None = None) -> None:
+        self.workspace = workspace
+        self.data = data
+        """The States' indicator data, as the reports have it."""
+        self.langs = langs
+        self.history = history
+        self.files = files
+        self.base_url = base_url
+
+    def build(self, reviews: Mapping[str, list[StateReview]], invalid: list[str]
+              ) -> SiteModel:
+        """`reviews`: the valid reviews for each language, each with its current
+        translation into that language."""
+        return SiteModel(self.langs, [self.language(lang, reviews[lang], invalid)
+                                      for lang in self.langs], self.base_url, self.files)
+
+    def language(self, lang: str, reviews: list[StateReview], invalid: list[str]
+                 ) -> SiteLanguage:
+        regional = RegionalBuilder(self.workspace, lang, own_sources=True)
+        report = regional.build(reviews, invalid, self.history, self.data)
+        pages = _Pages(self.workspace, regional, report,
+                       [self.download(f, regional.fmt) for f in self.files],
+                       {r.code for r in reviews
+                        if r.translation is not None and r.translation.lang == lang})
+        return pages.language(self.files)
+
+    def download(self, file: DownloadFile, fmt: Formatter) -> Download:
+        return Download("../" + file.path, FORMAT_LABELS.get(file.fmt, file.fmt.upper()),
+                        file.lang, fmt.language_name(file.lang) if file.lang else "",
+                        size(file.size, fmt), file.document)
+
+
+class _Pages:
+    """The pages of one language, from its regional model."""
+
+    def __init__(self, workspace: Workspace, regional: RegionalBuilder, report: RegionalModel,
+                 downloads: list[Download], translated: set[str]) -> None:
+        self.catalogue = workspace.catalogue
+        self.regional = regional
+        self.report = report
+        self.downloads = downloads
+        self.lang = regional.lang
+        self.t = t = regional.t
+        self.models = {m.code: m for m in report.annex}
+        self.translated = {code: self.models[code].text_language for code in translated
+                           if code in self.models}
+        """The States whose words this language shows translated, in a few words."""
+        self.short = {n: regional.models.text(o.short(self.lang))
+                      for n, o in self.catalogue.objectives.items()}
+        self.home = Link("index.html", t("Home"))
+        self.states = Link("states.html", t("States"))
+        self.objectives = Link("objectives.html", t("Objectives"))
+        self.principles = Link("principles.html", t("Guiding principles"))
+
+    def objective_label(self, number: int) -> str:
+        """How a search filter names an objective: “10. Eradicate trafficking”."""
+        return f"{number}. {self.short[number].text}"
+
+    def language(self, files: list[DownloadFile]) -> SiteLanguage:
+        t, report, home = self.t, self.report, self.home
+        nav = [home, self.states, self.objectives, self.principles,
+               Link("synthesis.html", t("Synthesis"))]
+        if report.comparisons:
+            nav.append(Link("progress.html", t("Progress")))
+        nav += [Link("downloads.html", t("Downloads")), Link("search.html", t("Search"))]
+        objective_pages, round_tables = self.objective_pages()
+        principle_pages = self.principle_pages()
+        pages = [Page("index.html", "home", report.title, None),
+                 Page("states.html", "states", t("States"), None, (home,)),
+                 *self.state_pages(),
+                 Page("objectives.html", "objectives", t("Objectives"), round_tables, (home,)),
+                 *objective_pages,
+                 Page("principles.html", "principles", t("Guiding principles"),
+                      [(p.content.label, p.name, len(p.content.responses))
+                       for p in principle_pages], (home,)),
+                 *principle_pages,
+                 Page("synthesis.html", "synthesis", t("Synthesis"), None, (home,))]
+        if report.comparisons:
+            pages.append(Page("progress.html", "progress", t("Progress"), None, (home,)))
+        pages += [Page("downloads.html", "downloads", t("Downloads"), None, (home,)),
+                  Page("search.html", "search", t("Search"), None, (home,), indexed=False)]
+        names = {code: model.country for code, model in self.models.items()}
+        names.update({p.code: p.name for p in report.participants})
+        regional_documents = ["regional", *(v.id for v in report.volumes)]
+        names.update({"regional": report.title.text, "data": t("Coverage matrix")})
+        names.update({v.id: v.label for v in report.volumes})
+        for file in files:  # volumes of a report built before this one's volumes
+            if file.document.startswith("regional-") and file.document not in names:
+                names[file.document] = f"{report.title.text} ({file.document[9:]})"
+                regional_documents.append(file.document)
+        return SiteLanguage(
+            self.lang, direction(self.lang), own_name(self.lang), report, report.title, pages,
+            nav, self.downloads,
+            {"state": t("State"), "objective": t("Objective"),
+             "principle": t("Guiding principle"), "status": t("Status")},
+            names, regional_documents)
+
+    def state_pages(self) -> list[Page]:
+        t, pages = self.t, []
+        for code, model in self.models.items():
+            covered = [r for r in model.objective_rows if r.reported]
+            pages.append(Page(
+                state_page(code), "state", model.country,
+                StatePage(code, model, [d for d in self.downloads if d.document == code]),
+                (self.home, self.states),
+                {"state": [model.country],
+                 "objective": [self.objective_label(r.number) for r in covered],
+                 "principle": [r.label.text for r in model.principle_rows if r.reported],
+                 "status": sorted({t(status(r.status).label) for r in covered})}))
+        return pages
+
+    def objective_pages(self) -> tuple[list[Page], list[RoundTableGroup]]:
+        """A page per objective, and the cards of the objectives' index."""
+        t, lang = self.t, self.lang
+        digests = {d.number: d for _label, ds in self.report.round_tables for d in ds}
+        numbers = list(self.catalogue.objectives)
+
+        def link(i: int) -> Link | None:
+            if not 0 <= i < len(numbers):
+                return None
+            return Link(objective_page(numbers[i]),
+                        t("Objective %(number)s") % {"number": numbers[i]})
+
+        pages, cards = [], {}
+        for i, number in enumerate(numbers):
+            digest = digests[number]
+            round_table = self.catalogue.objective(number).round_table
+            groups = []
+            for s in (*OBJECTIVE_STATUSES, NOT_STATED):
+                found = [self.response(e) for e in digest.entries
+                         if e.view.status == s.code]
+                if found:
+                    groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
+            partners = [self.response(e) for e in digest.partners]
+            page = ObjectivePage(
+                number, digest.title, self.short[number], round_table,
+                t("IMRF round table {number}").format(number=round_table), groups, partners,
+                len(digest.states), digest.progress, link(i - 1), link(i + 1))
+            cards[number] = ObjectiveCard(
+                number, digest.title, self.short[number], round_table,
+                [(g.code, g.label, g.symbol, len(g.responses)) for g in groups],
+                len(digest.states), len(partners))
+            pages.append(Page(
+                objective_page(number), "objective",
+                Text(t("Objective %(number)s") % {"number": number}, lang, direction(lang)),
+                page, (self.home, self.objectives),
+                {"objective": [self.objective_label(number)],
+                 "state": [r.state for g in groups for r in g.responses]
+                 + [r.state for r in partners],
+                 "status": [g.label for g in groups],
+                 "principle": sorted({p.text for g in groups for r in g.responses
+                                      for p in r.view.principles})}))
+        round_tables = [RoundTableGroup(rt, t("IMRF round table {number}").format(number=rt),
+                                        [cards[n] for n in ns])
+                        for rt, ns in self.catalogue.round_tables.items()]
+        return pages, round_tables
+
+    def response(self, entry: StateEntry) -> Response:
+        return Response(entry.code, entry.state, state_page(entry.code), entry.view,
+                        self.translated.get(entry.code, ""))
+
+    def principle_pages(self) -> list[Page]:
+        pages = []
+        for principle in self.catalogue.principles.values():
+            label = self.regional.models.principle_label(principle.slug)
+            responses, missing = [], []
+            for code, model in self.models.items():
+                row = next(r for r in model.principle_rows if r.slug == principle.slug)
+                if not row.reported:
+                    missing.append(Link(state_page(code), model.country))
+                    continue
+                said = next(((n, s) for name, n, s in model.principles if name == label),
+                            (None, []))
+                responses.append(PrincipleResponse(
+                    code, model.country, state_page(code), said[0], said[1],
+                    [Link(objective_page(n), self.short[n]._replace(
+                        text=f"{n}. {self.short[n].text}")) for n in row.via_objectives]))
+            pages.append(Page(
+                principle_page(principle.slug), "principle", label,
+                PrinciplePage(principle.slug, principle.letter, label, responses, missing),
+                (self.home, self.principles),
+                {"principle": [label.text], "state": [r.state for r in responses]}))
+        return pages
+
+
+def size(count: int, fmt: Formatter) -> str:
+    """A file's size as people read it: 12 KB, 1.4 MB."""
+    if count < 1000 * 1000:
+        return fmt.gettext("%(size)s KB") % {"size": fmt.number(max(1, round(count / 1000)))}
+    return fmt.gettext("%(size)s MB") % {"size": fmt.decimal(count / 1000 / 1000)}

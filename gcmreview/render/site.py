@@ -1,0 +1,278 @@
+"""Render the review site's pages: Jinja templates to HTML.
+
+Templates (`templates/site/*.html.j2`, overridable file by file from a workspace's
+templates/site/ folder, like the reports') are trusted; the values they receive are
+not. Autoescaping puts every value in the page as text, and narratives are never
+pasted in: the `narrative` filter leaves a placeholder that the converted, sanitised
+fragment replaces (gcmreview.convert.site), so a narrative cannot change the page
+around it. A workspace's own templates are run sandboxed.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import jinja2
+import jinja2.sandbox
+from markupsafe import Markup, escape
+
+from gcmreview.core.errors import TemplateError
+from gcmreview.core.i18n import Formatter, _, ngettext, translations
+from gcmreview.core.narrative import key as narrative_key
+from gcmreview.core.status import BY_CODE
+from gcmreview.model.figures import PROGRESS_PALETTE
+from gcmreview.model.review import Narrative, Phrase, Text
+from gcmreview.model.site import (
+    LANGUAGE_NOTES,
+    Page,
+    SiteModel,
+    principle_page,
+    state_page,
+)
+from gcmreview.render.templates import COLONS, PLACEHOLDER, SEMICOLONS, builtin_templates_dir
+from gcmreview.render.terminal import Line
+
+SITE_FOLDER = "site"
+"""The site's templates and assets, inside each templates folder."""
+ASSETS = "assets"
+_NARRATIVE = re.compile(r"<!--gcmreview-narrative ([0-9a-f]{32})-->")
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    path: str
+    """Relative to the site's root: `fr/objective-10.html`."""
+    html: str
+    narratives: dict[str, str] = field(default_factory=dict)
+    """Key -> text of every narrative it has a placeholder for."""
+
+
+class _Slots:
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+
+@jinja2.pass_context
+def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None, note: bool = True
+               ) -> Markup:
+    """A narrative's place on the page, in its own language, labelled with it when it is
+    not the page's (unless `note` is false: a measure's description, whose title is in the
+    same language, under a response already labelled)."""
+    if value is None:
+        return Markup("")
+    ref = narrative_key(value.markdown)
+    ctx["narratives"].items[ref] = value.markdown
+    lang = ctx["lang"]
+    if value.lang == lang:
+        return Markup(f'<div class="narrative"><!--gcmreview-narrative {ref}--></div>')
+    label = escape(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")))
+    label_html = f'<p class="language-note">{label}</p>' if note else ""
+    return Markup(f'{label_html}<div class="narrative" '
+                  f'lang="{escape(value.lang)}" dir="{escape(value.dir)}">'
+                  f'<!--gcmreview-narrative {ref}--></div>')
+
+
+@jinja2.pass_context
+def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str | None) -> Markup:
+    """Text on the page, marked with its own language and direction when they are not
+    the page's; a title with no official text in this language says so: (EN)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Phrase):
+        pieces = PLACEHOLDER.split(value.text)
+        return Markup("").join(_span(ctx, value.parts[piece]) if i % 2 else escape(piece)
+                               for i, piece in enumerate(pieces))
+    if not isinstance(value, Text):
+        return escape(value)
+    if value.lang == ctx["lang"] and not value.fallback:
+        return escape(value.text)
+    text = escape(value.text) + (f" ({escape(value.lang.upper())})" if value.fallback else "")
+    return Markup(f'<span lang="{escape(value.lang)}" dir="{escape(value.dir)}">{text}</span>')
+
+
+def _plain(value: Text | Phrase | str | None) -> str:
+    """The words alone (a page's <title>, an attribute)."""
+    if value is None:
+        return ""
+    if isinstance(value, Phrase):
+        pieces = PLACEHOLDER.split(value.text)
+        return "".join(_plain(value.parts[p]) if i % 2 else p for i, p in enumerate(pieces))
+    return value.text if isinstance(value, Text) else str(value)
+
+
+def _overridden(dirs: tuple[Path, ...]) -> bool:
+    builtin = builtin_templates_dir().resolve()
+    return any(d != builtin and any((d / SITE_FOLDER).rglob("*.j2")) for d in dirs)
+
+
+@cache
+def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
+    kind = jinja2.sandbox.SandboxedEnvironment if _overridden(dirs) else jinja2.Environment
+    env = kind(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    fmt = Formatter(lang)
+
+    def listed(join: Any) -> Any:
+        return lambda items: Markup(join([str(escape(i)) for i in items]))
+
+    env.filters.update(span=_span, narrative=_narrative, plain=_plain,
+                       and_list=listed(fmt.list), enum=listed(fmt.join),
+                       semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
+                       ratio=fmt.ratio)
+    env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
+                       change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
+                       state_page=state_page, principle_page=principle_page)
+    return env
+
+
+def _template_location(exc: BaseException) -> str:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return f"{frame.filename}:{frame.lineno}"
+    return "template"
+
+
+def _render(env: jinja2.Environment, name: str, dirs: Sequence[Path], **context: Any
+            ) -> tuple[str, dict[str, str]]:
+    slots = _Slots()
+    try:
+        html = env.get_template(name).render(narratives=slots, **context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(_("the template {name} is not there").format(name=exc.name),
+                            hint=_("looked in: {folders}").format(
+                                folders=", ".join(str(d) for d in dirs))) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_("{place}: the template is not valid Jinja: {reason}").format(
+            place=f"{exc.filename or name}:{exc.lineno}", reason=exc.message)) from exc
+    except Exception as exc:
+        raise TemplateError(_("{place}: the template failed: {reason}").format(
+            place=_template_location(exc), reason=f"{type(exc).__name__}: {exc}")) from exc
+    return html, slots.items
+
+
+class Once:
+    """A piece of a page rendered once per language and reused: a State's response to an
+    objective is on its page and on the objective's (`once(view, macro)` in templates)."""
+
+    def __init__(self) -> None:
+        self.done: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, value: object, macro: Any) -> Markup:
+        found = self.done.get(id(value))
+        if found is None or found[0] is not value:
+            found = self.done[id(value)] = (value, str(macro(value)))
+        return Markup(found[1])
+
+
+def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
+    """Every page of every language, the language chooser at the root, and the sitemap
+    when the site's address is known."""
+    out: list[RenderedPage] = []
+    languages = [(s.lang, s.name) for s in model.languages]
+    for site in model.languages:
+        env = environment(tuple(dirs), site.lang)
+        once = Once()
+        for page in site.pages:
+            html, narratives = _render(
+                env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
+                site=site, page=page, model=model, languages=languages, once=once,
+                colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, ";"),
+                canonical=canonical(model, site.lang, page))
+            out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
+    first = model.languages[0]
+    html, _unused = _render(environment(tuple(dirs), first.lang), f"{SITE_FOLDER}/root.html.j2",
+                            dirs, lang=first.lang, dir=first.dir, model=model,
+                            languages=languages, sites=model.languages)
+    out.append(RenderedPage("index.html", html))
+    if model.base_url:
+        out.append(RenderedPage("sitemap.xml", sitemap(model)))
+    return out
+
+
+def canonical(model: SiteModel, lang: str, page: Page) -> str | None:
+    return f"{model.base_url}{lang}/{page.name}" if model.base_url else None
+
+
+def sitemap(model: SiteModel) -> str:
+    """Every page's address, with its versions in the other languages."""
+    assert model.base_url
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for site in model.languages:
+        for page in site.pages:
+            lines.append(f"<url><loc>{xml_escape(f'{model.base_url}{site.lang}/{page.name}')}"
+                         "</loc>")
+            lines += [f'<xhtml:link rel="alternate" hreflang="{other}" href='
+                      f"{quoteattr(f'{model.base_url}{other}/{page.name}')}/>"
+                      for other in model.langs]
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def splice(html: str, fragments: dict[str, str], unique: Any) -> str:
+    """The page with each narrative's sanitised HTML in its place; `unique(html, n)`
+    makes the ids of the n-th narrative's footnotes unique on the page."""
+    count = 0
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal count
+        fragment = fragments.get(match.group(1), "")
+        if "gcmreview-note-" in fragment:
+            count += 1
+            return str(unique(fragment, count))
+        return fragment
+
+    return _NARRATIVE.sub(fill, html)
+
+
+def assets(dirs: Sequence[Path]) -> dict[str, Path]:
+    """The site's style sheet and scripts (site path -> file), a workspace's own first."""
+    found: dict[str, Path] = {}
+    for folder in reversed(list(dirs)):
+        base = folder / SITE_FOLDER / ASSETS
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                found[f"{ASSETS}/{path.relative_to(base).as_posix()}"] = path
+    return dict(sorted(found.items()))
+
+
+def narratives_of(pages: Iterable[RenderedPage]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for page in pages:
+        out.update(page.narratives)
+    return out
+
+
+
+
+def outcome_lines(pages: int, folder: str, written: int, removed: int, up_to_date: bool,
+                  indexed: bool) -> list[Line]:
+    """What `gcmreview site` says it did, in the user's language."""
+    if up_to_date:
+        return [Line(_("the site in {folder} is up to date").format(folder=folder))]
+    lines = [Line(ngettext("{count} page in {folder}: {written} file written, {removed} "
+                           "removed", "{count} pages in {folder}: {written} files written, "
+                           "{removed} removed", pages).format(
+        count=pages, folder=folder, written=written, removed=removed))]
+    if indexed:
+        lines.append(Line(_("search index made again")))
+    return lines

@@ -1,0 +1,635 @@
+"""The review site (`gcmreview site`) as its readers get it: Chromium, driven by
+Playwright, against the site served over http on this computer (search needs http).
+
+Two sites are built once for the module: the shipped example (eight States in
+French) with one synthetic Arabic review added (HM, whose objective 10 is a partner's
+statement), and the two-cycles example kept in git (2020 at a tag, 2024 on the
+branch). Readers navigate, switch language, search in French, Arabic and English,
+and every page is crawled: no broken link, no console error, no serious axe finding,
+no page wider than a phone or a computer screen. Hostile review data must come out as
+text. Chromium is the system's (`apt-get install chromium`), never one Playwright
+downloads; without it the browser tests are skipped, except in CI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+from gcmreview.cli import main
+from gcmreview.website import preview_server
+
+from .conftest import DATA, ROOT, copy_workspace
+from .gitrepo import commit_all, git, init_repo
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+TWO_CYCLES = ROOT / "docs" / "examples" / "two-cycles"
+ARABIC_REVIEW = DATA / "word" / "synthetic" / "HM.yaml"
+"""A synthetic Arabic review: its objective 10 is stated by a partner, in Arabic."""
+KINDS = ("index.html", "states.html", "state-MA.html", "objectives.html", "objective-10.html",
+         "principles.html", "principle-whole-of-society.html", "synthesis.html",
+         "downloads.html", "search.html")
+WIDTHS = (390, 1280)
+PHONE_AXE = ("/index.html", "/objective-10.html", "/objective-4.html", "/state-MA.html",
+             "/progress.html", "/search.html")
+
+
+def run(ws: Path, *args: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, err.getvalue()
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    server = preview_server(folder, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = copy_workspace(tmp_path_factory.mktemp("site") / "ws")
+    shutil.copy(ARABIC_REVIEW, ws / "countries" / "HM.yaml")
+    code, err = run(ws, "build", "-c", "MA", "--region", "-f", "html,docx", "--lang", "fr")
+    assert code == 0, err
+    code, err = run(ws, "site")
+    assert code == 0, err
+    return ws
+
+
+@pytest.fixture(scope="module")
+def two_cycles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = init_repo(tmp_path_factory.mktemp("cycles") / "repo")
+    shutil.copy(TWO_CYCLES / "gcmreview.yaml", repo / "gcmreview.yaml")
+    shutil.copytree(TWO_CYCLES / "cycles" / "2020" / "countries", repo / "countries")
+    commit_all(repo, "The 2020 reviews")
+    git(repo, "tag", "review-2020")
+    shutil.rmtree(repo / "countries")
+    shutil.copytree(TWO_CYCLES / "countries", repo / "countries")
+    shutil.copytree(TWO_CYCLES / "translations", repo / "translations")  # BV in English
+    config = repo / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("cycles/2020", "review-2020"),
+                      encoding="utf-8")
+    commit_all(repo, "The 2024 reviews")
+    code, err = run(repo, "site", "--base-url", "https://example.org/review")
+    assert code == 0, err
+    return repo
+
+
+# --- the site as files ---------------------------------------------------------------
+
+
+def test_every_page_in_every_language(example: Path) -> None:
+    site = example / "site"
+    for lang in ("en", "fr", "ar"):
+        names = {p.name for p in (site / lang).glob("*.html")}
+        assert set(KINDS) <= names
+        assert {f"state-{c}.html" for c in ("MA", "DZ", "HM", "TN")} <= names
+        assert {f"objective-{n}.html" for n in range(1, 24)} <= names
+        assert "progress.html" not in names  # no `history:` in the example
+        page = (site / lang / "objective-10.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in page
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_links_are_relative_and_nothing_is_fetched_elsewhere(example: Path) -> None:
+    for page in (example / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        targets = re.findall(r'(?:href|src)="([^"]*)"', text)
+        own = [t for t in targets if not t.startswith(("https://", "http://", "mailto:"))]
+        assert all(not t.startswith("/") for t in own), (page, own)
+        # outside links come only from narratives (their own web addresses)
+        assert "<script" not in text or re.findall(r"<script[^>]*>", text) in (
+            ['<script src="../assets/site.js" defer>'],
+            ['<script src="../assets/site.js" defer>',
+             '<script type="module" src="../assets/search.js">'])
+
+
+def test_objective_page_keeps_partners_apart(example: Path) -> None:
+    page = (example / "site" / "en" / "objective-10.html").read_text(encoding="utf-8")
+    partners = page[page.index('id="partners"'):]
+    assert "state-HM.html" in partners  # the partner's statement on HM
+    states = page[:page.index('id="partners"')]
+    assert "state-HM.html" not in states
+    assert all(f"state-{c}.html#objective-10" in states for c in ("MA", "DZ", "KM", "LY"))
+    # the Arabic narrative on an English page: tagged and labelled
+    assert re.search(r'<p class="language-note">Text in Arabic</p><div class="narrative" '
+                     r'lang="ar" dir="rtl">', partners)
+
+
+def test_lists_are_punctuated_in_each_language(example: Path) -> None:
+    """Counts and citations: `4 ; 2` in French (a no-break space, as before its colons),
+    `4؛ 2` in Arabic. A measure's description is labelled with its language once, by the
+    response that holds it, not inside the list item in the middle of the line."""
+    pages = {lang: (example / "site" / lang / "objective-10.html").read_text(encoding="utf-8")
+             for lang in ("en", "fr", "ar")}
+    counts = {lang: re.search(r'<p class="counts">(.*?)</p>', page).group(1)
+              for lang, page in pages.items()}
+    assert counts["en"].count("; ") == 2 and "\u061b" not in counts["en"]
+    assert counts["fr"].count("\u00a0; ") == 2
+    assert counts["ar"].count("\u061b ") == 2 and ";" not in counts["ar"]
+    assert 'para. 11</span>\u061b <span lang="fr" dir="ltr">[1], para. 10' in pages["ar"]
+    comoros = pages["ar"][pages["ar"].index("Projet avec l&#39;OIM"):]
+    item = comoros[:comoros.index("</li>")]
+    assert '<div class="narrative" lang="fr" dir="ltr">' in item
+    assert "language-note" not in item
+
+
+def test_downloads_are_the_coverage_command_and_the_built_reports(example: Path,
+                                                                  run_cli) -> None:
+    site = example / "site"
+    coverage = run_cli("coverage", "--format", "csv", cwd=example)
+    assert (site / "downloads" / "coverage.csv").read_text(encoding="utf-8") == coverage.out
+    coverage = run_cli("coverage", "--format", "json", cwd=example)
+    assert (site / "downloads" / "coverage.json").read_text(encoding="utf-8") == coverage.out
+    assert (site / "downloads" / "reviews" / "MA.yaml").read_bytes() == \
+        (example / "countries" / "MA.yaml").read_bytes()
+    reports = sorted(p.name for p in (site / "downloads" / "reports").iterdir())
+    assert reports == ["MA.fr.docx", "MA.fr.html", "regional.fr.docx", "regional.fr.html"]
+    home = (site / "fr" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../downloads/reports/regional.fr.docx"' in home
+
+
+def test_deterministic_and_incremental(example: Path, tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", countries=("MA", "DZ"))
+    code, err = run(ws, "site", "--out", "one", "--lang", "fr,ar")
+    assert code == 0, err
+    code, err = run(ws, "site", "--out", "two", "--lang", "fr,ar")
+    assert code == 0, err
+    one, two = files_of(ws / "one"), files_of(ws / "two")
+    assert one == two  # the same bytes, the search index included
+    # Nothing changed: nothing written, the index kept.
+    code, err = run(ws, "site", "--out", "one", "--lang", "fr,ar")
+    assert code == 0 and "up to date" in err, err
+    assert files_of(ws / "one") == one
+    # One review changed: the pages it is on, and the index, nothing else.
+    review = ws / "countries" / "DZ.yaml"
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        "La lutte contre la traite", "La lutte résolue contre la traite"), encoding="utf-8")
+    code, err = run(ws, "site", "--out", "one", "--lang", "fr,ar")
+    assert code == 0 and "search index made again" in err, err
+    after = files_of(ws / "one")
+    changed = {k for k in after if after[k] != one.get(k)}
+    assert {"fr/state-DZ.html", "fr/objective-10.html", "ar/state-DZ.html",
+            "downloads/reviews/DZ.yaml"} <= changed
+    assert "fr/state-MA.html" not in changed and "assets/site.css" not in changed
+    assert any(k.startswith("pagefind/") for k in changed)
+
+
+def test_hostile_reviews_give_no_markup(tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(DATA / "hostile", tmp_path / "ws"))
+    code, err = run(ws, "site", "--lang", "fr")
+    assert code == 0, err
+    for path in (ws / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        found = Elements()
+        found.feed(html)
+        assert found.scripts <= {"../assets/site.js", "../assets/search.js"}, path
+        assert not found.handlers, (path, found.handlers[:3])
+        assert not found.images, path
+        bad = [h for h in found.links if h != "data:,"  # the empty icon of every page
+               and urlsplit(h).scheme not in ("", "http", "https", "mailto")]
+        assert not bad, (path, bad)
+        assert "49 défi" not in html  # template syntax shown as typed, never evaluated
+    page = (ws / "site" / "fr" / "state-MA.html").read_text(encoding="utf-8")
+    assert "HOSTILE-SCRIPT début &lt;script&gt;alert(1)&lt;/script&gt; fin." in page
+    assert "HOSTILE-LINK" in page and "https://example.org/ok" in page
+    assert "{{ 7*7 }} défi" in page
+
+
+def test_the_site_writes_only_inside_its_folder(tmp_path: Path) -> None:
+    """A link where a language folder goes is replaced, not written through; a file the
+    site did not write (a CNAME for GitHub Pages, say) is kept."""
+    ws = copy_workspace(tmp_path / "ws", countries=("MA",))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (ws / "site").mkdir()
+    (ws / "site" / "fr").symlink_to(outside, target_is_directory=True)
+    (ws / "site" / "CNAME").write_text("review.example.org\n", encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "fr")
+    assert code == 0, err
+    assert list(outside.iterdir()) == []
+    assert (ws / "site" / "fr").is_dir() and not (ws / "site" / "fr").is_symlink()
+    assert (ws / "site" / "fr" / "state-MA.html").is_file()
+    # Fewer languages: the pages of the others go; what the site never wrote stays.
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 0, err
+    assert not list((ws / "site" / "fr").glob("*.html"))
+    assert (ws / "site" / "CNAME").read_text(encoding="utf-8") == "review.example.org\n"
+
+
+def test_options_are_checked(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", countries=("MA",))
+    code, err = run(ws, "site", "--base-url", "javascript:alert(1)")
+    assert code == 2 and "--base-url" in err and "Traceback" not in err
+    code, err = run(ws, "site", "--lang", "de")
+    assert code == 2 and "de" in err
+    code, err = run(tmp_path, "site")
+    assert code == 2 and "gcmreview.yaml" in err
+
+
+def test_an_invalid_review_is_left_out_and_said(tmp_path: Path) -> None:
+    ws = copy_workspace(tmp_path / "ws", countries=("MA", "TN"))
+    review = ws / "countries" / "TN.yaml"
+    review.write_text(review.read_text(encoding="utf-8").replace("status: draft",
+                                                                 "status: drafted", 1),
+                      encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1 and "TN.yaml" in err
+    assert not (ws / "site" / "en" / "state-TN.html").exists()
+    home = (ws / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Left out of this report because their review file is invalid" in home
+    # Up to date, the problem is said again, and the exit status stays 1.
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1 and "TN.yaml" in err and "up to date" in err
+
+
+class Elements(HTMLParser):
+    """Scripts, event handlers, images and link targets of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: set[str] = set()
+        self.handlers: list[tuple[str, str]] = []
+        self.images: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self.scripts.add(values.get("src") or "inline")
+        if tag in ("img", "iframe", "object", "embed"):
+            self.images.append(tag)
+        self.handlers += [(tag, name) for name, _v in attrs if name.startswith("on")]
+        for name in ("href", "src", "action", "formaction"):
+            if values.get(name):
+                self.links.append(str(values[name]))
+
+
+# --- crawling: every link of every page ---------------------------------------------
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        for name in ("href", "src"):
+            value = values.get(name)
+            if value and not (tag == "link" and values.get("rel") == "canonical"):
+                self.targets.append(value)
+
+
+def crawl(base: str) -> tuple[int, list[str]]:
+    """Every page and file the site links to from its front page: (pages, broken)."""
+    seen: dict[str, Links] = {}
+    todo, broken, wanted = [base], [], []
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                body = answer.read()
+                kind = answer.headers.get("Content-Type", "")
+        except urllib.error.URLError as exc:
+            broken.append(f"{url}: {exc}")
+            seen[url] = Links()
+            continue
+        links = Links()
+        if "html" in kind:
+            links.feed(body.decode("utf-8"))
+        seen[url] = links
+        for target in links.targets:
+            absolute = urljoin(url, target)
+            if not absolute.startswith(base) or target.startswith("data:"):
+                continue
+            page, fragment = urldefrag(absolute)
+            if fragment:
+                wanted.append((url, page, fragment))
+            if page not in seen:
+                todo.append(page)
+    for source, page, fragment in wanted:
+        if fragment not in seen[page].ids:
+            broken.append(f"{source} -> {page}#{fragment}")
+    return len(seen), broken
+
+
+@pytest.mark.parametrize("which", ["example", "two_cycles"])
+def test_no_broken_link_anywhere(request: pytest.FixtureRequest, which: str) -> None:
+    ws = request.getfixturevalue(which)
+    with served(ws / "site") as base:
+        pages, broken = crawl(base)
+    assert broken == []
+    assert pages > 100
+
+
+def test_the_server_serves_nothing_outside_the_site(example: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    site = Path(shutil.copytree(example / "site", tmp_path / "site"))
+    (site / "en" / "leak.txt").symlink_to(secret)
+    with served(site) as base:
+        for path in ("en/leak.txt", "../secret.txt", "%2e%2e/secret.txt"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + path, timeout=10)
+            assert refused.value.code == 404
+            refused.value.close()
+
+
+def test_translations_are_shown_and_said(two_cycles: Path, tmp_path: Path) -> None:
+    """BV wrote in French and has an English translation (translations/en/BV.xlf): the
+    English pages show it and say so; the French and Arabic pages do not claim one."""
+    site = two_cycles / "site"
+    state = (site / "en" / "state-BV.html").read_text(encoding="utf-8")
+    assert "<dt>Translation</dt><dd>Translated from French; the French original " \
+           "prevails.</dd>" in state
+    objective = (site / "en" / "objective-7.html").read_text(encoding="utf-8")
+    assert '<p class="language-note">English, translated from French</p>' in objective
+    assert "reception centres are open" in objective  # the translated words
+    for lang in ("fr", "ar"):
+        page = (site / lang / "objective-7.html").read_text(encoding="utf-8")
+        assert "translated" not in page and "traduit" not in page and "مترجم" not in page
+    # A new translation is a change: the site is built again, not said up to date.
+    copy = Path(shutil.copytree(two_cycles, tmp_path / "repo", symlinks=True))
+    xlf = copy / "translations" / "en" / "BV.xlf"
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace(
+        "the reception centres are open", "the reception centres are open all year"),
+        encoding="utf-8")
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert "up to date" in err
+    xlf.write_text(xlf.read_text(encoding="utf-8").replace(" all year", " in winter"),
+                   encoding="utf-8")
+    code, err = run(copy, "site", "--lang", "en", "--out", str(tmp_path / "out"))
+    assert code == 0 and "up to date" not in err, err
+    assert "open in winter" in (tmp_path / "out" / "en" / "objective-7.html").read_text(
+        encoding="utf-8")
+
+
+def test_sitemap_and_canonical_links_with_a_base_url(two_cycles: Path) -> None:
+    site = two_cycles / "site"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/review/ar/progress.html</loc>" in sitemap
+    page = (site / "fr" / "progress.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/review/fr/progress.html">' in page
+
+
+# --- in the browser -------------------------------------------------------------------
+
+
+def chromium() -> str | None:
+    candidates = (os.environ.get("GCMREVIEW_CHROMIUM"), "/usr/bin/chromium",
+                  shutil.which("chromium"), shutil.which("chromium-browser"))
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium()
+    if executable is None:
+        message = "no Chromium: apt-get install chromium, or set GCMREVIEW_CHROMIUM"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_api.sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield chrome
+        finally:
+            chrome.close()
+
+
+@pytest.fixture(scope="module")
+def example_url(example: Path) -> Iterator[str]:
+    with served(example / "site") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def two_cycles_url(two_cycles: Path) -> Iterator[str]:
+    with served(two_cycles / "site") as base:
+        yield base
+
+
+class Reader:
+    """A page open in Chromium, with the errors it logged."""
+
+    def __init__(self, browser: object, width: int = 1280) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, url: str) -> object:
+        self.page.goto(url, wait_until="load")
+        return self.page
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def reader(browser: object) -> Iterator[Reader]:
+    opened = Reader(browser)
+    yield opened
+    opened.close()
+    assert opened.errors == []
+
+
+def test_home_to_objective_10_to_morocco_and_back(reader: Reader, example_url: str) -> None:
+    page = reader.open(example_url + "fr/index.html")
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Objectifs").click()
+    page.wait_for_url("**/fr/objectives.html")
+    page.get_by_role("link", name="Objectif 10", exact=True).click()
+    page.wait_for_url("**/fr/objective-10.html")
+    assert page.locator("h1").inner_text().startswith("Objectif 10. Prévenir, combattre")
+    page.locator(".response h3").get_by_role("link", name="Maroc").click()
+    page.wait_for_url("**/fr/state-MA.html#objective-10")
+    assert page.locator("h1").inner_text() == "Maroc"
+    assert page.locator("#objective-10").is_visible()
+    page.go_back()
+    page.wait_for_url("**/fr/objective-10.html")
+    page.go_back()
+    page.go_back()
+    page.wait_for_url("**/fr/index.html")
+
+
+def test_language_switch_keeps_the_page(reader: Reader, example_url: str) -> None:
+    page = reader.open(example_url + "fr/objective-10.html")
+    page.get_by_role("navigation", name="Langues").get_by_role("link", name="العربية").click()
+    page.wait_for_url("**/ar/objective-10.html")
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") \
+        == ["ar", "rtl"]
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # French narratives keep their language and direction inside the Arabic page.
+    narratives = page.evaluate("""[...document.querySelectorAll('.response .narrative')]
+        .map(n => [n.lang, n.dir, getComputedStyle(n).direction])""")
+    assert ["fr", "ltr", "ltr"] in narratives
+    page.get_by_role("navigation", name="اللغات").get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/objective-10.html")
+
+
+SEARCHES = [
+    # French stemming: "traites" finds "traite"; the objective's French title, the States'
+    # French words on trafficking.
+    ("fr", "traite", {"objective-10.html", "state-MA.html", "state-DZ.html"}),
+    ("fr", "traites", {"objective-10.html", "state-MA.html"}),
+    # Arabic: the partner's statement on HM's objective 10, with and without the article
+    # (indexed on HM's page, whose result leads to its objective 10).
+    ("ar", "الاتجار", {"state-HM.html"}),
+    ("ar", "اتجار", {"state-HM.html"}),
+    ("ar", "المغرب", {"state-MA.html"}),
+    # English: the official title of objective 10.
+    ("en", "trafficking", {"objective-10.html", "objectives.html"}),
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES,
+                         ids=[f"{lang}-{query}" for lang, query, _e in SEARCHES])
+def test_search_finds_the_pages_that_hold_the_words(reader: Reader, example_url: str,
+                                                    lang: str, query: str,
+                                                    expected: set[str]) -> None:
+    page = reader.open(example_url + f"{lang}/search.html?q={query}")
+    page.wait_for_selector(".search-results > li")
+    links = page.evaluate("""[...document.querySelectorAll('.search-results > li > h2 a')]
+        .map(a => a.getAttribute('href'))""")
+    found = {urlsplit(link).path.rsplit("/", 1)[-1] for link in links}
+    assert expected <= found, found
+    assert all(urlsplit(link).path.startswith(f"/{lang}/") for link in links)
+    marks = page.locator(".search-results mark")
+    assert marks.count() > 0
+    if "state-HM.html" in expected:  # the section that holds the words, one click away
+        sections = page.evaluate("""[...document.querySelectorAll('.search-results ul a')]
+            .map(a => a.getAttribute('href'))""")
+        assert any(s.endswith("/ar/state-HM.html#objective-10") for s in sections), sections
+
+
+def test_search_filters_by_state(reader: Reader, example_url: str) -> None:
+    page = reader.open(example_url + "fr/search.html?q=traite&state=Maroc")
+    page.wait_for_selector(".search-results > li")
+    assert page.locator("#filter-state").input_value() == "Maroc"
+    links = page.evaluate("""[...document.querySelectorAll('.search-results > li > h2 a')]
+        .map(a => a.getAttribute('href'))""")
+    assert links and all("state-DZ" not in link for link in links)
+
+
+def test_a_query_loads_little(browser: object, example_url: str) -> None:
+    """Pagefind loads only the index chunks and fragments a query needs."""
+    opened = Reader(browser)
+    sizes: list[int] = []
+    opened.page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"])
+                   if "/pagefind/" in r.url else None)
+    page = opened.open(example_url + "fr/search.html?q=traite")
+    page.wait_for_selector(".search-results > li")
+    opened.close()
+    assert opened.errors == []
+    assert 0 < sum(sizes) < 300_000
+
+
+def test_status_filter_without_and_with_javascript(browser: object, example_url: str) -> None:
+    page = browser.new_page(java_script_enabled=False)
+    page.goto(example_url + "en/objective-10.html")
+    assert page.locator("form.filters").is_hidden()  # no control that does nothing
+    assert page.locator(".response").count() == 5  # everything is shown
+    page.close()
+    opened = Reader(browser)
+    page = opened.open(example_url + "en/objective-10.html")
+    page.get_by_role("checkbox", name=re.compile("In progress")).uncheck()
+    assert page.locator('[data-status="in_progress"]').is_hidden()
+    assert page.locator('[data-status="not_stated"]').is_visible()
+    page.goto(example_url + "en/objectives.html")
+    page.get_by_role("checkbox", name="IMRF round table 1").uncheck()
+    assert page.locator('[data-round-table="1"]').is_hidden()
+    opened.close()
+    assert opened.errors == []
+
+
+def test_print_leaves_the_navigation_out(reader: Reader, example_url: str) -> None:
+    page = reader.open(example_url + "en/objective-10.html")
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden() and page.locator(".pager").is_hidden()
+    assert page.locator(".response").first.is_visible()
+
+
+def axe_script() -> str:
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def pages_to_check(which: str) -> list[str]:
+    kinds = KINDS if which == "example_url" else ("index.html", "progress.html",
+                                                  "state-AQ.html", "objective-4.html")
+    return [f"{lang}/{kind}" for lang in ("en", "ar") for kind in kinds] + ["index.html"]
+
+
+@pytest.mark.parametrize("which", ["example_url", "two_cycles_url"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_and_no_page_wider_than_the_screen(request: pytest.FixtureRequest, browser: object,
+                                               which: str, width: int) -> None:
+    base = request.getfixturevalue(which)
+    opened = Reader(browser, width)
+    serious: dict[str, object] = {}
+    too_wide = []
+    for path in pages_to_check(which):
+        page = opened.open(base + path)
+        widths = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if widths[0] > widths[1]:
+            too_wide.append((path, widths))
+        if width < 1280 and not path.endswith(PHONE_AXE):
+            continue  # axe at a phone's width on the pages whose layout changes most
+        page.evaluate(axe_script())
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for v in results["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                serious[f"{path}: {v['id']}"] = [n["target"] for n in v["nodes"]][:3]
+    opened.close()
+    assert too_wide == []
+    assert serious == {}
+    assert opened.errors == []
+
+
+def test_progress_page_shows_the_cycles(reader: Reader, two_cycles_url: str) -> None:
+    page = reader.open(two_cycles_url + "en/progress.html")
+    assert "Progress since the 2020 review" in page.locator("main h2").first.inner_text()
+    cell = page.locator(".changes tbody tr").first
+    assert cell.locator(".change").count() == 23
+    page = reader.open(two_cycles_url + "ar/state-HM.html")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page = reader.open(two_cycles_url + "ar/search.html?q=الهوية")
+    page.wait_for_selector(".search-results > li")
+    links = page.evaluate("""[...document.querySelectorAll('.search-results > li > h2 a')]
+        .map(a => a.getAttribute('href'))""")
+    assert any(link.endswith("/ar/state-HM.html") for link in links)
