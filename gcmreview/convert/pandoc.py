@@ -247,7 +247,10 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
 def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
                 ) -> dict[str, RenderedFigure]:
     """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
-    figures = render_figures(job.figures, typesetter().draw, svg="html" in job.outputs,
+    def draw(*request: Any) -> dict[str, list[bytes]]:  # typst started only when needed
+        return typesetter().draw(*request)
+
+    figures = render_figures(job.figures, draw, svg="html" in job.outputs,
                              png="docx" in job.outputs)
     worker.convert(job, figures)
     if job.error is None and "pdf" in job.outputs:
