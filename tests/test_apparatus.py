@@ -83,6 +83,7 @@ def test_no_masthead_without_a_document_block() -> None:
 
 
 @pytest.mark.parametrize(("lang", "lines"), [
+    ("en", ("Distr.: Limited", "21 September 2020", "Original: French")),
     ("fr", ("Distr. limitée", "21 septembre 2020", "Original : français")),
     ("ar", ("التوزيع: محدود", "21 أيلول/سبتمبر 2020", "الأصل: بالفرنسية")),
 ])

@@ -40,6 +40,7 @@ from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
 from gcmreview.model.matrix import Snapshot, StateCoverage
 from gcmreview.model.progress import KIND_WORDS, Progress, progress
 from gcmreview.model.review import (
+    Citation,
     Item,
     ModelBuilder,
     Narrative,
@@ -123,7 +124,7 @@ class ObjectiveDigest:
 class Quote:
     state: str
     narrative: Narrative
-    sources: list[Text]
+    sources: list[Citation]
 
 
 @dataclass(frozen=True)
