@@ -221,7 +221,7 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     assert "**Status**: Implemented (2020: Planned)" in en
     assert "**Status**: In progress (2020: Not reported)" in en
     fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
-    assert "**Depuis l'examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
+    assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
     assert "- En progrès (1 objectif)\u00a0: 1 (Données\u00a0: Prévu → Mis en œuvre)" in fr
     ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
     assert "منذ استعراض عام 2020" in ar
@@ -250,7 +250,7 @@ def test_regional_reports_compare_the_cycles(reports: Path) -> None:
     assert "| 1 | Data | 1 | 0 | 0 | 0 |" in section
     html = (reports / "regional.en.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/svg+xml;base64,') == 3  # the changes' heat map too
-    for lang, words in (("fr", "Progrès depuis l'examen de 2020"),
+    for lang, words in (("fr", "Progrès depuis l\u2019examen de 2020"),
                         ("ar", "التقدم منذ استعراض عام 2020")):
         text = (reports / f"regional.{lang}.md").read_text(encoding="utf-8")
         assert words in text

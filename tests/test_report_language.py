@@ -77,7 +77,7 @@ def test_lists_follow_the_language(out: Path) -> None:
 
 def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
     # A sentence never starts with a numeral.
-    assert "L'examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire." \
+    assert "L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire." \
         in text(out / "regional.fr.md")
     assert "شاركت 15 دولة في استعراض عام 2020." in text(out / "regional.ar.md")
     # One State: the singular in French, the dual-free "one" form in Arabic.
@@ -85,7 +85,7 @@ def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> N
     config = ws / "gcmreview.yaml"
     config.write_text(re.sub(r"participants: \[.*\]", "participants: [MA]", text(config)),
                       encoding="utf-8")
-    for lang, sentence in (("fr", "L'examen de 2020 a réuni 1 État. Parmi eux, 1 a soumis un "
+    for lang, sentence in (("fr", "L\u2019examen de 2020 a réuni 1 État. Parmi eux, 1 a soumis un "
                                   "examen volontaire."),
                            ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة")):
         done = build(Context(ws), codes=[], region=True, lang=lang, formats="md",
@@ -98,7 +98,7 @@ def test_one_date_style_per_language(out: Path) -> None:
     fr = text(out / "MA.fr.md")
     assert "13\u00a0août\u00a02020" in fr and "2020-08-13" not in fr
     regional = text(out / "regional.fr.md")
-    assert "(13\u00a0août\u00a02020)" in regional and "2020-08-13" not in regional
+    assert "LEA), 13\u00a0août\u00a02020" in regional and "2020-08-13" not in regional
     assert Formatter("ar").date("2020-08-13") in text(out / "MA.ar.md")
     # United Nations Arabic: both month names, Levantine and Egyptian.
     # A word joiner after the slash: a line never breaks between the two names.
@@ -109,10 +109,12 @@ def test_one_date_style_per_language(out: Path) -> None:
 def test_sources_are_cited_by_number_once(out: Path) -> None:
     fr = text(out / "regional.fr.md")
     assert fr.count("Rapport du deuxième atelier de renforcement") == 1
-    assert "*— Libye (\\[1\\], para. 9)*" in fr
-    # In Arabic, the French citation is isolated as one left-to-right run, kept on a line.
-    html = " ".join(text(out / "regional.ar.html").split())  # as pandoc wrapped its lines
-    assert f'<span class="keep" lang="fr" dir="ltr">{LRI}[1], para. 9{PDI}</span>' in html
+    # The quotation's sources are a footnote on its attribution.
+    note = re.search(r"\*— Libye\*\[\^(\d+)\]", fr)
+    assert note and f"[^{note.group(1)}]: \\[1\\], par. 9." in fr
+    # In Arabic, the locator the French review wrote is written in Arabic.
+    html = text(out / "regional.ar.html")
+    assert "[1]، الفقرة 9." in html and "para. 9" not in html
 
 
 def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
@@ -149,17 +151,19 @@ def test_an_empty_annex_table_is_a_sentence(out: Path) -> None:
     md = text(out / "regional.fr.md")
     iraq = md[md.index("## Irak"):]
     iraq = iraq[:iraq.index("\n## ", 3)]
-    assert "Aucun objectif n'est renseigné dans cet examen." in iraq
+    assert "Aucun objectif n\u2019est renseigné dans cet examen." in iraq
     assert "| \\# |" not in iraq
 
 
-def test_source_and_sources(out: Path) -> None:
-    """"Source" before one citation, "Sources" before several; Arabic has its dual."""
+def test_a_source_is_cited_once_per_place(out: Path) -> None:
+    """MA's policy section cites [1] at para. 6 and para. 10, its objective 5 at para. 11
+    and para. 10: one note each, the locators merged and in order, in the report's words;
+    Arabic has its dual."""
     fr = text(out / "MA.fr.md")
-    assert "*Source\u00a0: \\[1\\], para. 6*" in fr
-    assert "*Sources\u00a0: \\[1\\], para. 6; \\[1\\], para. 10*" in fr
+    assert "\\[1\\], par. 6 et 10." in fr and "\\[1\\], par. 10 et 11." in fr
+    assert "Sources\u00a0:" not in fr and "para. 6" not in fr
     ar = text(out / "MA.ar.md")
-    assert "*المصدر: " in ar and "*المصدران: " in ar
+    assert "الفقرتان 6 و10." in ar and "الفقرة 6." in ar
 
 
 def test_french_colons_have_their_space_on_the_cover_and_in_the_title(out: Path) -> None:
@@ -182,7 +186,7 @@ def test_words_agree_with_what_they_qualify_and_zero_is_said(out: Path) -> None:
     d'action adopté; استراتيجية معتمدة), after it in lower case; no count reads "0 État"."""
     fr = text(out / "MA.fr.md")
     assert "(Stratégie, adoptée, 2014)" in fr and "(Stratégie, en préparation)" in fr
-    assert "(Plan d'action, adopté)" in fr and "Adopté" not in fr
+    assert "(Plan d\u2019action, adopté)" in fr and "Adopté" not in fr
     assert "(استراتيجية، معتمدة، 2014)" in text(out / "MA.ar.md")
     regional = " ".join(text(out / "regional.fr.md").split())
     assert "(aucun État)" in regional and "(0 État)" not in regional

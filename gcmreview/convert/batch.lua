@@ -35,6 +35,8 @@ local CACHE_DIR = config.cache_dir
 
 local SCRIPT_DIR = arg[0]:match("^(.*[/\\])") or "./"
 local sanitize = dofile(SCRIPT_DIR .. "sanitize.lua")(POLICY)
+-- Paragraph numbers and source notes: set on each document (apparatus.lua).
+local apparatus = dofile(SCRIPT_DIR .. "apparatus.lua")
 
 -- Reading many narratives in one pandoc.read is about 3x faster than a read
 -- each. They are joined with markers, HTML comments that the reader keeps as
@@ -224,17 +226,45 @@ local function narrative_blocks(narratives, pack, answer)
   return blocks
 end
 
+-- The narratives in their places. In a report (`job.apparatus`), each is set by the
+-- typography of its language as it is placed, and those that are blocks of their own (not in a list or a table) have their paragraphs numbered, in document
+-- order: they are placed first, by a loop over the top-level blocks (and the divs in
+-- them); the others by a walk.
 local function splice(doc, job, answer)
   local blocks = narrative_blocks(job.narratives, job.pack, answer)
+  local settings = job.apparatus
+  local function fill(div, numbering)
+    local key = div.attributes["ref"]
+    local content = blocks[key]
+    if content == nil then error("unknown narrative reference " .. tostring(key)) end
+    div.attributes["ref"] = nil
+    if settings then content = apparatus.narrative(content, div.attributes["lang"], numbering) end
+    div.content = content
+    return div
+  end
+  if settings then
+    local numbering = { count = 0, number = settings.number }
+    local function top_level(list)
+      local out = {}
+      for i, block in ipairs(list) do
+        if block.t == "Div" and block.classes:includes("narrative") then
+          -- A summary up front (the key messages) is not numbered, as in UN documents.
+          local unnumbered = block.classes:includes("unnumbered")
+          if unnumbered then block.classes = { "narrative" } end
+          block = fill(block, not unnumbered and numbering or nil)
+        elseif block.t == "Div" then
+          block.content = top_level(block.content)
+        end
+        out[i] = block
+      end
+      return out
+    end
+    doc.blocks = top_level(doc.blocks)
+  end
   return doc:walk({
     Div = function(div)
-      if not div.classes:includes("narrative") then return nil end
-      local key = div.attributes["ref"]
-      local content = blocks[key]
-      if content == nil then error("unknown narrative reference " .. tostring(key)) end
-      div.attributes["ref"] = nil
-      div.content = content
-      return div
+      if not div.classes:includes("narrative") or div.attributes["ref"] == nil then return nil end
+      return fill(div, nil)
     end,
   })
 end
@@ -552,7 +582,8 @@ local form_layout = {
 -- matrices in HTML and DOCX (status symbols, matrix and legend boxes) go.
 local plain_markdown = {
   Span = function(span)
-    if span.classes:includes("status") or span.classes:includes("partner-mark") then
+    if span.classes:includes("status") or span.classes:includes("partner-mark")
+        or span.classes:includes("para-number") then
       return span.content
     end
     if span.classes:includes("keep") then
@@ -651,22 +682,46 @@ local function masthead_blocks(meta)
   return pandoc.Blocks({ pandoc.Div(blocks, pandoc.Attr("", {}, { { "custom-style", "Masthead" } })) })
 end
 
+-- HTML the writer cannot make: the id of a numbered paragraph on the paragraph itself
+-- (`para-12`, to link to), and a heading over the notes.
+local function finish_html(html, settings)
+  -- The writer wraps long lines, between attributes too.
+  html = html:gsub('<p><span%s+id="para%-(%d+)"%s+class="para%-number">',
+                   '<p id="para-%1"><span class="para-number">')
+  local title = settings.notes_title:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;")
+  return (html:gsub('(<section%s+id="footnotes"%s+class="footnotes%s+footnotes%-end%-of%-document"'
+                    .. '%s+role="doc%-endnotes")>%s*<hr%s*/>',
+                    function(open)
+                      return open .. ' aria-labelledby="footnotes-title">\n<h1 id="footnotes-title">'
+                        .. title .. "</h1>"
+                    end, 1))
+end
+
 local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
+  -- A form has no apparatus (JSON null decodes to a userdata).
+  if type(job.apparatus) ~= "table" then job.apparatus = nil end
   document_dir = job.meta.dir == "rtl" and "rtl" or "ltr"
   local doc = pandoc.read(job.markdown, SKELETON_FORMAT)
   doc = splice(doc, job, answer)
   if job.meta.form then doc = doc:walk(form_layout) end
+  if job.apparatus then
+    -- Only the template writes notes (report.md.j2, `cites`; regional-macros.md.j2,
+    -- `quote`): a document whose skeleton has none is not walked for them.
+    doc = apparatus.finish(doc, job.apparatus, job.markdown:find("{.notes}", 1, true) ~= nil,
+                           job.markdown:find("]{.note}", 1, true) ~= nil)
+  end
   local figures = job.figures or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
   if outputs.html then
-    write_file(outputs.html, pandoc.write(with_figures(doc, "html", figures), "html5", {
+    local html = pandoc.write(with_figures(doc, "html", figures), "html5", {
       template = template(job.templates.html, "html"),
       table_of_contents = true,
       toc_depth = 2,
       section_divs = true,
-    }))
+    })
+    write_file(outputs.html, job.apparatus and finish_html(html, job.apparatus) or html)
   end
   if outputs.md then
     local cover = masthead_blocks(job.meta)

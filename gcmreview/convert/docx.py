@@ -739,6 +739,33 @@ def _rtl_paragraphs(part: str, styles: str) -> str:
     return _PARAGRAPH.sub(paragraph, part)
 
 
+def _continuous_notes(document: str) -> str:
+    """Footnotes numbered 1 to n through the document. pandoc's reference document restarts
+    them at each section (w:numRestart eachSect): the same in Word for a document of one
+    section, but LibreOffice restarts them at every level-1 heading."""
+    return re.sub(r'(<w:footnotePr>\s*)<w:numRestart w:val="eachSect"\s*/>',
+                  r'\1<w:numRestart w:val="continuous" />', document)
+
+
+def _note_directions(notes: str) -> str:
+    """word/footnotes.xml with each note's paragraphs set right to left when their text
+    is (its first run with text is marked w:rtl): pandoc sets a note's paragraphs in the
+    direction of the paragraph that calls it, and a source note in Arabic hangs on the
+    end of a French narrative's paragraph in an Arabic report."""
+    def paragraph(xml: str) -> str:
+        for run in _RUN.finditer(xml):
+            body = run.group(1)
+            if "<w:footnoteRef" in body or not re.search(r"<w:t(?:\s[^>]*)?>\s*[^\s<]", body):
+                continue
+            if "<w:rtl />" in body and "<w:bidi" not in xml[:xml.find("<w:r")]:
+                return _edit(xml, "pPr", PPR_ORDER, {"bidi": "<w:bidi />"})
+            return xml
+        return xml
+
+    spans = list(_spans(notes, "p"))
+    return _replaced(notes, iter(spans), [paragraph(notes[a:b]) for a, b in spans])
+
+
 _LETTER_SPACING = re.compile(r'<w:spacing w:val="-?\d+"\s*/>')
 """Character spacing (w:spacing in run properties; paragraph spacing has no w:val)."""
 
@@ -807,7 +834,8 @@ def _obfuscated(path: Path, key: str) -> bytes:
 
 
 def _arabic_fonts(parts: dict[str, bytes]) -> None:
-    """Embed Amiri (regular and bold), name it as the complex-script font, and size it."""
+    """Embed Amiri (regular and bold), name it as the complex-script font, and size it
+    (ARABIC_SIZE)."""
     folder = Path(font_dirs()[0])
     entries, rels = [], []
     described = ""
@@ -883,12 +911,14 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
         text: str | None = None
         if name == "word/document.xml":
             # The form keeps the widths its template gives (and rows that grow as one types).
-            text = data.decode()
+            text = _continuous_notes(data.decode())
             text = _form(text) if job.form else _title_page(lay_out_tables(text, styles,
                                                                             job.rtl))
             text = _masthead_first(text)
             if job.rtl:
                 text = _rtl_document(text)
+        elif name == "word/footnotes.xml":
+            text = _note_directions(data.decode())
         elif name == "word/styles.xml" and job.rtl:
             text = _LETTER_SPACING.sub("", styles)
         elif re.fullmatch(r"word/(header|footer)\d*\.xml", name):
@@ -1003,4 +1033,29 @@ def _rtl_document(text: str) -> str:
     text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
     text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
     # Letter-spacing breaks Arabic joining.
-    return _LETTER_SPACING.sub("", text)
+    return _latin_runs(_LETTER_SPACING.sub("", text))
+
+
+_RTL_RUN = re.compile(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*?)<w:rtl />((?:(?!</w:r>).)*?)</w:r>",
+                      re.DOTALL)
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def _latin_runs(text: str) -> str:
+    """Latin words pandoc writes as right-to-left runs in an Arabic document (an acronym in
+    a table cell, a word in an Arabic sentence) unmarked: Word sets a w:rtl run in the
+    complex-script font at the complex-script size (Amiri, ARABIC_SIZE), so "CESAO" stood
+    a size larger, in another face, than the Latin text beside it. Unmarked, the run takes
+    the Latin font and size, as LibreOffice shows it anyway; its place in the line stays
+    the paragraph's (a run of Latin letters is left to right whatever w:rtl says)."""
+    def run(match: re.Match[str]) -> str:
+        words = "".join(re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", match.group(2)))
+        if _RTL_LETTER.search(words) or not _LATIN_LETTER.search(words):
+            return match.group(0)
+        props = match.group(1)
+        props = "" if props == "<w:rPr>" and match.group(2).startswith("</w:rPr>") else props
+        rest = match.group(2)[len("</w:rPr>"):] if not props else match.group(2)
+        return f"<w:r>{props}{rest}</w:r>"
+
+    return _RTL_RUN.sub(run, text)

@@ -26,7 +26,7 @@ from gcmreview.convert.pdf import TypstWorker
 from gcmreview.convert.pool import Pool, Processes
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, InputError, os_reason
-from gcmreview.core.i18n import _
+from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import Chart, HeatMap
 from gcmreview.render.document import DocumentMeta
@@ -70,6 +70,20 @@ def narrative_version() -> str:
     return sanitiser_version(batch_script().read_bytes()
                              + batch_script().with_name("sanitize.lua").read_bytes()
                              + f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+
+
+def apparatus(meta: DocumentMeta) -> dict[str, object] | None:
+    """What batch.lua's apparatus (numbered paragraphs, source notes) needs in the
+    document's language; None for a form, which has none of them."""
+    if meta.form:
+        return None
+    t = Formatter(meta.lang, report=True).gettext
+    return {"lang": meta.lang, "dir": meta.dir,
+            # Translators: the number of a paragraph, as United Nations documents write
+            # it at the paragraph's start: "12." in English and French, "12 -" in Arabic.
+            "number": t("{number}."),
+            # Translators: the heading over the footnotes, at the end of an HTML report.
+            "notes_title": t("Notes")}
 
 
 @dataclass
@@ -164,6 +178,7 @@ class PandocWorker:
             "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
             "reference_doc": str(self.templates.reference_doc),
             "figures": placed,
+            "apparatus": apparatus(job.meta),
         })
         answer = self.process.receive()
         if answer.get("id") != job.id:

@@ -185,10 +185,26 @@ def language() -> str:
 _FRENCH_SPACE = re.compile(r" (?=[:;!?»])|(?<=«) ")
 
 
+def typeset(text: str, lang: str, apostrophes: bool = True) -> str:
+    """Text set by the typography of its language. French puts a space before : ; ! ?
+    and inside « »: a no-break one (U+00A0), so that no line starts with a colon, in a
+    terminal (--help) or a report; and, in a report, the typographic apostrophe (’) for
+    the straight one. Other languages are left as they are written (the Arabic
+    catalog writes its own punctuation: ، ؛ ؟)."""
+    if lang != "fr":
+        return text
+    text = _FRENCH_SPACE.sub("\u00a0", text)
+    if not apostrophes or "'" not in text:
+        return text
+    parts = text.split("`")  # code (`status: planned`) is shown as typed
+    return "`".join(part if i % 2 else part.replace("'", "\u2019")
+                    for i, part in enumerate(parts))
+
+
 def _typeset(text: str) -> str:
-    """French puts a space before : ; ! ? and inside « »: a no-break one, so that a
-    terminal (or --help) never wraps a line to start with a colon."""
-    return _FRENCH_SPACE.sub("\u00a0", text) if _current[0] == "fr" else text
+    """The interface's messages: the spaces, not the apostrophes (a terminal's font may
+    lack ’, and what a user types to answer uses the straight one)."""
+    return typeset(text, _current[0], apostrophes=False)
 
 
 def _(message: str) -> str:
@@ -254,17 +270,22 @@ class Formatter:
     """Locale-aware formatting for one report language."""
 
     lang: str
+    report: bool = False
+    """Words of a report: its messages set by the typography of the language (typeset)."""
+
+    def _set(self, text: str) -> str:
+        return typeset(text, self.lang) if self.report else text
 
     def gettext(self, message: str) -> str:
-        return translations(self.lang).gettext(message)
+        return self._set(translations(self.lang).gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return translations(self.lang).ngettext(singular, plural, n)
+        return self._set(translations(self.lang).ngettext(singular, plural, n))
 
     def pgettext(self, context: str, message: str) -> str:
         """`message` as said in `context` (NC_), or as said anywhere when the catalog
         has no such entry (English)."""
-        return translations(self.lang).pgettext(context, message)
+        return self._set(translations(self.lang).pgettext(context, message))
 
     def country(self, code: str) -> str:
         from gcmreview.core.countries import name
@@ -272,28 +293,31 @@ class Formatter:
         return name(code, self.lang)
 
     def date(self, iso: str | None) -> str:
-        """A date as the language writes it: `13 août 2020`; a year-month (`août 2020`)
-        or a year alone as given in a source's date. Its spaces do not break (U+00A0),
-        nor does the slash of an Arabic month (U+2060): a date stays on one line, in a
-        narrow table column too."""
+        """A date as the United Nations write it in the language: day, month, year in
+        every language (`13 August 2020`, not CLDR's English `August 13, 2020`;
+        `1er août 2020`, `13 آب/أغسطس 2020`); a year-month (`août 2020`) or a year
+        alone as given in a source's date. Its spaces do not break (U+00A0),
+        nor does the slash of an Arabic month (U+2060): a date
+        stays on one line, in a narrow table column too."""
         if not iso:
             return ""
-        from babel.dates import format_date, format_skeleton
+        from babel.dates import format_date
 
         parts = iso.split("-")
         if len(parts) == 1:
             return iso
+        year, month = int(parts[0]), int(parts[1])
+        day = int(parts[2]) if len(parts) == 3 else None
         if self.lang == "ar":  # the United Nations' Arabic: both month names, one order
             # "آب/أغسطس": a word joiner after the slash, where lines could break too.
-            day = f"{int(parts[2])} " if len(parts) == 3 else ""
-            names = UN_ARABIC_MONTHS[int(parts[1]) - 1].replace("/", "/\u2060")
-            return f"{day}{names} {parts[0]}".replace(" ", "\u00a0")
-        if len(parts) == 2:
-            month = date(int(parts[0]), int(parts[1]), 1)
-            text = format_skeleton("yMMMM", month, locale=self.lang)
-        else:
-            text = format_date(date.fromisoformat(iso), format="long", locale=self.lang)
-        return text.replace(" ", "\u00a0")
+            name = UN_ARABIC_MONTHS[month - 1].replace("/", "/\u2060")
+        else:  # CLDR's month name as it stands in a date (the genitive, where it differs)
+            name = format_date(date(year, month, 1), "MMMM", locale=self.lang)
+        words = [str(year)] if day is None else [str(day), str(year)]
+        if day == 1 and self.lang == "fr":
+            words[0] = "1er"  # French writes the first of the month as an ordinal
+        words.insert(len(words) - 1, name)
+        return "\u00a0".join(words).replace(" ", "\u00a0")
 
     def number(self, value: int) -> str:
         from babel.numbers import format_decimal
@@ -313,8 +337,9 @@ class Formatter:
             if items else ""
 
     def semicolons(self, items: Sequence[str]) -> str:
-        """Items that hold commas themselves (citations): `A; B`, `A؛ B` in Arabic."""
-        return ("؛ " if self.lang == "ar" else "; ").join(str(i) for i in items)
+        """Items that hold commas themselves (citations): `A; B`, `A\u00a0; B` in French,
+        `A؛ B` in Arabic."""
+        return {"ar": "؛ ", "fr": "\u00a0; "}.get(self.lang, "; ").join(str(i) for i in items)
 
     def decimal(self, value: float) -> str:
         """A number with one decimal, as the language writes it: 2.5, 2,5."""

@@ -71,7 +71,7 @@ def masthead(apparatus: Apparatus, lang: str, *, country: bool = False,
     document = apparatus.document
     if not document or (country and not document.get("country_reports")):
         return None
-    fmt = Formatter(lang)
+    fmt = Formatter(lang, report=True)
     lines = []
     if document.get("distribution"):
         lines.append(fmt.gettext(DISTRIBUTION[document["distribution"]]))

@@ -49,6 +49,7 @@ from gcmreview.model.indicators import (
 from gcmreview.model.matrix import Snapshot, StateCoverage
 from gcmreview.model.progress import KIND_WORDS, Progress, progress
 from gcmreview.model.review import (
+    Citation,
     Item,
     ModelBuilder,
     Narrative,
@@ -140,7 +141,7 @@ class ObjectiveDigest:
 class Quote:
     state: str
     narrative: Narrative
-    sources: list[Text]
+    sources: list[Citation]
     code: str = ""
     """The State's code (its file name)."""
 

@@ -8,10 +8,11 @@ get a number wrong and every number comes from the files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from gcmreview.core import format
+from gcmreview.core import citations, format
 from gcmreview.core.format import Review, SourceEntry
 from gcmreview.core.i18n import (
     N_,
@@ -103,6 +104,10 @@ message id), in the order the form offers them. Guiding principles come from the
 catalogue."""
 
 
+Citation = Text | Phrase
+"""One source cited in one place, with its locators: “[1], par. 10 et 11”."""
+
+
 @dataclass(frozen=True)
 class Narrative:
     """Untrusted Markdown from a review file, in the review's language (or its translation
@@ -167,7 +172,7 @@ class ObjectiveView:
     challenges: list[Text]
     partners: list[Text]
     principles: list[Text]
-    sources: list[Text]
+    sources: list[Citation]
     earlier: list[tuple[int, Text | Phrase]] = field(default_factory=list)
     """(cycle, status in words) in each earlier cycle, oldest first."""
     indicators: list[IndicatorView] = field(default_factory=list)
@@ -211,7 +216,7 @@ class Section:
 
     summary: Narrative | None
     """None when the section has no text: reports say it is not reported."""
-    sources: list[Text] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)
     items: list[Text] = field(default_factory=list)
     """Its list of lines, if its part has one (support needed, planned actions,
     institutions involved)."""
@@ -267,7 +272,7 @@ class ReviewModel:
     """Every list section of the format by key: `review.lists.reservations`."""
     plain_sections: list[PlainSection]
     round_tables: list[RoundTable]
-    principles: list[tuple[Text, Narrative | None, list[Text]]]
+    principles: list[tuple[Text, Narrative | None, list[Citation]]]
     sources: list[Item]
     catalogue_note: str
     """Says where titles fall back to English, or is empty."""
@@ -326,7 +331,7 @@ class ModelBuilder:
         self.shared_sources = shared_sources
         """The regional report's one list of sources; None: each review numbers its own."""
         self.lang = lang
-        self.fmt = Formatter(lang)
+        self.fmt = Formatter(lang, report=True)
         self.t = self.fmt.gettext
         """The report's language (`_` is the interface's)."""
         self.country_names = country_names or {}
@@ -359,6 +364,25 @@ class ModelBuilder:
         """A numbered source: its title in its review's language; date and address."""
         details = [x for x in (self.fmt.date(source.get("date")), source.get("url")) if x]
         return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
+
+    def citation(self, number: int, locators: list[str], src: Callable[[str], Text]
+                 ) -> Citation:
+        """Source `number` with its locators: paragraphs and pages in the report's
+        language (gcmreview.core.citations); any other locator as the review wrote it
+        (`src`: text in the review's language)."""
+        found = [(text, citations.parse(text)) for text in locators]
+        written = [citations.write(loc, self.fmt)
+                   for loc in citations.merge(loc for _text, loc in found if loc)]
+        others = {f"locator{i}": src(text)
+                  for i, (text, loc) in enumerate(found) if loc is None}
+        label = f"[{number}]"
+        if not written and not others:
+            return self.ui(label)
+        # Written locators hold no braces: `{locator0}` can only be a placeholder.
+        places = self.fmt.join([*written, *(f"{{{name}}}" for name in others)])
+        # Translators: a source's number in the list of sources, and where in it.
+        text = self.t("{source}, {locator}").format(source=label, locator=places)
+        return Phrase(text, others) if others else self.ui(text)
 
     def principle_label(self, slug: str) -> Text:
         """“(a) People-centred”: asked for every principle an objective names."""
@@ -597,15 +621,17 @@ class ReviewReading:
         value = cast(dict[str, Any], self.data).get(key)
         return value if isinstance(value, list) else []
 
-    def cites(self, entry: Any) -> list[Text]:
-        """“[1], para. 6”, in the review's language (the locator is its words)."""
-        out = []
+    def cites(self, entry: Any) -> list[Citation]:
+        """The sources of one place, each once and in the order of their numbers, with
+        every locator given for it: “[1], par. 10 et 11”."""
+        cited: dict[int, list[str]] = {}
         for cite in entry.get("sources") or []:
-            source = self.sources[cite["source"]]
-            label = f"[{self.numbers.number(source, self.lang)}]"
-            locator = cite.get("locator")
-            out.append(Text(label + (f", {locator}" if locator else ""), self.lang, self.dir))
-        return out
+            number = self.numbers.number(self.sources[cite["source"]], self.lang)
+            locators = cited.setdefault(number, [])
+            if cite.get("locator") and cite["locator"] not in locators:
+                locators.append(str(cite["locator"]))
+        return [self.builder.citation(number, locators, self.src)
+                for number, locators in sorted(cited.items())]
 
     def section(self, entry: Any, part: format.Part, at: Path_) -> Section | None:
         """A narrative section (or a list section's entry) at path `at`."""

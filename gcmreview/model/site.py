@@ -22,7 +22,7 @@ from gcmreview.core.languages import direction
 from gcmreview.core.status import NOT_STATED, OBJECTIVE_STATUSES, status
 from gcmreview.model.matrix import Snapshot
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateEntry, StateReview
-from gcmreview.model.review import Narrative, ObjectiveView, ReviewModel, Text
+from gcmreview.model.review import Citation, Narrative, ObjectiveView, ReviewModel, Text
 from gcmreview.validate.data import DataSet
 from gcmreview.validate.workspace import Workspace
 
@@ -150,7 +150,7 @@ class PrincipleResponse:
     state: str
     page: str
     narrative: Narrative | None
-    sources: list[Text]
+    sources: list[Citation]
     objectives: list[Link]
     """The objectives under which the State says it applies the principle."""
 

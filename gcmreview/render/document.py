@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from gcmreview import __version__
-from gcmreview.core.i18n import Formatter
+from gcmreview.core.i18n import Formatter, typeset
 from gcmreview.core.languages import direction
 from gcmreview.model.apparatus import Masthead
 from gcmreview.model.form import FormModel
@@ -25,19 +25,20 @@ Tagged = str | dict[str, str]
 
 
 def tagged(text: Text, lang: str) -> Tagged:
-    """Text in another language than the document's keeps its own lang and dir."""
+    """Text in another language than the document's keeps its own lang and dir; each is
+    set by the typography of its language."""
     if text.lang == lang:
-        return text.text
-    return {"text": text.text, "lang": text.lang, "dir": text.dir}
+        return typeset(text.text, lang)
+    return {"text": typeset(text.text, text.lang), "lang": text.lang, "dir": text.dir}
 
 
 def plain(text: Text, lang: str) -> str:
     """Text for a place that takes no markup (a page title, a running header): one in
     the other direction isolated (LRI/RLI ... PDI), so it keeps its own order."""
     if text.dir == direction(lang):
-        return text.text
+        return typeset(text.text, text.lang)
     start, end = ISOLATES[text.dir]
-    return start + text.text + end
+    return start + typeset(text.text, text.lang) + end
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def safe_path(path: str) -> str:
 def _report(title: Text, subtitle: str, lang: str, compact: str,
             facts: list[tuple[str, Tagged]], source: str, footer: str,
             date_iso: str | None = None) -> DocumentMeta:
-    t = Formatter(lang).gettext
+    t = Formatter(lang, report=True).gettext
     colon = COLONS.get(lang, ":")
     return DocumentMeta(
         title=tagged(title, lang), subtitle=subtitle,
@@ -124,7 +125,7 @@ def _report(title: Text, subtitle: str, lang: str, compact: str,
 
 def report_meta(model: ReviewModel, source: str) -> DocumentMeta:
     """A State's report; `source` is its review file as the workspace names it."""
-    t = Formatter(model.lang).gettext
+    t = Formatter(model.lang, report=True).gettext
     facts: list[tuple[str, Tagged]] = [
         (t("Document status"), model.status_label),
         (t("Date"), model.date),
@@ -143,7 +144,7 @@ def report_meta(model: ReviewModel, source: str) -> DocumentMeta:
 
 
 def regional_meta(report: RegionalModel) -> DocumentMeta:
-    fmt = Formatter(report.lang)
+    fmt = Formatter(report.lang, report=True)
     t = fmt.gettext
     facts: list[tuple[str, Tagged]] = [
         (t("Region"), tagged(report.region, report.lang)),

@@ -23,7 +23,7 @@ import jinja2
 import jinja2.sandbox
 
 from gcmreview.core.errors import TemplateError
-from gcmreview.core.i18n import Formatter, _, translations
+from gcmreview.core.i18n import Formatter, _, typeset
 from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.narrative import key as narrative_key
@@ -76,14 +76,18 @@ class NarrativeSlots:
 
 
 @jinja2.pass_context
-def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None) -> str:
+def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None,
+               numbered: bool = True) -> str:
+    """A narrative's placeholder. Its paragraphs are numbered where it stands as a block of
+    its own, unless `numbered` is false (a summary up front, as the key messages)."""
     if value is None:
         return ""
     ref = ctx["narratives"].add(value)
     # An original shown among translated texts says its language first: “(FR)”.
     label = f'\n\n*[({md(value.label)})]{{lang="{value.lang}" dir="{value.dir}"}}*' \
         if value.label else ""
-    return (f'{label}\n\n::: {{.narrative ref="{ref}" lang="{value.lang}" '
+    kind = ".narrative" if numbered else ".narrative .unnumbered"
+    return (f'{label}\n\n::: {{{kind} ref="{ref}" lang="{value.lang}" '
             f'dir="{value.dir}"}}\n:::\n\n')
 
 
@@ -154,9 +158,11 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
         pieces = PLACEHOLDER.split(value.text)  # text, name, text, name, ..., text
         return "".join(_span(ctx, value.parts[piece]) if i % 2 else md(piece)
                        for i, piece in enumerate(pieces))
+    # Set by the typography of its own language, as the report's words are.
     if value.lang == ctx["lang"] and not value.fallback:
-        return md(value.text)
-    text = md(value.text) + (f" ({value.lang.upper()})" if value.fallback else "")
+        return md(typeset(value.text, value.lang))
+    text = md(typeset(value.text, value.lang)) + (
+        f" ({value.lang.upper()})" if value.fallback else "")
     if value.dir != direction(ctx["lang"]):
         start, end = ISOLATES[value.dir]
         text = f"{start}{text}{end}"
@@ -198,7 +204,7 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
         title, alt = "", title
     numbers: FigureNumbers = ctx["figure_numbers"]
     numbers.count += 1
-    t = translations(ctx["lang"]).gettext
+    t = Formatter(ctx["lang"], report=True).gettext
     number = f"[{numbers.count}]{{.figure-number}}"
     label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
     as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
@@ -236,8 +242,11 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    fmt = Formatter(lang)
+    # The report's words, set by the typography of its language (French ’ and no-break
+    # spaces), as the interface's messages are.
+    fmt = Formatter(lang, report=True)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.

@@ -1,0 +1,211 @@
+-- The apparatus of a report, set by batch.lua on each document: numbered paragraphs
+-- and the footnotes that cite sources.
+--
+-- All of it is done on the document, before any writer: every format gets the same
+-- numbers and the same notes, and "para. 12" means the same paragraph in the PDF, the
+-- DOCX and the HTML. Narratives are cached as parsed, the same for every document
+-- (batch.lua); their numbers are set as each is placed in a document (`narrative`),
+-- nothing of it goes into the cache.
+--
+-- Cost, per document: each paragraph of a narrative placed as a block of its own gets
+-- a number (a span put before its inlines); a French narrative is walked once, for its
+-- typography; one loop over the top-level blocks hangs the source notes, when the
+-- skeleton has any. The report's own words are set in Python
+-- (gcmreview.core.i18n.typeset), as the interface's messages are.
+
+-- === French typography ===========================================================
+--
+-- A French narrative is set by the rule gcmreview.core.i18n.typeset sets the report's
+-- own words by (tests/test_notes.py holds the two to the same results): a space typed
+-- before : ; ! ? » or after « becomes a no-break one (U+00A0), and the straight
+-- apostrophe the typographic one (’). Code and link targets are other elements, never
+-- text; a word that is a web or e-mail address keeps its apostrophes, and so does raw
+-- markup, shown as typed (the sanitiser makes it one word that starts with "<").
+
+local NBSP = "\u{A0}"
+local BEFORE = { [":"] = true, [";"] = true, ["!"] = true, ["?"] = true, ["\u{BB}"] = true }
+
+local function as_typed(word)
+  return word:find("://", 1, true) or word:find("@", 1, true) or word:find("^%p*www%.")
+    or word:sub(1, 1) == "<"
+end
+
+local function spaced(inlines, i)
+  local after, before = inlines[i + 1], inlines[i - 1]
+  if after and after.t == "Str" then
+    local first = after.text:match("^[%z\1-\127\194-\244][\128-\191]*")
+    if BEFORE[first] then return true end
+  end
+  return before ~= nil and before.t == "Str" and before.text:sub(-2) == "\u{AB}"
+end
+
+local french = {
+  Inlines = function(inlines)
+    for i, element in ipairs(inlines) do
+      if element.t == "Str" then
+        if element.text:find("'", 1, true) and not as_typed(element.text) then
+          element.text = element.text:gsub("'", "\u{2019}")
+        end
+      elseif (element.t == "Space" or element.t == "SoftBreak") and spaced(inlines, i) then
+        inlines[i] = pandoc.Str(NBSP)
+      end
+    end
+    return inlines
+  end,
+}
+
+-- === Numbered paragraphs ===========================================================
+--
+-- Numbered: the paragraphs of narratives placed as blocks of their own (not inside a
+-- list, a table, a quotation or a note), in document order. A paragraph that is bold
+-- and nothing else is a heading written in a narrative (the sanitiser makes headings
+-- so): it is not numbered, as headings are not. In HTML its id is `para-12`.
+
+local function is_heading_line(content)
+  return #content == 1 and content[1].t == "Strong"
+end
+
+-- A narrative's blocks (a list) as placed: set by the typography of its language
+-- (`lang`), and, when `numbering` ({count, number = "{number}."}) is given, its
+-- paragraphs numbered.
+local function narrative(blocks, lang, numbering)
+  local out = {}
+  for i, block in ipairs(blocks) do
+    if lang == "fr" then block = block:walk(french) end
+    if numbering and block.t == "Para" then
+      local inlines = block.content
+      if #inlines > 0 and not is_heading_line(inlines) then
+        numbering.count = numbering.count + 1
+        local n = numbering.count
+        inlines:insert(1, pandoc.Space())
+        inlines:insert(1, pandoc.Span({ pandoc.Str((numbering.number:gsub("{number}", n))) },
+          pandoc.Attr("para-" .. n, { "para-number" })))
+      end
+      block = pandoc.Para(inlines)
+    end
+    out[i] = block
+  end
+  return out
+end
+
+local function note_of(span)
+  local note = span.attributes["lang"]
+  local content = span.content
+  if note ~= nil then -- a note in another language than the text it hangs on
+    content = { pandoc.Span(content, pandoc.Attr("", {},
+      { { "lang", note }, { "dir", span.attributes["dir"] } })) }
+  end
+  return pandoc.Note({ pandoc.Para(content) })
+end
+
+-- === Source notes ==================================================================
+--
+-- The template writes the sources of a place as a `notes` div holding a `note` span
+-- (templates/report.md.j2, `cites`). It becomes a footnote at the end of the last
+-- paragraph of the narrative just before it in the same section; without one there,
+-- at the end of the paragraph just before it; else in a paragraph of its own. A `note`
+-- span the template wrote in a paragraph (the attribution of a quotation in the
+-- regional report) becomes a footnote where it is.
+
+local function notes_of(div)
+  local out = pandoc.Inlines({})
+  for _, block in ipairs(div.content) do
+    if block.t == "Para" or block.t == "Plain" then out:extend(block.content) end
+  end
+  return out
+end
+
+local function last_paragraph(blocks)
+  for i = #blocks, 1, -1 do
+    if blocks[i].t == "Para" or blocks[i].t == "Plain" then return i end
+  end
+  return nil
+end
+
+-- The notes made footnotes, in the document's language: their text is the
+-- document's, a narrative in another language around them or not.
+local function footnotes(notes, around, settings)
+  local out = pandoc.Inlines({})
+  for _, inline in ipairs(notes) do
+    if inline.t == "Span" and inline.classes:includes("note") then
+      if around ~= settings.lang then
+        inline.attributes["lang"], inline.attributes["dir"] = settings.lang, settings.dir
+      end
+      inline = note_of(inline)
+    end
+    out:insert(inline)
+  end
+  return out
+end
+
+-- Hangs `notes` on blocks[i], a paragraph, or a narrative div's last paragraph.
+local function hang(blocks, i, notes, settings)
+  local target = blocks[i]
+  if target.t == "Div" then
+    local content = target.content
+    local at = last_paragraph(content)
+    if at == nil then return false end
+    hang(content, at, footnotes(notes, target.attributes["lang"], settings), settings)
+    target.content = content
+    return true
+  end
+  local inlines = target.content
+  inlines:extend(footnotes(notes, settings.lang, settings))
+  blocks[i] = target.t == "Plain" and pandoc.Plain(inlines) or pandoc.Para(inlines)
+  return true
+end
+
+-- Blocks stay in Lua tables while a note may still be hung on them; a div's content
+-- (`state.later`) is written back at the end, innermost first: assigning copies it.
+local function structure(blocks, state, settings)
+  local out = {}
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" then
+      state.narrative, state.paragraph = nil, nil
+      out[#out + 1] = block
+    elseif block.t == "Div" and block.classes:includes("notes") then
+      local notes = notes_of(block)
+      local narrative_at, paragraph = state.narrative, state.paragraph
+      if not (narrative_at and hang(narrative_at.blocks, narrative_at.index, notes, settings))
+          and not (paragraph and hang(paragraph.blocks, paragraph.index, notes, settings)) then
+        out[#out + 1] = pandoc.Para(footnotes(notes, settings.lang, settings))
+      end
+      state.narrative, state.paragraph = nil, nil
+    elseif block.t == "Div" and not block.classes:includes("narrative") then
+      local content = structure(block.content, state, settings)
+      state.later[#state.later + 1] = { div = block, content = content }
+      out[#out + 1] = block
+    else
+      out[#out + 1] = block
+      if block.t == "Div" then
+        state.narrative = { blocks = out, index = #out }
+      elseif block.t == "Para" then
+        state.paragraph = { blocks = out, index = #out }
+      end
+    end
+  end
+  return out
+end
+
+-- The document once its narratives are placed: its notes divs (`divs`: the skeleton
+-- has some) made footnotes, and its `note` spans (`spans`: it has some outside notes
+-- divs, a quotation's attribution in the regional report). A document with neither
+-- is not walked. settings: {lang, dir, number, notes_title}.
+local function finish(doc, settings, divs, spans)
+  if divs then
+    local meta = doc.meta
+    local state = { later = {} }
+    local blocks = structure(doc.blocks, state, settings)
+    for _, item in ipairs(state.later) do item.div.content = item.content end
+    doc = pandoc.Pandoc(blocks)
+    doc.meta = meta
+  end
+  if spans then
+    doc = doc:walk({ Span = function(span)
+      if span.classes:includes("note") then return note_of(span) end
+    end })
+  end
+  return doc
+end
+
+return { narrative = narrative, finish = finish }
