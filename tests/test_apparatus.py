@@ -101,7 +101,8 @@ def test_masthead_lines_in_the_documents_language(lang: str, lines: tuple[str, .
     # Its original is the language the State wrote in, not the regional report's.
     arabic = masthead(Apparatus(document=document), lang, country=True, original="ar")
     assert arabic is not None and arabic.lines[:2] == head.lines[:2]
-    assert spaced(arabic.lines[2]) == {"en": "Original: Arabic", "fr": "Original : arabe", "ar": "الأصل: بالعربية"}[lang]
+    assert spaced(arabic.lines[2]) == {"en": "Original: Arabic", "fr": "Original : arabe",
+                                       "ar": "الأصل: بالعربية"}[lang]
 
 
 def test_acronyms_are_those_used_and_spelled_out_alphabetically() -> None:

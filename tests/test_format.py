@@ -176,4 +176,4 @@ def test_an_added_section_goes_through_validate_form_import_and_build(
     assert built.code == 0, built.err
     html = (workspace / "build" / "MA.fr.html").read_text(encoding="utf-8")
     assert re.search(r'<section id="data-collection"[^>]*>\s*<h1>Data collection</h1>', html)
-    assert "Le recensement de 2014 a servi" in html
+    assert "Le recensement de 2014 a servi" in " ".join(html.split())  # lines wrap anywhere

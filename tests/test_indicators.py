@@ -398,11 +398,11 @@ def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> Non
     section = part[part.index('id="indicator-10-7-1"'):part.index('id="indicator-10-c-1"')]
     assert "Antarctique" in section and "Île Bouvet" in section
     assert ">11,5<" in section and ">8,7<" in section and ">2023<" in section
-    assert "Graphique à barres de l'indicateur 10.7.1, dernière valeur de chaque État : " \
-        "Antarctique, 2023 : 11,5; Île Bouvet, 2023 : 8,7." in section
+    assert "Graphique à barres de l’indicateur 10.7.1, dernière valeur de chaque État : " \
+        "Antarctique, 2023 : 11,5 ; Île Bouvet, 2023 : 8,7." in section
     trafficking = part[part.index('id="indicator-16-2-2"'):]
     assert "Aucune valeur communiquée par : Île Bouvet." in trafficking
-    assert "lié par l'espace de travail" in trafficking
+    assert "lié par l’espace de travail" in trafficking
     pdf = pdf_text(built / "regional.fr.pdf")
     docx = docx_text(built / "regional.fr.docx")
     for text in (pdf, docx):
