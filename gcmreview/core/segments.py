@@ -133,15 +133,15 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
     blank = True
     listed = False
     pending = False  # a line break not yet said to be structure or text
+
+    def newline(soft: bool) -> None:
+        nonlocal pending
+        if pending:
+            (words if soft else code)("\n")
+        pending = False
+
     for number, line in enumerate(lines):
         is_last = number == len(lines) - 1
-
-        def newline(soft: bool) -> None:
-            nonlocal pending
-            if pending:
-                (words if soft else code)("\n")
-            pending = False
-
         if fence is not None:  # inside a code block: all of it is kept
             newline(False)
             code(line)
@@ -156,8 +156,10 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
             pending, paragraph, blank, table = not is_last, False, True, False
             continue
         following = lines[number + 1] if not is_last else ""
-        if _THEMATIC.match(line) or (paragraph and _SETEXT.match(line)) or \
-                _REFERENCE.match(line) or (table and _DELIMITER_ROW.match(line)):
+        text_first = line[0].isalpha()  # a letter first: no block marker can start the line
+        if not text_first and (
+                _THEMATIC.match(line) or (paragraph and _SETEXT.match(line)) or
+                _REFERENCE.match(line) or (table and _DELIMITER_ROW.match(line))):
             newline(False)
             code(line)
             pending, paragraph, blank = not is_last, False, False
@@ -170,9 +172,13 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
             pending, paragraph, blank = not is_last, False, False
             continue
         table = False
-        at, in_list, heading = _prefix(line, blank or listed or not paragraph)
-        rest = line[at:]
-        opening = _FENCE.match(rest)
+        if text_first:
+            at, in_list, heading = 0, False, False
+            rest, opening = line, None
+        else:
+            at, in_list, heading = _prefix(line, blank or listed or not paragraph)
+            rest = line[at:]
+            opening = _FENCE.match(rest)
         if opening is not None:
             newline(False)
             fence = opening.group(1)
@@ -222,8 +228,9 @@ _DESTINATION = re.compile(r"\(\s*(?:<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\
 _LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.){0,999}\]")
 
 
-_SPECIAL = re.compile(r"[\\`<{\[*_~]|!\[")
-"""Where something other than plain text may start: the scan jumps from one to the next."""
+_SPECIAL = re.compile(r"[\\`<{\[*_~!]")
+"""Where something other than plain text may start: the scan jumps from one to the next
+(a `!` starts something only before a `[`; one character class is a fast scan)."""
 _URL_START = re.compile(r"(?<![\w/@.])(?:https?://|ftp://|mailto:)", re.IGNORECASE)
 """Where a bare address may start."""
 _RUNS = {char: re.compile(re.escape(char) + "+") for char in "`*_~"}
@@ -341,6 +348,10 @@ class _Inline:
                 plain.append(text[at:start])
             at = start
             char = text[at]
+            if char == "!" and not text.startswith("[", at + 1):
+                plain.append(char)
+                at += 1
+                continue
             if char == "\\":
                 escape = _ESCAPE.match(text, at)
                 step = escape.end() - at if escape else 1
