@@ -272,7 +272,8 @@ def in_parallel(function: Callable[[S, T], R], shared: S, jobs: list[T]) -> list
     gc.freeze()  # what the workers inherit is never theirs to collect (nor to copy, scanning)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_started)
     try:
-        found = pool.map(_call, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        # chunks of a few jobs: the workers end together (States differ in size)
+        found = pool.map(_call, jobs, chunksize=max(1, len(jobs) // (workers * 12)))
         pool.close()
     except BaseException:
         pool.terminate()

@@ -591,23 +591,23 @@ def tokenize(text: str, *, narrative: bool = True) -> Segment:
 def _numbered(pieces: Segment) -> Segment:
     """Codes numbered 1, 2, 3… in the order they appear (a paired code before what it
     encloses): the ids a translator sees, the same in every run."""
-    counter = [0]
+    return _renumbered(pieces, [0])
 
-    def walk(items: Segment) -> Segment:
-        out: list[Piece] = []
-        for piece in items:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            counter[0] += 1
-            ident = str(counter[0])
-            if isinstance(piece, Pc):
-                out.append(Pc(ident, piece.start, piece.end, piece.kind, walk(piece.content)))
-            else:
-                out.append(Ph(ident, piece.data, piece.kind))
-        return tuple(out)
 
-    return walk(pieces)
+def _renumbered(items: Segment, counter: list[int]) -> Segment:
+    out: list[Piece] = []
+    for piece in items:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        counter[0] += 1
+        ident = str(counter[0])
+        if isinstance(piece, Pc):
+            out.append(Pc(ident, piece.start, piece.end, piece.kind,
+                          _renumbered(piece.content, counter)))
+        else:
+            out.append(Ph(ident, piece.data, piece.kind))
+    return tuple(out)
 
 
 def _tags_only(text: str, counter: list[int]) -> list[Piece]:
@@ -712,21 +712,22 @@ def problems(source: Segment, target: Segment) -> list[CodeProblem]:
 def adopt(source: Segment, target: Segment) -> Segment:
     """The translation with each code's Markdown taken from the original (by id): what a
     file says a code stands for is never used. Call once `problems` finds none."""
-    expected = {c.id: c for c in codes(source)}
+    return _adopted(target, {c.id: c for c in codes(source)})
 
-    def walk(pieces: Segment) -> Segment:
-        out: list[Piece] = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            original = expected[piece.id]
-            if isinstance(piece, Pc):
-                assert isinstance(original, Pc)
-                out.append(Pc(original.id, original.start, original.end, original.kind,
-                              walk(piece.content)))
-            else:
-                out.append(original)
-        return tuple(out)
 
-    return walk(target)
+def _adopted(pieces: Segment, expected: dict[str, Ph | Pc]) -> Segment:
+    # a function of its own, not a closure calling itself: that would be a reference cycle
+    # at every call, left to the garbage collector
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        original = expected[piece.id]
+        if isinstance(piece, Pc):
+            assert isinstance(original, Pc)
+            out.append(Pc(original.id, original.start, original.end, original.kind,
+                          _adopted(piece.content, expected)))
+        else:
+            out.append(original)
+    return tuple(out)

@@ -297,9 +297,12 @@ def parse(raw: bytes, shown: str, *, lean: bool = False) -> Node:
         raise TranslationRefused(
             _("{file}: this is not well-formed XML ({reason})").format(file=shown, reason=exc),
             hint=_("save it as UTF-8")) from exc
-    if builder.root is None:
+    root, builder.root, builder.expat = builder.root, None, None
+    # expat's handlers are the builder's methods: the tree is not left in their cycle (it
+    # would wait for the garbage collector, as every object of the file)
+    if root is None:
         raise TranslationRefused(_("{file} is empty").format(file=shown))
-    return builder.root
+    return root
 
 
 # --- 3. XLIFF -------------------------------------------------------------------------------
