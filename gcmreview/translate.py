@@ -18,7 +18,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, display_path
@@ -34,7 +34,6 @@ from gcmreview.core.i18n import Formatter, _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.core.segments import adopt, problems, rebuild, text_of, tokenize
 from gcmreview.core.units import path_of, unit_name, units
-from gcmreview.load.bilingual import read_bilingual
 from gcmreview.load.loader import load_file
 from gcmreview.load.xliff import XliffDocument, parse_xliff, read_bytes
 from gcmreview.model.translation import (
@@ -46,7 +45,6 @@ from gcmreview.model.translation import (
     wrong_script,
 )
 from gcmreview.render.bilingual import bilingual_docx
-from gcmreview.render.catalogue_file import Key, with_texts
 from gcmreview.render.xliff import xliff2, xliff12
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_translation
@@ -54,6 +52,11 @@ from gcmreview.validate.results import FileResult
 from gcmreview.validate.run import _worker_started
 from gcmreview.validate.translations import Found, check_store, match, read_store
 from gcmreview.validate.workspace import CONFIG_NAME, Workspace, check_catalogue_text
+
+if TYPE_CHECKING:
+    from gcmreview.render.catalogue_file import Key
+# Read when they are needed: a Word file's reader, the catalogue file's writer (ruamel)
+# cost every other translate command a few hundredths of a second to import.
 
 VERSIONS = ("2.1", "1.2")
 CATALOGUE_FILE = "catalogue.yaml"
@@ -320,6 +323,8 @@ class ImportOutcome:
 
 
 def _read(path: Path, shown: str) -> XliffDocument:
+    from gcmreview.load.bilingual import read_bilingual
+
     if path.suffix.lower() == ".docx":
         return read_bilingual(path, shown)
     raw = read_bytes(path, shown)
@@ -546,6 +551,8 @@ def _import_catalogue(workspace: Workspace, doc: XliffDocument, lang: str, shown
     header = Formatter(lang).gettext(
         "Official titles added to the catalogue for this workspace (docs/format.md, "
         "section 9). Copied from the official texts, never translated.")
+    from gcmreview.render.catalogue_file import with_texts
+
     text = with_texts(existing, lang, texts, source_note, header)
     check_catalogue_text(text.encode("utf-8"), target)
     if dry_run:

@@ -591,7 +591,21 @@ def tokenize(text: str, *, narrative: bool = True) -> Segment:
 def _numbered(pieces: Segment) -> Segment:
     """Codes numbered 1, 2, 3… in the order they appear (a paired code before what it
     encloses): the ids a translator sees, the same in every run."""
+    if _sequential(pieces, [0]):
+        return pieces  # most texts: numbered so already, nothing to make again
     return _renumbered(pieces, [0])
+
+
+def _sequential(items: Segment, counter: list[int]) -> bool:
+    """The codes are numbered 1, 2, 3… in the order they appear already."""
+    for piece in items:
+        if isinstance(piece, str):
+            continue
+        counter[0] += 1
+        if piece.id != str(counter[0]) or (
+                isinstance(piece, Pc) and not _sequential(piece.content, counter)):
+            return False
+    return True
 
 
 def _renumbered(items: Segment, counter: list[int]) -> Segment:

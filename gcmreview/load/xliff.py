@@ -182,12 +182,6 @@ class _Builder:
         tag = self.names.get(name)
         if tag is None:
             tag = self.names[name] = "{" + name if "}" in name else name
-        self.start(tag, attributes)
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if self.skipping:
-            self.skipping += 1
-            return
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _TooDeep
@@ -202,8 +196,8 @@ class _Builder:
             self.skip()
             return
         if tag in _UNITS:
-            self.hashed = _HASH in attrib
-        node = Node(tag, attrib, self.expat.CurrentLineNumber if tag in _UNITS else 0)
+            self.hashed = _HASH in attributes
+        node = Node(tag, attributes, self.expat.CurrentLineNumber if tag in _UNITS else 0)
         if stack:
             stack[-1].children.append(node)
         else:
@@ -215,10 +209,9 @@ class _Builder:
         the elements within (its text is not even handed over)."""
         self.skipping = 1
         expat = self.expat
-        if expat is not None:
-            expat.StartElementHandler = self.skipped_start
-            expat.EndElementHandler = self.skipped_end
-            expat.CharacterDataHandler = None
+        expat.StartElementHandler = self.skipped_start
+        expat.EndElementHandler = self.skipped_end
+        expat.CharacterDataHandler = None
 
     def skipped_start(self, name: str, attributes: dict[str, str]) -> None:
         self.skipping += 1
@@ -232,13 +225,10 @@ class _Builder:
             expat.CharacterDataHandler = self.data
 
     def end(self, tag: str) -> None:
-        if self.skipping:
-            self.skipping -= 1
-        else:
-            self.stack.pop()
+        self.stack.pop()
 
     def data(self, text: str) -> None:
-        if self.skipping or not self.stack:
+        if not self.stack:
             return
         top = self.stack[-1]
         if top.tag in _LAYOUT and text.isspace():
