@@ -14,10 +14,11 @@ translated unit with the hash of the original it translates and its state.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, display_path
@@ -33,7 +34,6 @@ from gcmreview.core.i18n import Formatter, _, join
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.core.segments import adopt, problems, rebuild, text_of, tokenize
 from gcmreview.core.units import path_of, unit_name, units
-from gcmreview.load.bilingual import read_bilingual
 from gcmreview.load.loader import load_file
 from gcmreview.load.xliff import XliffDocument, parse_xliff, read_bytes
 from gcmreview.model.translation import (
@@ -45,7 +45,6 @@ from gcmreview.model.translation import (
     wrong_script,
 )
 from gcmreview.render.bilingual import bilingual_docx
-from gcmreview.render.catalogue_file import Key, with_texts
 from gcmreview.render.xliff import xliff2, xliff12
 from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.history import earlier_translation
@@ -53,6 +52,11 @@ from gcmreview.validate.results import FileResult
 from gcmreview.validate.run import _worker_started
 from gcmreview.validate.translations import Found, check_store, match, read_store
 from gcmreview.validate.workspace import CONFIG_NAME, Workspace, check_catalogue_text
+
+if TYPE_CHECKING:
+    from gcmreview.render.catalogue_file import Key
+# Read when they are needed: a Word file's reader, the catalogue file's writer (ruamel)
+# cost every other translate command a few hundredths of a second to import.
 
 VERSIONS = ("2.1", "1.2")
 CATALOGUE_FILE = "catalogue.yaml"
@@ -158,7 +162,8 @@ def export(workspace: Workspace, codes: list[str], lang: str, *, word: bool = Fa
     result = ExportResult()
     exporter = Exporter(workspace.catalogue, lang)
     planned: list[tuple[Path, bytes, Exported]] = []
-    done = in_parallel(_export_one, (workspace, lang, word, version, folder, every), codes)
+    done = in_parallel(_export_one, (workspace, lang, word, version, folder, every, exporter),
+                       codes)
     for found in done:
         if isinstance(found, GcmReviewError):
             raise found
@@ -189,14 +194,14 @@ def export(workspace: Workspace, codes: list[str], lang: str, *, word: bool = Fa
     return result
 
 
-ExportJob = tuple[Workspace, str, bool, str, Path, bool]
+ExportJob = tuple[Workspace, str, bool, str, Path, bool, Exporter]
 
 
 def _export_one(shared: ExportJob, code: str) -> GcmReviewError | str | tuple[
         list[str], Path, bytes, Exported]:
     """One State's file to translate (its path and bytes), a warning when a review in the
     language asked is passed over, or why it cannot be exported."""
-    workspace, lang, word, version, folder, every = shared
+    workspace, lang, word, version, folder, every, exporter = shared
     warnings: list[str] = []
     try:
         review = review_of(workspace, code, skip=lang if every else None)
@@ -211,7 +216,7 @@ def _export_one(shared: ExportJob, code: str) -> GcmReviewError | str | tuple[
                 code=code, language=Formatter(lang).language_name(lang)),
                 hint=_("choose another language with --lang"))
         stored = _stored_or_none(workspace, code, source_lang, lang, warnings)
-        doc = Exporter(workspace.catalogue, lang).review(
+        doc = exporter.review(
             code, country_name(workspace, code, lang), data, _original(workspace, review.path),
             stored)
     except GcmReviewError as exc:
@@ -239,7 +244,21 @@ worker has them from its parent: nothing to send with each job)."""
 
 def _call(job: Any) -> Any:
     function, shared = _WORK
-    return function(shared, job)
+    return _uncollected(function, shared, job)
+
+
+def _uncollected(function: Callable[[S, T], R], shared: S, job: T) -> R:
+    """`function(shared, job)` without the cyclic garbage collector: a job builds tens of
+    thousands of objects (YAML nodes, XML elements, segments) and frees them as it ends,
+    which the collector would otherwise scan again and again (a sixth of the time); what
+    a job leaves in cycles is collected after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return function(shared, job)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def in_parallel(function: Callable[[S, T], R], shared: S, jobs: list[T]) -> list[R]:
@@ -251,17 +270,20 @@ def in_parallel(function: Callable[[S, T], R], shared: S, jobs: list[T]) -> list
 
     workers = min(os.cpu_count() or 1, len(jobs) // 8)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(shared, job) for job in jobs]
+        return [_uncollected(function, shared, job) for job in jobs]
     _WORK[:] = [function, shared]
+    gc.freeze()  # what the workers inherit is never theirs to collect (nor to copy, scanning)
     pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_started)
     try:
-        found = pool.map(_call, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        # chunks of a few jobs: the workers end together (States differ in size)
+        found = pool.map(_call, jobs, chunksize=max(1, len(jobs) // (workers * 12)))
         pool.close()
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
+        gc.unfreeze()
         _WORK.clear()
     return found
 
@@ -301,6 +323,8 @@ class ImportOutcome:
 
 
 def _read(path: Path, shown: str) -> XliffDocument:
+    from gcmreview.load.bilingual import read_bilingual
+
     if path.suffix.lower() == ".docx":
         return read_bilingual(path, shown)
     raw = read_bytes(path, shown)
@@ -527,6 +551,8 @@ def _import_catalogue(workspace: Workspace, doc: XliffDocument, lang: str, shown
     header = Formatter(lang).gettext(
         "Official titles added to the catalogue for this workspace (docs/format.md, "
         "section 9). Copied from the official texts, never translated.")
+    from gcmreview.render.catalogue_file import with_texts
+
     text = with_texts(existing, lang, texts, source_note, header)
     check_catalogue_text(text.encode("utf-8"), target)
     if dry_run:

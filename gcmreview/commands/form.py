@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gcmreview.commands.context import Context
 from gcmreview.core import countries
 from gcmreview.core.errors import UsageError
 from gcmreview.core.i18n import _
 from gcmreview.core.languages import LANGUAGES
-from gcmreview.forms import Place, make_forms
+
+if TYPE_CHECKING:
+    from gcmreview.forms import Place
 
 
 def place(ctx: Context) -> Place:
-    return Place(ctx.workspace, ctx.cwd, ctx.catalogue)
+    # gcmreview.forms is imported when a form is made, not for `country_code` (translate):
+    # it brings Word's and pandoc's modules, a tenth of a second
+    from gcmreview import forms
+
+    return forms.Place(ctx.workspace, ctx.cwd, ctx.catalogue)
 
 
 def country_code(text: str) -> str:
@@ -43,5 +50,7 @@ def form(ctx: Context, codes: list[str], *, every: bool = False, lang: str | Non
         chosen = list(dict.fromkeys(country_code(c) for c in codes))
     if not chosen:
         raise UsageError(_("no State given"), hint=_("give a country code such as MA, or --all"))
-    return make_forms(place(ctx), chosen, lang=lang, output=output, force=force, blank=blank,
+    from gcmreview import forms
+
+    return forms.make_forms(place(ctx), chosen, lang=lang, output=output, force=force, blank=blank,
                       from_cycle=from_cycle, on_done=on_done)

@@ -133,15 +133,15 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
     blank = True
     listed = False
     pending = False  # a line break not yet said to be structure or text
+
+    def newline(soft: bool) -> None:
+        nonlocal pending
+        if pending:
+            (words if soft else code)("\n")
+        pending = False
+
     for number, line in enumerate(lines):
         is_last = number == len(lines) - 1
-
-        def newline(soft: bool) -> None:
-            nonlocal pending
-            if pending:
-                (words if soft else code)("\n")
-            pending = False
-
         if fence is not None:  # inside a code block: all of it is kept
             newline(False)
             code(line)
@@ -156,8 +156,10 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
             pending, paragraph, blank, table = not is_last, False, True, False
             continue
         following = lines[number + 1] if not is_last else ""
-        if _THEMATIC.match(line) or (paragraph and _SETEXT.match(line)) or \
-                _REFERENCE.match(line) or (table and _DELIMITER_ROW.match(line)):
+        text_first = line[0].isalpha()  # a letter first: no block marker can start the line
+        if not text_first and (
+                _THEMATIC.match(line) or (paragraph and _SETEXT.match(line)) or
+                _REFERENCE.match(line) or (table and _DELIMITER_ROW.match(line))):
             newline(False)
             code(line)
             pending, paragraph, blank = not is_last, False, False
@@ -170,9 +172,13 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
             pending, paragraph, blank = not is_last, False, False
             continue
         table = False
-        at, in_list, heading = _prefix(line, blank or listed or not paragraph)
-        rest = line[at:]
-        opening = _FENCE.match(rest)
+        if text_first:
+            at, in_list, heading = 0, False, False
+            rest, opening = line, None
+        else:
+            at, in_list, heading = _prefix(line, blank or listed or not paragraph)
+            rest = line[at:]
+            opening = _FENCE.match(rest)
         if opening is not None:
             newline(False)
             fence = opening.group(1)
@@ -222,8 +228,9 @@ _DESTINATION = re.compile(r"\(\s*(?:<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\
 _LABEL = re.compile(r"\[(?:[^\[\]\\]|\\.){0,999}\]")
 
 
-_SPECIAL = re.compile(r"[\\`<{\[*_~]|!\[")
-"""Where something other than plain text may start: the scan jumps from one to the next."""
+_SPECIAL = re.compile(r"[\\`<{\[*_~!]")
+"""Where something other than plain text may start: the scan jumps from one to the next
+(a `!` starts something only before a `[`; one character class is a fast scan)."""
 _URL_START = re.compile(r"(?<![\w/@.])(?:https?://|ftp://|mailto:)", re.IGNORECASE)
 """Where a bare address may start."""
 _RUNS = {char: re.compile(re.escape(char) + "+") for char in "`*_~"}
@@ -341,6 +348,10 @@ class _Inline:
                 plain.append(text[at:start])
             at = start
             char = text[at]
+            if char == "!" and not text.startswith("[", at + 1):
+                plain.append(char)
+                at += 1
+                continue
             if char == "\\":
                 escape = _ESCAPE.match(text, at)
                 step = escape.end() - at if escape else 1
@@ -580,23 +591,37 @@ def tokenize(text: str, *, narrative: bool = True) -> Segment:
 def _numbered(pieces: Segment) -> Segment:
     """Codes numbered 1, 2, 3… in the order they appear (a paired code before what it
     encloses): the ids a translator sees, the same in every run."""
-    counter = [0]
+    if _sequential(pieces, [0]):
+        return pieces  # most texts: numbered so already, nothing to make again
+    return _renumbered(pieces, [0])
 
-    def walk(items: Segment) -> Segment:
-        out: list[Piece] = []
-        for piece in items:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            counter[0] += 1
-            ident = str(counter[0])
-            if isinstance(piece, Pc):
-                out.append(Pc(ident, piece.start, piece.end, piece.kind, walk(piece.content)))
-            else:
-                out.append(Ph(ident, piece.data, piece.kind))
-        return tuple(out)
 
-    return walk(pieces)
+def _sequential(items: Segment, counter: list[int]) -> bool:
+    """The codes are numbered 1, 2, 3… in the order they appear already."""
+    for piece in items:
+        if isinstance(piece, str):
+            continue
+        counter[0] += 1
+        if piece.id != str(counter[0]) or (
+                isinstance(piece, Pc) and not _sequential(piece.content, counter)):
+            return False
+    return True
+
+
+def _renumbered(items: Segment, counter: list[int]) -> Segment:
+    out: list[Piece] = []
+    for piece in items:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        counter[0] += 1
+        ident = str(counter[0])
+        if isinstance(piece, Pc):
+            out.append(Pc(ident, piece.start, piece.end, piece.kind,
+                          _renumbered(piece.content, counter)))
+        else:
+            out.append(Ph(ident, piece.data, piece.kind))
+    return tuple(out)
 
 
 def _tags_only(text: str, counter: list[int]) -> list[Piece]:
@@ -701,21 +726,22 @@ def problems(source: Segment, target: Segment) -> list[CodeProblem]:
 def adopt(source: Segment, target: Segment) -> Segment:
     """The translation with each code's Markdown taken from the original (by id): what a
     file says a code stands for is never used. Call once `problems` finds none."""
-    expected = {c.id: c for c in codes(source)}
+    return _adopted(target, {c.id: c for c in codes(source)})
 
-    def walk(pieces: Segment) -> Segment:
-        out: list[Piece] = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            original = expected[piece.id]
-            if isinstance(piece, Pc):
-                assert isinstance(original, Pc)
-                out.append(Pc(original.id, original.start, original.end, original.kind,
-                              walk(piece.content)))
-            else:
-                out.append(original)
-        return tuple(out)
 
-    return walk(target)
+def _adopted(pieces: Segment, expected: dict[str, Ph | Pc]) -> Segment:
+    # a function of its own, not a closure calling itself: that would be a reference cycle
+    # at every call, left to the garbage collector
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        original = expected[piece.id]
+        if isinstance(piece, Pc):
+            assert isinstance(original, Pc)
+            out.append(Pc(original.id, original.start, original.end, original.kind,
+                          _adopted(piece.content, expected)))
+        else:
+            out.append(original)
+    return tuple(out)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from gcmreview.core import format
@@ -54,7 +54,14 @@ class Unit:
 
     @cached_property
     def segment(self) -> Segment:
-        return tokenize(self.text, narrative=self.narrative)
+        return _segment(self.text, self.narrative)
+
+
+@lru_cache(maxsize=16384)
+def _segment(text: str, narrative: bool) -> Segment:
+    """A text cut once however often it recurs (the same sentence in several reviews, an
+    export and the store read in one run): segments are immutable."""
+    return tokenize(text, narrative=narrative)
 
 
 def source_hash(text: str) -> str:

@@ -109,6 +109,17 @@ class ReviewLoader(yaml.CSafeLoader):
     # A fresh table: none of PyYAML's YAML 1.1 resolvers are inherited.
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}  # type: ignore[misc]
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """PyYAML's, called for every scalar, without building its lists each time: a plain
+        scalar whose first character starts no value of the schema is text."""
+        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            first = value[:1]
+            if first not in _STARTS:
+                return _STR
+            if first in _WORDS_FIRST and "\n" not in value:  # a word: no regex needed
+                return _WORDS.get(value, _STR)
+        return super().resolve(kind, value, implicit)
+
 
 def _resolver(tag: str, pattern: str, first: str) -> None:
     ReviewLoader.add_implicit_resolver(_CORE + tag, re.compile(pattern, re.X), list(first))
@@ -121,6 +132,13 @@ _resolver("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])  # type: igno
 
 _STR, _INT, _FLOAT = _CORE + "str", _CORE + "int", _CORE + "float"
 _BOOL, _NULL, _MAP, _SEQ = _CORE + "bool", _CORE + "null", _CORE + "map", _CORE + "seq"
+_STARTS = frozenset(ReviewLoader.yaml_implicit_resolvers)
+"""The first characters of the values the core schema reads as other than text."""
+_WORDS = {**dict.fromkeys(("true", "True", "TRUE", "false", "False", "FALSE"), _BOOL),
+          **dict.fromkeys(("~", "null", "Null", "NULL"), _NULL)}
+_WORDS_FIRST = frozenset("tTfFnN~")
+"""Plain scalars starting so are a boolean or null when they are one of these words (the
+resolvers' patterns), else text."""
 
 
 def _refuse_tag(node: yaml.Node) -> _Refused:

@@ -135,7 +135,10 @@ class Node:
         return [c for c in self.children if isinstance(c, Node) and (tag is None or c.tag == tag)]
 
     def first(self, tag: str) -> Node | None:
-        return next((c for c in self.children if isinstance(c, Node) and c.tag == tag), None)
+        for child in self.children:
+            if isinstance(child, Node) and child.tag == tag:
+                return child
+        return None
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
@@ -176,19 +179,9 @@ class _Builder:
         """expat's own call, without ElementTree's layer (a third of the reading time of a
         large file): a tag as `{uri}local`; attributes as expat gives them, a namespaced
         one as `uri}local`."""
-        if self.skipping:
-            self.skipping += 1
-            return
-        names = self.names
-        tag = names.get(name)
+        tag = self.names.get(name)
         if tag is None:
-            tag = names[name] = "{" + name if "}" in name else name
-        self.start(tag, attributes)
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if self.skipping:
-            self.skipping += 1
-            return
+            tag = self.names[name] = "{" + name if "}" in name else name
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _TooDeep
@@ -200,25 +193,42 @@ class _Builder:
             # empty, to say the source was there.
             if tag == _SOURCE:
                 stack[-1].children.append(Node(tag, {_LEFT: "1"}, 0))
-            self.skipping = 1
+            self.skip()
             return
         if tag in _UNITS:
-            self.hashed = _HASH in attrib
-        node = Node(tag, attrib, self.expat.CurrentLineNumber if tag in _UNITS else 0)
+            self.hashed = _HASH in attributes
+        node = Node(tag, attributes, self.expat.CurrentLineNumber if tag in _UNITS else 0)
         if stack:
             stack[-1].children.append(node)
         else:
             self.root = node
         stack.append(node)
 
+    def skip(self) -> None:
+        """An element left unread, all of it: until it ends, expat calls only to count
+        the elements within (its text is not even handed over)."""
+        self.skipping = 1
+        expat = self.expat
+        expat.StartElementHandler = self.skipped_start
+        expat.EndElementHandler = self.skipped_end
+        expat.CharacterDataHandler = None
+
+    def skipped_start(self, name: str, attributes: dict[str, str]) -> None:
+        self.skipping += 1
+
+    def skipped_end(self, name: str) -> None:
+        self.skipping -= 1
+        if not self.skipping:
+            expat = self.expat
+            expat.StartElementHandler = self.expat_start
+            expat.EndElementHandler = self.end
+            expat.CharacterDataHandler = self.data
+
     def end(self, tag: str) -> None:
-        if self.skipping:
-            self.skipping -= 1
-        else:
-            self.stack.pop()
+        self.stack.pop()
 
     def data(self, text: str) -> None:
-        if self.skipping or not self.stack:
+        if not self.stack:
             return
         top = self.stack[-1]
         if top.tag in _LAYOUT and text.isspace():
@@ -277,9 +287,12 @@ def parse(raw: bytes, shown: str, *, lean: bool = False) -> Node:
         raise TranslationRefused(
             _("{file}: this is not well-formed XML ({reason})").format(file=shown, reason=exc),
             hint=_("save it as UTF-8")) from exc
-    if builder.root is None:
+    root, builder.root, builder.expat = builder.root, None, None
+    # expat's handlers are the builder's methods: the tree is not left in their cycle (it
+    # would wait for the garbage collector, as every object of the file)
+    if root is None:
         raise TranslationRefused(_("{file} is empty").format(file=shown))
-    return builder.root
+    return root
 
 
 # --- 3. XLIFF -------------------------------------------------------------------------------
@@ -288,8 +301,14 @@ class UnitRefused(Exception):
     """A unit that cannot be read: said for that unit, the others still read."""
 
 
-def _q(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
+_X2 = {tag: f"{{{XLIFF2}}}{tag}" for tag in (
+    "cp", "data", "ec", "em", "file", "group", "ignorable", "mrk", "originalData", "pc", "ph",
+    "sc", "segment", "sm", "source", "target", "unit", "xliff")}
+_X1 = {tag: f"{{{XLIFF1}}}{tag}" for tag in (
+    "body", "file", "group", "source", "target", "trans-unit", "xliff")}
+_XM = {tag: f"{{{MDA}}}{tag}" for tag in ("meta", "metaGroup", "metadata")}
+"""The names of XLIFF's elements as the reader keeps them, looked up, not formatted, for
+each element read."""
 
 
 def _code_char(node: Node) -> str:
@@ -319,27 +338,27 @@ class _Inline2:
                 out.append(child)
                 continue
             tag = child.tag
-            if tag == _q(XLIFF2, "cp"):
+            if tag == _X2["cp"]:
                 out.append(_code_char(child))
-            elif tag == _q(XLIFF2, "ph"):
+            elif tag == _X2["ph"]:
                 out.append(Ph(self.ident(child), self.datum(child.attrib.get("dataRef")),
                               "other"))
-            elif tag == _q(XLIFF2, "pc"):
+            elif tag == _X2["pc"]:
                 inner: list[Any] = []
                 self.flat(child, inner)
                 out.append(Pc(self.ident(child), self.datum(child.attrib.get("dataRefStart")),
                               self.datum(child.attrib.get("dataRefEnd")), "other",
                               pair_codes(inner)))
-            elif tag == _q(XLIFF2, "sc"):
+            elif tag == _X2["sc"]:
                 out.append(("sc", self.ident(child), self.datum(child.attrib.get("dataRef"))))
-            elif tag == _q(XLIFF2, "ec"):
+            elif tag == _X2["ec"]:
                 ref = child.attrib.get("startRef") or child.attrib.get("id")
                 if ref is None:
                     raise UnitRefused(_("an <ec> element names no code it ends"))
                 out.append(("ec", ref, self.datum(child.attrib.get("dataRef"))))
-            elif tag == _q(XLIFF2, "mrk"):
+            elif tag == _X2["mrk"]:
                 self.flat(child, out)  # an annotation (a term, a comment): its text counts
-            elif tag in (_q(XLIFF2, "sm"), _q(XLIFF2, "em")):
+            elif tag in (_X2["sm"], _X2["em"]):
                 continue
             else:
                 raise UnitRefused(_("the element <{name}> has no place in a translation's "
@@ -408,13 +427,13 @@ def _join(pieces: list[Piece]) -> Segment:
 def _meta2(node: Node) -> dict[str, str]:
     """gcmreview's facts in an XLIFF 2 metadata module element, if any."""
     found: dict[str, str] = {}
-    metadata = node.first(_q(MDA, "metadata"))
+    metadata = node.first(_XM["metadata"])
     if metadata is None:
         return found
-    for group in metadata.elements(_q(MDA, "metaGroup")):
+    for group in metadata.elements(_XM["metaGroup"]):
         if group.attrib.get("category") != META_CATEGORY:
             continue
-        for meta in group.elements(_q(MDA, "meta")):
+        for meta in group.elements(_XM["meta"]):
             kind = meta.attrib.get("type")
             if kind:
                 found[kind] = meta.text()
@@ -424,9 +443,9 @@ def _meta2(node: Node) -> dict[str, str]:
 def _units2(node: Node) -> list[Node]:
     out = []
     for child in node.elements():
-        if child.tag == _q(XLIFF2, "unit"):
+        if child.tag == _X2["unit"]:
             out.append(child)
-        elif child.tag == _q(XLIFF2, "group"):
+        elif child.tag == _X2["group"]:
             out += _units2(child)
     return out
 
@@ -435,11 +454,11 @@ def _unit2(node: Node) -> XliffUnit:
     ident = node.attrib.get("id") or ""
     meta = _meta2(node)
     data: dict[str, str] = {}
-    original = node.first(_q(XLIFF2, "originalData"))
+    original = node.first(_X2["originalData"])
     inline = _Inline2(data)
     try:
         if original is not None:
-            for datum in original.elements(_q(XLIFF2, "data")):
+            for datum in original.elements(_X2["data"]):
                 text: list[str] = []
                 for child in datum.children:
                     text.append(child if isinstance(child, str) else _code_char(child))
@@ -450,15 +469,15 @@ def _unit2(node: Node) -> XliffUnit:
         given = False
         missing_target = False
         for part in node.elements():
-            if part.tag not in (_q(XLIFF2, "segment"), _q(XLIFF2, "ignorable")):
+            if part.tag not in (_X2["segment"], _X2["ignorable"]):
                 continue
-            source = part.first(_q(XLIFF2, "source"))
-            target = part.first(_q(XLIFF2, "target"))
+            source = part.first(_X2["source"])
+            target = part.first(_X2["target"])
             if source is None:
                 raise UnitRefused(_("a segment has no source"))
             if _LEFT not in source.attrib:
                 inline.flat(source, sources)
-            if part.tag == _q(XLIFF2, "ignorable"):  # not translated: the source stands
+            if part.tag == _X2["ignorable"]:  # not translated: the source stands
                 inline.flat(target if target is not None else source, targets)
                 continue
             if target is None:
@@ -555,11 +574,11 @@ def _unit1(node: Node) -> XliffUnit:
     meta = _meta1(node)
     inline = _Inline1()
     try:
-        source = node.first(_q(XLIFF1, "source"))
+        source = node.first(_X1["source"])
         if source is None:
             raise UnitRefused(_("the unit has no source"))
         source_segment = _read1(inline, source)
-        target = node.first(_q(XLIFF1, "target"))
+        target = node.first(_X1["target"])
         target_segment = _read1(inline, target) if target is not None else None
         if target_segment is not None and not any(
                 not isinstance(p, str) or p.strip() for p in target_segment):
@@ -591,23 +610,23 @@ def _read1(inline: _Inline1, node: Node) -> Segment:
 def _units1(node: Node) -> list[Node]:
     out = []
     for child in node.elements():
-        if child.tag == _q(XLIFF1, "trans-unit"):
+        if child.tag == _X1["trans-unit"]:
             out.append(child)
-        elif child.tag in (_q(XLIFF1, "group"), _q(XLIFF1, "body")):
+        elif child.tag in (_X1["group"], _X1["body"]):
             out += _units1(child)
     return out
 
 
 def document(root: Node, shown: str) -> XliffDocument:
     """The units of a parsed XLIFF file; TranslationRefused for anything else."""
-    if root.tag == _q(XLIFF2, "xliff"):
+    if root.tag == _X2["xliff"]:
         version = root.attrib.get("version", "")
         if not version.startswith("2."):
             raise TranslationRefused(
                 _("{file}: an XLIFF file of version “{version}”, which gcmreview does not "
                   "read").format(file=shown, version=version),
                 hint=_("save it as XLIFF 2.1, 2.0 or 1.2"))
-        files = root.elements(_q(XLIFF2, "file"))
+        files = root.elements(_X2["file"])
         meta: dict[str, str] = {}
         units: list[XliffUnit] = []
         for file in files:
@@ -616,8 +635,8 @@ def document(root: Node, shown: str) -> XliffDocument:
         original = files[0].attrib.get("original") if files else None
         return XliffDocument(version, root.attrib.get("srcLang", ""),
                              root.attrib.get("trgLang"), meta, original, tuple(units))
-    if root.tag == _q(XLIFF1, "xliff"):
-        files = root.elements(_q(XLIFF1, "file"))
+    if root.tag == _X1["xliff"]:
+        files = root.elements(_X1["file"])
         if not files:
             raise TranslationRefused(_("{file}: the XLIFF file holds no <file>").format(
                 file=shown), hint=_("export it again from the translation tool"))

@@ -95,6 +95,8 @@ class Exporter:
         self.t = self.fmt.gettext
         """The translator's language (`_` is the interface's)."""
         self.language = self.fmt.language_name(lang)
+        self._locations: dict[tuple[str, Path_], str] = {}
+        """Each unit path's location, said once (the same paths recur in every review)."""
 
     def review(self, code: str, country: str, data: dict[str, Any], original: str,
                stored: XliffDocument | None) -> OutDocument:
@@ -172,6 +174,13 @@ class Exporter:
 
     def location(self, unit: Unit) -> str:
         """“Progress on the objectives › Objective 7 › Measures, 1 › Description”."""
+        key = (unit.section.key, unit.path)
+        found = self._locations.get(key)
+        if found is None:
+            found = self._locations[key] = self._location(unit)
+        return found
+
+    def _location(self, unit: Unit) -> str:
         t = self.t
         section, path = unit.section, unit.path
         parts = [t(section.heading)] if section.heading else []

@@ -13,6 +13,7 @@ depend on the input only: same review, same file.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gcmreview.core.languages import direction
 from gcmreview.core.segments import Pc, Ph, Piece, Segment, codes
@@ -62,15 +63,26 @@ class _Data:
             for markdown in ((code.start, code.end) if isinstance(code, Pc) else (code.data,)):
                 if markdown not in self.ids:
                     self.ids[markdown] = f"d{len(self.ids) + 1}"
-                    self.shown[markdown] = _escape(_disp(markdown), True)
+                    self.shown[markdown] = _shown(markdown)
 
     def xml(self, indent: str) -> list[str]:
         if not self.ids:
             return []
         return [f"{indent}<originalData>",
-                *(f'{indent}  <data id="{ident}">{_escape(markdown)}</data>'
+                *(f'{indent}  <data id="{ident}">{_escaped(markdown)}</data>'
                   for markdown, ident in self.ids.items()),
                 f"{indent}</originalData>"]
+
+
+@lru_cache(maxsize=4096)
+def _shown(markdown: str) -> str:
+    """A code's `disp`, escaped: the same few Markdown codes recur in every review."""
+    return _escape(_disp(markdown), True)
+
+
+@lru_cache(maxsize=4096)
+def _escaped(markdown: str) -> str:
+    return _escape(markdown)
 
 
 def _kind(piece: Ph | Pc) -> str:
@@ -126,12 +138,19 @@ def _context(notes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     return joined + tuple(n for n in notes if n[0] == "previous")
 
 
+@lru_cache(maxsize=4096)
+def _unit_notes(notes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """A unit's notes as written: where it stands, its status and title repeat from one
+    review to the next, so each distinct set is written once."""
+    return tuple(_notes("      ", _context(notes)))
+
+
 def _unit2(unit: OutUnit) -> list[str]:
     data = _Data(unit.source, unit.target)
     state = f' state="{unit.state}"' if unit.target is not None and unit.state else ""
     lines = [f'    <unit id="{unit.xml_id}" name="{_escape(unit.name, True)}" '
              f'gcm:sourceHash="{unit.source_hash}">',
-             *_notes("      ", _context(unit.notes)),
+             *_unit_notes(unit.notes),
              *data.xml("      "),
              f"      <segment{state}>",
              f'        <source xml:space="preserve">{_inline2(unit.source, data)}</source>']

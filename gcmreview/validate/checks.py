@@ -91,15 +91,25 @@ def _checker(catalogue: Catalogue, sections: tuple[format.Section, ...]) -> Sche
 
 
 def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every scalar of a loaded file with its path."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _leaves(value, (*path, i))
-    else:
+    """Every scalar of a loaded file with its path, in the file's order (a walk with a
+    stack of its own: nested generators would pass each value up through every level)."""
+    if not isinstance(node, dict | list):
         yield path, node
+        return
+    stack: list[tuple[tuple[Any, ...], Iterator[tuple[Any, Any]]]] = [
+        (path, iter(node.items()) if isinstance(node, dict) else enumerate(node))]
+    while stack:
+        base, items = stack[-1]
+        for key, value in items:
+            if isinstance(value, dict):
+                stack.append(((*base, key), iter(value.items())))
+                break
+            if isinstance(value, list):
+                stack.append(((*base, key), enumerate(value)))
+                break
+            yield (*base, key), value
+        else:
+            stack.pop()
 
 
 def _strings(node: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
