@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import io
 import itertools
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from gcmreview.convert.figures import MAX_WIDTH, MIN_TEXT_PT, SIZES, render_heat_map
+from gcmreview.convert.figures import (
+    MAX_WIDTH,
+    MIN_TEXT_PT,
+    SIZES,
+    cached_drawing,
+    render_heat_map,
+)
 from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
@@ -160,3 +168,30 @@ def test_a_drawing_that_fails_names_the_figure(typst_process: TypstWorker) -> No
         render_heat_map(broken, typst_process.draw, svg=True, png=True)
     assert "color" in failure.value.message  # typst's reason, in its words
     assert render_heat_map(heat_map("principles"), typst_process.draw).png.startswith(b"\x89PNG")
+
+
+def test_drawings_are_kept_for_the_next_build(tmp_path: Path, typst_process: TypstWorker
+                                               ) -> None:
+    """A build after the first draws only what changed: a drawing given the same input
+    comes from the build's cache, the same bytes typst draws. A damaged entry, or a link
+    in place of one, is drawn again (a link is never followed out of the build folder)."""
+    drawn: list[int] = []
+
+    def draw(*request: Any) -> dict[str, list[bytes]]:
+        drawn.append(1)
+        return typst_process.draw(*request)
+
+    folder = tmp_path / "figures-1"
+    kept = cached_drawing(draw, folder)
+    first = render_heat_map(heat_map("principles"), kept)
+    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 1
+    assert render_heat_map(heat_map("statuses"), kept) != first and len(drawn) == 2
+    entry = min(folder.glob("*.json"), key=lambda e: e.stat().st_mtime)
+    entry.write_text("{damaged", encoding="utf-8")
+    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 3
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(entry.read_text(encoding="utf-8").replace("iVBOR", "AAAA"),
+                         encoding="utf-8")
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 4

@@ -168,16 +168,26 @@ def _with(inner: str, order: Sequence[str], new: dict[str, str | None]) -> str:
     given XML (or removed, for None), at their schema position."""
     kept = [(name, xml) for name, xml in _children(inner) if name not in new]
     kept += [(name, xml) for name, xml in new.items() if xml is not None]
-    rank = {name: index for index, name in enumerate(order)}
+    rank = _rank(tuple(order))
     kept.sort(key=lambda child: rank.get(child[0], len(order)))  # stable: unknown ones last
     return "".join(xml for _key, xml in kept)
+
+
+@cache
+def _rank(order: tuple[str, ...]) -> dict[str, int]:
+    return {name: index for index, name in enumerate(order)}
+
+
+@cache
+def _properties_pattern(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"(<w:[A-Za-z]+\b[^>]*>)(?:<w:{tag}\s*/>|<w:{tag}>(.*?)</w:{tag}>)?",
+                      re.DOTALL)
 
 
 def _edit(xml: str, tag: str, order: Sequence[str], new: dict[str, str | None]) -> str:
     """`xml` (an element that has, or will get, a `w:tag` properties child first) with the
     properties `new` set; the properties element is created if missing."""
-    match = re.match(rf"(<w:[A-Za-z]+\b[^>]*>)(?:<w:{tag}\s*/>|<w:{tag}>(.*?)</w:{tag}>)?",
-                     xml, re.DOTALL)
+    match = _properties_pattern(tag).match(xml)
     assert match is not None
     inner = _with(match.group(2) or "", order, new)
     props = f"<w:{tag}>{inner}</w:{tag}>" if inner else ""

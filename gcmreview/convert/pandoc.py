@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from gcmreview.convert.docx import DocxFinish, finish_docx
-from gcmreview.convert.figures import RenderedFigure, embed_in_html, pdf_files, render_figures
+from gcmreview.convert.figures import (
+    FIGURE_CACHE,
+    RenderedFigure,
+    cached_drawing,
+    embed_in_html,
+    pdf_files,
+    render_figures,
+)
 from gcmreview.convert.fonts import font_families
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
@@ -265,7 +272,8 @@ def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
     def draw(*request: Any) -> dict[str, list[bytes]]:  # typst started only when needed
         return typesetter().draw(*request)
 
-    figures = render_figures(job.figures, draw, svg="html" in job.outputs,
+    drawing = cached_drawing(draw, worker.narratives.root / FIGURE_CACHE)
+    figures = render_figures(job.figures, drawing, svg="html" in job.outputs,
                              png="docx" in job.outputs)
     worker.convert(job, figures)
     if job.error is None and "pdf" in job.outputs:
