@@ -8,6 +8,7 @@ as a CI job or a French or Arabic user's environment would.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -404,6 +405,14 @@ def test_every_message_has_a_translation(lang: str) -> None:
         if isinstance(msgid, str):  # a plural form may leave its count unsaid
             assert set(placeholders.findall(msgstr)) == set(placeholders.findall(source)), \
                 (lang, source, msgstr)
+    # Every plural form of the language filled in (French has three in CLDR: one, many,
+    # other), or a count in that form would print the English.
+    from babel.messages.pofile import read_po as babel_read_po
+
+    catalog = babel_read_po(io.BytesIO(text.encode("utf-8")), locale=lang)
+    short = [m.id[0] for m in catalog if isinstance(m.id, tuple)
+             and (len(m.string) != catalog.num_plurals or not all(m.string))]
+    assert not short, f"{lang} plurals with a form missing: {short[:5]}"
 
 
 COMMANDS = ["validate", "build", "catalogue", "schema", "new", "init", "coverage", "form", "docs",
