@@ -18,6 +18,7 @@ from typing import NamedTuple
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position
 from gcmreview.core.i18n import _, ngettext
 from gcmreview.core.indicators import LOOKALIKE, STEM
+from gcmreview.load.loader import undecodable_at
 
 MAX_DATA_BYTES = 1024 * 1024
 """One indicator's values for one State: ten years by a few breakdowns are a few
@@ -123,10 +124,7 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        sink.error(Position(line, column), "encoding",
+        sink.error(undecodable_at(raw, exc), "encoding",
                    _("the file is not saved as UTF-8: byte 0x{byte:02X} here is not UTF-8 "
                      "(the file was probably saved as Latin-1 or Windows-1252)").format(
                        byte=raw[exc.start]),

@@ -290,6 +290,13 @@ def document_kind(raw: bytes) -> str | None:
     return None
 
 
+def undecodable_at(raw: bytes, exc: UnicodeDecodeError) -> Position:
+    """Where in the file the first byte that is not UTF-8 stands (line, column)."""
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return Position(line, len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1)
+
+
 def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
     """UTF-8 with or without BOM; anything else is a positioned error."""
     document = document_kind(raw)
@@ -310,11 +317,8 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         sink.error(
-            Position(line, column),
+            undecodable_at(raw, exc),
             "encoding",
             _("the file is not saved as UTF-8: byte 0x{byte:02X} here is not UTF-8 (the file "
               "was probably saved as Latin-1 or Windows-1252)").format(byte=raw[exc.start]),

@@ -11,7 +11,6 @@ around it. A workspace's own templates are run sandboxed.
 from __future__ import annotations
 
 import re
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +23,6 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup, escape
 
-from gcmreview.core.errors import TemplateError
 from gcmreview.core.i18n import Formatter, _, ngettext, translations
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.core.status import BY_CODE
@@ -37,7 +35,13 @@ from gcmreview.model.site import (
     principle_page,
     state_page,
 )
-from gcmreview.render.templates import COLONS, PLACEHOLDER, SEMICOLONS, builtin_templates_dir
+from gcmreview.render.templates import (
+    COLONS,
+    PLACEHOLDER,
+    SEMICOLONS,
+    builtin_templates_dir,
+    template_errors,
+)
 from gcmreview.render.terminal import Line
 
 SITE_FOLDER = "site"
@@ -140,28 +144,11 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     return env
 
 
-def _template_location(exc: BaseException) -> str:
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith(".j2"):
-            return f"{frame.filename}:{frame.lineno}"
-    return "template"
-
-
 def _render(env: jinja2.Environment, name: str, dirs: Sequence[Path], **context: Any
             ) -> tuple[str, dict[str, str]]:
     slots = _Slots()
-    try:
+    with template_errors(name, dirs):
         html = env.get_template(name).render(narratives=slots, **context)
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError(_("the template {name} is not there").format(name=exc.name),
-                            hint=_("looked in: {folders}").format(
-                                folders=", ".join(str(d) for d in dirs))) from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(_("{place}: the template is not valid Jinja: {reason}").format(
-            place=f"{exc.filename or name}:{exc.lineno}", reason=exc.message)) from exc
-    except Exception as exc:
-        raise TemplateError(_("{place}: the template failed: {reason}").format(
-            place=_template_location(exc), reason=f"{type(exc).__name__}: {exc}")) from exc
     return html, slots.items
 
 

@@ -9,10 +9,11 @@ it. Workspace templates override the built-in ones file by file.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -271,14 +272,12 @@ def _template_location(exc: BaseException) -> str:
     return "template"
 
 
-def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> RenderedSkeleton:
-    env = environment(tuple(dirs), lang)
-    slots = NarrativeSlots()
+@contextlib.contextmanager
+def template_errors(name: str, dirs: Sequence[Path]) -> Iterator[None]:
+    """A template that is missing, not valid Jinja or failing becomes a TemplateError
+    naming its file and line (the reports' templates and the site's alike)."""
     try:
-        template = env.get_template(name)
-        markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
-                                   semicolon=SEMICOLONS.get(lang, ";"),
-                                   figure_numbers=FigureNumbers(), **context)
+        yield
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(_("the template {name} is not there").format(name=exc.name),
                             hint=_("looked in: {folders}").format(
@@ -289,4 +288,14 @@ def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> Render
     except Exception as exc:
         raise TemplateError(_("{place}: the template failed: {reason}").format(
             place=_template_location(exc), reason=f"{type(exc).__name__}: {exc}")) from exc
+
+
+def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> RenderedSkeleton:
+    env = environment(tuple(dirs), lang)
+    slots = NarrativeSlots()
+    with template_errors(name, dirs):
+        template = env.get_template(name)
+        markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
+                                   semicolon=SEMICOLONS.get(lang, ";"),
+                                   figure_numbers=FigureNumbers(), **context)
     return RenderedSkeleton(markdown, slots.items)
