@@ -151,14 +151,20 @@ class PandocWorker:
         """Bytes of input converted so far."""
         return self.process.sent
 
-    def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
-        answer = self._convert(job, figures)
-        if answer.get("missing"):  # a cached narrative is gone: parse it again, once
+    def _answered(self, ask: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """pandoc's answer to a request (`ask` sends it), asked again once if a cached
+        narrative is gone (it is parsed then); the cache learns what was parsed."""
+        answer = ask()
+        if answer.get("missing"):
             self.narratives.forget(answer["missing"])
-            answer = self._convert(job, figures)
+            answer = ask()
             self.narratives.forget(answer.get("missing") or ())
         self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
                               answer.get("verified") or ())
+        return answer
+
+    def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
+        answer = self._answered(lambda: self._convert(job, figures))
         job.narrative_reads = int(answer.get("reads") or 0)
         if not answer["ok"]:
             job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
@@ -197,13 +203,7 @@ class PandocWorker:
     def fragments(self, id: str, narratives: dict[str, str]) -> dict[str, str]:
         """Each narrative as an HTML fragment (key -> HTML), parsed and sanitised as in the
         reports: the review site lays its pages out itself."""
-        answer = self._fragments(id, narratives)
-        if answer.get("missing"):  # a cached narrative is gone: parse it again, once
-            self.narratives.forget(answer["missing"])
-            answer = self._fragments(id, narratives)
-            self.narratives.forget(answer.get("missing") or ())
-        self.narratives.learn(answer.get("pack"), answer.get("parsed") or (),
-                              answer.get("verified") or ())
+        answer = self._answered(lambda: self._fragments(id, narratives))
         if not answer["ok"]:
             raise ConversionError(_("pandoc failed: {reason}").format(reason=answer.get("error")))
         html = answer.get("html") or {}
