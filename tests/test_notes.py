@@ -48,6 +48,12 @@ objectives:
     status: planned
     summary: "## Titre d'une partie\\n\\nUn paragraphe d'ici.\\n\\n<span id=\\"para-99\\" \\
       class=\\"para-number\\">99.</span> Faux numéro."
+  3:
+    status: planned
+    summary: "Le \\"plan\\" d'action : oui !"
+  4:
+    status: planned
+    summary: "Une ligne\\n; puis «\\nguillemets ». Fin"
 sources:
   - {id: atelier, title: "Rapport de l'atelier (CESAO, OIM)", date: "2020-08-01"}
   - {id: etude, title: "Étude nationale", date: "2019"}
@@ -154,8 +160,8 @@ def test_narrative_paragraphs_are_numbered_in_order(fr: Path) -> None:
     # a number a narrative types itself.
     tn = numbered_html(fr / "TN.fr.html")  # objective 2 (round table 1) comes first
     assert [text.split(" ", 1)[1][:22] for text in tn.values()] == [
-        "Un paragraphe d’ici.", '<span id="para-99" cla', "L’examen national : un",
-        "Rendez-vous à 12:30, v"]
+        "Un paragraphe d’ici.", '<span id="para-99" cla', "Une ligne ; puis « gui",
+        "L’examen national : un", "Rendez-vous à 12:30, v", "Le \"plan\" d’action : o"]
     assert "Une mesure d’appui" in html(fr / "TN.fr.html").by_id("objective-1").raw_text()
     assert not [n for n in html(fr / "TN.fr.html").iter() if n.get("id") == "para-99"]
 
@@ -359,6 +365,19 @@ def test_french_typography_in_every_format(fr: Path) -> None:
     assert f"Statut{NBSP}:" in words_keeping_nbsp(re.sub(r"<[^>]+>", "", text))
     # And the words of the review that are not narratives: a measure's title.
     assert "Plan d’action" in text and "Plan d'action" not in text
+
+
+def test_french_typography_whatever_a_narrative_holds(fr: Path) -> None:
+    """batch.lua sets a French narrative's typography on its pandoc JSON, or walks its
+    blocks when a word holds a character JSON escapes (here a straight double quote): the
+    same rule either way, and across line breaks too."""
+    text = words_keeping_nbsp(raw(fr / "TN.fr.html"))
+    assert f"Le &quot;plan&quot; d’action{NBSP}: oui{NBSP}!" in text \
+        or f'Le "plan" d’action{NBSP}: oui{NBSP}!' in text
+    assert f"Une ligne{NBSP}; puis «{NBSP}guillemets{NBSP}». Fin" in text
+    docx = "".join(docx_paragraphs(fr / "TN.fr.docx"))
+    assert f'Le "plan" d’action{NBSP}: oui{NBSP}!' in docx
+    assert f"Une ligne{NBSP}; puis «{NBSP}guillemets{NBSP}». Fin" in docx
 
 
 def test_narratives_and_the_reports_words_follow_one_rule(fr: Path) -> None:

@@ -189,23 +189,23 @@ local function read_cache(item, packs)
   if not f:seek("set", item.offset) then return nil end
   local text = f:read(item.length)
   if text == nil or #text ~= item.length then return nil end
-  local ok, doc = pcall(pandoc.read, text, "json")
-  if not ok then return nil end
-  return item.verify and doc:walk(sanitize).blocks or doc.blocks
+  return text
 end
 
--- The blocks of every narrative of a job; `answer` learns which keys were
--- parsed (and where they are cached) or verified here.
-local function narrative_blocks(narratives, pack, answer)
-  local blocks, to_parse, alone, packs = {}, {}, {}, {}
+-- The narratives of a job, key -> {json, blocks, verify}: the pandoc JSON of each
+-- (from the cache, or written here for the cache), its blocks once read (`blocks_of`),
+-- and whether they must be sanitised as read (a cached narrative this build has not
+-- checked yet). `answer` learns which keys were parsed (and where they are cached).
+local function narrative_sources(narratives, pack, answer)
+  local sources, to_parse, alone, packs = {}, {}, {}, {}
   pending = {}
   for _, item in ipairs(narratives) do
     if item.text == nil then
-      blocks[item.key] = read_cache(item, packs)
-      if blocks[item.key] == nil then
+      local json = read_cache(item, packs)
+      if json == nil then
         answer.missing[#answer.missing + 1] = item.key
-      elseif item.verify then
-        answer.verified[#answer.verified + 1] = item.key
+      else
+        sources[item.key] = { json = json, verify = item.verify == true }
       end
     elseif reads_alone(item.text) then
       alone[#alone + 1] = item
@@ -217,29 +217,97 @@ local function narrative_blocks(narratives, pack, answer)
   -- A pack gone or damaged (another build pruned it, a disk error): Python sends the
   -- job again with the text of what is missing, to be parsed.
   if #answer.missing > 0 then error("narratives missing from the cache", 0) end
-  if #to_parse > 0 then read_group(to_parse, blocks) end
+  local parsed = {}
+  if #to_parse > 0 then read_group(to_parse, parsed) end
   for _, item in ipairs(alone) do
-    blocks[item.key] = read_alone(item.text)
-    write_cache(item.key, blocks[item.key])
+    parsed[item.key] = read_alone(item.text)
+    write_cache(item.key, parsed[item.key])
+  end
+  for _, entry in ipairs(pending) do sources[entry.key] = { json = entry.json } end
+  for key, blocks in pairs(parsed) do
+    sources[key] = sources[key] or {}
+    sources[key].blocks = blocks
   end
   write_pack(pack, answer)
+  return sources
+end
+
+-- Reads `json` as blocks, sanitised when `verify`: nil if it is not pandoc JSON; and
+-- whether it was sanitised already (sanitising it again changed nothing).
+local function read_json(json, verify)
+  local ok, doc = pcall(pandoc.read, json, "json")
+  if not ok then return nil, false end
+  if not verify then return doc.blocks, true end
+  local clean = doc:walk(sanitize)
+  return clean.blocks, pandoc.write(clean, "json") == json
+end
+
+-- A damaged cache entry found while placing: every entry not read yet is tried, so that
+-- Python sends the text of all the damaged ones at once.
+local function damaged(sources, answer)
+  for key, source in pairs(sources) do
+    if source.blocks == nil and read_json(source.json, false) == nil then
+      answer.missing[#answer.missing + 1] = key
+    end
+  end
+  error("narratives missing from the cache", 0)
+end
+
+-- Reads a cached narrative's JSON (`json`: the entry's, or set by its typography).
+-- Python trusts it for the rest of the build only if it was sanitised already: an
+-- entry changed on disk is sanitised again wherever it is read.
+local function read_source(sources, key, json, answer)
+  local source = sources[key]
+  local blocks, clean = read_json(json, source.verify)
+  if blocks == nil then damaged(sources, answer) end
+  if source.verify and clean then
+    answer.verified[#answer.verified + 1] = key
+  end
   return blocks
 end
 
+-- The blocks of narrative `key`, as they are for every document.
+local function blocks_of(sources, key, answer)
+  local source = sources[key]
+  if source == nil then error("unknown narrative reference " .. tostring(key)) end
+  if source.blocks == nil then source.blocks = read_source(sources, key, source.json, answer) end
+  return source.blocks
+end
+
+-- The blocks of narrative `key` placed in a report, set by the typography of its
+-- language (from its JSON when that can be done there), and the JSON they come from.
+local function typeset_blocks(sources, key, lang, answer)
+  local source = sources[key]
+  if source == nil then error("unknown narrative reference " .. tostring(key)) end
+  local json = source.json and apparatus.typeset_json(source.json, lang)
+  if json == nil then
+    return apparatus.typeset(blocks_of(sources, key, answer), lang), source.json
+  elseif json == source.json then
+    return blocks_of(sources, key, answer), json
+  end
+  return read_source(sources, key, json, answer), json
+end
+
 -- The narratives in their places. In a report (`job.apparatus`), each is set by the
--- typography of its language as it is placed, and those that are blocks of their own (not in a list or a table) have their paragraphs numbered, in document
--- order: they are placed first, by a loop over the top-level blocks (and the divs in
--- them); the others by a walk.
+-- typography of its language as it is placed, and those that are blocks of their own
+-- (not in a list or a table) have their paragraphs numbered, in document order: they
+-- are placed first, by a loop over the top-level blocks (and the divs in them); the
+-- others by a walk, when there are any.
 local function splice(doc, job, answer)
-  local blocks = narrative_blocks(job.narratives, job.pack, answer)
+  local sources = narrative_sources(job.narratives, job.pack, answer)
   local settings = job.apparatus
+  local placed = 0
   local function fill(div, numbering)
     local key = div.attributes["ref"]
-    local content = blocks[key]
-    if content == nil then error("unknown narrative reference " .. tostring(key)) end
     div.attributes["ref"] = nil
-    if settings then content = apparatus.narrative(content, div.attributes["lang"], numbering) end
-    div.content = content
+    placed = placed + 1
+    if not settings then
+      div.content = blocks_of(sources, key, answer)
+      return div
+    end
+    local blocks, json = typeset_blocks(sources, key, div.attributes["lang"], answer)
+    if numbering then blocks = apparatus.number(blocks, numbering, json) end
+    div.content = blocks
     return div
   end
   if settings then
@@ -261,6 +329,9 @@ local function splice(doc, job, answer)
     end
     doc.blocks = top_level(doc.blocks)
   end
+  -- templates/*.j2 place narratives only through render/templates.py `_narrative`.
+  local _, places = job.markdown:gsub('{%.narrative[^}\n]- ref="', "")
+  if placed >= places then return doc end -- a walk over a large document costs
   return doc:walk({
     Div = function(div)
       if not div.classes:includes("narrative") or div.attributes["ref"] == nil then return nil end
@@ -682,12 +753,14 @@ local function masthead_blocks(meta)
   return pandoc.Blocks({ pandoc.Div(blocks, pandoc.Attr("", {}, { { "custom-style", "Masthead" } })) })
 end
 
--- HTML the writer cannot make: the id of a numbered paragraph on the paragraph itself
--- (`para-12`, to link to), and a heading over the notes.
+-- HTML the writer cannot make: a numbered paragraph (apparatus.lua `number`) that
+-- starts with its number and has the id (`para-12`, to link to), and a heading over the
+-- notes. The div holds one paragraph, and a paragraph holds no `</p>`.
 local function finish_html(html, settings)
   -- The writer wraps long lines, between attributes too.
-  html = html:gsub('<p><span%s+id="para%-(%d+)"%s+class="para%-number">',
-                   '<p id="para-%1"><span class="para-number">')
+  html = html:gsub('<div%s+id="para%-(%d+)"%s+class="numbered"%s+data%-number="([^"]*)">%s*<p>'
+                   .. '(.-)</p>%s*</div>',
+                   '<p id="para-%1"><span class="para-number">%2</span> %3</p>')
   local title = settings.notes_title:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;")
   return (html:gsub('(<section%s+id="footnotes"%s+class="footnotes%s+footnotes%-end%-of%-document"'
                     .. '%s+role="doc%-endnotes")>%s*<hr%s*/>',
@@ -728,13 +801,17 @@ local function convert(job, answer)
     cover:extend({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                    pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    cover:extend(with_figures(doc, "md", figures):walk(plain_markdown).blocks)
+    local body = with_figures(doc, "md", figures)
+    if job.apparatus then body = body:walk(apparatus.inline_numbers) end
+    cover:extend(body:walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
     local md_format = "markdown-smart-simple_tables-multiline_tables-grid_tables"
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    local typst_doc = with_figures(doc, "typst", figures):walk(typst_directions)
+    local typst_doc = with_figures(doc, "typst", figures)
+    if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
+    typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
       template = template(job.templates.typst, "typst"),
       wrap_text = "wrap-none", -- a wrapped font name is a different font name
@@ -789,7 +866,9 @@ local function cut_fragments(text, keys, out)
 end
 
 local function fragments(job, answer)
-  local blocks = narrative_blocks(job.narratives, job.pack, answer)
+  local sources = narrative_sources(job.narratives, job.pack, answer)
+  local blocks = {}
+  for _, item in ipairs(job.narratives) do blocks[item.key] = blocks_of(sources, item.key, answer) end
   local notes = {}
   for _, key in ipairs(job.notes or {}) do notes[key] = true end
   local html, keys, joined = {}, {}, pandoc.Blocks({})

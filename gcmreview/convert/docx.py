@@ -46,6 +46,8 @@ class DocxFinish:
     footer: str
     date_iso: str | None
     form: bool = False
+    number: str = "{number}."
+    """A numbered paragraph's number as the report's language writes it."""
 
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -749,6 +751,34 @@ def _rtl_paragraphs(part: str, styles: str) -> str:
     return _PARAGRAPH.sub(paragraph, part)
 
 
+_NUMBERED = re.compile(
+    r'<w:bookmarkStart w:id="(\d+)" w:name="para-(\d+)" />\s*<w:p>(<w:pPr>.*?</w:pPr>)?(.*?)</w:p>'
+    r'\s*<w:bookmarkEnd w:id="\1" />', re.DOTALL)
+_FIRST_RUN_PROPERTIES = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?")
+_INHERITED = re.compile(r"<w:(?:lang|rtl)\b[^>]*/>")
+
+
+def _numbered_paragraphs(document: str, number: str) -> str:
+    """Each numbered paragraph starting with its number, bookmarked `para-12`: batch.lua
+    puts the paragraph in a div of that id and leaves its words alone (it is much
+    cheaper), which pandoc writes as a bookmark around the paragraph. The number takes
+    the language and direction of the paragraph's first run, as a span there would."""
+    def paragraph(match: re.Match[str]) -> str:
+        ident, n, properties, body = match.groups()
+        if "</w:p>" in body:  # not one paragraph in the bookmark: not ours
+            return match.group(0)
+        first = _FIRST_RUN_PROPERTIES.search(body)
+        inherited = "".join(_INHERITED.findall(first.group(1) or "")) if first else ""
+        rpr = f"<w:rPr>{inherited}</w:rPr>" if inherited else ""
+        label = escape(number.replace("{number}", n))
+        return (f'<w:p>{properties or ""}<w:bookmarkStart w:id="{ident}" w:name="para-{n}" />'
+                f'<w:r>{rpr}<w:t xml:space="preserve">{label}</w:t></w:r>'
+                f'<w:bookmarkEnd w:id="{ident}" />'
+                f'<w:r>{rpr}<w:t xml:space="preserve"> </w:t></w:r>{body}</w:p>')
+
+    return _NUMBERED.sub(paragraph, document)
+
+
 def _continuous_notes(document: str) -> str:
     """Footnotes numbered 1 to n through the document. pandoc's reference document restarts
     them at each section (w:numRestart eachSect): the same in Word for a document of one
@@ -922,6 +952,8 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
         if name == "word/document.xml":
             # The form keeps the widths its template gives (and rows that grow as one types).
             text = _continuous_notes(data.decode())
+            if not job.form:
+                text = _numbered_paragraphs(text, job.number)
             text = _form(text) if job.form else _title_page(lay_out_tables(text, styles,
                                                                             job.rtl))
             text = _masthead_first(text)

@@ -79,16 +79,20 @@ def narrative_version() -> str:
                              + f"{pandoc}:{stat.st_size}:{stat.st_mtime_ns}".encode())
 
 
+def paragraph_number(meta: DocumentMeta) -> str:
+    t = Formatter(meta.lang, report=True).gettext
+    # Translators: the number of a paragraph, as United Nations documents write
+    # it at the paragraph's start: "12." in English and French, "12 -" in Arabic.
+    return t("{number}.")
+
+
 def apparatus(meta: DocumentMeta) -> dict[str, object] | None:
     """What batch.lua's apparatus (numbered paragraphs, source notes) needs in the
     document's language; None for a form, which has none of them."""
     if meta.form:
         return None
     t = Formatter(meta.lang, report=True).gettext
-    return {"lang": meta.lang, "dir": meta.dir,
-            # Translators: the number of a paragraph, as United Nations documents write
-            # it at the paragraph's start: "12." in English and French, "12 -" in Arabic.
-            "number": t("{number}."),
+    return {"lang": meta.lang, "dir": meta.dir, "number": paragraph_number(meta),
             # Translators: the heading over the footnotes, at the end of an HTML report.
             "notes_title": t("Notes")}
 
@@ -292,7 +296,8 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
         if "docx" in job.outputs:
             meta = job.meta
             finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
-                                                        meta.date_iso, form=meta.form))
+                                                        meta.date_iso, form=meta.form,
+                                                        number=paragraph_number(meta)))
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))
