@@ -290,9 +290,9 @@ end
 
 -- The narratives in their places. In a report (`job.apparatus`), each is set by the
 -- typography of its language as it is placed, and those that are blocks of their own
--- (not in a list or a table) have their paragraphs numbered, in document order: they
--- are placed first, by a loop over the top-level blocks (and the divs in them); the
--- others by a walk, when there are any.
+-- (not in a list or a table) have their paragraphs numbered, in document order. They
+-- are placed by a loop over the top-level blocks, the divs and list items in them
+-- (blocks not looked into are not copied through Lua); the others, if any, by a walk.
 local function splice(doc, job, answer)
   local sources = narrative_sources(job.narratives, job.pack, answer)
   local settings = job.apparatus
@@ -310,25 +310,29 @@ local function splice(doc, job, answer)
     div.content = blocks
     return div
   end
-  if settings then
-    local numbering = { count = 0, number = settings.number }
-    local function top_level(list)
-      local out = {}
-      for i, block in ipairs(list) do
-        if block.t == "Div" and block.classes:includes("narrative") then
-          -- A summary up front (the key messages) is not numbered, as in UN documents.
-          local unnumbered = block.classes:includes("unnumbered")
-          if unnumbered then block.classes = { "narrative" } end
-          block = fill(block, not unnumbered and numbering or nil)
-        elseif block.t == "Div" then
-          block.content = top_level(block.content)
-        end
-        out[i] = block
+  -- `list` with its narratives placed: numbered (`numbering`, in a report) if it is the
+  -- document's top level or a div in it, not in a list item. Other containers (tables,
+  -- quotes) are left to the walk below.
+  local function placed_in(list, numbering)
+    local out = {}
+    for i, block in ipairs(list) do
+      if block.t == "Div" and block.classes:includes("narrative") then
+        -- A summary up front (the key messages) is not numbered, as in UN documents.
+        local unnumbered = block.classes:includes("unnumbered")
+        if unnumbered then block.classes = { "narrative" } end
+        block = fill(block, not unnumbered and numbering or nil)
+      elseif block.t == "Div" then
+        block.content = placed_in(block.content, numbering)
+      elseif block.t == "BulletList" or block.t == "OrderedList" then
+        local items = block.content
+        for j, item in ipairs(items) do items[j] = placed_in(item, nil) end
+        block.content = items
       end
-      return out
+      out[i] = block
     end
-    doc.blocks = top_level(doc.blocks)
+    return out
   end
+  doc.blocks = placed_in(doc.blocks, settings and { count = 0, number = settings.number })
   -- templates/*.j2 place narratives only through render/templates.py `_narrative`.
   local _, places = job.markdown:gsub('{%.narrative[^}\n]- ref="', "")
   if placed >= places then return doc end -- a walk over a large document costs
