@@ -562,13 +562,15 @@ local function with_figures(doc, format, figures)
   if next(figures) == nil then return doc end -- a walk over a large document costs
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local annex_title
+  -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
+  local list = doc.blocks
   local i = 1
-  while i <= #doc.blocks do
-    local block = doc.blocks[i]
+  while i <= #list do
+    local block = list[i]
     if has_class(block, "figure") then
       local data = nil
-      if has_class(doc.blocks[i + 1], "figure-data") then
-        data = doc.blocks[i + 1]
+      if has_class(list[i + 1], "figure-data") then
+        data = list[i + 1]
         i = i + 1
       end
       local figure = figures[block.attributes["name"]]
