@@ -11,7 +11,9 @@ of 193 reviews). A new sanitiser version starts a new folder; older ones are
 deleted.
 
 The cache is untrusted like the rest of the folder: an entry this build did not
-write itself is sanitised again when read ("verify"). It stays bounded: a build
+write itself is sanitised again when read ("verify"), and trusted for the rest of
+the build only if that changed nothing (an entry changed on disk is sanitised
+wherever it is read). It stays bounded: a build
 that converts every document keeps only the entries it used, and no build keeps
 more than MAX_ENTRIES (the least recently used go first); packs nothing points
 to are deleted.
