@@ -603,7 +603,9 @@ def site(
                          hint=_("for example --port 8000"))
     outcome = run_site(Context(), out=out, langs=lang, base_url=base_url, force=force)
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
-                            for d in f.diagnostics]), sys.stderr)
+                            for d in f.diagnostics]
+                           + [d for r in outcome.validation.data if not r.valid
+                              for d in r.diagnostics]), sys.stderr)
     echo(warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(outcome_lines(outcome.pages, display_path(outcome.out_dir), len(outcome.written),

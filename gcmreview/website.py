@@ -6,10 +6,17 @@ load + validate -> model -> render (Jinja) -> convert (pandoc, Pagefind) -> writ
   gcmreview.pipeline.Builder): the site counts nothing the reports do not.
 - Narratives are parsed and sanitised by the reports' pandoc workers, through the
   build folder's narrative cache: those a `build` already parsed are not parsed again.
-- Incremental: when nothing the site is made from changed (reviews, templates,
-  configuration, the tool, the reports built), nothing is done; otherwise only the
-  files whose bytes changed are replaced, and the search index is made again only
-  when a page changed.
+- Indicator data files are checked as `build` checks them (gcmreview.validate.data): one
+  with errors is left out of the pages and downloads, said on them, and its problems
+  make the exit status 1, even when the site is up to date.
+- The indicators' charts are the regional report's, drawn by the same typst drawing
+  (gcmreview.convert.figures) as SVG files, and kept in the build folder's figure cache.
+- Everything is made in memory before the first file is written: a failure (a drawing,
+  a template) leaves the site as it was.
+- Incremental: when nothing the site is made from changed (reviews, data files,
+  templates, configuration, the tool, the reports built), nothing is done; otherwise
+  only the files whose bytes changed are replaced, and the search index is made again
+  only when a page changed.
 """
 
 from __future__ import annotations
@@ -28,13 +35,26 @@ from typing import Any
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import narrative_version
 from gcmreview.convert.site import SEARCH_FOLDER, index_site, narrative_fragments, unique_notes
+from gcmreview.core.indicators import sort_key
 from gcmreview.core.languages import LANGUAGES
+from gcmreview.model.indicators import breakdown_columns, published_values
 from gcmreview.model.matrix import snapshot
 from gcmreview.model.regional import StateReview
-from gcmreview.model.site import DownloadFile, SiteBuilder, state_page
+from gcmreview.model.site import (
+    INDICATORS_DOWNLOAD,
+    DownloadFile,
+    IndicatorPage,
+    SiteBuilder,
+    SiteModel,
+    indicator_document,
+    indicator_download,
+    state_page,
+)
 from gcmreview.pipeline import Builder, BuildOptions, workspace_relative
 from gcmreview.render.coverage import matrix_csv, matrix_json
+from gcmreview.render.data_file import values_csv
 from gcmreview.render.site import assets, narratives_of, render_site, splice
+from gcmreview.validate.data import DataSet
 from gcmreview.validate.results import ValidationRun
 from gcmreview.validate.workspace import Workspace, localize
 from gcmreview.write.files import staging
@@ -71,7 +91,9 @@ class SiteOutcome:
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(not f.valid for f in self.validation.files) else 0
+        invalid = any(not f.valid for f in self.validation.files) or any(
+            not r.valid for r in self.validation.data)
+        return 1 if invalid else 0
 
 
 def site_folder(workspace: Workspace, options: SiteOptions) -> Path:
@@ -91,11 +113,14 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
                                    for lang in options.langs))),
                   *(f"{c}:{k}" for c, k in builder.data_keys.items())])
     manifest = SiteManifest(out)
+    # Data files are checked even when the site is up to date: one with errors fails every
+    # run until it is corrected, as with `build`.
+    data = builder.data if builder.data_keys else DataSet()
     if (not options.force and manifest.key == key and manifest.complete()
             and (out / SEARCH_FOLDER / "pagefind-entry.json").is_file()):
         # Nothing changed: only the files known invalid are checked, to say why again.
         validation = ValidationRun([builder.result(p) for p in files
-                                    if p.name in manifest.invalid])
+                                    if p.name in manifest.invalid], data=data.results)
         return SiteOutcome(validation, out, up_to_date=True)
     reviews: dict[str, list[StateReview]] = {}
     warnings: dict[str, list[str]] = {}
@@ -104,13 +129,14 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
         reviews[lang], invalid, refused = builder.state_reviews(files, lang)
         if refused:
             warnings[f"site.{lang}"] = list(refused)
-    validation = ValidationRun([builder.result(p) for p in files])
-    downloads, contents = _downloads(workspace, builder, files)
+    validation = ValidationRun([builder.result(p) for p in files], data=data.results)
+    downloads, contents = _downloads(workspace, builder, files, data)
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
-                        options.base_url, builder.data if builder.data_keys else None
+                        options.base_url, data if builder.data_keys else None
                         ).build(reviews, invalid)
     pages = render_site(model, builder.dirs)
     cache = NarrativeCache(workspace.output_dir, narrative_version())
+    charts = _charts(model, cache.root)
     workers = options.workers or os.cpu_count() or 1
     fragments = narrative_fragments(narratives_of(pages), builder.templates, cache, workers)
     cache.save(complete=False)
@@ -118,6 +144,7 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
                                         for p in pages}
     outputs.update(assets(builder.dirs))
     outputs.update(contents)
+    outputs.update(charts)
     written: Written = write_site(out, outputs, manifest)
     pages_key = digest([f"{rel}\0{h}" for rel, h in sorted(manifest.files.items())
                         if rel.endswith(".html")] + [",".join(options.langs)])
@@ -145,10 +172,45 @@ def _build_manifest(workspace: Workspace) -> bytes:
         return b""
 
 
-def _downloads(workspace: Workspace, builder: Builder, files: list[Path]
+def _charts(model: SiteModel, cache: Path) -> dict[str, bytes]:
+    """Each language's indicator charts as SVG files (site path -> bytes): the regional
+    report's charts, drawn as its HTML has them, by the worker typst process `build` uses,
+    started only when a chart is not in the build folder's figure cache."""
+    from gcmreview.convert.figures import FIGURE_CACHE, cached_drawing, render_charts
+    from gcmreview.convert.pdf import TypstWorker
+
+    wanted = {site.lang: {page.content.digest.figure: page.content.chart
+                          for page in site.pages if isinstance(page.content, IndicatorPage)
+                          and page.content.chart and page.content.digest.figure}
+              for site in model.languages}
+    if not any(wanted.values()):
+        return {}
+    worker: TypstWorker | None = None
+
+    def draw(*request: Any) -> dict[str, list[bytes]]:
+        nonlocal worker
+        if worker is None:
+            worker = TypstWorker()
+        return worker.draw(*request)
+
+    drawing = cached_drawing(draw, cache / FIGURE_CACHE)
+    out: dict[str, bytes] = {}
+    try:
+        for site in model.languages:
+            charts = {name: site.report.charts[name] for name in wanted[site.lang]}
+            for name, drawn in render_charts(charts, drawing, svg=True, png=False).items():
+                out[f"{site.lang}/{wanted[site.lang][name]}"] = drawn.svg
+    finally:
+        if worker is not None:
+            worker.close()
+    return out
+
+
+def _downloads(workspace: Workspace, builder: Builder, files: list[Path], data: DataSet
                ) -> tuple[list[DownloadFile], dict[str, bytes | Path]]:
     """What the site offers for download: the coverage matrix, each valid review file,
-    and the reports the build folder holds up to date."""
+    the values of the indicators (all in one file, and one file per indicator), and the
+    reports the build folder holds up to date."""
     described: list[DownloadFile] = []
     contents: dict[str, bytes | Path] = {}
 
@@ -164,11 +226,24 @@ def _downloads(workspace: Workspace, builder: Builder, files: list[Path]
     snap = replace(snap, states={code: replace(s, path=shown.get(code, s.path) if s.path
                                                  else None)
                                  for code, s in snap.states.items()})
-    csv = matrix_csv(snap).encode()
-    data = (json.dumps(matrix_json(snap, localize(workspace.region, "en"), workspace.cycle),
-                       indent=2, ensure_ascii=False) + "\n").encode()
+    facts: dict[str, dict[str, tuple[int, ...]]] = {}  # as `gcmreview coverage` counts them
+    for found in sorted(data.results, key=lambda r: sort_key(r.indicator or "")):
+        if found.valid and found.country and found.indicator:
+            facts.setdefault(found.country, {})[found.indicator] = found.years
+    csv = matrix_csv(snap, facts).encode()
+    matrix = (json.dumps(matrix_json(snap, localize(workspace.region, "en"), workspace.cycle,
+                                     dict(sorted(facts.items()))),
+                         indent=2, ensure_ascii=False) + "\n").encode()
     add("downloads/coverage.csv", csv, "data", "csv", None, len(csv))
-    add("downloads/coverage.json", data, "data", "json", None, len(data))
+    add("downloads/coverage.json", matrix, "data", "json", None, len(matrix))
+    values = published_values(data)
+    if values:
+        table = values_csv(values, breakdown_columns(catalogue, values)).encode()
+        add(INDICATORS_DOWNLOAD, table, "indicators", "csv", None, len(table))
+    for code in dict.fromkeys(v.indicator for v in values):
+        mine = [v for v in values if v.indicator == code]
+        table = values_csv(mine, breakdown_columns(catalogue, mine)).encode()
+        add(indicator_download(code), table, indicator_document(code), "csv", None, len(table))
     for path, result in zip(files, results, strict=True):
         raw = builder.sources[path].raw
         if result.valid and isinstance(raw, bytes):

@@ -23,7 +23,13 @@ from gcmreview.convert.figures import render_charts
 from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.i18n import Formatter
 from gcmreview.load import catalogue as cat
-from gcmreview.model.indicators import IndicatorBuilder, site_pages
+from gcmreview.model.indicators import (
+    IndicatorBuilder,
+    PublishedValue,
+    breakdown_columns,
+    published_values,
+)
+from gcmreview.render.data_file import values_csv
 from gcmreview.validate.data import DataOptions, check_data_folder
 from gcmreview.validate.workspace import WorkspaceError, load_workspace
 from tests import wordedit
@@ -559,17 +565,29 @@ def test_values_are_not_replaced_without_force(run_cli, tmp_path: Path) -> None:
         encoding="utf-8")
 
 
-# --- what a site would publish ----------------------------------------------------------
+# --- what the review site publishes --------------------------------------------------------
 
-def test_site_pages_give_each_indicator_and_its_values_as_csv() -> None:
+def test_published_values_are_every_valid_value_in_one_order() -> None:
     workspace = load_workspace(EXAMPLE / "gcmreview.yaml")
     data = check_data_folder(workspace.data_dir, workspace.catalogue, DataOptions(2024))
-    pages = {p.code: p for p in site_pages(workspace.catalogue, data, "fr", ["AQ", "BV"])}
-    assert list(pages) == ["10.7.1", "10.c.1", "16.2.2"]
-    trafficking = pages["16.2.2"]
-    assert trafficking.slug == "16-2-2" and trafficking.states_without == ["BV"]
-    assert trafficking.links[0].by_workspace
-    csv = trafficking.csv().splitlines()
-    assert csv[0] == "Country,Year,Sex,Units,Series,Source,Value"
-    assert 'AQ,2021,Female,"Per 100,000 population",,Synthetic test data (police records),4.4' \
-        in csv
+    values = published_values(data)
+    assert [v.indicator for v in values] == ["10.7.1"] * 6 + ["10.c.1"] * 6 + ["16.2.2"] * 9
+    trafficking = [v for v in values if v.indicator == "16.2.2"]
+    # AQ's total first, then each sex, each by year; BV has no 16.2.2 file
+    assert [(v.breakdown, v.year) for v in trafficking[:4]] == [
+        ((), 2021), ((), 2022), ((), 2023), ((("Sex", "Female"),), 2021)]
+    assert breakdown_columns(workspace.catalogue, values) == ["Sex"]
+    assert breakdown_columns(workspace.catalogue, values[:6]) == []
+    table = values_csv(trafficking, ["Sex"]).splitlines()
+    assert table[0] == "Indicator,Country,Year,Series,Sex,Units,Value,Source"
+    assert '16.2.2,AQ,2021,,Female,"Per 100,000 population",4.4,' \
+        "Synthetic test data (police records)" in table
+
+
+def test_downloaded_values_never_start_a_spreadsheet_formula() -> None:
+    """The data files are checked (data-formula); the download checks again, for any
+    caller: a text cell a spreadsheet would run is written as text, the number as it is."""
+    risky = PublishedValue("10.7.1", "AQ", 2021, (("Sex", "@Female"),), "-1.5",
+                           "=HYPERLINK(1)", "+x", "-cmd")
+    row = values_csv([risky], ["Sex"]).splitlines()[1]
+    assert row == "10.7.1,AQ,2021,'+x,'@Female,'=HYPERLINK(1),-1.5,'-cmd"

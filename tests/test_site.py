@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -39,6 +40,9 @@ from .gitrepo import commit_all, git, init_repo
 sync_api = pytest.importorskip("playwright.sync_api")
 
 TWO_CYCLES = ROOT / "docs" / "examples" / "two-cycles"
+INDICATORS = ROOT / "docs" / "examples" / "indicators"
+"""A synthetic workspace with indicator data: AQ and BV, three indicators, 16.2.2 broken
+down by sex for AQ only (BV has none), 16.2.2 linked to objective 10 by the workspace."""
 ARABIC_REVIEW = DATA / "word" / "synthetic" / "HM.yaml"
 """A synthetic Arabic review: its objective 10 is stated by a partner, in Arabic."""
 KINDS = ("index.html", "states.html", "state-MA.html", "objectives.html", "objective-10.html",
@@ -46,7 +50,9 @@ KINDS = ("index.html", "states.html", "state-MA.html", "objectives.html", "objec
          "downloads.html", "search.html")
 WIDTHS = (390, 1280)
 PHONE_AXE = ("/index.html", "/objective-10.html", "/objective-4.html", "/state-MA.html",
-             "/progress.html", "/search.html")
+             "/progress.html", "/search.html", "/indicator-16-2-2.html", "/state-AQ.html")
+INDICATOR_PAGES = ("indicators.html", "indicator-16-2-2.html", "indicator-10-c-1.html",
+                   "state-AQ.html", "objective-10.html", "downloads.html")
 
 
 def run(ws: Path, *args: str) -> tuple[int, str]:
@@ -101,6 +107,14 @@ def two_cycles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code, err = run(repo, "site", "--base-url", "https://example.org/review")
     assert code == 0, err
     return repo
+
+
+@pytest.fixture(scope="module")
+def indicators(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = Path(shutil.copytree(INDICATORS, tmp_path_factory.mktemp("indicators") / "ws"))
+    code, err = run(ws, "site")
+    assert code == 0, err
+    return ws
 
 
 # --- the site as files ---------------------------------------------------------------
@@ -272,6 +286,223 @@ def test_an_invalid_review_is_left_out_and_said(tmp_path: Path) -> None:
     assert code == 1 and "TN.yaml" in err and "up to date" in err
 
 
+# --- indicators ----------------------------------------------------------------------
+
+
+def page_text(path: Path) -> str:
+    """A page's words as a reader sees them: tags out, entities read, spaces folded."""
+    import html as entities
+
+    raw = path.read_text(encoding="utf-8")
+    main = raw[raw.index("<main"):raw.index("</main>")]
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def data_rows(ws: Path) -> set[tuple[str, ...]]:
+    """Every value of the workspace's data files, read with the csv module: (indicator,
+    State, year, sex, units, value, source)."""
+    import csv
+
+    rows = set()
+    for path in sorted((ws / "data").glob("*/*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                rows.add((path.stem.replace("-", "."), path.parent.name, row["Year"],
+                          row.get("Sex", ""), row["Units"], row["Value"], row["Source"]))
+    return rows
+
+
+def download_rows(path: Path) -> tuple[list[str], set[tuple[str, ...]]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = [(r["Indicator"], r["Country"], r["Year"], r.get("Sex", ""), r["Units"],
+                 r["Value"], r["Source"]) for r in reader]
+        header = list(reader.fieldnames or [])
+    assert len(rows) == len(set(rows))
+    return header, set(rows)
+
+
+def test_indicators_page_lists_each_indicator_with_its_official_title(indicators: Path) -> None:
+    site = indicators / "site"
+    en = page_text(site / "en" / "indicators.html")
+    assert "Indicator 10.7.1 Recruitment cost borne by employee as a proportion of monthly " \
+        "income earned in country of destination" in en
+    assert "Indicator 10.c.1 Remittance costs as a proportion of the amount remitted" in en
+    # who links each to which objective: the catalogue's sources, the workspace's own link
+    assert "Linked objective: 6. Recruitment and decent work States with data: 2" in en
+    assert "Linked objective: 10. Eradicate trafficking (linked by the workspace, not by a " \
+        "public source) States with data: 1" in en
+    fr = page_text(site / "fr" / "indicators.html")
+    assert "Coûts des envois de fonds en proportion du montant transféré" in fr
+    assert "États ayant des données : 2" in fr.replace("\u00a0", " ")
+    # No Arabic title in the catalogue: the English one, marked and tagged as English.
+    ar = (site / "ar" / "indicators.html").read_text(encoding="utf-8")
+    assert '<span lang="en" dir="ltr">Remittance costs as a proportion of the amount ' \
+        'remitted (EN)</span>' in ar
+    for lang in ("en", "fr", "ar"):
+        home = (site / lang / "index.html").read_text(encoding="utf-8")
+        nav = home[home.index('class="site-nav"'):home.index("</nav>", home.index("site-nav"))]
+        assert 'href="indicators.html"' in nav
+
+
+def test_an_indicator_page_shows_each_states_latest_value(indicators: Path) -> None:
+    site = indicators / "site"
+    remittances = page_text(site / "en" / "indicator-10-c-1.html")
+    latest = remittances[remittances.index("Latest value by State"):]
+    assert "Antarctica 2023 6.1 Percent Synthetic test data (central bank)" in latest
+    assert "Bouvet Island 2023 4.75 Percent Données d'essai synthétiques (banque centrale)" \
+        in latest
+    assert "Linked to this objective by: A/RES/73/195, annex, paragraph 36 (a)." in remittances
+    # BV has no value of 16.2.2: said, with a link to its page; AQ's breakdown by sex.
+    trafficking = (site / "en" / "indicator-16-2-2.html").read_text(encoding="utf-8")
+    words = page_text(site / "en" / "indicator-16-2-2.html")
+    assert 'No values from: <a href="state-BV.html">Bouvet Island</a>.' in trafficking
+    assert "Year Total Female Male 2021 3.1 4.4 1.8 2022 2.7 3.9 1.5 2023 2.2 3.2 1.2" in words
+    assert "Linked to this objective by the workspace, not by a public source." in words
+    # The regional report's chart, drawn as an SVG picture, its values in its text.
+    chart = re.search(r'<img src="(figures/indicator-16-2-2\.svg)" alt="([^"]*)"', trafficking)
+    assert chart and "Antarctica, 2023: 2.2" in chart.group(2)
+    assert (site / "en" / chart.group(1)).read_bytes().startswith(b"<svg")
+    assert 'href="../downloads/indicators/16-2-2.csv"' in trafficking
+    assert 'href="../downloads/indicators.csv"' in trafficking
+    # French numbers in French pages.
+    fr = page_text(site / "fr" / "indicator-10-c-1.html")
+    assert "Île Bouvet 2023 4,75" in fr
+
+
+def test_objective_and_state_pages_link_to_their_indicators(indicators: Path) -> None:
+    site = indicators / "site" / "en"
+    for number, slug in ((6, "10-7-1"), (10, "16-2-2"), (20, "10-c-1")):
+        page = (site / f"objective-{number}.html").read_text(encoding="utf-8")
+        assert f'<a href="indicator-{slug}.html">Indicator <bdi dir="ltr">' in page
+    objective = page_text(site / "objective-10.html")
+    assert "Linked to this objective by the workspace, not by a public source." in objective
+    aq = (site / "state-AQ.html").read_text(encoding="utf-8")
+    assert all(f'href="indicator-{slug}.html"' in aq for slug in ("10-7-1", "10-c-1", "16-2-2"))
+    bv = page_text(site / "state-BV.html")
+    assert "Values for 2 indicators" in bv and "2023 8.7 Percent" in bv
+    assert 'href="indicator-16-2-2.html"' not in (site / "state-BV.html").read_text(
+        encoding="utf-8")
+
+
+def test_downloads_hold_exactly_the_data_files_values(indicators: Path, run_cli) -> None:
+    site = indicators / "site"
+    header, every = download_rows(site / "downloads" / "indicators.csv")
+    assert header == ["Indicator", "Country", "Year", "Series", "Sex", "Units", "Value", "Source"]
+    assert every == data_rows(indicators)
+    for code in ("10.7.1", "10.c.1", "16.2.2"):
+        _header, one = download_rows(site / "downloads" / "indicators" /
+                                     f"{code.replace('.', '-')}.csv")
+        assert one == {row for row in every if row[0] == code}
+    raw = (site / "downloads" / "indicators.csv").read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    raw.decode("utf-8")
+    downloads = (site / "fr" / "downloads.html").read_text(encoding="utf-8")
+    assert all(f'href="../downloads/{name}"' in downloads
+               for name in ("indicators.csv", "indicators/10-7-1.csv", "indicators/16-2-2.csv"))
+    # The coverage matrix counts each State's indicators, as `gcmreview coverage` does.
+    for fmt in ("csv", "json"):
+        coverage = run_cli("coverage", "--format", fmt, cwd=indicators)
+        assert (site / "downloads" / f"coverage.{fmt}").read_text(encoding="utf-8") \
+            == coverage.out
+    assert '"indicators": {' in coverage.out
+
+
+def test_indicator_downloads_and_charts_are_the_same_bytes_each_time(tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(INDICATORS, tmp_path / "ws"))
+    for out in ("one", "two"):
+        code, err = run(ws, "site", "--out", out, "--lang", "en,ar")
+        assert code == 0, err
+    one, two = files_of(ws / "one"), files_of(ws / "two")
+    assert one == two
+    assert {"downloads/indicators.csv", "downloads/indicators/10-c-1.csv",
+            "en/figures/indicator-10-c-1.svg", "ar/figures/indicator-10-c-1.svg"} <= set(one)
+    # A value changed: its pages, chart and downloads are written again, not the others.
+    data = ws / "data" / "BV" / "10-c-1.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace(",4.75,", ",4.5,"),
+                    encoding="utf-8")
+    code, err = run(ws, "site", "--out", "one", "--lang", "en,ar")
+    assert code == 0 and "up to date" not in err, err
+    after = files_of(ws / "one")
+    changed = {k for k in after if after[k] != one.get(k)}
+    assert {"downloads/indicators.csv", "downloads/indicators/10-c-1.csv",
+            "en/indicator-10-c-1.html", "en/figures/indicator-10-c-1.svg"} <= changed
+    assert not changed & {"downloads/indicators/10-7-1.csv", "en/indicator-10-7-1.html",
+                          "en/figures/indicator-10-7-1.svg"}
+
+
+def test_arabic_indicator_pages_are_right_to_left_in_arabic_words(indicators: Path) -> None:
+    site = indicators / "site" / "ar"
+    page = (site / "indicator-10-c-1.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in page
+    words = page_text(site / "indicator-10-c-1.html")
+    for arabic in ("المؤشر", "الهدف المرتبط", "آخر قيمة لكل دولة", "القيم حسب الدولة",
+                   "التنزيلات", "الدول التي قدّمت بيانات"):
+        assert arabic in words, arabic
+    # the code reads left to right inside the Arabic heading
+    assert 'المؤشر <bdi dir="ltr">10.c.1</bdi>' in page
+    index = page_text(site / "indicators.html")
+    assert "المؤشرات" in index and "الدول التي قدّمت بيانات" in index
+
+
+def test_hostile_data_values_come_out_as_text(tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(INDICATORS, tmp_path / "ws"))
+    data = ws / "data" / "AQ" / "10-7-1.csv"
+    data.write_text("Year,Units,Value,Source\n"
+                    '2021,<b>pc</b>,14.2,"<script>alert(1)</script> survey"\n'
+                    '2022,<b>pc</b>,12.8,<img src=x onerror=alert(2)>\n', encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 0, err
+    for path in (ws / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        found = Elements()
+        found.feed(html)
+        assert found.scripts <= {"../assets/site.js", "../assets/search.js"}, path
+        assert not found.handlers, (path, found.handlers[:3])
+        assert all(src.startswith("figures/indicator-") for src in found.sources), path
+    page = (ws / "site" / "en" / "indicator-10-7-1.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page and "&lt;b&gt;pc&lt;/b&gt;" in page
+    _header, rows = download_rows(ws / "site" / "downloads" / "indicators.csv")
+    assert ("10.7.1", "AQ", "2021", "", "<b>pc</b>", "14.2",
+            "<script>alert(1)</script> survey") in rows
+
+
+def test_a_data_file_with_errors_is_reported_and_left_out(tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(INDICATORS, tmp_path / "ws"))
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 0, err
+    before = files_of(ws / "site")
+    data = ws / "data" / "BV" / "10-c-1.csv"
+    data.write_text(data.read_text(encoding="utf-8").replace("2023,", "2031,")
+                    .replace(",5.2,", ",=5.2,"), encoding="utf-8")
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1, err
+    assert "data/BV/10-c-1.csv:3:14: error[data-formula]" in err, err
+    assert "data/BV/10-c-1.csv:4:1: error[data-year-out-of-range]" in err, err
+    # The site is whole: every page there, the file's values out of pages and downloads,
+    # and said; nothing left half-written (no staging file, nothing the manifest lacks).
+    after = files_of(ws / "site")
+    written = {k: h for k, h in after.items() if not k.startswith("pagefind/")}
+    manifest = json.loads((ws / "site" / ".gcmreview-site.json").read_text(encoding="utf-8"))
+    assert written == {**manifest["files"], ".gcmreview-site.json": written[".gcmreview-site.json"]}
+    assert {k for k in before if not k.startswith("pagefind/")} == set(written)
+    page = (ws / "site" / "en" / "indicator-10-c-1.html").read_text(encoding="utf-8")
+    assert "Left out, as their data file has errors: " \
+        '<a href="state-BV.html">Bouvet Island</a>.' in page
+    state = page_text(ws / "site" / "en" / "state-BV.html")
+    assert "The data file of indicator 10.c.1 has errors" in state
+    _header, rows = download_rows(ws / "site" / "downloads" / "indicators.csv")
+    assert not [r for r in rows if r[:2] == ("10.c.1", "BV")]
+    assert [r for r in rows if r[:2] == ("10.7.1", "BV")]
+    # Up to date, the problem is said again and the exit status stays 1, as with `build`.
+    code, err = run(ws, "site", "--lang", "en")
+    assert code == 1 and "up to date" in err and "data/BV/10-c-1.csv:3:" in err
+    code, built = run(ws, "build", "--region", "-f", "html", "--lang", "en")
+    assert code == 1 and "data/BV/10-c-1.csv:3:" in built
+
+
 class Elements(HTMLParser):
     """Scripts, event handlers, images and link targets of a page."""
 
@@ -280,6 +511,8 @@ class Elements(HTMLParser):
         self.scripts: set[str] = set()
         self.handlers: list[tuple[str, str]] = []
         self.images: list[str] = []
+        self.sources: list[str] = []
+        """The addresses of the images, frames and objects."""
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -288,6 +521,7 @@ class Elements(HTMLParser):
             self.scripts.add(values.get("src") or "inline")
         if tag in ("img", "iframe", "object", "embed"):
             self.images.append(tag)
+            self.sources.append(str(values.get("src") or values.get("data") or ""))
         self.handlers += [(tag, name) for name, _v in attrs if name.startswith("on")]
         for name in ("href", "src", "action", "formaction"):
             if values.get(name):
@@ -348,7 +582,7 @@ def crawl(base: str) -> tuple[int, list[str]]:
     return len(seen), broken
 
 
-@pytest.mark.parametrize("which", ["example", "two_cycles"])
+@pytest.mark.parametrize("which", ["example", "two_cycles", "indicators"])
 def test_no_broken_link_anywhere(request: pytest.FixtureRequest, which: str) -> None:
     ws = request.getfixturevalue(which)
     with served(ws / "site") as base:
@@ -443,6 +677,12 @@ def example_url(example: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def two_cycles_url(two_cycles: Path) -> Iterator[str]:
     with served(two_cycles / "site") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def indicators_url(indicators: Path) -> Iterator[str]:
+    with served(indicators / "site") as base:
         yield base
 
 
@@ -591,12 +831,12 @@ def axe_script() -> str:
 
 
 def pages_to_check(which: str) -> list[str]:
-    kinds = KINDS if which == "example_url" else ("index.html", "progress.html",
-                                                  "state-AQ.html", "objective-4.html")
+    kinds = {"example_url": KINDS, "indicators_url": INDICATOR_PAGES}.get(
+        which, ("index.html", "progress.html", "state-AQ.html", "objective-4.html"))
     return [f"{lang}/{kind}" for lang in ("en", "ar") for kind in kinds] + ["index.html"]
 
 
-@pytest.mark.parametrize("which", ["example_url", "two_cycles_url"])
+@pytest.mark.parametrize("which", ["example_url", "two_cycles_url", "indicators_url"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_and_no_page_wider_than_the_screen(request: pytest.FixtureRequest, browser: object,
                                                which: str, width: int) -> None:
@@ -634,3 +874,38 @@ def test_progress_page_shows_the_cycles(reader: Reader, two_cycles_url: str) -> 
     links = page.evaluate("""[...document.querySelectorAll('.search-results > li > h2 a')]
         .map(a => a.getAttribute('href'))""")
     assert any(link.endswith("/ar/state-HM.html") for link in links)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_indicator_page_in_the_browser(browser: object, indicators_url: str, lang: str,
+                                          width: int) -> None:
+    """The chart is drawn (the picture loads), at its own size: on a phone its box scrolls
+    sideways, the page does not; Arabic pages read from the right."""
+    opened = Reader(browser, width)
+    page = opened.open(indicators_url + f"{lang}/indicator-10-c-1.html")
+    chart = page.locator("figure.chart img")
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 300")
+    box = page.locator(".chart-box")
+    sizes = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+    assert (sizes[0] > sizes[1]) == (width < 600), sizes
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert page.evaluate("getComputedStyle(document.body).direction") == (
+        "rtl" if lang == "ar" else "ltr")
+    rows = page.locator("section[aria-labelledby=latest] tbody tr")
+    assert rows.count() == 2
+    page.get_by_role("link", name="Bouvet Island" if lang == "en" else "جزيرة بوفيه").first.click()
+    page.wait_for_url(f"**/{lang}/state-BV.html")
+    assert page.locator("#indicators").is_visible()
+    opened.close()
+    assert opened.errors == []
+
+
+def test_search_filters_by_indicator(reader: Reader, indicators_url: str) -> None:
+    page = reader.open(indicators_url + "en/search.html?q=remittance&indicator=10.c.1")
+    page.wait_for_selector(".search-results > li")
+    assert page.locator("#filter-indicator").input_value() == "10.c.1"
+    links = page.evaluate("""[...document.querySelectorAll('.search-results > li > h2 a')]
+        .map(a => a.getAttribute('href'))""")
+    found = {urlsplit(link).path.rsplit("/", 1)[-1] for link in links}
+    assert "indicator-10-c-1.html" in found and "indicator-10-7-1.html" not in found

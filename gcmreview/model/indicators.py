@@ -4,13 +4,11 @@ Plain data from the checked data files (gcmreview.validate.data) and the catalog
 in one report language: every number formatted here, every label translated here,
 every chart specified here (gcmreview.model.figures.Chart) and drawn alike for HTML,
 DOCX and PDF by the convert step. Also what `progress` says of the values since an
-earlier cycle, and the pages a site would publish (`site_pages`).
+earlier cycle, and the values a site publishes for download (`published_values`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -282,6 +280,8 @@ class Latest:
     unit: Text
     source: Text
     number: float
+    code: str = ""
+    """The State's code (the site links its page)."""
 
 
 @dataclass(frozen=True)
@@ -306,8 +306,9 @@ class IndicatorDigest:
 
 
 def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
-                  lang: str) -> list[Latest]:
-    """The State's latest total; without a total, the latest of each series."""
+                  lang: str, code: str = "") -> list[Latest]:
+    """The State's latest total; without a total, the latest of each series. `state`: its
+    name, `code`: its code, `lang`: the language its data's words (units, sources) are in."""
     series = builder.series(result)
     totals = {k: v for k, v in series.items() if not k[1]}
     chosen = totals or series
@@ -317,7 +318,7 @@ def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
         out.append(Latest(state, last.year, show(builder.fmt, last),
                           "" if not key[1] and not key[0] else builder.label(key),
                           builder.unit(last.units, lang) if last.units else Text("", lang, "ltr"),
-                          Text(last.source, lang, direction(lang)), float(last.value)))
+                          Text(last.source, lang, direction(lang)), float(last.value), code))
     return out
 
 
@@ -382,70 +383,42 @@ def changes_since(data: DataSet, since: int) -> list[ValueChange]:
     return out
 
 
-# --- a site's pages: one per indicator, its values downloadable ---------------------------
+# --- what a site publishes: every value, to download ---------------------------------------
 
 @dataclass(frozen=True)
-class SiteValue:
+class PublishedValue:
+    """One value of a valid data file as the site's downloads give it: the file's own words
+    and number (12.50 keeps its decimals), nothing translated or formatted."""
+
+    indicator: str
     country: str
     year: int
     breakdown: tuple[tuple[str, str], ...]
+    """(breakdown, value) pairs in the catalogue's order; () for the total."""
     value: str
     units: str
     series: str
     source: str
 
 
-@dataclass(frozen=True)
-class SitePage:
-    """What a site shows of one indicator: its title, who links it to which objective,
-    every State's values (as the files have them) and the States without any."""
-
-    code: str
-    slug: str
-    """`10-7-1`: its page's and its download's name."""
-    title: Text
-    links: list[Link]
-    values: list[SiteValue]
-    states_without: list[str]
-
-    def csv(self) -> str:
-        """The values as one tidy CSV (Country, Year, each breakdown, Units, Series, Source,
-        Value), every text cell safe to open in a spreadsheet."""
-        names = sorted({name for v in self.values for name, _x in v.breakdown})
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Country", "Year", *names, "Units", "Series", "Source", "Value"])
-        for v in self.values:
-            given = dict(v.breakdown)
-            writer.writerow([v.country, v.year, *(_safe(given.get(n, "")) for n in names),
-                             _safe(v.units), _safe(v.series), _safe(v.source), v.value])
-        return out.getvalue()
+def published_values(data: DataSet) -> list[PublishedValue]:
+    """Every value of the valid data files, in one order whatever the files' own: indicator
+    (the framework's order), State, series, breakdown (the total first), year. The same
+    files give the same downloads, byte for byte."""
+    values = [PublishedValue(r.indicator, r.country, v.year, v.breakdown, v.text, v.units,
+                             v.series, v.source)
+              for r in data.results if r.valid and r.indicator and r.country
+              for v in r.values]
+    return sorted(values, key=lambda v: (sort_key(v.indicator), v.country, v.series,
+                                         v.breakdown, v.year))
 
 
-def _safe(text: str) -> str:
-    """A text a spreadsheet will not run as a formula (the files are checked already;
-    this holds for any caller)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
-def site_pages(catalogue: Catalogue, data: DataSet, lang: str,
-               states: Sequence[str]) -> list[SitePage]:
-    """A page per indicator of the catalogue that is linked to an objective or has values:
-    for the site the workspace publishes. `states`: the States the site covers."""
-    builder = IndicatorBuilder(catalogue, Formatter(lang))
-    pages = []
-    for code, indicator in catalogue.indicators.items():
-        results = [r for r in data.results if r.valid and r.indicator == code and r.values]
-        if not results and not indicator.links:
-            continue
-        values = [SiteValue(r.country or "", v.year, v.breakdown, v.text, v.units, v.series,
-                            v.source)
-                  for r in sorted(results, key=lambda r: r.country or "") for v in r.values]
-        have = {r.country for r in results}
-        pages.append(SitePage(code, file_stem(code), builder.title(indicator),
-                              list(indicator.links), values,
-                              [s for s in states if s not in have]))
-    return pages
+def breakdown_columns(catalogue: Catalogue, values: Iterable[PublishedValue]) -> list[str]:
+    """The breakdowns the values use, in the catalogue's order (Sex, Age, Migratory
+    status), then those an indicator of a workspace's catalogue adds, by name."""
+    used = {name for v in values for name, _value in v.breakdown}
+    ordered = [name for name in catalogue.breakdowns if name in used]
+    return ordered + sorted(used - set(ordered))
 
 
 def shown_indicators(catalogue: Catalogue, data: Iterable[DataResult]) -> list[str]:

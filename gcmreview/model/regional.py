@@ -389,7 +389,8 @@ class RegionalBuilder:
                 result = by_state[state].values.get(code)
                 if result is not None and result.values:
                     lang = self.review_lang.get(state, self.lang)
-                    rows += latest_values(builder, result, self.models.country(state), lang)
+                    rows += latest_values(builder, result, self.models.country(state), lang,
+                                          state)
             left = [self.models.country(s) for s in states if code in by_state[s].invalid]
             have = {r.state for r in rows}
             without = [self.models.country(s) for s in order

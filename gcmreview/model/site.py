@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gcmreview.core.i18n import N_, Formatter
+from gcmreview.core.indicators import file_stem, sort_key
 from gcmreview.core.languages import direction
 from gcmreview.core.status import NOT_STATED, OBJECTIVE_STATUSES, status
+from gcmreview.model.indicators import (
+    IndicatorBuilder,
+    IndicatorDigest,
+    IndicatorView,
+    Latest,
+    figure_name,
+    isolated,
+    latest_values,
+)
 from gcmreview.model.matrix import Snapshot
 from gcmreview.model.regional import RegionalBuilder, RegionalModel, StateEntry, StateReview
-from gcmreview.model.review import Citation, Narrative, ObjectiveView, ReviewModel, Text
-from gcmreview.validate.data import DataSet
+from gcmreview.model.review import Citation, Narrative, ObjectiveView, Phrase, ReviewModel, Text
+from gcmreview.validate.data import DataSet, StateData
 from gcmreview.validate.workspace import Workspace
 
 LANGUAGE_NOTES = {"en": N_("Text in English"), "fr": N_("Text in French"),
@@ -49,6 +59,32 @@ def objective_page(number: int) -> str:
 def principle_page(slug: str) -> str:
     safe = slug if _SAFE_CODE.fullmatch(slug) else hashlib.sha256(slug.encode()).hexdigest()[:12]
     return f"principle-{safe}.html"
+
+
+def indicator_page(code: str) -> str:
+    """`indicator-10-7-1.html`: the code as its data files name it (codes are letters,
+    digits and dots: the catalogue's schema says so)."""
+    return f"indicator-{file_stem(code)}.html"
+
+
+INDICATORS_DOWNLOAD = "downloads/indicators.csv"
+"""Every indicator's values in one file, relative to the site's root."""
+
+
+def indicator_download(code: str) -> str:
+    """An indicator's values, relative to the site's root."""
+    return f"downloads/indicators/{file_stem(code)}.csv"
+
+
+def indicator_document(code: str) -> str:
+    """What a download of one indicator's values is of (DownloadFile.document)."""
+    return f"indicator-{code}"
+
+
+def chart_file(code: str) -> str:
+    """An indicator's chart of the region, relative to its language's folder: each
+    language draws its own (its words, its numbers, its direction)."""
+    return f"figures/{figure_name(code)}.svg"
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,8 @@ class ObjectivePage:
     progress: int
     previous: Link | None
     next: Link | None
+    indicators: list[tuple[IndicatorCard, LinkedObjective]] = field(default_factory=list)
+    """The indicators linked to it, each with who links them."""
 
 
 @dataclass(frozen=True)
@@ -166,10 +204,83 @@ class PrinciplePage:
 
 
 @dataclass(frozen=True)
+class LinkedObjective:
+    """An objective an indicator is linked to, and who links them (the reports' words)."""
+
+    number: int
+    page: str
+    short: Text
+    """Its short title."""
+    by_workspace: bool
+    note: Text | Phrase
+    """“Linked to this objective by: …”, or by the workspace, not by a public source."""
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    """An indicator on the indicators' page and under the objectives it is linked to."""
+
+    code: str
+    page: str
+    title: Text
+    objectives: list[LinkedObjective]
+    reporting: int
+    """How many States have values for it."""
+
+
+@dataclass(frozen=True)
+class StateValues:
+    """One State's values of an indicator, as its country report's table has them: a row
+    per year, a column per breakdown."""
+
+    code: str
+    state: Link | str
+    """Its page, or its name when it has none (no valid review)."""
+    view: IndicatorView
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    """An indicator: the region's latest values (the regional report's table and chart),
+    then each State's values with their breakdowns, and the download of them all."""
+
+    card: IndicatorCard
+    digest: IndicatorDigest
+    """The regional report's: each State's latest value, its chart, who has none."""
+    states: dict[str, Link | str]
+    """Each State's name (a link to its page when it has one), by name as the digest has
+    it: the table links the States."""
+    chart: str | None
+    """The chart's file, relative to the language's folder."""
+    values: list[StateValues]
+    downloads: list[Download]
+    source: str
+    """Where the indicators' titles come from."""
+    catalogue_note: str = ""
+    """Said when its title has no official text in the page's language."""
+
+
+@dataclass(frozen=True)
+class StateIndicator:
+    """An indicator a State has values for, on its page: the latest, as the regional report
+    takes them (the total, or each series when there is no total)."""
+
+    code: str
+    page: str
+    title: Text
+    latest: list[Latest]
+
+
+@dataclass(frozen=True)
 class StatePage:
     code: str
     review: ReviewModel
     downloads: list[Download]
+    indicators: list[StateIndicator] = field(default_factory=list)
+    invalid_data: list[str] = field(default_factory=list)
+    """The indicators whose data file has errors: left out, and said."""
+    data: bool = False
+    """Whether any State gives values: the page then says which this State gives."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +317,8 @@ class SiteLanguage:
     """What each download is of (a State's code, `regional`, a volume, `data`), in words."""
     regional_documents: list[str] = field(default_factory=list)
     """The regional report and its volumes."""
+    indicator_documents: list[str] = field(default_factory=list)
+    """The downloads of indicator values: every indicator's, then each one's."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +363,8 @@ class SiteBuilder:
         pages = _Pages(self.workspace, regional, report,
                        [self.download(f, regional.fmt) for f in self.files],
                        {r.code for r in reviews
-                        if r.translation is not None and r.translation.lang == lang})
+                        if r.translation is not None and r.translation.lang == lang},
+                       self.data or DataSet())
         return pages.language(self.files)
 
     def download(self, file: DownloadFile, fmt: Formatter) -> Download:
@@ -263,11 +377,13 @@ class _Pages:
     """The pages of one language, from its regional model."""
 
     def __init__(self, workspace: Workspace, regional: RegionalBuilder, report: RegionalModel,
-                 downloads: list[Download], translated: set[str]) -> None:
+                 downloads: list[Download], translated: set[str], data: DataSet) -> None:
         self.catalogue = workspace.catalogue
         self.regional = regional
         self.report = report
         self.downloads = downloads
+        self.data = {code: data.of(code) for code in data.countries}
+        """Each State's data files, checked."""
         self.lang = regional.lang
         self.t = t = regional.t
         self.models = {m.code: m for m in report.annex}
@@ -280,6 +396,11 @@ class _Pages:
         self.states = Link("states.html", t("States"))
         self.objectives = Link("objectives.html", t("Objectives"))
         self.principles = Link("principles.html", t("Guiding principles"))
+        self.indicators = Link("indicators.html", t("Indicators"))
+        self.measures = IndicatorBuilder(self.catalogue, regional.fmt)
+        self.cards = {d.code: self.indicator_card(d) for d in report.indicators}
+        """The indicators the regional report shows: linked to an objective, or with
+        values from a State."""
 
     def objective_label(self, number: int) -> str:
         """How a search filter names an objective: “10. Eradicate trafficking”."""
@@ -288,6 +409,7 @@ class _Pages:
     def language(self, files: list[DownloadFile]) -> SiteLanguage:
         t, report, home = self.t, self.report, self.home
         nav = [home, self.states, self.objectives, self.principles,
+               *([self.indicators] if self.cards else []),
                Link("synthesis.html", t("Synthesis"))]
         if report.comparisons:
             nav.append(Link("progress.html", t("Progress")))
@@ -302,8 +424,13 @@ class _Pages:
                  Page("principles.html", "principles", t("Guiding principles"),
                       [(p.content.label, p.name, len(p.content.responses))
                        for p in principle_pages], (home,)),
-                 *principle_pages,
-                 Page("synthesis.html", "synthesis", t("Synthesis"), None, (home,))]
+                 *principle_pages]
+        if self.cards:
+            pages += [Page("indicators.html", "indicators", t("Indicators"),
+                           list(self.cards.values()), (home,),
+                           {"indicator": list(self.cards)}),
+                      *self.indicator_pages()]
+        pages.append(Page("synthesis.html", "synthesis", t("Synthesis"), None, (home,)))
         if report.comparisons:
             pages.append(Page("progress.html", "progress", t("Progress"), None, (home,)))
         pages += [Page("downloads.html", "downloads", t("Downloads"), None, (home,)),
@@ -311,7 +438,13 @@ class _Pages:
         names = {code: model.country for code, model in self.models.items()}
         names.update({p.code: p.name for p in report.participants})
         regional_documents = ["regional", *(v.id for v in report.volumes)]
-        names.update({"regional": report.title.text, "data": t("Coverage matrix")})
+        names.update({"regional": report.title.text, "data": t("Coverage matrix"),
+                      "indicators": t("Every indicator")})
+        indicator_documents = ["indicators"]
+        for code in self.cards:
+            names[indicator_document(code)] = t("Indicator %(code)s") % {
+                "code": isolated(code, self.lang)}
+            indicator_documents.append(indicator_document(code))
         names.update({v.id: v.label for v in report.volumes})
         for file in files:  # volumes of a report built before this one's volumes
             if file.document.startswith("regional-") and file.document not in names:
@@ -321,22 +454,82 @@ class _Pages:
             self.lang, direction(self.lang), own_name(self.lang), report, report.title, pages,
             nav, self.downloads,
             {"state": t("State"), "objective": t("Objective"),
-             "principle": t("Guiding principle"), "status": t("Status")},
-            names, regional_documents)
+             "principle": t("Guiding principle"), "status": t("Status"),
+             **({"indicator": t("Indicator")} if self.cards else {})},
+            names, regional_documents, indicator_documents)
 
     def state_pages(self) -> list[Page]:
         t, pages = self.t, []
         for code, model in self.models.items():
             covered = [r for r in model.objective_rows if r.reported]
+            values = self.data.get(code, StateData())
+            shown = [StateIndicator(
+                c, indicator_page(c), self.cards[c].title,
+                latest_values(self.measures, values.values[c], model.country,
+                              self.regional.review_lang.get(code, self.lang), code))
+                for c in self.cards if c in values.values and values.values[c].values]
             pages.append(Page(
                 state_page(code), "state", model.country,
-                StatePage(code, model, [d for d in self.downloads if d.document == code]),
+                StatePage(code, model, [d for d in self.downloads if d.document == code],
+                          shown, sorted(values.invalid, key=sort_key),
+                          bool(self.data and self.cards)),
                 (self.home, self.states),
                 {"state": [model.country],
                  "objective": [self.objective_label(r.number) for r in covered],
                  "principle": [r.label.text for r in model.principle_rows if r.reported],
-                 "status": sorted({t(status(r.status).label) for r in covered})}))
+                 "status": sorted({t(status(r.status).label) for r in covered}),
+                 **({"indicator": [i.code for i in shown]} if shown else {})}))
         return pages
+
+    # --- indicators ---------------------------------------------------------------------
+
+    def indicator_card(self, digest: IndicatorDigest) -> IndicatorCard:
+        indicator = self.catalogue.indicator(digest.code)
+        objectives = [LinkedObjective(
+            link.objective, objective_page(link.objective), self.short[link.objective],
+            link.by_workspace, self.measures.link_note(link))
+            for link in sorted(indicator.links, key=lambda link: link.objective)]
+        return IndicatorCard(digest.code, indicator_page(digest.code), digest.title,
+                             objectives, len({r.code for r in digest.rows}))
+
+    def indicator_pages(self) -> list[Page]:
+        """A page per indicator: the region's latest values and chart, as the regional
+        report has them, then each State's values, and their download."""
+        t, lang, pages = self.t, self.lang, []
+        codes = {self.regional.models.country(c): c
+                 for c in [*self.models, *self.data, *(p.code for p in self.report.participants)]}
+        states = {name: self.state_link(code, name) for name, code in codes.items()}
+        for digest in self.report.indicators:
+            card = self.cards[digest.code]
+            values = []
+            for code, found in self.data.items():
+                result = found.values.get(digest.code)
+                if result is None or not result.values:
+                    continue
+                name = self.regional.models.country(code)
+                values.append(StateValues(code, states[name], self.measures.view(
+                    digest.code, result,
+                    source_lang=self.regional.review_lang.get(code, lang), state=name)))
+            pages.append(Page(
+                indicator_page(digest.code), "indicator",
+                Text(t("Indicator %(code)s") % {"code": isolated(digest.code, lang)}, lang,
+                     direction(lang)),
+                IndicatorPage(
+                    card, digest, states,
+                    chart_file(digest.code) if digest.figure else None, values,
+                    sorted((d for d in self.downloads
+                            if d.document in (indicator_document(digest.code), "indicators")),
+                           key=lambda d: d.document == "indicators"),
+                    self.report.indicator_source,
+                    self.regional.models.catalogue_note() if card.title.fallback else ""),
+                (self.home, self.indicators),
+                {"indicator": [digest.code],
+                 "objective": [self.objective_label(o.number) for o in card.objectives],
+                 "state": sorted({r.state for r in digest.rows})}))
+        return pages
+
+    def state_link(self, code: str, name: str) -> Link | str:
+        return Link(state_page(code), name) if code in self.models else name
 
     def objective_pages(self) -> tuple[list[Page], list[RoundTableGroup]]:
         """A page per objective, and the cards of the objectives' index."""
@@ -361,10 +554,13 @@ class _Pages:
                 if found:
                     groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
             partners = [self.response(e) for e in digest.partners]
+            linked = [(card, next(o for o in card.objectives if o.number == number))
+                      for card in self.cards.values()
+                      if any(o.number == number for o in card.objectives)]
             page = ObjectivePage(
                 number, digest.title, self.short[number], round_table,
                 t("IMRF round table {number}").format(number=round_table), groups, partners,
-                len(digest.states), digest.progress, link(i - 1), link(i + 1))
+                len(digest.states), digest.progress, link(i - 1), link(i + 1), linked)
             cards[number] = ObjectiveCard(
                 number, digest.title, self.short[number], round_table,
                 [(g.code, g.label, g.symbol, len(g.responses)) for g in groups],
@@ -378,7 +574,8 @@ class _Pages:
                  + [r.state for r in partners],
                  "status": [g.label for g in groups],
                  "principle": sorted({p.text for g in groups for r in g.responses
-                                      for p in r.view.principles})}))
+                                      for p in r.view.principles}),
+                 **({"indicator": [card.code for card, _link in linked]} if linked else {})}))
         round_tables = [RoundTableGroup(rt, t("IMRF round table {number}").format(number=rt),
                                         [cards[n] for n in ns])
                         for rt, ns in self.catalogue.round_tables.items()]

@@ -32,6 +32,7 @@ from gcmreview.model.site import (
     LANGUAGE_NOTES,
     Page,
     SiteModel,
+    indicator_page,
     principle_page,
     state_page,
 )
@@ -102,6 +103,12 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str | None) -> Mar
     return Markup(f'<span lang="{escape(value.lang)}" dir="{escape(value.dir)}">{text}</span>')
 
 
+def _code(value: str) -> Markup:
+    """A code read left to right whatever the page's direction (10.c.1, not “c.1.10” in
+    Arabic), isolated from the words around it."""
+    return Markup(f'<bdi dir="ltr">{escape(value)}</bdi>')
+
+
 def _plain(value: Text | Phrase | str | None) -> str:
     """The words alone (a page's <title>, an attribute)."""
     if value is None:
@@ -134,13 +141,14 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     def listed(join: Any) -> Any:
         return lambda items: Markup(join([str(escape(i)) for i in items]))
 
-    env.filters.update(span=_span, narrative=_narrative, plain=_plain,
+    env.filters.update(span=_span, narrative=_narrative, plain=_plain, code=_code,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
                        semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
                        ratio=fmt.ratio)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
-                       state_page=state_page, principle_page=principle_page)
+                       state_page=state_page, principle_page=principle_page,
+                       indicator_page=indicator_page)
     return env
 
 
