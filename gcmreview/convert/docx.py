@@ -27,7 +27,8 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -256,59 +257,95 @@ def _em(char: str) -> float:
     return 0.62
 
 
-@dataclass(frozen=True)
+class _Weights(dict[str, float]):
+    """Each character's width in em for one weight and one size of Arabic, filled in as
+    characters come: a paragraph is then measured with one lookup per character, in C."""
+
+    def __init__(self, bold: bool, arabic: float) -> None:
+        super().__init__()
+        self.factor = BOLD if bold else 1.0
+        self.arabic = arabic
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = _em(char) * self.factor * (self.arabic if _is_arabic(char)
+                                                         else 1.0)
+        return width
+
+
+@cache
+def _weights(bold: bool, arabic: float) -> _Weights:
+    return _Weights(bold, arabic)
+
+
 class _Text:
-    """A paragraph of a cell: its characters, and which of them are bold."""
+    """A paragraph of a cell: its characters, which of them are bold, and the widths of its
+    words in em, measured once: a table is tried at several sizes and column widths, and
+    a text is shared by every cell that holds the same XML (`_cell`)."""
 
-    chars: str
-    bold: tuple[bool, ...]
-    arabic: float  # the size of Arabic (w:szCs) to that of Latin text (w:sz)
+    __slots__ = ("_fits", "_lines", "arabic", "bold", "chars", "longest", "whole", "word_ems")
 
-    @cached_property
+    def __init__(self, chars: str, bold: tuple[bool, ...], arabic: float) -> None:
+        self.chars, self.bold, self.arabic = chars, bold, arabic
+        advances = self._advances()
+        words = [match.span() for match in _WORD.finditer(chars)]
+        self.word_ems = [advances[end] - advances[start] for start, end in words]
+        """Each word's width in em."""
+        self.longest = max(self.word_ems, default=0.0)
+        self.whole = advances[words[-1][1]] - advances[words[0][0]] if words else 0.0
+        """From the first word's start to the last one's end, in em."""
+        self._fits: dict[float, tuple[float, list[float]]] = {}
+        self._lines: dict[tuple[float, float], int] = {}
+
     def _advances(self) -> list[float]:
-        """The width in em of chars[:i], for every i: the layout asks for the widths of
-        the same words at many column widths, so each is a subtraction."""
-        total, out = 0.0, [0.0]
-        for c, b in zip(self.chars, self.bold, strict=True):
-            total += _em(c) * (BOLD if b else 1.0) * (self.arabic if _is_arabic(c) else 1.0)
-            out.append(total)
-        return out
+        """The width in em of chars[:i], for every i, added up character by character (the
+        widths of words are differences of these: the same floats whatever is cached)."""
+        chars, bold = self.chars, self.bold
+        if len(bold) != len(chars):
+            raise ValueError("a flag for every character")
+        if bold.count(bold[0] if bold else False) == len(bold):  # one weight throughout
+            weights = _weights(bool(bold) and bold[0], self.arabic)
+            return list(accumulate(map(weights.__getitem__, chars), initial=0.0))
+        return list(accumulate((_weights(b, self.arabic)[c]
+                                for c, b in zip(chars, bold, strict=True)), initial=0.0))
 
     def width(self, start: int, end: int, points: float) -> float:
         """Width in twips of chars[start:end] at `points`."""
-        advances = self._advances
+        advances = self._advances()
         return (advances[end] - advances[start]) * points * 20
 
-    @cached_property
-    def _words(self) -> list[tuple[int, int]]:
-        return [m.span() for m in _WORD.finditer(self.chars)]
-
     def words(self) -> list[tuple[int, int]]:
-        return self._words
+        return [match.span() for match in _WORD.finditer(self.chars)]
 
-    @cached_property
-    def word_ems(self) -> list[float]:
-        """Each word's width in em: a table is tried at several sizes and column widths."""
-        advances = self._advances
-        return [advances[end] - advances[start] for start, end in self._words]
+    def _fit(self, points: float) -> tuple[float, list[float]]:
+        """The words' widths in twips at `points`, with the estimate's margin, and the
+        narrowest column in which `lines` finds them on one line: what that loop compares
+        with the column's width while it does not break a line."""
+        space = _em(" ") * points * 20
+        slack = 1 + SLACK[1]
+        scaled = [em * points * 20 * slack for em in self.word_ems]
+        top, line = -math.inf, 0.0
+        for word in scaled:
+            if line:
+                top = max(top, line + space + word)
+                line += space + word
+            else:
+                top = max(top, word)
+                line = word
+        return top, scaled
 
     def lines(self, width: float, points: float) -> int:
         """Lines the paragraph takes in a column `width` twips wide (words filled greedily;
-        a word wider than the column counts the lines it is cut into)."""
-        count, line = 1, 0.0
-        space = _em(" ") * points * 20
-        slack = 1 + SLACK[1]
-        column = max(width, 1)
-        for em in self.word_ems:
-            word = em * points * 20 * slack  # text_width, inlined: the layout's inner loop
-            if line and line + space + word <= width:
-                line += space + word
-                continue
-            if line:
-                count += 1
-            if word > column:
-                count += math.ceil(word / column) - 1
-            line = word if word <= width else word % column
+        a word wider than the column counts the lines it is cut into). Most cells take one
+        line in most of the layouts tried: that is one comparison (`_fit`)."""
+        fit = self._fits.get(points)
+        if fit is None:
+            fit = self._fits[points] = self._fit(points)
+        top, scaled = fit
+        if top <= width and width >= 1:
+            return 1
+        count = self._lines.get((width, points))
+        if count is None:
+            count = self._lines[width, points] = _filled_lines(scaled, width, points)
         return count
 
     def text_width(self, start: int, end: int, points: float) -> float:
@@ -316,11 +353,28 @@ class _Text:
         return self.width(start, end, points) * (1 + SLACK[1])
 
 
-@dataclass
+def _filled_lines(words: list[float], width: float, points: float) -> int:
+    """`_Text.lines` of words `words` twips wide."""
+    count, line = 1, 0.0
+    space = _em(" ") * points * 20
+    column = max(width, 1)
+    for word in words:
+        if line and line + space + word <= width:
+            line += space + word
+            continue
+        if line:
+            count += 1
+        if word > column:
+            count += math.ceil(word / column) - 1
+        line = word if word <= width else word % column
+    return count
+
+
+@dataclass(frozen=True)
 class _Cell:
     xml: str
     span: int
-    texts: list[_Text]
+    texts: tuple[_Text, ...]
 
 
 @dataclass
@@ -328,10 +382,15 @@ class _Row:
     xml: str
     header: bool
     cells: list[_Cell]
+    spans: list[tuple[int, int]]
+    """Where each cell is in `xml`."""
 
 
 _RUN = re.compile(r"<w:r(?=[\s>])[^>]*>(.*?)</w:r>", re.DOTALL)
+_RUN_PROPERTIES = re.compile(r"<w:rPr>(.*?)</w:rPr>", re.DOTALL)
 _BOLD = re.compile(r'<w:b(?: w:val="(?:1|true|on)")?\s*/>')
+_RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b[^>]*/>")
+_GRID_SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"')
 
 
 def _paragraph_text(paragraph: str, bold: bool, arabic: float) -> _Text:
@@ -339,14 +398,25 @@ def _paragraph_text(paragraph: str, bold: bool, arabic: float) -> _Text:
     flags: list[bool] = []
     for run in _RUN.finditer(paragraph):
         body = run.group(1)
-        props = re.match(r"<w:rPr>(.*?)</w:rPr>", body, re.DOTALL)
+        props = _RUN_PROPERTIES.match(body)
         run_bold = bold or bool(props and _BOLD.search(props.group(1)))
-        for piece in re.finditer(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<w:(tab|br|cr)\b[^>]*/>",
-                                 body):
+        for piece in _RUN_TEXT.finditer(body):
             text = html.unescape(piece.group(1)) if piece.group(1) is not None else " "
             chars.append(text)
             flags.extend([run_bold] * len(text))
     return _Text("".join(chars), tuple(flags), arabic)
+
+
+CELL_CACHE = 8192
+"""Cells kept parsed and measured, by their XML: of the 51,803 table cells of the bench's
+211 reports, 2,272 are different (a status, a mark, an objective's title...)."""
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _cell(xml: str, header: bool, arabic: float) -> _Cell:
+    span = _GRID_SPAN.search(xml[:xml.find("<w:p")])
+    texts = tuple(_paragraph_text(xml[s:e], header, arabic) for s, e in _spans(xml, "p"))
+    return _Cell(xml, int(span.group(1)) if span else 1, texts)
 
 
 def _rows(table: str, arabic: float) -> list[_Row]:
@@ -354,13 +424,9 @@ def _rows(table: str, arabic: float) -> list[_Row]:
     for start, end in _spans(table, "tr"):
         row = table[start:end]
         header = "<w:tblHeader" in row[:row.find("<w:tc")]
-        cells = []
-        for cell_start, cell_end in _spans(row, "tc"):
-            cell = row[cell_start:cell_end]
-            span = re.search(r'<w:gridSpan w:val="(\d+)"', cell[:cell.find("<w:p")])
-            texts = [_paragraph_text(cell[s:e], header, arabic) for s, e in _spans(cell, "p")]
-            cells.append(_Cell(cell, int(span.group(1)) if span else 1, texts))
-        rows.append(_Row(row, header, cells))
+        spans = list(_spans(row, "tc"))
+        cells = [_cell(row[s:e], header, arabic) for s, e in spans]
+        rows.append(_Row(row, header, cells, spans))
     return rows
 
 
@@ -429,31 +495,48 @@ class _Extents:
     most: list[float]
 
 
-def _extents(rows: list[_Row], columns: int, points: float, margin: int) -> _Extents:
-    least = [0.0] * columns
-    body = [0.0] * columns
-    most = [0.0] * columns
-    for row in rows:
-        column = 0
-        for cell in row.cells:
-            if cell.span == 1 and column < columns:
-                for text in cell.texts:
-                    words = text.words()
-                    if not words:
-                        continue
-                    least[column] = max(least[column], max(text.word_ems) * points * 20)
-                    whole = text.width(words[0][0], words[-1][1], points)
-                    most[column] = max(most[column], whole)
-                    if not row.header:
-                        body[column] = max(body[column], whole)
-            column += cell.span
+@dataclass(frozen=True)
+class _Table:
+    """A table's rows and, per column, its `_Extents` in em at the size of the text and
+    without the margins: measured once, though the table is tried at several sizes."""
 
+    rows: list[_Row]
+    columns: int
+    least: list[float]
+    body: list[float]
+    most: list[float]
+
+    @staticmethod
+    def of(rows: list[_Row], columns: int) -> _Table:
+        least = [0.0] * columns
+        body = [0.0] * columns
+        most = [0.0] * columns
+        for row in rows:
+            column = 0
+            for cell in row.cells:
+                if cell.span == 1 and column < columns:
+                    for text in cell.texts:
+                        if not text.word_ems:
+                            continue
+                        least[column] = max(least[column], text.longest)
+                        most[column] = max(most[column], text.whole)
+                        if not row.header:
+                            body[column] = max(body[column], text.whole)
+                column += cell.span
+        return _Table(rows, columns, least, body, most)
+
+
+def _extents(table: _Table, points: float, margin: int) -> _Extents:
+    """The table's extents at `points`: its widths in em scaled. Scaling keeps the order of
+    floats, so the largest width scaled is the largest of the widths scaled, to the bit."""
     def padded(width: float) -> float:
         return width * (1 + SLACK[1]) + SLACK[0] + 2 * margin
 
+    least = [w * points * 20 for w in table.least]
+    body = [w * points * 20 for w in table.body]
     return _Extents([padded(w) for w in least],
                     [padded(max(b, w)) for b, w in zip(body, least, strict=True)],
-                    [padded(w) for w in most])
+                    [padded(w * points * 20) for w in table.most])
 
 
 def _is_matrix(rows: list[_Row], columns: int) -> bool:
@@ -471,12 +554,13 @@ def _rounded(widths: Sequence[float], total: int) -> list[int]:
     return result
 
 
-def _matrix_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
+def _matrix_layout(table: _Table, page: _Geometry) -> _Layout:
     """Equal narrow columns for the marks, the rest for the first column (the names)."""
+    columns = table.columns
     sizes = [page.points, *(p for p in SMALLER_POINTS if p < page.points)]
     for points in sizes:
         for margin in (page.margin, MATRIX_MARGIN):
-            extents = _extents(rows, columns, points, margin)
+            extents = _extents(table, points, margin)
             least, most = extents.least, extents.most
             mark = max(most[1:])
             if least[0] + mark * (columns - 1) <= page.width:
@@ -522,13 +606,12 @@ def _distribute(least: list[float], most: list[float], total: int) -> list[float
     return [widths[i] for i in range(len(most))]
 
 
-def _fitted(rows: list[_Row], columns: int, total: int, points: float,
-            margin: int) -> _Layout | None:
+def _fitted(table: _Table, total: int, points: float, margin: int) -> _Layout | None:
     """Every column gets at least its longest word. Then, in this order as far as the width
     allows: no body cell wraps, the header cells do not wrap either, and the space left goes
     in proportion; when body cells have to wrap, see `_distribute`. None when the longest
     words do not fit."""
-    extents = _extents(rows, columns, points, margin)
+    extents = _extents(table, points, margin)
     least, body, most = extents.least, extents.body, extents.most
     if sum(least) > total:
         return None
@@ -549,19 +632,20 @@ DENSE_COLUMNS = 5
 """Tables with fewer columns keep the body size unless their longest words do not fit."""
 
 
-def _table_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
+def _table_layout(table: _Table, page: _Geometry) -> _Layout:
     """Column widths that fit the text, across the text width (`_fitted`), in the body text
     size or a smaller one when that saves many lines or the longest words do not fit (and,
     if even the smallest fails, narrower columns in proportion). Coverage matrices have
     their own layout (`_matrix_layout`)."""
+    rows, columns = table.rows, table.columns
     if _is_matrix(rows, columns):
-        return _matrix_layout(rows, columns, page)
+        return _matrix_layout(table, page)
     sizes = [page.points, *(p for p in SMALLER_POINTS if p < page.points)]
     chosen: tuple[_Layout, float] | None = None
     for points in sizes:
         if chosen is not None and columns < DENSE_COLUMNS:
             break  # a smaller size is chosen only for dense tables, once one fits
-        layout = _fitted(rows, columns, page.width, points, page.margin)
+        layout = _fitted(table, page.width, points, page.margin)
         if layout is None:
             continue
         lines = sum(_row_lines(row, layout) for row in rows)
@@ -571,7 +655,7 @@ def _table_layout(rows: list[_Row], columns: int, page: _Geometry) -> _Layout:
             chosen = (layout, lines)
     if chosen is not None:
         return chosen[0]
-    least = _extents(rows, columns, sizes[-1], page.margin).least
+    least = _extents(table, sizes[-1], page.margin).least
     return _Layout(_rounded(_overflowing(least, page.width), page.width), sizes[-1], page.margin)
 
 
@@ -593,13 +677,19 @@ def _overflowing(least: list[float], total: float) -> list[float]:
     return widths
 
 
-def _cell_lines(row: _Row, layout: _Layout) -> Iterator[tuple[int, int]]:
+def _cell_lines(row: _Row, layout: _Layout) -> list[tuple[int, int]]:
     """(lines, paragraphs) of each cell of the row."""
-    column = 0
+    found = []
+    column, points, margins = 0, layout.points, 2 * layout.margin
     for cell in row.cells:
-        width = sum(layout.widths[column:column + cell.span]) - 2 * layout.margin
+        width = sum(layout.widths[column:column + cell.span]) - margins
         column += cell.span
-        yield sum(text.lines(width, layout.points) for text in cell.texts), len(cell.texts)
+        texts = cell.texts
+        if len(texts) == 1:
+            found.append((texts[0].lines(width, points), 1))
+        else:
+            found.append((sum(text.lines(width, points) for text in texts), len(texts)))
+    return found
 
 
 def _row_lines(row: _Row, layout: _Layout) -> int:
@@ -644,6 +734,19 @@ def _kept_with_next(cell: str) -> str:
     return _PARAGRAPH.sub(paragraph, cell)
 
 
+@lru_cache(maxsize=CELL_CACHE)
+def _finished_cell(xml: str, width: int, points: float | None, arabic: float,
+                   kept: bool) -> str:
+    """The cell `width` twips wide, its text at `points` if given, its paragraphs kept with
+    the next ones if `kept`. Cached: most cells are the same in many tables."""
+    xml = _edit(xml, "tcPr", TCPR_ORDER, {"tcW": f'<w:tcW w:w="{width}" w:type="dxa" />'})
+    if points is not None:
+        xml = _sized_runs(xml, points, arabic)
+    if kept:
+        xml = _kept_with_next(xml)
+    return xml
+
+
 def _lay_out_table(table: str, page: _Geometry) -> str:
     if re.search(r"<w:tbl[\s>]", table[1:]):  # a table in a table: left as pandoc wrote it
         return table
@@ -654,13 +757,14 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
         return table
     if any(not row.cells for row in rows):
         return table
-    layout = _table_layout(rows, columns, page)
-    header_height = sum(_row_height(r, layout, page) for r in rows if r.header)
+    layout = _table_layout(_Table.of(rows, columns), page)
+    heights = [_row_height(r, layout, page) for r in rows]
+    header_height = sum(h for r, h in zip(rows, heights, strict=True) if r.header)
     # A small table stays on one page: every row kept with the next (keepNext on its
     # paragraphs, which Word and LibreOffice read as "keep with the next row"); a long
     # one may break, but never right under its header row.
-    whole = len(rows) <= SMALL_TABLE_ROWS and sum(
-        _row_height(r, layout, page) for r in rows) <= page.height - 720
+    whole = len(rows) <= SMALL_TABLE_ROWS and sum(heights) <= page.height - 720
+    smaller = layout.points if layout.points != page.points else None
     new_rows: list[str] = []
     for index, row in enumerate(rows):
         kept = index < len(rows) - 1 and (whole or row.header)
@@ -668,16 +772,10 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
         for cell in row.cells:
             width = sum(layout.widths[column:column + cell.span])
             column += cell.span
-            xml = _edit(cell.xml, "tcPr", TCPR_ORDER, {"tcW": f'<w:tcW w:w="{width}" '
-                                                               'w:type="dxa" />'})
-            if layout.points != page.points:
-                xml = _sized_runs(xml, layout.points, page.arabic)
-            if kept:
-                xml = _kept_with_next(xml)
-            cells.append(xml)
+            cells.append(_finished_cell(cell.xml, width, smaller, page.arabic, kept))
         # Rows stay whole on a page, unless a row is taller than a page can hold.
-        fits = _row_height(row, layout, page) <= page.height - header_height - 720
-        xml = _replaced(row.xml, _spans(row.xml, "tc"), cells)
+        fits = heights[index] <= page.height - header_height - 720
+        xml = _replaced(row.xml, iter(row.spans), cells)
         new_rows.append(_edit(xml, "trPr", TRPR_ORDER,
                               {"cantSplit": "<w:cantSplit />" if fits else None}))
     margins = None
