@@ -1141,23 +1141,33 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever system builds: the same bytes on all
             info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
-            if name.startswith("word/fonts/"):
-                _write_deflated(archive, info, parts[name], _deflated(parts[name]))
+            data = parts[name]
+            if name == "word/document.xml" or name.startswith("word/media/"):
+                archive.writestr(info, data)  # different in every report
             else:
-                archive.writestr(info, parts[name])
+                level = FONT_COMPRESS_LEVEL if name.startswith("word/fonts/") \
+                    else zlib.Z_DEFAULT_COMPRESSION  # zipfile's
+                _write_deflated(archive, info, data, *_deflated(data, level))
     os.replace(tmp, path)
 
 
-@lru_cache(maxsize=4)
-def _deflated(data: bytes) -> bytes:
-    """An embedded font deflated, once per build: the same 800 KB in every Arabic report
-    (deflating them was a tenth of a build's Python time)."""
-    compressor = zlib.compressobj(FONT_COMPRESS_LEVEL, zlib.DEFLATED, -15)  # as zipfile does
-    return compressor.compress(data) + compressor.flush()
+PART_CACHE = 64
+"""Parts kept deflated, by their bytes: of the 20 or so parts of a report, the styles, the
+theme, the numbering, the settings... are the same in many reports (and the embedded
+fonts in all the Arabic ones)."""
+
+
+@lru_cache(maxsize=PART_CACHE)
+def _deflated(data: bytes, level: int) -> tuple[bytes, int]:
+    """A part deflated as zipfile does at `level`, and its CRC, once per build for the parts
+    that many reports share: the same 800 KB of fonts in every Arabic report (deflating
+    them was a tenth of a build's Python time), 30 KB of styles in every report..."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)  # as zipfile does
+    return compressor.compress(data) + compressor.flush(), zlib.crc32(data)
 
 
 def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes,
-                    deflated: bytes) -> None:
+                    deflated: bytes, crc: int) -> None:
     """Write an entry whose deflated bytes are known: zipfile has no way to take them, so
     they are written as stored, and the entry's header is then set to what they are. The
     archive is the same, byte for byte, as zipfile deflating `data` itself would write."""
@@ -1166,7 +1176,7 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes
     archive.writestr(stored, deflated)
     stored.compress_type = zipfile.ZIP_DEFLATED
     stored.file_size = len(data)
-    stored.CRC = zlib.crc32(data)
+    stored.CRC = crc
     assert archive.fp is not None
     end = archive.fp.tell()
     archive.fp.seek(stored.header_offset)
