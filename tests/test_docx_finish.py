@@ -201,3 +201,85 @@ PARAGRAPH = '<w:p><w:pPr><w:pStyle w:val="X" /></w:pPr><w:r><w:rPr><w:lang w:val
 def test_numbered_paragraphs_cases(document: str) -> None:
     assert docx._numbered_paragraphs(document, "{number}.") == \
         numbered_paragraphs(document, "{number}.")
+
+
+# --- The document in one copy ----------------------------------------------------------------
+
+def old_lay_out_tables(document: str, styles: str, rtl: bool) -> str:
+    page = docx._Geometry.of(document, styles, rtl)
+    spans = list(docx._spans(document, "tbl"))
+    laid_out = docx._replaced(document, iter(spans),
+                              [docx._lay_out_table(document[a:b], page) for a, b in spans])
+    return re.sub(r"</w:tbl>(\s*)(?=<w:tbl>)", rf"</w:tbl>\1{docx.SPACER}", laid_out)
+
+
+def in_turn(document: str, styles: str, job: docx.DocxFinish) -> str:
+    text = numbered_paragraphs(docx._continuous_notes(document), job.number)
+    return docx._masthead_first(docx._title_page(old_lay_out_tables(text, styles, job.rtl)))
+
+
+SECTION = ('<w:sectPr><w:footnotePr>\n  <w:numRestart w:val="eachSect" />\n</w:footnotePr>'
+           '<w:pgSz w:h="16838" w:w="11906" /><w:pgMar w:bottom="1134" w:left="1134" '
+           'w:right="1134" w:top="1134" /></w:sectPr>')
+
+
+def report_table(rng: random.Random, ident: int) -> str:
+    columns = rng.randint(1, 9)
+    words = ["Yes", "In progress", "Data", "●", "Minimize adverse drivers of migration",
+             "12", "عربي", " ".join(["word"] * rng.randint(1, 60))]
+
+    def cell(inner: str = "") -> str:
+        text = inner or f'<w:r><w:t xml:space="preserve">{rng.choice(words)}</w:t></w:r>'
+        return (f'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr>{text}'
+                "</w:p></w:tc>")
+
+    rows = []
+    for n in range(rng.randint(1, 20)):
+        header = "<w:trPr><w:tblHeader /></w:trPr>" if n == 0 and rng.random() < 0.7 else ""
+        cells = [cell() for _ in range(columns)]
+        if rng.random() < 0.03:  # a numbered paragraph in a cell
+            cells[0] = (f'<w:tc><w:tcPr /><w:bookmarkStart w:id="{ident}" w:name="para-9" />'
+                        f'<w:p><w:r><w:t>x</w:t></w:r></w:p><w:bookmarkEnd w:id="{ident}" />'
+                        "</w:tc>")
+        if rng.random() < 0.02:  # a table in a table
+            cells[-1] = cell("") .replace("</w:tc>", report_table(rng, ident + 1) + "</w:tc>")
+        rows.append(f"<w:tr>{header}{''.join(cells)}</w:tr>")
+    grid = '<w:gridCol w:w="1584" />' * columns
+    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="Table" /><w:tblW w:type="auto" w:w="0" />'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+
+
+def report(rng: random.Random) -> str:
+    parts = []
+    for k in range(rng.randint(0, 14)):
+        choice = rng.random()
+        if choice < 0.3:
+            parts.append(report_table(rng, 100 + k))
+        elif choice < 0.35:
+            parts.append(rng.choice(["\n", "", "  "]))
+        elif choice < 0.4:
+            parts.append('<w:p><w:pPr><w:pStyle w:val="Masthead" /></w:pPr><w:r><w:t>A/1'
+                         "</w:t></w:r></w:p>")
+        elif choice < 0.43:
+            parts.append(f"<w:p><w:pPr>{SECTION}</w:pPr></w:p>")  # a section break
+        elif choice < 0.45:
+            parts.append(rng.choice(["</w:tbl>", "<w:tbl>", "<w:sectPr>"]))  # not well-formed
+        else:
+            parts.append(paragraph(rng, k))
+    return ('<w:document><w:body><w:p><w:pPr><w:pStyle w:val="Title" /></w:pPr></w:p>'
+            + "".join(parts) + (SECTION if rng.random() < 0.95 else "") + "</w:body></w:document>")
+
+
+REPORTS = [report(random.Random(n)) for n in range(600)]
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_report_document(rtl: bool) -> None:
+    job = docx.DocxFinish(rtl, "", "", None, number="{number}.")
+    for document in REPORTS:
+        assert docx._report_document(document, "", job) == in_turn(document, "", job), document
+
+
+def test_lay_out_tables() -> None:
+    for document in REPORTS:
+        assert docx.lay_out_tables(document, "", False) == old_lay_out_tables(document, "", False)
