@@ -126,21 +126,24 @@ def _span_pattern(tag: str) -> re.Pattern[str]:
     return re.compile(rf"<w:{tag}(?=[\s/>])[^>]*?(/?)>|</w:{tag}>")
 
 
-def _spans(xml: str, tag: str) -> Iterator[tuple[int, int]]:
+def _spans(xml: str, tag: str) -> list[tuple[int, int]]:
     """(start, end) of each outermost `<w:tag>…</w:tag>` in `xml` (nesting counted)."""
-    depth, start = 0, 0
+    found = []
+    depth = start = 0
     for match in _span_pattern(tag).finditer(xml):
-        if match.group(0).startswith("</"):
+        empty = match.group(1)
+        if empty is None:  # </w:tag>
             depth -= 1
-            if depth == 0:
-                yield start, match.end()
-        elif match.group(1):  # self-closing
-            if depth == 0:
-                yield match.start(), match.end()
+            if not depth:
+                found.append((start, match.end()))
+        elif depth:
+            if not empty:
+                depth += 1
+        elif empty:
+            found.append(match.span())
         else:
-            if depth == 0:
-                start = match.start()
-            depth += 1
+            start, depth = match.start(), 1
+    return found
 
 
 def _children(inner: str) -> list[tuple[str, str]]:
@@ -169,16 +172,23 @@ def _children(inner: str) -> list[tuple[str, str]]:
 def _with(inner: str, order: Sequence[str], new: dict[str, str | None]) -> str:
     """`inner` (an element's content) with the children named in `new` replaced by the
     given XML (or removed, for None), at their schema position."""
-    kept = [(name, xml) for name, xml in _children(inner) if name not in new]
+    kept = [(name, xml) for name, xml in _children(inner) if name not in new] if inner else []
     kept += [(name, xml) for name, xml in new.items() if xml is not None]
-    rank = _rank(tuple(order))
+    rank = _rank(order)
     kept.sort(key=lambda child: rank.get(child[0], len(order)))  # stable: unknown ones last
     return "".join(xml for _key, xml in kept)
 
 
-@cache
-def _rank(order: tuple[str, ...]) -> dict[str, int]:
-    return {name: index for index, name in enumerate(order)}
+_RANKS: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
+
+
+def _rank(order: Sequence[str]) -> dict[str, int]:
+    """Each name's place in `order` (kept by the order's identity: hashing a tuple of 40
+    names at every edit took longer than the edit)."""
+    known = _RANKS.get(id(order))
+    if known is None or known[0] is not order:
+        known = _RANKS[id(order)] = (order, {name: index for index, name in enumerate(order)})
+    return known[1]
 
 
 @cache
@@ -427,7 +437,7 @@ tables are not: 2,669 different ones among the 12,036 rows of the bench's report
 @lru_cache(maxsize=ROW_CACHE)
 def _row(xml: str, arabic: float) -> _Row:
     header = "<w:tblHeader" in xml[:xml.find("<w:tc")]
-    spans = list(_spans(xml, "tc"))
+    spans = _spans(xml, "tc")
     return _Row(xml, header, [_cell(xml[s:e], header, arabic) for s, e in spans], spans)
 
 
@@ -762,7 +772,7 @@ def _lay_out_table(table: str, page: _Geometry) -> str:
     if re.search(r"<w:tbl[\s>]", table[1:]):  # a table in a table: left as pandoc wrote it
         return table
     grid = re.search(r"<w:tblGrid>.*?</w:tblGrid>|<w:tblGrid\s*/>", table, re.DOTALL)
-    spans = list(_spans(table, "tr"))
+    spans = _spans(table, "tr")
     rows = [_row(table[start:end], page.arabic) for start, end in spans]
     columns = len(re.findall(r"<w:gridCol\b", grid.group(0))) if grid else 0
     if grid is None or not rows or not columns:
@@ -856,7 +866,7 @@ def lay_out_tables(document: str, styles: str, rtl: bool) -> str:
     """word/document.xml with its tables laid out for the page of its last section and the
     styles of styles.xml (see the module docstring)."""
     page = _Geometry.of(document, styles, rtl)
-    edits, spaced = _table_edits(document, list(_spans(document, "tbl")), page)
+    edits, spaced = _table_edits(document, _spans(document, "tbl"), page)
     laid_out = _edited(document, edits)
     return laid_out if spaced else _SPACED.sub(rf"</w:tbl>\1{SPACER}", laid_out)
 
@@ -1035,7 +1045,7 @@ def _note_directions(notes: str) -> str:
             return xml
         return xml
 
-    spans = list(_spans(notes, "p"))
+    spans = _spans(notes, "p")
     return _replaced(notes, iter(spans), [paragraph(notes[a:b]) for a, b in spans])
 
 
@@ -1192,7 +1202,7 @@ def _report_document(document: str, styles: str, job: DocxFinish) -> str:
         if edit is not None:
             edits += edit
             taken.append((found.start, found.end))
-    spans = list(_spans(document, "tbl"))
+    spans = _spans(document, "tbl")
     if _overlap(taken, spans) or any(end > last for _start, end in [*taken, *spans]):
         return _in_turn(document, styles, job)
     tables, spaced = _table_edits(document, spans, _Geometry.of(document, styles, job.rtl))
