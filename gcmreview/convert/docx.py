@@ -1119,6 +1119,17 @@ def _obfuscated(path: Path, key: str) -> bytes:
 def _arabic_fonts(parts: dict[str, bytes]) -> None:
     """Embed Amiri (regular and bold), name it as the complex-script font, and size it
     (ARABIC_SIZE)."""
+    parts.update(_arabic_parts(parts["word/fontTable.xml"], parts["[Content_Types].xml"],
+                               parts["word/settings.xml"], parts["word/styles.xml"]))
+
+
+@lru_cache(maxsize=8)
+def _arabic_parts(font_table: bytes, content_types: bytes, settings_xml: bytes,
+                  styles_xml: bytes) -> dict[str, bytes]:
+    """The parts `_arabic_fonts` adds or changes, from those it reads: the same in every
+    Arabic report of a build (0.5 ms of regular expressions over the styles each)."""
+    parts = {"word/fontTable.xml": font_table, "[Content_Types].xml": content_types,
+             "word/settings.xml": settings_xml, "word/styles.xml": styles_xml}
     folder = Path(font_dirs()[0])
     entries, rels = [], []
     described = ""
@@ -1175,6 +1186,7 @@ def _arabic_fonts(parts: dict[str, bytes]) -> None:
     styles = re.sub(r'(<w:szCs w:val=")(\d+)"',
                     lambda m: f'{m.group(1)}{round(int(m.group(2)) * ARABIC_SIZE)}"', styles)
     parts["word/styles.xml"] = styles.encode()
+    return parts
 
 
 # --- The file -------------------------------------------------------------------------------
