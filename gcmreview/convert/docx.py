@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from gcmreview.convert.fonts import font_dirs
@@ -128,14 +129,23 @@ def _span_pattern(tag: str) -> re.Pattern[str]:
 
 def _spans(xml: str, tag: str) -> list[tuple[int, int]]:
     """(start, end) of each outermost `<w:tag>…</w:tag>` in `xml` (nesting counted)."""
+    return _balanced_spans(xml, tag)[0]
+
+
+def _balanced_spans(xml: str, tag: str) -> tuple[list[tuple[int, int]], bool]:
+    """`_spans`, and whether every </w:tag> is in one of them (no more closed than opened,
+    at any point, and all closed at the end)."""
     found = []
     depth = start = 0
+    balanced = True
     for match in _span_pattern(tag).finditer(xml):
         empty = match.group(1)
         if empty is None:  # </w:tag>
             depth -= 1
             if not depth:
                 found.append((start, match.end()))
+            elif depth < 0:
+                balanced = False
         elif depth:
             if not empty:
                 depth += 1
@@ -143,7 +153,7 @@ def _spans(xml: str, tag: str) -> list[tuple[int, int]]:
             found.append(match.span())
         else:
             start, depth = match.start(), 1
-    return found
+    return found, balanced and not depth
 
 
 def _children(inner: str) -> list[tuple[str, str]]:
@@ -394,6 +404,8 @@ class _Row:
     cells: list[_Cell]
     spans: list[tuple[int, int]]
     """Where each cell is in `xml`."""
+    texts: tuple[_Text, ...] | None = None
+    """The text of each cell, when every cell has one paragraph and one column."""
 
 
 _RUN = re.compile(r"<w:r(?=[\s>])[^>]*>(.*?)</w:r>", re.DOTALL)
@@ -438,7 +450,10 @@ tables are not: 2,669 different ones among the 12,036 rows of the bench's report
 def _row(xml: str, arabic: float) -> _Row:
     header = "<w:tblHeader" in xml[:xml.find("<w:tc")]
     spans = _spans(xml, "tc")
-    return _Row(xml, header, [_cell(xml[s:e], header, arabic) for s, e in spans], spans)
+    cells = [_cell(xml[s:e], header, arabic) for s, e in spans]
+    simple = all(cell.span == 1 and len(cell.texts) == 1 for cell in cells)
+    return _Row(xml, header, cells, spans,
+                tuple(cell.texts[0] for cell in cells) if simple else None)
 
 
 @dataclass(frozen=True)
@@ -695,9 +710,12 @@ def _overflowing(least: list[float], total: float) -> list[float]:
 
 def _cell_lines(row: _Row, layout: _Layout) -> list[tuple[int, int]]:
     """(lines, paragraphs) of each cell of the row."""
-    found = []
     column, points, margins = 0, layout.points, 2 * layout.margin
     widths = layout.widths
+    if row.texts is not None and len(row.texts) <= len(widths):  # most rows: one text a cell
+        return [(text.lines(width - margins, points), 1)
+                for text, width in zip(row.texts, widths, strict=False)]
+    found = []
     for cell in row.cells:
         span = cell.span
         width = (widths[column] if span == 1 and column < len(widths)
@@ -866,33 +884,29 @@ def lay_out_tables(document: str, styles: str, rtl: bool) -> str:
     """word/document.xml with its tables laid out for the page of its last section and the
     styles of styles.xml (see the module docstring)."""
     page = _Geometry.of(document, styles, rtl)
-    edits, spaced = _table_edits(document, _spans(document, "tbl"), page)
-    laid_out = _edited(document, edits)
-    return laid_out if spaced else _SPACED.sub(rf"</w:tbl>\1{SPACER}", laid_out)
+    spans, balanced = _balanced_spans(document, "tbl")
+    laid_out = _edited(document, _table_edits(document, spans, page, spaced=balanced))
+    return laid_out if balanced else _SPACED.sub(rf"</w:tbl>\1{SPACER}", laid_out)
 
 
-def _table_edits(document: str, spans: list[tuple[int, int]], page: _Geometry
-                 ) -> tuple[list[tuple[int, int, str]], bool]:
-    """The edits that lay out the tables of `document` (at `spans`), and whether they put
-    SPACER between two tables that follow each other (`_SPACED` over the document laid
-    out): not when a </w:tbl> is outside every table, which only XML that is not
-    well-formed has (and `_SPACED` is left to do it)."""
+def _table_edits(document: str, spans: list[tuple[int, int]], page: _Geometry, *,
+                 spaced: bool = True) -> list[tuple[int, int, str]]:
+    """The edits that lay out the tables of `document` (at `spans`), and (if `spaced`) put
+    SPACER between two tables that follow each other, as `_SPACED` over the document laid
+    out does when every </w:tbl> is in a table (`_balanced_spans`): then only a table
+    left as it is can have one in it."""
     edits: list[tuple[int, int, str]] = []
-    closing = 0  # the </w:tbl> of the tables
     for start, end in spans:
         table = document[start:end]
         laid_out = _lay_out_table(table, page)
         if laid_out is table:  # left as it is (a table in a table, say)
-            closing += table.count("</w:tbl>")
-            laid_out = _SPACED.sub(rf"</w:tbl>\1{SPACER}", table)
-        else:  # one table, one </w:tbl>
-            closing += 1
+            laid_out = _SPACED.sub(rf"</w:tbl>\1{SPACER}", table) if spaced else table
         edits.append((start, end, laid_out))
-        if document.startswith("</w:tbl>", end - len("</w:tbl>")):
+        if spaced and document.startswith("</w:tbl>", end - len("</w:tbl>")):
             after = _match(_WHITESPACE, document, end).end()
             if document.startswith("<w:tbl>", after):
                 edits.append((after, after, SPACER))
-    return edits, closing == document.count("</w:tbl>")
+    return edits
 
 
 # --- Right to left --------------------------------------------------------------------------
@@ -938,8 +952,7 @@ _FIRST_RUN_PROPERTIES = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?")
 _INHERITED = re.compile(r"<w:(?:lang|rtl)\b[^>]*/>")
 
 
-@dataclass(frozen=True)
-class _Numbered:
+class _Numbered(NamedTuple):
     start: int
     end: int
     ident: str
@@ -1214,13 +1227,11 @@ def _report_document(document: str, styles: str, job: DocxFinish) -> str:
         if edit is not None:
             edits += edit
             taken.append((found.start, found.end))
-    spans = _spans(document, "tbl")
-    if _overlap(taken, spans) or any(end > last for _start, end in [*taken, *spans]):
+    spans, balanced = _balanced_spans(document, "tbl")
+    if not balanced or _overlap(taken, spans) \
+            or any(end > last for _start, end in [*taken, *spans]):
         return _in_turn(document, styles, job)
-    tables, spaced = _table_edits(document, spans, _Geometry.of(document, styles, job.rtl))
-    if not spaced:
-        return _in_turn(document, styles, job)
-    edits += tables
+    edits += _table_edits(document, spans, _Geometry.of(document, styles, job.rtl))
     edits.append((last, len(document), _title_page(_continuous_notes(document[last:]))))
     return _masthead_first(_edited(document, edits))
 
@@ -1440,23 +1451,25 @@ def _rtl_runs(text: str) -> Iterator[tuple[int, int, int]]:
     every character of every run of an Arabic document (1.3 s of the 211 Arabic reports'
     5). A match starts at the first <w:r><w:rPr> after the last </w:rPr> (and after any
     earlier <w:rtl />) before its <w:rtl />, and ends at the first </w:r> after it."""
-    done, previous = 0, -len(_RUN_START)
-    mark = text.find(_RTL_MARK)
+    find, rfind = text.find, text.rfind  # a thousand runs a report: lengths written out
+    done = after = 0  # the end of the last match; a start must come after the last w:rtl
+    mark = find(_RTL_MARK)
     while mark >= 0:
-        closed = text.rfind("</w:rPr>", done, mark)
-        low = max(done, previous - len(_RUN_START) + 1,
-                  closed + len("</w:rPr>") if closed >= 0 else 0)
-        start = text.find(_RUN_START, low, mark)
+        closed = rfind("</w:rPr>", done, mark)
+        low = done if done > after else after
+        if closed >= 0 and closed + 8 > low:  # len("</w:rPr>")
+            low = closed + 8
+        start = find(_RUN_START, low, mark)
         if start < 0:
-            previous = mark
-            mark = text.find(_RTL_MARK, mark + len(_RTL_MARK))
+            after = mark - 11  # len(_RUN_START) - 1: its <w:rPr> after this <w:rtl />
+            mark = find(_RTL_MARK, mark + 9)  # len(_RTL_MARK)
             continue
-        end = text.find("</w:r>", mark + len(_RTL_MARK))
+        end = find("</w:r>", mark + 9)
         if end < 0:
             return
-        done = end + len("</w:r>")
+        done = end + 6  # len("</w:r>")
         yield start, mark, done
-        mark = text.find(_RTL_MARK, done)
+        mark = find(_RTL_MARK, done)
 
 
 def _latin_runs(text: str) -> str:
