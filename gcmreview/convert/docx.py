@@ -182,14 +182,26 @@ def _children(inner: str) -> list[tuple[str, str]]:
 def _with(inner: str, order: Sequence[str], new: dict[str, str | None]) -> str:
     """`inner` (an element's content) with the children named in `new` replaced by the
     given XML (or removed, for None), at their schema position."""
-    kept = [(name, xml) for name, xml in _children(inner) if name not in new] if inner else []
-    kept += [(name, xml) for name, xml in new.items() if xml is not None]
-    rank = _rank(order)
-    kept.sort(key=lambda child: rank.get(child[0], len(order)))  # stable: unknown ones last
+    _rank(order)  # known by its identity from now on
+    return _with_known(inner, id(order), tuple(new.items()))
+
+
+@lru_cache(maxsize=4096)
+def _with_known(inner: str, order: int, new: tuple[tuple[str, str | None], ...]) -> str:
+    """`_with` for the order of identity `order`: the same properties are set in many
+    cells and runs (a paragraph kept with the next, a run made smaller...)."""
+    names, rank = _RANKS[order]
+    replaced = {name for name, _xml in new}
+    kept = [(name, xml) for name, xml in _children(inner) if name not in replaced] \
+        if inner else []
+    kept += [(name, xml) for name, xml in new if xml is not None]
+    kept.sort(key=lambda child: rank.get(child[0], len(names)))  # stable: unknown ones last
     return "".join(xml for _key, xml in kept)
 
 
 _RANKS: dict[int, tuple[Sequence[str], dict[str, int]]] = {}
+"""Each order given to `_with`, by its identity, and each name's place in it (an order
+is kept here, so that its identity is not another's later)."""
 
 
 def _rank(order: Sequence[str]) -> dict[str, int]:
