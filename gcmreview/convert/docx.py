@@ -345,9 +345,6 @@ class _Text:
         advances = self._advances()
         return (advances[end] - advances[start]) * points * 20
 
-    def words(self) -> list[tuple[int, int]]:
-        return [match.span() for match in _WORD.finditer(self.chars)]
-
     def _fit(self, points: float) -> tuple[float, list[float]]:
         """The words' widths in twips at `points`, with the estimate's margin, and the
         narrowest column in which `lines` finds them on one line: what that loop compares
@@ -409,7 +406,7 @@ class _Cell:
     texts: tuple[_Text, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Row:
     xml: str
     header: bool
@@ -1260,6 +1257,7 @@ def _overlap(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> boo
             return True
     return False
 
+
 def finish_docx(path: Path, job: DocxFinish) -> None:
     """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
     bold and fonts, stable bytes."""
@@ -1395,7 +1393,8 @@ def _rtl_document(text: str) -> str:
 
     Its edits are found in `text` as it is and made in one copy of it: none of them makes
     or unmakes another's (each looked at its predecessor's result when they were one
-    re.sub each, the document copied five times: 0.7 s of the 211 Arabic reports' 5)."""
+    re.sub each, the document copied five times: 0.7 s of the 6 s of the 211 Arabic
+    reports)."""
     edits: list[tuple[int, int, str]] = []  # (start, end, new text), in no particular order
     # Tables read right to left (pandoc never sets w:bidiVisual, jgm/pandoc#7695).
     at = text.find("<w:tblPr>")
@@ -1460,9 +1459,10 @@ _TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>")
 def _rtl_runs(text: str) -> Iterator[tuple[int, int, int]]:
     """(start, w:rtl, end) of each match of `_RTL_RUN` in `text`, as finditer gives them,
     found from each <w:rtl /> with str.find: the regular expression's tempered tokens try
-    every character of every run of an Arabic document (1.3 s of the 211 Arabic reports'
-    5). A match starts at the first <w:r><w:rPr> after the last </w:rPr> (and after any
-    earlier <w:rtl />) before its <w:rtl />, and ends at the first </w:r> after it."""
+    every character of every run of an Arabic document (1.3 s of the 6 s of the 211
+    Arabic reports). A match starts at the first <w:r><w:rPr> after the last </w:rPr>
+    (and after any earlier <w:rtl />) before its <w:rtl />, and ends at the first </w:r>
+    after it."""
     find, rfind = text.find, text.rfind  # a thousand runs a report: lengths written out
     done = after = 0  # the end of the last match; a start must come after the last w:rtl
     mark = find(_RTL_MARK)
