@@ -544,6 +544,31 @@ def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> byt
     return path.read_bytes()
 
 
+PEEK_BYTES = 8192
+"""How far into a file `peek` looks: the `review:` header is in its first lines."""
+_COLUMN_0 = re.compile(rb"^[^\s#]", re.MULTILINE)
+"""A line starting at the left margin: where a top-level key's lines end."""
+
+
+def peek(raw: bytes, key: str) -> Any:
+    """The value of the top-level `key`, read from the first lines of a file only, up to
+    the next top-level key (`translate export` passes over the reviews already in the
+    language asked: 64 of 193 in the benchmark, 0.19 s to load them in full). None when
+    that cannot tell: no such key near the start, or the lines up to it not YAML alone;
+    the caller then loads the file, as it would have."""
+    found = re.search(rb"^" + re.escape(key.encode()) + rb":", raw[:PEEK_BYTES], re.MULTILINE)
+    if found is None:
+        return None
+    end = _COLUMN_0.search(raw, found.end(), PEEK_BYTES)
+    if end is None:
+        return None
+    try:
+        data, _cuts = _compose(raw[:end.start()].decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):  # _Refused is a YAMLError
+        return None
+    return data.get(key) if isinstance(data, YamlMap) else None
+
+
 def load_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> LoadedFile:
     """Read, decode and parse one review file. I/O failures raise `OSError`."""
     raw = read_file(path, shown_as, max_bytes)
