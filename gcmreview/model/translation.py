@@ -107,16 +107,16 @@ class Exporter:
         judged = match(review_units, stored)
         out = []
         for unit in review_units:
-            found = judged.get(unit.path)
+            notes = self.notes(unit, data)
+            found = judged.get(unit.path) if judged else None
             target, state = None, None
-            notes = list(self.notes(unit, data, country, code))
             if found is not None and found.status == "current" and found.stored.target:
-                target, state = adopt(unit.segment, found.stored.target), found.state
+                target, state = found.target, found.state  # adopted when judged
             elif found is not None and found.status == "stale" and found.stored.target:
-                notes.append(("previous", t("An earlier version of this text was translated "
-                                            "as: {text}").format(
-                    text=rebuild(found.stored.target))))
-            out.append(OutUnit(unit.path, unit.segment, target, state, unit.hash, tuple(notes)))
+                notes += (("previous", t("An earlier version of this text was translated "
+                                         "as: {text}").format(
+                    text=rebuild(found.stored.target))),)
+            out.append(OutUnit(unit.path, unit.segment, target, state, unit.hash, notes))
         language = self.fmt.language_name(source_lang)
         instructions = t(
             "The voluntary review of {country} ({code}), cycle {cycle}, to translate from "
@@ -133,12 +133,11 @@ class Exporter:
              ("format", FORMAT_VERSION)),
             (("instructions", instructions),), tuple(out))
 
-    def notes(self, unit: Unit, data: dict[str, Any], country: str, code: str
-              ) -> Iterable[tuple[str, str]]:
+    def notes(self, unit: Unit, data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
         """Where the text stands in the review, in the translator's words."""
-        yield "location", self.location(unit)
-        yield from self.entry_notes(unit.section, unit.path[1] if len(unit.path) > 1 else "",
-                                    data)
+        path = unit.path
+        return (("location", self.location(unit)),
+                *self.entry_notes(unit.section, path[1] if len(path) > 1 else "", data))
 
     def entry_notes(self, section: format.Section, key: str | int, data: dict[str, Any]
                     ) -> tuple[tuple[str, str], ...]:
@@ -338,9 +337,10 @@ class Importer:
             if given.target is None or given.problem is not None:
                 continue
             unit = self.units.get(path)
-            if unit is not None and judge(unit, given).status == "current":  # today's codes
-                self.previous[path] = Stored(path, unit.segment,
-                                             adopt(unit.segment, given.target), given.state,
+            verdict = judge(unit, given) if unit is not None else None
+            if unit is not None and verdict is not None and verdict.status == "current":
+                assert verdict.target is not None  # today's codes, adopted when judged
+                self.previous[path] = Stored(path, unit.segment, verdict.target, given.state,
                                              unit.hash)
             else:  # kept as it is, for the note that gives an earlier translation
                 self.previous[path] = Stored(path, given.source, given.target, given.state,
@@ -502,14 +502,15 @@ def carried(earlier: XliffDocument, data: dict[str, Any]) -> list[Stored]:
     """The units of an earlier cycle's translation that still translate this review's
     texts as they are (a carried-over text unchanged): `new --from` keeps them."""
     found = []
+    given_units = by_path(earlier)  # once, not once per unit
     for unit in units(data):
-        given = by_path(earlier).get(unit.path)
+        given = given_units.get(unit.path)
         if given is None:
             continue
         verdict = judge(unit, given)
-        if verdict.status == "current" and given.target is not None:
-            found.append(Stored(unit.path, unit.segment, adopt(unit.segment, given.target),
-                                verdict.state, unit.hash))
+        if verdict.status == "current" and verdict.target is not None:
+            found.append(Stored(unit.path, unit.segment, verdict.target, verdict.state,
+                                unit.hash))
     return found
 
 
