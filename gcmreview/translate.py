@@ -436,12 +436,14 @@ def _import_review(workspace: Workspace, doc: XliffDocument, path: Path, lang: s
                     code=code, reason=exc.message),
                 hint=_("restore {file} from git, or delete it to start anew").format(
                     file=display_path(store))) from exc
-    plan = Importer(data, lang, shown, stored, word=doc.version == "docx").run(doc.units)
+    importer = Importer(data, lang, shown, stored, word=doc.version == "docx")
+    plan = importer.run(doc.units)
     outcome.plan = plan
     outcome.target = store
     if not (plan.refused or not plan.imported or dry_run):
         outcome.pending = xliff2(store_document(plan, data, code,
-                                                _original(workspace, review.path)))
+                                                _original(workspace, review.path),
+                                                importer.units.values()))
     plan.store = {}  # in `pending` now: not to be sent back from a worker
 
 

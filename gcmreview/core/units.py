@@ -100,9 +100,11 @@ def xml_id(path: Path_) -> str:
     return ".".join(str(p) for p in path)
 
 
+@lru_cache(maxsize=8192)
 def path_of(name: str) -> Path_ | None:
     """A unit's path from its name or XML id (keys never hold a dot or a slash); the
-    objectives' numbers and list indices as numbers. None for what is no path."""
+    objectives' numbers and list indices as numbers. None for what is no path. (The same
+    names recur in every file read: each is cut once.)"""
     parts = name.split("/") if "/" in name else name.split(".")
     if not all(parts) or len(parts) > 8:
         return None

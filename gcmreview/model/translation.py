@@ -485,10 +485,13 @@ def _single_line(target: Segment, joined: str) -> Segment:
     return tuple(" ".join(p.split()) if isinstance(p, str) else p for p in target)
 
 
-def store_document(plan: ImportPlan, data: dict[str, Any], code: str, original: str
-                   ) -> OutDocument:
-    """The store as it will be written: every unit the review still has, in its order."""
-    order = {u.path: i for i, u in enumerate(units(data))}
+def store_document(plan: ImportPlan, data: dict[str, Any], code: str, original: str,
+                   review_units: Iterable[Unit] | None = None) -> OutDocument:
+    """The store as it will be written: every unit the review still has, in its order
+    (`review_units`, when the caller has them: laid out again, they took a sixth of the
+    time of matching a file)."""
+    order = {u.path: i for i, u in enumerate(units(data) if review_units is None
+                                              else review_units)}
     kept = sorted((s for s in plan.store.values() if s.path in order),
                   key=lambda s: order[s.path])
     return OutDocument(
