@@ -84,7 +84,6 @@ _TASK = re.compile(r"\[[ xX]\][ \t]+")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]+|$)")
 _HEADING_END = re.compile(r"(?:[ \t]+#+)?[ \t]*$")
 _FOOTNOTE_DEF = re.compile(r"\[\^[^\]\s]+\]:[ \t]*")
-_TRAILING = re.compile(r"[ \t]*$")
 _CELL_SPLIT = re.compile(r"[ \t]*(?<!\\)\|[ \t]*")
 
 
@@ -190,7 +189,9 @@ def _blocks(text: str) -> list[tuple[bool, str]]:
             found = _HEADING_END.search(rest)
             end = at + (found.start() if found else len(rest))
         else:
-            end = at + _TRAILING.search(rest).start()  # type: ignore[union-attr]
+            # not a regex for the trailing blanks: tried at every position of the line, it
+            # took half the time of cutting a narrative into blocks (97 ms -> 49 ms)
+            end = at + len(rest.rstrip(" \t"))
             body = line[at:end]  # a backslash ending a line is a line break: structure
             if (len(body) - len(body.rstrip("\\"))) % 2:
                 end -= 1
