@@ -25,7 +25,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gcmreview.core.errors import TranslationRefused, os_reason
 from gcmreview.core.i18n import _
@@ -47,9 +47,9 @@ STATES = ("initial", "translated", "reviewed", "final")
 """XLIFF 2's segment states, in order."""
 
 
-@dataclass(frozen=True)
-class XliffUnit:
-    """One translation unit as the file gives it."""
+class XliffUnit(NamedTuple):
+    """One translation unit as the file gives it. (A named tuple, not a frozen dataclass:
+    made 23,000 times in an import, in 0.5 µs instead of 1.25.)"""
 
     id: str
     name: str | None
@@ -398,6 +398,9 @@ def _local(tag: str) -> str:
 def pair_codes(flat: list[Any]) -> Segment:
     """Text and codes, start and end codes (sc/ec, bpt/ept) paired into paired codes;
     refused when they do not nest."""
+    if all(isinstance(item, str) for item in flat):  # text alone: most units
+        text = "".join(flat)
+        return (text,) if text else ()
     root: list[Piece] = []
     stack: list[tuple[str, str, list[Piece]]] = []
 
@@ -432,19 +435,24 @@ def pair_codes(flat: list[Any]) -> Segment:
 def _join(pieces: list[Piece]) -> Segment:
     out: list[Piece] = []
     for piece in pieces:
-        if isinstance(piece, str) and out and isinstance(out[-1], str):
-            out[-1] += piece
-        elif piece != "":
-            out.append(piece)
+        if isinstance(piece, str):  # (a code is never compared with "": its __eq__ is slow)
+            if not piece:
+                continue
+            if out and isinstance(out[-1], str):
+                out[-1] += piece
+                continue
+        out.append(piece)
     return tuple(out)
 
 
 def _meta2(node: Node) -> dict[str, str]:
     """gcmreview's facts in an XLIFF 2 metadata module element, if any."""
-    found: dict[str, str] = {}
     metadata = node.first(_XM["metadata"])
-    if metadata is None:
-        return found
+    return {} if metadata is None else _meta_in(metadata)
+
+
+def _meta_in(metadata: Node) -> dict[str, str]:
+    found: dict[str, str] = {}
     for group in metadata.elements(_XM["metaGroup"]):
         if group.attrib.get("category") != META_CATEGORY:
             continue
@@ -465,11 +473,26 @@ def _units2(node: Node) -> list[Node]:
     return out
 
 
+def _firsts(node: Node, *tags: str) -> list[Node | None]:
+    """The first child element of each tag, in one pass over the children."""
+    found: list[Node | None] = [None] * len(tags)
+    for child in node.children:
+        if isinstance(child, Node) and child.tag in tags:
+            at = tags.index(child.tag)
+            if found[at] is None:
+                found[at] = child
+    return found
+
+
+_PARTS = (f"{{{XLIFF2}}}segment", f"{{{XLIFF2}}}ignorable")
+
+
 def _unit2(node: Node) -> XliffUnit:
-    ident = node.attrib.get("id") or ""
-    meta = _meta2(node)
+    attrib = node.attrib
+    ident = attrib.get("id") or ""
+    metadata, original = _firsts(node, _XM["metadata"], _X2["originalData"])
+    meta = _meta_in(metadata) if metadata is not None else {}
     data: dict[str, str] = {}
-    original = node.first(_X2["originalData"])
     inline = _Inline2(data)
     try:
         if original is not None:
@@ -483,11 +506,10 @@ def _unit2(node: Node) -> XliffUnit:
         states: list[str] = []
         given = False
         missing_target = False
-        for part in node.elements():
-            if part.tag not in (_X2["segment"], _X2["ignorable"]):
+        for part in node.children:
+            if isinstance(part, str) or part.tag not in _PARTS:
                 continue
-            source = part.first(_X2["source"])
-            target = part.first(_X2["target"])
+            source, target = _firsts(part, _SOURCE, _TARGET)
             if source is None:
                 raise UnitRefused(_("a segment has no source"))
             if _LEFT not in source.attrib:
@@ -507,17 +529,19 @@ def _unit2(node: Node) -> XliffUnit:
         if target_segment is not None and not any(
                 not isinstance(p, str) or p.strip() for p in target_segment):
             target_segment = None
-        state = min(states, key=STATES.index) if states else "initial"
-        return XliffUnit(ident, node.attrib.get("name"), source_segment, target_segment,
-                         state, given, node.attrib.get(_HASH, meta.get("source-hash")),
+        state = (states[0] if len(states) == 1 else min(states, key=STATES.index)) \
+            if states else "initial"
+        return XliffUnit(ident, attrib.get("name"), source_segment, target_segment,
+                         state, given, attrib.get(_HASH, meta.get("source-hash")),
                          inline.complete, node.line)
     except UnitRefused as exc:
-        return XliffUnit(ident, node.attrib.get("name"), (), None, "initial", False,
-                         node.attrib.get(_HASH, meta.get("source-hash")), False, node.line,
+        return XliffUnit(ident, attrib.get("name"), (), None, "initial", False,
+                         attrib.get(_HASH, meta.get("source-hash")), False, node.line,
                          problem=str(exc))
 
 
 _SOURCE = f"{{{XLIFF2}}}source"
+_TARGET = f"{{{XLIFF2}}}target"
 _SEGMENT = f"{{{XLIFF2}}}segment"
 _LEFT_OUT = (f"{{{XLIFF2}}}originalData", _SOURCE)
 _LEFT = "gcmreview-left-out"

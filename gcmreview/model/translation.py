@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from gcmreview.core import format
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, Where
@@ -49,9 +49,9 @@ FORMAT_VERSION = "1"
 the files of this one."""
 
 
-@dataclass(frozen=True)
-class OutUnit:
-    """One unit of a file gcmreview writes."""
+class OutUnit(NamedTuple):
+    """One unit of a file gcmreview writes. (A named tuple: made for each unit exported
+    or stored, twice as fast as a frozen dataclass.)"""
 
     path: Path_
     source: Segment
@@ -254,8 +254,7 @@ class Exporter:
 
 # --- import ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(NamedTuple):
     """One unit of the translation store."""
 
     path: Path_
