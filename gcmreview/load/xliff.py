@@ -161,6 +161,18 @@ _LAYOUT = frozenset(f"{{{ns}}}{tag}" for ns, tags in (
 """Elements whose text is only the indentation between their children."""
 
 
+_ELEMENT, _UNIT, _NOTES, _ORIGINAL, _SOURCE_OF = range(5)
+"""What the reader does with an element, known once per name: keep it (a unit, with its
+line), leave it out (notes, always; a returned unit's original data and its segments'
+source, when it carries its hash)."""
+
+
+def _known(tag: str) -> tuple[str, int]:
+    kind = (_NOTES if tag in _SKIPPED else _UNIT if tag in _UNITS
+            else _SOURCE_OF if tag == _SOURCE else _ORIGINAL if tag in _LEFT_OUT else _ELEMENT)
+    return tag, kind
+
+
 class _Builder:
     """The target of the parser: a tree of `Node`s, with the line each unit starts on."""
 
@@ -169,7 +181,8 @@ class _Builder:
         self.root: Node | None = None
         self.expat: Any = None
         self.skipping = 0
-        self.names: dict[str, str] = {}
+        self.names: dict[str, tuple[str, int]] = {}
+        """expat's names of elements: the tag as kept, and what is done with it."""
         self.lean = False
         """Leave out what an import does not use of a returned file (codes' Markdown)."""
         self.hashed = False
@@ -182,25 +195,28 @@ class _Builder:
         """expat's own call, without ElementTree's layer (a third of the reading time of a
         large file): a tag as `{uri}local`; attributes as expat gives them, a namespaced
         one as `uri}local`."""
-        tag = self.names.get(name)
-        if tag is None:
-            tag = self.names[name] = "{" + name if "}" in name else name
+        known = self.names.get(name)
+        if known is None:
+            known = self.names[name] = _known("{" + name if "}" in name else name)
+        tag, kind = known
         stack = self.stack
         if len(stack) >= MAX_DEPTH:
             raise _TooDeep
-        if stack and (tag in _SKIPPED or (self.lean and self.hashed and tag in _LEFT_OUT and (
-                tag != _SOURCE or stack[-1].tag == _SEGMENT))):
+        if kind >= _NOTES and stack and (kind == _NOTES or (self.lean and self.hashed and (
+                kind == _ORIGINAL or stack[-1].tag == _SEGMENT))):
             # Notes are for the translator. A returned unit with the hash gcmreview recorded
             # needs neither its codes' Markdown (they get the current original's, `adopt`)
             # nor its source (the hash says which original it translates): a node is kept,
             # empty, to say the source was there.
-            if tag == _SOURCE:
+            if kind == _SOURCE_OF:
                 stack[-1].children.append(Node(tag, {_LEFT: "1"}, 0))
             self.skip()
             return
-        if tag in _UNITS:
+        if kind == _UNIT:
             self.hashed = _HASH in attributes
-        node = Node(tag, attributes, self.expat.CurrentLineNumber if tag in _UNITS else 0)
+            node = Node(tag, attributes, self.expat.CurrentLineNumber)
+        else:
+            node = Node(tag, attributes, 0)
         if stack:
             stack[-1].children.append(node)
         else:

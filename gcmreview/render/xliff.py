@@ -86,11 +86,15 @@ def _escaped(markdown: str) -> str:
     return _escape(markdown)
 
 
+_TYPE_ATTRIBUTES = {kind: f' type="{main}"' + (f' subType="{sub}"' if sub else "")
+                    for kind, (main, sub) in _TYPES.items()}
+_LINE_BREAK = ' type="fmt" subType="xlf:lb"'
+
+
 def _kind(piece: Ph | Pc) -> str:
-    kind, sub = _TYPES[piece.kind]
     if piece.kind == "block" and isinstance(piece, Ph) and "\n" in piece.data:
-        sub = "xlf:lb"
-    return f' type="{kind}"' + (f' subType="{sub}"' if sub else "")
+        return _LINE_BREAK
+    return _TYPE_ATTRIBUTES[piece.kind]
 
 
 def _inline2(pieces: Segment, data: _Data) -> str:
