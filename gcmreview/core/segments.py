@@ -539,6 +539,8 @@ class _Unnested(Exception):
 
 
 def _inline(text: str, counter: list[int]) -> tuple[Piece, ...]:
+    if _SPECIAL.search(text) is None and (":" not in text or _URL_START.search(text) is None):
+        return (text,) if text else ()  # nothing but text: half the paragraphs and cells
     saved = counter[0]
     try:
         return _Inline(counter).pieces(text)
