@@ -102,7 +102,8 @@ def review_of(workspace: Workspace, code: str, skip: str | None = None
     if skip is not None and isinstance(review, dict) and review.get("language") == skip:
         return None
     result = check_loaded(loaded, workspace.catalogue,
-                          Options(participants=workspace.participants, cycle=workspace.cycle))
+                          Options(participants=workspace.participants, cycle=workspace.cycle,
+                                  warnings=False))
     if not result.valid or result.data is None:
         raise InputError(_("{file} has errors, so it cannot be translated").format(
             file=result.shown_as), hint=_("fix them first (`gcmreview validate {file}` lists "
