@@ -646,3 +646,10 @@ def test_a_damaged_store_is_an_error_and_reports_show_the_originals(run_cli, ws:
     built = run_cli("build", "--country", "MA", "--lang", "ar", "--format", "md", cwd=ws)
     assert built.code == 0 and "translations/ar/MA.xlf is not used" in built.err
     assert "Traceback" not in checked.out + checked.err + built.err
+
+
+def test_start_tags_made_once_per_path_tell_equal_paths_apart() -> None:
+    from gcmreview.render.xliff import _unit_start
+
+    assert 'name="objectives/1/summary"' in _unit_start(("objectives", 1, "summary"))
+    assert 'name="objectives/True/summary"' in _unit_start(("objectives", True, "summary"))

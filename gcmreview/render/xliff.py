@@ -150,10 +150,16 @@ def _unit_notes(notes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(_notes("      ", _context(notes)))
 
 
-@lru_cache(maxsize=8192)
 def _unit_start(path: Path_) -> str:
     """A unit's start tag up to its hash: its id and name follow from its path, and the
-    same paths recur from review to review (181 paths for the benchmark's 23,349 units)."""
+    same paths recur from review to review (181 paths for the benchmark's 23,349 units):
+    made once per path, 0.6 µs a unit instead of 3.7. The key holds the parts' types, as
+    `objectives/True` is not `objectives/1`, though the two paths are equal."""
+    return _start_of(path, tuple(map(type, path)))
+
+
+@lru_cache(maxsize=8192)
+def _start_of(path: Path_, _types: tuple[type, ...]) -> str:
     return f'    <unit id="{xml_id(path)}" name="{_escape(unit_name(path), True)}" gcm:sourceHash="'
 
 
