@@ -652,7 +652,9 @@ def _merge(pieces: list[Piece] | tuple[Piece, ...]) -> Segment:
                 out[-1] += piece
                 continue
         elif isinstance(piece, Pc):
-            piece = Pc(piece.id, piece.start, piece.end, piece.kind, _merge(piece.content))
+            content = _merge(piece.content)
+            if content != piece.content:  # else the code as it is (most are)
+                piece = Pc(piece.id, piece.start, piece.end, piece.kind, content)
         out.append(piece)
     return tuple(out)
 
