@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from gcmreview.core.diagnostics import Position, TextFix
-from gcmreview.load.loader import MAX_FILE_BYTES, load_file, load_text, position_of
+from gcmreview.load.loader import MAX_FILE_BYTES, load_file, load_text, peek, position_of
 
 
 def codes(text: str) -> list[tuple[int, int, str]]:
@@ -136,3 +136,17 @@ def test_what_cannot_be_read_past_is_one_plain_error() -> None:
     result = load_text("a: [1,\nb: 2\n\tc: 3\n")
     assert [d.code for d in result.diagnostics][-1] == "yaml-syntax"
     assert result.repaired is None
+
+
+def test_peek_reads_one_top_level_key_from_its_own_lines() -> None:
+    head = b"country: MA\nreview:\n  cycle: 2024\n  # a comment\n  language: 'ar'\n"
+    assert peek(head + b"objectives:\n  1: {status: planned}\n", "review") == {
+        "cycle": 2024, "language": "ar"}
+    assert peek(b"review: {language: fr}\nobjectives: {}\n", "review") == {"language": "fr"}
+    # what the first lines cannot tell, the caller reads the whole file for
+    assert peek(head, "review") is None  # nothing after it: the rest is not known to end
+    assert peek(b"country: MA\nobjectives: {}\n", "review") is None
+    assert peek(b"review:\n  language: [fr\nobjectives: {}\n", "review") is None
+    assert peek(b"review:\n  language: \xe9\nobjectives: {}\n", "review") is None
+    assert peek(b"a: &x 1\nreview:\n  language: fr\nb: 2\n", "review") is None  # an anchor
+    assert peek(b"x: " + b"y" * 9000 + b"\nreview: {language: fr}\nb: 2\n", "review") is None

@@ -174,6 +174,20 @@ def test_a_review_in_the_language_asked_is_not_exported(run_cli, ws: Path) -> No
     assert done.code == 2 and "already" in done.err and "Traceback" not in done.err
 
 
+def test_every_review_already_in_the_language_is_passed_over(run_cli, ws: Path) -> None:
+    """Said by the `review:` lines alone: the rest of the file is not even read (here, a
+    last line YAML refuses, which an export into another language does stop at)."""
+    review = ws / "countries" / "MA.yaml"
+    review.write_text(review.read_text(encoding="utf-8") + "broken: [\n", encoding="utf-8")
+    done = run_cli("translate", "export", "--lang", "fr", "--output", "out", cwd=ws)
+    assert done.code == 0, done.err
+    for code in ("BV", "DZ", "MA"):
+        assert f"the review of {code} is in français already: nothing to translate" in done.err
+    assert not (ws / "out").exists()
+    other = run_cli("translate", "export", "--lang", "ar", "--output", "out", cwd=ws)
+    assert other.code == 2 and "MA.yaml has errors, so it cannot be translated" in other.err
+
+
 # --- the round trip through a CAT tool ------------------------------------------------------
 
 def test_translated_with_a_cat_tool_then_built_in_arabic(run_cli, ws: Path) -> None:
@@ -632,3 +646,10 @@ def test_a_damaged_store_is_an_error_and_reports_show_the_originals(run_cli, ws:
     built = run_cli("build", "--country", "MA", "--lang", "ar", "--format", "md", cwd=ws)
     assert built.code == 0 and "translations/ar/MA.xlf is not used" in built.err
     assert "Traceback" not in checked.out + checked.err + built.err
+
+
+def test_start_tags_made_once_per_path_tell_equal_paths_apart() -> None:
+    from gcmreview.render.xliff import _unit_start
+
+    assert 'name="objectives/1/summary"' in _unit_start(("objectives", 1, "summary"))
+    assert 'name="objectives/True/summary"' in _unit_start(("objectives", True, "summary"))

@@ -364,3 +364,24 @@ def test_guiding_principles_are_named_in_the_users_language(tmp_path: Path, run_
             "l’ensemble de la société") in out
     assert "(clés : international-cooperation, whole-of-society)" in out
     assert "(b) international-cooperation" not in out
+
+
+def test_asking_only_whether_a_file_is_valid_leaves_out_warnings_alone() -> None:
+    """`translate` checks a review with warnings=False: the same errors, so the same
+    verdict, for every file the tests hold (and with --strict, warnings stay errors)."""
+    from gcmreview.load.loader import load_file
+    from gcmreview.validate.checks import check_loaded
+
+    files = sorted((DATA).glob("*/**/*.yaml")) + sorted((ROOT / "countries").glob("*.yaml"))
+    assert len(files) > 30
+    catalogue = cat.builtin()
+    for path in files:
+        loaded = load_file(path, path.name)
+        full = check_loaded(loaded, catalogue, Options())
+        lean = check_loaded(loaded, catalogue, Options(warnings=False))
+        errors = [d for d in full.diagnostics if d.severity is Severity.ERROR]
+        assert [d for d in lean.diagnostics if d.severity is Severity.ERROR] == errors, path
+        assert lean.valid == full.valid
+        strict = check_loaded(loaded, catalogue, Options(strict=True, warnings=False))
+        assert strict.diagnostics == check_loaded(loaded, catalogue,
+                                                  Options(strict=True)).diagnostics

@@ -140,7 +140,19 @@ def nesting(text: str) -> tuple[int, int]:
     return containers, brackets
 
 
+_DETECTED = tuple((c, c.trigger, c.detect) for c in CONSTRUCTS if c.detect is not None)
+
+
 def findings(text: str) -> list[Construct]:
-    """The constructs of `text` a report will not show as written."""
-    return [c for c in CONSTRUCTS if c.detect is not None
-            and any(t in text for t in c.trigger) and c.detect.search(text)]
+    """The constructs of `text` a report will not show as written. (Loops, not a
+    comprehension over `any`: every narrative goes through here, once when its review is
+    checked and once more when its translation is imported; 44 ms -> 35 ms for the 7,869
+    of the benchmark.)"""
+    found = []
+    for construct, trigger, detect in _DETECTED:
+        for needed in trigger:
+            if needed in text:
+                if detect.search(text):
+                    found.append(construct)
+                break
+    return found

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from gcmreview.core.languages import direction
 from gcmreview.core.segments import Pc, Ph, Piece, Segment, codes
+from gcmreview.core.units import Path_, unit_name, xml_id
 from gcmreview.load.xliff import GCM, MDA, META_CATEGORY, XLIFF1, XLIFF2
 from gcmreview.model.translation import OutDocument, OutUnit
 
@@ -85,11 +86,15 @@ def _escaped(markdown: str) -> str:
     return _escape(markdown)
 
 
+_TYPE_ATTRIBUTES = {kind: f' type="{main}"' + (f' subType="{sub}"' if sub else "")
+                    for kind, (main, sub) in _TYPES.items()}
+_LINE_BREAK = ' type="fmt" subType="xlf:lb"'
+
+
 def _kind(piece: Ph | Pc) -> str:
-    kind, sub = _TYPES[piece.kind]
     if piece.kind == "block" and isinstance(piece, Ph) and "\n" in piece.data:
-        sub = "xlf:lb"
-    return f' type="{kind}"' + (f' subType="{sub}"' if sub else "")
+        return _LINE_BREAK
+    return _TYPE_ATTRIBUTES[piece.kind]
 
 
 def _inline2(pieces: Segment, data: _Data) -> str:
@@ -145,20 +150,50 @@ def _unit_notes(notes: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(_notes("      ", _context(notes)))
 
 
-def _unit2(unit: OutUnit) -> list[str]:
-    data = _Data(unit.source, unit.target)
-    state = f' state="{unit.state}"' if unit.target is not None and unit.state else ""
-    lines = [f'    <unit id="{unit.xml_id}" name="{_escape(unit.name, True)}" '
-             f'gcm:sourceHash="{unit.source_hash}">',
-             *_unit_notes(unit.notes),
-             *data.xml("      "),
-             f"      <segment{state}>",
-             f'        <source xml:space="preserve">{_inline2(unit.source, data)}</source>']
-    if unit.target is not None:
-        lines.append(f'        <target xml:space="preserve">{_inline2(unit.target, data)}'
-                     "</target>")
-    lines += ["      </segment>", "    </unit>"]
-    return lines
+def _unit_start(path: Path_) -> str:
+    """A unit's start tag up to its hash: its id and name follow from its path, and the
+    same paths recur from review to review (181 paths for the benchmark's 23,349 units):
+    made once per path, 0.6 µs a unit instead of 3.7. The key holds the parts' types, as
+    `objectives/True` is not `objectives/1`, though the two paths are equal."""
+    return _start_of(path, tuple(map(type, path)))
+
+
+@lru_cache(maxsize=8192)
+def _start_of(path: Path_, _types: tuple[type, ...]) -> str:
+    return f'    <unit id="{xml_id(path)}" name="{_escape(unit_name(path), True)}" gcm:sourceHash="'
+
+
+def _text_alone(segment: Segment) -> str | None:
+    """A segment's text when it holds no code ("" when empty), else None: two thirds of
+    the units (every line, most short narratives) are text alone."""
+    if not segment:
+        return ""
+    first = segment[0]
+    return first if len(segment) == 1 and isinstance(first, str) else None
+
+
+def _unit2(unit: OutUnit, lines: list[str]) -> None:
+    source, target = unit.source, unit.target
+    state = f' state="{unit.state}"' if target is not None and unit.state else ""
+    lines.append(f'{_unit_start(unit.path)}{unit.source_hash}">')
+    if unit.notes:
+        lines += _unit_notes(unit.notes)
+    text = _text_alone(source)
+    translated = _text_alone(target) if target is not None else ""
+    if text is not None and translated is not None:  # no <originalData>, the text escaped
+        lines.append(f"      <segment{state}>")
+        lines.append(f'        <source xml:space="preserve">{_escape(text)}</source>')
+        if target is not None:
+            lines.append(f'        <target xml:space="preserve">{_escape(translated)}</target>')
+    else:
+        data = _Data(source, target)
+        lines += data.xml("      ")
+        lines.append(f"      <segment{state}>")
+        lines.append(f'        <source xml:space="preserve">{_inline2(source, data)}</source>')
+        if target is not None:
+            lines.append(f'        <target xml:space="preserve">{_inline2(target, data)}'
+                         "</target>")
+    lines += ("      </segment>", "    </unit>")
 
 
 def xliff2(doc: OutDocument) -> bytes:
@@ -173,7 +208,7 @@ def xliff2(doc: OutDocument) -> bytes:
              *_metadata("    ", doc.meta),
              *_notes("    ", doc.notes)]
     for unit in doc.units:
-        lines += _unit2(unit)
+        _unit2(unit, lines)
     lines += ["  </file>", "</xliff>", ""]
     return "\n".join(lines).encode("utf-8")
 

@@ -82,6 +82,15 @@ class Options:
     acronyms: frozenset[str] | None = None
     """The acronyms the workspace spells out (`acronyms:` in gcmreview.yaml); None outside
     a workspace, where no acronym is checked."""
+    warnings: bool = True
+    """False: a check that can only warn may be left out, when only whether the file is
+    valid is asked (`translate`, which shows no finding; a third of the time of checking
+    a review is its coverage and what its narratives hold that a report will not show)."""
+
+    @property
+    def valid_only(self) -> bool:
+        """Only whether the file is valid is asked: no warning can make it invalid."""
+        return not (self.warnings or self.strict)
 
 
 @cache
@@ -495,6 +504,8 @@ class ReviewChecker:
                             _("write it with fewer nested > quote marks and lists") if deep
                             else _("write it with fewer nested [ ]"))
             return
+        if self.options.valid_only:
+            return
         for construct in narrative.findings(text):
             self.sink.warning(self.at(*path), construct.code or "", _(construct.message),
                               _(construct.hint) if construct.hint else None)
@@ -596,8 +607,9 @@ def check_loaded(loaded: LoadedFile, catalogue: Catalogue, options: Options) -> 
     country = data.get("country")
     result.country = country if isinstance(country, str) else None
     result.country_at = position_of(data, ("country",))
-    result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
-    coverage_diagnostics(result, options, sink, catalogue)
+    if not (options.valid_only and options.min_coverage is None):  # else warnings alone
+        result.coverage = compute(result.country or loaded.path.stem, data, catalogue)
+        coverage_diagnostics(result, options, sink, catalogue)
     if repaired is not None and loaded.data is None:  # positions in the file, not the reading
         sink.items = [d._replace(position=repaired.position(d.position)) for d in sink.items]
         result.country_at = repaired.position(result.country_at)

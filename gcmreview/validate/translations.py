@@ -59,6 +59,9 @@ class Found:
     stored: XliffUnit
     markdown: str | None = None
     """The translation as review text (current ones only): its codes the original's."""
+    target: Segment | None = None
+    """The translation with the original's codes (current ones only), which `markdown`
+    is made of: an export and an import take it, not adopting it again."""
 
 
 def same_source(unit: Unit, given: XliffUnit) -> bool:
@@ -99,7 +102,8 @@ def judge(unit: Unit, stored: XliffUnit) -> Found:
     if stored.state not in USED_STATES and stored.state_given:
         return Found("missing", stored.state, stored)
     state = stored.state if stored.state in USED_STATES else "translated"
-    return Found("current", state, stored, rebuild(adopt(unit.segment, stored.target)))
+    target = adopt(unit.segment, stored.target)
+    return Found("current", state, stored, rebuild(target), target)
 
 
 def match(review_units: Iterable[Unit], doc: XliffDocument | None) -> dict[Path_, Found]:
