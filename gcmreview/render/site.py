@@ -20,7 +20,6 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 import jinja2
-import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from gcmreview.core.i18n import Formatter, _, ngettext, translations
@@ -41,6 +40,7 @@ from gcmreview.render.templates import (
     PLACEHOLDER,
     SEMICOLONS,
     builtin_templates_dir,
+    new_environment,
     template_errors,
 )
 from gcmreview.render.terminal import Line
@@ -126,15 +126,7 @@ def _overridden(dirs: tuple[Path, ...]) -> bool:
 
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
-    kind = jinja2.sandbox.SandboxedEnvironment if _overridden(dirs) else jinja2.Environment
-    env = kind(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
+    env = new_environment(dirs, _overridden(dirs), autoescape=True)
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     fmt = Formatter(lang)
 

@@ -227,22 +227,23 @@ def _overridden(dirs: tuple[Path, ...]) -> bool:
     return any(d != builtin and any(d.glob("*.j2")) for d in dirs)
 
 
+def new_environment(dirs: Sequence[Path], sandboxed: bool, **options: Any
+                    ) -> jinja2.Environment:
+    """The Jinja environment of the reports and of the site: templates searched in
+    `dirs`, undefined names an error. Sandboxed when a workspace template takes part:
+    those arrive by pull request too; they may lay data out but not reach Python
+    internals (``{{ x.__class__.__mro__ }}``). The built-in templates are the package's
+    own code: the sandbox's checks on every attribute would double their rendering time."""
+    kind = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+    return kind(loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                extensions=["jinja2.ext.i18n"], **options)
+
+
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
-    # Sandboxed when a workspace template takes part: those arrive by pull request
-    # too; they may lay data out but not reach Python internals
-    # (``{{ x.__class__.__mro__ }}``). The built-in templates are the package's own
-    # code: the sandbox's checks on every attribute would double their rendering time.
-    kind = jinja2.sandbox.SandboxedEnvironment if _overridden(dirs) else jinja2.Environment
-    env = kind(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-    )
+    env = new_environment(dirs, _overridden(dirs), autoescape=False,
+                          keep_trailing_newline=True)
     # The report's words, set by the typography of its language (French ’ and no-break
     # spaces), as the interface's messages are.
     fmt = Formatter(lang, report=True)
