@@ -18,7 +18,7 @@ from typing import NamedTuple
 from gcmreview.core.diagnostics import Diagnostic, DiagnosticSink, Position
 from gcmreview.core.i18n import _, ngettext
 from gcmreview.core.indicators import LOOKALIKE, STEM
-from gcmreview.load.loader import undecodable_at
+from gcmreview.load.loader import utf8_text
 
 MAX_DATA_BYTES = 1024 * 1024
 """One indicator's values for one State: ten years by a few breakdowns are a few
@@ -109,27 +109,14 @@ def read_data(path: Path, shown_as: str) -> DataTable:
 
 def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
     """UTF-8, with or without a byte-order mark; anything else is a positioned error."""
+    hint = _("in the spreadsheet program, save it as “CSV UTF-8 (comma delimited)”")
     if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         sink.error(Position(), "encoding",
                    _("this is a spreadsheet workbook (.xlsx or .xls), not a CSV file"),
-                   _("in the spreadsheet program, save it as “CSV UTF-8 (comma delimited)”"))
+                   hint)
         return None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sink.error(Position(), "encoding",
-                   _("the file is saved as UTF-16; data files must be UTF-8"),
-                   _("in the spreadsheet program, save it as “CSV UTF-8 (comma delimited)”"))
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        sink.error(undecodable_at(raw, exc), "encoding",
-                   _("the file is not saved as UTF-8: byte 0x{byte:02X} here is not UTF-8 "
-                     "(the file was probably saved as Latin-1 or Windows-1252)").format(
-                       byte=raw[exc.start]),
-                   _("in the spreadsheet program, save it as “CSV UTF-8 (comma delimited)”"))
-        return None
+    return utf8_text(raw, sink, Position(),
+                     _("the file is saved as UTF-16; data files must be UTF-8"), hint)
 
 
 _CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))

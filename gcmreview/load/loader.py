@@ -326,10 +326,18 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
                    _("to turn a filled-in Word form or a Word review into a review file, run "
                      "`gcmreview import FILE`"))
         return None
+    hint = _("save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)")
+    return utf8_text(raw, sink, Position(1, 1),
+                     _("the file is saved as UTF-16; review files must be UTF-8"), hint)
+
+
+def utf8_text(raw: bytes, sink: DiagnosticSink, start: Position, utf16: str, hint: str
+              ) -> str | None:
+    """UTF-8 with or without a byte-order mark; UTF-16 (`utf16`, said at `start`) or any
+    other encoding is an error, with `hint` on how to save the file (review files and
+    data files alike)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        sink.error(Position(1, 1), "encoding",
-                   _("the file is saved as UTF-16; review files must be UTF-8"),
-                   _("save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)"))
+        sink.error(start, "encoding", utf16, hint)
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -341,7 +349,7 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
             "encoding",
             _("the file is not saved as UTF-8: byte 0x{byte:02X} here is not UTF-8 (the file "
               "was probably saved as Latin-1 or Windows-1252)").format(byte=raw[exc.start]),
-            _("save the file as UTF-8 (in most editors: Save as > Encoding > UTF-8)"),
+            hint,
         )
         return None
 
