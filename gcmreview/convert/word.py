@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from gcmreview.convert.pandoc import pandoc_path
+from gcmreview.convert.pandoc import RTS_OPTIONS, pandoc_path
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.i18n import _
@@ -43,7 +43,7 @@ class WordReader:
         env = {**os.environ, "LC_ALL": "C.UTF-8"}
         script = Path(__file__).with_name("word.lua")
         self.process = LineProcess("pandoc", [
-            str(pandoc_path()), "+RTS", "-A16m", "-c", "-RTS", "lua", str(script)], env)
+            str(pandoc_path()), "+RTS", *RTS_OPTIONS, "-RTS", "lua", str(script)], env)
         self.process.send({"policy": policy()})
         self.folder = tempfile.TemporaryDirectory(prefix="gcmreview-import-")
         self.count = 0
