@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import random
 import re
 import shutil
 import zipfile
@@ -591,3 +592,21 @@ def test_downloaded_values_never_start_a_spreadsheet_formula() -> None:
                            "=HYPERLINK(1)", "+x", "-cmd")
     row = values_csv([risky], ["Sex"]).splitlines()[1]
     assert row == "10.7.1,AQ,2021,'+x,'@Female,'=HYPERLINK(1),-1.5,'-cmd"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_data_files_without_quotes_are_cut_as_the_full_reader_cuts_them(seed: int) -> None:
+    """The fast path for files without quotes gives the cells, lines and columns the
+    character-by-character reader gives (blank lines, line ends, trailing commas)."""
+    from gcmreview.core.diagnostics import DiagnosticSink
+    from gcmreview.load import data as data_file
+
+    rng = random.Random(seed)
+    pieces = ["2021", "12.5", "", " ", "Female", "Per 100,000", "é", "۱۲", ",", ",,",
+              "\n", "\r\n", "\r", "\n\n", "\t"]
+    text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+    assert '"' not in text
+    sink = DiagnosticSink(Path("x.csv"))
+    assert data_file._plain_records(text) == data_file._quoted_records(text, sink)
+    assert data_file._records(text, sink) == data_file._quoted_records(text, sink)
+    assert not sink.items

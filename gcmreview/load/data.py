@@ -165,9 +165,35 @@ def parse_into(table: DataTable, raw: bytes, sink: DiagnosticSink) -> None:
         table.rows.append(row)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _records(text: str, sink: DiagnosticSink) -> list[list[Cell]] | None:
     """Split a CSV text into records of positioned cells; None (and an error) when a quote
     is not closed, or text follows a closing quote."""
+    if '"' not in text and _CONTROL_CHARACTER.search(text) is None:
+        return _plain_records(text)
+    return _quoted_records(text, sink)
+
+
+def _plain_records(text: str) -> list[list[Cell]]:
+    """`_records` of a text without quotes or control characters, as most data files are:
+    split at line ends and commas (a tenth of the time of reading it character by
+    character)."""
+    records: list[list[Cell]] = []
+    for number, line in enumerate(_LINE_END.split(text), 1):
+        if not line:
+            continue  # a blank line
+        record, column = [], 1
+        for value in line.split(","):
+            record.append(Cell(value, number, column))
+            column += len(value) + 1
+        records.append(record)
+    return records
+
+
+def _quoted_records(text: str, sink: DiagnosticSink) -> list[list[Cell]] | None:
     records: list[list[Cell]] = []
     record: list[Cell] = []
     i, n = 0, len(text)

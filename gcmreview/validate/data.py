@@ -105,13 +105,23 @@ class DataSet:
 
     results: list[DataResult] = field(default_factory=list)
     unread: list[Diagnostic] = field(default_factory=list)
+    _sorted_out: tuple[int, dict[str, StateData]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def of(self, country: str) -> StateData:
-        return StateData(
-            {r.indicator: r for r in self.results
-             if r.valid and r.country == country and r.indicator},
-            {r.indicator: r for r in self.results
-             if not r.valid and r.country == country and r.indicator})
+        return self._states().get(country) or StateData()
+
+    def _states(self) -> dict[str, StateData]:
+        """Each State's files, sorted out once (every report asks, the regional one for
+        every State); made again if files were added since."""
+        if self._sorted_out is None or self._sorted_out[0] != len(self.results):
+            states: dict[str, StateData] = {}
+            for r in self.results:
+                if r.country and r.indicator:
+                    state = states.setdefault(r.country, StateData({}, {}))
+                    (state.values if r.valid else state.invalid)[r.indicator] = r
+            self._sorted_out = (len(self.results), states)
+        return self._sorted_out[1]
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
