@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _DROPPED = dict.fromkeys(map(ord, (
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # zero-width and directional marks
@@ -72,7 +73,12 @@ def acronyms_in(texts: Iterable[str]) -> list[str]:
     numerals are not acronyms)."""
     found: dict[str, None] = {}
     for text in texts:
-        for match in ACRONYM.finditer(text):
-            if not _ROMAN.match(match.group(1)):
-                found.setdefault(match.group(1), None)
+        found.update(_acronyms_of(text))
     return list(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _acronyms_of(text: str) -> dict[str, None]:
+    """A build looks for a review's acronyms three times (its checks, its report, the
+    regional report's list): each text is read once."""
+    return {acronym: None for acronym in ACRONYM.findall(text) if not _ROMAN.match(acronym)}
