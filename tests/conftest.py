@@ -32,6 +32,21 @@ def spaced(text: str) -> str:
     return text.replace("\u00a0", " ")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The key that seals cached narratives (gcmreview.convert.narratives.seal_key) is
+    made in the user's cache folder: the tests make theirs in a folder of their own."""
+    import os
+
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(autouse=True)
 def _interface_language():
     """`main` sets the interface language from the environment and it stays set: each test

@@ -208,6 +208,88 @@ def test_a_tampered_cache_entry_is_sanitised_again(tmp_path: Path) -> None:
         assert "&lt;script&gt;TAMPERED()" in html, name
 
 
+def cached_requests(out: Path) -> list[dict]:
+    """What the next build would send a worker for every cached narrative."""
+    from gcmreview.convert.narratives import NarrativeCache
+    from gcmreview.convert.pandoc import narrative_version
+
+    _folder, entries = cache_index(out)
+    return NarrativeCache(out, narrative_version()).request({k: "" for k in entries})[1]
+
+
+def test_packs_this_user_wrote_are_sealed_and_trusted_by_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sanitising every cached narrative again costs as much as reading them: a pack an
+    earlier build of this user wrote is trusted through its seal; with another key (a
+    build folder from elsewhere) every entry is sanitised again."""
+    import os
+    import stat as stat_
+
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import INDEX_NAME
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
+    folder, entries = cache_index(ws / "out")
+    seals = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))["seals"]
+    assert set(seals) == {entry[0] for entry in entries.values()}
+    requests = cached_requests(ws / "out")
+    assert requests and not any(r.get("verify") for r in requests)
+    key = Path(os.environ["XDG_CACHE_HOME"]) / "gcmreview" / "cache-seal.key"
+    assert stat_.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    assert all(r.get("verify") for r in cached_requests(ws / "out"))
+    # That build verifies them all, finds them clean, and seals them with its own key.
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    assert not any(r.get("verify") for r in cached_requests(ws / "out"))
+    # A key others can read seals nothing.
+    other = tmp_path / "another-user" / "gcmreview" / "cache-seal.key"
+    other.chmod(0o644)
+    assert all(r.get("verify") for r in cached_requests(ws / "out"))
+
+
+def test_a_sealed_pack_changed_on_disk_is_sanitised_again(tmp_path: Path) -> None:
+    """Its seal no longer matches its bytes: its entries are verified, as any pack's
+    from elsewhere."""
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import INDEX_NAME
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
+    folder, entries = cache_index(ws / "out")
+    index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
+    raw = '{"t":"RawInline","c":["html","<script>TAMPERED()</script>"]}'
+    packs: dict[str, bytes] = {}
+    for key, (name, offset, length, used) in sorted(entries.items(),
+                                                    key=lambda item: item[1][1]):
+        with (folder / name).open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read(length).decode().replace('{"t":"Str","c":"ETA-TEXT"}', raw)
+        pack = packs.get(name, b"")
+        entries[key] = [name, len(pack), len(text.encode()), used]
+        packs[name] = pack + text.encode()
+    for name, pack in packs.items():  # the same names, the seals left as they were
+        (folder / name).write_bytes(pack)
+    index["entries"] = entries
+    (folder / INDEX_NAME).write_text(json.dumps(index), encoding="utf-8")
+    assert set(index["seals"]) == set(packs)
+    assert all(r.get("verify") for r in cached_requests(ws / "out"))
+    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    for name in ("DZ.fr.html", "regional.fr.html"):
+        html = (ws / "out" / name).read_text(encoding="utf-8")
+        assert "TAMPERED" in html, name  # read from the cache, not parsed again...
+        assert "<script>TAMPERED" not in html, name  # ...and sanitised again: inert text
+    # The tampered entry stays unverified, so its pack is never sealed again.
+    assert any(r.get("verify") for r in cached_requests(ws / "out"))
+
+
 def test_cache_keeps_one_sanitiser_version_and_the_narratives_in_use(tmp_path: Path) -> None:
     from gcmreview.commands.build import build
     from gcmreview.commands.context import Context
