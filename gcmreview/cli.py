@@ -847,6 +847,15 @@ _TERMINATED = [False]
 """Set when SIGTERM, not Ctrl-C, stopped the command: it exits 143, as CI expects."""
 
 
+GC_THRESHOLDS = (100_000, 50, 100)
+"""Python's cyclic garbage collector, run less often than its default (700, 10, 10).
+A build holds every review it loaded, and the collector went through all of them again
+and again: 1.3-1.8 s of the 7.1-7.7 s of Python CPU in build --all of the bench's 193
+States (measured: 5.85 s with these thresholds, 5.8 s with no collection at all; the
+process's peak memory 225 -> 226 MB). Reference counting frees nearly everything a
+build makes; the rare cycles are still collected."""
+
+
 def _terminate_as_interrupt() -> None:
     """SIGTERM (CI cancelling a job, `kill`) stops a build as Ctrl-C does: workers
     stopped, the staging folder removed, earlier reports left as they were."""
@@ -875,10 +884,13 @@ def _interrupted() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: the one place exceptions become messages and exit codes."""
+    import gc
+
     from typer._click import exceptions as click
 
     i18n.use(i18n.detect_language())
     args = sys.argv[1:] if argv is None else argv
+    gc.set_threshold(*GC_THRESHOLDS)
     _terminate_as_interrupt()
     try:
         named = next((a for a in args if not a.startswith("-")), None)

@@ -178,3 +178,19 @@ def test_build_a_state_without_a_review_file_says_so(run_cli, tmp_path: Path) ->
     assert "gcmreview new DZ" in result.err
     unknown = run_cli("build", "--country", "XX", "--format", "md", cwd=ws)
     assert unknown.code == 2 and "is not a country of this workspace" in unknown.err
+
+
+def test_the_garbage_collector_runs_less_often_than_pythons_default(run_cli) -> None:
+    """A build holds every review it loaded: collecting at Python's default pace went
+    through them again and again (gcmreview.cli.GC_THRESHOLDS)."""
+    import gc
+
+    from gcmreview.cli import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        assert run_cli("--version").code == 0
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
