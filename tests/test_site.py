@@ -177,6 +177,23 @@ def test_lists_are_punctuated_in_each_language(example: Path) -> None:
     assert "language-note" not in item
 
 
+def test_states_not_reporting_a_principle_are_listed_with_the_languages_comma(
+        example: Path) -> None:
+    from gcmreview.core.i18n import translations
+
+    separators = {}
+    for lang, comma in (("en", ", "), ("fr", ", "), ("ar", "، ")):
+        label = translations(lang).gettext("Not reported by")
+        found = [m.group(1) for page in sorted((example / "site" / lang).glob("principle-*.html"))
+                 if (m := re.search(rf"<p>{re.escape(label)}\W*(<a .*?)\.</p>",
+                                    page.read_text(encoding="utf-8")))]
+        between = {sep for links in found for sep in re.findall(r"</a>(.*?)<a ", links)}
+        assert between, lang  # some principle is left out by two States or more
+        separators[lang] = between
+        assert between == {comma}, lang
+    assert separators["ar"] != separators["en"]
+
+
 def test_downloads_are_the_coverage_command_and_the_built_reports(example: Path,
                                                                   run_cli) -> None:
     site = example / "site"
@@ -345,6 +362,17 @@ def test_indicators_page_lists_each_indicator_with_its_official_title(indicators
         home = (site / lang / "index.html").read_text(encoding="utf-8")
         nav = home[home.index('class="site-nav"'):home.index("</nav>", home.index("site-nav"))]
         assert 'href="indicators.html"' in nav
+
+
+def test_the_home_page_says_indicator_values_can_be_downloaded_when_there_are_some(
+        indicators: Path, example: Path) -> None:
+    def link(site: Path, lang: str) -> str:
+        home = (site / "site" / lang / "index.html").read_text(encoding="utf-8")
+        return re.search(r'<p><a href="downloads.html">(.*?)</a></p>', home).group(1)
+
+    assert link(indicators, "en").endswith("and the indicator values as CSV")
+    assert "قيم المؤشرات" in link(indicators, "ar")
+    assert "indicator" not in link(example, "en")
 
 
 def test_an_indicator_page_shows_each_states_latest_value(indicators: Path) -> None:

@@ -179,6 +179,7 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
                 site=site, page=page, model=model, languages=languages, once=once,
                 colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, ";"),
+                comma=Formatter(site.lang).join(["", ""]),  # "، " in Arabic
                 canonical=canonical(model, site.lang, page))
             out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
     first = model.languages[0]
