@@ -689,13 +689,26 @@ local PAGE_BREAK = pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></
 -- (pandoc bookmarks each heading by its identifier), so that LibreOffice, which
 -- prints a field's last result, shows the entries; Word and LibreOffice fill in the
 -- page numbers when the field is updated, and Word does so on opening (w:dirty).
+-- The headings of levels 1 and 2, in document order. Only the template writes headings
+-- (the sanitiser makes a narrative's headings bold paragraphs), at the top level or in
+-- its divs: the blocks are looked through, not walked (a walk over every inline cost a
+-- second of a 193-State build).
+local function headings_in(blocks, out)
+  for _, block in ipairs(blocks) do
+    local kind = block.t
+    if kind == "Header" then
+      if block.level <= 2 then out[#out + 1] = block end
+    elseif kind == "Div" or kind == "BlockQuote" then
+      headings_in(block.content, out)
+    elseif kind == "BulletList" or kind == "OrderedList" then
+      for _, item in ipairs(block.content) do headings_in(item, out) end
+    end
+  end
+  return out
+end
+
 local function toc_blocks(doc, title)
-  local headings = {}
-  doc:walk({
-    Header = function(h)
-      if h.level <= 2 then headings[#headings + 1] = h end
-    end,
-  })
+  local headings = headings_in(doc.blocks, {})
   if #headings == 0 then return pandoc.Blocks({}) end
   local bidi = document_dir == "rtl" and "<w:bidi />" or ""
   local parts = {
