@@ -52,6 +52,10 @@ MAX_ENTRIES = 100_000
 _PACK = re.compile(r"[0-9a-f]{16}-\d+\.pack")
 _SEAL = re.compile(r"[0-9a-f]{64}")
 KEY_BYTES = 32
+_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+"""Never through a link, where the system can say so; bytes as they are (Windows). On
+Windows a key's permissions cannot be told: no key is used, and the cache is verified as
+before seals."""
 
 
 def seal_key() -> bytes | None:
@@ -65,13 +69,13 @@ def seal_key() -> bytes | None:
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAGS, 0o600)
         except FileExistsError:
             pass
         else:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(secrets.token_bytes(KEY_BYTES))
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | _FLAGS)
         with os.fdopen(fd, "rb") as handle:
             found = os.fstat(handle.fileno())
             key = handle.read(KEY_BYTES + 1)
@@ -180,7 +184,7 @@ class NarrativeCache:
         if self.key is None:
             return None
         try:
-            fd = os.open(self.folder / pack, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = os.open(self.folder / pack, os.O_RDONLY | _FLAGS)
             with os.fdopen(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     return None
