@@ -555,7 +555,8 @@ def build(
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]
                            + [d for r in outcome.validation.data if not r.valid
-                              for d in r.diagnostics]), sys.stderr)
+                              for d in r.diagnostics]
+                           + outcome.validation.unread), sys.stderr)
     echo(show.warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)
@@ -605,7 +606,8 @@ def site(
     echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
                             for d in f.diagnostics]
                            + [d for r in outcome.validation.data if not r.valid
-                              for d in r.diagnostics]), sys.stderr)
+                              for d in r.diagnostics]
+                           + outcome.validation.unread), sys.stderr)
     echo(warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(outcome_lines(outcome.pages, display_path(outcome.out_dir), len(outcome.written),
@@ -724,6 +726,7 @@ def coverage(
                          hint=_("use --format {formats}").format(
                              formats=join(["table", *show.DIFF_FORMATS])))
     report = run_coverage(Context(), diff_ref)
+    echo(diagnostics_lines(report.unread), sys.stderr)
     formats = show.DIFF_FORMATS if report.diff else show.MATRIX_FORMATS
     if output_format in formats:
         sys.stdout.write(formats[output_format](report))

@@ -44,6 +44,7 @@ from gcmreview.validate.checks import Options, check_loaded
 from gcmreview.validate.data import DataOptions, DataSet, StateData, check_data_folder
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
+from gcmreview.validate.run import unread_in
 from gcmreview.validate.translations import read_store
 from gcmreview.validate.workspace import Workspace
 from gcmreview.write.files import publish, staging
@@ -477,7 +478,8 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
     shown = {p.stem for p in (all_files if regional else countries)}
     data = [r for r in builder.data.results if r.country in shown] \
         if builder.data_keys else []
-    outcome.validation = ValidationRun(list(builder.results.values()), data=data)
+    outcome.validation = ValidationRun(list(builder.results.values()), data=data,
+                                       unread=unread_in([workspace.countries_dir]))
     for result in outcome.validation.files:
         if not result.valid:
             outcome.failed[result.path.stem] = _("the review file has errors (see above)")

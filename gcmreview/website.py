@@ -56,6 +56,7 @@ from gcmreview.render.data_file import values_csv
 from gcmreview.render.site import assets, narratives_of, render_site, splice
 from gcmreview.validate.data import DataSet
 from gcmreview.validate.results import ValidationRun
+from gcmreview.validate.run import unread_in
 from gcmreview.validate.workspace import Workspace, localize
 from gcmreview.write.files import staging
 from gcmreview.write.manifest import MANIFEST_NAME, digest
@@ -120,7 +121,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
             and (out / SEARCH_FOLDER / "pagefind-entry.json").is_file()):
         # Nothing changed: only the files known invalid are checked, to say why again.
         validation = ValidationRun([builder.result(p) for p in files
-                                    if p.name in manifest.invalid], data=data.results)
+                                    if p.name in manifest.invalid], data=data.results,
+                                   unread=unread_in([workspace.countries_dir]))
         return SiteOutcome(validation, out, up_to_date=True)
     reviews: dict[str, list[StateReview]] = {}
     warnings: dict[str, list[str]] = {}
@@ -129,7 +131,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
         reviews[lang], invalid, refused = builder.state_reviews(files, lang)
         if refused:
             warnings[f"site.{lang}"] = list(refused)
-    validation = ValidationRun([builder.result(p) for p in files], data=data.results)
+    validation = ValidationRun([builder.result(p) for p in files], data=data.results,
+                               unread=unread_in([workspace.countries_dir]))
     downloads, contents = _downloads(workspace, builder, files, data)
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
                         options.base_url, data if builder.data_keys else None

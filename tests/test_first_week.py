@@ -60,6 +60,33 @@ def test_a_workspace_whose_only_review_is_misnamed(run_cli, tmp_path: Path,
         "countries/MA.yaml.txt en MA.yaml" in result.err
 
 
+def test_build_coverage_and_site_say_which_file_they_did_not_read(run_cli, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    """The State of MA.yaml.txt shows as not submitted in the matrix and is left out of
+    the regional report: each command says why, and `build --country MA` names the file
+    to rename instead of asking for a review that exists."""
+    monkeypatch.setenv("GCMREVIEW_LANG", "en")
+    ws = copy_workspace(tmp_path / "ws")
+    (ws / "countries" / "MA.yaml").rename(ws / "countries" / "MA.yaml.txt")
+    warning = ("countries/MA.yaml.txt:1:1: warning[file-not-read]: MA.yaml.txt is not read: "
+               "review files are named after the State's code and end in .yaml\n"
+               "    hint: rename it to MA.yaml")
+    asked = run_cli("build", "--country", "MA", "--format", "md", cwd=ws)
+    assert asked.code == 2
+    assert ("error: MA's review file countries/MA.yaml.txt is not read: review files are "
+            "named after the State's code and end in .yaml\nhint: rename it to MA.yaml"
+            ) in asked.err
+    built = run_cli("build", "--region", "--format", "md", "--quiet", cwd=ws)
+    assert built.code == 0 and warning in built.err
+    assert (ws / "build" / "regional.fr.md").is_file()
+    matrix = run_cli("coverage", "--format", "json", cwd=ws)
+    assert matrix.code == 0 and warning in matrix.err
+    assert {s["country"]: s["submitted"] for s in json.loads(matrix.out)["states"]}["MA"] \
+        is False
+    site = run_cli("site", "--lang", "en", "--quiet", cwd=ws)
+    assert site.code == 0 and warning in site.err
+
+
 # --- new, outside a workspace -------------------------------------------------------------
 
 @pytest.mark.parametrize(("lang", "words"), [

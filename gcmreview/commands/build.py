@@ -12,6 +12,7 @@ from gcmreview.core.diagnostics import display_path
 from gcmreview.core.errors import DuplicateReview, UsageError
 from gcmreview.core.i18n import _, join
 from gcmreview.core.languages import LANGUAGES
+from gcmreview.load.loader import review_name, unread_files_in
 from gcmreview.pipeline import BuildOptions, BuildOutcome, run_build
 from gcmreview.validate.workspace import Workspace
 
@@ -56,6 +57,13 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
         expected = workspace.participants is None or code in workspace.participants
         if code not in available and countries.is_country_code(code) and expected:
             shown = display_path(workspace.countries_dir / f"{code}.yaml")
+            lookalike = next((p for p in _unread(workspace)
+                              if review_name(p).upper() == f"{code}.YAML"), None)
+            if lookalike is not None:  # MA.yaml.txt: Notepad's ending, hidden by Windows
+                raise UsageError(_("{code}'s review file {file} is not read: review files "
+                                   "are named after the State's code and end in .yaml").format(
+                                       code=code, file=display_path(lookalike)),
+                                 hint=_("rename it to {name}").format(name=f"{code}.yaml"))
             raise UsageError(_("{code} has no review file yet ({path})").format(
                 code=code, path=shown),
                 hint=_("write it with `gcmreview new {code}`, or import the State's Word "
@@ -66,6 +74,11 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
                                  codes=join(sorted(available))))
         chosen.append(available[code])
     return list(dict.fromkeys(chosen))
+
+
+def _unread(workspace: Workspace) -> list[Path]:
+    folder = workspace.countries_dir
+    return unread_files_in(folder) if folder.is_dir() else []
 
 
 def build(ctx: Context, *, codes: list[str], every: bool = False, region: bool = False,

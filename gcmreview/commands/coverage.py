@@ -14,7 +14,7 @@ from gcmreview.model.matrix import snapshot
 from gcmreview.render.coverage import CoverageView
 from gcmreview.validate.checks import Options
 from gcmreview.validate.data import DataOptions, check_data_folder
-from gcmreview.validate.run import reviews_at, validate_files
+from gcmreview.validate.run import reviews_at, unread_in, validate_files
 from gcmreview.validate.workspace import Workspace, localize
 
 
@@ -58,4 +58,5 @@ def coverage(ctx: Context, diff_ref: str | None = None) -> CoverageView:
         principles={slug: p.label(language()) for slug, p in catalogue.principles.items()},
         names=country_names(workspace, codes), now=now, diff=changes,
         data={c: dict(sorted(f.items(), key=lambda item: sort_key(item[0])))
-              for c, f in sorted(facts.items())})
+              for c, f in sorted(facts.items())},
+        unread=unread_in([workspace.countries_dir]))

@@ -16,6 +16,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from gcmreview.core.diagnostics import Diagnostic
 from gcmreview.core.i18n import _, join, ngettext
 from gcmreview.core.markdown import escape as md_escape
 from gcmreview.core.status import (
@@ -49,6 +50,9 @@ class CoverageView:
     diff: CoverageDiff | None = None
     data: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Country -> indicator -> the years its valid data file has values for."""
+    unread: list[Diagnostic] = field(default_factory=list)
+    """Files of the countries folder that look like review files but are not read: the
+    matrix shows their State as not submitted, and says why on the side."""
 
     @property
     def regressions(self) -> list[StateChange]:
