@@ -234,7 +234,7 @@ def test_packs_this_user_wrote_are_sealed_and_trusted_by_the_next_build(
     assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
     folder, entries = cache_index(ws / "out")
     seals = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))["seals"]
-    assert set(seals) == {entry[0] for entry in entries.values()}
+    assert set(seals) == set(entries)
     requests = cached_requests(ws / "out")
     assert requests and not any(r.get("verify") for r in requests)
     key = Path(os.environ["XDG_CACHE_HOME"]) / "gcmreview" / "cache-seal.key"
@@ -252,9 +252,9 @@ def test_packs_this_user_wrote_are_sealed_and_trusted_by_the_next_build(
     assert all(r.get("verify") for r in cached_requests(ws / "out"))
 
 
-def test_a_sealed_pack_changed_on_disk_is_sanitised_again(tmp_path: Path) -> None:
-    """Its seal no longer matches its bytes: its entries are verified, as any pack's
-    from elsewhere."""
+def test_a_sealed_entry_changed_on_disk_is_sanitised_again(tmp_path: Path) -> None:
+    """Its seal no longer matches its bytes: it is verified, as any entry from elsewhere;
+    the entries around it, moved but unchanged, keep their seals."""
     from gcmreview.commands.build import build
     from gcmreview.commands.context import Context
     from gcmreview.convert.narratives import INDEX_NAME
@@ -278,16 +278,63 @@ def test_a_sealed_pack_changed_on_disk_is_sanitised_again(tmp_path: Path) -> Non
         (folder / name).write_bytes(pack)
     index["entries"] = entries
     (folder / INDEX_NAME).write_text(json.dumps(index), encoding="utf-8")
-    assert set(index["seals"]) == set(packs)
-    assert all(r.get("verify") for r in cached_requests(ws / "out"))
+    assert set(index["seals"]) == set(entries)
+
+    def verified() -> set[str]:
+        return {r["key"] for r in cached_requests(ws / "out") if r.get("verify")}
+
+    tampered = {k for k, (name, offset, length, _used) in entries.items()
+                if b"TAMPERED" in packs[name][offset:offset + length]}
+    assert len(tampered) == 1 and verified() == tampered
     assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
                  force=True).exit_code == 0
     for name in ("DZ.fr.html", "regional.fr.html"):
         html = (ws / "out" / name).read_text(encoding="utf-8")
         assert "TAMPERED" in html, name  # read from the cache, not parsed again...
         assert "<script>TAMPERED" not in html, name  # ...and sanitised again: inert text
-    # The tampered entry stays unverified, so its pack is never sealed again.
-    assert any(r.get("verify") for r in cached_requests(ws / "out"))
+    # Sanitising changed it: it is never sealed, and is sanitised at every build.
+    assert verified() == tampered
+
+
+def test_a_seal_covers_only_the_bytes_it_was_made_for(tmp_path: Path) -> None:
+    """A pack from elsewhere holds clean entries and, after them, bytes no entry points
+    to. Its entries are verified and sealed; an index then pointed at the hidden bytes,
+    seals kept, gains nothing from them: those bytes are sanitised when read."""
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+    from gcmreview.convert.narratives import INDEX_NAME
+
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
+    folder, entries = cache_index(ws / "out")
+    raw = '{"t":"RawInline","c":["html","<script>HIDDEN()</script>"]}'
+    pack, hidden, target = b"", b"", None
+    for key, (name, offset, length, used) in sorted(entries.items()):
+        with (folder / name).open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read(length)
+        entries[key] = ["0123456789abcdef-1.pack", len(pack), len(text), used]
+        pack += text
+        if b"ETA-TEXT" in text:
+            target = key
+            hidden = text.replace(b'{"t":"Str","c":"ETA-TEXT"}', raw.encode())
+    assert target is not None and hidden
+    (folder / "0123456789abcdef-1.pack").write_bytes(pack + hidden)
+    (folder / INDEX_NAME).write_text(json.dumps({"build": 1, "entries": entries}),
+                                     encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
+    assert target in index["seals"]  # verified clean, then sealed
+    index["entries"][target][1:3] = [len(pack), len(hidden)]
+    (folder / INDEX_NAME).write_text(json.dumps(index), encoding="utf-8")
+    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    for name in ("DZ.fr.html", "regional.fr.html"):
+        html = (ws / "out" / name).read_text(encoding="utf-8")
+        assert "HIDDEN" in html, name  # the hidden bytes were read...
+        assert "<script>HIDDEN" not in html, name  # ...and sanitised: inert text
 
 
 def test_cache_keeps_one_sanitiser_version_and_the_narratives_in_use(tmp_path: Path) -> None:

@@ -15,11 +15,14 @@ write itself is sanitised again when read ("verify"), and trusted for the rest o
 the build only if that changed nothing (an entry changed on disk is sanitised
 wherever it is read). Sanitising every narrative again costs a build as much as
 reading them (2 s of CPU on the bench's 193 States), so the index also holds a seal
-per pack: an HMAC of its bytes under a key kept outside the build folder, in the
-user's cache folder (`seal_key`). A pack whose seal matches was written, or fully
-verified, by a build of this user: its entries are trusted as they are. A pack from
-anywhere else (a build folder restored from a pull request, a CI artifact, another
-user's) has no seal this key makes, and its entries are verified. It stays bounded: a build
+per entry: an HMAC of the narrative's key and its bytes, under a key kept outside
+the build folder, in the user's cache folder (`seal_key`). An entry whose seal
+matches was written, or verified unchanged, by a build of this user: it is trusted as
+it is. An entry from anywhere else (a build folder restored from a pull request, a CI
+artifact, another user's) has no seal this key makes, and is verified; once clean, it
+is sealed. A seal covers exactly the bytes that were checked, for the narrative they
+were checked as: bytes elsewhere in a pack, or another narrative's, gain nothing from
+it. It stays bounded: a build
 that converts every document keeps only the entries it used, and no build keeps
 more than MAX_ENTRIES (the least recently used go first); packs nothing points
 to are deleted.
@@ -112,11 +115,18 @@ class NarrativeCache:
         """Pack name -> its size, if it is a regular file in the folder (not a link)."""
         self.key = seal_key()
         self.seals: dict[str, str] = {}
-        """Pack name -> its seal, as the index says (unchecked)."""
-        self._sealed: dict[str, bool] = {}
-        """Pack name -> whether its seal matched its bytes, once looked at."""
+        """Narrative key -> its entry's seal, as the index says (unchecked)."""
+        self._checked: set[str] = set()
+        """Packs whose entries' seals have been checked."""
+        self._sealed: set[str] = set()
+        """Narrative keys whose seal matched their entry's bytes."""
         self.build, self.index = self._load_index()
         self.build += 1
+        self._sealed_in: dict[str, list[str]] = {}
+        """Pack name -> the narratives with a seal that the index places in it."""
+        for key in self.seals:
+            if key in self.index:
+                self._sealed_in.setdefault(self.index[key].pack, []).append(key)
         self.prefix = os.urandom(8).hex()
         self._packs = 0
         self._trusted: set[str] = set()
@@ -134,7 +144,7 @@ class NarrativeCache:
                        for k, v in data["entries"].items()}
             seals = data.get("seals") or {}
             self.seals = {str(k): str(v) for k, v in seals.items()
-                          if _PACK.fullmatch(str(k)) and _SEAL.fullmatch(str(v))} \
+                          if isinstance(v, str) and _SEAL.fullmatch(v)} \
                 if isinstance(seals, dict) else {}
             return int(data["build"]), {k: e for k, e in entries.items()
                                         if _PACK.fullmatch(e.pack)}
@@ -164,7 +174,7 @@ class NarrativeCache:
                     continue
                 place = {"key": key, "pack": entry.pack, "offset": entry.offset,
                          "length": entry.length}
-                trusted = key in self._trusted or self._sealed_pack(entry.pack)
+                trusted = key in self._trusted or self._sealed_entry(key, entry)
                 out.append(place if trusted else {**place, "verify": True})
         return (pack if self.usable else None), out
 
@@ -179,8 +189,8 @@ class NarrativeCache:
         return entry.offset >= 0 and entry.length > 0 \
             and entry.offset + entry.length <= self._sizes[entry.pack]
 
-    def _seal_of(self, pack: str) -> str | None:
-        """The seal of a pack as it is on disk now (None: no key, or not a regular file)."""
+    def _pack_bytes(self, pack: str) -> bytes | None:
+        """A pack's bytes, if it is a regular file of the folder (None without a key)."""
         if self.key is None:
             return None
         try:
@@ -188,17 +198,29 @@ class NarrativeCache:
             with os.fdopen(fd, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     return None
-                return hmac.new(self.key, handle.read(), hashlib.sha256).hexdigest()
+                return handle.read()
         except OSError:
             return None
 
-    def _sealed_pack(self, pack: str) -> bool:
-        """Whether the pack's bytes are those a build of this user sealed (checked once)."""
-        if pack not in self._sealed:
-            seal = self.seals.get(pack)
-            now = self._seal_of(pack) if seal is not None else None
-            self._sealed[pack] = now is not None and hmac.compare_digest(now, seal or "")
-        return self._sealed[pack]
+    def _seal(self, key: str, entry: Entry, data: bytes) -> str:
+        """The seal of narrative `key`'s entry in its pack's bytes `data`."""
+        blob = data[entry.offset:entry.offset + entry.length]
+        return hmac.new(self.key or b"", key.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
+
+    def _sealed_entry(self, key: str, entry: Entry) -> bool:
+        """Whether the entry's bytes are those a build of this user wrote or checked, as
+        this narrative's. A pack is read once, for the seals of all its entries."""
+        if key not in self.seals:
+            return False
+        if entry.pack not in self._checked:
+            self._checked.add(entry.pack)
+            data = self._pack_bytes(entry.pack)
+            if data is not None:
+                self._sealed.update(
+                    k for k in self._sealed_in.get(entry.pack, ())
+                    if k in self.index and self.index[k].pack == entry.pack
+                    and hmac.compare_digest(self._seal(k, self.index[k], data), self.seals[k]))
+        return key in self._sealed
 
     def forget(self, keys: Iterable[str]) -> None:
         """Entries a worker could not read back: parsed again, from their text."""
@@ -218,27 +240,26 @@ class NarrativeCache:
                 self._trusted.add(key)
             self._trusted.update(verified)
 
-    def _seals(self, index: dict[str, Entry], packs: set[str]) -> dict[str, str]:
-        """The seals the index keeps: a pack whose seal matched stays sealed; a pack
-        every entry of which this build wrote or verified unchanged is sealed now; an
-        unread pack keeps its seal, to be checked when read."""
+    def _seals(self, index: dict[str, Entry]) -> dict[str, str]:
+        """The seals the index keeps: an entry whose seal matched keeps it; an entry this
+        build wrote, or verified unchanged, is sealed now (its pack read once); an entry
+        in a pack not read keeps its seal, to be checked when read."""
         if self.key is None:
             return {}
-        unsure: set[str] = set()
-        for key, entry in index.items():
-            if key not in self._trusted:
-                unsure.add(entry.pack)
         seals: dict[str, str] = {}
-        for pack in sorted(packs):
-            if self._sealed.get(pack):
-                seals[pack] = self.seals[pack]
-            elif pack not in unsure:
-                seal = self._seal_of(pack)
-                if seal is not None:
-                    seals[pack] = seal
-            elif pack not in self._sealed and pack in self.seals:
-                seals[pack] = self.seals[pack]
-        return seals
+        to_seal: dict[str, list[str]] = {}
+        for key, entry in index.items():
+            if key in self._sealed:
+                seals[key] = self.seals[key]
+            elif key in self._trusted:
+                to_seal.setdefault(entry.pack, []).append(key)
+            elif key in self.seals and entry.pack not in self._checked:
+                seals[key] = self.seals[key]
+        for pack, keys in to_seal.items():
+            data = self._pack_bytes(pack)
+            if data is not None:
+                seals.update((k, self._seal(k, index[k], data)) for k in keys)
+        return dict(sorted(seals.items()))
 
     def save(self, complete: bool) -> None:
         """Write the index, pruned: after a build that converted every document
@@ -260,7 +281,7 @@ class NarrativeCache:
         data = {"build": self.build,
                 "entries": {k: [e.pack, e.offset, e.length, e.used]
                             for k, e in sorted(index.items())},
-                "seals": self._seals(index, packs)}
+                "seals": self._seals(index)}
         write_atomic(self.folder / INDEX_NAME, json.dumps(data).encode())
         for path in self.folder.iterdir():
             if path.name != INDEX_NAME and path.name not in packs:
