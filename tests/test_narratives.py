@@ -160,6 +160,27 @@ def cache_index(out: Path) -> tuple[Path, dict]:
     return folder, json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))["entries"]
 
 
+def injected(word: str) -> str:
+    """A raw HTML element, as an edited cache entry would hold it, saying `word`."""
+    return '{"t":"RawInline","c":["html","<script>' + word + '()</script>"]}'
+
+
+def assert_inert_when_built(ws: Path, word: str) -> None:
+    """The State's report and the regional report, in this order (the second reads the
+    entry in a later job of the same build): the injected element was read from the
+    cache, not parsed again, and sanitised: inert text."""
+    from gcmreview.commands.build import build
+    from gcmreview.commands.context import Context
+
+    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
+                 force=True).exit_code == 0
+    for name in ("DZ.fr.html", "regional.fr.html"):
+        html = (ws / "out" / name).read_text(encoding="utf-8")
+        assert word in html, name
+        assert f"<script>{word}" not in html, name
+        assert f"&lt;script&gt;{word}()" in html, name
+
+
 def test_cached_narratives_give_the_same_bytes(built: Path) -> None:
     from gcmreview.commands.build import build
     from gcmreview.commands.context import Context
@@ -186,7 +207,7 @@ def test_a_tampered_cache_entry_is_sanitised_again(tmp_path: Path) -> None:
     assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
     # Someone with access to the build folder rewrites a pack and the index.
     folder, entries = cache_index(ws / "out")
-    raw = '{"t":"RawInline","c":["html","<script>TAMPERED()</script>"]}'
+    raw = injected("TAMPERED")
     pack = b""
     for key, (name, offset, length, used) in entries.items():
         with (folder / name).open("rb") as handle:
@@ -197,15 +218,7 @@ def test_a_tampered_cache_entry_is_sanitised_again(tmp_path: Path) -> None:
     (folder / "0123456789abcdef-1.pack").write_bytes(pack)
     (folder / INDEX_NAME).write_text(json.dumps({"build": 1, "entries": entries}),
                                      encoding="utf-8")
-    # The State's report and the regional report, in this order: the second reads the
-    # entry in a later job of the same build.
-    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
-                 force=True).exit_code == 0
-    for name in ("DZ.fr.html", "regional.fr.html"):
-        html = (ws / "out" / name).read_text(encoding="utf-8")
-        assert "TAMPERED" in html, name  # read from the cache, not parsed again...
-        assert "<script>TAMPERED" not in html, name  # ...and sanitised again: inert text
-        assert "&lt;script&gt;TAMPERED()" in html, name
+    assert_inert_when_built(ws, "TAMPERED")
 
 
 def cached_requests(out: Path) -> list[dict]:
@@ -264,7 +277,7 @@ def test_a_sealed_entry_changed_on_disk_is_sanitised_again(tmp_path: Path) -> No
     assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
     folder, entries = cache_index(ws / "out")
     index = json.loads((folder / INDEX_NAME).read_text(encoding="utf-8"))
-    raw = '{"t":"RawInline","c":["html","<script>TAMPERED()</script>"]}'
+    raw = injected("TAMPERED")
     packs: dict[str, bytes] = {}
     for key, (name, offset, length, used) in sorted(entries.items(),
                                                     key=lambda item: item[1][1]):
@@ -286,12 +299,7 @@ def test_a_sealed_entry_changed_on_disk_is_sanitised_again(tmp_path: Path) -> No
     tampered = {k for k, (name, offset, length, _used) in entries.items()
                 if b"TAMPERED" in packs[name][offset:offset + length]}
     assert len(tampered) == 1 and verified() == tampered
-    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
-                 force=True).exit_code == 0
-    for name in ("DZ.fr.html", "regional.fr.html"):
-        html = (ws / "out" / name).read_text(encoding="utf-8")
-        assert "TAMPERED" in html, name  # read from the cache, not parsed again...
-        assert "<script>TAMPERED" not in html, name  # ...and sanitised again: inert text
+    assert_inert_when_built(ws, "TAMPERED")
     # Sanitising changed it: it is never sealed, and is sanitised at every build.
     assert verified() == tampered
 
@@ -308,7 +316,7 @@ def test_a_seal_covers_only_the_bytes_it_was_made_for(tmp_path: Path) -> None:
     (ws / "countries" / "DZ.yaml").write_text(JOINED, encoding="utf-8")
     assert build(Context(ws), codes=["DZ"], formats="html", out=ws / "out").exit_code == 0
     folder, entries = cache_index(ws / "out")
-    raw = '{"t":"RawInline","c":["html","<script>HIDDEN()</script>"]}'
+    raw = injected("HIDDEN")
     pack, hidden, target = b"", b"", None
     for key, (name, offset, length, used) in sorted(entries.items()):
         with (folder / name).open("rb") as handle:
@@ -329,12 +337,7 @@ def test_a_seal_covers_only_the_bytes_it_was_made_for(tmp_path: Path) -> None:
     assert target in index["seals"]  # verified clean, then sealed
     index["entries"][target][1:3] = [len(pack), len(hidden)]
     (folder / INDEX_NAME).write_text(json.dumps(index), encoding="utf-8")
-    assert build(Context(ws), codes=["DZ"], region=True, formats="html", out=ws / "out",
-                 force=True).exit_code == 0
-    for name in ("DZ.fr.html", "regional.fr.html"):
-        html = (ws / "out" / name).read_text(encoding="utf-8")
-        assert "HIDDEN" in html, name  # the hidden bytes were read...
-        assert "<script>HIDDEN" not in html, name  # ...and sanitised: inert text
+    assert_inert_when_built(ws, "HIDDEN")
 
 
 def test_cache_keeps_one_sanitiser_version_and_the_narratives_in_use(tmp_path: Path) -> None:

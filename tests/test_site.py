@@ -239,12 +239,7 @@ def test_hostile_reviews_give_no_markup(tmp_path: Path) -> None:
     ws = Path(shutil.copytree(DATA / "hostile", tmp_path / "ws"))
     code, err = run(ws, "site", "--lang", "fr")
     assert code == 0, err
-    for path in (ws / "site").rglob("*.html"):
-        html = path.read_text(encoding="utf-8")
-        found = Elements()
-        found.feed(html)
-        assert found.scripts <= {"../assets/site.js", "../assets/search.js"}, path
-        assert not found.handlers, (path, found.handlers[:3])
+    for path, html, found in pages_without_scripts(ws / "site"):
         assert not found.images, path
         bad = [h for h in found.links if h != "data:,"  # the empty icon of every page
                and urlsplit(h).scheme not in ("", "http", "https", "mailto")]
@@ -483,12 +478,7 @@ def test_hostile_data_values_come_out_as_text(tmp_path: Path) -> None:
                     '2022,<b>pc</b>,12.8,<img src=x onerror=alert(2)>\n', encoding="utf-8")
     code, err = run(ws, "site", "--lang", "en")
     assert code == 0, err
-    for path in (ws / "site").rglob("*.html"):
-        html = path.read_text(encoding="utf-8")
-        found = Elements()
-        found.feed(html)
-        assert found.scripts <= {"../assets/site.js", "../assets/search.js"}, path
-        assert not found.handlers, (path, found.handlers[:3])
+    for path, _html, found in pages_without_scripts(ws / "site"):
         assert all(src.startswith("figures/indicator-") for src in found.sources), path
     page = (ws / "site" / "en" / "indicator-10-7-1.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(2)&gt;" in page and "&lt;b&gt;pc&lt;/b&gt;" in page
@@ -554,6 +544,18 @@ class Elements(HTMLParser):
         for name in ("href", "src", "action", "formaction"):
             if values.get(name):
                 self.links.append(str(values[name]))
+
+
+def pages_without_scripts(site: Path) -> Iterator[tuple[Path, str, Elements]]:
+    """Every page of the site, each checked to run no script but the site's own and no
+    event handler: its path, its HTML and what it holds, for the caller's own checks."""
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        found = Elements()
+        found.feed(html)
+        assert found.scripts <= {"../assets/site.js", "../assets/search.js"}, path
+        assert not found.handlers, (path, found.handlers[:3])
+        yield path, html, found
 
 
 # --- crawling: every link of every page ---------------------------------------------
