@@ -291,7 +291,8 @@ class Builder:
                              apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,
             earlier=self.earlier(code), values=values, translation=translation)
-        skeleton = render("report.md.j2", self.dirs, document.lang, review=model)
+        skeleton = render("report.md.j2", self.dirs, document.lang, tuple(document.targets),
+                          review=model)
         return Job(id=document.id, skeleton=skeleton,
                    meta=report_meta(model, workspace_relative(document.review, ws)),
                    outputs={f: stage / p.name for f, p in document.targets.items()},
@@ -393,7 +394,7 @@ class Builder:
         def volume_job(volume: Volume) -> Job:
             # Rebuilt with the report: same inputs, same fingerprint.
             targets = self.targets(volume.id, lang)
-            skeleton = render(volume.template, self.dirs, lang, report=report,
+            skeleton = render(volume.template, self.dirs, lang, tuple(targets), report=report,
                               round_tables=volume.round_tables, annex=volume.annex)
             return Job(id=volume.id, skeleton=skeleton,
                        meta=volume_meta(meta, report.title, volume),
@@ -408,7 +409,8 @@ class Builder:
                                                             for d in ds))
         for volume in volumes[:2]:
             yield volume_job(volume)
-        skeleton = render("regional.md.j2", self.dirs, lang, report=report)
+        skeleton = render("regional.md.j2", self.dirs, lang, tuple(document.targets),
+                          report=report)
         yield Job(id=REGIONAL_ID, skeleton=skeleton, meta=meta,
                   outputs={f: stage / p.name for f, p in document.targets.items()},
                   key=document.key, targets=document.targets,

@@ -558,9 +558,22 @@ local function place_figure(div, data, format, figure)
   return out
 end
 
-local function with_figures(doc, format, figures)
-  if next(figures) == nil then return doc end -- a walk over a large document costs
+-- Data tables (render/tables.py) arrive written for HTML and DOCX: a `.data-table`
+-- div in the skeleton says where, and holds the pipe table for the other formats.
+local RAW_FORMAT = { html = "html", docx = "openxml" }
+
+local function data_table(div, format, tables)
+  local written = tables[div.attributes["name"]]
+  local raw = written and written[format]
+  if raw and RAW_FORMAT[format] then return pandoc.Blocks({ pandoc.RawBlock(RAW_FORMAT[format], raw) }) end
+  return div.content
+end
+
+local function with_placed(doc, format, figures, tables)
+  -- a walk over a large document costs
+  if next(figures) == nil and next(tables) == nil then return doc end
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
+  local placed, nested = 0, 0
   local annex_title
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
   local list = doc.blocks
@@ -587,10 +600,21 @@ local function with_figures(doc, format, figures)
         end
         annex:insert(data)
       end
+    elseif has_class(block, "data-table") then
+      blocks:extend(data_table(block, format, tables))
+      placed = placed + 1
     else
       blocks:insert(block)
     end
     i = i + 1
+  end
+  for _ in pairs(tables) do nested = nested + 1 end
+  if placed < nested then -- a template that put a table inside a div of its own
+    blocks = blocks:walk({
+      Div = function(div)
+        if div.classes:includes("data-table") then return data_table(div, format, tables) end
+      end,
+    })
   end
   if #annex > 0 then
     blocks:insert(pandoc.Header(1, annex_title or pandoc.Inlines("Annex"),
@@ -809,10 +833,11 @@ local function convert(job, answer)
   -- in the HTML writer and the DOCX preparation).
   doc = doc:walk({})
   local figures = job.figures or {}
+  local tables = job.tables or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
   if outputs.html then
-    local html = pandoc.write(with_figures(doc, "html", figures), "html5", {
+    local html = pandoc.write(with_placed(doc, "html", figures, tables), "html5", {
       template = template(job.templates.html, "html"),
       table_of_contents = true,
       toc_depth = 2,
@@ -825,7 +850,7 @@ local function convert(job, answer)
     cover:extend({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                    pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    local body = with_figures(doc, "md", figures)
+    local body = with_placed(doc, "md", figures, tables)
     if job.apparatus then body = body:walk(apparatus.inline_numbers) end
     cover:extend(body:walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
@@ -833,7 +858,7 @@ local function convert(job, answer)
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    local typst_doc = with_figures(doc, "typst", figures)
+    local typst_doc = with_placed(doc, "typst", figures, tables)
     if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
     typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
@@ -845,7 +870,7 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local body = with_figures(doc, "docx", figures)
+    local body = with_placed(doc, "docx", figures, tables)
     local blocks = masthead_blocks(job.meta)
     blocks:extend(fact_blocks(job.meta))
     if not job.meta.form then

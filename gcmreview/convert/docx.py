@@ -884,6 +884,12 @@ SPACER = '<w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr></w:p>'
 """Between two tables that follow each other, which Word would join into one."""
 
 
+FIRST_AFTER_TABLE = '<w:p><w:pPr><w:pStyle w:val="FirstParagraph" />'
+BODY_AFTER_TABLE = '<w:p><w:pPr><w:pStyle w:val="BodyText" />'
+"""A paragraph right after a table is body text, as pandoc writes it after a table of its
+own: the tables written by gcmreview (render/tables.py) reach pandoc as raw XML, after
+which its writer still takes a paragraph for the first under a heading."""
+
 _SPACED = re.compile(r"</w:tbl>(\s*)(?=<w:tbl>)")
 """Two tables that follow each other: SPACER goes before the second."""
 _WHITESPACE = re.compile(r"\s*")
@@ -911,10 +917,12 @@ def _table_edits(document: str, spans: list[tuple[int, int]], page: _Geometry, *
         if laid_out is table:  # left as it is (a table in a table, say)
             laid_out = _SPACED.sub(rf"</w:tbl>\1{SPACER}", table) if spaced else table
         edits.append((start, end, laid_out))
-        if spaced and document.startswith("</w:tbl>", end - len("</w:tbl>")):
-            after = _match(_WHITESPACE, document, end).end()
-            if document.startswith("<w:tbl>", after):
-                edits.append((after, after, SPACER))
+        after = _match(_WHITESPACE, document, end).end()
+        if spaced and document.startswith("</w:tbl>", end - len("</w:tbl>")) \
+                and document.startswith("<w:tbl>", after):
+            edits.append((after, after, SPACER))
+        elif document.startswith(FIRST_AFTER_TABLE, after):
+            edits.append((after, after + len(FIRST_AFTER_TABLE), BODY_AFTER_TABLE))
     return edits
 
 

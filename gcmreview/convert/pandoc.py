@@ -204,6 +204,7 @@ class PandocWorker:
             "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
             "reference_doc": str(self.templates.reference_doc),
             "figures": placed,
+            "tables": job.skeleton.tables,
             "apparatus": apparatus(job.meta),
         })
         answer = self.process.receive()

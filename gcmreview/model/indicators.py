@@ -65,9 +65,10 @@ def years_text(years: Sequence[int]) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    header: list[str]
-    rows: list[list[str]]
-    numeric: list[bool]
+    header: Sequence[str]
+    rows: Sequence[Sequence[str | Text]]
+    """Plain text in the report's language, or text in the language of the data."""
+    numeric: Sequence[bool]
     """Which columns hold numbers (aligned right)."""
 
 
@@ -312,6 +313,8 @@ class IndicatorDigest:
     """The chart's title."""
     unit: str = ""
     """The chart's unit, in words (“Unit: …”), said under it."""
+    table: Table | None = None
+    """The rows as a table (`latest_table`)."""
 
 
 def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
@@ -329,6 +332,21 @@ def latest_values(builder: IndicatorBuilder, result: DataResult, state: str,
                           builder.unit(last.units, lang) if last.units else Text("", lang, "ltr"),
                           Text(last.source, lang, direction(lang)), float(last.value), code))
     return out
+
+
+def latest_table(t: Callable[[str], str], rows: list[Latest]) -> Table | None:
+    """Each State's latest value in a table: a column of series when a State gives no
+    total."""
+    if not rows:
+        return None
+    by_series = any(r.series for r in rows)
+    header = [t("State"), *([t("Series")] if by_series else []), t("Year"), t("Value"),
+              t("Unit"), t("Source")]
+    body: list[list[str | Text]] = [
+        [r.state, *([r.series or t("Total")] if by_series else []), str(r.year), r.value,
+         r.unit if r.unit.text else "–", r.source if r.source.text else "–"] for r in rows]
+    return Table(header, body, [False, *([False] if by_series else []), False, True, False,
+                                False])
 
 
 def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> Chart | None:

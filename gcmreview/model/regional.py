@@ -42,6 +42,7 @@ from gcmreview.model.indicators import (
     IndicatorBuilder,
     IndicatorDigest,
     figure_name,
+    latest_table,
     latest_values,
     regional_chart,
     shown_indicators,
@@ -413,7 +414,7 @@ class RegionalBuilder:
                 self.t("The States give their values in different units or by breakdown "
                        "only, so they are not drawn together."),
                 chart.title if chart is not None else "",
-                chart.note if chart is not None else ""))
+                chart.note if chart is not None else "", latest_table(self.t, rows)))
         titles = [d.title for d in digests]
         return {"indicators": digests, "charts": charts,
                 "indicator_source": self.t(

@@ -18,7 +18,8 @@ from gcmreview.model.apparatus import Masthead
 from gcmreview.model.form import FormModel
 from gcmreview.model.regional import RegionalModel, Volume
 from gcmreview.model.review import ReviewModel, Text
-from gcmreview.render.templates import COLONS, ISOLATES
+from gcmreview.render.tables import ISOLATES
+from gcmreview.render.templates import COLONS
 
 Tagged = str | dict[str, str]
 """Text in the document's language, or {text, lang, dir} for text in another."""

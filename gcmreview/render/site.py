@@ -35,9 +35,9 @@ from gcmreview.model.site import (
     principle_page,
     state_page,
 )
+from gcmreview.render.tables import PLACEHOLDER
 from gcmreview.render.templates import (
     COLONS,
-    PLACEHOLDER,
     SEMICOLONS,
     builtin_templates_dir,
     new_environment,

@@ -24,11 +24,12 @@ import jinja2
 import jinja2.sandbox
 
 from gcmreview.core.errors import TemplateError
-from gcmreview.core.i18n import Formatter, _, typeset
+from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.model.review import Narrative, Phrase, Text
+from gcmreview.render.tables import ISOLATES, DataTables, Table, marked, raw_formats
 
 COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
@@ -92,14 +93,6 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None,
             f'dir="{value.dir}"}}\n:::\n\n')
 
 
-ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069")}
-"""Unicode's left-to-right and right-to-left isolates (LRI, RLI … PDI): a French
-title inside Arabic text keeps its own order, brackets and all, in every format
-(HTML has `dir` too; typst and Word follow the characters)."""
-
-
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
 FOREIGN_SPAN = re.compile("^\\[([\u2066\u2067])(.*)\u2069\\](\\{.*\\})$", re.DOTALL)
 """An item written by `span` in the other direction: `[⁦text⁩]{lang="en" dir="ltr"}`."""
 KEPT_WHOLE = 48
@@ -153,21 +146,7 @@ def _list(fmt: Formatter, items: Sequence[object], lang: str) -> str:
 def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str) -> str:
     """Text in the report, marked with its own language when it differs, and isolated
     when its direction differs; a fallback's "(EN)" marker stays inside with it."""
-    if isinstance(value, str):
-        return md(value)
-    if isinstance(value, Phrase):
-        pieces = PLACEHOLDER.split(value.text)  # text, name, text, name, ..., text
-        return "".join(_span(ctx, value.parts[piece]) if i % 2 else md(piece)
-                       for i, piece in enumerate(pieces))
-    # Set by the typography of its own language, as the report's words are.
-    if value.lang == ctx["lang"] and not value.fallback:
-        return md(typeset(value.text, value.lang))
-    text = md(typeset(value.text, value.lang)) + (
-        f" ({value.lang.upper()})" if value.fallback else "")
-    if value.dir != direction(ctx["lang"]):
-        start, end = ISOLATES[value.dir]
-        text = f"{start}{text}{end}"
-    return f'[{text}]{{lang="{value.lang}" dir="{value.dir}"}}'
+    return marked(value, ctx["lang"])
 
 
 @jinja2.pass_context
@@ -221,6 +200,14 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
     return f'\n\n:::: {{.figure name="{name}" number="{numbers.count}"}}\n\n{body}::::\n\n'
 
 
+@jinja2.pass_context
+def _table(ctx: jinja2.runtime.Context, table: Table) -> str:
+    """A table of data (indicator values): a pipe table, or a placeholder for the table
+    written for HTML and DOCX (render/tables.py)."""
+    tables: DataTables = ctx["data_tables"]
+    return tables.place(table.header, table.rows, table.numeric, ctx["lang"])
+
+
 def _overridden(dirs: tuple[Path, ...]) -> bool:
     """A workspace folder in the search path holds a Jinja template of its own."""
     builtin = builtin_templates_dir().resolve()
@@ -250,6 +237,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
+                       table=_table,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
                        and_list=lambda items: _list(fmt, list(items), lang),
@@ -264,6 +252,8 @@ class RenderedSkeleton:
     markdown: str
     narratives: dict[str, str]
     """Key -> text of every narrative the skeleton has a placeholder for."""
+    tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Name -> format -> the data table written for that format (render/tables.py)."""
 
 
 def _template_location(exc: BaseException) -> str:
@@ -291,12 +281,17 @@ def template_errors(name: str, dirs: Sequence[Path]) -> Iterator[None]:
             place=_template_location(exc), reason=f"{type(exc).__name__}: {exc}")) from exc
 
 
-def render(name: str, dirs: Sequence[Path], lang: str, **context: Any) -> RenderedSkeleton:
+def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = (),
+           **context: Any) -> RenderedSkeleton:
+    """The skeleton of a document to be made in `formats` (its data tables are written
+    here for those that can take them)."""
     env = environment(tuple(dirs), lang)
     slots = NarrativeSlots()
+    tables = raw_formats(formats)
     with template_errors(name, dirs):
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
-                                   figure_numbers=FigureNumbers(), **context)
-    return RenderedSkeleton(markdown, slots.items)
+                                   figure_numbers=FigureNumbers(), data_tables=tables,
+                                   **context)
+    return RenderedSkeleton(markdown, slots.items, tables.items)
