@@ -427,7 +427,7 @@ local function xml_text(text)
 end
 
 -- Figure placeholders (render/templates.py `figure`) hold the figure's texts, each
--- in a div of its own: caption ("Figure 1." and the title), alt, source, table (the
+-- in a div of its own: caption ("Figure 1." and the title), source, table (the
 -- words that introduce its data as a table) and annex (the heading of the annex
 -- of data). A `.figure-data` div right after a placeholder holds the figure's data
 -- as tables. Each format lays them out as a document of its kind does, the title
@@ -479,17 +479,20 @@ end
 
 local SEQ_FIGURE = ' SEQ Figure \\* ARABIC '
 
-local function place_figure(div, data, format, figure)
+-- The text alternative arrives as plain text beside the skeleton (`alts`, by figure
+-- number): one Str, which every writer takes as it is (alt="...", descr="...").
+local function place_figure(div, data, format, figure, alts)
   local parts = figure_parts(div)
   local name = div.attributes["name"]
   local number = div.attributes["number"] or ""
   local caption = parts.caption or pandoc.Inlines({})
-  local alt = pandoc.utils.stringify(parts.alt or {})
+  local alt = alts[number] or ""
+  local alt_inlines = alt ~= "" and pandoc.Inlines({ pandoc.Str(alt) }) or pandoc.Inlines({})
   local source = parts.source or pandoc.Inlines({})
   local out = pandoc.Blocks({})
   if figure == nil or format == "md" then
     out:insert(pandoc.Para(without_number_span(caption)))
-    if parts.alt then out:insert(pandoc.Para(parts.alt)) end
+    if alt ~= "" then out:insert(pandoc.Para(alt_inlines)) end
     out:insert(pandoc.Para(source))
     if data then out:insert(data) end
     return out
@@ -506,7 +509,7 @@ local function place_figure(div, data, format, figure)
     local attr = pandoc.Attr("", {}, {
       { "width", tostring(math.floor(figure.width * 4 / 3 + 0.5)) },
       { "height", tostring(math.floor(figure.height * 4 / 3 + 0.5)) } })
-    out:insert(pandoc.Plain({ pandoc.Image(pandoc.Inlines(alt), "gcmreview-figure:" .. name, "",
+    out:insert(pandoc.Plain({ pandoc.Image(alt_inlines, "gcmreview-figure:" .. name, "",
                                            attr) }))
     out:insert(pandoc.Div({ pandoc.Para(source) }, pandoc.Attr("", { "figure-source" })))
     if data then
@@ -532,7 +535,7 @@ local function place_figure(div, data, format, figure)
     local width = string.format("%.2fin", figure.width / 72)
     out:insert(pandoc.Div({ pandoc.Para(title) },
                           pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
-    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(pandoc.Inlines(alt), name .. ".png", "",
+    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(alt_inlines, name .. ".png", "",
                                                        pandoc.Attr("", {}, { { "width", width } }))
                           }) }, pandoc.Attr("", {}, { { "custom-style", "Figure" } })))
     out:insert(pandoc.Div({ pandoc.Para(source) },
@@ -569,9 +572,9 @@ local function data_table(div, format, tables)
   return div.content
 end
 
-local function with_placed(doc, format, figures, tables)
+local function with_placed(doc, format, figures, tables, alts)
   -- a walk over a large document costs
-  if next(figures) == nil and next(tables) == nil then return doc end
+  if next(figures) == nil and next(tables) == nil and next(alts) == nil then return doc end
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local placed, nested = 0, 0
   local annex_title
@@ -587,7 +590,7 @@ local function with_placed(doc, format, figures, tables)
         i = i + 1
       end
       local figure = figures[block.attributes["name"]]
-      blocks:extend(place_figure(block, data, format, figure))
+      blocks:extend(place_figure(block, data, format, figure, alts))
       if data and figure ~= nil and (format == "docx" or format == "typst") then
         local parts = figure_parts(block)
         annex_title = annex_title or parts.annex
@@ -834,10 +837,11 @@ local function convert(job, answer)
   doc = doc:walk({})
   local figures = job.figures or {}
   local tables = job.tables or {}
+  local alts = job.figure_alts or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
   if outputs.html then
-    local html = pandoc.write(with_placed(doc, "html", figures, tables), "html5", {
+    local html = pandoc.write(with_placed(doc, "html", figures, tables, alts), "html5", {
       template = template(job.templates.html, "html"),
       table_of_contents = true,
       toc_depth = 2,
@@ -850,7 +854,7 @@ local function convert(job, answer)
     cover:extend({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                    pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    local body = with_placed(doc, "md", figures, tables)
+    local body = with_placed(doc, "md", figures, tables, alts)
     if job.apparatus then body = body:walk(apparatus.inline_numbers) end
     cover:extend(body:walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
@@ -858,7 +862,7 @@ local function convert(job, answer)
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    local typst_doc = with_placed(doc, "typst", figures, tables)
+    local typst_doc = with_placed(doc, "typst", figures, tables, alts)
     if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
     typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
@@ -870,7 +874,7 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local body = with_placed(doc, "docx", figures, tables)
+    local body = with_placed(doc, "docx", figures, tables, alts)
     local blocks = masthead_blocks(job.meta)
     blocks:extend(fact_blocks(job.meta))
     if not job.meta.form then

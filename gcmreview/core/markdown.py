@@ -16,9 +16,15 @@ _LINE_BREAKS = re.compile(r"[\r\n\t ]+")  # not str.split(): no-break spaces mus
 _BACKSLASHED = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 
 
-def escape(value: Any) -> str:
-    """`value` as one line of literal Markdown text."""
+def one_line(value: Any) -> str:
+    """`value` as text on one line: line breaks, tabs and runs of spaces one space each
+    (as Markdown reads them)."""
     text = str(value)
     if "\n" in text or "\r" in text or "\t" in text or "  " in text:
         text = _LINE_BREAKS.sub(" ", text)
-    return text.translate(_BACKSLASHED)
+    return text
+
+
+def escape(value: Any) -> str:
+    """`value` as one line of literal Markdown text."""
+    return one_line(value).translate(_BACKSLASHED)

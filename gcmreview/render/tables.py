@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape as html_escape
 from typing import NamedTuple, Protocol
 
 from gcmreview.core.i18n import typeset
 from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
+from gcmreview.core.markdown import one_line
 from gcmreview.model.text import Phrase, Text
 
 Cell = str | Text | Phrase
@@ -36,7 +38,6 @@ RAW_FORMATS = ("html", "docx")
 
 _ODD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 """Characters pandoc drops or splits runs at in a way of its own: left to pandoc."""
-_SPACES = re.compile(r"[\r\n\t ]+")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 """Where a Phrase's part goes in its text: `{name}`."""
 ISOLATES = {"ltr": ("\u2066", "\u2069"), "rtl": ("\u2067", "\u2069")}
@@ -94,7 +95,7 @@ def _cell_text(value: Cell, lang: str) -> list[Piece]:
             runs[-1] = Piece(runs[-1].text + piece.text)
         else:
             runs.append(piece)
-    runs = [Piece(_SPACES.sub(" ", r.text), r.lang, r.dir) for r in runs]
+    runs = [Piece(one_line(r.text), r.lang, r.dir) for r in runs]
     if runs and runs[0].lang is None:
         runs[0] = Piece(runs[0].text.lstrip(" "))
     if runs and runs[-1].lang is None:
@@ -123,9 +124,9 @@ def markdown(header: Sequence[Cell], rows: Sequence[Sequence[Cell]],
     return "\n".join(lines) + "\n"
 
 
-def _html_cell(tag: str, value: Cell, right: bool, lang: str) -> str:
+def _html_cell(tag: str, runs: Sequence[Piece], right: bool) -> str:
     inner = []
-    for piece in _cell_text(value, lang):
+    for piece in runs:
         text = html_escape(piece.text, quote=False)
         if piece.lang is None:
             inner.append(text)
@@ -134,20 +135,6 @@ def _html_cell(tag: str, value: Cell, right: bool, lang: str) -> str:
                          f'dir="{html_escape(piece.dir or "")}">{text}</span>')
     style = ' style="text-align: right;"' if right else ""
     return f"<{tag}{style}>{''.join(inner)}</{tag}>"
-
-
-def html(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
-         lang: str) -> str:
-    """The table as pandoc's HTML writer writes it (line breaks apart)."""
-    out = ["<table>", "<thead>", "<tr>"]
-    out += [_html_cell("th", h, n, lang) for h, n in zip(header, numeric, strict=True)]
-    out += ["</tr>", "</thead>", "<tbody>"]
-    for row in rows:
-        out.append("<tr>")
-        out += [_html_cell("td", c, n, lang) for c, n in zip(row, numeric, strict=True)]
-        out.append("</tr>")
-    out += ["</tbody>", "</table>"]
-    return "\n".join(out)
 
 
 def _xml(text: str) -> str:
@@ -163,17 +150,16 @@ _TEXT_WIDTH = 7920
 table out again (convert/docx.py)."""
 
 
-def _docx_runs(value: Cell, lang: str) -> list[Piece]:
+def _docx_runs(runs: Sequence[Piece]) -> list[Piece]:
     """The cell's runs as pandoc's DOCX writer cuts them: a space next to a span is a run
     of its own."""
     out: list[Piece] = []
-    for piece in _cell_text(value, lang):
+    for piece in runs:
         if piece.lang is not None or piece.text == " ":
             out.append(piece)
             continue
         text = piece.text
-        lead = out and text.startswith(" ")
-        if lead:
+        if out and text.startswith(" "):
             out.append(Piece(" "))
             text = text[1:]
         trail = text.endswith(" ")
@@ -183,37 +169,19 @@ def _docx_runs(value: Cell, lang: str) -> list[Piece]:
     return out
 
 
-def _docx_cell(value: Cell, right: bool, rtl: bool, lang: str) -> str:
-    runs = []
-    for piece in _docx_runs(value, lang):
-        props = ""
+def _docx_cell(runs: Sequence[Piece], right: bool, rtl: bool) -> str:
+    xml = []
+    for piece in _docx_runs(runs):
         if piece.lang is None:
             props = "<w:rtl />" if rtl else ""
         else:
             props = ("<w:rtl />" if piece.dir == "rtl" or (rtl and piece.dir != "ltr")
                      else "") + f'<w:lang w:val="{_xml(piece.lang)}" />'
         props = f"<w:rPr>{props}</w:rPr>" if props else ""
-        runs.append(f'<w:r>{props}<w:t xml:space="preserve">{_xml(piece.text)}</w:t></w:r>')
+        xml.append(f'<w:r>{props}<w:t xml:space="preserve">{_xml(piece.text)}</w:t></w:r>')
     paragraph = ('<w:pPr><w:pStyle w:val="Compact" />' + ("<w:bidi />" if rtl else "")
                  + ('<w:jc w:val="right" />' if right else "") + "</w:pPr>")
-    return f"<w:tc><w:tcPr /><w:p>{paragraph}{''.join(runs)}</w:p></w:tc>"
-
-
-def openxml(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
-            lang: str) -> str:
-    """The table as pandoc's DOCX writer writes it, for a document in `lang`."""
-    rtl = direction(lang) == "rtl"
-    width = _TEXT_WIDTH // len(numeric)
-    out = [_TABLE_START, "<w:tblGrid>", f'<w:gridCol w:w="{width}" />' * len(numeric),
-           "</w:tblGrid>", '<w:tr><w:trPr><w:tblHeader w:val="on" /></w:trPr>']
-    out += [_docx_cell(h, n, rtl, lang) for h, n in zip(header, numeric, strict=True)]
-    out.append("</w:tr>")
-    for row in rows:
-        out.append("<w:tr>")
-        out += [_docx_cell(c, n, rtl, lang) for c, n in zip(row, numeric, strict=True)]
-        out.append("</w:tr>")
-    out.append("</w:tbl>")
-    return "".join(out)
+    return f"<w:tc><w:tcPr /><w:p>{paragraph}{''.join(xml)}</w:p></w:tc>"
 
 
 def _texts(value: Cell) -> list[str]:
@@ -224,19 +192,90 @@ def _texts(value: Cell) -> list[str]:
     return [value.text]
 
 
-def _simple(value: Cell, lang: str) -> bool:
-    """A cell whose runs pandoc writes as `html` and `openxml` do: some text, no empty
-    span and no span with a space at its ends, no two spaces in a row across runs."""
+class Written(NamedTuple):
+    html: str
+    docx: str
+
+
+def _written(value: Cell, right: bool, header: bool, lang: str) -> Written | None:
+    """The cell in HTML and DOCX, or None where pandoc writes it otherwise than these do:
+    no text, an empty span or one with a space at its ends, two spaces in a row across
+    runs, characters pandoc treats in ways of its own (`_ODD`)."""
+    if any(_ODD.search(text) for text in _texts(value)):
+        return None
     runs = _cell_text(value, lang)
-    return bool(runs) and all(r.text and r.text.strip(" ") == r.text for r in runs
-                              if r.lang is not None) \
-        and "  " not in "".join(r.text for r in runs) \
-        and not any(_ODD.search(text) for text in _texts(value))
+    if not runs or "  " in "".join(r.text for r in runs) or any(
+            r.lang is not None and (not r.text or r.text.strip(" ") != r.text) for r in runs):
+        return None
+    return Written(_html_cell("th" if header else "td", runs, right),
+                   _docx_cell(runs, right, direction(lang) == "rtl"))
+
+
+@lru_cache(maxsize=1 << 14)
+def _written_cached(value: str | Text, right: bool, header: bool, lang: str
+                    ) -> Written | None:
+    """`_written`, once per build for a year, a unit, a State's name... in many tables."""
+    return _written(value, right, header, lang)
+
+
+def _cells(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
+           lang: str) -> list[list[Written]] | None:
+    """Every cell written (`_written`), the header first; None if one cannot be."""
+    out = []
+    for index, row in enumerate((header, *rows)):
+        cells = []
+        for value, right in zip(row, numeric, strict=True):
+            cell = _written(value, right, index == 0, lang) if isinstance(value, Phrase) \
+                else _written_cached(value, right, index == 0, lang)
+            if cell is None:
+                return None
+            cells.append(cell)
+        out.append(cells)
+    return out
+
+
+def _html(cells: list[list[Written]]) -> str:
+    out = ["<table>", "<thead>", "<tr>", *(c.html for c in cells[0]), "</tr>", "</thead>",
+           "<tbody>"]
+    for row in cells[1:]:
+        out += ["<tr>", *(c.html for c in row), "</tr>"]
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def _openxml(cells: list[list[Written]]) -> str:
+    columns = len(cells[0])
+    out = [_TABLE_START, "<w:tblGrid>", f'<w:gridCol w:w="{_TEXT_WIDTH // columns}" />' * columns,
+           "</w:tblGrid>", '<w:tr><w:trPr><w:tblHeader w:val="on" /></w:trPr>',
+           *(c.docx for c in cells[0]), "</w:tr>"]
+    for row in cells[1:]:
+        out += ["<w:tr>", *(c.docx for c in row), "</w:tr>"]
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 def written_here(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], lang: str) -> bool:
-    """Every cell is `_simple`: else pandoc writes the table, from the pipe table."""
-    return all(_simple(cell, lang) for row in (header, *rows) for cell in row)
+    """Every cell can be written here (`_written`): else pandoc writes the table, from the
+    pipe table."""
+    return _cells(header, rows, [False] * len(header), lang) is not None
+
+
+def html(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
+         lang: str) -> str:
+    """The table as pandoc's HTML writer writes it (line breaks apart)."""
+    cells = _cells(header, rows, numeric, lang)
+    if cells is None:
+        raise ValueError("a cell that only pandoc writes: see written_here")
+    return _html(cells)
+
+
+def openxml(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
+            lang: str) -> str:
+    """The table as pandoc's DOCX writer writes it, for a document in `lang`."""
+    cells = _cells(header, rows, numeric, lang)
+    if cells is None:
+        raise ValueError("a cell that only pandoc writes: see written_here")
+    return _openxml(cells)
 
 
 @dataclass
@@ -256,17 +295,17 @@ class DataTables:
         if not header or len(numeric) != len(header) \
                 or any(len(row) != len(header) for row in rows):
             raise ValueError("a data table's rows and its header differ in length")
-        table = markdown(header, rows, numeric, lang) if self.pipe or not self.formats \
-            else ""
-        if not self.formats or not written_here(header, rows, lang):
-            return f"\n{table or markdown(header, rows, numeric, lang)}\n"
+        cells = _cells(header, rows, numeric, lang) if self.formats else None
+        if cells is None:
+            return f"\n{markdown(header, rows, numeric, lang)}\n"
         name = f"table-{len(self.items) + 1}"
         written = {}
         if "html" in self.formats:
-            written["html"] = html(header, rows, numeric, lang)
+            written["html"] = _html(cells)
         if "docx" in self.formats:
-            written["docx"] = openxml(header, rows, numeric, lang)
+            written["docx"] = _openxml(cells)
         self.items[name] = written
+        table = markdown(header, rows, numeric, lang) if self.pipe else ""
         return f'\n::: {{.data-table name="{name}"}}\n{table}:::\n\n'
 
 

@@ -27,6 +27,7 @@ from gcmreview.core.errors import TemplateError
 from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
+from gcmreview.core.markdown import one_line
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.model.review import Narrative, Phrase, Text
 from gcmreview.render.tables import ISOLATES, DataTables, Table, marked, raw_formats
@@ -164,6 +165,10 @@ class FigureNumbers:
     """Figures are numbered in the order the skeleton places them."""
 
     count: int = 0
+    alts: dict[str, str] = field(default_factory=dict)
+    """Number -> the figure's text alternative, as plain text: the converter gives it to
+    every format as it is (a chart's names every value: as Markdown in the skeleton, it
+    was read, walked and put together again for each figure and format)."""
 
 
 NUMBER = "\ue000"
@@ -174,10 +179,11 @@ NUMBER = "\ue000"
 def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None,
             source: str | None = None) -> str:
     """A figure placeholder, with the texts every format shows around the picture: its
-    number and title (above it), its text alternative, its source (below it), and the
+    number and title (above it), its source (below it), and the
     words that introduce its data as a table (the table that follows the placeholder, in a
     `.figure-data` div). `source`: Markdown the skeleton made (an indicator's sources),
-    instead of the States' reviews. The converter lays them out for each format (batch.lua). A
+    instead of the States' reviews. The text alternative goes to the converter beside the
+    skeleton (`FigureNumbers.alts`). The converter lays them out for each format (batch.lua). A
     workspace template written for the older `figure(alt)` gets a figure numbered, with
     no title."""
     if alt is None:
@@ -188,9 +194,9 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
     number = f"[{numbers.count}]{{.figure-number}}"
     label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
     as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
+    numbers.alts[str(numbers.count)] = one_line(alt).strip(" ")
     parts = {
         "caption": f"{label} {md(title)}".rstrip(),
-        "alt": md(alt),
         "source": source if source is not None else md(t("Source: the States' voluntary "
                                                           "reviews.")),
         "table": as_table,
@@ -254,6 +260,8 @@ class RenderedSkeleton:
     """Key -> text of every narrative the skeleton has a placeholder for."""
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
     """Name -> format -> the data table written for that format (render/tables.py)."""
+    figure_alts: dict[str, str] = field(default_factory=dict)
+    """Figure number -> its text alternative (`FigureNumbers.alts`)."""
 
 
 def _template_location(exc: BaseException) -> str:
@@ -288,10 +296,10 @@ def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = 
     env = environment(tuple(dirs), lang)
     slots = NarrativeSlots()
     tables = raw_formats(formats)
+    figures = FigureNumbers()
     with template_errors(name, dirs):
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
-                                   figure_numbers=FigureNumbers(), data_tables=tables,
-                                   **context)
-    return RenderedSkeleton(markdown, slots.items, tables.items)
+                                   figure_numbers=figures, data_tables=tables, **context)
+    return RenderedSkeleton(markdown, slots.items, tables.items, figures.alts)
