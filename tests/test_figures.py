@@ -145,19 +145,22 @@ def test_never_wider_than_the_text(rtl: bool, typst_process: TypstWorker) -> Non
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_figures_are_numbered_in_order_with_their_texts(lang: str) -> None:
-    """The placeholder holds what every format shows: "Figure 1." and the title, the
-    source (the text alternative goes beside it); a template written for the older figure(alt) still
-    builds, its figure numbered."""
+    """Each figure's texts: "Figure 1." and the title, the text alternative, the source;
+    all but the source (Markdown) beside the skeleton as plain text. A template written
+    for the older figure(alt) still builds, its figure numbered."""
     env = environment((builtin_templates_dir().resolve(),), lang)
     numbers = FigureNumbers()
-    text = env.from_string('{{ "a"|figure("Title A", "Alt A") }}{{ "b"|figure("Alt B") }}').render(
-        lang=lang, figure_numbers=numbers)
+    text = env.from_string('{{ "a"|figure("Title A", "Alt  A\n") }}{{ "b"|figure("Alt B") }}'
+                           ).render(lang=lang, figure_numbers=numbers)
     label = {"fr": "Figure", "ar": "الشكل"}[lang]
     assert '{.figure name="a" number="1"}' in text and '{.figure name="b" number="2"}' in text
-    assert f"::: caption\n{label} [1]{{.figure-number}}\\. Title A\n:::" in text
-    assert f"::: caption\n{label} [2]{{.figure-number}}\\.\n:::" in text
-    # The text alternative goes beside the skeleton, as plain text, by figure number.
-    assert numbers.alts == {"1": "Alt A", "2": "Alt B"} and "Alt A" not in text
+    first, second = numbers.texts["1"], numbers.texts["2"]
+    assert (first["before"].strip(), first["after"]) == (label, ". Title A")
+    assert (second["before"].strip(), second["after"]) == (label, ".")
+    assert (first["alt"], second["alt"]) == ("Alt A", "Alt B")
+    assert "Alt" not in text and "Title" not in text
+    assert first["table"] == {"fr": "La figure 1 sous forme de tableau",
+                              "ar": first["table"]}[lang] and "1" in first["table"]
     assert {"fr": "examens volontaires des États", "ar": "الاستعراضات الطوعية"}[lang] in text
 
 

@@ -426,12 +426,14 @@ local function xml_text(text)
   return (text:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
 end
 
--- Figure placeholders (render/templates.py `figure`) hold the figure's texts, each
--- in a div of its own: caption ("Figure 1." and the title), source, table (the
--- words that introduce its data as a table) and annex (the heading of the annex
--- of data). A `.figure-data` div right after a placeholder holds the figure's data
--- as tables. Each format lays them out as a document of its kind does, the title
--- above the picture and the source below it:
+-- Figure placeholders (render/templates.py `figure`) hold the figure's source, in a
+-- div of its own (Markdown: an indicator's sources are marked with their language);
+-- its other texts arrive beside the skeleton as plain text, by figure number
+-- (`texts`): the label and title ("Figure 1." cut at the number: before, after), the
+-- text alternative (alt), the words that introduce its data as a table (table) and
+-- the heading of the annex of data (annex). A `.figure-data` div right after a
+-- placeholder holds the figure's data as tables. Each format lays them out as a
+-- document of its kind does, the title above the picture and the source below it:
 --   HTML: a <figure> whose <figcaption> comes first, the SVG (a marker that Python
 --     replaces with the SVG as a data URI after writing: a megabyte-long URI costs
 --     pandoc's HTML writer hundreds of megabytes) at its own size, the source, and
@@ -442,30 +444,28 @@ end
 --   typst: a figure whose body calls the drawing itself (its text is text in the
 --     PDF), with the PDF's alt text; the data move to the annex too;
 --   Markdown: the title, the text alternative and the source, the data in place.
-local function figure_parts(div)
-  local parts = {}
+-- Plain text becomes one Str, which every writer takes as it is.
+local function plain(text)
+  if text == nil or text == "" then return pandoc.Inlines({}) end
+  return pandoc.Inlines({ pandoc.Str(text) })
+end
+
+local function figure_source(div)
   for _, block in ipairs(div.content) do
-    if block.t == "Div" and #block.content > 0 and block.content[1].content then
-      parts[block.classes[1]] = block.content[1].content
+    if block.t == "Div" and block.classes[1] == "source" and #block.content > 0
+        and block.content[1].content then
+      return block.content[1].content
     end
   end
-  return parts
+  return pandoc.Inlines({})
 end
 
 local function has_class(block, class)
   return block ~= nil and block.t == "Div" and block.classes:includes(class)
 end
 
-local function without_number_span(inlines)
-  return inlines:walk({
-    Span = function(span)
-      if span.classes:includes("figure-number") then return span.content end
-    end,
-  })
-end
-
 local function typst_markup(inlines)
-  local text = pandoc.write(pandoc.Pandoc({ pandoc.Plain(without_number_span(inlines)) }), "typst")
+  local text = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "typst")
   return (text:gsub("%s+$", ""))
 end
 
@@ -479,20 +479,17 @@ end
 
 local SEQ_FIGURE = ' SEQ Figure \\* ARABIC '
 
--- The text alternative arrives as plain text beside the skeleton (`alts`, by figure
--- number): one Str, which every writer takes as it is (alt="...", descr="...").
-local function place_figure(div, data, format, figure, alts)
-  local parts = figure_parts(div)
+local function place_figure(div, data, format, figure, texts)
   local name = div.attributes["name"]
   local number = div.attributes["number"] or ""
-  local caption = parts.caption or pandoc.Inlines({})
-  local alt = alts[number] or ""
-  local alt_inlines = alt ~= "" and pandoc.Inlines({ pandoc.Str(alt) }) or pandoc.Inlines({})
-  local source = parts.source or pandoc.Inlines({})
+  local text = texts[number] or {}
+  local caption = plain((text.before or "") .. number .. (text.after or ""))
+  local alt = text.alt or ""
+  local source = figure_source(div)
   local out = pandoc.Blocks({})
   if figure == nil or format == "md" then
-    out:insert(pandoc.Para(without_number_span(caption)))
-    if alt ~= "" then out:insert(pandoc.Para(alt_inlines)) end
+    out:insert(pandoc.Para(caption))
+    if alt ~= "" then out:insert(pandoc.Para(plain(alt))) end
     out:insert(pandoc.Para(source))
     if data then out:insert(data) end
     return out
@@ -502,40 +499,42 @@ local function place_figure(div, data, format, figure, alts)
     out:insert(pandoc.RawBlock("html", '<figure class="' .. figure.drawing .. '" id="' .. html_attr(id)
       .. '" aria-labelledby="' .. html_attr(id) .. '-caption">'))
     out:insert(pandoc.RawBlock("html", '<figcaption id="' .. html_attr(id) .. '-caption">'))
-    out:insert(pandoc.Plain(without_number_span(caption)))
+    out:insert(pandoc.Plain(caption))
     out:insert(pandoc.RawBlock("html", "</figcaption>"))
     -- At its own size (1 pt = 4/3 CSS pixels); the style sheet scales it down to a
     -- narrower screen.
     local attr = pandoc.Attr("", {}, {
       { "width", tostring(math.floor(figure.width * 4 / 3 + 0.5)) },
       { "height", tostring(math.floor(figure.height * 4 / 3 + 0.5)) } })
-    out:insert(pandoc.Plain({ pandoc.Image(alt_inlines, "gcmreview-figure:" .. name, "",
-                                           attr) }))
+    out:insert(pandoc.Plain({ pandoc.Image(plain(alt), "gcmreview-figure:" .. name, "", attr) }))
     out:insert(pandoc.Div({ pandoc.Para(source) }, pandoc.Attr("", { "figure-source" })))
     if data then
       out:insert(pandoc.RawBlock("html", '<details class="figure-data"><summary>'))
-      out:insert(pandoc.Plain(parts.table or {}))
+      out:insert(pandoc.Plain(plain(text.table)))
       out:insert(pandoc.RawBlock("html", "</summary>"))
       out:insert(data)
       out:insert(pandoc.RawBlock("html", "</details>"))
     end
     out:insert(pandoc.RawBlock("html", "</figure>"))
   elseif format == "docx" then
-    local title = caption:walk({
-      Span = function(span)
-        if span.classes:includes("figure-number") then
-          return pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_FIGURE .. '"><w:r>'
-            .. "<w:t>" .. xml_text(pandoc.utils.stringify(span)) .. "</w:t></w:r></w:fldSimple>")
-        end
-      end,
-    })
+    local title = pandoc.Inlines({})
+    local before = text.before or ""
+    if before:sub(-1) == " " then -- a run of its own, as pandoc writes a space before a field
+      title:insert(pandoc.Str(before:sub(1, -2)))
+      title:insert(pandoc.Space())
+    elseif before ~= "" then
+      title:insert(pandoc.Str(before))
+    end
+    title:insert(pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_FIGURE .. '"><w:r>'
+      .. "<w:t>" .. xml_text(number) .. "</w:t></w:r></w:fldSimple>"))
+    if text.after and text.after ~= "" then title:insert(pandoc.Str(text.after)) end
     local f = assert(io.open(figure.png, "rb"))
     pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
     f:close()
     local width = string.format("%.2fin", figure.width / 72)
     out:insert(pandoc.Div({ pandoc.Para(title) },
                           pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
-    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(alt_inlines, name .. ".png", "",
+    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(plain(alt), name .. ".png", "",
                                                        pandoc.Attr("", {}, { { "width", width } }))
                           }) }, pandoc.Attr("", {}, { { "custom-style", "Figure" } })))
     out:insert(pandoc.Div({ pandoc.Para(source) },
@@ -572,9 +571,9 @@ local function data_table(div, format, tables)
   return div.content
 end
 
-local function with_placed(doc, format, figures, tables, alts)
+local function with_placed(doc, format, figures, tables, texts)
   -- a walk over a large document costs
-  if next(figures) == nil and next(tables) == nil and next(alts) == nil then return doc end
+  if next(figures) == nil and next(tables) == nil and next(texts) == nil then return doc end
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local placed, nested = 0, 0
   local annex_title
@@ -590,16 +589,16 @@ local function with_placed(doc, format, figures, tables, alts)
         i = i + 1
       end
       local figure = figures[block.attributes["name"]]
-      blocks:extend(place_figure(block, data, format, figure, alts))
+      blocks:extend(place_figure(block, data, format, figure, texts))
       if data and figure ~= nil and (format == "docx" or format == "typst") then
-        local parts = figure_parts(block)
-        annex_title = annex_title or parts.annex
-        local label = pandoc.Para(parts.table or {})
+        local text = texts[block.attributes["number"] or ""] or {}
+        annex_title = annex_title or (text.annex and plain(text.annex))
         if format == "docx" then
-          annex:insert(pandoc.Div({ label }, pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
+          annex:insert(pandoc.Div({ pandoc.Para(plain(text.table)) },
+                                  pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
         else
           annex:insert(pandoc.RawBlock("typst", "#block(sticky: true)[#strong["
-            .. typst_markup(parts.table or {}) .. "]]"))
+            .. typst_markup(plain(text.table)) .. "]]"))
         end
         annex:insert(data)
       end
@@ -837,11 +836,11 @@ local function convert(job, answer)
   doc = doc:walk({})
   local figures = job.figures or {}
   local tables = job.tables or {}
-  local alts = job.figure_alts or {}
+  local texts = job.figure_texts or {}
   for k, v in pairs(job.meta) do doc.meta[k] = to_meta(v) end
   local outputs = job.outputs
   if outputs.html then
-    local html = pandoc.write(with_placed(doc, "html", figures, tables, alts), "html5", {
+    local html = pandoc.write(with_placed(doc, "html", figures, tables, texts), "html5", {
       template = template(job.templates.html, "html"),
       table_of_contents = true,
       toc_depth = 2,
@@ -854,7 +853,7 @@ local function convert(job, answer)
     cover:extend({ pandoc.Header(1, pandoc.Inlines(job.meta.title)),
                    pandoc.Para({ pandoc.Emph(pandoc.Inlines(job.meta.subtitle)) }) })
     cover:extend(fact_blocks(job.meta))
-    local body = with_placed(doc, "md", figures, tables, alts)
+    local body = with_placed(doc, "md", figures, tables, texts)
     if job.apparatus then body = body:walk(apparatus.inline_numbers) end
     cover:extend(body:walk(plain_markdown).blocks)
     local md_doc = pandoc.Pandoc(cover, doc.meta)
@@ -862,7 +861,7 @@ local function convert(job, answer)
     write_file(outputs.md, pandoc.write(md_doc, md_format, { wrap_text = "wrap-none" }))
   end
   if outputs.typst then
-    local typst_doc = with_placed(doc, "typst", figures, tables, alts)
+    local typst_doc = with_placed(doc, "typst", figures, tables, texts)
     if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
     typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
@@ -874,7 +873,7 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local body = with_placed(doc, "docx", figures, tables, alts)
+    local body = with_placed(doc, "docx", figures, tables, texts)
     local blocks = masthead_blocks(job.meta)
     blocks:extend(fact_blocks(job.meta))
     if not job.meta.form then

@@ -205,7 +205,7 @@ class PandocWorker:
             "reference_doc": str(self.templates.reference_doc),
             "figures": placed,
             "tables": job.skeleton.tables,
-            "figure_alts": job.skeleton.figure_alts,
+            "figure_texts": job.skeleton.figure_texts,
             "apparatus": apparatus(job.meta),
         })
         answer = self.process.receive()

@@ -165,45 +165,46 @@ class FigureNumbers:
     """Figures are numbered in the order the skeleton places them."""
 
     count: int = 0
-    alts: dict[str, str] = field(default_factory=dict)
-    """Number -> the figure's text alternative, as plain text: the converter gives it to
-    every format as it is (a chart's names every value: as Markdown in the skeleton, it
-    was read, walked and put together again for each figure and format)."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Number -> the figure's texts that are plain text (`_figure`): the converter gives
+    them to every format as they are. A chart's text alternative names every value: as
+    Markdown in the skeleton, it was read, walked and put together again for each
+    figure and format."""
 
 
 NUMBER = "\ue000"
-"""Where the figure's number goes in its translated label, until the label is escaped."""
+"""Where the figure's number goes in its translated label."""
 
 
 @jinja2.pass_context
 def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None = None,
             source: str | None = None) -> str:
-    """A figure placeholder, with the texts every format shows around the picture: its
-    number and title (above it), its source (below it), and the
-    words that introduce its data as a table (the table that follows the placeholder, in a
-    `.figure-data` div). `source`: Markdown the skeleton made (an indicator's sources),
-    instead of the States' reviews. The text alternative goes to the converter beside the
-    skeleton (`FigureNumbers.alts`). The converter lays them out for each format (batch.lua). A
-    workspace template written for the older `figure(alt)` gets a figure numbered, with
-    no title."""
+    """A figure placeholder. The texts every format shows around the picture go beside the
+    skeleton, as plain text (`FigureNumbers.texts`): its label and title, above it
+    ("Figure 1." cut at the number: `before`, `after`), its text alternative (`alt`), the
+    words that introduce its data as a table (`table`: the table that follows the
+    placeholder, in a `.figure-data` div) and the annex's title (`annex`). Its source,
+    below it, is Markdown (an indicator's sources are marked with their language): the
+    placeholder holds it. `source`: Markdown the skeleton made, instead of the States'
+    reviews. The converter lays them out for each format (batch.lua). A workspace
+    template written for the older `figure(alt)` gets a figure numbered, with no title."""
     if alt is None:
         title, alt = "", title
     numbers: FigureNumbers = ctx["figure_numbers"]
     numbers.count += 1
     t = Formatter(ctx["lang"], report=True).gettext
-    number = f"[{numbers.count}]{{.figure-number}}"
-    label = md(t("Figure %(number)s.") % {"number": NUMBER}).replace(NUMBER, number)
-    as_table = md(t("Figure %(number)s as a table") % {"number": numbers.count})
-    numbers.alts[str(numbers.count)] = one_line(alt).strip(" ")
-    parts = {
-        "caption": f"{label} {md(title)}".rstrip(),
-        "source": source if source is not None else md(t("Source: the States' voluntary "
-                                                          "reviews.")),
-        "table": as_table,
-        "annex": md(t("Annex: data of the figures")),
+    before, _, after = one_line(t("Figure %(number)s.") % {"number": NUMBER}).partition(NUMBER)
+    numbers.texts[str(numbers.count)] = {
+        "before": before.lstrip(" "),
+        "after": one_line(f"{after} {title}").rstrip(" "),
+        "alt": one_line(alt).strip(" "),
+        "table": one_line(t("Figure %(number)s as a table") % {"number": numbers.count}),
+        "annex": one_line(t("Annex: data of the figures")),
     }
-    body = "".join(f"::: {part}\n{text}\n:::\n\n" for part, text in parts.items())
-    return f'\n\n:::: {{.figure name="{name}" number="{numbers.count}"}}\n\n{body}::::\n\n'
+    if source is None:
+        source = md(t("Source: the States' voluntary reviews."))
+    return (f'\n\n:::: {{.figure name="{name}" number="{numbers.count}"}}\n\n'
+            f"::: source\n{source}\n:::\n\n::::\n\n")
 
 
 @jinja2.pass_context
@@ -260,8 +261,8 @@ class RenderedSkeleton:
     """Key -> text of every narrative the skeleton has a placeholder for."""
     tables: dict[str, dict[str, str]] = field(default_factory=dict)
     """Name -> format -> the data table written for that format (render/tables.py)."""
-    figure_alts: dict[str, str] = field(default_factory=dict)
-    """Figure number -> its text alternative (`FigureNumbers.alts`)."""
+    figure_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Figure number -> its texts that are plain text (`FigureNumbers.texts`)."""
 
 
 def _template_location(exc: BaseException) -> str:
@@ -302,4 +303,4 @@ def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = 
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
                                    figure_numbers=figures, data_tables=tables, **context)
-    return RenderedSkeleton(markdown, slots.items, tables.items, figures.alts)
+    return RenderedSkeleton(markdown, slots.items, tables.items, figures.texts)
