@@ -84,6 +84,11 @@ def main() -> None:
     print(f"  with data ({files} files, 5 x 10 years): {best['with']:7.2f} s, "
           f"largest process {peak['with']:.0f} MB, exit {codes['with']:.0f}")
     print(f"  ratio: {best['with'] / best['without']:.3f}x (target <= 1.1x)")
+    cpu = {name: min(r["cpu"] for r in found) for name, found in runs.items()}
+    print(f"  CPU (all processes, best): {cpu['without']:.1f} s without, {cpu['with']:.1f} s "
+          f"with: {cpu['with'] / cpu['without']:.3f}x")
+    for name, found in runs.items():
+        print(f"  every run {name}: " + ", ".join(f"{r['seconds']:.2f}" for r in found))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,10 @@ against the same function at another revision, on the same raw pandoc outputs.
 
 `capture` builds the DOCX of a workspace (bench/out/ws by default, `build --all
 --format docx --force` plus the arguments given, e.g. --lang ar) and keeps each file as
-pandoc wrote it, before finishing, with the `DocxFinish` of its job (NAME.docx and
-NAME.json in DIR, by default bench/out/docx-raw/<workspace>[-<lang>]).
+pandoc wrote it, before finishing, with the `DocxFinish` of its job and the pictures
+it placed as stand-ins (NAME.docx, NAME.json and NAME.pictures.json in DIR, by default
+bench/out/docx-raw/<workspace>[-<lang>]). A revision whose finish_docx takes no
+pictures (before stand-ins) finishes the files without them: its bytes then differ.
 
 `time` finishes every raw file of the folders with the code of the working tree and
 with gcmreview/convert/docx.py as it is at REV (default main), each pass in a fresh
@@ -20,9 +22,11 @@ whether the two wrote the same bytes for every file.
 from __future__ import annotations
 
 import argparse
+import base64
 import dataclasses
 import hashlib
 import importlib.util
+import inspect
 import json
 import os
 import shutil
@@ -50,11 +54,14 @@ def capture(out: Path, workspace: Path, build_args: list[str]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
-    def keeping(path: Path, job: DocxFinish) -> None:
+    def keeping(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None) -> None:
         shutil.copyfile(path, out / path.name)
         (out / f"{path.stem}.json").write_text(json.dumps(dataclasses.asdict(job)),
                                                encoding="utf-8")
-        original(path, job)
+        (out / f"{path.stem}.pictures.json").write_text(json.dumps(
+            {name: base64.b64encode(png).decode() for name, png in (pictures or {}).items()}),
+            encoding="utf-8")
+        original(path, job, pictures)
 
     pandoc.finish_docx = keeping
     os.chdir(workspace)
@@ -87,8 +94,16 @@ def one_pass(source: Path, folders: list[Path]) -> None:
         for raw, job, content in zip(raws, jobs, data, strict=True):
             path = Path(scratch) / raw.name
             path.write_bytes(content)
+            kept = raw.with_suffix(".pictures.json")
+            pictures = {name: base64.b64decode(png) for name, png in json.loads(
+                kept.read_text(encoding="utf-8")).items()} if kept.is_file() else {}
+            # An older finish_docx takes no pictures (pandoc placed them itself then).
+            takes = "pictures" in inspect.signature(module.finish_docx).parameters
             start = time.process_time()
-            module.finish_docx(path, job)
+            if takes:
+                module.finish_docx(path, job, pictures)
+            else:
+                module.finish_docx(path, job)
             seconds += time.process_time() - start
             digests[f"{raw.parent.name}/{raw.name}"] = hashlib.sha256(
                 path.read_bytes()).hexdigest()

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
+from gcmreview.convert import docx
 from gcmreview.convert.figures import (
     MAX_WIDTH,
     MIN_TEXT_PT,
@@ -30,6 +35,8 @@ from gcmreview.core.errors import ConversionError
 from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
 from gcmreview.model.figures import PROGRESS_PALETTE, HeatMap
 from gcmreview.render.templates import FigureNumbers, builtin_templates_dir, environment
+
+from .conftest import ROOT
 
 STATUS_CODES = [s.code for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
 PALETTES = {
@@ -200,3 +207,56 @@ def test_drawings_are_kept_for_the_next_build(tmp_path: Path, typst_process: Typ
     entry.unlink()
     entry.symlink_to(elsewhere)
     assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 4
+
+
+# --- charts in the DOCX: pandoc places stand-ins, the finishing step the pictures ----------
+
+
+def test_a_stand_in_names_its_picture_and_keeps_its_size() -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (742, 279), "white").save(png, format="PNG", dpi=(144, 144))
+    real = png.getvalue()
+    stand_in = docx.stand_in(real, "chart-10-7-1-é")
+    assert len(stand_in) < 200 and docx._stood_in(stand_in) == "chart-10-7-1-é"
+    assert stand_in[16:24] == real[16:24]  # the header's width and height
+    assert b"pHYs" in stand_in  # and the resolution
+    with Image.open(io.BytesIO(stand_in)) as image:  # a PNG still, of the same size
+        assert image.size == (742, 279)
+    assert docx._stood_in(real) is None
+
+
+def test_charts_reach_the_docx_whole_at_the_size_pandoc_gave_them(run_cli, tmp_path: Path
+                                                                  ) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "docs" / "examples" / "indicators", ws)
+    result = run_cli("build", "-c", "AQ", "--format", "docx", "--out", "out", cwd=ws)
+    assert result.code == 0, result.err
+    path = ws / "out" / "AQ.en.docx"
+    with zipfile.ZipFile(path) as archive:
+        document = archive.read("word/document.xml").decode()
+        rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="(media/[^"]+)"',
+                               archive.read("word/_rels/document.xml.rels").decode()))
+        pictures = {name: archive.read(f"word/{name}") for name in rels.values()}
+        stored = {name: archive.getinfo(f"word/{name}").compress_type for name in rels.values()}
+    assert len(pictures) >= 2
+    for name, png in pictures.items():
+        assert docx._stood_in(png) is None and len(png) > 1000, name
+        assert stored[name] == zipfile.ZIP_STORED  # a PNG is deflated already
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()  # the whole picture, not a header
+            width, height = image.size
+        ident = next(i for i, target in rels.items() if target == name)
+        extent = re.search(r'<wp:extent cx="(\d+)" cy="(\d+)" />(?:(?!</w:drawing>).)*'
+                           rf'r:embed="{ident}"', document, re.DOTALL)
+        assert extent is not None, name
+        cx, cy = map(int, extent.groups())
+        assert abs(cx / cy - width / height) < 0.01, name
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: apt-get install libreoffice-writer-nogui")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=300)
+    listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "AQ.en.pdf")], check=True,
+                            capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(listed) >= len(pictures)

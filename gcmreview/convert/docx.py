@@ -1266,16 +1266,65 @@ def _overlap(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> boo
     return False
 
 
-def finish_docx(path: Path, job: DocxFinish) -> None:
+STAND_IN = b"gcmreview-picture"
+"""The keyword of the PNG text chunk that names the picture a stand-in stands for."""
+
+
+def stand_in(png: bytes, name: str) -> bytes:
+    """A PNG for pandoc to place in place of `png`: its signature, its header and
+    resolution chunks (the picture's size, all pandoc reads of it), a text chunk naming
+    it (`STAND_IN`), no image data, its end. `finish_docx` puts the picture itself in
+    the file: pandoc read and deflated again 13 MB of charts (already deflated) in a
+    build with data."""
+    out, at = [png[:8]], 8
+    while at + 8 <= len(png):
+        length = struct.unpack(">I", png[at:at + 4])[0]
+        kind = png[at + 4:at + 8]
+        if kind in (b"IHDR", b"pHYs"):
+            out.append(png[at:at + 12 + length])
+        elif kind in (b"IDAT", b"IEND"):
+            break
+        at += 12 + length
+    # pandoc takes a PNG without image data (IDAT) for one it cannot size: an empty one.
+    for kind, data in ((b"tEXt", STAND_IN + b"\0" + name.encode()),
+                       (b"IDAT", zlib.compress(b"")), (b"IEND", b"")):
+        out.append(struct.pack(">I", len(data)) + kind + data
+                   + struct.pack(">I", zlib.crc32(kind + data)))
+    return b"".join(out)
+
+
+def _stood_in(data: bytes) -> str | None:
+    """The name a stand-in PNG (`stand_in`) stands for."""
+    marker = data.find(b"tEXt" + STAND_IN + b"\0")
+    if not data.startswith(b"\x89PNG") or marker < 0 or len(data) > 4096:
+        return None
+    start = marker + 4 + len(STAND_IN) + 1
+    length = struct.unpack(">I", data[marker - 4:marker])[0]
+    try:
+        return data[start:marker + 4 + length].decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None
+                ) -> None:
     """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
-    bold and fonts, stable bytes."""
+    bold and fonts, stable bytes; the `pictures` (name -> PNG) pandoc placed as stand-ins
+    (`stand_in`)."""
+    pictures = pictures or {}
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        # The pictures are not changed: copied as pandoc deflated them (inflating and
-        # deflating again a build's 13 MB of charts was a fifth of the finishing's time).
-        media = {info.filename: _RawEntry.of(archive, info) for info in archive.infolist()
-                 if info.filename.startswith("word/media/")
-                 and info.compress_type == zipfile.ZIP_DEFLATED}
+        # A stand-in is replaced by its picture, stored: a PNG is deflated already. The
+        # other pictures are copied as pandoc deflated them.
+        media: dict[str, _RawEntry | bytes] = {}
+        for info in archive.infolist():
+            if not info.filename.startswith("word/media/"):
+                continue
+            name = _stood_in(archive.read(info)) if info.file_size <= 4096 else None
+            if name is not None and name in pictures:
+                media[info.filename] = pictures[name]
+            elif info.compress_type == zipfile.ZIP_DEFLATED:
+                media[info.filename] = _RawEntry.of(archive, info)
         parts = {name: archive.read(name) for name in names if name not in media}
     styles = parts.get("word/styles.xml", b"").decode()
     if job.rtl and not job.form:
@@ -1315,9 +1364,13 @@ def finish_docx(path: Path, job: DocxFinish) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever system builds: the same bytes on all
             info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
-            if name in media:
-                _write_deflated(archive, info, media[name].size, media[name].deflated,
-                                media[name].crc)
+            picture = media.get(name)
+            if isinstance(picture, bytes):
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, picture)
+                continue
+            if picture is not None:
+                _write_deflated(archive, info, picture.size, picture.deflated, picture.crc)
                 continue
             data = parts[name]
             if name == "word/document.xml" or name.startswith("word/media/"):

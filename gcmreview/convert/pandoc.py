@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gcmreview.convert.docx import DocxFinish, finish_docx
+from gcmreview.convert.docx import DocxFinish, finish_docx, stand_in
 from gcmreview.convert.figures import (
     FIGURE_CACHE,
     RenderedFigure,
@@ -191,7 +191,7 @@ class PandocWorker:
         for name, figure in figures.items():
             png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
             if figure.png:
-                png.write_bytes(figure.png)
+                png.write_bytes(stand_in(figure.png, name))
             placed[name] = {"png": str(png), "width": figure.width, "height": figure.height,
                             "drawing": figure.drawing}
         self.process.send({
@@ -308,7 +308,8 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
             meta = job.meta
             finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
                                                         meta.date_iso, form=meta.form,
-                                                        number=paragraph_number(meta)))
+                                                        number=paragraph_number(meta)),
+                        {name: f.png for name, f in figures.items() if f.png})
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))
