@@ -193,7 +193,8 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
     numbers: FigureNumbers = ctx["figure_numbers"]
     numbers.count += 1
     t = Formatter(ctx["lang"], report=True).gettext
-    before, _, after = one_line(t("Figure %(number)s.") % {"number": NUMBER}).partition(NUMBER)
+    before, _number, after = one_line(t("Figure %(number)s.") % {"number": NUMBER}).partition(
+        NUMBER)
     numbers.texts[str(numbers.count)] = {
         "before": before.lstrip(" "),
         "after": one_line(f"{after} {title}").rstrip(" "),
