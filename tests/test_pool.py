@@ -8,6 +8,7 @@ tests/test_build.py run it with real pandoc and typst processes."""
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -93,3 +94,15 @@ def test_stopping_early_ends_every_thread() -> None:
     with contextlib.closing(pool.results(range(1000))) as results:
         first = next(results)
     assert first.value == first.item * 2
+
+
+def test_a_request_is_one_line_of_utf8_json_whatever_its_text() -> None:
+    """Arabic as it is (a third of the bytes of \\u escapes); a line separator inside a
+    text does not end the line; a lone surrogate, which UTF-8 cannot hold, is escaped."""
+    from gcmreview.convert.process import _line
+
+    arabic = _line({"text": "الهجرة\u2028next"})
+    assert arabic.count(b"\n") == 1 and arabic.endswith(b"\n")
+    assert "الهجرة".encode() in arabic and json.loads(arabic)["text"] == "الهجرة\u2028next"
+    odd = _line({"text": "a\ud800b"})
+    assert odd == b'{"text": "a\\ud800b"}\n'

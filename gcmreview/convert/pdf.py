@@ -149,7 +149,7 @@ def draw_pages(request: dict[str, Any]) -> dict[str, Any]:
 def serve() -> None:
     """The typst process: one JSON request per line on stdin (a PDF to compile, or
     figures to draw), one answer per line."""
-    for line in sys.stdin:
+    for line in sys.stdin.buffer:  # UTF-8 JSON, whatever the system's own encoding
         if line.strip():
             request = json.loads(line)
             if "draw" in request:
