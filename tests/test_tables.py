@@ -70,6 +70,12 @@ def docx_tables(markdown: str, lang: str, tmp: Path) -> list[str]:
     return re.findall(r"<w:tbl>.*?</w:tbl>", xml, re.DOTALL)
 
 
+def write(table: tuple[list[Cell], list[list[Cell]], list[bool]], lang: str) -> dict[str, str]:
+    found = tables.written(*table, lang)
+    assert found is not None, table
+    return found
+
+
 def html_tables(html: str) -> list[str]:
     return [t.replace(">\n<", "><") for t in re.findall(r"<table>.*?</table>", html, re.DOTALL)]
 
@@ -78,26 +84,26 @@ def html_tables(html: str) -> list[str]:
 def test_tables_written_here_are_the_tables_pandoc_writes(lang: str, tmp_path: Path) -> None:
     rng = random.Random(f"tables-{lang}")
     found = [random_table(rng) for _ in range(600)]
-    found = [t for t in found if tables.written_here(t[0], t[1], lang)]
+    found = [t for t in found if tables.written(*t, lang) is not None]
     assert len(found) > 60
     markdown = "\n\nA paragraph between tables.\n\n".join(
         tables.markdown(*t, lang) for t in found)
     by_pandoc = html_tables(pandoc(markdown, "html5", lang))
     assert len(by_pandoc) == len(found)
     for table, expected in zip(found, by_pandoc, strict=True):
-        assert html_tables(tables.html(*table, lang)) == [expected], table
+        assert html_tables(write(table, lang)["html"]) == [expected], table
     for table, expected in zip(found, docx_tables(markdown, lang, tmp_path), strict=True):
-        assert tables.openxml(*table, lang) == expected, table
+        assert write(table, lang)["docx"] == expected, table
 
 
 def test_text_is_escaped_for_the_format_it_lands_in() -> None:
     header: list[Cell] = ["<script>alert(1)</script>"]
     rows: list[list[Cell]] = [[Text('"><img src=x onerror=alert(1)>', "fr", "ltr")],
                               ["</w:t></w:r><w:r><w:t>&"]]
-    html = tables.html(header, rows, [False], "en")
+    html = write((header, rows, [False]), "en")["html"]
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html
-    xml = tables.openxml(header, rows, [False], "en")
+    xml = write((header, rows, [False]), "en")["docx"]
     assert "</w:t></w:r><w:r><w:t>&" not in xml
     assert "&lt;/w:t&gt;&lt;/w:r&gt;&lt;w:r&gt;&lt;w:t&gt;&amp;" in xml
 

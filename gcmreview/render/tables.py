@@ -254,28 +254,16 @@ def _openxml(cells: list[list[Written]]) -> str:
     return "".join(out)
 
 
-def written_here(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], lang: str) -> bool:
-    """Every cell can be written here (`_written`): else pandoc writes the table, from the
-    pipe table."""
-    return _cells(header, rows, [False] * len(header), lang) is not None
-
-
-def html(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
-         lang: str) -> str:
-    """The table as pandoc's HTML writer writes it (line breaks apart)."""
+def written(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
+            lang: str, formats: Sequence[str] = RAW_FORMATS) -> dict[str, str] | None:
+    """The table in each of `formats` as pandoc writes it (HTML: line breaks apart), or None
+    when a cell is one pandoc writes otherwise (`_written`): pandoc then writes the table,
+    from the pipe table."""
     cells = _cells(header, rows, numeric, lang)
     if cells is None:
-        raise ValueError("a cell that only pandoc writes: see written_here")
-    return _html(cells)
-
-
-def openxml(header: Sequence[Cell], rows: Sequence[Sequence[Cell]], numeric: Sequence[bool],
-            lang: str) -> str:
-    """The table as pandoc's DOCX writer writes it, for a document in `lang`."""
-    cells = _cells(header, rows, numeric, lang)
-    if cells is None:
-        raise ValueError("a cell that only pandoc writes: see written_here")
-    return _openxml(cells)
+        return None
+    writers = {"html": _html, "docx": _openxml}
+    return {fmt: writers[fmt](cells) for fmt in formats}
 
 
 @dataclass
@@ -295,16 +283,12 @@ class DataTables:
         if not header or len(numeric) != len(header) \
                 or any(len(row) != len(header) for row in rows):
             raise ValueError("a data table's rows and its header differ in length")
-        cells = _cells(header, rows, numeric, lang) if self.formats else None
-        if cells is None:
+        found = written(header, rows, numeric, lang, sorted(self.formats)) \
+            if self.formats else None
+        if found is None:
             return f"\n{markdown(header, rows, numeric, lang)}\n"
         name = f"table-{len(self.items) + 1}"
-        written = {}
-        if "html" in self.formats:
-            written["html"] = _html(cells)
-        if "docx" in self.formats:
-            written["docx"] = _openxml(cells)
-        self.items[name] = written
+        self.items[name] = found
         table = markdown(header, rows, numeric, lang) if self.pipe else ""
         return f'\n::: {{.data-table name="{name}"}}\n{table}:::\n\n'
 
