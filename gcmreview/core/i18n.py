@@ -324,9 +324,14 @@ class Formatter:
 
         return format_decimal(value, locale=self.lang)
 
+    @property
+    def comma(self) -> str:
+        """What separates the items of an enumeration: `, `, and `، ` in Arabic."""
+        return _LIST_SEPARATORS.get(self.lang, ", ")
+
     def join(self, items: list[str] | tuple[str, ...]) -> str:
         """An enumeration: `1, 2, 3`, and `1، 2، 3` in Arabic."""
-        return _LIST_SEPARATORS.get(self.lang, ", ").join(str(i) for i in items)
+        return self.comma.join(str(i) for i in items)
 
     def list(self, items: list[str] | tuple[str, ...]) -> str:
         """Items joined as the language lists them, by CLDR's list pattern:

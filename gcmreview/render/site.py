@@ -174,13 +174,14 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
     for site in model.languages:
         env = environment(tuple(dirs), site.lang)
         once = Once()
+        punctuation = {"colon": COLONS.get(site.lang, ":"),
+                       "semicolon": SEMICOLONS.get(site.lang, ";"),
+                       "comma": Formatter(site.lang).comma}
         for page in site.pages:
             html, narratives = _render(
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
                 site=site, page=page, model=model, languages=languages, once=once,
-                colon=COLONS.get(site.lang, ":"), semicolon=SEMICOLONS.get(site.lang, ";"),
-                comma=Formatter(site.lang).join(["", ""]),  # "، " in Arabic
-                canonical=canonical(model, site.lang, page))
+                canonical=canonical(model, site.lang, page), **punctuation)
             out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
     first = model.languages[0]
     html, _unused = _render(environment(tuple(dirs), first.lang), f"{SITE_FOLDER}/root.html.j2",
