@@ -30,7 +30,6 @@ from gcmreview.core.diagnostics import display_path, resolved_folder
 from gcmreview.core.errors import TranslationRefused, cannot_read
 from gcmreview.core.format import Review
 from gcmreview.core.i18n import _
-from gcmreview.load.data import data_files_in
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
 from gcmreview.load.xliff import read_bytes
 from gcmreview.model.apparatus import Apparatus
@@ -41,7 +40,7 @@ from gcmreview.model.translation import Translation, translation
 from gcmreview.render.document import regional_meta, report_meta, volume_meta
 from gcmreview.render.templates import render, template_dirs
 from gcmreview.validate.checks import Options, check_loaded
-from gcmreview.validate.data import DataOptions, DataSet, StateData, check_data_folder
+from gcmreview.validate.data import DataChecker, DataOptions, DataSet, StateData
 from gcmreview.validate.history import earlier_cycle
 from gcmreview.validate.results import FileResult, ValidationRun
 from gcmreview.validate.run import unread_in
@@ -159,15 +158,16 @@ class Builder:
                                           cycle=workspace.cycle,
                                           acronyms=workspace.spelled_acronyms)
         self.apparatus = Apparatus.of(workspace)
+        self.data_checks = DataChecker(workspace.data_dir, workspace.catalogue,
+                                       DataOptions(workspace.cycle, workspace.participants))
+        """The data files, each checked once a report needs it."""
         self.data_keys = self.read_data()
         """Each State's data files (names and contents), as a fingerprint part."""
-        self.checked: DataSet | None = None
-        """The data files, once a report needed them."""
 
     def read_data(self) -> dict[str, str]:
         """The fingerprint of each State's data files: reports change when they do."""
         parts: dict[str, list[bytes | str]] = {}
-        for path in data_files_in(self.workspace.data_dir):
+        for path in self.data_checks.files:
             try:
                 raw = b"" if path.is_symlink() or not path.is_file() else path.read_bytes()
             except OSError as exc:
@@ -177,12 +177,8 @@ class Builder:
 
     @property
     def data(self) -> DataSet:
-        """Every data file, checked once per build, when a report needs them."""
-        if self.checked is None:
-            self.checked = check_data_folder(
-                self.workspace.data_dir, self.workspace.catalogue,
-                DataOptions(self.workspace.cycle, self.workspace.participants))
-        return self.checked
+        """Every data file, checked once per build."""
+        return self.data_checks.everything()
 
     def read(self, files: list[Path]) -> None:
         for path in files:
@@ -286,7 +282,7 @@ class Builder:
         ws = self.workspace
         code = document.review.stem
         translation, refused = self.translation(code, document.lang, result.review)
-        values = self.data.of(code) if code in self.data_keys else StateData()
+        values = self.data_checks.state(code) if code in self.data_keys else StateData()
         model = ModelBuilder(ws.catalogue, document.lang, ws.country_names,
                              apparatus=self.apparatus).build(
             result.review, result.coverage, order=self.options.order,

@@ -31,7 +31,7 @@ from gcmreview.model.indicators import (
     published_values,
 )
 from gcmreview.render.data_file import values_csv
-from gcmreview.validate.data import DataOptions, check_data_folder
+from gcmreview.validate.data import DataChecker, DataOptions, check_data_folder
 from gcmreview.validate.workspace import WorkspaceError, load_workspace
 from tests import wordedit
 
@@ -219,6 +219,26 @@ def test_a_byte_order_mark_and_quotes_are_fine(tmp_path: Path) -> None:
     assert value.breakdown == (("Sex", "Female"),)
     assert value.units == "Per 100,000 population"
     assert value.source == 'Registre "test", synthétique'
+
+
+def test_a_states_data_are_checked_without_the_others(tmp_path: Path) -> None:
+    """A build's first report waits for its own State's files only; the whole folder,
+    checked later, is what check_data_folder finds, each file read once."""
+    ws = example(tmp_path)
+    write(ws / "data" / "BV" / "10-7-3.csv", "Year,Value\n2021,many\n")
+    write(ws / "data" / "10-7-1.csv", "Year,Value\n2021,1\n")
+    workspace = load_workspace(ws / "gcmreview.yaml")
+    checker = DataChecker(workspace.data_dir, workspace.catalogue, DataOptions(2024))
+    aq = checker.state("AQ")
+    assert set(aq.values) == {"10.7.1", "10.c.1", "16.2.2"} and not aq.invalid
+    assert all(p.parent.name == "AQ" for p in checker._results)
+    assert set(checker.state("BV").invalid) == {"10.7.3"}
+    everything = checker.everything()
+    whole = check_data_folder(workspace.data_dir, workspace.catalogue, DataOptions(2024))
+    assert [r.shown_as for r in everything.results] == [r.shown_as for r in whole.results]
+    assert everything.diagnostics == whole.diagnostics
+    assert [d.code for d in everything.unread] == ["file-not-read"]
+    assert checker.state("AQ").values["10.7.1"] is aq.values["10.7.1"]
 
 
 def test_validate_json_gains_the_data_facts(run_cli) -> None:

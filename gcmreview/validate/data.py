@@ -170,14 +170,49 @@ def check_data_folder(folder: Path, catalogue: Catalogue, options: DataOptions,
                        and STEM.fullmatch(p.stem)) if folder.is_dir() and \
             not folder.is_symlink() else []
         return check_data_files(files, catalogue, options)
-    found = check_data_files(data_files_in(folder), catalogue, options)
-    for path, name in unread_data_files_in(folder):
-        found.unread.append(Diagnostic(
-            shown_path(path), Position(), Severity.WARNING, "file-not-read",
-            _("{file} is not read: data files are named after the indicator's code, with "
-              "dashes, and end in .csv, in the State's folder").format(file=path.name),
-            _("rename it to {name}").format(name=name)))
-    return found
+    return DataChecker(folder, catalogue, options).everything()
+
+
+def _unread(folder: Path) -> list[Diagnostic]:
+    return [Diagnostic(
+        shown_path(path), Position(), Severity.WARNING, "file-not-read",
+        _("{file} is not read: data files are named after the indicator's code, with "
+          "dashes, and end in .csv, in the State's folder").format(file=path.name),
+        _("rename it to {name}").format(name=name))
+        for path, name in unread_data_files_in(folder)]
+
+
+class DataChecker:
+    """The data folder's files, each checked once, when first needed: a State's report
+    needs its own only, so a build's first report does not wait for every State's."""
+
+    def __init__(self, folder: Path, catalogue: Catalogue, options: DataOptions) -> None:
+        self.folder = folder
+        self.catalogue = catalogue
+        self.options = options
+        self.files = data_files_in(folder)
+        self._by_state: dict[str, list[Path]] = {}
+        for path in self.files:
+            self._by_state.setdefault(path.parent.name, []).append(path)
+        self._results: dict[Path, DataResult] = {}
+        self._everything: DataSet | None = None
+
+    def _checked(self, paths: list[Path]) -> list[DataResult]:
+        todo = [p for p in paths if p not in self._results]
+        if todo:
+            found = check_data_files(todo, self.catalogue, self.options)
+            self._results.update(zip(todo, found.results, strict=True))
+        return [self._results[p] for p in paths]
+
+    def state(self, code: str) -> StateData:
+        """The files of one State's folder."""
+        return DataSet(self._checked(self._by_state.get(code, []))).of(code)
+
+    def everything(self) -> DataSet:
+        """Every file, and those of the folder that are not read."""
+        if self._everything is None:
+            self._everything = DataSet(self._checked(self.files), _unread(self.folder))
+        return self._everything
 
 
 def check_table(table: DataTable, catalogue: Catalogue, options: DataOptions) -> DataResult:
