@@ -24,12 +24,14 @@ from PIL import Image
 
 from gcmreview.convert import docx
 from gcmreview.convert.figures import (
+    FIGURE_CACHE,
     MAX_WIDTH,
     MIN_TEXT_PT,
     SIZES,
     cached_drawing,
     render_heat_map,
 )
+from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pdf import TypstWorker
 from gcmreview.core.errors import ConversionError
 from gcmreview.core.status import BY_CODE, NOT_REPORTED, NOT_STATED, OBJECTIVE_STATUSES, REPORTED
@@ -193,20 +195,36 @@ def test_drawings_are_kept_for_the_next_build(tmp_path: Path, typst_process: Typ
         drawn.append(1)
         return typst_process.draw(*request)
 
-    folder = tmp_path / "figures-1"
+    folder = tmp_path / FIGURE_CACHE
     kept = cached_drawing(draw, folder)
     first = render_heat_map(heat_map("principles"), kept)
     assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 1
     assert render_heat_map(heat_map("statuses"), kept) != first and len(drawn) == 2
-    entry = min(folder.glob("*.json"), key=lambda e: e.stat().st_mtime)
-    entry.write_text("{damaged", encoding="utf-8")
-    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 3
-    elsewhere = tmp_path / "elsewhere.json"
-    elsewhere.write_text(entry.read_text(encoding="utf-8").replace("iVBOR", "AAAA"),
-                         encoding="utf-8")
+    entry = min(folder.glob("*.pages"), key=lambda e: e.stat().st_mtime)
+    whole = entry.read_bytes()
+    assert whole.startswith(b"gcmreview pages 1\n") and first.svg in whole
+    for damaged in (b"{damaged", whole[:-1], whole + b"!", whole.replace(b'"png"', b'"pdf"'),
+                    whole.replace(b"[", b'["', 1)):
+        entry.write_bytes(damaged)
+        before = len(drawn)
+        assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == before + 1
+    elsewhere = tmp_path / "elsewhere.pages"
+    elsewhere.write_bytes(whole.replace(b"\x89PNG", b"\x89XXX"))
     entry.unlink()
     entry.symlink_to(elsewhere)
-    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == 4
+    before = len(drawn)
+    assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == before + 1
+
+
+def test_an_older_figure_cache_goes_when_the_build_saves(tmp_path: Path) -> None:
+    cache = NarrativeCache(tmp_path, "test")
+    cache.folder.mkdir(parents=True)
+    older = cache.root / "figures-1"
+    older.mkdir()
+    (older / "a.json").write_text("{}", encoding="utf-8")
+    (cache.root / FIGURE_CACHE).mkdir()
+    cache.save(complete=True)
+    assert not older.exists() and (cache.root / FIGURE_CACHE).is_dir()
 
 
 # --- charts in the DOCX: pandoc places stand-ins, the finishing step the pictures ----------

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gcmreview.convert.figures import FIGURE_CACHE
 from gcmreview.core.errors import GcmReviewError
 from gcmreview.core.files import write_atomic
 
@@ -288,5 +289,7 @@ class NarrativeCache:
                 with contextlib.suppress(OSError):
                     path.unlink()
         for other in self.root.iterdir():
-            if other.is_dir() and other != self.folder and other.name.startswith("narratives-"):
+            older = (other.name.startswith("narratives-") and other != self.folder) or (
+                other.name.startswith("figures-") and other.name != FIGURE_CACHE)
+            if older and other.is_dir() and not other.is_symlink():
                 shutil.rmtree(other, ignore_errors=True)
