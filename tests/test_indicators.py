@@ -630,3 +630,35 @@ def test_data_files_without_quotes_are_cut_as_the_full_reader_cuts_them(seed: in
     assert data_file._plain_records(text) == data_file._quoted_records(text, sink)
     assert data_file._records(text, sink) == data_file._quoted_records(text, sink)
     assert not sink.items
+
+
+@pytest.mark.parametrize(("text", "cells", "problem"), [
+    ('Year,Source\n2021,"Line one\r\nline ""two"""\n2022,x\n',
+     [[("Year", 1, 1), ("Source", 1, 6)],
+      [("2021", 2, 1), ('Line one\nline "two"', 2, 6)], [("2022", 4, 1), ("x", 4, 6)]], None),
+    ('Year,Value\n"2021\r",\'1\'\n', [[("Year", 1, 1), ("Value", 1, 6)],
+                                    [("2021\n", 2, 1), ("'1'", 3, 3)]], None),
+    ('a,"b""\n', None, ("data-syntax", 1, 3, "never closed")),
+    ('a,"b"c\n', None, ("data-syntax", 1, 6, "text follows")),
+    ('a,"b\nc"d', None, ("data-syntax", 2, 3, "text follows")),
+    ('a,b\x01,c', None, ("control-character", 1, 3, "U+0001")),
+    ('a,"x\x1f"', None, ("control-character", 1, 3, "U+001F")),
+])
+def test_quoted_values_are_cut_and_placed_as_written(
+        text: str, cells: list[list[tuple[str, int, int]]] | None,
+        problem: tuple[str, int, int, str] | None) -> None:
+    """Quotes, quotes written twice and line ends in a quoted value; each cell at the line
+    and column it starts at, and each problem where it is."""
+    from gcmreview.core.diagnostics import DiagnosticSink
+    from gcmreview.load import data as data_file
+
+    sink = DiagnosticSink(Path("x.csv"))
+    found = data_file._records(text, sink)
+    if cells is not None:
+        assert [[(c.text, c.line, c.column) for c in record] for record in found or []] == cells
+        assert not sink.items
+    else:
+        assert found is None and problem is not None
+        [item] = sink.items
+        assert (item.code, item.position.line, item.position.column) == problem[:3]
+        assert problem[3] in item.message

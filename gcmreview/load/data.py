@@ -119,9 +119,6 @@ def decode(raw: bytes, sink: DiagnosticSink) -> str | None:
                      _("the file is saved as UTF-16; data files must be UTF-8"), hint)
 
 
-_CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
-
-
 def parse_into(table: DataTable, raw: bytes, sink: DiagnosticSink) -> None:
     """The header and rows of a CSV text (RFC 4180: commas, double quotes, "" inside
     quotes), each cell positioned; blank lines skipped."""
@@ -193,61 +190,54 @@ def _plain_records(text: str) -> list[list[Cell]]:
     return records
 
 
+_QUOTED = re.compile(r'"((?:[^"]|"")*+)"')
+"""A quoted value: anything, a quote written twice; possessive, so that a quote pair is
+never taken back as a closing quote (the value is then not closed)."""
+_UNQUOTED = re.compile(r"[^,\r\n]*")
+
+
 def _quoted_records(text: str, sink: DiagnosticSink) -> list[list[Cell]] | None:
+    """`_records` of any text, a value at a time (a quoted one may hold commas, quotes
+    written twice and line ends, read as one \\n)."""
     records: list[list[Cell]] = []
     record: list[Cell] = []
     i, n = 0, len(text)
     line, column = 1, 1
     while i <= n:
-        # the start of a field
         start_line, start_col = line, column
         if i < n and text[i] == '"':
-            i += 1
-            column += 1
-            value: list[str] = []
-            while True:
-                if i >= n:
-                    sink.error(Position(start_line, start_col), "data-syntax",
-                               _("the quote that opens this value is never closed"),
-                               _("close it with a second double quote; a quote inside a "
-                                 "value is written twice (\"\")"))
-                    return None
-                ch = text[i]
-                if ch == '"':
-                    if i + 1 < n and text[i + 1] == '"':
-                        value.append('"')
-                        i += 2
-                        column += 2
-                        continue
-                    i += 1
-                    column += 1
-                    break
-                if ch in "\r\n":
-                    i += 2 if ch == "\r" and i + 1 < n and text[i + 1] == "\n" else 1
-                    value.append("\n")
-                    line, column = line + 1, 1
-                    continue
-                value.append(ch)
-                i += 1
-                column += 1
+            quoted = _QUOTED.match(text, i)
+            if quoted is None:
+                sink.error(Position(start_line, start_col), "data-syntax",
+                           _("the quote that opens this value is never closed"),
+                           _("close it with a second double quote; a quote inside a "
+                             "value is written twice (\"\")"))
+                return None
+            raw = quoted.group(1)
+            ends = list(_LINE_END.finditer(raw))
+            if ends:
+                line += len(ends)
+                column = 1 + quoted.end() - (i + 1 + ends[-1].end())
+            else:
+                column += quoted.end() - i
+            i = quoted.end()
             if i < n and text[i] not in ",\r\n":
                 sink.error(Position(line, column), "data-syntax",
                            _("text follows the closing quote of a value"),
                            _("put the whole value inside the quotes"))
                 return None
-            field_text = "".join(value)
+            field_text = _LINE_END.sub("\n", raw.replace('""', '"')) if ends \
+                else raw.replace('""', '"')
         else:
-            j = i
-            while j < n and text[j] not in ",\r\n":
-                j += 1
+            j = _UNQUOTED.match(text, i).end()  # type: ignore[union-attr]
             field_text = text[i:j]
             column += j - i
             i = j
-        bad = next((c for c in field_text if c in _CONTROL), None)
+        bad = _CONTROL_CHARACTER.search(field_text)
         if bad is not None:
             sink.error(Position(start_line, start_col), "control-character",
                        _("this value holds a control character (U+{code:04X}), which no report "
-                         "can show").format(code=ord(bad)), _("remove it"))
+                         "can show").format(code=ord(bad.group())), _("remove it"))
             return None
         record.append(Cell(field_text, start_line, start_col))
         if i >= n:
