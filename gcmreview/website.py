@@ -180,6 +180,7 @@ def _charts(model: SiteModel, cache: Path) -> dict[str, bytes]:
     report's charts, drawn as its HTML has them, by the worker typst process `build` uses,
     started only when a chart is not in the build folder's figure cache."""
     from gcmreview.convert.figures import FIGURE_CACHE, cached_drawing, render_charts
+    from gcmreview.convert.narratives import seal_key
     from gcmreview.convert.pdf import TypstWorker
 
     wanted = {site.lang: {page.content.digest.figure: page.content.chart
@@ -196,7 +197,7 @@ def _charts(model: SiteModel, cache: Path) -> dict[str, bytes]:
             worker = TypstWorker()
         return worker.draw(*request)
 
-    drawing = cached_drawing(draw, cache / FIGURE_CACHE)
+    drawing = cached_drawing(draw, cache / FIGURE_CACHE, seal_key())
     out: dict[str, bytes] = {}
     try:
         for site in model.languages:

@@ -216,6 +216,40 @@ def test_drawings_are_kept_for_the_next_build(tmp_path: Path, typst_process: Typ
     assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == before + 1
 
 
+def test_kept_drawings_are_sealed_with_the_users_key(tmp_path: Path,
+                                                     typst_process: TypstWorker) -> None:
+    """A drawing is used again only if this user's key sealed it: one from a build folder
+    made elsewhere (another key, no key) or edited in place, even keeping its layout, is
+    drawn again."""
+    drawn: list[int] = []
+
+    def draw(*request: Any) -> dict[str, list[bytes]]:
+        drawn.append(1)
+        return typst_process.draw(*request)
+
+    folder = tmp_path / FIGURE_CACHE
+    mine, theirs = b"k" * 32, b"t" * 32
+    first = render_heat_map(heat_map("principles"), cached_drawing(draw, folder, mine))
+    assert render_heat_map(heat_map("principles"), cached_drawing(draw, folder, mine)) == first
+    assert len(drawn) == 1
+    [entry] = folder.glob("*.pages")
+    whole = entry.read_bytes()
+    edited = whole.replace(b"<svg", b"<SVG", 1)
+    assert len(edited) == len(whole) and edited != whole
+    for other, key in ((whole, theirs), (edited, mine)):
+        entry.write_bytes(other)
+        before = len(drawn)
+        assert render_heat_map(heat_map("principles"), cached_drawing(draw, folder, key)) \
+            == first and len(drawn) == before + 1
+    entry.unlink()  # a build without a key (no home folder) writes zeros, and uses
+    render_heat_map(heat_map("principles"), cached_drawing(draw, folder))  # what it finds
+    assert entry.read_bytes().endswith(bytes(32))
+    assert render_heat_map(heat_map("principles"), cached_drawing(draw, folder)) == first
+    before = len(drawn)
+    assert render_heat_map(heat_map("principles"), cached_drawing(draw, folder, mine)) == first
+    assert len(drawn) == before + 1
+
+
 def test_an_older_figure_cache_goes_when_the_build_saves(tmp_path: Path) -> None:
     cache = NarrativeCache(tmp_path, "test")
     cache.folder.mkdir(parents=True)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import hashlib
+import hmac
 import json
 import math
 import re
@@ -142,31 +144,31 @@ the build worker's typst process, which keeps what a drawing costs (a 193-State 
 MB that typst never gives back) out of the build's own."""
 
 
-FIGURE_CACHE = "figures-2"
+FIGURE_CACHE = "figures-3"
 """The drawings kept in the build's cache folder (gcmreview.convert.narratives.CACHE_FOLDER);
 a new name when what is kept changes."""
 FIGURE_CACHE_ENTRIES = 2000
 """At most this many drawings are kept; the oldest go first."""
 
 
-def cached_drawing(draw: Draw, folder: Path) -> Draw:
+def cached_drawing(draw: Draw, folder: Path, sealing: bytes | None = None) -> Draw:
     """`draw`, remembering what it drew in `folder`, by the hash of all it was given (the
     drawing's typst code, its data, the formats, typst's version): a build after the first
     draws only the figures whose data changed (a 193-State heat map: 2 s; a State's
     charts: 0.1 s each). typst draws the same bytes from the same input, so a kept drawing
     is the one typst would draw. Anything unusable (a link, a damaged file) is drawn
-    again; a cache that cannot be written only costs time."""
+    again; a cache that cannot be written only costs time. With the user's key
+    (`sealing`: gcmreview.convert.narratives.seal_key), each drawing is sealed, and one whose seal
+    does not match (written elsewhere, or edited) is drawn again."""
 
     def drawing(modules: dict[str, str], main: str, data: str, formats: list[str]
                 ) -> dict[str, list[bytes]]:
-        import hashlib
-
         key = hashlib.sha256(json.dumps([typst_version(), modules, main, data, formats],
                                         sort_keys=True).encode()).hexdigest()[:40]
         entry = folder / f"{key}{FIGURE_SUFFIX}"
         try:
             if not folder.is_symlink() and not entry.is_symlink() and entry.is_file():
-                kept = _unpacked(entry.read_bytes(), formats)
+                kept = _unpacked(_unsealed(entry.read_bytes(), entry.name, sealing), formats)
                 if kept is not None:
                     return kept
         except OSError:
@@ -176,7 +178,8 @@ def cached_drawing(draw: Draw, folder: Path) -> Draw:
             if folder.parent.is_symlink() or folder.is_symlink():
                 return pages
             folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(entry, _packed(pages, formats))
+            packed = _packed(pages, formats)
+            write_atomic(entry, packed + _seal(packed, entry.name, sealing))
             _prune(folder)
         return pages
 
@@ -184,6 +187,7 @@ def cached_drawing(draw: Draw, folder: Path) -> Draw:
 
 
 FIGURE_SUFFIX = ".pages"
+SEAL_BYTES = 32
 _PAGES_MAGIC = b"gcmreview pages 1\n"
 
 
@@ -194,6 +198,23 @@ def _packed(pages: dict[str, list[bytes]], formats: list[str]) -> bytes:
     sizes = {fmt: [len(page) for page in pages[fmt]] for fmt in formats}
     return b"".join([_PAGES_MAGIC, json.dumps(sizes, sort_keys=True).encode(), b"\n",
                      *(page for fmt in formats for page in pages[fmt])])
+
+
+def _seal(packed: bytes, name: str, key: bytes | None) -> bytes:
+    """What ends an entry: an HMAC of its name and bytes, or zeros without a key."""
+    if key is None:
+        return bytes(SEAL_BYTES)
+    return hmac.new(key, name.encode() + b"\0" + packed, hashlib.sha256).digest()
+
+
+def _unsealed(kept: bytes, name: str, key: bytes | None) -> bytes:
+    """The entry without its seal; b"" (unusable) if the seal is not this user's. Without
+    a key nothing can be told: the entry is used as it is."""
+    packed, seal = kept[:-SEAL_BYTES], kept[-SEAL_BYTES:]
+    if len(kept) < SEAL_BYTES or (key is not None and not hmac.compare_digest(
+            seal, _seal(packed, name, key))):
+        return b""
+    return packed
 
 
 def _unpacked(kept: bytes, formats: list[str]) -> dict[str, list[bytes]] | None:

@@ -287,7 +287,7 @@ def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
     def draw(*request: Any) -> dict[str, list[bytes]]:  # typst started only when needed
         return typesetter().draw(*request)
 
-    drawing = cached_drawing(draw, worker.narratives.root / FIGURE_CACHE)
+    drawing = cached_drawing(draw, worker.narratives.root / FIGURE_CACHE, worker.narratives.key)
     figures = render_figures(job.figures, drawing, svg="html" in job.outputs,
                              png="docx" in job.outputs)
     worker.convert(job, figures)
