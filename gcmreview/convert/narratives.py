@@ -31,7 +31,6 @@ to are deleted.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import json
 import os
@@ -47,7 +46,7 @@ from typing import Any
 
 from gcmreview.convert.figures import FIGURE_CACHE
 from gcmreview.core.errors import GcmReviewError
-from gcmreview.core.files import write_atomic
+from gcmreview.core.files import seal, write_atomic
 
 CACHE_FOLDER = ".gcmreview-cache"
 INDEX_NAME = "index.json"
@@ -206,7 +205,7 @@ class NarrativeCache:
     def _seal(self, key: str, entry: Entry, data: bytes) -> str:
         """The seal of narrative `key`'s entry in its pack's bytes `data`."""
         blob = data[entry.offset:entry.offset + entry.length]
-        return hmac.new(self.key or b"", key.encode() + b"\0" + blob, hashlib.sha256).hexdigest()
+        return seal(self.key or b"", key, blob).hex()
 
     def _sealed_entry(self, key: str, entry: Entry) -> bool:
         """Whether the entry's bytes are those a build of this user wrote or checked, as
