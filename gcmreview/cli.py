@@ -552,11 +552,7 @@ def build(
                                 on_done=lambda code, ok: progress.advance(task))
     else:
         outcome = run_build(Context(), **options)
-    echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
-                            for d in f.diagnostics]
-                           + [d for r in outcome.validation.data if not r.valid
-                              for d in r.diagnostics]
-                           + outcome.validation.unread), sys.stderr)
+    echo(diagnostics_lines(outcome.validation.left_out), sys.stderr)
     echo(show.warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(show.built_lines(outcome.built, outcome.up_to_date), sys.stderr)
@@ -603,11 +599,7 @@ def site(
         raise UsageError(_("--port must be a number from 1 to 65535"),
                          hint=_("for example --port 8000"))
     outcome = run_site(Context(), out=out, langs=lang, base_url=base_url, force=force)
-    echo(diagnostics_lines([d for f in outcome.validation.files if not f.valid
-                            for d in f.diagnostics]
-                           + [d for r in outcome.validation.data if not r.valid
-                              for d in r.diagnostics]
-                           + outcome.validation.unread), sys.stderr)
+    echo(diagnostics_lines(outcome.validation.left_out), sys.stderr)
     echo(warning_lines(outcome.warnings), sys.stderr)
     if not quiet:
         echo(outcome_lines(outcome.pages, display_path(outcome.out_dir), len(outcome.written),

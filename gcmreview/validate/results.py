@@ -59,6 +59,13 @@ class ValidationRun:
         return sort_diagnostics([*(d for f in self.files for d in f.diagnostics), *self.unread,
                                  *(d for r in self.data for d in r.diagnostics)])
 
+    @property
+    def left_out(self) -> list[Diagnostic]:
+        """What a build or the site says of its inputs: the problems of each file it left
+        out (a review or data file with errors), and the files it did not read."""
+        return [*(d for f in self.files if not f.valid for d in f.diagnostics),
+                *(d for r in self.data if not r.valid for d in r.diagnostics), *self.unread]
+
     def count(self, severity: Severity) -> int:
         return sum(d.severity is severity for d in self.diagnostics)
 
