@@ -575,7 +575,7 @@ local function with_placed(doc, format, figures, tables, texts)
   -- a walk over a large document costs
   if next(figures) == nil and next(tables) == nil and next(texts) == nil then return doc end
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
-  local placed, nested = 0, 0
+  local placed, wanted = 0, 0
   local annex_title, annex_heading
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
   local list = doc.blocks
@@ -610,8 +610,8 @@ local function with_placed(doc, format, figures, tables, texts)
     end
     i = i + 1
   end
-  for _ in pairs(tables) do nested = nested + 1 end
-  if placed < nested then -- a template that put a table inside a div of its own
+  for _ in pairs(tables) do wanted = wanted + 1 end
+  if placed < wanted then -- a template that put a table inside a div of its own
     blocks = blocks:walk({
       Div = function(div)
         if div.classes:includes("data-table") then return data_table(div, format, tables) end
