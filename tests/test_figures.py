@@ -204,7 +204,7 @@ def test_drawings_are_kept_for_the_next_build(tmp_path: Path, typst_process: Typ
     whole = entry.read_bytes()
     assert whole.startswith(b"gcmreview pages 1\n") and first.svg in whole
     for damaged in (b"{damaged", whole[:-1], whole + b"!", whole.replace(b'"png"', b'"pdf"'),
-                    whole.replace(b"[", b'["', 1)):
+                    whole.replace(b"[", b'["', 1), b"gcmreview pages 1\n" + b"[" * 100_000):
         entry.write_bytes(damaged)
         before = len(drawn)
         assert render_heat_map(heat_map("principles"), kept) == first and len(drawn) == before + 1

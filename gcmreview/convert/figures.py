@@ -31,7 +31,7 @@ from pathlib import Path
 
 from gcmreview.convert.fonts import font_families
 from gcmreview.core.errors import ConversionError, InputError
-from gcmreview.core.files import write_atomic
+from gcmreview.core.files import seal, write_atomic
 from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE, PARTNER_MARK
 from gcmreview.model.figures import CHART_COLOURS, Chart, HeatMap
@@ -204,7 +204,7 @@ def _seal(packed: bytes, name: str, key: bytes | None) -> bytes:
     """What ends an entry: an HMAC of its name and bytes, or zeros without a key."""
     if key is None:
         return bytes(SEAL_BYTES)
-    return hmac.new(key, name.encode() + b"\0" + packed, hashlib.sha256).digest()
+    return seal(key, name, packed)
 
 
 def _unsealed(kept: bytes, name: str, key: bytes | None) -> bytes:
@@ -225,7 +225,7 @@ def _unpacked(kept: bytes, formats: list[str]) -> dict[str, list[bytes]] | None:
     end = kept.find(b"\n", start)
     try:
         sizes = json.loads(kept[start:end]) if end > 0 else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
         return None
     if not isinstance(sizes, dict) or sorted(sizes) != sorted(formats) or not all(
             isinstance(v, list) and all(type(n) is int and n >= 0 for n in v)
