@@ -464,3 +464,53 @@ def test_arabic_dates_are_not_split_at_the_slash(documents: dict[str, list[Page]
     assert words, "no Arabic date"
     cut = [w for w in words if w.strip("\u2060").startswith("/") or w.strip("\u2060").endswith("/")]
     assert cut == []
+
+
+def narrative_table_pdf(tmp_path: Path, lang: str, rows: list[tuple[str, str]]) -> list[list[Word]]:
+    """The words of each page of MA's report whose objective 1 summary is a table of
+    `rows` (two cells each), built as PDF."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    lines = ["| Clé | Texte |", "|---|---|", *(f"| {key} | {text} |" for key, text in rows)]
+    body = "\n".join(f"      {line}" for line in lines)
+    (ws / "countries" / "MA.yaml").write_text(
+        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+        f"objectives:\n  1:\n    status: planned\n    summary: |\n{body}\n", encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    return bbox_words(ws / "out" / f"MA.{lang}.pdf")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_table_row_taller_than_a_page_is_printed_whole(tmp_path: Path, lang: str) -> None:
+    """The first and last rows of a table are kept on one page, but typst cuts off what it
+    cannot break: a State's table whose first row is longer than a page lost the rest of
+    that row and every row after it."""
+    long = " ".join(f"t{i:04}" for i in range(1, 1201))
+    pages = narrative_table_pdf(tmp_path, lang, [("a", long), ("b", "t9001"), ("c", "t9002")])
+    printed = [w.text for page in pages for w in page if re.fullmatch(r"t\d{4}", w.text)]
+    assert sorted(printed) == [*long.split(), "t9001", "t9002"]
+    assert len({i for i, page in enumerate(pages) for w in page if w.text == "t0600"}) == 1
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_table_rows_are_not_split_between_pages(tmp_path: Path, lang: str) -> None:
+    """A row of a few lines goes to the next page whole (a State's row in the regional
+    participation table used to leave its last words alone on the next page); and cells
+    start where the line starts (the left in French, the right in Arabic), as in HTML and
+    DOCX."""
+    rows = [(f"k{i:02}" + "x" * (i % 4), " ".join(f"r{i:02}w{j:02}" for j in range(45)))
+            for i in range(40)]
+    pages = narrative_table_pdf(tmp_path, lang, rows)
+    split = [i for i in range(40)
+             if len({n for n, page in enumerate(pages) for w in page
+                     if w.text.startswith(f"r{i:02}w")}) != 1]
+    assert split == []
+    keys = [w for page in pages for w in page if re.fullmatch(r"k\d\dx*", w.text)]
+    assert len(keys) == 40
+    assert len({n for n, page in enumerate(pages) for w in page if w.text in {
+        k.text for k in keys}}) > 1, "the table fits on one page: nothing is tested"
+    edges = [round(k.x_min if lang == "fr" else k.x_max) for k in keys]
+    assert max(edges) - min(edges) <= 1, edges
