@@ -592,3 +592,38 @@ def test_zip_entries_are_the_same_on_every_system(docx: dict[str, Path], report:
         infos = archive.infolist()
     assert {(i.create_system, i.external_attr, i.date_time) for i in infos} == {
         (3, 0o100644 << 16, (1980, 1, 1, 0, 0, 0))}
+
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+SUBJECTS = {"MA": {"fr": "Examen volontaire, cycle 2020"},
+            "regional": {"fr": "Examen régional, cycle 2020"}}
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_document_properties(docx: dict[str, Path], pdf: dict[str, Path], report: str
+                             ) -> None:
+    """Title, Subject (the subtitle) and Comments (which tool and file made it) are the
+    document's properties. The templates' settings pandoc kept as custom properties
+    (colon, dir, header-text, toc-title...: Word lists them under File > Properties >
+    Custom) are gone, with their relationship and content type, and nothing else is
+    missing. LibreOffice reads the title and subject (into the PDF it prints)."""
+    path = docx[report]
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        rels = archive.read("_rels/.rels").decode()
+        types = archive.read("[Content_Types].xml").decode()
+    assert "docProps/custom.xml" not in names
+    assert "custom" not in rels and "custom" not in types
+    assert {t.lstrip("/") for t in re.findall(r'Target="([^"]+)"', rels)} <= names
+    assert {p.lstrip("/") for p in re.findall(r'PartName="([^"]+)"', types)} <= names
+    core = part(path, "docProps/core.xml")
+    title, subject = core.findtext(f"{DC}title"), core.findtext(f"{DC}subject")
+    state, lang = report.split(".")
+    if lang == "fr":
+        assert subject == SUBJECTS[state][lang]
+    assert subject and "2020" in subject
+    source = "countries/MA.yaml" if state == "MA" else "gcmreview.yaml"
+    assert "gcmreview" in core.findtext(f"{DC}description", "")
+    assert source in core.findtext(f"{DC}description", "")
+    info = pypdf.PdfReader(pdf[report]).metadata
+    assert info is not None and info.title == title and info.subject == subject

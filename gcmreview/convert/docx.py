@@ -1306,14 +1306,22 @@ def _stood_in(data: bytes) -> str | None:
         return None
 
 
+CUSTOM_PROPERTIES = "docProps/custom.xml"
+"""pandoc keeps there every metadata key it has no property for: the templates' settings
+(colon, compact, dir, header-text...), which Word lists under File > Properties >
+Custom. Dropped, with its relationship and content type."""
+_CUSTOM_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="/?docProps/custom\.xml"[^>]*/>')
+_CUSTOM_OVERRIDE = re.compile(r'<Override PartName="/docProps/custom\.xml"[^>]*/>')
+
+
 def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None
                 ) -> None:
     """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
-    bold and fonts, stable bytes; the `pictures` (name -> PNG) pandoc placed as stand-ins
-    (`stand_in`)."""
+    bold and fonts, stable bytes, no custom properties; the `pictures` (name -> PNG)
+    pandoc placed as stand-ins (`stand_in`)."""
     pictures = pictures or {}
     with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
+        names = [name for name in archive.namelist() if name != CUSTOM_PROPERTIES]
         # A stand-in is replaced by its picture, stored: a PNG is deflated already. The
         # other pictures are copied as pandoc deflated them.
         media: dict[str, _RawEntry | bytes] = {}
@@ -1351,6 +1359,10 @@ def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None =
             text = text.replace("GCMREVIEW_FOOTER_TEXT", escape(job.footer))
             if job.rtl:
                 text = _rtl_paragraphs(text, styles)
+        elif name == "_rels/.rels":
+            text = _CUSTOM_RELATIONSHIP.sub("", data.decode())
+        elif name == "[Content_Types].xml":
+            text = _CUSTOM_OVERRIDE.sub("", data.decode())
         elif name == "docProps/core.xml":
             stamp = f"{job.date_iso or '2000-01-01'}T00:00:00Z"
             text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rf"\g<1>{stamp}",

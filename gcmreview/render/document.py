@@ -77,13 +77,19 @@ class DocumentMeta:
         return self.dir == "rtl"
 
     def as_pandoc(self) -> dict[str, object]:
-        """The metadata pandoc's templates read (keys only when they have a value: the
-        DOCX writer keeps every other key as a document property)."""
+        """The metadata pandoc's templates read, keys only when they have a value. The DOCX
+        writer makes the subject and description the document's Subject and Comments (the
+        PDF has the provenance as its own subject), and every other key a custom
+        property, which the DOCX finishing drops (`convert.docx.finish_docx`)."""
         out: dict[str, object] = {
             "title": self.title, "subtitle": self.subtitle, "pagetitle": self.pagetitle,
             "lang": self.lang, "dir": self.dir, "toc-title": self.toc_title,
             "facts": [{"label": k, "value": v} for k, v in self.facts
                       if (v["text"] if isinstance(v, dict) else v)]}
+        if self.subtitle:
+            out["subject"] = self.subtitle
+        if self.provenance:
+            out["description"] = self.provenance
         if self.form:
             out["form"] = True
         else:
