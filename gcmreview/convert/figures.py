@@ -78,7 +78,7 @@ HEAT_MAP = """
       ..data.rows.map(r => (align(start + horizon, block(width: names, inset: (x: 3pt),
                                                            r.at(0))),
                             ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten())
-    let width = measure(table).width
+    let width = names + data.columns.len() * (s.cell_width * pt + 1pt)  // no second layout
     table
     v(6pt, weak: false)
     block(width: width, spacing: 0pt, {
