@@ -312,3 +312,19 @@ def test_charts_reach_the_docx_whole_at_the_size_pandoc_gave_them(run_cli, tmp_p
     listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "AQ.en.pdf")], check=True,
                             capture_output=True, text=True).stdout.splitlines()[2:]
     assert len(listed) >= len(pictures)
+
+
+@pytest.mark.parametrize(("step", "lang", "labels"), [
+    (2.5, "fr", ["0,0", "2,5", "5,0", "7,5", "10,0"]),
+    (0.25, "en", ["0.00", "0.25", "0.50", "0.75", "1.00"]),
+    (25, "en", ["0", "25", "50", "75", "100"]),
+    (250, "fr", ["0", "250", "500", "750", "1\u202f000"]),
+    (0.1, "en", ["0.0", "0.1", "0.2", "0.3", "0.4"]),
+    (2.5e-5, "en", ["0.000000", "0.000025", "0.000050", "0.000075", "0.000100"]),
+])
+def test_axis_labels_show_every_step(step: float, lang: str, labels: list[str]) -> None:
+    """As many decimals as the step has, the same on every label of the axis (a step of
+    2.5 was labelled 0, 2, 5, 8, 10: decimals were kept only for steps under 1)."""
+    from gcmreview.convert.figures import _tick_label
+
+    assert [_tick_label(i * step, step, lang) for i in range(5)] == labels

@@ -401,6 +401,13 @@ def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -
     assert "Source: Synthetic test data (labour force survey), 2021–2023" in pdf
 
 
+def test_chart_scales_read_right(built: Path) -> None:
+    """BV's 10.7.1 (9.6, 9.9, 8.7) is drawn from 0 to 10 in steps of 2.5: the scale
+    printed 0, 2, 5, 8, 10 (decimals were kept only for steps under 1)."""
+    pdf = pdf_text(built / "BV.fr.pdf")
+    assert re.search(r"0,0 .*2,5 .*5,0 .*7,5 .*10,0|10,0 .*7,5 .*5,0 .*2,5 .*0,0", pdf)
+
+
 def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:
     page = (built / "AQ.ar.html").read_text(encoding="utf-8")
     # Codes are isolated left to right: else 10.c.1 shows as “c.1.10”.

@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from gcmreview.convert.fonts import font_families
@@ -423,7 +424,8 @@ def _tick_label(value: float, step: float, lang: str) -> str:
     """An axis label (cached: the charts of a build share most of theirs)."""
     from babel.numbers import format_decimal
 
-    places = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    # As many decimals as the step has: 2.5 labels 0, 2.5, 5, 7.5; 0.25 labels 0.25, 0.5...
+    places = max(0, -int(Decimal(repr(round(step, 12))).normalize().as_tuple().exponent))
     pattern = "#,##0." + "0" * places if places else "#,##0"
     return str(format_decimal(round(value, places), format=pattern, locale=lang))
 
