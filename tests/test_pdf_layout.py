@@ -514,3 +514,22 @@ def test_table_rows_are_not_split_between_pages(tmp_path: Path, lang: str) -> No
         k.text for k in keys}}) > 1, "the table fits on one page: nothing is tested"
     edges = [round(k.x_min if lang == "fr" else k.x_max) for k in keys]
     assert max(edges) - min(edges) <= 1, edges
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_text_is_printed_over_other_text(documents: dict[str, list[Page]], name: str
+                                            ) -> None:
+    """Words of one line never overlap: a date ("13 آب/أغسطس 2020", no-break spaces) ran
+    over the next cell of the Arabic participation table, where pandoc's typst gives every
+    column the same width. Only words with a letter or digit of the Latin script are
+    compared: pdftotext boxes an Arabic word's pieces (a letter, its marks) apart, over
+    one another."""
+    latin = re.compile(r"[0-9A-Za-z]")
+    found = []
+    for page in documents[name]:
+        words = [w for w in page.words if latin.search(w.text)]
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if abs(a.y - b.y) < 2 and min(a.x_max, b.x_max) - max(a.x_min, b.x_min) > 1:
+                    found.append((page.number, a.text, b.text))
+    assert found == []
