@@ -222,9 +222,11 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     assert "**Status**: In progress (2020: Not reported)" in en
     fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
     assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
+    # A semicolon as French sets it (it was "3/23; principes").
+    assert "couverts alors\u00a0: 3/23\u00a0; principes directeurs couverts alors" in fr
     assert "- En progrès (1 objectif)\u00a0: 1 (Données\u00a0: Prévu → Mis en œuvre)" in fr
     ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
-    assert "منذ استعراض عام 2020" in ar
+    assert "منذ استعراض عام 2020" in ar and "3/23؛ " in ar
     assert "تقدّم (هدف واحد)" in ar  # the count in words, in the Arabic plural forms
     # A State new in this cycle: it had no review then (not "no review in this cycle").
     new = (reports / "HM.en.md").read_text(encoding="utf-8")
