@@ -143,6 +143,8 @@ def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     en = (ws / "out" / "regional.en.html").read_text(encoding="utf-8")
     assert '<html lang="en" dir="ltr">' in en
     assert "Morocco" in en and "Not submitted" in en
+    # Lists as the United Nations writes English: no comma before "and".
+    assert "ESCWA, IOM and League of Arab States" in " ".join(en.split())
     ar = (ws / "out" / "regional.ar.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in ar
     assert "المغرب" in ar

@@ -215,6 +215,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _typeset(translations(_current[0]).ngettext(singular, plural, n))
 
 
+_LIST_LOCALES = {"en": "en_001"}
+"""CLDR locales whose list patterns a language's reports use."""
 _LIST_SEPARATORS = {"ar": "، "}
 
 
@@ -335,11 +337,13 @@ class Formatter:
 
     def list(self, items: list[str] | tuple[str, ...]) -> str:
         """Items joined as the language lists them, by CLDR's list pattern:
-        `A, B and C`, `A, B et C`, `A وB وC`."""
+        `A, B and C`, `A, B et C`, `A وB وC`. English is CLDR's international English
+        (en_001), as the United Nations writes it: no comma before "and" (CLDR's en, the
+        United States', has one)."""
         from babel.lists import format_list
 
-        return format_list([str(i) for i in items], style="standard", locale=self.lang) \
-            if items else ""
+        return format_list([str(i) for i in items], style="standard",
+                           locale=_LIST_LOCALES.get(self.lang, self.lang)) if items else ""
 
     def semicolons(self, items: Sequence[str]) -> str:
         """Items that hold commas themselves (citations): `A; B`, `A\u00a0; B` in French,
