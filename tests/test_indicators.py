@@ -443,6 +443,13 @@ def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> Non
         assert "Antarctique" in text and "Île Bouvet" in text and "8,7" in text
 
 
+def test_key_messages_say_one_count_once(built: Path) -> None:
+    """Both reviews cover one guiding principle: "1 sur 10", not "de 1 à 1 sur 10"."""
+    page = flat((built / "regional.fr.html").read_text(encoding="utf-8"))
+    assert "Principes directeurs couverts par chaque examen : 1 sur 10." in page
+    assert "Objectifs couverts par chaque examen : de 3 à 4 sur 23" in page
+
+
 def test_charts_are_drawn_the_same_every_time(typst_process: TypstWorker) -> None:
     c = cat.builtin()
     workspace = load_workspace(EXAMPLE / "gcmreview.yaml")

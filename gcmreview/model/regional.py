@@ -434,15 +434,24 @@ class RegionalBuilder:
             return out
         objectives = [len(r.coverage.objectives_covered) for r in reviews]
         principles = [len(r.coverage.principles_covered) for r in reviews]
-        out.append(t("Objectives each review covers: from %(least)s to %(most)s of %(total)s "
-                     "(%(mean)s on average).") % {
-            "least": fmt.number(min(objectives)), "most": fmt.number(max(objectives)),
-            "total": fmt.number(len(self.catalogue.objectives)),
-            "mean": fmt.decimal(sum(objectives) / len(objectives))})
-        out.append(t("Guiding principles each review covers: from %(least)s to %(most)s of "
-                     "%(total)s.") % {"least": fmt.number(min(principles)),
-                                      "most": fmt.number(max(principles)),
-                                      "total": fmt.number(len(self.catalogue.principles))})
+        total = fmt.number(len(self.catalogue.objectives))
+        if min(objectives) == max(objectives):  # not "from 4 to 4 (4.0 on average)"
+            out.append(t("Objectives each review covers: %(count)s of %(total)s.") % {
+                "count": fmt.number(objectives[0]), "total": total})
+        else:
+            out.append(t("Objectives each review covers: from %(least)s to %(most)s of "
+                         "%(total)s (%(mean)s on average).") % {
+                "least": fmt.number(min(objectives)), "most": fmt.number(max(objectives)),
+                "total": total, "mean": fmt.decimal(sum(objectives) / len(objectives))})
+        total = fmt.number(len(self.catalogue.principles))
+        if min(principles) == max(principles):
+            out.append(t("Guiding principles each review covers: %(count)s of %(total)s.") % {
+                "count": fmt.number(principles[0]), "total": total})
+        else:
+            out.append(t("Guiding principles each review covers: from %(least)s to %(most)s "
+                         "of %(total)s.") % {"least": fmt.number(min(principles)),
+                                             "most": fmt.number(max(principles)),
+                                             "total": total})
         counts = {n: len(d.states) for n, d in digests.items()}
         top = max(counts.values())
         if top:
