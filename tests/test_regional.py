@@ -18,8 +18,8 @@ from gcmreview.load.catalogue import builtin
 from .conftest import ROOT, copy_workspace
 
 EXAMPLE = ("DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN")
-NAMES_FR = {"DZ": "Algérie", "IQ": "Irak", "KM": "Comores", "LB": "Liban", "LY": "Libye",
-            "MA": "Maroc", "SY": "Syrie", "TN": "Tunisie"}
+NAMES_FR = {"DZ": "Algérie", "IQ": "Iraq", "KM": "Comores", "LB": "Liban", "LY": "Libye",
+            "MA": "Maroc", "SY": "République arabe syrienne", "TN": "Tunisie"}
 
 
 def review(code: str) -> dict:

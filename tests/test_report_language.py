@@ -153,7 +153,7 @@ def test_legend_matches_the_cells(out: Path) -> None:
 
 def test_an_empty_annex_table_is_a_sentence(out: Path) -> None:
     md = text(out / "regional.fr.md")
-    iraq = md[md.index("## Irak"):]
+    iraq = md[md.index("## Iraq"):]
     iraq = iraq[:iraq.index("\n## ", 3)]
     assert "Aucun objectif n\u2019est renseigné dans cet examen." in iraq
     assert "| \\# |" not in iraq
