@@ -657,3 +657,30 @@ NO_LETTER_SPACING = r"""() => {
 def test_arabic_is_never_letter_spaced(dejavu: Browser, report: str) -> None:
     """Letter-spacing pulls joined Arabic letters apart (the contents heading had it)."""
     assert dejavu.view(report, "desktop").page.evaluate(NO_LETTER_SPACING) == []
+
+
+ACRONYM_LINES = """() => [...document.querySelectorAll('#acronyms td:first-child')].map(td => {
+    const range = document.createRange(); range.selectNodeContents(td);
+    return [td.textContent.trim(), range.getClientRects().length]; })"""
+NOTE_LINES = """() => { const p = document.querySelector('p:has(a.footnote-ref)');
+    const lines = [...p.getClientRects()];
+    const range = document.createRange(); range.selectNodeContents(p);
+    const tops = [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
+    tops.sort((a, b) => a - b);
+    const gaps = tops.slice(1).map((t, i) => t - tops[i]).filter(g => g > 4);
+    return {gaps: gaps, height: parseFloat(getComputedStyle(p).lineHeight)}; }"""
+
+
+@pytest.mark.parametrize("view", [("MA.fr", "mobile"), ("regional.ar", "mobile")],
+                         ids=view_id)
+def test_acronyms_stay_whole_and_notes_keep_the_line_spacing(browser: Browser,
+                                                            view: tuple[str, str]) -> None:
+    """On a telephone "COVID-19" broke at its hyphen in the list of acronyms; a note's
+    number (a superscript) pushed its line further from the one above."""
+    page = browser.view(*view).page
+    acronyms = page.evaluate(ACRONYM_LINES)
+    assert acronyms and all(lines == 1 for _text, lines in acronyms), acronyms
+    if view[0] == "MA.fr":
+        found = page.evaluate(NOTE_LINES)
+        assert found["gaps"], found
+        assert max(found["gaps"]) <= found["height"] + 1, found
