@@ -533,3 +533,48 @@ def test_no_text_is_printed_over_other_text(documents: dict[str, list[Page]], na
                 if abs(a.y - b.y) < 2 and min(a.x_max, b.x_max) - max(a.x_min, b.x_min) > 1:
                     found.append((page.number, a.text, b.text))
     assert found == []
+
+
+def stranded_labels(pages: list[Page]) -> list[tuple[int, str]]:
+    """Lines of bold text alone at the foot of a page (the cover and the last page apart)."""
+    stranded = []
+    for page in pages[1:-1]:
+        lines = [line for line in page.lines() if "".join(r.text for r in line).strip()]
+        if lines and all("Bold" in run.font for run in lines[-1]):
+            stranded.append((page.number, "".join(r.text for r in lines[-1])))
+    return stranded
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_page_ends_with_a_label(documents: dict[str, list[Page]], name: str) -> None:
+    assert stranded_labels(documents[name]) == []
+
+
+@pytest.mark.parametrize(("lang", "first", "step"), [("fr", 3, 1), ("ar", 0, 2)])
+def test_a_label_goes_to_the_next_page_with_what_it_labels(tmp_path: Path, lang: str,
+                                                           first: int, step: int) -> None:
+    """A line of bold text alone ("Défis", "التحديات", a narrative's heading made bold)
+    labels what follows: it never ends a page, away from it (MA's report left "Mesures"
+    at the foot of a page, its list on the next). 23 objectives whose summaries grow by
+    a sentence or two each put their labels at many heights on the pages: these two left
+    two or three labels at the foot of a page."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    sentence = {"fr": "Le gouvernement a adopté une stratégie nationale. ",
+                "ar": "اعتمدت الحكومة استراتيجية وطنية. "}[lang]
+    objectives = "".join(
+        f"  {n}:\n    status: in_progress\n"
+        f"    summary: {(sentence * (first + step * n)).strip()}\n"
+        f"    challenges: [Un défi, Un autre défi]\n"
+        f"    measures:\n      - title: Une mesure\n      - title: Une autre mesure\n"
+        for n in range(1, 24))
+    (ws / "countries" / "MA.yaml").write_text(
+        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+        f"objectives:\n{objectives}", encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    pages = read_pages(ws / "out" / f"MA.{lang}.pdf")
+    assert len(pages) > 6
+    assert stranded_labels(pages) == []

@@ -367,6 +367,15 @@ end
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
 local typst_directions = {
+  -- A paragraph of bold text alone is a label over what follows ("Measures" over its
+  -- list, a narrative's heading made bold by the sanitiser): it goes to the next page
+  -- with it rather than end a page.
+  Para = function(para)
+    if #para.content == 1 and para.content[1].t == "Strong" then
+      return { pandoc.RawBlock("typst", "#block(sticky: true)["), para,
+               pandoc.RawBlock("typst", "]") }
+    end
+  end,
   -- A short item of the other direction in a list (render/templates.py `_joined`): a
   -- box, which a line never breaks.
   Span = function(span)
