@@ -578,3 +578,34 @@ def test_a_label_goes_to_the_next_page_with_what_it_labels(tmp_path: Path, lang:
     pages = read_pages(ws / "out" / f"MA.{lang}.pdf")
     assert len(pages) > 6
     assert stranded_labels(pages) == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_small_table_stays_on_one_page(tmp_path: Path, lang: str) -> None:
+    """A table of up to 15 rows, its header included, is not split between two pages,
+    as in the DOCX (the guiding principles of MA's report were split four and six), and
+    the short paragraph that introduces it goes with it. Eight tables of ten rows after
+    text growing a few sentences each: two or three were split before."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    sentence = {"fr": "Le gouvernement a adopté une stratégie nationale. ",
+                "ar": "اعتمدت الحكومة استراتيجية وطنية. "}[lang]
+    parts = []
+    for k in range(1, 9):
+        parts.append((sentence * (4 * k)).strip())
+        parts.append(f"lead{k} :")
+        parts.append("| Clé | Texte |\n|---|---|\n"
+                     + "\n".join(f"| t{k}r{r:02} | ligne {r} |" for r in range(10)))
+    body = "\n".join(f"      {line}" if line else "" for line in "\n\n".join(parts).split("\n"))
+    (ws / "countries" / "MA.yaml").write_text(
+        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+        f"objectives:\n  1:\n    status: planned\n    summary: |\n{body}\n", encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    pages = bbox_words(ws / "out" / f"MA.{lang}.pdf")
+    split = [k for k in range(1, 9)
+             if len({n for n, page in enumerate(pages) for w in page
+                     if w.text.startswith(f"t{k}r") or w.text == f"lead{k}"}) != 1]
+    assert split == []

@@ -366,6 +366,7 @@ end
 -- side and its punctuation falls where it belongs. Every narrative gets its
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
+local TABLE_LEAD_CHARS = 300 -- about three lines
 local typst_directions = {
   -- A paragraph of bold text alone is a label over what follows ("Measures" over its
   -- list, a narrative's heading made bold by the sanitiser): it goes to the next page
@@ -375,6 +376,24 @@ local typst_directions = {
       return { pandoc.RawBlock("typst", "#block(sticky: true)["), para,
                pandoc.RawBlock("typst", "]") }
     end
+  end,
+  -- A short paragraph right before a table introduces it (a State's coverage over its
+  -- table in the annex): it goes to the next page with the table, which a small table
+  -- does whole, rather than stay at the foot of a page with the heading above it.
+  Blocks = function(blocks)
+    local out, changed = pandoc.Blocks({}), false
+    for i, block in ipairs(blocks) do
+      local following = blocks[i + 1]
+      if block.t == "Para" and following ~= nil and following.t == "Table"
+          and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
+        out:extend({ pandoc.RawBlock("typst", "#block(sticky: true)["), block,
+                     pandoc.RawBlock("typst", "]") })
+        changed = true
+      else
+        out:insert(block)
+      end
+    end
+    if changed then return out end
   end,
   -- A short item of the other direction in a list (render/templates.py `_joined`): a
   -- box, which a line never breaks.
