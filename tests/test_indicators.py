@@ -82,6 +82,11 @@ def test_only_sourced_links_are_shipped() -> None:
     assert "migrationnetwork.un.org" in links["10.7.1", 6].detail
     assert links["10.c.1", 20].source == "A/RES/73/195, annex, paragraph 36 (a)"
     assert not any(link.by_workspace for link in links.values())
+    # Cited as a French report cites it; in English where the catalogue has no other.
+    assert links["10.c.1", 20].source_in("fr") == ("A/RES/73/195, annexe, par. 36 a)", "fr")
+    assert links["10.7.1", 6].source_in("fr")[0].startswith(
+        "Réseau des Nations Unies sur les migrations")
+    assert links["10.c.1", 20].source_in("ar") == (links["10.c.1", 20].source, "en")
 
 
 def test_the_workspace_links_and_adds_indicators(tmp_path: Path) -> None:
@@ -94,7 +99,8 @@ def test_the_workspace_links_and_adds_indicators(tmp_path: Path) -> None:
         "indicators:\n"
         "  \"10.7.1\":\n    title: {ar: عنوان تجريبي}\n"
         "  \"AQ.1\":\n    title: {ar: مؤشر وطني تجريبي}\n"
-        "    objectives: [{objective: 5, source: Test plan (synthetic)}]\n"
+        "    objectives: [{objective: 5, source: Test plan (synthetic)},\n"
+        "                 {objective: 6, source: {en: Test plan, ar: خطة تجريبية}}]\n"
         "    disaggregation: {Region: [North, South]}\n", encoding="utf-8")
     config = ws / "gcmreview.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
@@ -105,6 +111,8 @@ def test_the_workspace_links_and_adds_indicators(tmp_path: Path) -> None:
     assert c.indicator("AQ.1").title("en").fallback
     assert [(i.code, link.source) for i, link in c.indicators_of(5)] == \
         [("AQ.1", "Test plan (synthetic)")]
+    [link6] = [link for i, link in c.indicators_of(6) if i.code == "AQ.1"]
+    assert link6.source_in("ar") == ("خطة تجريبية", "ar") and link6.source == "Test plan"
     assert c.breakdowns_of("AQ.1")["Region"] == ("North", "South")
     assert "titles.yaml" in c.indicator_sources["ar"]
 
@@ -353,6 +361,8 @@ def test_values_appear_under_their_objective_in_every_format(built: Path) -> Non
     assert "Indicateur 10.c.1 : Coûts des envois de fonds" in french
     assert ">4,75<" in french and ">9,6<" in french  # decimals as French writes them
     assert "Unité : Pourcentage" in french
+    # The link's source as French cites it (it was in English).
+    assert "Lié à cet objectif par : A/RES/73/195, annexe, par. 36 a)." in french
     # BV has no data for 16.2.2, linked to its objective 10.
     assert "Aucune donnée communiquée pour cet indicateur." in french
 

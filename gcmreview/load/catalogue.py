@@ -67,13 +67,33 @@ class Link(NamedTuple):
 
     objective: int
     source: str
-    """The public source that links them, or "" for the workspace's own link."""
+    """The public source that links them, in English, or "" for the workspace's own
+    link."""
     detail: str = ""
     """Where in the source, and what it says."""
+    cited: tuple[tuple[str, str], ...] = ()
+    """(language, the source as a report in that language cites it), where the catalogue
+    gives it ("A/RES/73/195, annexe, par. 36 a)")."""
 
     @property
     def by_workspace(self) -> bool:
         return not self.source
+
+    def source_in(self, lang: str) -> tuple[str, str]:
+        """(the source as a `lang` report cites it, its language): English when the
+        catalogue gives it in no other."""
+        return next(((text, code) for code, text in self.cited if code == lang),
+                    (self.source, "en"))
+
+
+def _link(link: dict[str, Any], detail: str) -> Link:
+    """A link as a catalogue file gives it: its source a text, or a text per language."""
+    source = link["source"]
+    texts = {str(k): str(v) for k, v in source.items()} if isinstance(source, dict) \
+        else {"en": str(source)}
+    english = texts.get("en") or next(iter(texts.values()))
+    return Link(int(link["objective"]), english, detail,
+                tuple(sorted((k, v) for k, v in texts.items() if k != "en")))
 
 
 Breakdowns = dict[str, tuple[str, ...] | str]
@@ -175,9 +195,9 @@ class Catalogue:
             old_i = indicators.get(code) or Indicator(code, {})
             titles = dict(entry.get("title") or {})
             titled |= set(titles)
-            links = [*old_i.links, *(Link(int(link["objective"]), str(link["source"]),
-                                          f"{origin}: {link.get('detail') or link['source']}")
-                                     for link in entry.get("objectives") or ())]
+            links = [*old_i.links, *(_link(link, f"{origin}: " + (
+                str(link.get("detail") or "") or _link(link, "").source))
+                for link in entry.get("objectives") or ())]
             indicators[code] = replace(old_i, titles={**old_i.titles, **titles},
                                        links=tuple(dict.fromkeys(links)),
                                        breakdowns={**old_i.breakdowns,
@@ -234,8 +254,7 @@ def from_data(data: dict[str, Any]) -> Catalogue:
     round_tables = {rt: tuple(numbers) for rt, numbers in sorted(data["round_tables"].items())}
     indicators = {
         code: Indicator(code, dict(entry["title"]),
-                        tuple(Link(int(link["objective"]), str(link["source"]),
-                                   " ".join(str(link.get("detail") or "").split()))
+                        tuple(_link(link, " ".join(str(link.get("detail") or "").split()))
                               for link in entry.get("objectives") or ()),
                         _breakdowns(entry.get("disaggregation")))
         for code, entry in sorted((data.get("indicators") or {}).items(),

@@ -118,8 +118,9 @@ class IndicatorBuilder:
         if link.by_workspace:
             return self.ui(self.t("Linked to this objective by the workspace, not by a public "
                                   "source."))
+        text, lang = link.source_in(self.lang)
         return Phrase(self.t("Linked to this objective by: {source}."),
-                      {"source": Text(link.source, "en", "ltr")})
+                      {"source": Text(text, lang, direction(lang))})
 
 
     def unit(self, unit: str, lang: str) -> Text:

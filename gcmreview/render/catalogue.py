@@ -27,7 +27,8 @@ def catalogue_json(data: Catalogue, lang: str) -> dict[str, Any]:
         "round_tables": {str(k): list(v) for k, v in data.round_tables.items()},
         "indicators": [{"code": i.code, "title": label(i.title(lang)),
                         "objectives": [{"objective": link.objective,
-                                        "source": link.source or None,
+                                        "source": link.source_in(lang)[0] if link.source
+                                        else None,
                                         "detail": link.detail or None,
                                         "by_workspace": link.by_workspace}
                                        for link in i.links],
