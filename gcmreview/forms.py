@@ -379,7 +379,15 @@ def import_one(place: Place, reader: _Canonical, path: Path, opened: OpenedDocx,
     if is_form(document):
         imported = read_form(document, place.catalogue, place.cycle)
         stated = imported.data.get("country")
-        code = chosen or (stated if isinstance(stated, str) else None) or _code_from_name(path)
+        if isinstance(stated, str) and not chosen \
+                and not countries.is_country_code(countries.normalise(stated)):
+            # The code names the review file: anything else could write outside countries/.
+            raise UsageError(_("{file}: the form's country code “{code}” is not an ISO 3166-1 "
+                               "country code").format(file=result.source, code=stated[:40]),
+                             hint=_("correct it in the form (two letters, such as MA), or add "
+                                    "--country XX"))
+        code = chosen or (countries.normalise(stated) if isinstance(stated, str) else None) \
+            or _code_from_name(path)
         if chosen and isinstance(stated, str) and stated != chosen:
             imported.problems.append(document_problem(
                 "country-differs", Where("", 0),

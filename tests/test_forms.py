@@ -430,3 +430,33 @@ def test_a_plain_paragraph_that_reads_like_a_heading_is_not_merged(run_cli, ws: 
     result = run_cli("import", str(source), "--lang", "en", "--output", "EG2.yaml", cwd=ws)
     assert "heading-unstyled" not in result.out
     assert "Objective 12 is where" in review_data(ws / "EG2.yaml")["objectives"][7]["summary"]
+
+
+@pytest.mark.parametrize("code", ["/tmp/elsewhere", "../../gcmreview", "XX", "M A"])
+def test_a_forms_country_code_cannot_name_a_file_elsewhere(run_cli, ws: Path, tmp_path: Path,
+                                                          code: str) -> None:
+    """The form's country code names the review file: a form arrives from outside (a
+    focal point's e-mail, a pull request), and one whose code was "/tmp/x" or
+    "../gcmreview" wrote a .yaml file there (or overwrote the workspace's own). A code
+    that is not an ISO 3166-1 one is refused; --country still decides for a form that
+    names no State or another."""
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    form = ws / "forms" / "MA.docx"
+    hostile = ws / "hostile.docx"
+    with zipfile.ZipFile(form) as source, zipfile.ZipFile(hostile, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                assert data.count(b">MA<") >= 1
+                data = data.replace(b">MA<", f">{code}<".encode(), 1)
+            target.writestr(info, data)
+    before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
+    result = run_cli("import", "hostile.docx", "--force", cwd=ws)
+    assert result.code == 2, result.out
+    assert "is not an ISO 3166-1 country code" in result.out
+    assert "correct it in the form" in result.out
+    after = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
+    assert after == before
+    assert not Path("/tmp/elsewhere.yaml").exists()
+    chosen = run_cli("import", "hostile.docx", "--country", "MA", "--dry-run", cwd=ws)
+    assert chosen.code in (0, 1), chosen.out
