@@ -106,3 +106,23 @@ def test_a_request_is_one_line_of_utf8_json_whatever_its_text() -> None:
     assert "الهجرة".encode() in arabic and json.loads(arabic)["text"] == "الهجرة\u2028next"
     odd = _line({"text": "a\ud800b"})
     assert odd == b'{"text": "a\\ud800b"}\n'
+
+
+def test_a_helper_that_never_answers_is_stopped() -> None:
+    """A document can make pandoc loop for ever (a footnote that cites itself): after
+    its time, the process is stopped and the document fails with a message."""
+    import sys
+    import time
+
+    from gcmreview.convert.process import LineProcess
+    from gcmreview.core.errors import ConversionError
+
+    helper = LineProcess("sleeper", [sys.executable, "-c",
+                                     "import sys, time; sys.stdin.readline(); time.sleep(60)"],
+                         timeout=1.0)
+    started = time.monotonic()
+    helper.send({"job": 1})
+    with pytest.raises(ConversionError, match="took more than 1 seconds"):
+        helper.receive()
+    assert time.monotonic() - started < 20
+    helper.close()

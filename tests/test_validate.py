@@ -385,3 +385,26 @@ def test_asking_only_whether_a_file_is_valid_leaves_out_warnings_alone() -> None
         strict = check_loaded(loaded, catalogue, Options(strict=True, warnings=False))
         assert strict.diagnostics == check_loaded(loaded, catalogue,
                                                   Options(strict=True)).diagnostics
+
+
+def test_a_footnote_that_calls_a_footnote_is_refused(tmp_path: Path, run_cli) -> None:
+    """pandoc 3.9 loops for ever on a note whose text calls a note (itself or another),
+    in any format: validate refuses it, with its place, so a build never meets it. A
+    note called twice from the text, and a note after the notes, are fine."""
+    import json
+
+    cases = ["A[^a].\n\n[^a]: self [^a]",
+             "A[^a] B[^b].\n\n[^a]: see [^b]\n[^b]: back [^a]",
+             "A[^a].\n\n[^a]: a first line\n    an indented one [^a]",
+             "A[^a] and again[^a].\n\n[^a]: a note.\n\nMore text[^b].\n\n[^b]: another."]
+    lines = ["country: MA", "review: {cycle: 2020, language: fr, status: draft}", "objectives:"]
+    for n, text in enumerate(cases, start=1):
+        lines.append(f"  {n}: {{status: planned, summary: {json.dumps(text)}}}")
+    (tmp_path / "MA.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("validate", "MA.yaml", "--format", "json", cwd=tmp_path)
+    found = [(d["line"], d["column"] > 1, d["code"])
+             for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"]
+    assert found == [(line, True, "narrative-note-in-note") for line in (4, 5, 6)]
+    assert result.code == 1
+    text = run_cli("validate", "MA.yaml", cwd=tmp_path)
+    assert "MA.yaml:4:" in text.out and "write the note's text without [^…] in it" in text.out

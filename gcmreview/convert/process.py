@@ -10,15 +10,25 @@ import contextlib
 import json
 import subprocess
 import tempfile
+import threading
 from typing import IO, Any
 
 from gcmreview.core.errors import ConversionError, InputError, os_reason
 from gcmreview.core.i18n import _
 
+ANSWER_TIMEOUT = 300.0
+"""Seconds a helper process may take over one answer before it is stopped: a document
+can make pandoc loop for ever (pandoc 3.9 on a footnote that cites itself), and a build
+in CI would then wait for the job's own limit. The regional report of 193 States takes
+10-20 s."""
+
 
 class LineProcess:
-    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None,
+                 timeout: float | None = None) -> None:
         self.name = name
+        self.timeout = ANSWER_TIMEOUT if timeout is None else timeout
+        self.timed_out = False
         self.sent = 0
         """Bytes of requests sent so far."""
         # A file, not a pipe: a chatty process must never block on a full stderr pipe.
@@ -43,11 +53,27 @@ class LineProcess:
 
     def receive(self) -> dict[str, Any]:
         assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+        # A watchdog, not select(): Windows cannot select on a pipe.
+        watchdog = threading.Timer(self.timeout, self._time_out)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            line = self.process.stdout.readline()
+        finally:
+            watchdog.cancel()
+        if self.timed_out:
+            raise ConversionError(_("{program} took more than {seconds} seconds over one "
+                                    "document and was stopped").format(
+                program=self.name, seconds=round(self.timeout)))
         if not line:
             raise self.stopped()
         answer: dict[str, Any] = json.loads(line)
         return answer
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        with contextlib.suppress(OSError):
+            self.process.kill()
 
     def stopped(self) -> ConversionError:
         self.stderr.seek(0)

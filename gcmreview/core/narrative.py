@@ -140,6 +140,39 @@ def nesting(text: str) -> tuple[int, int]:
     return containers, brackets
 
 
+_NOTE_DEFINITION = re.compile(r" {0,3}\[\^[^\]\n]+\]:")
+_NOTE_CALL = re.compile(r"\[\^[^\]\n]+\]")
+
+
+def note_in_note(text: str) -> bool:
+    """Whether a footnote's own text calls a note (itself or another): pandoc 3.9 then
+    loops for ever. A definition runs on over its indented lines, and over the lines
+    that follow it without a blank line (a paragraph's lazy continuation)."""
+    if text.count("[^") < 2:
+        return False
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        found = _NOTE_DEFINITION.match(lines[i])
+        if found is None:
+            i += 1
+            continue
+        body = [lines[i][found.end():]]
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            if _NOTE_DEFINITION.match(line):
+                break
+            if line.strip() and (line.startswith(("    ", "\t")) or lines[i - 1].strip()):
+                body.append(line)
+            elif line.strip():
+                break
+            i += 1
+        if _NOTE_CALL.search("\n".join(body)):
+            return True
+    return False
+
+
 _DETECTED = tuple((c, c.trigger, c.detect) for c in CONSTRUCTS if c.detect is not None)
 
 

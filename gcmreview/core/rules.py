@@ -51,6 +51,7 @@ RULES: dict[str, str] = {
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",
     "narrative-too-deep": "A narrative nests quotes, lists or brackets too deep to build.",
+    "narrative-note-in-note": "A footnote's text calls a footnote (itself or another).",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",
     "narrative-heading": "A narrative contains a heading, which reports show as bold text.",

@@ -26,7 +26,13 @@ from typing import Any, NamedTuple
 from gcmreview.core import format
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, Where
 from gcmreview.core.i18n import Formatter, _, join
-from gcmreview.core.narrative import MAX_BRACKETS, MAX_CONTAINERS, findings, nesting
+from gcmreview.core.narrative import (
+    MAX_BRACKETS,
+    MAX_CONTAINERS,
+    findings,
+    nesting,
+    note_in_note,
+)
 from gcmreview.core.segments import (
     CodeProblem,
     Ph,
@@ -448,6 +454,12 @@ class Importer:
                 self.problem(given, Severity.ERROR, "narrative-too-deep",
                              _("the translation nests quotes, lists or brackets too deep to "
                                "build"), _("write it with fewer nested levels"))
+                return
+            if note_in_note(markdown):
+                self.problem(given, Severity.ERROR, "narrative-note-in-note",
+                             _("the translation has a footnote whose text calls a footnote: "
+                               "a report cannot be built from it"),
+                             _("write the note's text without [^…] in it"))
                 return
             found = findings(markdown)
             before = {c.code for c in findings(unit.text)} if found else set()

@@ -504,6 +504,12 @@ class ReviewChecker:
                             _("write it with fewer nested > quote marks and lists") if deep
                             else _("write it with fewer nested [ ]"))
             return
+        if narrative.note_in_note(text):
+            self.sink.error(self.at(*path), "narrative-note-in-note",
+                            _("{place} has a footnote whose text calls a footnote: a report "
+                              "cannot be built from it").format(place=where(path)),
+                            _("write the note's text without [^…] in it"))
+            return
         if self.options.valid_only:
             return
         for construct in narrative.findings(text):
