@@ -152,6 +152,10 @@ BAD_CASES = [
     # (file, content, expected (line, column, code))
     ("AQ/10-7-9.csv", "Year,Value\n2021,3\n", (1, 1, "unknown-indicator")),
     ("AQ/10-7-1.csv", "Year,Value\n2021,about 3\n", (2, 6, "data-not-a-number")),
+    # More digits than a report can format (the build stopped on a traceback).
+    ("AQ/10-7-1.csv", "Year,Value\n2021,1.0000000000000000000000000001\n",
+     (2, 6, "data-not-a-number")),
+    ("AQ/10-7-1.csv", "Year,Value\n2021,1e28\n", (2, 6, "data-not-a-number")),
     ("AQ/10-7-1.csv", "Year,Value\n2021,\"12,5\"\n", (2, 6, "data-not-a-number")),
     ("AQ/10-7-1.csv", "Year,Value\n21,3\n", (2, 1, "data-not-a-number")),
     ("AQ/10-7-1.csv", "Year,Value\n2014,3\n", (2, 1, "data-year-out-of-range")),

@@ -398,6 +398,11 @@ def _year(cell: Cell, options: DataOptions, sink: DiagnosticSink) -> int | None:
     return year
 
 
+MAX_DIGITS = 15
+"""Significant digits, and powers of ten, a value may have: a double holds 15, and
+formatting more (1.0000000000000000000000000001, 1e28) failed in the reports."""
+
+
 def _number(cell: Cell, sink: DiagnosticSink) -> Decimal | None:
     text = cell.text.strip()
     if NUMBER.fullmatch(text):
@@ -406,6 +411,12 @@ def _number(cell: Cell, sink: DiagnosticSink) -> Decimal | None:
         except InvalidOperation:  # pragma: no cover - the pattern is Decimal's syntax
             value = None
         if value is not None and value.is_finite():
+            if len(value.as_tuple().digits) > MAX_DIGITS or abs(value.adjusted()) > MAX_DIGITS:
+                sink.error(cell.position, "data-not-a-number",
+                           _("“{text}” has more digits than a report can show (at most "
+                             "{most})").format(text=text[:40], most=MAX_DIGITS),
+                           _("round it: a statistic needs no more"))
+                return None
             return value
     if _formula(cell, sink):
         return None
