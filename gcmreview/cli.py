@@ -127,17 +127,28 @@ def _colour(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def _printable(text: str) -> str:
+    """A file name that is not UTF-8 (Git allows one) holds surrogates that no stream can
+    write: shown escaped (M\\udcffA.yaml)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def echo(lines: list["Line"], stream: Any = None) -> None:
     stream = stream or sys.stdout
     colour = _colour(stream)
     for line in lines:
         code = _ANSI.get(line.style or "") if colour else None
-        stream.write(f"\x1b[{code}m{line.text}\x1b[0m\n" if code else line.text + "\n")
+        text = _printable(line.text)
+        stream.write(f"\x1b[{code}m{text}\x1b[0m\n" if code else text + "\n")
 
 
 def say(text: str) -> None:
     """A message for the person at the terminal: on stderr, so stdout stays data."""
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_printable(text) + "\n")
 
 
 def diagnostics_lines(items: list[Diagnostic]) -> list["Line"]:

@@ -105,3 +105,28 @@ def test_special_files_are_not_replaced(run_cli, tmp_path: Path) -> None:
     for target in (fifo, link):
         check(run_cli("schema", "--output", str(target), cwd=tmp_path), 2, "left as it is")
     assert link.is_symlink() and not fifo.is_file()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows file names are Unicode")
+def test_a_file_name_that_is_not_utf8_is_a_finding(run_cli, tmp_path: Path) -> None:
+    """Git allows such a name in a pull request: the build reports the file and builds
+    the others (it stopped on a UnicodeEncodeError while hashing the inputs)."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    weird = ws / "countries" / os.fsdecode(b"M\xffA.yaml")
+    weird.write_bytes((ws / "countries" / "MA.yaml").read_bytes())
+    result = run_cli("build", "--all", "--format", "md", "--out", "out", cwd=ws)
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.out + result.err
+    assert (ws / "out" / "MA.fr.md").is_file()
+
+
+def test_the_coverage_csv_runs_no_formula(run_cli, tmp_path: Path) -> None:
+    """A review file's name is a State's cell in the CSV: one named to start like a
+    formula is kept text (an apostrophe before it), as the site's downloads keep theirs."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    name = '=HYPERLINK("http:evil","x")'
+    (ws / "countries" / f"{name}.yaml").write_bytes((ws / "countries" / "MA.yaml").read_bytes())
+    result = run_cli("coverage", "--format", "csv", cwd=ws)
+    cells = [line.split(",")[0] for line in result.out.splitlines()[1:]]
+    assert cells and not [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))]
+    assert any(c.lstrip('"').startswith("'=HYPERLINK") for c in cells)

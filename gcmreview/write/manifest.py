@@ -32,7 +32,8 @@ FORMAT_VERSION = 2
 def digest(parts: Iterable[bytes | str]) -> str:
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        # surrogateescape: a file name that is not UTF-8 (Git allows one) as its bytes.
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
     return h.hexdigest()
