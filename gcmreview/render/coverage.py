@@ -30,6 +30,7 @@ from gcmreview.core.status import (
 )
 from gcmreview.model.changes import CoverageDiff, StateChange
 from gcmreview.model.matrix import Snapshot, StateCoverage
+from gcmreview.render.data_file import spreadsheet_text
 
 JSON_VERSION = 1
 
@@ -144,7 +145,7 @@ def matrix_csv(snap: Snapshot, data: dict[str, dict[str, tuple[int, ...]]] | Non
     for state in snap.states.values():
         has = state.coverage is not None
         writer.writerow([
-            state.country, _yes_no(state.participant), _yes_no(state.submitted),
+            spreadsheet_text(state.country), _yes_no(state.participant), _yes_no(state.submitted),
             _yes_no(state.valid), len(state.objectives) if has else "",
             len(state.principles) if has else "",
             *(state.cell(n) or "" for n in snap.objectives),

@@ -61,5 +61,10 @@ def values_csv(values: Sequence[PublishedValue], breakdowns: Sequence[str]) -> s
     return out.getvalue()
 
 
-def _text(text: str) -> str:
+def spreadsheet_text(text: str) -> str:
+    """A text cell as spreadsheets keep it text: an apostrophe before one that would run
+    as a formula (= + - @)."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+_text = spreadsheet_text
