@@ -27,7 +27,7 @@ from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path, resolved_folder
-from gcmreview.core.errors import TranslationRefused, cannot_read
+from gcmreview.core.errors import InputError, TranslationRefused, cannot_read
 from gcmreview.core.format import Review
 from gcmreview.core.i18n import _
 from gcmreview.load.loader import LoadedFile, load_bytes, read_file
@@ -443,6 +443,10 @@ def run_build(workspace: Workspace, options: BuildOptions, countries: list[Path]
               on_done: Callable[[str, bool], None] | None = None) -> BuildOutcome:
     """Build the reports of `countries` (review files), and the regional report if asked."""
     builder = Builder(workspace, options)
+    if builder.out_dir.is_symlink():  # a pull request could commit one pointing anywhere
+        raise InputError(_("{folder} is a symbolic link: the reports are not written "
+                           "through it").format(folder=display_path(builder.out_dir)),
+                         hint=_("give --out a real folder"))
     regional = options.region or options.all
     all_files = workspace.review_files() if regional else countries
     builder.read(sorted(set(all_files) | set(countries)))

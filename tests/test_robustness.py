@@ -130,3 +130,16 @@ def test_the_coverage_csv_runs_no_formula(run_cli, tmp_path: Path) -> None:
     cells = [line.split(",")[0] for line in result.out.splitlines()[1:]]
     assert cells and not [c for c in cells if c.lstrip('"').startswith(("=", "+", "-", "@"))]
     assert any(c.lstrip('"').startswith("'=HYPERLINK") for c in cells)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_a_symbolic_link_as_build_folder_is_refused(run_cli, tmp_path: Path) -> None:
+    """A pull request can commit `build` as a link to a folder elsewhere: the build wrote
+    its reports, manifest and cache there (the site already refused it)."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (ws / "build").symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli("build", "--country", "MA", "--format", "md", cwd=ws)
+    check(result, 2, "is a symbolic link", "give --out a real folder")
+    assert list(elsewhere.iterdir()) == []
