@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
-from gcmreview.convert.narratives import NarrativeCache
+from gcmreview.convert.narratives import NarrativeCache, seal_key
 from gcmreview.convert.pandoc import Job, PandocTemplates, convert_all, narrative_version
 from gcmreview.core import countries
 from gcmreview.core.diagnostics import display_path, resolved_folder
@@ -141,7 +141,7 @@ class Builder:
         self.out_dir = options.out_dir or workspace.output_dir
         self.dirs = template_dirs(workspace.templates_dir)
         self.templates = PandocTemplates.find(self.dirs)
-        self.manifest = Manifest(self.out_dir)
+        self.manifest = Manifest(self.out_dir, seal_key())
         extra = [p for p in (workspace.config_path,) if p is not None]
         over = workspace.catalogue.overrides_from
         extra += [workspace.root / o for o in over if (workspace.root / o).is_file()]

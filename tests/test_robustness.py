@@ -143,3 +143,32 @@ def test_a_symbolic_link_as_build_folder_is_refused(run_cli, tmp_path: Path) -> 
     result = run_cli("build", "--country", "MA", "--format", "md", cwd=ws)
     check(result, 2, "is a symbolic link", "give --out a real folder")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_build_folder_from_elsewhere_is_built_again(run_cli, tmp_path: Path) -> None:
+    """Its manifest said every report was up to date: a report with a script put in it,
+    committed with the manifest by a pull request (or restored from another machine),
+    was kept as it was. The manifest is trusted only with the seal this user's key made
+    (in the cache folder, so the manifest's bytes stay the same on every machine)."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    assert run_cli("build", "--country", "MA", "-f", "html", cwd=ws).code == 0
+    again = run_cli("build", "--country", "MA", "-f", "html", cwd=ws)
+    assert "up to date: MA" in again.out + again.err
+    other = copy_workspace(tmp_path / "other", ("MA",))
+    (other / "build").mkdir()
+    for name in ("MA.fr.html", ".gcmreview-manifest.json"):
+        data = (ws / "build" / name).read_bytes()
+        (other / "build" / name).write_bytes(
+            data.replace(b"</body>", b"<script>alert(1)</script></body>"))
+    for seal in (None, b"\0" * 32):
+        if seal is not None:
+            (other / "build" / ".gcmreview-cache").mkdir(exist_ok=True)
+            (other / "build" / ".gcmreview-cache" / "manifest.seal").write_bytes(seal)
+            page = other / "build" / "MA.fr.html"
+            page.write_bytes(page.read_bytes().replace(b"</body>",
+                                                       b"<script>alert(1)</script></body>"))
+        result = run_cli("build", "--country", "MA", "-f", "html", cwd=other)
+        assert result.code == 0 and "built MA" in result.out + result.err
+        assert b"<script>alert" not in (other / "build" / "MA.fr.html").read_bytes()
+    assert (other / "build" / ".gcmreview-manifest.json").read_bytes() == \
+        (ws / "build" / ".gcmreview-manifest.json").read_bytes()

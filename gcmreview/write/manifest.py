@@ -15,6 +15,7 @@ not even reloaded to tell that a report is up to date.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,11 +23,16 @@ from importlib import resources
 from pathlib import Path
 
 from gcmreview import __version__
-from gcmreview.core.files import write_atomic
+from gcmreview.core.files import seal, write_atomic
 from gcmreview.core.languages import LANGUAGES
 
 MANIFEST_NAME = ".gcmreview-manifest.json"
 FORMAT_VERSION = 2
+SEAL_NAME = ".gcmreview-cache/manifest.seal"
+"""The manifest's seal, under the user's key (gcmreview.convert.narratives.seal_key), in
+the cache folder: the manifest itself stays the same bytes on every machine. A build
+folder from elsewhere (committed by a pull request, restored from CI) has none that
+fits, so nothing in it is taken as up to date: every output is made again."""
 
 
 def digest(parts: Iterable[bytes | str]) -> str:
@@ -70,14 +76,20 @@ class KnownReview:
 
 
 class Manifest:
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, key: bytes | None = None) -> None:
         self.path = out_dir / MANIFEST_NAME
+        self.key = key
+        """The user's key: only a manifest it sealed is trusted (None: any, as before)."""
         self.outputs: dict[str, str] = {}
         """Output file name -> fingerprint of what it was built from."""
         self.reviews: dict[str, KnownReview] = {}
         """Review key (tool, configuration, file name and content) -> what is known."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_bytes()
+            if key is not None and not hmac.compare_digest(
+                    (out_dir / SEAL_NAME).read_bytes(), seal(key, MANIFEST_NAME, text)):
+                return  # not this user's: everything is rebuilt
+            data = json.loads(text.decode("utf-8"))
             if data.get("format") == FORMAT_VERSION:
                 self.outputs = {str(k): str(v) for k, v in data["outputs"].items()}
                 # The folder is not trusted: a language the tool does not write is no entry.
@@ -110,4 +122,9 @@ class Manifest:
         data = {"format": FORMAT_VERSION, "tool": __version__, "outputs": outputs,
                 "reviews": {k: {"name": r.name, "lang": r.lang}
                             for k, r in sorted(reviews.items())}}
-        write_atomic(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+        text = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+        write_atomic(self.path, text)
+        if self.key is not None:
+            sealed = folder / SEAL_NAME
+            sealed.parent.mkdir(exist_ok=True)
+            write_atomic(sealed, seal(self.key, MANIFEST_NAME, text))
