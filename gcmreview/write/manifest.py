@@ -14,6 +14,7 @@ not even reloaded to tell that a report is up to date.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -23,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from gcmreview import __version__
+from gcmreview.core.errors import InputError
 from gcmreview.core.files import seal, write_atomic
 from gcmreview.core.languages import LANGUAGES
 
@@ -126,5 +128,7 @@ class Manifest:
         write_atomic(self.path, text)
         if self.key is not None:
             sealed = folder / SEAL_NAME
-            sealed.parent.mkdir(exist_ok=True)
-            write_atomic(sealed, seal(self.key, MANIFEST_NAME, text))
+            # A seal that cannot be written (no cache folder) only costs the next build's time.
+            with contextlib.suppress(OSError, InputError):
+                sealed.parent.mkdir(exist_ok=True)
+                write_atomic(sealed, seal(self.key, MANIFEST_NAME, text))
