@@ -141,6 +141,10 @@ def test_a_symbolic_link_as_build_folder_is_refused(run_cli, tmp_path: Path) -> 
     elsewhere.mkdir()
     (ws / "build").symlink_to(elsewhere, target_is_directory=True)
     result = run_cli("build", "--country", "MA", "--format", "md", cwd=ws)
+    check(result, 2, "outside the workspace")  # the default folder, checked with the config
+    (ws / "build").unlink()
+    (ws / "link").symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli("build", "--country", "MA", "--format", "md", "--out", "link", cwd=ws)
     check(result, 2, "is a symbolic link", "give --out a real folder")
     assert list(elsewhere.iterdir()) == []
 
@@ -172,3 +176,34 @@ def test_a_build_folder_from_elsewhere_is_built_again(run_cli, tmp_path: Path) -
         assert b"<script>alert" not in (other / "build" / "MA.fr.html").read_bytes()
     assert (other / "build" / ".gcmreview-manifest.json").read_bytes() == \
         (ws / "build" / ".gcmreview-manifest.json").read_bytes()
+
+
+@pytest.mark.parametrize("setting", ["countries_dir: ../secret", "catalogue: ../secret/MA.yaml",
+                                     "output_dir: ../secret", "templates_dir: /tmp",
+                                     None])
+def test_the_configuration_names_nothing_outside_the_workspace(run_cli, tmp_path: Path,
+                                                              setting: str | None) -> None:
+    """gcmreview.yaml may come with a pull request: a review or catalogue file read from
+    elsewhere showed its text in the messages (“review must be … not the text
+    “hunter2””), and reports could be written elsewhere. What it names (or a `countries`
+    folder that is a link) must lie inside the workspace, as data_dir already had to."""
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "MA.yaml").write_text("country: MA\nreview: hunter2\napi_token: x\n",
+                                    encoding="utf-8")
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    if setting is None:
+        if os.name == "nt":
+            pytest.skip("symbolic links need privileges on Windows")
+        import shutil
+
+        shutil.rmtree(ws / "countries")
+        (ws / "countries").symlink_to(secret, target_is_directory=True)
+    else:
+        config = ws / "gcmreview.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + setting + "\n",
+                          encoding="utf-8")
+    result = run_cli("validate", cwd=ws)
+    check(result, 2, "outside the workspace", "give a path inside the workspace")
+    assert "hunter2" not in result.out + result.err and "api_token" not in result.out + result.err
+    assert sorted(p.name for p in secret.iterdir()) == ["MA.yaml"]

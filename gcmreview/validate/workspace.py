@@ -243,6 +243,22 @@ def load_workspace(config_path: Path) -> Workspace:
                 "wrong-type", _("`cycle` must be a whole number, not {value}").format(
                     value=data["cycle"]), _("write {value}").format(value=int(data["cycle"])))])
     root = config_path.parent
+    # The configuration may come with a pull request: what it names, it names inside the
+    # workspace (a review or catalogue file read elsewhere would show its text in the
+    # messages; reports written elsewhere would leave the workspace).
+    for key, default in (("catalogue", None), ("countries_dir", "countries"),
+                         ("templates_dir", "templates"), ("output_dir", "build")):
+        given = data.get(key) or default
+        if given and not (root / given).resolve().is_relative_to(root.resolve()):
+            shown = display_path(config_path)
+            where = position_of(data, [key]) if key in data else position_of(data, [])
+            raise WorkspaceError(
+                _("the workspace configuration {file} has problems").format(file=shown),
+                [Diagnostic(shown, where, Severity.ERROR, "invalid-value",
+                            _("`{key}` is outside the workspace").format(key=key)
+                            if key in data else
+                            _("{folder} leads outside the workspace").format(folder=given),
+                            _("give a path inside the workspace"))])
     catalogue = cat.builtin()
     over_path = None
     if data.get("catalogue"):
