@@ -86,12 +86,17 @@ class Link(NamedTuple):
                     (self.source, "en"))
 
 
-def _link(link: dict[str, Any], detail: str) -> Link:
-    """A link as a catalogue file gives it: its source a text, or a text per language."""
+def _link(link: dict[str, Any], origin: str | None = None) -> Link:
+    """A link as a catalogue file gives it: its source a text, or a text per language.
+    From a workspace's file (`origin`), its detail names the file (the source, without
+    one)."""
     source = link["source"]
     texts = {str(k): str(v) for k, v in source.items()} if isinstance(source, dict) \
         else {"en": str(source)}
     english = texts.get("en") or next(iter(texts.values()))
+    detail = " ".join(str(link.get("detail") or "").split())
+    if origin is not None:
+        detail = f"{origin}: {link.get('detail') or english}"
     return Link(int(link["objective"]), english, detail,
                 tuple(sorted((k, v) for k, v in texts.items() if k != "en")))
 
@@ -195,9 +200,8 @@ class Catalogue:
             old_i = indicators.get(code) or Indicator(code, {})
             titles = dict(entry.get("title") or {})
             titled |= set(titles)
-            links = [*old_i.links, *(_link(link, f"{origin}: " + (
-                str(link.get("detail") or "") or _link(link, "").source))
-                for link in entry.get("objectives") or ())]
+            links = [*old_i.links, *(_link(link, origin=origin)
+                                     for link in entry.get("objectives") or ())]
             indicators[code] = replace(old_i, titles={**old_i.titles, **titles},
                                        links=tuple(dict.fromkeys(links)),
                                        breakdowns={**old_i.breakdowns,
@@ -254,8 +258,7 @@ def from_data(data: dict[str, Any]) -> Catalogue:
     round_tables = {rt: tuple(numbers) for rt, numbers in sorted(data["round_tables"].items())}
     indicators = {
         code: Indicator(code, dict(entry["title"]),
-                        tuple(_link(link, " ".join(str(link.get("detail") or "").split()))
-                              for link in entry.get("objectives") or ()),
+                        tuple(_link(link) for link in entry.get("objectives") or ()),
                         _breakdowns(entry.get("disaggregation")))
         for code, entry in sorted((data.get("indicators") or {}).items(),
                                   key=lambda item: sort_key(item[0]))

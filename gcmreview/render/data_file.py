@@ -55,9 +55,10 @@ def values_csv(values: Sequence[PublishedValue], breakdowns: Sequence[str]) -> s
     writer.writerow([INDICATOR, COUNTRY, YEAR, SERIES, *breakdowns, UNITS, VALUE, SOURCE])
     for v in values:
         given = dict(v.breakdown)
-        writer.writerow([v.indicator, _text(v.country), v.year, _text(v.series),
-                         *(_text(given.get(name, "")) for name in breakdowns),
-                         _text(v.units), v.value, _text(v.source)])
+        writer.writerow([v.indicator, spreadsheet_text(v.country), v.year,
+                         spreadsheet_text(v.series),
+                         *(spreadsheet_text(given.get(name, "")) for name in breakdowns),
+                         spreadsheet_text(v.units), v.value, spreadsheet_text(v.source)])
     return out.getvalue()
 
 
@@ -66,5 +67,3 @@ def spreadsheet_text(text: str) -> str:
     as a formula (= + - @)."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
-
-_text = spreadsheet_text
