@@ -56,6 +56,21 @@ def build(ws: Path, out: str, *args: str) -> None:
     assert code == 0, stderr.getvalue()
 
 
+def built_ma_pdf(tmp_path: Path, lang: str, objectives: str) -> Path:
+    """MA's report as PDF, its review holding only `objectives` (the YAML under
+    `objectives:`, indented), in a workspace of its own."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "MA.yaml").write_text(
+        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+        f"objectives:\n{objectives}", encoding="utf-8")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    return ws / "out" / f"MA.{lang}.pdf"
+
+
 @dataclass
 class Builds:
     out: Path
@@ -314,19 +329,11 @@ def test_no_stray_dot_beside_the_tables(builds: Builds, name: str) -> None:
 def test_a_narrative_that_starts_with_a_list_is_a_list(tmp_path: Path, lang: str) -> None:
     """pandoc set the narrative's language on the line of its first block, where the first
     `- ` of a list was printed as a hyphen instead of a bullet."""
-    ws = copy_workspace(tmp_path / "ws", ())
     items = {"fr": ["Mettre à jour la stratégie.", "Lancer la plateforme.", "Préparer 2024."],
              "ar": ["تحديث الاستراتيجية الوطنية.", "إطلاق المنصة.", "إعداد الاستعراض المقبل."]}
     lines = "\n".join(f"      - {item}" for item in items[lang])
-    (ws / "countries" / "MA.yaml").write_text(
-        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
-        f"objectives:\n  1:\n    status: planned\n    summary: |\n{lines}\n", encoding="utf-8")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
-            contextlib.redirect_stderr(stderr):
-        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
-    assert code == 0, stderr.getvalue()
-    text = subprocess.run(["pdftotext", str(ws / "out" / f"MA.{lang}.pdf"), "-"],
+    pdf = built_ma_pdf(tmp_path, lang, f"  1:\n    status: planned\n    summary: |\n{lines}\n")
+    text = subprocess.run(["pdftotext", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     for item in items[lang]:
         words = item.rstrip(".").split()[0]
@@ -469,18 +476,10 @@ def test_arabic_dates_are_not_split_at_the_slash(documents: dict[str, list[Page]
 def narrative_table_pdf(tmp_path: Path, lang: str, rows: list[tuple[str, str]]) -> list[list[Word]]:
     """The words of each page of MA's report whose objective 1 summary is a table of
     `rows` (two cells each), built as PDF."""
-    ws = copy_workspace(tmp_path / "ws", ())
     lines = ["| Clé | Texte |", "|---|---|", *(f"| {key} | {text} |" for key, text in rows)]
     body = "\n".join(f"      {line}" for line in lines)
-    (ws / "countries" / "MA.yaml").write_text(
-        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
-        f"objectives:\n  1:\n    status: planned\n    summary: |\n{body}\n", encoding="utf-8")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
-            contextlib.redirect_stderr(stderr):
-        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
-    assert code == 0, stderr.getvalue()
-    return bbox_words(ws / "out" / f"MA.{lang}.pdf")
+    return bbox_words(built_ma_pdf(tmp_path, lang,
+                                   f"  1:\n    status: planned\n    summary: |\n{body}\n"))
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
@@ -558,7 +557,6 @@ def test_a_label_goes_to_the_next_page_with_what_it_labels(tmp_path: Path, lang:
     at the foot of a page, its list on the next). 23 objectives whose summaries grow by
     a sentence or two each put their labels at many heights on the pages: these two left
     two or three labels at the foot of a page."""
-    ws = copy_workspace(tmp_path / "ws", ())
     sentence = {"fr": "Le gouvernement a adopté une stratégie nationale. ",
                 "ar": "اعتمدت الحكومة استراتيجية وطنية. "}[lang]
     objectives = "".join(
@@ -567,15 +565,7 @@ def test_a_label_goes_to_the_next_page_with_what_it_labels(tmp_path: Path, lang:
         f"    challenges: [Un défi, Un autre défi]\n"
         f"    measures:\n      - title: Une mesure\n      - title: Une autre mesure\n"
         for n in range(1, 24))
-    (ws / "countries" / "MA.yaml").write_text(
-        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
-        f"objectives:\n{objectives}", encoding="utf-8")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
-            contextlib.redirect_stderr(stderr):
-        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
-    assert code == 0, stderr.getvalue()
-    pages = read_pages(ws / "out" / f"MA.{lang}.pdf")
+    pages = read_pages(built_ma_pdf(tmp_path, lang, objectives))
     assert len(pages) > 6
     assert stranded_labels(pages) == []
 
@@ -586,7 +576,6 @@ def test_a_small_table_stays_on_one_page(tmp_path: Path, lang: str) -> None:
     as in the DOCX (the guiding principles of MA's report were split four and six), and
     the short paragraph that introduces it goes with it. Eight tables of ten rows after
     text growing a few sentences each: two or three were split before."""
-    ws = copy_workspace(tmp_path / "ws", ())
     sentence = {"fr": "Le gouvernement a adopté une stratégie nationale. ",
                 "ar": "اعتمدت الحكومة استراتيجية وطنية. "}[lang]
     parts = []
@@ -596,15 +585,8 @@ def test_a_small_table_stays_on_one_page(tmp_path: Path, lang: str) -> None:
         parts.append("| Clé | Texte |\n|---|---|\n"
                      + "\n".join(f"| t{k}r{r:02} | ligne {r} |" for r in range(10)))
     body = "\n".join(f"      {line}" if line else "" for line in "\n\n".join(parts).split("\n"))
-    (ws / "countries" / "MA.yaml").write_text(
-        f"country: MA\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
-        f"objectives:\n  1:\n    status: planned\n    summary: |\n{body}\n", encoding="utf-8")
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
-            contextlib.redirect_stderr(stderr):
-        code = main(["build", "--country", "MA", "--format", "pdf", "--out", "out"])
-    assert code == 0, stderr.getvalue()
-    pages = bbox_words(ws / "out" / f"MA.{lang}.pdf")
+    pages = bbox_words(built_ma_pdf(
+        tmp_path, lang, f"  1:\n    status: planned\n    summary: |\n{body}\n"))
     split = [k for k in range(1, 9)
              if len({n for n, page in enumerate(pages) for w in page
                      if w.text.startswith(f"t{k}r") or w.text == f"lead{k}"}) != 1]
