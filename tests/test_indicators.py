@@ -377,7 +377,7 @@ def test_charts_have_a_text_alternative_naming_the_values(built: Path) -> None:
     assert len(images) == 3
     alts = [alt for _svg, alt in images]
     assert ("Line chart of indicator 10.7.1, 2021 to 2023: Total: 2021 14.2, 2022 12.8, "
-            "2023 11.5. Unit: Percent.") in alts
+            "2023 11.5. Unit: Per cent.") in alts
     sexes = next(a for a in alts if "16.2.2" in a)
     assert "Female: 2021 4.4, 2022 3.9, 2023 3.2" in sexes
     svg = base64.b64decode(images[0][0])
@@ -389,7 +389,7 @@ def test_charts_have_a_text_alternative_naming_the_values(built: Path) -> None:
     # In the PDF the chart is vector graphics (its labels drawn as outlines), tagged with
     # the same text alternative.
     assert ("Line chart of indicator 10.7.1, 2021 to 2023: Total: 2021 14.2, 2022 12.8, "
-            "2023 11.5. Unit: Percent.") in pdf_alts(built / "AQ.en.pdf")
+            "2023 11.5. Unit: Per cent.") in pdf_alts(built / "AQ.en.pdf")
 
 
 def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -> None:
@@ -403,7 +403,7 @@ def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -
     assert 'id="figure-3"' in page and 'id="figure-4"' not in page
     regional = flat((built / "regional.en.html").read_text(encoding="utf-8"))
     assert "Indicator 10.7.1: latest value by State" in regional
-    assert "Unit: Percent. Source: the States' data files, as in the table above." in regional
+    assert "Unit: Per cent. Source: the States' data files, as in the table above." in regional
     docx = docx_text(built / "AQ.en.docx")  # its runs joined by spaces: "Figure 1 ."
     assert re.search(r"Figure 1 ?\. ?Indicator 10\.7\.1, Antarctica", docx)
     with zipfile.ZipFile(built / "AQ.en.docx") as z:

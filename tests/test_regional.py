@@ -145,6 +145,8 @@ def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     assert "Morocco" in en and "Not submitted" in en
     # Lists as the United Nations writes English: no comma before "and".
     assert "ESCWA, IOM and League of Arab States" in " ".join(en.split())
+    # UN English spells -ize (United Nations Editorial Manual, "Spelling").
+    assert "Organizers:" in en and "Organisers" not in en
     ar = (ws / "out" / "regional.ar.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in ar
     assert "المغرب" in ar
@@ -276,3 +278,4 @@ def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None
     assert "#### Tunisie : En cours (déclaration de : Bureau de l\u2019OIM à Tunis" in flat
     # The legend of the matrix says what the mark of a partner's statement means.
     assert re.search(r"\|\s*◌\s*\|\s*Déclaration d’un partenaire, et non de l’État\s*\|", md)
+

@@ -374,8 +374,8 @@ def test_an_indicator_page_shows_each_states_latest_value(indicators: Path) -> N
     site = indicators / "site"
     remittances = page_text(site / "en" / "indicator-10-c-1.html")
     latest = remittances[remittances.index("Latest value by State"):]
-    assert "Antarctica 2023 6.1 Percent Synthetic test data (central bank)" in latest
-    assert "Bouvet Island 2023 4.75 Percent Données d'essai synthétiques (banque centrale)" \
+    assert "Antarctica 2023 6.1 Per cent Synthetic test data (central bank)" in latest
+    assert "Bouvet Island 2023 4.75 Per cent Données d'essai synthétiques (banque centrale)" \
         in latest
     assert "Linked to this objective by: A/RES/73/195, annex, paragraph 36 (a)." in remittances
     # BV has no value of 16.2.2: said, with a link to its page; AQ's breakdown by sex.
@@ -405,7 +405,7 @@ def test_objective_and_state_pages_link_to_their_indicators(indicators: Path) ->
     aq = (site / "state-AQ.html").read_text(encoding="utf-8")
     assert all(f'href="indicator-{slug}.html"' in aq for slug in ("10-7-1", "10-c-1", "16-2-2"))
     bv = page_text(site / "state-BV.html")
-    assert "Values for 2 indicators" in bv and "2023 8.7 Percent" in bv
+    assert "Values for 2 indicators" in bv and "2023 8.7 Per cent" in bv
     assert 'href="indicator-16-2-2.html"' not in (site / "state-BV.html").read_text(
         encoding="utf-8")
 

@@ -47,7 +47,7 @@ LABELS: dict[str, str] = {
 are shown as written."""
 
 UNIT_LABELS: dict[str, str] = {
-    "Percent": N_("Percent"),
+    "Percent": N_("Per cent"),
     "Number": N_("Number"),
     "Per 100,000 population": N_("Per 100,000 population"),
     "Per 100,000 workers": N_("Per 100,000 workers"),

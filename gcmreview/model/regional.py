@@ -564,7 +564,7 @@ class RegionalBuilder:
         found = []
         for what, value in ((_("the title of the regional report"), ws.title),
                             (_("the name of the region"), ws.region),
-                            *((_("the name of an organiser"), o) for o in ws.organisers)):
+                            *((_("the name of an organizer"), o) for o in ws.organisers)):
             text, used = localized(value, self.lang)
             if used is not None:
                 found.append(_("{what} has no {language} version in gcmreview.yaml: it is "

@@ -155,7 +155,7 @@ def regional_meta(report: RegionalModel) -> DocumentMeta:
     t = fmt.gettext
     facts: list[tuple[str, Tagged]] = [
         (t("Region"), tagged(report.region, report.lang)),
-        (t("Organisers"), fmt.list([plain(o, report.lang) for o in report.organisers])),
+        (t("Organizers"), fmt.list([plain(o, report.lang) for o in report.organisers])),
         (t("States taking part"), fmt.number(report.participants_count)),
         (t("Reviews submitted"), fmt.number(report.submitted_count)),
     ]
