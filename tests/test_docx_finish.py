@@ -214,7 +214,8 @@ def old_lay_out_tables(document: str, styles: str, rtl: bool) -> str:
 
 
 def in_turn(document: str, styles: str, job: docx.DocxFinish) -> str:
-    text = numbered_paragraphs(docx._continuous_notes(document), job.number)
+    text = numbered_paragraphs(docx._continuous_notes(docx._introductions_kept(document)),
+                               job.number)
     return docx._masthead_first(docx._title_page(old_lay_out_tables(text, styles, job.rtl)))
 
 

@@ -398,6 +398,31 @@ def test_small_tables_are_not_split(docx: dict[str, Path], report: str) -> None:
 
 
 @pytest.mark.parametrize("report", REPORTS)
+def test_labels_and_table_leads_stay_with_what_follows(docx: dict[str, Path],
+                                                       report: str) -> None:
+    """A paragraph of bold text alone ("Mesures" over its list) and a short paragraph
+    right before a table ("Institutions associées") are kept with the next paragraph, as
+    in the PDF: neither ends a page."""
+    body = part(docx[report], "word/document.xml").find(f"{W}body")
+    children = list(body)
+    labels = leads = 0
+    for paragraph, following in pairwise(children):
+        if paragraph.tag != f"{W}p" or style_of(paragraph) not in (
+                "BodyText", "FirstParagraph", "Compact", ""):
+            continue
+        runs = paragraph.findall(f"{W}r")
+        kept = paragraph.find(f"{W}pPr/{W}keepNext") is not None
+        if runs and all(r.find(f"{W}rPr/{W}b") is not None for r in runs):
+            labels += 1
+            assert kept, paragraph_text(paragraph)
+        elif following.tag == f"{W}tbl" and paragraph_text(paragraph).strip() \
+                and len(paragraph_text(paragraph)) <= 300:
+            leads += 1
+            assert kept, paragraph_text(paragraph)
+    assert leads and (labels or report.startswith("regional"))
+
+
+@pytest.mark.parametrize("report", REPORTS)
 def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict[str, Path],
                                                 report: str) -> None:
     section = part(docx[report], "word/document.xml").find(f"{W}body/{W}sectPr")

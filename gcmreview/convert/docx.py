@@ -15,6 +15,7 @@ have a good one: see `_arabic_fonts`.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import html
 import math
@@ -1221,9 +1222,79 @@ def _arabic_parts(font_table: bytes, content_types: bytes, settings_xml: bytes,
 
 # --- The file -------------------------------------------------------------------------------
 
+TABLE_LEAD_CHARS = 300
+"""A paragraph right before a table, this short or shorter, introduces it (about three
+lines): as batch.lua's TABLE_LEAD_CHARS for the PDF."""
+_KEPT_STYLES = tuple(f'<w:pStyle w:val="{name}" />'
+                     for name in ("BodyText", "FirstParagraph", "Compact"))
+"""The styles pandoc gives a paragraph of the body (none, in a right-to-left div): a
+cover's or a masthead's are not looked at."""
+_BOLD_MARK = "<w:b />"
+_RUNS = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?", re.DOTALL)
+"""Each run of a paragraph, and its properties."""
+
+
+def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]],
+                     numbered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """keepNext on the paragraphs that introduce what follows them, as the PDF keeps them
+    (batch.lua `typst_directions`): a paragraph of bold text alone, a label ("Measures" over
+    its list, a narrative's heading the sanitiser made bold), and a short paragraph right
+    before a table. Neither ends a page in Word or LibreOffice. Only paragraphs of the body
+    before `limit` (the last section's properties), outside the `tables` and the
+    `numbered` paragraphs (spans, each list sorted)."""
+    def outside(start: int) -> bool:
+        for spans in (tables, numbered):  # each apart, but a table may hold a numbered one
+            at = bisect.bisect_right(spans, (start, len(document))) - 1
+            if at >= 0 and spans[at][1] > start:
+                return False
+        return True
+
+    def edit(start: int) -> tuple[int, int, str] | None:
+        match = _PARAGRAPH.match(document, start)
+        props = (match.group(2) or "") if match else ""
+        if match is None or ("<w:pStyle " in props and not props.startswith(_KEPT_STYLES)):
+            return None
+        return (start, match.end(), match.group(1) + "<w:pPr>" + _with(
+            props, PPR_ORDER, {"keepNext": "<w:keepNext />"}) + "</w:pPr>")
+
+    starts: set[int] = set()
+    at = document.find(_BOLD_MARK, 0, limit)
+    while at >= 0:
+        start, end = document.rfind("<w:p>", 0, at), document.find("</w:p>", at, limit)
+        if end < 0:
+            break
+        body = document[start:end]
+        runs = _RUNS.findall(body)
+        if start >= 0 and "</w:p>" not in body and body.count("<w:p>") == 1 and runs \
+                and all(_BOLD_MARK in (r or "") for r in runs) and outside(start):
+            starts.add(start)
+        at = document.find(_BOLD_MARK, end, limit)
+    for table, _end in tables:
+        end = document.rfind("</w:p>", 0, table)
+        if table >= limit or end < 0 or document[end + len("</w:p>"):table].strip():
+            continue  # a table first in its cell, or after something else than a paragraph
+        start = document.rfind("<w:p>", 0, end)
+        body = document[start:end]
+        text = "".join(_TEXT.findall(body))
+        if start >= 0 and "</w:p>" not in body and outside(start) \
+                and text.strip() and len(text) <= TABLE_LEAD_CHARS:
+            starts.add(start)
+    return [e for e in (edit(start) for start in sorted(starts)) if e is not None]
+
+
+def _introductions_kept(document: str) -> str:
+    """`_introduction_edits` made, on a document as pandoc wrote it."""
+    last = document.rfind("<w:sectPr")
+    limit = last if last >= 0 else len(document)
+    numbered = [(found.start, found.end) for found in _numbered_matches(document)]
+    return _edited(document, _introduction_edits(document, limit, _spans(document, "tbl"),
+                                              numbered))
+
+
 def _in_turn(document: str, styles: str, job: DocxFinish) -> str:
     """A report's document.xml finished (but for right to left), one edit after the other."""
-    text = _numbered_paragraphs(_continuous_notes(document), job.number)
+    text = _numbered_paragraphs(_continuous_notes(_introductions_kept(document)),
+                                job.number)
     return _masthead_first(_title_page(lay_out_tables(text, styles, job.rtl)))
 
 
@@ -1249,6 +1320,7 @@ def _report_document(document: str, styles: str, job: DocxFinish) -> str:
             or any(end > last for _start, end in [*taken, *spans]):
         return _in_turn(document, styles, job)
     edits += _table_edits(document, spans, _Geometry.of(document, styles, job.rtl))
+    edits += _introduction_edits(document, last, spans, taken)
     edits.append((last, len(document), _title_page(_continuous_notes(document[last:]))))
     return _masthead_first(_edited(document, edits))
 
