@@ -436,6 +436,25 @@ def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict
     assert margins[0] == [] and margins[1], margins
 
 
+COMPACT = {"fr": "Pacte mondial pour des migrations sûres, ordonnées et régulières",
+           "ar": "الاتفاق العالمي من أجل الهجرة الآمنة والمنظمة والنظامية"}
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_cover_names_the_compact_above_the_title(docx: dict[str, Path], pdf: dict[str, Path],
+                                                     report: str) -> None:
+    """As the PDF and HTML covers do: the Compact's name, then the title (after the
+    masthead, when there is one); LibreOffice prints it first on the page."""
+    body = list(part(docx[report], "word/document.xml").find(f"{W}body"))
+    styles = [style_of(p) for p in body if p.tag == f"{W}p"]
+    start = styles.index("CoverCompact")
+    assert set(styles[:start]) <= {"Masthead"} and styles[start + 1] == "Title"
+    compact = COMPACT[report.split(".")[1]]
+    assert paragraph_text(body[start]) == compact
+    first = pypdf.PdfReader(pdf[report]).pages[0].extract_text()
+    assert " ".join(compact.split()[:3]) in " ".join(first.split())
+
+
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 EMU_PER_POINT = 12700
 

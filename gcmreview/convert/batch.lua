@@ -907,6 +907,12 @@ local function convert(job, answer)
     -- Trusted page break after the cover, added after sanitising.
     local body, annex_heading = with_placed(doc, "docx", figures, tables, texts)
     local blocks = masthead_blocks(job.meta)
+    -- The Compact's name over the title, as on the PDF and HTML covers (docx.py moves it
+    -- there, with the masthead: pandoc writes the title before the body).
+    if not job.meta.form and type(job.meta.compact) == "string" and job.meta.compact ~= "" then
+      blocks:insert(pandoc.Div({ pandoc.Para(pandoc.Inlines(job.meta.compact)) },
+                               pandoc.Attr("", {}, { { "custom-style", "Cover Compact" } })))
+    end
     blocks:extend(fact_blocks(job.meta))
     if headings then
       if annex_heading then headings[#headings + 1] = annex_heading end

@@ -1523,26 +1523,32 @@ def _write_deflated(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int,
 
 
 def _masthead_first(text: str) -> str:
-    """The masthead's paragraphs (style "Masthead") above the title: pandoc writes the
-    title from the document's metadata before anything of the body."""
-    marker = '<w:pStyle w:val="Masthead" />'
-    if marker not in text:
+    """The masthead's paragraphs (style "Masthead") and the Compact's name ("Cover Compact")
+    above the title: pandoc writes the title from the document's metadata before anything of
+    the body."""
+    markers = ('<w:pStyle w:val="Masthead" />', '<w:pStyle w:val="CoverCompact" />')
+    if not any(marker in text for marker in markers):
         return text
     body = text.index("<w:body>") + len("<w:body>")
     found: list[str] = []
     parts: list[str] = []
     last = body
-    at = text.find(marker, body)
+
+    def next_at(start: int) -> int:
+        places = [at for at in (text.find(marker, start) for marker in markers) if at >= 0]
+        return min(places, default=-1)
+
+    at = next_at(body)
     while at >= 0:  # a paragraph of the masthead: from its <w:p> to its </w:p>
         start = text.rfind("<w:p>", last, at)
         end = text.index("</w:p>", at) + len("</w:p>")
         if start < 0 or text.find("</w:p>", start, at) >= 0:  # not a paragraph's own style
-            at = text.find(marker, end)
+            at = next_at(end)
             continue
         parts.append(text[last:start])
         found.append(text[start:end])
         last = end
-        at = text.find(marker, end)
+        at = next_at(end)
     return text[:body] + "".join(found) + "".join(parts) + text[last:]
 
 
@@ -1563,7 +1569,8 @@ def _title_page(document: str) -> str:
 
 _TABLE_PROPERTIES = re.compile(r"<w:tblPr>(?:<w:tblStyle [^>]*/>)?")
 _CELL_JC = re.compile(r'<w:jc w:val="(left|right)" />')
-_COVER_STYLE = re.compile(r'<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />(?!<w:bidi)')
+_COVER_STYLE = re.compile(
+    r'<w:pStyle w:val="(?:Title|Subtitle|Author|Date|CoverCompact)" />(?!<w:bidi)')
 _EMPHASIS = re.compile(r"<w:([bi]) />(?!<w:\1Cs)")
 
 
