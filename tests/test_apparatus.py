@@ -131,10 +131,11 @@ def test_masthead_heads_the_docx_above_the_title(out: Path) -> None:
     paragraphs = docx_paragraphs(out / "regional.fr.docx")
     styles = [s for s, _ in paragraphs]
     title = styles.index("Title")
-    assert styles[:title] == ["Masthead"] * title
+    # The masthead, then the Compact's name over the title, as on the PDF's cover.
+    assert styles[:title] == ["Masthead"] * (title - 1) + ["CoverCompact"]
     assert [spaced(text) for _, text in paragraphs[:title]] == [
         "Secrétariat de test", SYMBOL, "Distr. limitée", "21 septembre 2020",
-        "Original : français"]
+        "Original : français", "Pacte mondial pour des migrations sûres, ordonnées et régulières"]
     styles_xml = zipfile.ZipFile(out / "regional.fr.docx").read("word/styles.xml").decode()
     assert 'w:styleId="Masthead"' in styles_xml
 
