@@ -74,6 +74,17 @@ def test_an_unexpected_argument_is_named(run_cli) -> None:
     assert "error: unexpected argument: MA\n" in result.err
 
 
+def test_all_with_a_country_is_refused(run_cli, tmp_path: Path) -> None:
+    """--all builds (or makes forms for) every State: a State named beside it would be
+    silently ignored."""
+    built = run_cli("build", "--all", "--country", "MA", "--out", str(tmp_path / "out"))
+    assert built.code == 2 and not (tmp_path / "out").exists()
+    assert "error: --all builds every State: --country cannot choose among them" in built.err
+    forms = run_cli("form", "MA", "--all", "--output", str(tmp_path / "forms"))
+    assert forms.code == 2 and not (tmp_path / "forms").exists()
+    assert "--all makes a form for every State" in forms.err
+
+
 def test_no_workspace_no_paths(run_cli, tmp_path: Path) -> None:
     result = run_cli("validate", cwd=tmp_path)
     assert result.code == 2

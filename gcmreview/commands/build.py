@@ -41,6 +41,10 @@ def select_reviews(workspace: Workspace, codes: list[str], *, every: bool,
                 hint=_("keep one review file per State: merge them, or delete the one not "
                        "in use"))
         available[path.stem] = path
+    if every and codes:
+        raise UsageError(_("--all builds every State: --country cannot choose among them"),
+                         hint=_("give --all, or --country XX (one or more) with --region "
+                                "for the regional report too"))
     if every:
         if not available:
             raise UsageError(_("there is no review file in {folder}").format(

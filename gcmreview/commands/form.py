@@ -42,6 +42,9 @@ def form(ctx: Context, codes: list[str], *, every: bool = False, lang: str | Non
     if lang is not None and lang not in LANGUAGES:
         raise UsageError(_("unknown language “{lang}”").format(lang=lang),
                          hint=_("use en, fr or ar"))
+    if every and codes:
+        raise UsageError(_("--all makes a form for every State: a country code cannot choose "
+                           "among them"), hint=_("give --all, or one or more country codes"))
     if every:
         workspace = ctx.require_workspace()
         chosen = sorted(set(workspace.participants)
