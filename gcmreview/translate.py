@@ -351,7 +351,7 @@ class ImportOutcome:
             return self.refused.exit_code
         plan = self.plan
         if plan is not None and (plan.refused or plan.stale or any(
-                p.code == "draft" for p in plan.problems)):
+                p.code in ("draft", "placeholder") for p in plan.problems)):
             return 1
         return 0
 

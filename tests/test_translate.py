@@ -513,6 +513,17 @@ def test_a_wrong_script_is_a_warning(run_cli, ws: Path) -> None:
     assert not (ws / "translations").exists()
 
 
+def test_a_placeholder_left_in_a_translation_is_not_imported(run_cli, ws: Path) -> None:
+    """"TODO" (what `gcmreview new` writes where text is to come) is no translation: a
+    report would show the narrative as not reported."""
+    exported = export(run_cli, ws, "--lang", "ar", "MA")
+    fill_xliff2(exported, lambda s: "TODO" if s.strip() else s)
+    done = run_cli("translate", "import", str(exported), cwd=ws)
+    assert done.code == 1  # as a draft left in the file
+    assert "warning[placeholder]" in done.out and "still a placeholder (“TODO”)" in done.out
+    assert not (ws / "translations").exists()
+
+
 # --- the catalogue --------------------------------------------------------------------------
 
 def test_missing_official_titles_are_listed_to_copy_and_imported(run_cli, ws: Path) -> None:

@@ -89,6 +89,7 @@ RULES: dict[str, str] = {
     "unreadable-unit": "A unit's codes do not nest, or it holds an element XLIFF text cannot.",
     "codes-mismatch": "A translation's codes (tags) are not the original's.",
     "draft": "A translation is marked as a draft (state initial): not imported.",
+    "placeholder": "A translation is still the placeholder TODO: not imported.",
     "line-break": "The translation of a one-line text holds line breaks.",
     "wrong-script": "A translation is not in the script of its language.",
     "official-text-kept": "The catalogue has an official text already: the file's is not taken.",

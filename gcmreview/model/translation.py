@@ -29,7 +29,9 @@ from gcmreview.core.i18n import Formatter, _, join
 from gcmreview.core.narrative import (
     MAX_BRACKETS,
     MAX_CONTAINERS,
+    PLACEHOLDER,
     findings,
+    has_text,
     nesting,
     note_in_note,
 )
@@ -45,6 +47,7 @@ from gcmreview.core.segments import (
     tokenize,
 )
 from gcmreview.core.status import status
+from gcmreview.core.text import excerpt
 from gcmreview.core.units import Path_, Unit, path_of, source_hash, unit_name, units, xml_id
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.load.xliff import XliffDocument, XliffUnit
@@ -440,6 +443,16 @@ class Importer:
                          _("the translation holds a control character (U+{code:04X}), which "
                            "no report can show").format(code=ord(control)),
                          _("remove it from the translation"))
+            return
+        if not text.strip():  # blank: as a unit with no target
+            plan.untranslated.append(unit.name)
+            return
+        if PLACEHOLDER.match(text) and has_text(unit.text):
+            plan.untranslated.append(unit.name)
+            self.problem(given, Severity.WARNING, "placeholder",
+                         _("the translation is still a placeholder (“{text}”): it was not "
+                           "imported").format(text=excerpt(text)),
+                         _("write the translation in its place"))
             return
         if not unit.narrative and "\n" in text:
             joined = " ".join(part.strip() for part in text.split("\n") if part.strip())
