@@ -22,6 +22,7 @@ import math
 import os
 import re
 import struct
+import sys
 import unicodedata
 import uuid
 import zipfile
@@ -1230,56 +1231,80 @@ _KEPT_STYLES = tuple(f'<w:pStyle w:val="{name}" />'
 """The styles pandoc gives a paragraph of the body (none, in a right-to-left div): a
 cover's or a masthead's are not looked at."""
 _BOLD_MARK = "<w:b />"
+_BOLD_RUN = "<w:r><w:rPr><w:b />"
+"""A run pandoc writes bold (Strong): its properties start with <w:b />."""
 _RUNS = re.compile(r"<w:r>(?:<w:rPr>(.*?)</w:rPr>)?", re.DOTALL)
 """Each run of a paragraph, and its properties."""
 
 
 def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]],
-                     numbered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+                        numbered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """keepNext on the paragraphs that introduce what follows them, as the PDF keeps them
     (batch.lua `typst_directions`): a paragraph of bold text alone, a label ("Measures" over
     its list, a narrative's heading the sanitiser made bold), and a short paragraph right
     before a table. Neither ends a page in Word or LibreOffice. Only paragraphs of the body
     before `limit` (the last section's properties), outside the `tables` and the
     `numbered` paragraphs (spans, each list sorted)."""
-    def outside(start: int) -> bool:
-        for spans in (tables, numbered):  # each apart, but a table may hold a numbered one
-            at = bisect.bisect_right(spans, (start, len(document))) - 1
-            if at >= 0 and spans[at][1] > start:
-                return False
-        return True
-
-    def edit(start: int) -> tuple[int, int, str] | None:
+    starts: list[int] = []
+    begin = 0
+    table_starts = {start for start, _end in tables}
+    for span_start, span_end in [*sorted([*tables, *numbered]), (limit, limit)]:
+        stop = min(span_start, limit)
+        at = document.find(_BOLD_MARK, begin, stop)  # labels, between the spans
+        while at >= 0:
+            start, end = document.rfind("<w:p>", begin, at), document.find("</w:p>", at, stop)
+            if start < 0 or end < 0:
+                break
+            if _is_label(document, start, end):
+                starts.append(start)
+            at = document.find(_BOLD_MARK, end, stop)
+        begin = max(begin, span_end)
+        if span_start in table_starts and span_start < limit:
+            start = _lead_of(document, span_start)
+            if start is not None and _outside(start, tables, numbered):
+                starts.append(start)
+    edits = []
+    for start in sorted(set(starts)):
         match = _PARAGRAPH.match(document, start)
         props = (match.group(2) or "") if match else ""
         if match is None or ("<w:pStyle " in props and not props.startswith(_KEPT_STYLES)):
-            return None
-        return (start, match.end(), match.group(1) + "<w:pPr>" + _with(
-            props, PPR_ORDER, {"keepNext": "<w:keepNext />"}) + "</w:pPr>")
+            continue
+        edits.append((start, match.end(), match.group(1) + "<w:pPr>" + _with(
+            props, PPR_ORDER, {"keepNext": "<w:keepNext />"}) + "</w:pPr>"))
+    return edits
 
-    starts: set[int] = set()
-    at = document.find(_BOLD_MARK, 0, limit)
-    while at >= 0:
-        start, end = document.rfind("<w:p>", 0, at), document.find("</w:p>", at, limit)
-        if end < 0:
-            break
-        body = document[start:end]
-        runs = _RUNS.findall(body)
-        if start >= 0 and "</w:p>" not in body and body.count("<w:p>") == 1 and runs \
-                and all(_BOLD_MARK in (r or "") for r in runs) and outside(start):
-            starts.add(start)
-        at = document.find(_BOLD_MARK, end, limit)
-    for table, _end in tables:
-        end = document.rfind("</w:p>", 0, table)
-        if table >= limit or end < 0 or document[end + len("</w:p>"):table].strip():
-            continue  # a table first in its cell, or after something else than a paragraph
-        start = document.rfind("<w:p>", 0, end)
-        body = document[start:end]
-        text = "".join(_TEXT.findall(body))
-        if start >= 0 and "</w:p>" not in body and outside(start) \
-                and text.strip() and len(text) <= TABLE_LEAD_CHARS:
-            starts.add(start)
-    return [e for e in (edit(start) for start in sorted(starts)) if e is not None]
+
+def _is_label(document: str, start: int, end: int) -> bool:
+    """Whether the paragraph from `start` to `end` (its </w:p>) is bold text alone."""
+    first = document.find("<w:r>", start, end)
+    if first < 0 or not document.startswith(_BOLD_RUN, first):  # most: a bold word inside
+        return False
+    body = document[start:end]
+    runs = body.count("<w:r>")
+    return body.count(_BOLD_MARK) == runs and body.count("<w:p>") == 1 \
+        and all(_BOLD_MARK in (r or "") for r in _RUNS.findall(body))
+
+
+def _lead_of(document: str, table: int) -> int | None:
+    """The start of the short paragraph right before the table at `table`, if one is."""
+    end = document.rfind("</w:p>", 0, table)
+    if end < 0 or document[end + len("</w:p>"):table].strip():
+        return None  # a table first in its cell, or after something else than a paragraph
+    start = document.rfind("<w:p>", 0, end)
+    body = document[start:end]
+    text = "".join(_TEXT.findall(body))
+    if start < 0 or "</w:p>" in body or not text.strip() or len(text) > TABLE_LEAD_CHARS:
+        return None
+    return start
+
+
+def _outside(start: int, *spans: list[tuple[int, int]]) -> bool:
+    """Whether `start` is in none of the `spans` (each list sorted, its spans apart)."""
+    for found in spans:
+        at = bisect.bisect_right(found, (start, sys.maxsize)) - 1
+        if at >= 0 and found[at][1] > start:
+            return False
+    return True
 
 
 def _introductions_kept(document: str) -> str:

@@ -47,7 +47,8 @@ RULES: dict[str, str] = {
     "missing-justification": "An objective marked not_applicable has no justification.",
     "status-not-stated": "An objective the review reports on without a status.",
     "carried-over": "An entry carried over from an earlier cycle's review, not checked yet.",
-    "placeholder": "Scaffold placeholder text (TODO) left in the file.",
+    "placeholder": "Scaffold placeholder text (TODO) left in the file, or as a translation "
+                   "(not imported).",
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",
     "narrative-too-deep": "A narrative nests quotes, lists or brackets too deep to build.",
@@ -89,7 +90,6 @@ RULES: dict[str, str] = {
     "unreadable-unit": "A unit's codes do not nest, or it holds an element XLIFF text cannot.",
     "codes-mismatch": "A translation's codes (tags) are not the original's.",
     "draft": "A translation is marked as a draft (state initial): not imported.",
-    "placeholder": "A translation is still the placeholder TODO: not imported.",
     "line-break": "The translation of a one-line text holds line breaks.",
     "wrong-script": "A translation is not in the script of its language.",
     "official-text-kept": "The catalogue has an official text already: the file's is not taken.",
