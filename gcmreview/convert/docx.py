@@ -1260,9 +1260,9 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
             at = document.find(_BOLD_MARK, end, stop)
         begin = max(begin, span_end)
         if span_start in table_starts and span_start < limit:
-            start = _lead_of(document, span_start)
-            if start is not None and _outside(start, tables, numbered):
-                starts.append(start)
+            lead = _lead_of(document, span_start)
+            if lead is not None and _outside(lead, tables, numbered):
+                starts.append(lead)
     edits = []
     for start in sorted(set(starts)):
         match = _PARAGRAPH.match(document, start)
