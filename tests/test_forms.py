@@ -173,7 +173,7 @@ def _edit_ma_form(run_cli, ws: Path) -> Path:
     wordedit.set_paragraphs(measures.rows[1].cells[1], ["2021"])
     wordedit.add_row(measures, ["Second centre de test", "", "Ouvert *plus tard*."])
     wordedit.tick(wordedit.answer(document, objective_fr(7), FR("Guiding principles applied")),
-                  "(a)", only=False)
+                  "a)", only=False)  # French UN lettering
     document.save(str(path))
     return path
 

@@ -303,7 +303,7 @@ def test_the_legend_names_principles_in_the_users_language(run_cli, tmp_path: Pa
     monkeypatch.setenv("GCMREVIEW_LANG", "fr")
     table = run_cli("coverage", cwd=tmp_path).out
     assert "◇ non indiqué" in table
-    assert "(d) Primauté du droit et garanties d’une procédure régulière" in table
+    assert "d) Primauté du droit et garanties d’une procédure régulière" in table
     assert "rule-of-law" not in table
     md = unescaped(run_cli("coverage", "--format", "markdown", cwd=tmp_path).out)
     assert "| MA | Maroc |" in md  # the summary names the States in French too

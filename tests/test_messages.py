@@ -21,6 +21,7 @@ from gcmreview.core.i18n import (
     language,
     letter_ranges,
     number_ranges,
+    principle_mark,
     read_po,
     use,
 )
@@ -479,21 +480,32 @@ def test_new_writes_instructions_in_the_review_language(run_cli, tmp_path: Path,
     assert errors == {"placeholder", "invalid-value"}  # TODO texts, statuses not chosen
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "1–6, 8, 11–14, 22, 23"),
-    ("ar", "1–6، 8، 11–14، 22، 23"),
+@pytest.mark.parametrize(("lang", "expected", "every", "some"), [
+    ("en", "1–6, 8, 11–14, 22, 23", "(a)–(j)", "(a), (c), (d)"),
+    ("fr", "1–6, 8, 11–14, 22, 23", "a)–j)", "a), c), d)"),
+    # United Nations Arabic letters paragraphs in the abjad order: (أ) (ب) (ج) (د) (هـ)…
+    ("ar", "1–6، 8، 11–14، 22، 23", "(أ)–(ي)", "(أ)، (ج)، (د)"),
 ])
-def test_objective_numbers_and_principle_letters_read_as_ranges(lang: str, expected: str) -> None:
+def test_objective_numbers_and_principle_letters_read_as_ranges(lang: str, expected: str,
+                                                               every: str, some: str) -> None:
     before = language()
     use(lang)
     try:
         assert number_ranges([1, 2, 3, 4, 5, 6, 8, 11, 12, 13, 14, 22, 23]) == expected
         assert number_ranges([9]) == "9"
-        assert letter_ranges(list("abcdefghij")) == "(a)–(j)"
-        assert letter_ranges(["a", "c", "d"]) == ("(a)، (c)، (d)" if lang == "ar"
-                                                 else "(a), (c), (d)")
+        assert letter_ranges(list("abcdefghij")) == every
+        assert letter_ranges(["a", "c", "d"]) == some
     finally:
         use(before)
+
+
+def test_principle_marks_as_each_language_letters_a_paragraph() -> None:
+    """A/RES/73/195 para. 15 letters the principles (a) to (j); French UN texts write the
+    letter a), Arabic ones (أ), and (هـ) for (e)."""
+    assert [principle_mark(letter, "en") for letter in "aej"] == ["(a)", "(e)", "(j)"]
+    assert [principle_mark(letter, "fr") for letter in "aej"] == ["a)", "e)", "j)"]
+    assert [principle_mark(letter, "ar") for letter in "abcdefghij"] == [
+        "(أ)", "(ب)", "(ج)", "(د)", "(هـ)", "(و)", "(ز)", "(ح)", "(ط)", "(ي)"]
 
 
 @pytest.mark.parametrize(("lang", "words"), [

@@ -137,7 +137,7 @@ def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
 def test_guiding_principles_in_a_to_j_order(out: Path) -> None:
     md = text(out / "MA.fr.md")
     section = md[md.index("# Principes directeurs {#principles}"):]
-    letters = re.findall(r"^## \((\w)\)", section, re.M)
+    letters = re.findall(r"^## (\w)\) ", section, re.M)  # "b) Coopération…": UN French
     assert letters == sorted(letters) and letters[0] == "b"  # MA's file lists (i) first
 
 
@@ -218,3 +218,32 @@ def test_items_of_the_other_direction_are_isolated_when_joined() -> None:
         '{lang="en" dir="ltr"}'])
     assert spanned.startswith(f'[{LRI}Save lives (EN){PDI}]{{.keep lang="en" dir="ltr"}} و')
     assert spanned.endswith('{lang="en" dir="ltr"}')  # too long to keep whole
+
+
+PRINCIPLES = ("people-centred", "international-cooperation", "national-sovereignty",
+              "rule-of-law", "sustainable-development", "human-rights", "gender-responsive",
+              "child-sensitive", "whole-of-government", "whole-of-society")
+
+
+def test_principle_letters_follow_the_language_of_their_names(tmp_path: Path) -> None:
+    """An Arabic name gets the Arabic letter, (أ) to (ي) as United Nations Arabic texts
+    letter paragraphs; a name shown in English in an Arabic report keeps "(a)" with it, one
+    English unit. The heat map's columns and the table's headings follow the names."""
+    ws = copy_workspace(tmp_path / "ws", ("MA", "DZ"))
+    # Synthetic names standing for the official ones, in a test only: the first five.
+    names = "".join(f"  {slug}:\n    name: {{ar: مبدأ تجريبي {n}}}\n"
+                    for n, slug in enumerate(PRINCIPLES[:5], 1))
+    (ws / "titles.yaml").write_text("sources:\n  ar: synthetic test names\nprinciples:\n"
+                                    + names, encoding="utf-8")
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "catalogue: titles.yaml\n",
+                      encoding="utf-8")
+    for args in ({"codes": ["MA"]}, {"codes": [], "region": True}):
+        outcome = build(Context(ws), out=ws / "out", formats="md", lang="ar", **args)
+        assert outcome.exit_code == 0
+    report = (ws / "out" / "MA.ar.md").read_text(encoding="utf-8")
+    assert "| (أ) مبدأ تجريبي 1 |" in report and "| (هـ) مبدأ تجريبي 5 |" in report
+    assert "(j) Whole-of-society approach (EN)" in report
+    regional = (ws / "out" / "regional.ar.md").read_text(encoding="utf-8")
+    header = next(line for line in regional.splitlines() if "| (أ) |" in line).replace("\\", "")
+    assert "| (هـ) |" in header and "| (f) |" in header and "| (j) |" in header

@@ -360,7 +360,7 @@ def test_guiding_principles_are_named_in_the_users_language(tmp_path: Path, run_
                                       encoding="utf-8")
     monkeypatch.setenv("GCMREVIEW_LANG", "fr")
     out = run_cli("validate", "MA.yaml", cwd=tmp_path).out
-    assert ("non renseignés : (b) Coopération internationale, (j) Approche mobilisant "
+    assert ("non renseignés : b) Coopération internationale, j) Approche mobilisant "
             "l’ensemble de la société") in out
     assert "(clés : international-cooperation, whole-of-society)" in out
     assert "(b) international-cooperation" not in out

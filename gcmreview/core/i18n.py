@@ -246,8 +246,27 @@ def number_ranges(values: list[int] | tuple[int, ...]) -> str:
 
 
 def letter_ranges(letters: list[str] | tuple[str, ...]) -> str:
-    """Guiding principles' letters the same way: `(a)–(j)`, `(a), (c)`."""
-    return _ranges([ord(letter) for letter in letters], lambda code: f"({chr(code)})")
+    """Guiding principles' letters the same way: `(a)–(j)`, `(a), (c)` (`a)–j)` in French,
+    `(أ)–(ي)` in Arabic: `principle_mark`)."""
+    return _ranges([ord(letter) for letter in letters],
+                   lambda code: principle_mark(chr(code), _current[0]))
+
+
+ARABIC_LETTERING = ("أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي", "ك", "ل", "م",
+                    "ن", "س", "ع", "ف", "ص", "ق", "ر", "ش", "ت", "ث", "خ", "ذ", "ض")
+"""The letters of lettered paragraphs in United Nations Arabic texts, in their order (the
+abjad order: "(أ)" where English has "(a)", "(هـ)" for "(e)"), for a to z."""
+
+
+def principle_mark(letter: str, lang: str) -> str:
+    """A guiding principle's letter as each language's United Nations texts letter a
+    paragraph (A/RES/73/195, para. 15): "(a)" in English, "a)" in French (as in "l'alinéa
+    b) de l'article 13"), "(أ)" in Arabic."""
+    if lang == "fr":
+        return f"{letter})"
+    if lang == "ar" and "a" <= letter <= "z":
+        return f"({ARABIC_LETTERING[ord(letter) - ord('a')]})"
+    return f"({letter})"
 
 
 def rtl() -> bool:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from gcmreview.core.i18n import principle_mark
 from gcmreview.core.indicators import AGE_BAND, sort_key
 from gcmreview.core.languages import FALLBACK_LANGUAGE
 from gcmreview.load.loader import load_file
@@ -59,7 +60,14 @@ class Principle:
     def label(self, lang: str) -> str:
         """“(a) Priorité à la dimension humaine”: how messages name it (its slug is the
         file's word, not the reader's)."""
-        return f"({self.letter}) {self.name(lang).text}"
+        name = self.name(lang)
+        return f"{principle_mark(self.letter, name.lang)} {name.text}"
+
+    def mark(self, lang: str) -> str:
+        """Its letter as written beside its name in `lang` (`principle_mark`): in the
+        language the name is shown in, so that "(a) People-centred (EN)" stays one English
+        unit in an Arabic report that has no Arabic name for it."""
+        return principle_mark(self.letter, self.name(lang).lang)
 
 
 class Link(NamedTuple):

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from gcmreview.core import countries, format
 from gcmreview.core.diagnostics import Diagnostic, Where, document_problem
 from gcmreview.core.format import Field, Group, Part
-from gcmreview.core.i18n import N_, Formatter, _, join, language, translations
+from gcmreview.core.i18n import N_, Formatter, _, join, language, principle_mark, translations
 from gcmreview.core.indicators import (
     AGE_BAND,
     AGE_PATTERN,
@@ -97,7 +97,7 @@ class Option:
 def options(name: str, catalogue: Catalogue, fmt: Formatter) -> list[Option]:
     """An option list in the form's language, in the order the form shows it."""
     if name == "principle":
-        return [Option(p.slug, f"({p.letter}) {p.name(fmt.lang).text}")
+        return [Option(p.slug, p.label(fmt.lang))
                 for p in catalogue.principles.values()]
     return [Option(code, fmt.gettext(msgid)) for code, msgid in OPTION_LABELS[name].items()]
 
@@ -112,7 +112,8 @@ def _accepted(name: str, catalogue: Catalogue) -> dict[str, str]:
             found.setdefault(fold_words(option.code), option.code)
     if name == "principle":
         for p in catalogue.principles.values():
-            for text in (*p.names.values(), f"({p.letter})", p.letter):
+            marks = (principle_mark(p.letter, lang) for lang in LANGUAGES)
+            for text in (*p.names.values(), *marks, p.letter):
                 found.setdefault(fold_words(text), p.slug)
     return found
 
@@ -294,8 +295,8 @@ class FormBuilder:
         out = []
         for slug, principle in self.catalogue.principles.items():
             name = principle.name(self.lang)
-            heading = Text(f"({principle.letter}) {name.text}", name.lang, direction(name.lang),
-                           name.fallback)
+            heading = Text(f"{principle.mark(self.lang)} {name.text}",
+                           name.lang, direction(name.lang), name.fallback)
             out.append(self.section(2, heading, f"{part.kind}-{slug}", part, entries.get(slug)))
         return out
 

@@ -336,7 +336,8 @@ class RegionalBuilder:
             legend=legend,
             objective_columns=list(self.catalogue.objectives),
             objective_matrix=objective_matrix,
-            principle_columns=[(p.letter, self.models.principle_label(p.slug))
+            principle_columns=[(p.mark(self.lang),
+                                self.models.principle_label(p.slug))
                                for p in self.catalogue.principles.values()],
             principle_matrix=principle_matrix,
             round_tables=round_tables,
@@ -684,7 +685,7 @@ class RegionalBuilder:
                 [(code, label) for code, _symbol, label in legend], self.lang, rtl),
             "principles": HeatMap(
                 t("Guiding principles reported"),
-                [f"({p.letter})" for p in self.catalogue.principles.values()],
+                [p.mark(self.lang) for p in self.catalogue.principles.values()],
                 [(row.name, [(code, False) for code, _symbol in row.cells])
                  for row in principles],
                 [(REPORTED.code, t(REPORTED.label)), (NOT_REPORTED.code, t(NOT_REPORTED.label))],

@@ -139,6 +139,8 @@ class ObjectiveRow:
 class PrincipleRow:
     slug: str
     letter: str
+    mark: str
+    """The letter as the name's language writes it: "(a)", "a)", "(أ)" (`Principle.mark`)."""
     name: Text
     reported: bool
     via_objectives: tuple[int, ...]
@@ -146,7 +148,7 @@ class PrincipleRow:
     @property
     def label(self) -> Text:
         """“(a) People-centred”: the letter kept with its name, in the name's direction."""
-        return self.name._replace(text=f"({self.letter}) {self.name.text}")
+        return self.name._replace(text=f"{self.mark} {self.name.text}")
 
 
 @dataclass(frozen=True)
@@ -391,7 +393,7 @@ class ModelBuilder:
             principle = self.catalogue.principle(slug)
             name = self.text(principle.name(self.lang))
             label = self._principle_labels[slug] = name._replace(
-                text=f"({principle.letter}) {name.text}")
+                text=f"{principle.mark(self.lang)} {name.text}")
         return label
 
     def fallbacks(self, model: ReviewModel) -> tuple[str, ...]:
@@ -784,7 +786,8 @@ class ReviewReading:
     def principle_rows(self, coverage: Coverage) -> list[PrincipleRow]:
         builder = self.builder
         return [
-            PrincipleRow(p.slug, p.letter, builder.text(p.name(builder.lang)),
+            PrincipleRow(p.slug, p.letter, p.mark(builder.lang),
+                         builder.text(p.name(builder.lang)),
                          p.slug in coverage.principles_covered,
                          coverage.principles_via_objectives.get(p.slug, ()))
             for p in self.catalogue.principles.values()

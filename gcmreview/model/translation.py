@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from gcmreview.core import format
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, Where
-from gcmreview.core.i18n import Formatter, _, join
+from gcmreview.core.i18n import Formatter, _, join, principle_mark
 from gcmreview.core.narrative import (
     MAX_BRACKETS,
     MAX_CONTAINERS,
@@ -183,7 +183,8 @@ class Exporter:
             principle = self.catalogue.principles.get(str(key))
             if principle is not None:
                 name = principle.name(self.lang)
-                return (("title", self.official(f"({principle.letter})", name.text,
+                return (("title", self.official(principle.mark(self.lang),
+                                                name.text,
                                                 name.fallback)),)
         return ()
 
@@ -259,8 +260,8 @@ class Exporter:
         for slug, principle in catalogue.principles.items():
             if lang not in principle.names:
                 add(("catalogue", "principles", slug, "name"), principle.names["en"],
-                    t("Guiding principle ({letter}) (paragraph 15)").format(
-                        letter=principle.letter))
+                    t("Guiding principle {letter} (paragraph 15)").format(
+                        letter=principle_mark(principle.letter, lang)))
         if not found:
             return None
         found.append(OutUnit(("catalogue", "sources"), tokenize(sources_note, narrative=False),
