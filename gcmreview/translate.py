@@ -89,7 +89,7 @@ def review_of(workspace: Workspace, code: str, skip: str | None = None
     written in the language `skip` (not worth checking), which its `review:` lines say
     before the rest of it is read (a third of the reviews, in the benchmark)."""
     path = workspace.review_path(code)
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):  # a folder or a link: reported as such below
         raise UsageError(_("there is no review of {code} in this workspace ({path})").format(
             code=code, path=display_path(path)),
             hint=_("check the country code; a review file is countries/XX.yaml"))

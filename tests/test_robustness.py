@@ -120,6 +120,30 @@ def test_a_file_name_that_is_not_utf8_is_a_finding(run_cli, tmp_path: Path) -> N
     assert (ws / "out" / "MA.fr.md").is_file()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="no named pipes in the file system")
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_folder_or_pipe_named_like_a_review_is_a_finding(run_cli, tmp_path: Path,
+                                                           kind: str) -> None:
+    """KM.yaml as a folder or a named pipe was passed over without a word (KM shown as
+    not submitted); a pipe must never be read (it would block for ever)."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    odd = ws / "countries" / "KM.yaml"
+    if kind == "folder":
+        odd.mkdir()
+    else:
+        os.mkfifo(odd)
+    checked = run_cli("validate", cwd=ws)
+    assert checked.code == 1, checked.err
+    said = ("this is a folder, not a review file" if kind == "folder"
+            else "the file is a symbolic link or not a regular file")
+    assert f"countries/KM.yaml:1:1: error[not-a-regular-file]: {said}" in checked.out
+    built = run_cli("build", "--all", "--format", "md", "--out", "out", cwd=ws)
+    assert built.code == 1 and "not built KM" in built.err
+    assert (ws / "out" / "MA.fr.md").is_file()
+    exported = run_cli("translate", "export", "--lang", "en", "KM", cwd=ws)
+    assert exported.code == 2 and "countries/KM.yaml has errors" in exported.err
+
+
 def test_the_coverage_csv_runs_no_formula(run_cli, tmp_path: Path) -> None:
     """A review file's name is a State's cell in the CSV: one named to start like a
     formula is kept text (an apostrophe before it), as the site's downloads keep theirs."""

@@ -533,9 +533,10 @@ REVIEW_SUFFIXES = (".yaml", ".yml")
 
 
 def review_files_in(folder: Path) -> list[Path]:
-    """The review files of a folder, symbolic links included so that they get reported."""
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix in REVIEW_SUFFIXES and (p.is_file() or p.is_symlink()))
+    """The review files of a folder. Whatever else bears a review file's name (a symbolic
+    link, a folder, a pipe) is listed too, to be reported (`read_file`), never read: the
+    State's review is never left out without a word."""
+    return sorted(p for p in folder.iterdir() if p.suffix in REVIEW_SUFFIXES)
 
 
 _LOOKALIKE = re.compile(r"[^.]+\.ya?ml(?:\.[^.]+)+|[^.]+\.ya?ml", re.IGNORECASE)
@@ -562,9 +563,14 @@ def read_file(path: Path, shown_as: str, max_bytes: int = MAX_FILE_BYTES) -> byt
         # Files arrive by pull request: a link could make us read any local file, and a
         # device or pipe could be read for ever.
         sink = DiagnosticSink(shown_as)
-        sink.error(Position(), "not-a-regular-file",
-                   _("the file is a symbolic link or not a regular file; it is not read"),
-                   _("commit the file itself, not a link to it"))
+        if not path.is_symlink() and path.is_dir():
+            sink.error(Position(), "not-a-regular-file",
+                       _("this is a folder, not a review file; it is not read"),
+                       _("move the review file out of it, named after the State's code"))
+        else:
+            sink.error(Position(), "not-a-regular-file",
+                       _("the file is a symbolic link or not a regular file; it is not read"),
+                       _("commit the file itself, not a link to it"))
         return LoadedFile(path, shown_as, None, sink.items)
     if path.stat().st_size > max_bytes:  # checked before reading a huge file into memory
         return _too_large(path, shown_as, path.stat().st_size, max_bytes)
