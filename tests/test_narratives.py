@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,25 @@ def test_validate_and_the_sanitiser_agree_on_every_construct(tmp_path: Path, run
     assert "<img" not in body and "<em>[the map]</em>" in body  # narrative-image
     assert "<strong>My heading</strong>" in body and "<h1>My heading" not in body
     assert 'href="javascript' not in body and "the law" in body  # unsafe-link
+
+
+@pytest.mark.parametrize("text", [
+    "See ![the map](map.png).", "See ![the map][map].\n\n[map]: map.png",
+    "See ![the map][].\n\n[the map]: map.png", "See ![map].\n\n[map]: map.png",
+    "[map]: map.png\n\nSee ![map].", "See ![map] without a definition.",
+    "A note[^1] and ![x] here.\n\n[^1]: note", "No image: [x](https://un.org).",
+])
+def test_validate_warns_of_every_image_pandoc_reads(text: str) -> None:
+    """Reference-style images too (`![alt][ref]`, `![ref]` with a definition): the report
+    drops them as it drops `![alt](src)`, and validate says so for each (the real pandoc
+    decides what is an image)."""
+    from gcmreview.convert.pandoc import pandoc_path
+    from gcmreview.core.narrative import READER, findings
+
+    read = subprocess.run([str(pandoc_path()), "-f", READER, "-t", "json"], input=text.encode(),
+                          capture_output=True, check=True, timeout=60).stdout.decode()
+    image = '"t":"Image"' in read
+    assert image == any(c.code == "narrative-image" for c in findings(text)), text
 
 
 # --- parsed once per build, cached across builds -----------------------------------------

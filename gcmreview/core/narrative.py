@@ -53,7 +53,10 @@ CONSTRUCTS = (
               N_("use Markdown: *emphasis*, lists, tables and [links](https://…)"),
               "Text <b onclick=x()>bold</b> here."),
     Construct(("Image", "Figure"), "alt_text", "narrative-image",
-              re.compile(r"!\[[^\]]*\]\("), ("![",),
+              # ![alt](src), ![alt][ref], ![alt][]; ![ref] alone where a definition is
+              re.compile(r"!\[[^\]]*\][(\[]|(?s:!\[[^\]]*\].*^ {0,3}\[[^\]^]+\]:)"
+                         r"|(?s:^ {0,3}\[[^\]^]+\]:.*!\[[^\]]*\])", re.MULTILINE),
+              ("![",),
               N_("images in narratives are not included in reports; their description is "
                  "shown instead"), None, "See ![the map](map.png)."),
     Construct(("Header",), "bold_paragraph", "narrative-heading",
