@@ -36,6 +36,25 @@ def test_deep_nesting(run_cli, ws: Path) -> None:
           "nested more than 64 levels")
 
 
+def test_emphasis_nested_past_what_typst_can_lay_out_is_refused_with_its_place(
+        run_cli, ws: Path) -> None:
+    """64 levels of * and _ passed validate, then failed the PDF with "typst failed:
+    maximum show rule depth exceeded" and no place in the review to look at."""
+    levels = 64
+    opened = "".join(("*" if i % 2 == 0 else "_") + f"w{i} " for i in range(levels))
+    closed = " ".join(f"x{i}" + ("*" if i % 2 == 0 else "_") for i in reversed(range(levels)))
+    write(ws, HEAD + f"objectives:\n  5:\n    status: planned\n    summary: '{opened}core "
+                     f"{closed}'\n")
+    check(run_cli("validate", cwd=ws), 1, "countries/MA.yaml:6:14: error[narrative-too-deep]",
+          "nests emphasis (* and _) 64 levels deep; a report allows 32")
+    check(run_cli("build", "--country", "MA", "--format", "pdf", "--out", "out", cwd=ws), 1,
+          "narrative-too-deep", "not built MA")
+    # Emphasis as reviews use it, however much of it, is no finding.
+    write(ws, HEAD + "objectives:\n  5:\n    status: planned\n    summary: '"
+              + "**Mesures** : *un*, _deux_, ***trois***, snake_case, \\* " * 40 + "'\n")
+    assert "narrative-too-deep" not in run_cli("validate", cwd=ws).out
+
+
 def test_mapping_in_principles_list(run_cli, ws: Path) -> None:
     write(ws, HEAD + "objectives:\n  7:\n    status: planned\n    summary: x\n"
               "    principles: [{a: 1}]\n")

@@ -124,8 +124,39 @@ turn, measured), and the report adds its own levels. No review needs more than t
 _MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
-def nesting(text: str) -> tuple[int, int]:
-    """(block quotes and lists, brackets): how deep each nests at most."""
+MAX_EMPHASIS = 32
+"""Emphasis (`*`, `_`, `~~`) nested deeper than this is refused: typst stops at a depth of
+its own ("maximum show rule depth exceeded": 64 levels in a report, measured), where the
+build failed with no place to point to. No review needs more than three."""
+_DELIMITERS = re.compile(r"\*+|_+|~~")
+
+
+def _emphasis_depth(text: str) -> int:
+    """How deep emphasis nests, near enough: a run of delimiters before a word opens (two
+    levels for `***`), one after a word closes the last of its kind still open; `_` inside
+    a word and escaped ones are none."""
+    open_: list[str] = []
+    deepest = 0
+    for found in _DELIMITERS.finditer(text):
+        start, end = found.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        kind = found.group()[0]
+        if before == "\\" or (kind == "_" and before.isalnum() and after.isalnum()):
+            continue  # escaped, or inside a word (snake_case, an address): no emphasis
+        levels = (end - start + 1) // 2 if kind != "~" else 1  # *** is two: em and strong
+        if not before.isspace() and kind in open_:
+            for _level in range(levels):
+                if kind in open_:
+                    del open_[len(open_) - 1 - open_[::-1].index(kind):]
+        elif not after.isspace():
+            open_ += [kind] * levels
+            deepest = max(deepest, len(open_))
+    return deepest
+
+
+def nesting(text: str) -> tuple[int, int, int]:
+    """(block quotes and lists, brackets, emphasis): how deep each nests at most."""
     brackets = 0
     if text.count("[") > MAX_BRACKETS:
         depth = 0
@@ -140,7 +171,9 @@ def nesting(text: str) -> tuple[int, int]:
         if markers:  # a list item's indentation stands for the items around it
             indent = len(line) - len(line.lstrip(" \t"))
             containers = max(containers, markers + indent // 2)
-    return containers, brackets
+    delimiters = text.count("*") + text.count("_") + text.count("~")
+    emphasis = _emphasis_depth(text) if delimiters > MAX_EMPHASIS else 0
+    return containers, brackets, emphasis
 
 
 _NOTE_DEFINITION = re.compile(r" {0,3}\[\^[^\]\n]+\]:")

@@ -51,7 +51,8 @@ RULES: dict[str, str] = {
                    "(not imported).",
     "control-character": "A text holds a control character (escaped in YAML) reports cannot show.",
     "empty-narrative": "A narrative field is empty.",
-    "narrative-too-deep": "A narrative nests quotes, lists or brackets too deep to build.",
+    "narrative-too-deep": "A narrative nests quotes, lists, brackets or emphasis too deep "
+                          "to build.",
     "narrative-note-in-note": "A footnote's text calls a footnote (itself or another).",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",

@@ -29,6 +29,7 @@ from gcmreview.core.i18n import Formatter, _, join, principle_mark
 from gcmreview.core.narrative import (
     MAX_BRACKETS,
     MAX_CONTAINERS,
+    MAX_EMPHASIS,
     PLACEHOLDER,
     findings,
     has_text,
@@ -463,11 +464,12 @@ class Importer:
             target = _single_line(target, joined)
         markdown = rebuild(target)
         if unit.narrative:
-            containers, brackets = nesting(markdown)
-            if containers > MAX_CONTAINERS or brackets > MAX_BRACKETS:
+            containers, brackets, emphasis = nesting(markdown)
+            if containers > MAX_CONTAINERS or brackets > MAX_BRACKETS \
+                    or emphasis > MAX_EMPHASIS:
                 self.problem(given, Severity.ERROR, "narrative-too-deep",
-                             _("the translation nests quotes, lists or brackets too deep to "
-                               "build"), _("write it with fewer nested levels"))
+                             _("the translation nests quotes, lists, brackets or emphasis too "
+                               "deep to build"), _("write it with fewer nested levels"))
                 return
             if note_in_note(markdown):
                 self.problem(given, Severity.ERROR, "narrative-note-in-note",

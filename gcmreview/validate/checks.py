@@ -490,7 +490,14 @@ class ReviewChecker:
                                   _("{place} is empty").format(place=where(path)),
                                   _("write the text, or remove the entry"))
             return
-        containers, brackets = narrative.nesting(text)
+        containers, brackets, emphasis = narrative.nesting(text)
+        if emphasis > narrative.MAX_EMPHASIS:
+            self.sink.error(self.at(*path), "narrative-too-deep",
+                            _("{place} nests emphasis (* and _) {depth} levels deep; a report "
+                              "allows {most}").format(place=where(path), depth=emphasis,
+                                                      most=narrative.MAX_EMPHASIS),
+                            _("write it with fewer nested * and _"))
+            return
         if containers > narrative.MAX_CONTAINERS or brackets > narrative.MAX_BRACKETS:
             deep = containers > narrative.MAX_CONTAINERS
             self.sink.error(self.at(*path), "narrative-too-deep",
