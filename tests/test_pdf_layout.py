@@ -591,3 +591,41 @@ def test_a_small_table_stays_on_one_page(tmp_path: Path, lang: str) -> None:
              if len({n for n, page in enumerate(pages) for w in page
                      if w.text.startswith(f"t{k}r") or w.text == f"lead{k}"}) != 1]
     assert split == []
+
+
+
+def stranded_attributions(pages: list[Page]) -> list[tuple[int, str]]:
+    """Pages whose first line is a quotation's attribution ("— Maroc"; in Arabic the dash
+    comes out of the PDF at either end), cut from its quotation."""
+    found = []
+    for page in pages[1:]:
+        lines = [line for line in page.lines() if "".join(r.text for r in line).strip()]
+        first = "".join(r.text for r in lines[0]).strip() if lines else ""
+        if "\u2014" in first and len(first) < 60:
+            found.append((page.number, first))
+    return found
+
+
+@pytest.mark.parametrize(("lang", "base"), [("fr", 2), ("fr", 5), ("ar", 5), ("ar", 7)])
+def test_an_attribution_never_starts_a_page(tmp_path: Path, lang: str, base: int) -> None:
+    """In the regional report each State's words end with "— State": that line goes to the
+    next page with the end of the quotation, never alone at the top of a page. Six States
+    whose summaries grow by a sentence each put the quotations' ends at many heights: each
+    of these four left one attribution at the top of a page."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    sentence = {"fr": "Le gouvernement a adopté une stratégie nationale. ",
+                "ar": "اعتمدت الحكومة استراتيجية وطنية. "}[lang]
+    for k, code in enumerate(("DZ", "IQ", "LB", "LY", "MA", "TN")):
+        objectives = "".join(f"  {n}:\n    status: in_progress\n"
+                             f"    summary: {(sentence * (base + k + n)).strip()}\n"
+                             for n in range(1, 9))
+        (ws / "countries" / f"{code}.yaml").write_text(
+            f"country: {code}\nreview: {{cycle: 2020, language: {lang}, status: draft}}\n"
+            f"objectives:\n{objectives}", encoding="utf-8")
+    stderr = io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stderr(stderr):
+        code = main(["build", "--region", "--lang", lang, "--format", "pdf", "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    pages = read_pages(ws / "out" / f"regional.{lang}.pdf")
+    assert len(pages) > 8
+    assert stranded_attributions(pages) == []

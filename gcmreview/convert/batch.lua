@@ -367,27 +367,56 @@ end
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
 local TABLE_LEAD_CHARS = 300 -- about three lines
+local function sticky(block)
+  return { pandoc.RawBlock("typst", "#block(sticky: true)["), block, pandoc.RawBlock("typst", "]") }
+end
+local ATTRIBUTION_DASH = "\u{2014}" -- regional-macros.md.j2: *— State*
+local NARRATIVE_BLOCK = "#block(width: 100%)["
+local STICKY_NARRATIVE_BLOCK = "#block(width: 100%, sticky: true)["
+local function is_attribution(block)
+  if block == nil or block.t ~= "Para" or block.content[1] == nil
+      or block.content[1].t ~= "Emph" then
+    return false
+  end
+  local first = block.content[1].content[1]
+  return first ~= nil and first.t == "Str" and first.text:sub(1, #ATTRIBUTION_DASH) == ATTRIBUTION_DASH
+end
 local typst_directions = {
   -- A paragraph of bold text alone is a label over what follows ("Measures" over its
   -- list, a narrative's heading made bold by the sanitiser): it goes to the next page
   -- with it rather than end a page.
   Para = function(para)
-    if #para.content == 1 and para.content[1].t == "Strong" then
-      return { pandoc.RawBlock("typst", "#block(sticky: true)["), para,
-               pandoc.RawBlock("typst", "]") }
-    end
+    if #para.content == 1 and para.content[1].t == "Strong" then return sticky(para) end
   end,
   -- A short paragraph right before a table introduces it (a State's coverage over its
   -- table in the annex): it goes to the next page with the table, which a small table
   -- does whole, rather than stay at the foot of a page with the heading above it.
+  -- A quotation's attribution ("— Maroc", regional-macros.md.j2 `quote`) never starts a
+  -- page alone: the quotation sticks to it (typst takes the end of a long one to the
+  -- next page with it).
   Blocks = function(blocks)
     local out, changed = pandoc.Blocks({}), false
     for i, block in ipairs(blocks) do
       local following = blocks[i + 1]
       if block.t == "Para" and following ~= nil and following.t == "Table"
           and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
-        out:extend({ pandoc.RawBlock("typst", "#block(sticky: true)["), block,
-                     pandoc.RawBlock("typst", "]") })
+        out:extend(sticky(block))
+        changed = true
+      elseif is_attribution(following) and (block.t == "Para" or block.t == "Div") then
+        out:extend(sticky(block))
+        changed = true
+      elseif is_attribution(following) and block.t == "RawBlock" and block.text == "]" then
+        -- The end of a narrative's own block (`Div` below, run before this): its opening
+        -- is made sticky.
+        for j = #out, 1, -1 do
+          local opening = out[j]
+          if opening.t == "RawBlock" and opening.text:sub(1, #NARRATIVE_BLOCK) == NARRATIVE_BLOCK then
+            opening.text = STICKY_NARRATIVE_BLOCK .. opening.text:sub(#NARRATIVE_BLOCK + 1)
+            out[j] = opening
+            break
+          end
+        end
+        out:insert(block)
         changed = true
       else
         out:insert(block)
@@ -411,7 +440,7 @@ local typst_directions = {
     if lang ~= "" then settings[#settings + 1] = 'lang: "' .. lang .. '"' end
     if #settings == 0 then return nil end
     local blocks = pandoc.Blocks({
-      pandoc.RawBlock("typst", "#block(width: 100%)[#set text(" .. table.concat(settings, ", ")
+      pandoc.RawBlock("typst", NARRATIVE_BLOCK .. "#set text(" .. table.concat(settings, ", ")
         .. ")"),
     })
     blocks:extend(div.content)
