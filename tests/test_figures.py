@@ -136,6 +136,21 @@ def test_text_is_legible_at_its_own_size() -> None:
     assert SIZES["cell_width"] >= SIZES["mark"] and SIZES["cell_height"] >= SIZES["mark"]
 
 
+def test_a_partners_statement_is_marked_visibly(typst_process: TypstWorker) -> None:
+    """A cell only a partner spoke to holds a dotted ring drawn dark and as large as a
+    status symbol: the ◌ character it held drew not one dark pixel (a UN editor's reading
+    of the regional report missed the marks)."""
+    def dark_pixels(code: str) -> int:
+        figure = HeatMap("test", [str(n) for n in range(1, 24)], [("State", [(code, False)] * 23)],
+                         [(code, "label")], "en", False)
+        png = render_heat_map(figure, typst_process.draw, svg=False, png=True).png
+        return sum(Image.open(io.BytesIO(png)).convert("L").histogram()[:100])
+
+    # 24 rings (23 cells and the legend's), each some 28 pixels darker than the grid's
+    # lines (luma 115) at 150 pixels per inch; the same figure without them as the base.
+    assert dark_pixels("partner") - dark_pixels("not_reported") >= 24 * 20
+
+
 @pytest.mark.parametrize("rtl", [False, True])
 def test_never_wider_than_the_text(rtl: bool, typst_process: TypstWorker) -> None:
     """Long names wrap and the legend wraps: 23 columns, the longest names and a legend

@@ -60,14 +60,17 @@ HEAT_MAP = """
   set text(font: data.fonts, size: s.label * pt, lang: data.lang,
            dir: if data.rtl { rtl } else { ltr })
   set par(leading: 0.35em, justify: false)
+  // A partner's statement (code "partner", or a cell's flag with no status of its own): a
+  // dotted ring drawn as large as a status symbol (the ◌ character was a few faint dots);
+  // beside a status, the small character.
+  let ring = circle(radius: s.mark * 0.3 * pt,
+                    stroke: (paint: luma(40), thickness: 1pt, dash: "densely-dotted"))
   let cell(code, partner: false) = box(width: s.cell_width * pt, height: s.cell_height * pt,
     fill: rgb(data.fills.at(code)), stroke: 0.5pt + luma(115), align(center + horizon,
-      text(size: s.mark * pt, fill: rgb(data.inks.at(code)), data.symbols.at(code)
-        + if partner { super(typographic: false, size: s.mark * 0.8 * pt, data.partner_mark) })))
-  let legend-cell(code) = if code == "partner" {
-    box(width: s.cell_width * pt, height: s.cell_height * pt,
-        align(center + horizon, text(size: s.mark * pt, data.partner_mark)))
-  } else { cell(code) }
+      if code == "partner" or (partner and data.symbols.at(code) == "") { ring } else {
+        text(size: s.mark * pt, fill: rgb(data.inks.at(code)), data.symbols.at(code)
+          + if partner { super(typographic: false, size: s.mark * 0.8 * pt, data.partner_mark) })
+      }))
   context {
     let widest = data.rows.fold(0pt, (w, r) => calc.max(w, measure([#r.at(0)]).width))
     let names = calc.min(widest + 6pt, s.names * pt)
@@ -84,7 +87,7 @@ HEAT_MAP = """
     v(6pt, weak: false)
     block(width: width, spacing: 0pt, {
       set par(leading: 0.6em)
-      data.legend.map(l => box(legend-cell(l.at(0)) + h(3pt)
+      data.legend.map(l => box(cell(l.at(0)) + h(3pt)
                                + box(height: s.cell_height * pt, align(horizon, l.at(1)))))
         .join(h(10pt, weak: true) + " ")
     })
