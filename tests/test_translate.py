@@ -572,6 +572,25 @@ def test_new_from_an_earlier_cycle_carries_its_translations(run_cli, tmp_path: P
     assert english["translated"] == english["units"] > 0
 
 
+def test_an_earlier_cycles_translations_are_not_read_through_a_link(run_cli,
+                                                                   tmp_path: Path) -> None:
+    """gcmreview.yaml and the cycles' folders arrive by pull request: a translations folder
+    linked elsewhere on the computer is not read (the file itself was checked, not the
+    folders on its way)."""
+    ws = tmp_path / "two-cycles"
+    shutil.copytree(ROOT / "docs" / "examples" / "two-cycles", ws)
+    kept = ws / "cycles" / "2020" / "translations"
+    elsewhere = tmp_path / "elsewhere"
+    kept.rename(elsewhere)
+    kept.symlink_to(elsewhere, target_is_directory=True)
+    (ws / "countries" / "BV.yaml").unlink()
+    (ws / "translations" / "en" / "BV.xlf").unlink()
+    made = run_cli("new", "BV", "--from", "2020", cwd=ws)
+    assert made.code == 0, made.err
+    assert "translations/en/BV.xlf" not in made.err
+    assert not (ws / "translations" / "en" / "BV.xlf").exists()
+
+
 def test_the_shipped_synthetic_translations_are_current_and_used(run_cli,
                                                                 tmp_path: Path) -> None:
     """docs/examples/two-cycles ships a synthetic English translation of BV in each cycle:

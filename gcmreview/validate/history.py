@@ -134,7 +134,11 @@ def earlier_translation(workspace: Workspace, code: str, year: int, lang: str
     if folder.is_dir():
         _folder_of(workspace, year, where, folder)  # inside the workspace, or refused
         path = folder.resolve() / workspace.translations_dir.name / lang / f"{code}.xlf"
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_BYTES:
+        # Not through a link, in the file's name or in its folders' (a linked translations
+        # folder would read a file from elsewhere on the computer).
+        if not path.is_file() or path.is_symlink() \
+                or not path.resolve().is_relative_to(workspace.root.resolve()) \
+                or path.stat().st_size > MAX_BYTES:
             return None
         return display_path(path), path.read_bytes()
     raw = gitref.file_at(where, workspace.translation_path(lang, code))
