@@ -131,6 +131,16 @@ def test_a_link_out_of_the_workspace_is_refused(run_cli, ws: Path) -> None:
     assert refused.code == 2 and "is a folder outside the workspace" in refused.err
 
 
+def test_a_linked_countries_folder_of_a_cycle_is_refused(run_cli, ws: Path) -> None:
+    """The cycle's folder inside the workspace, its countries/ folder a link out of it:
+    the review files behind the link are not read."""
+    outside = ws.parent / "outside-countries"
+    shutil.move(ws / "cycles" / "2020" / "countries", outside)
+    (ws / "cycles" / "2020" / "countries").symlink_to(outside, target_is_directory=True)
+    refused = run_cli("progress", cwd=ws)
+    assert refused.code == 2 and "is a folder outside the workspace" in refused.err
+
+
 def test_an_invalid_earlier_file_is_left_out_visibly(run_cli, ws: Path) -> None:
     broken = ws / "cycles" / "2020" / "countries" / "BV.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("status: planned",

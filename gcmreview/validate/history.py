@@ -74,15 +74,15 @@ def _folder_of(workspace: Workspace, year: int, where: str, folder: Path) -> Pat
     computer), and not this cycle's own."""
     root = workspace.root.resolve()
     resolved = folder.resolve()
-    if not resolved.is_relative_to(root):
+    files_dir = resolved / workspace.countries_dir.name
+    files_dir = files_dir.resolve() if files_dir.is_dir() else resolved
+    if not resolved.is_relative_to(root) or not files_dir.is_relative_to(root):
         raise InputError(_("the {year} cycle that gcmreview.yaml names under `history:`, "
                            "“{where}”, is a folder outside the workspace").format(
                                year=year, where=where),
                          hint=_("copy that cycle's review files into a folder of the "
                                 "workspace, such as cycles/{year}, or name a git tag").format(
                                     year=year))
-    files_dir = resolved / workspace.countries_dir.name
-    files_dir = files_dir if files_dir.is_dir() else resolved
     if files_dir == workspace.countries_dir.resolve():
         raise InputError(_("the {year} cycle that gcmreview.yaml names under `history:`, "
                            "“{where}”, is this cycle's own folder of review files").format(
