@@ -55,6 +55,19 @@ def test_emphasis_nested_past_what_typst_can_lay_out_is_refused_with_its_place(
     assert "narrative-too-deep" not in run_cli("validate", cwd=ws).out
 
 
+def test_a_pile_of_combining_marks_is_refused_with_its_place(run_cli, ws: Path) -> None:
+    """20,000 accents on one letter took pandoc a minute a document (4,000: 2 s; it grows
+    with the square); Arabic with every vowel sign, or French accents, is no finding."""
+    write(ws, HEAD + "objectives:\n  5:\n    status: planned\n    summary: 'a"
+              + "\u0301" * 4000 + " texte'\n")
+    check(run_cli("validate", cwd=ws), 1,
+          "countries/MA.yaml:6:14: error[narrative-combining-marks]",
+          "stacks 4000 combining marks (accents, vowel signs) on one letter; a report allows 32")
+    write(ws, HEAD + "objectives:\n  5:\n    status: planned\n    summary: '"
+              + "اَلْعَرَبِيَّةُ لُغَةٌ جَمِيلَةٌ، élève à l’école. " * 40 + "'\n")
+    assert "narrative-combining-marks" not in run_cli("validate", cwd=ws).out
+
+
 def test_mapping_in_principles_list(run_cli, ws: Path) -> None:
     write(ws, HEAD + "objectives:\n  7:\n    status: planned\n    summary: x\n"
               "    principles: [{a: 1}]\n")

@@ -124,6 +124,27 @@ turn, measured), and the report adds its own levels. No review needs more than t
 _MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
+MAX_MARKS = 32
+"""Combining marks (accents, vowel signs, variation selectors) on one letter beyond this
+are refused: pandoc's time grows with the square of such a run (4,000 marks: 2 s a
+document; 20,000: a minute), and no language stacks more than a few."""
+_LONG_RUN = re.compile(rf"[^\x00-\x7f\s]{{{MAX_MARKS + 1},}}")
+"""Where a long run of marks can be: many characters outside ASCII with no space."""
+
+
+def marks_run(text: str) -> int:
+    """The longest run of combining marks in `text` (0 for any text a review writes)."""
+    import unicodedata
+
+    longest = 0
+    for found in _LONG_RUN.finditer(text):
+        run = 0
+        for char in found.group():
+            run = run + 1 if unicodedata.category(char).startswith("M") else 0
+            longest = max(longest, run)
+    return longest
+
+
 MAX_EMPHASIS = 32
 """Emphasis (`*`, `_`, `~~`) nested deeper than this is refused: typst stops at a depth of
 its own ("maximum show rule depth exceeded": 64 levels in a report, measured), where the

@@ -53,6 +53,8 @@ RULES: dict[str, str] = {
     "empty-narrative": "A narrative field is empty.",
     "narrative-too-deep": "A narrative nests quotes, lists, brackets or emphasis too deep "
                           "to build.",
+    "narrative-combining-marks": "A narrative stacks dozens of combining marks on one "
+                                 "letter (pandoc would take minutes).",
     "narrative-note-in-note": "A footnote's text calls a footnote (itself or another).",
     "narrative-image": "A narrative contains an image, which reports leave out.",
     "raw-markup": "A narrative contains HTML or raw markup, which reports show as text.",

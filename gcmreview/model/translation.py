@@ -30,9 +30,11 @@ from gcmreview.core.narrative import (
     MAX_BRACKETS,
     MAX_CONTAINERS,
     MAX_EMPHASIS,
+    MAX_MARKS,
     PLACEHOLDER,
     findings,
     has_text,
+    marks_run,
     nesting,
     note_in_note,
 )
@@ -464,6 +466,11 @@ class Importer:
             target = _single_line(target, joined)
         markdown = rebuild(target)
         if unit.narrative:
+            if marks_run(markdown) > MAX_MARKS:
+                self.problem(given, Severity.ERROR, "narrative-combining-marks",
+                             _("the translation stacks too many combining marks on one "
+                               "letter to build"), _("remove the repeated marks"))
+                return
             containers, brackets, emphasis = nesting(markdown)
             if containers > MAX_CONTAINERS or brackets > MAX_BRACKETS \
                     or emphasis > MAX_EMPHASIS:

@@ -490,6 +490,14 @@ class ReviewChecker:
                                   _("{place} is empty").format(place=where(path)),
                                   _("write the text, or remove the entry"))
             return
+        marks = narrative.marks_run(text)
+        if marks > narrative.MAX_MARKS:
+            self.sink.error(self.at(*path), "narrative-combining-marks",
+                            _("{place} stacks {count} combining marks (accents, vowel signs) "
+                              "on one letter; a report allows {most}").format(
+                                place=where(path), count=marks, most=narrative.MAX_MARKS),
+                            _("remove the repeated marks"))
+            return
         containers, brackets, emphasis = narrative.nesting(text)
         if emphasis > narrative.MAX_EMPHASIS:
             self.sink.error(self.at(*path), "narrative-too-deep",
