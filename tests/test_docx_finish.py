@@ -33,6 +33,10 @@ def numbered_paragraphs(document: str, number: str) -> str:
         inherited = "".join(INHERITED.findall(first.group(1) or "")) if first else ""
         rpr = f"<w:rPr>{inherited}</w:rPr>" if inherited else ""
         label = escape(number.replace("{number}", n))
+        if docx.attribution_at(document, match.end()):  # kept with the attribution after it
+            inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
+            properties = "<w:pPr>" + docx._with(inner, docx.PPR_ORDER,
+                                                {"keepNext": "<w:keepNext />"}) + "</w:pPr>"
         return (f'<w:p>{properties or ""}<w:bookmarkStart w:id="{ident}" w:name="para-{n}" />'
                 f'<w:r>{rpr}<w:t xml:space="preserve">{label}</w:t></w:r>'
                 f'<w:bookmarkEnd w:id="{ident}" />'

@@ -436,6 +436,26 @@ def test_the_cover_has_no_header_or_page_number(docx: dict[str, Path], pdf: dict
     assert margins[0] == [] and margins[1], margins
 
 
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_an_attribution_never_starts_a_page(docx: dict[str, Path], pdf: dict[str, Path],
+                                            report: str) -> None:
+    """The paragraph before "— Maroc" (a quotation's end) is kept with it: Word has no
+    "keep with the previous". LibreOffice started pages with a bare attribution."""
+    body = list(part(docx[report], "word/document.xml").find(f"{W}body"))
+    paragraphs = [p for p in body if p.tag == f"{W}p"]
+    attributed = 0
+    for before, after in pairwise(paragraphs):
+        if paragraph_text(after).startswith("\u2014 "):
+            attributed += 1
+            assert before.find(f"{W}pPr/{W}keepNext") is not None, paragraph_text(after)
+    assert attributed > 5
+    words = pdf_words(pdf[report])
+    for page in sorted({w[0] for w in words}):
+        top = min(w[1] for w in words if w[0] == page)
+        line = [w[2] for w in words if w[0] == page and w[1] < top + 2]
+        assert not ("\u2014" in line and len(line) <= 5), (page, line)  # "— Maroc¹"
+
+
 COMPACT = {"fr": "Pacte mondial pour des migrations sûres, ordonnées et régulières",
            "ar": "الاتفاق العالمي من أجل الهجرة الآمنة والمنظمة والنظامية"}
 

@@ -1034,11 +1034,32 @@ def _numbered_paragraphs(document: str, number: str) -> str:
     return _edited(document, edits)
 
 
+_ATTRIBUTION_DASH = "\u2014"
+"""A quotation's attribution starts with it: "— Maroc" (regional-macros.md.j2 `quote`)."""
+
+
+def attribution_at(document: str, at: int) -> bool:
+    """Whether the paragraph at `at` (after white space) is a quotation's attribution: its
+    first text "— " in italics."""
+    while document.startswith((" ", "\n", "\r", "\t"), at):
+        at += 1
+    if not document.startswith("<w:p>", at):
+        return False
+    end = document.find("</w:p>", at)
+    text = document.find("<w:t", at, end)
+    if text < 0:
+        return False
+    run = document.rfind("<w:r>", at, text)
+    return run >= 0 and "<w:i />" in document[run:text] \
+        and document.startswith(_ATTRIBUTION_DASH, document.find(">", text) + 1)
+
+
 def _numbered_edit(document: str, found: _Numbered, number: str
                    ) -> tuple[tuple[int, int, str], tuple[int, int, str]] | None:
     """The paragraph's start, number and bookmark in place of the bookmark's start and the
     paragraph's start, and nothing in place of the bookmark's end; None if the bookmark
-    holds more than one paragraph: not ours."""
+    holds more than one paragraph: not ours. A quotation's last paragraph is kept with its
+    attribution (Word has no "keep with the previous")."""
     start, end = found.body
     if document.find("</w:p>", start, end) >= 0:
         return None
@@ -1047,7 +1068,12 @@ def _numbered_edit(document: str, found: _Numbered, number: str
     rpr = f"<w:rPr>{inherited}</w:rPr>" if inherited else ""
     label = escape(number.replace("{number}", found.number))
     ident, n = found.ident, found.number
-    head = (f'<w:p>{found.properties or ""}<w:bookmarkStart w:id="{ident}" w:name="para-{n}" />'
+    properties = found.properties or ""
+    if attribution_at(document, found.end):
+        inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
+        properties = "<w:pPr>" + _with(inner, PPR_ORDER, {"keepNext": "<w:keepNext />"}) \
+            + "</w:pPr>"
+    head = (f'<w:p>{properties}<w:bookmarkStart w:id="{ident}" w:name="para-{n}" />'
             f'<w:r>{rpr}<w:t xml:space="preserve">{label}</w:t></w:r>'
             f'<w:bookmarkEnd w:id="{ident}" />'
             f'<w:r>{rpr}<w:t xml:space="preserve"> </w:t></w:r>')
@@ -1242,7 +1268,9 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
     """keepNext on the paragraphs that introduce what follows them, as the PDF keeps them
     (batch.lua `typst_directions`): a paragraph of bold text alone, a label ("Measures" over
     its list, a narrative's heading the sanitiser made bold), and a short paragraph right
-    before a table. Neither ends a page in Word or LibreOffice. Only paragraphs of the body
+    before a table. Neither ends a page in Word or LibreOffice. And a quotation's last
+    paragraph (numbered ones: `_numbered_edit`), so that its attribution never starts a
+    page. Only paragraphs of the body
     before `limit` (the last section's properties), outside the `tables` and the
     `numbered` paragraphs (spans, each list sorted)."""
     starts: list[int] = []
@@ -1258,6 +1286,16 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
             if _is_label(document, start, end):
                 starts.append(start)
             at = document.find(_BOLD_MARK, end, stop)
+        at = document.find(_ATTRIBUTION_DASH, begin, stop)  # a quotation's last paragraph
+        while at >= 0:
+            start = document.rfind("<w:p>", begin, at)
+            before = document.rfind("</w:p>", begin, start) if start >= 0 else -1
+            if before >= 0 and attribution_at(document, start) \
+                    and not document[before + len("</w:p>"):start].strip():
+                previous = document.rfind("<w:p>", begin, before)
+                if previous >= 0 and document.find("</w:p>", previous, before) < 0:
+                    starts.append(previous)
+            at = document.find(_ATTRIBUTION_DASH, at + 1, stop)
         begin = max(begin, span_end)
         if span_start in table_starts and span_start < limit:
             lead = _lead_of(document, span_start)
