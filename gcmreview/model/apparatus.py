@@ -108,12 +108,21 @@ def texts_of(review: Any) -> Iterator[str]:
     yield from walk(review)
 
 
+REPORT_ACRONYMS: dict[str, Localized] = {
+    "IMRF": {"en": "International Migration Review Forum"},
+}
+"""Acronyms of the reports' own words ("IMRF round table 1" in English; French and Arabic
+spell the Forum out), by its name in A/RES/73/195, annex, para. 49. A workspace's
+`acronyms:` may say otherwise."""
+
+
 def acronym_list(used: Iterable[str], apparatus: Apparatus, lang: str) -> list[Acronym]:
-    """The acronyms used that the workspace spells out, alphabetically (as a list of
-    abbreviations is): in the document's language when the workspace has it."""
+    """The acronyms used that the workspace (or the reports' own words: REPORT_ACRONYMS)
+    spells out, alphabetically (as a list of abbreviations is): in the document's language
+    when the workspace has it."""
     out = []
     for acronym in sorted(set(used)):
-        meaning = apparatus.acronyms.get(acronym)
+        meaning = apparatus.acronyms.get(acronym) or REPORT_ACRONYMS.get(acronym)
         if meaning is None:
             continue
         text, fallback = localized(meaning, lang)

@@ -369,7 +369,8 @@ class RegionalBuilder:
             masthead=masthead(self.apparatus, self.lang),
             acronyms=acronym_list([a for r in reviews for a in acronyms_in(
                 [*texts_of(r.data), *(r.translation.texts.values() if r.translation else ())])]
-                                  + acronyms_in([written.markdown] if written else []),
+                                  + acronyms_in([written.markdown] if written else [])
+                                  + acronyms_in([title for title, _digests in round_tables]),
                                   self.apparatus, self.lang),
             key_messages=self.key_messages(reviews, digests, len(ws.participants),
                                            comparisons),

@@ -583,8 +583,9 @@ class ReviewReading:
             if builder.shared_sources is None else [],
             catalogue_note="",
             masthead=masthead(builder.apparatus, builder.lang, country=True, original=self.lang),
-            acronyms=acronym_list(acronyms_in(self.texts_read(data)), builder.apparatus,
-                                  builder.lang),
+            acronyms=acronym_list(acronyms_in([*self.texts_read(data),
+                                               *(g.label for g in groups)]),
+                                  builder.apparatus, builder.lang),
         )
         shown_codes = {i.code for group in groups for o in group.objectives
                        for i in o.indicators}
