@@ -349,8 +349,8 @@ def test_values_appear_under_their_objective_in_every_format(built: Path) -> Non
     for value in ("14.2", "12.8", "11.5"):
         assert f"<td style=\"text-align: right;\">{value}</td>" in objective6
     assert "Source: Synthetic test data (labour force survey), 2021–2023" in objective6
-    assert "Linked to this objective by: UN Network on Migration, Migration Network Hub" \
-        in objective6
+    assert ("Linked to this objective by: United Nations Network on Migration, Migration "
+            "Network Hub") in objective6
     objective10 = page[page.index('id="objective-10"'):page.index('id="round-table-3"')]
     assert "Linked to this objective by the workspace, not by a public source." in objective10
     for word in ("Female", "Male", "4.4", "1.2"):
