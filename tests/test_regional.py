@@ -155,6 +155,20 @@ def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     assert '<div class="narrative" lang="fr" dir="ltr">' in ar
 
 
+def test_one_most_reported_objective_is_named_in_the_singular(tmp_path: Path) -> None:
+    """"Most reported objectives: 10 (4 States)" named one objective in the plural."""
+    ws = copy_workspace(tmp_path / "ws", ("MA", "DZ"))
+    run_build(ws, region=True, formats="md", lang="en")
+    md = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
+    counts = {}
+    for code in ("MA", "DZ"):
+        for n in covered(code):
+            counts[n] = counts.get(n, 0) + 1
+    top = [n for n, c in counts.items() if c == max(counts.values())]
+    assert ("Most reported objective: " if len(top) == 1 else "Most reported objectives: ") in md
+    assert "the same data are given as a table" in md
+
+
 def test_regional_build_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):

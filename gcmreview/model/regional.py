@@ -457,8 +457,11 @@ class RegionalBuilder:
         counts = {n: len(d.states) for n, d in digests.items()}
         top = max(counts.values())
         if top:
-            out.append(t("Most reported objectives: %(objectives)s (%(states)s).") % {
-                "objectives": fmt.join([fmt.number(n) for n, c in counts.items() if c == top]),
+            most = [n for n, c in counts.items() if c == top]
+            out.append(fmt.ngettext("Most reported objective: %(objectives)s (%(states)s).",
+                                    "Most reported objectives: %(objectives)s (%(states)s).",
+                                    len(most)) % {
+                "objectives": fmt.join([fmt.number(n) for n in most]),
                 "states": fmt.ngettext("%(num)s State", "%(num)s States", top) % {
                     "num": fmt.number(top)}})
         none = sum(1 for c in counts.values() if c == 0)

@@ -510,7 +510,7 @@ class ReviewReading:
             return "", original
         found = self.translation
         if found is None:
-            return (t("None yet: the texts are shown in {language}, the original.").format(
+            return (t("None yet (the texts are shown in {language}, the original).").format(
                 language=original), original)
         target = fmt.language_name(found.lang)
         if found.complete:

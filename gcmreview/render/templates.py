@@ -200,7 +200,7 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
         "after": one_line(f"{after} {title}").rstrip(" "),
         "alt": one_line(alt).strip(" "),
         "table": one_line(t("Figure %(number)s as a table") % {"number": numbers.count}),
-        "annex": one_line(t("Annex: data of the figures")),
+        "annex": one_line(t("Annex: data underlying the figures")),
     }
     if source is None:
         source = md(t("Source: the States' voluntary reviews."))
