@@ -169,6 +169,23 @@ def test_one_most_reported_objective_is_named_in_the_singular(tmp_path: Path) ->
     assert "the same data are given as a table" in md
 
 
+def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
+        regional: Path, tmp_path: Path) -> None:
+    """As UN documents list Member States in each language: in French "État de Palestine"
+    with the E and "Maroc" before "Mauritanie" (English order put them the other way);
+    in Arabic the article aside, "الجزائر" with the ج."""
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    rows = [r[0] for r in table_rows(md, "État")]
+    assert rows[:5] == ["Algérie", "Bahreïn", "Comores", "Égypte", "État de Palestine"]
+    assert rows.index("Maroc") < rows.index("Mauritanie")
+    assert "Pas encore soumis\u00a0: Bahreïn, Égypte, État de Palestine, Mauritanie, Qatar, " \
+           "Somalie et Soudan." in md
+    ws = copy_workspace(tmp_path / "ws", ("DZ", "KM", "LY", "MA"))
+    run_build(ws, region=True, formats="md", lang="ar")
+    arabic = (ws / "out" / "regional.ar.md").read_text(encoding="utf-8")
+    assert "الجزائر وجزر القمر وليبيا والمغرب" in arabic
+
+
 def test_regional_build_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):

@@ -47,6 +47,17 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_ARTICLE = re.compile(r"^ال")
+
+
+def collation_key(name: str, lang: str) -> str:
+    """A State's name as lists are ordered in `lang`, as United Nations documents list
+    Member States in each language: accents and case aside (Égypte with the E), and in
+    Arabic the article aside (الجزائر with the ج, الأردن with the ا)."""
+    key = fold(name)
+    return _ARTICLE.sub("", key) if lang == "ar" else key
+
+
 def fold_words(text: str) -> str:
     """`fold`, punctuation read as spaces: a label or a code typed in words reads the
     same however it is written ("In progress:", "in_progress", "in-progress")."""

@@ -26,7 +26,7 @@ from gcmreview.core.status import (
     REPORTED,
     status,
 )
-from gcmreview.core.text import acronyms_in
+from gcmreview.core.text import acronyms_in, collation_key
 from gcmreview.load.catalogue import Catalogue
 from gcmreview.model.apparatus import (
     Acronym,
@@ -288,7 +288,11 @@ class RegionalBuilder:
             year: snap.states.get(r.code) for year, snap in history.items()},
             translation=r.translation, charts=False)
             for r in reviews}
-        order = list(ws.participants) + sorted(c for c in by_code if c not in ws.participants)
+        # In the alphabetical order of the report's language, as UN documents list States.
+        order = sorted({*ws.participants, *by_code},
+                       key=lambda c: (collation_key(self.models.country(c), self.lang), c))
+        rank = {c: i for i, c in enumerate(order)}
+        reviews = sorted(reviews, key=lambda r: rank[r.code])  # quotations, lists: that order
         legend = [(s.code, s.symbol, self.t(s.label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
@@ -330,8 +334,8 @@ class RegionalBuilder:
                           for c in order],
             participants_count=len(ws.participants),
             submitted_count=sum(c in by_code or c in left_out for c in ws.participants),
-            not_submitted=[names[c] for c in ws.participants
-                           if c not in by_code and c not in left_out],
+            not_submitted=[names[c] for c in order
+                           if c in ws.participants and c not in by_code and c not in left_out],
             left_out=[self.models.country(c) for c in left_out],
             legend=legend,
             objective_columns=list(self.catalogue.objectives),
