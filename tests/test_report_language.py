@@ -147,7 +147,8 @@ def test_legend_matches_the_cells(out: Path) -> None:
     rows = [ln.strip().strip("|").split("|") for ln in lines[:lines.index("")]]
     symbols = {cell[0].strip(): cell[1].strip() for cell in rows}
     assert symbols[""] == "Non renseigné"  # blank, as the cells are
-    assert symbols["◇"] == "Non indiqué" and symbols["·"] == "Non commencé"
+    # "Non indiqué" read like "Non renseigné" beside it: the key says what it is.
+    assert symbols["◇"] == "Renseigné, statut non indiqué" and symbols["·"] == "Non commencé"
     assert "□" not in "".join(lines[:10])
 
 

@@ -22,6 +22,13 @@ class Status(NamedTuple):
     """Heat-map cell colour."""
     ink: str = "#000000"
     """Colour of the symbol on that cell."""
+    key: str = ""
+    """Message id of its entry in a figure's or a table's key, where it stands beside the
+    others without its context ("" for `label`)."""
+
+    @property
+    def key_label(self) -> str:
+        return self.key or self.label
 
 
 # From done to not begun (the legend's order), then not applicable. Blues from dark to
@@ -37,7 +44,8 @@ NOT_APPLICABLE = Status("not_applicable", "–", N_("Not applicable"), "#858585"
 OBJECTIVE_STATUSES = (IMPLEMENTED, IN_PROGRESS, PLANNED, NOT_STARTED, NOT_APPLICABLE)
 """What a review may declare for an objective, in legend order."""
 
-NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdae6b")
+NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdae6b",
+                    key=N_("Reported, status not stated"))
 """An objective the review reports on without stating a status (the file has no
 `status`): counted as reported, shown as such. A warm tint, apart from the blues
 of the stated stages, so it never reads as a stage of progress."""

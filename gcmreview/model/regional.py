@@ -293,7 +293,7 @@ class RegionalBuilder:
                        key=lambda c: (collation_key(self.models.country(c), self.lang), c))
         rank = {c: i for i, c in enumerate(order)}
         reviews = sorted(reviews, key=lambda r: rank[r.code])  # quotations, lists: that order
-        legend = [(s.code, s.symbol, self.t(s.label))
+        legend = [(s.code, s.symbol, self.t(s.key_label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
             MatrixRow(models[c].country, [self.objective_cell(by_code[c].coverage, n)

@@ -63,7 +63,7 @@ class CoverageView:
 def legend() -> list[tuple[str, str]]:
     """(symbol, meaning) of every matrix cell, in the user's language."""
     return [*((s.symbol, _(s.label).lower()) for s in OBJECTIVE_STATUSES),
-            (NOT_STATED.symbol, _(NOT_STATED.label).lower()),
+            (NOT_STATED.symbol, _(NOT_STATED.key_label).lower()),
             (PARTNER.symbol, _("a partner's statement, not the State's (not covered)")),
             (NO_NARRATIVE.symbol, _("listed without a narrative (not covered)")),
             (INVALID_STATUS.symbol, _("covered, but the status is missing or invalid")),
