@@ -59,7 +59,14 @@ def rtl_document(text: str) -> str:
                   r"\1<w:bidi />", text)
     text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
     text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
-    return latin_runs(LETTER_SPACING.sub("", text))
+    text = LETTER_SPACING.sub("", text)
+    last = text.rfind("<w:sectPr")  # the section right to left (w:bidi in its order)
+    section = re.compile(r"<w:sectPr\b[^>]*>(.*?)</w:sectPr>", re.DOTALL).search(
+        text, max(last, 0))
+    if section is not None:
+        inner = docx._with(section.group(1), docx.SECTPR_ORDER, {"bidi": "<w:bidi />"})
+        text = text[:section.start(1)] + inner + text[section.end(1):]
+    return latin_runs(text)
 
 
 RTL_RUN = re.compile(r"<w:r>(<w:rPr>(?:(?!</w:rPr>).)*?)<w:rtl />((?:(?!</w:r>).)*?)</w:r>",

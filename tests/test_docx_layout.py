@@ -261,6 +261,14 @@ def test_arabic_headers_and_footers_read_right_to_left(docx: dict[str, Path],
     assert header.find(f"{W}pPr/{W}jc").get(f"{W}val") == "left"
 
 
+@pytest.mark.parametrize("report", ARABIC)
+def test_an_arabic_section_reads_right_to_left(docx: dict[str, Path], report: str) -> None:
+    """The section is right to left too (w:bidi): the footnotes' separator line starts at
+    the right, as the text does (it stood at the left)."""
+    section = part(docx[report], "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert section.find(f"{W}bidi") is not None
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_no_letter_spacing(docx: dict[str, Path], report: str) -> None:
     """Spaced-out letters break the joining of Arabic script: no style or run has any."""

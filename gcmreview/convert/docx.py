@@ -1672,7 +1672,16 @@ def _rtl_document(text: str) -> str:
     # Letter-spacing breaks Arabic joining.
     if '<w:spacing w:val="' in text:
         edits += [(m.start(), m.end(), "") for m in _LETTER_SPACING.finditer(text)]
+    # The section right to left too: its footnotes' separator line starts at the right.
+    section = _SECTION.search(text, max(text.rfind("<w:sectPr"), 0))
+    if section is not None and section.group(1) is not None:
+        edits.append((section.start(1), section.end(1),
+                      _with(section.group(1), SECTPR_ORDER, {"bidi": "<w:bidi />"})))
     return _latin_runs(_edited(text, edits))
+
+
+_SECTION = re.compile(r"<w:sectPr\b[^>]*>(.*?)</w:sectPr>", re.DOTALL)
+"""The last section's properties, where `_rtl_document` looks for them."""
 
 
 def _match(pattern: re.Pattern[str], text: str, at: int) -> re.Match[str]:
