@@ -352,7 +352,7 @@ def test_values_appear_under_their_objective_in_every_format(built: Path) -> Non
     assert ("Linked to this objective by: United Nations Network on Migration, Migration "
             "Network Hub") in objective6
     objective10 = page[page.index('id="objective-10"'):page.index('id="round-table-3"')]
-    assert "Linked to this objective by the workspace, not by a public source." in objective10
+    assert "Linked to this objective for this review, not by a public source." in objective10
     for word in ("Female", "Male", "4.4", "1.2"):
         assert word in objective10
     docx = docx_text(built / "AQ.en.docx")
@@ -450,7 +450,7 @@ def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> Non
         "Antarctique, 2023 : 11,5 ; Île Bouvet, 2023 : 8,7." in section
     trafficking = part[part.index('id="indicator-16-2-2"'):]
     assert "Aucune valeur communiquée par : Île Bouvet." in trafficking
-    assert "lié par l’espace de travail" in trafficking
+    assert "lié pour le présent examen" in trafficking
     pdf = pdf_text(built / "regional.fr.pdf")
     docx = docx_text(built / "regional.fr.docx")
     for text in (pdf, docx):

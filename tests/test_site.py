@@ -344,7 +344,7 @@ def test_indicators_page_lists_each_indicator_with_its_official_title(indicators
     assert "Indicator 10.c.1 Remittance costs as a proportion of the amount remitted" in en
     # who links each to which objective: the catalogue's sources, the workspace's own link
     assert "Linked objective: 6. Recruitment and decent work States with data: 2" in en
-    assert "Linked objective: 10. Eradicate trafficking (linked by the workspace, not by a " \
+    assert "Linked objective: 10. Eradicate trafficking (linked for this review, not by a " \
         "public source) States with data: 1" in en
     fr = page_text(site / "fr" / "indicators.html")
     assert "Coûts des envois de fonds en proportion du montant transféré" in fr
@@ -383,7 +383,7 @@ def test_an_indicator_page_shows_each_states_latest_value(indicators: Path) -> N
     words = page_text(site / "en" / "indicator-16-2-2.html")
     assert 'No values from: <a href="state-BV.html">Bouvet Island</a>.' in trafficking
     assert "Year Total Female Male 2021 3.1 4.4 1.8 2022 2.7 3.9 1.5 2023 2.2 3.2 1.2" in words
-    assert "Linked to this objective by the workspace, not by a public source." in words
+    assert "Linked to this objective for this review, not by a public source." in words
     # The regional report's chart, drawn as an SVG picture, its values in its text.
     chart = re.search(r'<img src="(figures/indicator-16-2-2\.svg)" alt="([^"]*)"', trafficking)
     assert chart and "Antarctica, 2023: 2.2" in chart.group(2)
@@ -401,7 +401,7 @@ def test_objective_and_state_pages_link_to_their_indicators(indicators: Path) ->
         page = (site / f"objective-{number}.html").read_text(encoding="utf-8")
         assert f'<a href="indicator-{slug}.html">Indicator <bdi dir="ltr">' in page
     objective = page_text(site / "objective-10.html")
-    assert "Linked to this objective by the workspace, not by a public source." in objective
+    assert "Linked to this objective for this review, not by a public source." in objective
     aq = (site / "state-AQ.html").read_text(encoding="utf-8")
     assert all(f'href="indicator-{slug}.html"' in aq for slug in ("10-7-1", "10-c-1", "16-2-2"))
     bv = page_text(site / "state-BV.html")

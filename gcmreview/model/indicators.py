@@ -116,7 +116,7 @@ class IndicatorBuilder:
 
     def link_note(self, link: Link) -> Text | Phrase:
         if link.by_workspace:
-            return self.ui(self.t("Linked to this objective by the workspace, not by a public "
+            return self.ui(self.t("Linked to this objective for this review, not by a public "
                                   "source."))
         text, lang = link.source_in(self.lang)
         return Phrase(self.t("Linked to this objective by: {source}."),
