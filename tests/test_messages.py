@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from gcmreview.core.i18n import (
+    Formatter,
     detect_language,
     language,
     letter_ranges,
@@ -522,3 +523,15 @@ def test_system_errors_in_the_users_language(run_cli, tmp_path: Path, monkeypatc
     assert result.code == 2
     assert words in result.out + result.err
     assert "No such file" not in result.out + result.err
+
+
+def test_items_that_hold_commas_are_listed_with_semicolons() -> None:
+    """"Contrôle, évaluation et orientation, Identité légale et Retour" read as four items:
+    UN style sets such items apart with semicolons, the last with the language's "and"."""
+    items = ["Contrôle, évaluation et orientation", "Identité légale", "Retour"]
+    assert Formatter("fr", report=True).list(items) == \
+        "Contrôle, évaluation et orientation\u00a0; Identité légale et Retour"
+    assert Formatter("en", report=True).list(items) == \
+        "Contrôle, évaluation et orientation; Identité légale and Retour"
+    assert Formatter("fr", report=True).list(["A", "B", "C"]) == "A, B et C"
+    assert Formatter("en", report=True).list(["A, b", "C"]) == "A, b and C"  # two: no doubt

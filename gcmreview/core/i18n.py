@@ -361,8 +361,17 @@ class Formatter:
         United States', has one)."""
         from babel.lists import format_list
 
-        return format_list([str(i) for i in items], style="standard",
-                           locale=_LIST_LOCALES.get(self.lang, self.lang)) if items else ""
+        texts = [str(i) for i in items]
+        locale = _LIST_LOCALES.get(self.lang, self.lang)
+        if len(texts) > 2 and self.lang != "ar" and any("," in t for t in texts):
+            # Items that hold commas are set apart by semicolons (UN Editorial Manual:
+            # "Contrôle, évaluation et orientation ; Identité légale et papiers et …"),
+            # the last one by the language's own "and" (Arabic joins with و, no comma).
+            from babel import Locale
+
+            end = Locale.parse(locale).list_patterns["standard"]["end"]
+            return end.replace("{0}", self.semicolons(texts[:-1])).replace("{1}", texts[-1])
+        return format_list(texts, style="standard", locale=locale) if texts else ""
 
     def semicolons(self, items: Sequence[str]) -> str:
         """Items that hold commas themselves (citations): `A; B`, `A\u00a0; B` in French,
