@@ -690,3 +690,13 @@ def test_quoted_values_are_cut_and_placed_as_written(
         [item] = sink.items
         assert (item.code, item.position.line, item.position.column) == problem[:3]
         assert problem[3] in item.message
+
+
+def test_an_indicators_heading_lines_and_table_share_a_page(built: Path) -> None:
+    """"Indicator 16.2.2: …", "Linked to this objective …" and "Unit: …" go with their table:
+    the heading and the first line stood at the foot of a page, the unit and the table on
+    the next (the short lines before a table now stick to it, up to three)."""
+    pages = [flat(page.extract_text()) for page in pypdf.PdfReader(built / "AQ.en.pdf").pages]
+    (page,) = [p for p in pages if "Indicator 16.2.2:" in p]
+    assert "Linked to this objective for this review" in page
+    assert "Unit: Per 100,000 population" in page and "Year Total Female Male" in page

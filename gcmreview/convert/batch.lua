@@ -396,10 +396,21 @@ local typst_directions = {
   -- next page with it).
   Blocks = function(blocks)
     local out, changed = pandoc.Blocks({}), false
+    -- The short paragraphs right before a table, up to three (an indicator's "Linked to
+    -- this objective..." and "Unit: ..." lines), each sticking to the next.
+    local lead, chain = {}, 0
+    for i = #blocks, 1, -1 do
+      local block, following = blocks[i], blocks[i + 1]
+      if following ~= nil and following.t == "Table" then chain = 0 end
+      if block.t == "Para" and following ~= nil
+          and (following.t == "Table" or (lead[i + 1] and chain < 3))
+          and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
+        lead[i], chain = true, chain + 1
+      end
+    end
     for i, block in ipairs(blocks) do
       local following = blocks[i + 1]
-      if block.t == "Para" and following ~= nil and following.t == "Table"
-          and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
+      if lead[i] then
         out:extend(sticky(block))
         changed = true
       elseif is_attribution(following) and (block.t == "Para" or block.t == "Div") then
