@@ -186,6 +186,15 @@ def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
     assert "الجزائر وجزر القمر وليبيا والمغرب" in arabic
 
 
+def test_the_principles_synthesis_is_introduced_and_lettered(regional: Path) -> None:
+    """The table of guiding principles by States reporting had no words before it, and its
+    names no letters, unlike everywhere else in the report."""
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    assert "Principes directeurs, selon le nombre d’États qui en rendent compte\u00a0:" in md
+    rows = table_rows(md, "Principe directeur |")
+    assert rows and all(re.match(r"[a-j]\\\) ", row[0]) for row in rows), rows
+
+
 def test_regional_build_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):

@@ -675,7 +675,7 @@ class RegionalBuilder:
 
     def principles_ranked(self, reviews: list[StateReview]) -> list[Ranked]:
         counts = Counter(s for r in reviews for s in r.coverage.principles_covered)
-        return [Ranked(self.models.text(p.name(self.lang)), counts.get(slug, 0))
+        return [Ranked(self.models.principle_label(slug), counts.get(slug, 0))
                 for slug, p in sorted(self.catalogue.principles.items(),
                                       key=lambda item: (-counts.get(item[0], 0),
                                                         item[1].letter))]
