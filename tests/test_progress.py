@@ -231,7 +231,7 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     assert "**Status**: Implemented (2020: Planned)" in en
     assert "**Status**: In progress (2020: Not reported)" in en
     fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
-    assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: Prévu)" in fr
+    assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: prévu)" in fr
     # A semicolon as French sets it (it was "3/23; principes").
     assert "couverts alors\u00a0: 3/23\u00a0; principes directeurs couverts alors" in fr
     assert "- En progrès (1 objectif)\u00a0: 1 (Données\u00a0: Prévu → Mis en œuvre)" in fr

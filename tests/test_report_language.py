@@ -248,3 +248,10 @@ def test_principle_letters_follow_the_language_of_their_names(tmp_path: Path) ->
     regional = (ws / "out" / "regional.ar.md").read_text(encoding="utf-8")
     header = next(line for line in regional.splitlines() if "| (أ) |" in line).replace("\\", "")
     assert "| (هـ) |" in header and "| (f) |" in header and "| (j) |" in header
+
+
+def test_a_french_label_after_a_colon_is_in_lower_case(out: Path) -> None:
+    """"Statut : Non indiqué" took a capital after the colon, which French does not."""
+    md = text(out / "MA.fr.md")
+    assert "**Statut**\u00a0: non indiqué" in md and "**Statut**\u00a0: Non" not in md
+

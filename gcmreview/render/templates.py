@@ -251,8 +251,19 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        and_list=lambda items: _list(fmt, list(items), lang),
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
-                       number=fmt.number)
+                       number=fmt.number, after_colon=_after_colon)
     return env
+
+
+def _after_colon(value: Text | str) -> Text | str:
+    """A label after a colon, as French writes it: in lower case ("Statut : en cours"),
+    unless it starts with an acronym or a name in capitals ("COVID-19", "ONU")."""
+    text = value.text if isinstance(value, Text) else value
+    lang = value.lang if isinstance(value, Text) else ""
+    if lang != "fr" or len(text) < 2 or not text[0].isupper() or not text[1].islower():
+        return value
+    lowered = text[0].lower() + text[1:]
+    return value._replace(text=lowered) if isinstance(value, Text) else lowered
 
 
 @dataclass(frozen=True)
