@@ -316,8 +316,10 @@ def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None
     assert "États qui en rendent compte : Algérie (1)." in flat
     assert ("Les déclarations de partenaires sur 2 autres États sont citées ci-dessous ; elles "
             "ne sont pas comptées comme celles de ces États.") in flat
-    assert "#### Liban : En cours (déclaration de : Chef du bureau de l\u2019OIM au Liban" in flat
-    assert "#### Tunisie : En cours (déclaration de : Bureau de l\u2019OIM à Tunis" in flat
+    assert ("#### Liban : en cours (déclaration d\u2019un partenaire, Chef du bureau de "
+            "l\u2019OIM au Liban") in flat
+    assert ("#### Tunisie : en cours (déclaration d\u2019un partenaire, Bureau de l\u2019OIM "
+            "à Tunis") in flat
     # The legend of the matrix says what the mark of a partner's statement means.
     assert re.search(r"\|\s*◌\s*\|\s*Déclaration d’un partenaire, et non de l’État\s*\|", md)
 

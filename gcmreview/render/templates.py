@@ -255,9 +255,18 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     return env
 
 
-def _after_colon(value: Text | str) -> Text | str:
+def _after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
     """A label after a colon, as French writes it: in lower case ("Statut : en cours"),
-    unless it starts with an acronym or a name in capitals ("COVID-19", "ONU")."""
+    unless it starts with an acronym or a name in capitals ("COVID-19", "ONU"). A phrase
+    that starts with a part ("{status} (déclaration d'un partenaire…)"): that part."""
+    if isinstance(value, Phrase):
+        first = re.match(r"\{(\w+)\}", value.text)
+        if first is None or first.group(1) not in value.parts:
+            return value
+        part = value.parts[first.group(1)]
+        lowered = _after_colon(part)
+        assert isinstance(lowered, Text)  # a part is a Text: so is what it becomes
+        return value._replace(parts={**value.parts, first.group(1): lowered})
     text = value.text if isinstance(value, Text) else value
     lang = value.lang if isinstance(value, Text) else ""
     if lang != "fr" or len(text) < 2 or not text[0].isupper() or not text[1].islower():
