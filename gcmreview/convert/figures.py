@@ -77,8 +77,9 @@ HEAT_MAP = """
     let table = grid(
       columns: (names,) + (s.cell_width * pt,) * data.columns.len(),
       column-gutter: 1pt, row-gutter: 1pt,
-      [], ..data.columns.map(c => align(center + bottom,
-        text(size: s.column * pt, weight: "bold", c))),
+      // The columns' names a little above the cells (they touched the grid).
+      [], ..data.columns.map(c => align(center + bottom, pad(bottom: 1.5pt,
+        text(size: s.column * pt, weight: "bold", c)))),
       ..data.rows.map(r => (align(start + horizon, block(width: names, inset: (x: 3pt),
                                                            r.at(0))),
                             ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten())
