@@ -1270,9 +1270,8 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
     its list, a narrative's heading the sanitiser made bold), and a short paragraph right
     before a table. Neither ends a page in Word or LibreOffice. And a quotation's last
     paragraph (numbered ones: `_numbered_edit`), so that its attribution never starts a
-    page. Only paragraphs of the body
-    before `limit` (the last section's properties), outside the `tables` and the
-    `numbered` paragraphs (spans, each list sorted)."""
+    page. Only paragraphs of the body before `limit` (the last section's properties),
+    outside the `tables` and the `numbered` paragraphs (spans, each list sorted)."""
     starts: list[int] = []
     begin = 0
     table_starts = {start for start, _end in tables}
