@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gcmreview.core import format
-from gcmreview.core.i18n import translations
+from gcmreview.core.i18n import ARABIC_LETTERING, translations
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.core.text import fold
 from gcmreview.load.catalogue import Catalogue
@@ -40,7 +40,8 @@ def _words(norm: str) -> tuple[str, ...]:
 
 # Numbering in front of a heading: "3.", "3.2", "3.2.", "III.", "a)", "(b)", "A -",
 # "أولاً:", "ب-". Applied to normalised text, a few times ("II.3. Objective 7").
-_AR_LETTER = "ابجدهوزحطي"
+_AR_LETTER = "".join(fold(letter) for letter in ARABIC_LETTERING[:10])
+"""The Arabic letters of paragraphs (a) to (j), as headings are compared (folded: أ -> ا)."""
 _AR_ORDINAL_ADVERBS = ("اولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا")
 _ENDS = r"(?:\s*[-.):]|(?=\s|$))"  # punctuation, or a space before the heading's words
 _NUMBERING = re.compile(

@@ -289,8 +289,8 @@ class RegionalBuilder:
             translation=r.translation, charts=False)
             for r in reviews}
         # In the alphabetical order of the report's language, as UN documents list States.
-        order = sorted({*ws.participants, *by_code},
-                       key=lambda c: (collation_key(self.models.country(c), self.lang), c))
+        names = {c: self.models.country(c) for c in {*ws.participants, *by_code}}
+        order = sorted(names, key=lambda c: (collation_key(names[c], self.lang), c))
         rank = {c: i for i, c in enumerate(order)}
         reviews = sorted(reviews, key=lambda r: rank[r.code])  # quotations, lists: that order
         legend = [(s.code, s.symbol, self.t(s.key_label))
@@ -314,7 +314,6 @@ class RegionalBuilder:
             (t("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
             for rt, numbers in self.catalogue.round_tables.items()
         ]
-        names = {c: self.models.country(c) for c in order}
         text, used = localized(ws.key_messages, self.lang)
         written = Narrative(text, used or self.lang, direction(used or self.lang)) \
             if text.strip() else None
