@@ -230,6 +230,35 @@ def note_in_note(text: str) -> bool:
     return False
 
 
+class Excess(NamedTuple):
+    """A limit a narrative goes past: no report can be built from it (`excess`)."""
+
+    code: str
+    """The rule: narrative-combining-marks, narrative-too-deep, narrative-note-in-note."""
+    kind: str
+    """What goes past it: marks, emphasis, containers, brackets, note."""
+    found: int
+    most: int
+
+
+def excess(text: str) -> Excess | None:
+    """The first limit `text` goes past, in this order: marks stacked on a letter, then
+    emphasis, quotes and lists, brackets nested too deep, then a note calling a note. One
+    definition for validate and the translation import, which word it each their way."""
+    marks = marks_run(text)
+    if marks > MAX_MARKS:
+        return Excess("narrative-combining-marks", "marks", marks, MAX_MARKS)
+    containers, brackets, emphasis = nesting(text)
+    for kind, found, most in (("emphasis", emphasis, MAX_EMPHASIS),
+                              ("containers", containers, MAX_CONTAINERS),
+                              ("brackets", brackets, MAX_BRACKETS)):
+        if found > most:
+            return Excess("narrative-too-deep", kind, found, most)
+    if note_in_note(text):
+        return Excess("narrative-note-in-note", "note", 1, 0)
+    return None
+
+
 _DETECTED = tuple((c, c.trigger, c.detect) for c in CONSTRUCTS if c.detect is not None)
 
 

@@ -26,18 +26,7 @@ from typing import Any, NamedTuple
 from gcmreview.core import format
 from gcmreview.core.diagnostics import Diagnostic, Position, Severity, Where
 from gcmreview.core.i18n import Formatter, _, join, principle_mark
-from gcmreview.core.narrative import (
-    MAX_BRACKETS,
-    MAX_CONTAINERS,
-    MAX_EMPHASIS,
-    MAX_MARKS,
-    PLACEHOLDER,
-    findings,
-    has_text,
-    marks_run,
-    nesting,
-    note_in_note,
-)
+from gcmreview.core.narrative import PLACEHOLDER, excess, findings, has_text
 from gcmreview.core.segments import (
     CodeProblem,
     Ph,
@@ -466,23 +455,18 @@ class Importer:
             target = _single_line(target, joined)
         markdown = rebuild(target)
         if unit.narrative:
-            if marks_run(markdown) > MAX_MARKS:
-                self.problem(given, Severity.ERROR, "narrative-combining-marks",
-                             _("the translation stacks too many combining marks on one "
-                               "letter to build"), _("remove the repeated marks"))
-                return
-            containers, brackets, emphasis = nesting(markdown)
-            if containers > MAX_CONTAINERS or brackets > MAX_BRACKETS \
-                    or emphasis > MAX_EMPHASIS:
-                self.problem(given, Severity.ERROR, "narrative-too-deep",
-                             _("the translation nests quotes, lists, brackets or emphasis too "
-                               "deep to build"), _("write it with fewer nested levels"))
-                return
-            if note_in_note(markdown):
-                self.problem(given, Severity.ERROR, "narrative-note-in-note",
-                             _("the translation has a footnote whose text calls a footnote: "
+            limit = excess(markdown)
+            if limit is not None:
+                message, hint = {
+                    "marks": (_("the translation stacks too many combining marks on one "
+                                "letter to build"), _("remove the repeated marks")),
+                    "note": (_("the translation has a footnote whose text calls a footnote: "
                                "a report cannot be built from it"),
-                             _("write the note's text without [^…] in it"))
+                             _("write the note's text without [^…] in it")),
+                }.get(limit.kind, (_("the translation nests quotes, lists, brackets or "
+                                     "emphasis too deep to build"),
+                                   _("write it with fewer nested levels")))
+                self.problem(given, Severity.ERROR, limit.code, message, hint)
                 return
             found = findings(markdown)
             before = {c.code for c in findings(unit.text)} if found else set()

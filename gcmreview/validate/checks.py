@@ -490,40 +490,26 @@ class ReviewChecker:
                                   _("{place} is empty").format(place=where(path)),
                                   _("write the text, or remove the entry"))
             return
-        marks = narrative.marks_run(text)
-        if marks > narrative.MAX_MARKS:
-            self.sink.error(self.at(*path), "narrative-combining-marks",
-                            _("{place} stacks {count} combining marks (accents, vowel signs) "
-                              "on one letter; a report allows {most}").format(
-                                place=where(path), count=marks, most=narrative.MAX_MARKS),
-                            _("remove the repeated marks"))
-            return
-        containers, brackets, emphasis = narrative.nesting(text)
-        if emphasis > narrative.MAX_EMPHASIS:
-            self.sink.error(self.at(*path), "narrative-too-deep",
-                            _("{place} nests emphasis (* and _) {depth} levels deep; a report "
-                              "allows {most}").format(place=where(path), depth=emphasis,
-                                                      most=narrative.MAX_EMPHASIS),
-                            _("write it with fewer nested * and _"))
-            return
-        if containers > narrative.MAX_CONTAINERS or brackets > narrative.MAX_BRACKETS:
-            deep = containers > narrative.MAX_CONTAINERS
-            self.sink.error(self.at(*path), "narrative-too-deep",
-                            (_("{place} nests quotes and lists {depth} levels deep; a report "
-                               "allows {most}") if deep else
-                             _("{place} nests brackets {depth} levels deep; a report allows "
-                               "{most}")).format(
-                                place=where(path), depth=containers if deep else brackets,
-                                most=narrative.MAX_CONTAINERS if deep
-                                else narrative.MAX_BRACKETS),
-                            _("write it with fewer nested > quote marks and lists") if deep
-                            else _("write it with fewer nested [ ]"))
-            return
-        if narrative.note_in_note(text):
-            self.sink.error(self.at(*path), "narrative-note-in-note",
-                            _("{place} has a footnote whose text calls a footnote: a report "
-                              "cannot be built from it").format(place=where(path)),
-                            _("write the note's text without [^…] in it"))
+        limit = narrative.excess(text)
+        if limit is not None:
+            place = where(path)
+            message, hint = {
+                "marks": (_("{place} stacks {count} combining marks (accents, vowel signs) "
+                            "on one letter; a report allows {most}"),
+                          _("remove the repeated marks")),
+                "emphasis": (_("{place} nests emphasis (* and _) {depth} levels deep; a "
+                               "report allows {most}"), _("write it with fewer nested * and _")),
+                "containers": (_("{place} nests quotes and lists {depth} levels deep; a report "
+                                 "allows {most}"),
+                               _("write it with fewer nested > quote marks and lists")),
+                "brackets": (_("{place} nests brackets {depth} levels deep; a report allows "
+                               "{most}"), _("write it with fewer nested [ ]")),
+                "note": (_("{place} has a footnote whose text calls a footnote: a report "
+                           "cannot be built from it"),
+                         _("write the note's text without [^…] in it")),
+            }[limit.kind]
+            self.sink.error(self.at(*path), limit.code, message.format(
+                place=place, count=limit.found, depth=limit.found, most=limit.most), hint)
             return
         if self.options.valid_only:
             return
