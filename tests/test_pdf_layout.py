@@ -13,6 +13,7 @@ import contextlib
 import html
 import io
 import itertools
+import json
 import os
 import re
 import shutil
@@ -629,3 +630,22 @@ def test_an_attribution_never_starts_a_page(tmp_path: Path, lang: str, base: int
     pages = read_pages(ws / "out" / f"regional.{lang}.pdf")
     assert len(pages) > 8
     assert stranded_attributions(pages) == []
+
+
+def test_short_lines_before_a_table_go_with_it(tmp_path: Path) -> None:
+    """Two short lines before a table (an indicator's "Linked to..." and "Unit: ..."; here
+    a narrative's) stick to it and to each other: with only the last one sticky, the first
+    stayed at the foot of a page, away from its table (three times in these 23 objectives,
+    their summaries growing a sentence each)."""
+    sentence = "Le gouvernement a adopté une stratégie nationale. "
+    table = ("Première ligne avant le tableau.\n\nSeconde ligne avant le tableau.\n\n"
+             "| Année | Valeur |\n|---|---|\n| 2020 | 1 |\n| 2021 | 2 |")
+    objectives = "".join(
+        f"  {n}:\n    status: in_progress\n"
+        f"    summary: {json.dumps((sentence * (2 + n)).strip() + chr(10) * 2 + table)}\n"
+        for n in range(1, 24))
+    pages = [" ".join(page.extract_text().split())
+             for page in pypdf.PdfReader(built_ma_pdf(tmp_path, "fr", objectives)).pages]
+    assert len(pages) > 8
+    assert [i for i, page in enumerate(pages, 1)
+            if page.count("Première ligne avant le tableau.") > page.count("Année Valeur")] == []
