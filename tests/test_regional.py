@@ -155,18 +155,22 @@ def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     assert '<div class="narrative" lang="fr" dir="ltr">' in ar
 
 
-def test_one_most_reported_objective_is_named_in_the_singular(tmp_path: Path) -> None:
-    """"Most reported objectives: 10 (4 States)" named one objective in the plural."""
-    ws = copy_workspace(tmp_path / "ws", ("MA", "DZ"))
-    run_build(ws, region=True, formats="md", lang="en")
-    md = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
-    counts = {}
-    for code in ("MA", "DZ"):
+def test_one_most_reported_objective_is_named_in_the_singular(regional: Path,
+                                                              tmp_path: Path) -> None:
+    """"Most reported objectives: 10 (4 States)" named one objective in the plural (in the
+    example, objective 10 alone has the most States)."""
+    counts: dict[int, int] = {}
+    for code in EXAMPLE:
         for n in covered(code):
             counts[n] = counts.get(n, 0) + 1
-    top = [n for n, c in counts.items() if c == max(counts.values())]
-    assert ("Most reported objective: " if len(top) == 1 else "Most reported objectives: ") in md
-    assert "the same data are given as a table" in md
+    assert [n for n, c in counts.items() if c == max(counts.values())] == [10]
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    assert "Objectif le plus renseigné\u00a0: 10 (4 États)." in md
+    ws = copy_workspace(tmp_path / "ws", EXAMPLE)
+    run_build(ws, region=True, formats="md", lang="en")
+    en = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
+    assert "Most reported objective: 10 (4 States)." in en
+    assert "the same data are given as a table" in en
 
 
 def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
