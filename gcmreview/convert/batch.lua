@@ -381,7 +381,18 @@ local function is_attribution(block)
   local first = block.content[1].content[1]
   return first ~= nil and first.t == "Str" and first.text:sub(1, #ATTRIBUTION_DASH) == ATTRIBUTION_DASH
 end
+-- Headings without an id of their own (a principle's, a State's in the regional report)
+-- are labelled in the PDF: report.typ names the heading before which a page break
+-- brings a stranded footnote back beside its call (gcmreview/convert/pdf.py).
+local typst_headings = 0
+
 local typst_directions = {
+  Header = function(header)
+    if header.identifier ~= "" then return nil end
+    typst_headings = typst_headings + 1
+    header.identifier = "gcm-heading-" .. typst_headings
+    return header
+  end,
   -- A paragraph of bold text alone is a label over what follows ("Measures" over its
   -- list, a narrative's heading made bold by the sanitiser): it goes to the next page
   -- with it rather than end a page.
@@ -935,6 +946,7 @@ local function convert(job, answer)
   if outputs.typst then
     local typst_doc = with_placed(doc, "typst", figures, tables, texts)
     if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
+    typst_headings = 0
     typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
       template = template(job.templates.typst, "typst"),

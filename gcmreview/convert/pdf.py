@@ -13,11 +13,14 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gcmreview.convert.process import LineProcess
 from gcmreview.core.errors import ConversionError, os_reason
 from gcmreview.core.i18n import _
+
+if TYPE_CHECKING:
+    import typst
 
 RECYCLE_AFTER_BYTES = 4_000_000
 """typst source compiled by one process before a fresh one takes over."""
@@ -25,6 +28,13 @@ LARGE_DOCUMENT_BYTES = 200_000
 """After a document this large, a fresh process takes over at once."""
 LARGE_FIGURE_BYTES = 20_000
 """After a figure with this much data (a heat map of 30 States), the same."""
+
+
+MAIN = "gcmreview-document.typ"
+"""The document's name in its compile folder (the figures' names are never this)."""
+MAX_REFLOWS = 3
+"""Layouts again to bring footnotes back beside their calls (report.typ, typst/typst#5314)."""
+PAGE_BREAK = "#pagebreak(weak: true)\n"
 
 
 def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
@@ -36,26 +46,78 @@ def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
 
     from gcmreview.convert.fonts import font_dirs
 
+    # In the root, beside the figures: typst queries only a document read from a file.
+    main = root / MAIN
     try:
-        # typst's stubs want every path of the input's type (bytes); the binding takes
-        # paths as str only.
-        pdf, warnings = typst.compile_with_warnings(  # type: ignore[misc]
-            typ_path.read_bytes(), root=str(root), font_paths=list(font_dirs()),
-            ignore_system_fonts=True,
-        )
+        source = typ_path.read_text(encoding="utf-8")  # pandoc wrote it
+        main.write_text(source, encoding="utf-8")
+    except OSError as exc:
+        return _("cannot read {file}: {reason}").format(file=typ_path.name,
+                                                        reason=os_reason(exc))
+    try:
+        compiler = typst.Compiler(str(main), root=str(root), font_paths=list(font_dirs()),
+                                  ignore_system_fonts=True)
+        pdf, warnings = compiler.compile_with_warnings()
     except typst.TypstError as exc:
         return _("typst failed: {reason}").format(
             reason=exc.message if hasattr(exc, "message") else exc)
     if warnings:
         return _("typst warned: {warnings}").format(
             warnings="; ".join(w.message for w in warnings))
+    assert isinstance(pdf, bytes)  # a PDF is one file
     try:
-        pdf_path.write_bytes(pdf)
+        pdf_path.write_bytes(_notes_beside_calls(compiler, main, source, pdf))
         typ_path.unlink()
     except OSError as exc:  # a full disk: the document fails, with the reason
         return _("cannot write {path}: {reason}").format(path=pdf_path.name,
                                                          reason=os_reason(exc))
     return None
+
+
+def _notes_beside_calls(compiler: typst.Compiler, main: Path, source: str, pdf: bytes) -> bytes:
+    """The PDF again, with no footnote on a page before its call where a page break helps.
+
+    The template reports each such note with the label of the heading at the top of its
+    call's page (`<gcm-stranded-note>`, report.typ); a page break goes before that
+    heading in the source, where typst had already moved it, and the compiler lays out
+    again what changed. The query reads what is laid out: most documents need no more.
+    A layout that strands as many notes (the heading's section does not fit on a page
+    with its notes), or that fails (a heading inside a container), is not taken."""
+    import typst
+
+    def stranded() -> list[str | None]:
+        found = json.loads(compiler.query("<gcm-stranded-note>", field="value"))
+        return [label if isinstance(label, str) else None for label in found]
+
+    notes = stranded()
+    for _attempt in range(MAX_REFLOWS):
+        edited = source
+        for label in sorted({label for label in notes if label}):
+            edited = _break_before(edited, label)
+        if edited == source:
+            break
+        try:
+            main.write_text(edited, encoding="utf-8")
+            out, warnings = compiler.compile_with_warnings()
+            after = stranded()
+        except typst.TypstError:
+            break
+        if warnings or not isinstance(out, bytes) or len(after) >= len(notes):
+            break
+        source, pdf, notes = edited, out, after
+    return pdf
+
+
+def _break_before(source: str, label: str) -> str:
+    """`source` with a page break before the heading labelled `label` (pandoc writes a
+    heading's label on the line after it), or as it is."""
+    at = source.find(f"\n<{label}>\n")
+    if at < 0:
+        return source
+    start = source.rfind("\n", 0, at) + 1
+    if not source.startswith("=", start) or source.endswith(PAGE_BREAK, 0, start):
+        return source
+    return source[:start] + PAGE_BREAK + source[start:]
 
 
 class TypstWorker:
