@@ -403,7 +403,7 @@ def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -
     assert 'id="figure-3"' in page and 'id="figure-4"' not in page
     regional = flat((built / "regional.en.html").read_text(encoding="utf-8"))
     assert "Indicator 10.7.1: latest value by State" in regional
-    assert "Unit: Per cent. Source: the States' data files, as in the table above." in regional
+    assert "Unit: Per cent. Source: the States’ data files, as in the table above." in regional
     docx = docx_text(built / "AQ.en.docx")  # its runs joined by spaces: "Figure 1 ."
     assert re.search(r"Figure 1 ?\. ?Indicator 10\.7\.1, Antarctica", docx)
     with zipfile.ZipFile(built / "AQ.en.docx") as z:

@@ -76,7 +76,7 @@ review: {cycle: 2020, language: en, status: draft}
 objectives:
   4:
     status: planned
-    summary: "The Ministry's plan: phase one; is it done? Yes!"
+    summary: "The Ministry's plan: phase one; is it done? Yes! A 'whole-of-society' aim."
     measures: [{title: "Ministry's plan: phase 1"}]
 """
 
@@ -383,11 +383,13 @@ def test_french_typography_whatever_a_narrative_holds(fr: Path) -> None:
 
 
 def test_narratives_and_the_reports_words_follow_one_rule(fr: Path) -> None:
-    """The converter sets a French narrative (Markdown, in Lua) by the rule
+    """The converter sets a French or English narrative (Markdown, in Lua) by the rule
     gcmreview.core.i18n.typeset sets the report's words and the interface's by."""
     typed = "L'examen national : une étape ; est-ce utile ? Oui ! « Migrations » compte."
     assert typeset(typed, "fr") == FRENCH
-    assert typeset(typed, "en") == typed and typeset(typed, "ar") == typed
+    assert typeset(typed, "ar") == typed
+    english = "The Ministry's plan: phase one; is it done? Yes! A 'whole-of-society' aim."
+    assert typeset(english, "en") == ENGLISH  # the narrative's, in Lua: KM above
     assert typeset("voir `c'd` et l'autre", "fr") == "voir `c'd` et l’autre"  # code as typed
     # The interface: the spaces, not the apostrophes (a terminal's font may lack ’).
     assert typeset(typed, "fr", apostrophes=False) == FRENCH.replace("’", "'")
@@ -409,16 +411,35 @@ def words_keeping_nbsp(text: str) -> str:
     return re.sub(r"[ \t\n]+", " ", text)
 
 
+ENGLISH = "The Ministry’s plan: phase one; is it done? Yes! A ‘whole-of-society’ aim."
+
+
 def test_other_languages_keep_their_own_rules(fr: Path, en: Path, ar: Path) -> None:
-    # English text in a French report: as typed.
+    # English text in a French report: English rules (the apostrophe, quotes opened with
+    # ‘, no space before a colon), in the narrative (Lua) and in a measure's title (Python).
     km = raw(fr / "KM.fr.html")
-    assert "The Ministry's plan: phase one; is it done? Yes!" in words_keeping_nbsp(km)
-    assert "Ministry's plan: phase 1" in km
+    assert ENGLISH in words_keeping_nbsp(km)
+    assert "Ministry’s plan: phase 1" in km and "Ministry's" not in km
+    docx = "".join(docx_paragraphs(fr / "KM.fr.docx"))
+    assert ENGLISH in docx
+    assert ENGLISH in words_keeping_nbsp(pdftotext(fr / "KM.fr.pdf"))
     # A French narrative in an English or an Arabic report: French rules.
     for folder, lang in ((en, "en"), (ar, "ar")):
         tn = words_keeping_nbsp(raw(folder / f"TN.{lang}.html"))
         assert FRENCH in tn, lang
-    assert "The Ministry’s" not in raw(fr / "regional.fr.html")
+    regional = words_keeping_nbsp(raw(fr / "regional.fr.html"))
+    assert "The Ministry’s plan: phase one;" in regional
+
+
+def test_an_english_reports_own_words_have_typographic_apostrophes(en: Path) -> None:
+    # As United Nations documents print them: "the States’ own", never "States'".
+    for name in ("regional.en.html", "TN.en.html"):
+        page = re.sub(r"<(style|script|code)\b.*?</\1>", "", raw(en / name), flags=re.S)
+        text = re.sub(r"<[^>]+>", "", page)
+        assert "States’" in text or name != "regional.en.html"
+        assert not re.search(r"\w'\w|s' ", text), name
+    pdf = pdftotext(en / "regional.en.pdf")
+    assert "the States’" in pdf and "States'" not in pdf
 
 
 def test_arabic_reports_write_arabic_punctuation(ar: Path) -> None:

@@ -14,12 +14,13 @@
 -- report's own words are set in Python (gcmreview.core.i18n.typeset), as the
 -- interface's messages are.
 
--- === French typography ===========================================================
+-- === French and English typography ================================================
 --
--- A French narrative is set by the rule gcmreview.core.i18n.typeset sets the report's
--- own words by (tests/test_notes.py holds the two to the same results): a space typed
--- before : ; ! ? » or after « becomes a no-break one (U+00A0), and the straight
--- apostrophe the typographic one (’). Code and link targets are other elements, never
+-- A French or English narrative is set by the rule gcmreview.core.i18n.typeset sets the
+-- report's own words by (tests/test_notes.py holds the two to the same results). French:
+-- a space typed before : ; ! ? » or after « becomes a no-break one (U+00A0). Both: the
+-- straight apostrophe becomes the typographic one (’); in English, a straight quote at
+-- a word's start opens a quotation (‘). Code and link targets are other elements, never
 -- text; a word that is a web or e-mail address keeps its apostrophes, and so does raw
 -- markup, shown as typed (the sanitiser makes it one word that starts with "<").
 --
@@ -32,10 +33,21 @@
 
 local NBSP = "\u{A0}"
 local BEFORE = { [":"] = true, [";"] = true, ["!"] = true, ["?"] = true, ["\u{BB}"] = true }
+local APOSTROPHES = { fr = true, en = true }
 
 local function as_typed(word)
   return word:find("://", 1, true) or word:find("@", 1, true) or word:find("^%p*www%.")
     or word:sub(1, 1) == "<"
+end
+
+-- A word's apostrophes. A letter or digit is %w, or any byte of a character beyond
+-- ASCII (é, ’): Python's \w, for these texts.
+local function set_apostrophes(word, lang)
+  if lang == "en" then
+    word = word:gsub("^'([%w\128-\255])", "\u{2018}%1")
+      :gsub("([^%w\128-\255'])'([%w\128-\255])", "%1\u{2018}%2")
+  end
+  return (word:gsub("'", "\u{2019}"))
 end
 
 local function spaced(inlines, i)
@@ -47,51 +59,58 @@ local function spaced(inlines, i)
   return before ~= nil and before.t == "Str" and before.text:sub(-2) == "\u{AB}"
 end
 
-local french = {
-  Inlines = function(inlines)
-    for i, element in ipairs(inlines) do
-      if element.t == "Str" then
-        if element.text:find("'", 1, true) and not as_typed(element.text) then
-          element.text = element.text:gsub("'", "\u{2019}")
+local function walker(lang)
+  return {
+    Inlines = function(inlines)
+      for i, element in ipairs(inlines) do
+        if element.t == "Str" then
+          if element.text:find("'", 1, true) and not as_typed(element.text) then
+            element.text = set_apostrophes(element.text, lang)
+          end
+        elseif lang == "fr" and (element.t == "Space" or element.t == "SoftBreak")
+            and spaced(inlines, i) then
+          inlines[i] = pandoc.Str(NBSP)
         end
-      elseif (element.t == "Space" or element.t == "SoftBreak") and spaced(inlines, i) then
-        inlines[i] = pandoc.Str(NBSP)
       end
-    end
-    return inlines
-  end,
-}
+      return inlines
+    end,
+  }
+end
+local WALKERS = { fr = walker("fr"), en = walker("en") }
 
 local NBSP_STR = '{"t":"Str","c":"' .. NBSP .. '"}'
-
-local function apostrophes(word)
-  if as_typed(word) then return nil end
-  return '{"t":"Str","c":"' .. word:gsub("'", "\u{2019}") .. '"}'
-end
 
 -- The JSON of a narrative in `lang`, set by its typography; nil when the blocks must
 -- be walked instead (`typeset`).
 local function typeset_json(json, lang)
-  if lang ~= "fr" then return json end
+  if not APOSTROPHES[lang] or (lang == "en" and not json:find("'", 1, true)) then
+    return json -- English changes apostrophes only
+  end
   if json:find('{"t":"Str","c":"[^"]*\\') then return nil end
-  for _, space in ipairs({ '{"t":"Space"}', '{"t":"SoftBreak"}' }) do
-    if json:find(space, 1, true) then
-      json = json:gsub(space .. ',({"t":"Str","c":"[:;!?])', NBSP_STR .. ",%1")
-        :gsub(space .. ',({"t":"Str","c":"\u{BB})', NBSP_STR .. ",%1")
-        :gsub('(\u{AB}"}),' .. space, "%1," .. NBSP_STR)
+  if lang == "fr" then
+    for _, space in ipairs({ '{"t":"Space"}', '{"t":"SoftBreak"}' }) do
+      if json:find(space, 1, true) then
+        json = json:gsub(space .. ',({"t":"Str","c":"[:;!?])', NBSP_STR .. ",%1")
+          :gsub(space .. ',({"t":"Str","c":"\u{BB})', NBSP_STR .. ",%1")
+          :gsub('(\u{AB}"}),' .. space, "%1," .. NBSP_STR)
+      end
     end
   end
   if json:find("'", 1, true) then
-    json = json:gsub('{"t":"Str","c":"([^"]*\'[^"]*)"}', apostrophes)
+    json = json:gsub('{"t":"Str","c":"([^"]*\'[^"]*)"}', function(word)
+      if as_typed(word) then return nil end
+      return '{"t":"Str","c":"' .. set_apostrophes(word, lang) .. '"}'
+    end)
   end
   return json
 end
 
 -- A narrative's blocks set by the typography of its language, walked.
 local function typeset(blocks, lang)
-  if lang ~= "fr" then return blocks end
+  local walk = WALKERS[lang]
+  if walk == nil then return blocks end
   local out = {}
-  for i, block in ipairs(blocks) do out[i] = block:walk(french) end
+  for i, block in ipairs(blocks) do out[i] = block:walk(walk) end
   return out
 end
 

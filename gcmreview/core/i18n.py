@@ -183,22 +183,31 @@ def language() -> str:
 
 
 _FRENCH_SPACE = re.compile(r" (?=[:;!?»])|(?<=«) ")
+_OPENING_QUOTE = re.compile(r"(?<![\w'’])'(?=\w)")
+"""English: a straight quote at a word's start opens a quotation ('whole-of-society')."""
+APOSTROPHE_LANGUAGES = ("en", "fr")
 
 
 def typeset(text: str, lang: str, apostrophes: bool = True) -> str:
     """Text set by the typography of its language. French puts a space before : ; ! ?
     and inside « »: a no-break one (U+00A0), so that no line starts with a colon, in a
-    terminal (--help) or a report; and, in a report, the typographic apostrophe (’) for
-    the straight one. Other languages are left as they are written (the Arabic
-    catalog writes its own punctuation: ، ؛ ؟)."""
-    if lang != "fr":
-        return text
-    text = _FRENCH_SPACE.sub("\u00a0", text)
-    if not apostrophes or "'" not in text:
+    terminal (--help) or a report. In a report, English and French print the
+    typographic apostrophe (’) for the straight one, as United Nations documents do;
+    English opens a quotation with ‘ ('whole-of-society' is ‘whole-of-society’). Arabic
+    is left as it is written (the Arabic catalog writes its own punctuation: ، ؛ ؟)."""
+    if lang == "fr":
+        text = _FRENCH_SPACE.sub("\u00a0", text)
+    if lang not in APOSTROPHE_LANGUAGES or not apostrophes or "'" not in text:
         return text
     parts = text.split("`")  # code (`status: planned`) is shown as typed
-    return "`".join(part if i % 2 else part.replace("'", "\u2019")
+    return "`".join(part if i % 2 else _apostrophes(part, lang)
                     for i, part in enumerate(parts))
+
+
+def _apostrophes(text: str, lang: str) -> str:
+    if lang == "en":
+        text = _OPENING_QUOTE.sub("\u2018", text)
+    return text.replace("'", "\u2019")
 
 
 def _typeset(text: str) -> str:
