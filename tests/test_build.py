@@ -14,6 +14,7 @@ import io
 import re
 import secrets
 import shutil
+import subprocess
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -944,3 +945,24 @@ def test_build_closes_pandoc_pipes(example_ws: Path) -> None:
         gc.collect()
     assert result.code == 0, result.err
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_section_in_a_partners_words_says_whose_they_are(tmp_path: Path) -> None:
+    """Tunisia's COVID-19 and means of implementation are what the IOM office in Tunis
+    said (`stated_by`): its report says so over each, in every format and language."""
+    ws = copy_workspace(tmp_path / "ws", ("TN",))
+    out = build_ok(ws, "out", "-c", "TN", "-f", "html,docx,pdf")
+    said = "Déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de l’État."
+    page = " ".join(html(out / "TN.fr.html").by_id("covid19").raw_text().split())
+    assert said in page
+    with zipfile.ZipFile(out / "TN.fr.docx") as docx:
+        body = ET.fromstring(docx.read("word/document.xml"))
+    texts = [paragraph_text(p) for p in body.iter(f"{W}p")]
+    assert texts.count(said) == 2  # COVID-19, means of implementation
+    pdf = subprocess.run(["pdftotext", str(out / "TN.fr.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert " ".join(pdf.split()).count(said) == 2
+    english = build_ok(ws, "out-en", "-c", "TN", "-f", "html", "--lang", "en")
+    page = " ".join(html(english / "TN.en.html").by_id("means-of-implementation")
+                    .raw_text().split())
+    assert "Stated by Bureau de l’OIM à Tunis, not by the State." in page

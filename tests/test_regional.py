@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -171,6 +172,10 @@ def test_one_most_reported_objective_is_named_in_the_singular(regional: Path,
     en = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
     assert "Most reported objective: 10 (4 States)." in en
     assert "the same data are given as a table" in en
+    # The synthesis's list too: one objective leads, several share the last place.
+    assert "- Most covered objective: Eradicate trafficking (4 States)" in en
+    assert "- Least covered objectives: " in en
+    assert "- Objectif le plus couvert\u00a0: " in md
 
 
 def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
@@ -327,3 +332,31 @@ def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None
     # The legend of the matrix says what the mark of a partner's statement means.
     assert re.search(r"\|\s*◌\s*\|\s*Déclaration d’un partenaire, et non de l’État\s*\|", md)
 
+
+def test_a_partners_words_on_covid19_are_signed_and_counted_as_theirs(regional: Path) -> None:
+    """Tunisia's COVID-19 section is what the IOM office in Tunis said (`stated_by`): the
+    regional report signs the quotation with it in every format, and counts it with the
+    partners' statements (five on objectives, and this one), not as the State's."""
+    md = " ".join((regional / "regional.fr.md").read_text(encoding="utf-8").split())
+    covid = md[md.index("## COVID-19"):md.index("## Réserves")]
+    assert ("— Tunisie (déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de "
+            "l’État)") in covid
+    assert "— Maroc*" in covid  # the States' own: signed with the State alone
+    assert "Déclarations de partenaires, citées mais non comptées comme celles des États : 6" \
+        in md
+    pdf = " ".join(subprocess.run(["pdftotext", str(regional / "regional.fr.pdf"), "-"],
+                                  capture_output=True, text=True, check=True).stdout.split())
+    assert "— Tunisie (déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de l’État)" \
+        in pdf
+
+
+
+def test_sources_come_before_the_annex_and_no_state_is_listed_twice_as_silent(
+        regional: Path) -> None:
+    """A UN editor's order: the text, its sources, then the annex. An indicator no State
+    gives values for says so once, without then naming all fifteen States."""
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8")
+    assert md.index("\n# Sources") < md.index("{#annex}")
+    indicators = md[md.index("{#indicators}"):md.index("{#objectives}")]
+    assert indicators.count("Aucun État ne communique de valeur pour cet indicateur.") == 2
+    assert "Aucune valeur communiquée par" not in indicators

@@ -163,13 +163,15 @@ class Section:
 
     @property
     def plain(self) -> bool:
-        """A narrative section with nothing but text, lines and sources: reports show
-        it the same way as every other such section, in the format's order."""
+        """A narrative section with nothing but text, lines, sources and who said it
+        (STATED_BY): reports show it the same way as every other such section, in the
+        format's order."""
         if self.shape != "single" or self.part is None:
             return False
         kinds = [f.kind for f in self.part.fields]
         return all(g is CITES for g in self.part.groups) and kinds.count("lines") <= 1 \
-            and all(k in ("carried", "narrative", "lines") for k in kinds)
+            and all(f.kind in ("carried", "narrative", "lines") or f.key == "stated_by"
+                    for f in self.part.fields)
 
 
 # --- the parts ------------------------------------------------------------------------------
@@ -234,13 +236,17 @@ POLICY_ENVIRONMENT = Part("policy_environment", (
     CITES,
 ), schema="policy_environment")
 
+STATED_BY = Field("stated_by", "line", N_("Statement made by"),
+                  note=N_("Only when the statement is not the State's own, for example a UN "
+                          "agency's."))
+"""Who spoke, when a partner did and not the State (an IOM office at a workshop): the
+response is quoted as the partner's and not counted as the State's."""
+
 OBJECTIVE = Part("objective", (
     CARRIED,
     Field("status", "choice", N_("Status"), "status",
           note=N_("Tick one box; tick none if the review states no status."), scaffold=True),
-    Field("stated_by", "line", N_("Statement made by"),
-          note=N_("Only when the statement is not the State's own, for example a UN "
-                  "agency's.")),
+    STATED_BY,
     Field("summary", "narrative", N_("Progress on this objective"),
           scaffold=True, prompt=N_("progress on objective {number}")),
     Field("justification", "narrative", N_("Why the objective does not apply"),
@@ -272,6 +278,7 @@ PRINCIPLE = Part("principle", (
 
 COVID19 = Part("covid19", (
     CARRIED,
+    STATED_BY,
     Field("summary", "narrative", N_("Impact on migrants and on implementation, and the "
                                      "response"),
           scaffold=True, prompt=N_("the impact of COVID-19 on migrants and on the implementation "
@@ -281,6 +288,7 @@ COVID19 = Part("covid19", (
 
 MEANS_OF_IMPLEMENTATION = Part("means_of_implementation", (
     CARRIED,
+    STATED_BY,
     Field("summary", "narrative", N_("Resources, partnerships and capacity building"),
           scaffold=True, prompt=N_("resources, partnerships and capacity-building needs")),
     Field("support_needed", "lines", N_("Support needed"), note=ONE_PER_LINE),
@@ -289,6 +297,7 @@ MEANS_OF_IMPLEMENTATION = Part("means_of_implementation", (
 
 NEXT_STEPS = Part("next_steps", (
     CARRIED,
+    STATED_BY,
     Field("summary", "narrative", N_("What comes next, up to the next review"),
           scaffold=True, prompt=N_("the actions planned up to the next review")),
     Field("actions", "lines", N_("Planned actions"), note=ONE_PER_LINE),
@@ -575,12 +584,14 @@ class PrincipleEntry(TypedDict):
 
 class Covid19(TypedDict):
     carried_over: NotRequired[int]
+    stated_by: NotRequired[str]
     summary: str
     sources: NotRequired[list[Cite]]
 
 
 class MeansOfImplementation(TypedDict):
     carried_over: NotRequired[int]
+    stated_by: NotRequired[str]
     summary: str
     support_needed: NotRequired[list[str]]
     sources: NotRequired[list[Cite]]
@@ -588,6 +599,7 @@ class MeansOfImplementation(TypedDict):
 
 class NextSteps(TypedDict):
     carried_over: NotRequired[int]
+    stated_by: NotRequired[str]
     summary: str
     actions: NotRequired[list[str]]
     sources: NotRequired[list[Cite]]

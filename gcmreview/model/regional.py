@@ -56,9 +56,11 @@ from gcmreview.model.review import (
     Narrative,
     ObjectiveView,
     ReviewModel,
+    Section,
     SourceList,
     Text,
 )
+from gcmreview.model.text import Phrase
 from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage
 from gcmreview.validate.data import DataSet
@@ -145,6 +147,8 @@ class Quote:
     sources: list[Citation]
     code: str = ""
     """The State's code (its file name)."""
+    partner: Phrase | None = None
+    """"stated by …, not by the State", when a partner spoke and not the State."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,12 @@ class RegionalBuilder:
     def status(self, code: str) -> str:
         return self.t(status(code).label)
 
+    def partner(self, section: Section) -> Phrase | None:
+        """Who spoke, when a partner did: the quote says so, and is not the State's."""
+        if section.stated_by is None:
+            return None
+        return Phrase(self.t("stated by {who}, not by the State"), {"who": section.stated_by})
+
     def build(self, reviews: list[StateReview], left_out: list[str],
               history: dict[int, Snapshot] | None = None,
               data: DataSet | None = None) -> RegionalModel:
@@ -355,7 +365,7 @@ class RegionalBuilder:
                 (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
                 for d in digests.values() if any(e.view.challenges for e in d.entries)
             ],
-            covid19=[Quote(models[c].country, s.summary, s.sources, c)
+            covid19=[Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
                      for c in order if c in models
                      if (s := models[c].sections["covid19"]) and s.summary],
             reservations=[Quote(models[c].country, r.summary, r.sources, c)
@@ -476,7 +486,8 @@ class RegionalBuilder:
                      "%(progress)s of %(responses)s.") % {
             "progress": fmt.number(sum(d.progress for d in digests.values())),
             "responses": fmt.number(responses)})
-        partners = sum(len(d.partners) for d in digests.values())
+        partners = sum(len(d.partners) for d in digests.values()) + sum(
+            1 for r in reviews if (covid := r.data.get("covid19")) and covid.get("stated_by"))
         if partners:
             out.append(t("Partners' statements, quoted but not counted as the States': "
                          "%(count)s.") % {"count": fmt.number(partners)})

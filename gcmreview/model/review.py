@@ -226,6 +226,10 @@ class Section:
     """Its one-line fields that are filled in (coordination), by key."""
     entries: dict[str, list[Item]] = field(default_factory=dict)
     """Its tables (stakeholders, instruments), by key."""
+    stated_by: Text | None = None
+    """Who spoke, when a partner did and not the State (format.STATED_BY)."""
+    attribution: Phrase | None = None
+    """"Stated by …, not by the State.", when a partner spoke."""
 
 
 @dataclass(frozen=True)
@@ -510,7 +514,7 @@ class ReviewReading:
             return "", original
         found = self.translation
         if found is None:
-            return (t("None yet (the texts are shown in {language}, the original).").format(
+            return (t("None yet; the texts are reproduced in the original {language}.").format(
                 language=original), original)
         target = fmt.language_name(found.lang)
         if found.complete:
@@ -641,15 +645,19 @@ class ReviewReading:
         if not entry or not has_text(entry.get("summary")):
             return None
         lines = [f.key for f in part.fields if f.kind == "lines"]
+        who = self.src(entry["stated_by"], (*at, "stated_by")) if entry.get("stated_by") \
+            else None
         return Section(
             self.narrative(entry["summary"], (*at, "summary")), self.cites(entry),
             [self.src(item, (*at, lines[0], i)) for i, item in enumerate(
                 entry.get(lines[0]) or [])] if lines else [],
             {f.key: self.src(entry[f.key], (*at, f.key)) for f in part.fields
-             if f.kind == "line" and entry.get(f.key)},
+             if f.kind == "line" and entry.get(f.key) and f is not format.STATED_BY},
             {g.key: [self.entry(g, e, (*at, g.key, i))
                      for i, e in enumerate(entry.get(g.key) or [])]
-             for g in part.groups if g is not format.CITES})
+             for g in part.groups if g is not format.CITES},
+            who, Phrase(self.t("Stated by {who}, not by the State."), {"who": who})
+            if who else None)
 
     def entry(self, group: format.Group, entry: Any, at: Path_) -> Item:
         """One row of a section's table (a stakeholder group, a policy instrument): its
