@@ -106,10 +106,12 @@ def test_synthesis_counts_match_the_files(regional: Path) -> None:
                        if of_entry(review(c)["objectives"][n]) in ("in_progress", "implemented")]
         assert int(progress) == len(in_progress), n
         said = [c for c in EXAMPLE if n in by_partners(c)]
-        assert partners == (str(len(said)) if said else "–"), n
+        assert partners == str(len(said)), n  # 0, not "–" (the key's "not applicable")
     # Objective 7: Algeria's own statement; Lebanon's and Tunisia's were IOM offices'.
     seven = next(r for r in rows if r[0] == "7")
     assert seven[2:] == ["1", "1", "2"]
+    # Figures right-aligned, as in UN tables: the pipe table's rule says so.
+    assert "|----|----|---:|---:|---:|" in md  # as pandoc writes it again
 
 
 def test_quotes_are_attributed_and_tagged(regional: Path) -> None:
