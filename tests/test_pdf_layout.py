@@ -306,6 +306,32 @@ def test_every_footnote_is_on_the_page_of_its_call(builds: Builds, name: str) ->
     assert not apart, f"{name}: " + "; ".join(apart)
 
 
+KEYS = {"regional.fr": (r"Figure 2\.", "Priorité à la dimension humaine",
+                        "Approche mobilisant l’ensemble de la société"),
+        "regional.ar": (r"الشكل\W*2", "People-centred", "Whole-of-society approach")}
+"""The caption (a pattern: poppler reads "الشكل 2." as "الشكل .2") and the key's first and
+last names."""
+BIDI_MARKS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize("name", sorted(KEYS))
+def test_a_figures_key_is_on_its_page_whole(builds: Builds, name: str) -> None:
+    # The principles' names under Figure 2's letters: once split over two pages (the
+    # Arabic report's (a)-(f) and (g)-(j)), once alone on the page after the figure.
+    caption, first, last = KEYS[name]
+    pages = [" ".join(page.translate(BIDI_MARKS).split())
+             for page in pdftotext_pages(builds.out / f"{name}.pdf")]
+    at = next(i for i, text in enumerate(pages) if first in text)
+    assert last in pages[at], f"{name}: the key goes on after p. {at + 1}"
+    assert re.search(caption, pages[at]), f"{name}: the key is on p. {at + 1}, not with its figure"
+
+
+def pdftotext_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return text.split("\f")
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_running_footer_and_header(documents: dict[str, list[Page]], name: str) -> None:
     # The footer: the document's subtitle at the start of the line, the page number

@@ -668,7 +668,20 @@ local function with_placed(doc, format, figures, tables, texts)
         i = i + 1
       end
       local figure = figures[block.attributes["name"]]
-      blocks:extend(place_figure(block, data, format, figure, texts))
+      local placed_figure = place_figure(block, data, format, figure, texts)
+      if format == "typst" and has_class(list[i + 1], "figure-key") then
+        -- The figure's key (the principles' names under their letters) is never split,
+        -- nor parted from the figure.
+        blocks:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
+        blocks:extend(placed_figure)
+        blocks:insert(pandoc.RawBlock("typst", "]"))
+        blocks:insert(pandoc.RawBlock("typst", "#block(breakable: false)["))
+        blocks:extend(list[i + 1].content)
+        blocks:insert(pandoc.RawBlock("typst", "]"))
+        i = i + 1
+      else
+        blocks:extend(placed_figure)
+      end
       if data and figure ~= nil and (format == "docx" or format == "typst") then
         local text = texts[block.attributes["number"] or ""] or {}
         annex_title = annex_title or (text.annex and plain(text.annex))
@@ -776,7 +789,8 @@ local plain_markdown = {
   end,
   Div = function(div)
     if div.classes:includes("matrix") or div.classes:includes("wide")
-        or div.classes:includes("legend") or div.classes:includes("figure-data") then
+        or div.classes:includes("legend") or div.classes:includes("figure-data")
+        or div.classes:includes("figure-key") then
       return div.content
     end
   end,
