@@ -437,8 +437,8 @@ class ModelBuilder:
 
     def catalogue_note(self) -> str:
         return self.t(
-            "Titles marked (EN) have no official text in this language in the catalogue yet "
-            "and are shown in English."
+            "Titles marked (EN) are shown in English: their official text in this language is "
+            "not yet available."
         )
 
 
