@@ -326,6 +326,19 @@ def test_a_figures_key_is_on_its_page_whole(builds: Builds, name: str) -> None:
     assert re.search(caption, pages[at]), f"{name}: the key is on p. {at + 1}, not with its figure"
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_attribution_starts_a_page(builds: Builds, name: str) -> None:
+    # "— Tunisie (déclaration d'un partenaire…)" alone at the top of a page, its
+    # quotation ending on the one before: typst moves the line when its note does not fit
+    # there, whatever the quotation's stickiness (the Arabic regional report's p. 13).
+    pages = pdftotext_pages(builds.out / f"{name}.pdf")
+    for number, page in enumerate(pages[1:], 2):
+        lines = [line.translate(BIDI_MARKS).strip() for line in page.splitlines()
+                 if line.strip() and not line.strip().isdigit()]  # a note's raised number
+        first = lines[1] if len(lines) > 1 else ""  # under the running header
+        assert not ("— " in first and len(first) < 160), f"{name} p. {number}: {first}"
+
+
 def pdftotext_pages(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout

@@ -386,6 +386,17 @@ end
 -- brings a stranded footnote back beside its call (gcmreview/convert/pdf.py).
 local typst_headings = 0
 
+-- A quotation and its attribution are marked, so that report.typ can tell when typst put
+-- the attribution alone at the top of a page, the quotation ending on the one before
+-- (its note did not fit there), and gcmreview/convert/pdf.py can move a short quotation
+-- to that page with it: the metadata are tags, which take no room.
+local typst_quotes = 0
+local function quote_mark(n)
+  local name = "gcm-quote-" .. n
+  return { quote = '#metadata("' .. name .. '") <gcm-quote>\n',
+           attribution = '#metadata("' .. name .. '") <gcm-attribution>' }
+end
+
 local typst_directions = {
   Header = function(header)
     if header.identifier ~= "" then return nil end
@@ -406,7 +417,7 @@ local typst_directions = {
   -- page alone: the quotation sticks to it (typst takes the end of a long one to the
   -- next page with it).
   Blocks = function(blocks)
-    local out, changed = pandoc.Blocks({}), false
+    local out, changed, pending = pandoc.Blocks({}), false, nil
     -- The short paragraphs right before a table, up to three (an indicator's "Linked to
     -- this objective..." and "Unit: ..." lines), each sticking to the next.
     local lead, chain = {}, 0
@@ -429,17 +440,24 @@ local typst_directions = {
         changed = true
       elseif is_attribution(following) and block.t == "RawBlock" and block.text == "]" then
         -- The end of a narrative's own block (`Div` below, run before this): its opening
-        -- is made sticky.
+        -- is made sticky, and it and its attribution are marked (`quote_marks`).
         for j = #out, 1, -1 do
           local opening = out[j]
           if opening.t == "RawBlock" and opening.text:sub(1, #NARRATIVE_BLOCK) == NARRATIVE_BLOCK then
-            opening.text = STICKY_NARRATIVE_BLOCK .. opening.text:sub(#NARRATIVE_BLOCK + 1)
+            typst_quotes = typst_quotes + 1
+            pending = quote_mark(typst_quotes)
+            opening.text = STICKY_NARRATIVE_BLOCK .. pending.quote
+              .. opening.text:sub(#NARRATIVE_BLOCK + 1)
             out[j] = opening
             break
           end
         end
         out:insert(block)
         changed = true
+      elseif pending and is_attribution(block) then
+        block.content:insert(1, pandoc.RawInline("typst", pending.attribution))
+        out:insert(block)
+        pending = nil
       else
         out:insert(block)
       end
@@ -960,7 +978,7 @@ local function convert(job, answer)
   if outputs.typst then
     local typst_doc = with_placed(doc, "typst", figures, tables, texts)
     if job.apparatus then typst_doc = typst_doc:walk(apparatus.inline_numbers) end
-    typst_headings = 0
+    typst_headings, typst_quotes = 0, 0
     typst_doc = typst_doc:walk(typst_directions)
     write_file(outputs.typst, pandoc.write(typst_doc, "typst", {
       template = template(job.templates.typst, "typst"),

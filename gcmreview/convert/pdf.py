@@ -10,6 +10,7 @@ process is replaced after a large document, figures, or many small documents.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +36,8 @@ MAIN = "gcmreview-document.typ"
 MAX_REFLOWS = 3
 """Layouts again to bring footnotes back beside their calls (report.typ, typst/typst#5314)."""
 PAGE_BREAK = "#pagebreak(weak: true)\n"
+QUOTATION = "gcm-quote-"
+"""The names batch.lua gives a quotation and its attribution."""
 
 
 def compile_pdf(typ_path: Path, pdf_path: Path, root: Path) -> str | None:
@@ -108,9 +111,30 @@ def _notes_beside_calls(compiler: typst.Compiler, main: Path, source: str, pdf: 
     return pdf
 
 
+_HEADING_ABOVE = re.compile(r"(?:^|\n)(=+ [^\n]*\n<[^>\n]+>\n)\s*$")
+"""A heading, its label on the next line, right before a place in pandoc's typst."""
+
+
+def _chain_start(source: str, start: int) -> int:
+    """Where the headings right above `start` begin: they stick to what follows them, so
+    a page break goes before them, not between them and it."""
+    while found := _HEADING_ABOVE.search(source, 0, start):
+        start = found.start(1)
+    return start
+
+
 def _break_before(source: str, label: str) -> str:
     """`source` with a page break before the heading labelled `label` (pandoc writes a
-    heading's label on the line after it), or as it is."""
+    heading's label on the line after it) or before the quotation so named (batch.lua
+    marks it where its block opens), or as it is."""
+    if label.startswith(QUOTATION):
+        at = source.find(f'[#metadata("{label}") <gcm-quote>\n')
+        if at < 0:
+            return source
+        start = _chain_start(source, source.rfind("\n", 0, at) + 1)
+        if source.endswith(PAGE_BREAK, 0, start):
+            return source
+        return source[:start] + PAGE_BREAK + source[start:]
     at = source.find(f"\n<{label}>\n")
     if at < 0:
         return source
