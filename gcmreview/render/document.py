@@ -60,7 +60,7 @@ class DocumentMeta:
     header: str = ""
     """The running header (DOCX, PDF)."""
     footer: str = ""
-    """The running footer (DOCX)."""
+    """The running footer (DOCX and PDF): a State's report's status and date."""
     date_iso: str | None = None
     """The document's date, for its properties."""
     form: bool = False
@@ -94,7 +94,8 @@ class DocumentMeta:
             out["form"] = True
         else:
             out.update({"colon": self.colon, "compact": self.compact,
-                        "footer-text": self.provenance, "header-text": self.header})
+                        "footer-text": self.provenance, "header-text": self.header,
+                        "running-footer": self.footer})
         if self.masthead is not None:
             issuer = self.masthead.issuer
             out["masthead"] = {
