@@ -440,7 +440,7 @@ local typst_directions = {
         changed = true
       elseif is_attribution(following) and block.t == "RawBlock" and block.text == "]" then
         -- The end of a narrative's own block (`Div` below, run before this): its opening
-        -- is made sticky, and it and its attribution are marked (`quote_marks`).
+        -- is made sticky, and it and its attribution are marked (`quote_mark`).
         for j = #out, 1, -1 do
           local opening = out[j]
           if opening.t == "RawBlock" and opening.text:sub(1, #NARRATIVE_BLOCK) == NARRATIVE_BLOCK then

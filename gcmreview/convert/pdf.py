@@ -111,14 +111,16 @@ def _notes_beside_calls(compiler: typst.Compiler, main: Path, source: str, pdf: 
     return pdf
 
 
-_HEADING_ABOVE = re.compile(r"(?:^|\n)(=+ [^\n]*\n<[^>\n]+>\n)\s*$")
+_HEADING_ABOVE = re.compile(r"\n(=+ [^\n]*\n<[^>\n]+>\n)\s*$")
 """A heading, its label on the next line, right before a place in pandoc's typst."""
+HEADING_CHARS = 4000
+"""How far above a place a heading right above it can start (its line, its label)."""
 
 
 def _chain_start(source: str, start: int) -> int:
     """Where the headings right above `start` begin: they stick to what follows them, so
     a page break goes before them, not between them and it."""
-    while found := _HEADING_ABOVE.search(source, 0, start):
+    while found := _HEADING_ABOVE.search(source, max(start - HEADING_CHARS, 0), start):
         start = found.start(1)
     return start
 
@@ -126,20 +128,17 @@ def _chain_start(source: str, start: int) -> int:
 def _break_before(source: str, label: str) -> str:
     """`source` with a page break before the heading labelled `label` (pandoc writes a
     heading's label on the line after it) or before the quotation so named (batch.lua
-    marks it where its block opens), or as it is."""
+    marks it where its block opens, and the headings right above it with it), or as it
+    is."""
     if label.startswith(QUOTATION):
         at = source.find(f'[#metadata("{label}") <gcm-quote>\n')
-        if at < 0:
-            return source
-        start = _chain_start(source, source.rfind("\n", 0, at) + 1)
-        if source.endswith(PAGE_BREAK, 0, start):
-            return source
-        return source[:start] + PAGE_BREAK + source[start:]
-    at = source.find(f"\n<{label}>\n")
-    if at < 0:
-        return source
-    start = source.rfind("\n", 0, at) + 1
-    if not source.startswith("=", start) or source.endswith(PAGE_BREAK, 0, start):
+        start = _chain_start(source, source.rfind("\n", 0, at) + 1) if at >= 0 else -1
+    else:
+        at = source.find(f"\n<{label}>\n")
+        start = source.rfind("\n", 0, at) + 1 if at >= 0 else -1
+        if start >= 0 and not source.startswith("=", start):
+            start = -1  # not a heading of pandoc's: left alone
+    if start < 0 or source.endswith(PAGE_BREAK, 0, start):
         return source
     return source[:start] + PAGE_BREAK + source[start:]
 

@@ -330,6 +330,9 @@ class RegionalBuilder:
         comparisons, comparison_maps = self.comparisons(reviews, history)
         heat_maps = {**self.heat_maps(objective_matrix, principle_matrix, legend),
                      **comparison_maps}
+        covid19 = [Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
+                   for c in order if c in models
+                   if (s := models[c].sections["covid19"]) and s.summary]
         return RegionalModel(
             lang=self.lang,
             dir=direction(self.lang),
@@ -365,9 +368,7 @@ class RegionalBuilder:
                 (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
                 for d in digests.values() if any(e.view.challenges for e in d.entries)
             ],
-            covid19=[Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
-                     for c in order if c in models
-                     if (s := models[c].sections["covid19"]) and s.summary],
+            covid19=covid19,
             reservations=[Quote(models[c].country, r.summary, r.sources, c)
                           for c in order if c in models
                           for r in models[c].lists["reservations"] if r.summary],
@@ -386,7 +387,7 @@ class RegionalBuilder:
                                   + acronyms_in([title for title, _digests in round_tables]),
                                   self.apparatus, self.lang),
             key_messages=self.key_messages(reviews, digests, len(ws.participants),
-                                           comparisons),
+                                           comparisons, covid19),
             key_messages_written=written,
             **self.indicators(order, data or DataSet()),
         )
@@ -438,7 +439,8 @@ class RegionalBuilder:
                     "refined.") if titles else ""}
 
     def key_messages(self, reviews: list[StateReview], digests: dict[int, ObjectiveDigest],
-                     participants: int, comparisons: list[CycleComparison]) -> list[str]:
+                     participants: int, comparisons: list[CycleComparison],
+                     covid19: list[Quote]) -> list[str]:
         """What the files say at a glance, counted: each a label and its figures (no
         sentence starts with a numeral, no plural has to agree across two numbers)."""
         t, fmt = self.t, self.fmt
@@ -487,7 +489,7 @@ class RegionalBuilder:
             "progress": fmt.number(sum(d.progress for d in digests.values())),
             "responses": fmt.number(responses)})
         partners = sum(len(d.partners) for d in digests.values()) + sum(
-            1 for r in reviews if (covid := r.data.get("covid19")) and covid.get("stated_by"))
+            q.partner is not None for q in covid19)
         if partners:
             out.append(t("Partners' statements, quoted but not counted as the States': "
                          "%(count)s.") % {"count": fmt.number(partners)})
