@@ -191,8 +191,9 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
     messages = section(md, "Messages clés")
     # The secretariat's own message comes first, then the counted ones.
     assert messages.index("La pandémie a **retardé**") < messages.index("Examens volontaires")
-    assert "Examens volontaires soumis : 8 sur 15 États participants." in \
-        messages.replace("\u00a0", " ").replace("\u202f", " ")
+    # Every example review is a draft: not "submitted", which is a status of its own.
+    assert "Examens volontaires reçus : 8 sur 15 États participants, tous à l’état de " \
+        "projet." in messages.replace("\u00a0", " ").replace("\u202f", " ")
     counts = [covered(c) for c in EXAMPLE]
     expected = (f"Objectifs couverts par chaque examen : de {min(counts)} à {max(counts)} "
                 f"sur 23")
@@ -200,6 +201,30 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
     # No line of the key messages starts with a numeral.
     for line in messages.splitlines():
         assert not re.match(r"^(- )?\d", line), line
+
+
+@pytest.mark.parametrize(("final", "message", "participation"), [
+    (("MA",), "Examens volontaires reçus : 8 sur 15 États participants, dont 7 à l’état de "
+     "projet.", "Parmi eux, 8 ont envoyé un examen volontaire. Parmi ces examens, 7 sont à "
+     "l’état de projet."),
+    (EXAMPLE, "Examens volontaires reçus : 8 sur 15 États participants.",
+     "Parmi eux, 8 ont envoyé un examen volontaire. Organisateurs"),
+])
+def test_drafts_are_told_apart_from_reviews_submitted(
+        tmp_path: Path, final: tuple[str, ...], message: str, participation: str) -> None:
+    ws = copy_workspace(tmp_path / "ws")
+    for code in final:
+        path = ws / "countries" / f"{code}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "status: draft" in text
+        path.write_text(text.replace("status: draft", "status: submitted", 1), encoding="utf-8")
+    outcome = build(Context(ws), codes=[], region=True, formats="md", lang="fr",
+                    out=ws / "out")
+    assert outcome.exit_code == 0, outcome
+    md = spaced((ws / "out" / "regional.fr.md").read_text(encoding="utf-8"))
+    assert message in md
+    assert participation in md
+    assert "soumis : 8" not in md and "Examens reçus" in md
 
 
 def test_acronyms_listed_are_the_ones_the_report_uses(out: Path) -> None:

@@ -82,7 +82,7 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
 
 def test_participation_counts_and_non_submitters(regional: Path) -> None:
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire"
+    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont envoyé un examen volontaire"
             in " ".join(md.split()))
     rows = {r[0]: r for r in table_rows(md, "État | Examen")}
     for name in ("Bahreïn", "Égypte", "Mauritanie", "État de Palestine", "Qatar", "Somalie",

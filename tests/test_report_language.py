@@ -81,17 +81,18 @@ def test_lists_follow_the_language(out: Path) -> None:
 
 def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
     # A sentence never starts with a numeral.
-    assert "L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont soumis un examen volontaire." \
-        in text(out / "regional.fr.md")
+    assert "L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont envoyé un examen " \
+        "volontaire. Tous sont à l\u2019état de projet." in text(out / "regional.fr.md")
     assert "شاركت 15 دولة في استعراض عام 2020." in text(out / "regional.ar.md")
     # One State: the singular in French, the dual-free "one" form in Arabic.
     ws = copy_workspace(tmp_path / "one", ("MA",))
     config = ws / "gcmreview.yaml"
     config.write_text(re.sub(r"participants: \[.*\]", "participants: [MA]", text(config)),
                       encoding="utf-8")
-    for lang, sentence in (("fr", "L\u2019examen de 2020 a réuni 1 État. Parmi eux, 1 a soumis un "
-                                  "examen volontaire."),
-                           ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة")):
+    for lang, sentence in (("fr", "L\u2019examen de 2020 a réuni 1 État. Parmi eux, 1 a envoyé un "
+                                  "examen volontaire. Il est à l\u2019état de projet."),
+                           ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة "
+                                  "منها استعراضًا طوعيًا. وهو في صيغة مسودة.")):
         done = build(Context(ws), codes=[], region=True, lang=lang, formats="md",
                      out=ws / "out")
         assert done.exit_code == 0

@@ -185,6 +185,10 @@ class RegionalModel:
     participants: list[Participant]
     participants_count: int
     submitted_count: int
+    """The States that sent a review file, valid or not."""
+    received: str
+    """What the States sent, in a sentence: how many reviews, how many of them drafts (a
+    draft counted as a review "submitted" would misstate where the States stand)."""
     not_submitted: list[str]
     left_out: list[str]
     legend: list[tuple[str, str, str]]
@@ -260,6 +264,11 @@ class CycleComparison:
     figure: str
     """The name of its heat map in `heat_maps`."""
 
+
+
+def drafts_among(reviews: list[StateReview]) -> int:
+    """The reviews whose file says they are drafts (review.status)."""
+    return sum(r.data["review"]["status"] == "draft" for r in reviews)
 
 class RegionalBuilder:
     def __init__(self, workspace: Workspace, lang: str, *, own_sources: bool = False) -> None:
@@ -346,6 +355,7 @@ class RegionalBuilder:
                           for c in order],
             participants_count=len(ws.participants),
             submitted_count=sum(c in by_code or c in left_out for c in ws.participants),
+            received=self.received(reviews, len(left_out)),
             not_submitted=[names[c] for c in order
                            if c in ws.participants and c not in by_code and c not in left_out],
             left_out=[self.models.country(c) for c in left_out],
@@ -444,9 +454,21 @@ class RegionalBuilder:
         """What the files say at a glance, counted: each a label and its figures (no
         sentence starts with a numeral, no plural has to agree across two numbers)."""
         t, fmt = self.t, self.fmt
-        out = [t("Voluntary reviews submitted: %(submitted)s of %(participants)s participating "
-                 "States.") % {"submitted": fmt.number(len(reviews)),
-                               "participants": fmt.number(participants)}]
+        figures = {"received": fmt.number(len(reviews)), "participants": fmt.number(participants),
+                   "drafts": fmt.number(drafts := drafts_among(reviews))}
+        if not drafts:
+            first = t("Voluntary reviews received: %(received)s of %(participants)s "
+                      "participating States.")
+        elif drafts == len(reviews):
+            first = fmt.ngettext(
+                "Voluntary reviews received: %(received)s of %(participants)s participating "
+                "States, in draft form.",
+                "Voluntary reviews received: %(received)s of %(participants)s participating "
+                "States, all in draft form.", drafts)
+        else:
+            first = t("Voluntary reviews received: %(received)s of %(participants)s "
+                      "participating States, %(drafts)s of them in draft form.")
+        out = [first % figures]
         if not reviews:
             return out
         objectives = [len(r.coverage.objectives_covered) for r in reviews]
@@ -635,6 +657,23 @@ class RegionalBuilder:
         if number in coverage.objectives_by_partners:
             return self.cell(PARTNER.code)
         return self.cell(None)
+
+    def received(self, reviews: list[StateReview], left_out: int) -> str:
+        t, fmt = self.t, self.fmt
+        count = len(reviews) + left_out
+        if not count:
+            return t("None of them has submitted a voluntary review yet.")
+        out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",
+                           "Of them, %(num)s sent a voluntary review.", count) % {
+            "num": fmt.number(count)}
+        drafts = drafts_among(reviews)
+        if drafts and drafts == count:
+            out += " " + fmt.ngettext("It is a draft.", "All of them are drafts.", count)
+        elif drafts:
+            out += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
+                                      "Of these reviews, %(num)s are drafts.", drafts) % {
+                "num": fmt.number(drafts)}
+        return out
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
                     left_out: bool) -> Participant:

@@ -158,7 +158,7 @@ def regional_meta(report: RegionalModel) -> DocumentMeta:
         (t("Region"), tagged(report.region, report.lang)),
         (t("Organizers"), fmt.list([plain(o, report.lang) for o in report.organisers])),
         (t("States taking part"), fmt.number(report.participants_count)),
-        (t("Reviews submitted"), fmt.number(report.submitted_count)),
+        (t("Reviews received"), fmt.number(report.submitted_count)),
     ]
     subtitle = t("Regional review, cycle {cycle}").format(cycle=report.cycle)
     return replace(_report(report.title, subtitle, report.lang, report.compact.text, facts,
