@@ -205,10 +205,10 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
 
 @pytest.mark.parametrize(("final", "message", "participation"), [
     (("MA",), "Examens volontaires reçus : 8 sur 15 États participants, dont 7 à l’état de "
-     "projet.", "Parmi eux, 8 ont envoyé un examen volontaire. Parmi ces examens, 7 sont à "
+     "projet.", "Parmi eux, huit ont envoyé un examen volontaire. Parmi ces examens, sept sont à "
      "l’état de projet."),
     (EXAMPLE, "Examens volontaires reçus : 8 sur 15 États participants.",
-     "Parmi eux, 8 ont envoyé un examen volontaire. Organisateurs"),
+     "Parmi eux, huit ont envoyé un examen volontaire. Organisateurs"),
 ])
 def test_drafts_are_told_apart_from_reviews_submitted(
         tmp_path: Path, final: tuple[str, ...], message: str, participation: str) -> None:

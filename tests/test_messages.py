@@ -535,3 +535,16 @@ def test_items_that_hold_commas_are_listed_with_semicolons() -> None:
         "Contrôle, évaluation et orientation; Identité légale and Retour"
     assert Formatter("fr", report=True).list(["A", "B", "C"]) == "A, B et C"
     assert Formatter("en", report=True).list(["A, b", "C"]) == "A, b and C"  # two: no doubt
+
+
+@pytest.mark.parametrize(("lang", "counts"), [
+    ("en", {1: "one", 8: "eight", 9: "nine", 10: "10", 0: "0", 1500: "1,500"}),
+    ("fr", {1: "un", 7: "sept", 10: "10", 1500: "1\u202f500"}),
+    ("ar", {1: "1", 8: "8", 12: "12"}),
+])
+def test_counts_in_running_text_are_words_up_to_nine(lang: str, counts: dict[int, str]
+                                                     ) -> None:
+    """UN style: "Of them, eight sent a voluntary review"; figures from 10, and in Arabic."""
+    fmt = Formatter(lang, report=True)
+    for value, written in counts.items():
+        assert fmt.counted(value) == written

@@ -82,8 +82,8 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
 
 def test_participation_counts_and_non_submitters(regional: Path) -> None:
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, 8 ont envoyé un examen volontaire"
-            in " ".join(md.split()))
+    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, huit ont envoyé un examen "
+            "volontaire" in " ".join(md.split()))
     rows = {r[0]: r for r in table_rows(md, "État | Examen")}
     for name in ("Bahreïn", "Égypte", "Mauritanie", "État de Palestine", "Qatar", "Somalie",
                  "Soudan"):
@@ -325,7 +325,7 @@ def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None
     section = md[md.index("{#objective-7}"):md.index("{#objective-17}")]
     flat = " ".join(section.split())
     assert "États qui en rendent compte : Algérie (1)." in flat
-    assert ("Les déclarations de partenaires sur 2 autres États sont citées ci-dessous ; elles "
+    assert ("Les déclarations de partenaires sur deux autres États sont citées ci-dessous ; elles "
             "ne sont pas comptées comme celles de ces États.") in flat
     assert ("#### Liban : en cours (déclaration d\u2019un partenaire, Chef du bureau de "
             "l\u2019OIM au Liban") in flat

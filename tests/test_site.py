@@ -405,7 +405,7 @@ def test_objective_and_state_pages_link_to_their_indicators(indicators: Path) ->
     aq = (site / "state-AQ.html").read_text(encoding="utf-8")
     assert all(f'href="indicator-{slug}.html"' in aq for slug in ("10-7-1", "10-c-1", "16-2-2"))
     bv = page_text(site / "state-BV.html")
-    assert "Values for 2 indicators" in bv and "2023 8.7 Per cent" in bv
+    assert "Values for two indicators" in bv and "2023 8.7 Per cent" in bv
     assert 'href="indicator-16-2-2.html"' not in (site / "state-BV.html").read_text(
         encoding="utf-8")
 

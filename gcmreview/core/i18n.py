@@ -261,6 +261,12 @@ def letter_ranges(letters: list[str] | tuple[str, ...]) -> str:
                    lambda code: principle_mark(chr(code), _current[0]))
 
 
+_COUNT_WORDS = {
+    "en": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "fr": ("un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+}
+"""UN Editorial Manual, numbers: one to nine are spelled out in running text."""
+
 ARABIC_LETTERING = ("أ", "ب", "ج", "د", "هـ", "و", "ز", "ح", "ط", "ي", "ك", "ل", "م",
                     "ن", "س", "ع", "ف", "ص", "ق", "ر", "ش", "ت", "ث", "خ", "ذ", "ض")
 """The letters of lettered paragraphs in United Nations Arabic texts, in their order (the
@@ -353,6 +359,14 @@ class Formatter:
         from babel.numbers import format_decimal
 
         return format_decimal(value, locale=self.lang)
+
+    def counted(self, value: int) -> str:
+        """A count in running text: one to nine in words, as the United Nations writes
+        them in English and French ("Of them, eight sent..."); figures from 10, in tables
+        and in Arabic. The French words are those of a masculine noun (un État, un
+        examen): every noun counted this way is one."""
+        words = _COUNT_WORDS.get(self.lang)
+        return words[value - 1] if words and 0 < value < 10 else self.number(value)
 
     @property
     def comma(self) -> str:

@@ -665,14 +665,14 @@ class RegionalBuilder:
             return t("None of them has submitted a voluntary review yet.")
         out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",
                            "Of them, %(num)s sent a voluntary review.", count) % {
-            "num": fmt.number(count)}
+            "num": fmt.counted(count)}
         drafts = drafts_among(reviews)
         if drafts and drafts == count:
             out += " " + fmt.ngettext("It is a draft.", "All of them are drafts.", count)
         elif drafts:
             out += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
                                       "Of these reviews, %(num)s are drafts.", drafts) % {
-                "num": fmt.number(drafts)}
+                "num": fmt.counted(drafts)}
         return out
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,

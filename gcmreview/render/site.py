@@ -136,7 +136,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env.filters.update(span=_span, narrative=_narrative, plain=_plain, code=_code,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
                        semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
-                       ratio=fmt.ratio)
+                       counted=fmt.counted, ratio=fmt.ratio)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
                        state_page=state_page, principle_page=principle_page,

@@ -251,7 +251,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        and_list=lambda items: _list(fmt, list(items), lang),
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
-                       number=fmt.number, after_colon=_after_colon)
+                       number=fmt.number, counted=fmt.counted, after_colon=_after_colon)
     return env
 
 
