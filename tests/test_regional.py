@@ -147,7 +147,7 @@ def test_regional_report_in_english_and_arabic(tmp_path: Path) -> None:
     assert '<html lang="en" dir="ltr">' in en
     assert "Morocco" in en and "Not submitted" in en
     # Lists as the United Nations writes English: no comma before "and".
-    assert "ESCWA, IOM and League of Arab States" in " ".join(en.split())
+    assert "ESCWA, IOM and the League of Arab States" in " ".join(en.split())
     # UN English spells -ize (United Nations Editorial Manual, "Spelling").
     assert "Organizers:" in en and "Organisers" not in en
     # The report's own headings say "IMRF round table 1": the acronym is spelled out.
