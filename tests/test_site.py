@@ -293,6 +293,9 @@ def test_an_invalid_review_is_left_out_and_said(tmp_path: Path) -> None:
     assert not (ws / "site" / "en" / "state-TN.html").exists()
     home = (ws / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Left out of this report because their review file is invalid" in home
+    # The report's words and spelling: "Organizers", reviews "received" (all drafts here).
+    assert "<dt>Organizers</dt>" in home and "Organisers" not in home
+    assert "<dt>Reviews received</dt>" in home
     # Up to date, the problem is said again, and the exit status stays 1.
     code, err = run(ws, "site", "--lang", "en")
     assert code == 1 and "TN.yaml" in err and "up to date" in err
