@@ -220,7 +220,7 @@ def readme(options: InitOptions, package: str) -> str:
 WORKFLOW_TEXTS = {
     # placeholder in workflow.yml: what it says, in the workspace's main language
     "workflow": N_("GCM review"),
-    "job": N_("Validate, summarise and build"),
+    "job": N_("Validate, summarize and build"),
     "step_checkout": N_("Check out the review files with their history"),
     "step_python": N_("Set up Python"),
     "step_install": N_("Install gcmreview"),
