@@ -673,7 +673,7 @@ local function with_placed(doc, format, figures, tables, texts)
   if next(figures) == nil and next(tables) == nil and next(texts) == nil then return doc end
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local placed, wanted = 0, 0
-  local annex_title, annex_heading
+  local annex_title, annex_heading, numbered_title
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
   local list = doc.blocks
   local i = 1
@@ -703,6 +703,9 @@ local function with_placed(doc, format, figures, tables, texts)
       if data and figure ~= nil and (format == "docx" or format == "typst") then
         local text = texts[block.attributes["number"] or ""] or {}
         annex_title = annex_title or (text.annex and plain(text.annex))
+        if numbered_title == nil and text.annex_i and text.annex_ii then
+          numbered_title = { plain(text.annex_i), plain(text.annex_ii) }
+        end
         if format == "docx" then
           annex:insert(pandoc.Div({ pandoc.Para(plain(text.table)) },
                                   pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
@@ -728,13 +731,25 @@ local function with_placed(doc, format, figures, tables, texts)
       end,
     })
   end
+  local renamed = nil -- the document's own annex, numbered I when the data annex is II
+  if #annex > 0 and numbered_title then
+    for j, block in ipairs(blocks) do
+      if block.t == "Header" and block.level == 1 and block.identifier == "annex" then
+        block.content = numbered_title[1]
+        blocks[j] = block
+        renamed = block
+        annex_title = numbered_title[2]
+        break
+      end
+    end
+  end
   if #annex > 0 then
     annex_heading = pandoc.Header(1, annex_title or pandoc.Inlines("Annex"),
                                   pandoc.Attr("figure-data"))
     blocks:insert(annex_heading)
     blocks:extend(annex)
   end
-  return pandoc.Pandoc(blocks, doc.meta), annex_heading
+  return pandoc.Pandoc(blocks, doc.meta), annex_heading, renamed
 end
 
 -- DOCX table widths: gcmreview/convert/docx.py sizes every column from the
@@ -989,7 +1004,7 @@ local function convert(job, answer)
   end
   if outputs.docx then
     -- Trusted page break after the cover, added after sanitising.
-    local body, annex_heading = with_placed(doc, "docx", figures, tables, texts)
+    local body, annex_heading, renamed = with_placed(doc, "docx", figures, tables, texts)
     local blocks = masthead_blocks(job.meta)
     -- The Compact's name over the title, as on the PDF and HTML covers (docx.py moves it
     -- there, with the masthead: pandoc writes the title before the body).
@@ -1000,6 +1015,9 @@ local function convert(job, answer)
     blocks:extend(fact_blocks(job.meta))
     if headings then
       if annex_heading then headings[#headings + 1] = annex_heading end
+      for i, h in ipairs(headings) do
+        if renamed and h.identifier == renamed.identifier then headings[i] = renamed end
+      end
       blocks:insert(PAGE_BREAK)
       blocks:extend(toc_blocks(headings, job.meta["toc-title"] or "Contents"))
     end

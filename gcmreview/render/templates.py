@@ -201,6 +201,11 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
         "alt": one_line(alt).strip(" "),
         "table": one_line(t("Figure %(number)s as a table") % {"number": numbers.count}),
         "annex": one_line(t("Annex: data underlying the figures")),
+        # A document with an annex of its own (a top-level heading with the id `annex`: the
+        # regional report's summary by State) has two in DOCX and PDF, numbered as United
+        # Nations documents number them; HTML, with the data beside each figure, has one.
+        "annex_i": one_line(t("Annex I: summary by State")),
+        "annex_ii": one_line(t("Annex II: data underlying the figures")),
     }
     if source is None:
         source = md(t("Source: the States' voluntary reviews."))
