@@ -21,7 +21,7 @@ import pytest
 from gcmreview.core.citations import Locator, parse, write
 from gcmreview.core.i18n import Formatter, typeset
 
-from .conftest import copy_workspace
+from .conftest import ROOT, copy_workspace
 from .test_build import W, build_ok, docx_parts, html, paragraph_text
 
 NBSP = "\u00a0"
@@ -203,9 +203,17 @@ def test_numbered_paragraphs_can_be_linked(fr: Path) -> None:
 # --- 2. Sources as footnotes ------------------------------------------------------------
 
 
-NOTES = {"fr": ("Notes", "[1], par. 6 et 10."), "en": ("Notes", "[1], paras. 6 and 10."),
-         "ar": ("الحواشي", "[1]، الفقرتان 6 و10.")}
-"""The notes' heading, and the note of MA's policy section (para. 6 and para. 10)."""
+NOTES = {"fr": ("Notes", "Ibid., par. 6 et 10."), "en": ("Notes", "Ibid., paras. 6 and 10."),
+         "ar": ("الحواشي", "المرجع نفسه، الفقرتان 6 و10.")}
+"""The notes' heading, and the note of MA's policy section (para. 6 and para. 10): the
+source of the note before it, the methodology's, alone (UN style: "Ibid.")."""
+FIRST = {"fr": "Rapport du deuxième atelier de renforcement des capacités sur l’examen "
+               "régional du Pacte mondial pour des migrations sûres, ordonnées et régulières "
+               "(CESAO, OIM, LEA), 13 août 2020, par. 6.",
+         "en": "Rapport du deuxième atelier de renforcement des capacités sur l’examen "
+               "régional du Pacte mondial pour des migrations sûres, ordonnées et régulières "
+               "(CESAO, OIM, LEA), 13 August 2020, para. 6."}
+"""MA's first note: its source named, in the review's language, dated in the report's."""
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
@@ -218,6 +226,9 @@ def test_notes_in_html_have_back_links(fr: Path, en: Path, ar: Path, lang: str) 
     assert len(items) == 12  # one per place citing a source
     texts = [words(li.raw_text()).removesuffix("↩︎").strip() for li in items]
     assert NOTES[lang][1] in texts
+    if lang in FIRST:
+        assert words(texts[0]) == words(FIRST[lang])
+    assert not [t for t in texts if t.startswith("[")]  # no "[1], para. 6": UN style
     for li in items:  # each note links back to where it is called, and is called
         back = [a for a in li.find_all("a") if a.get("class") == "footnote-back"]
         assert len(back) == 1
@@ -273,10 +284,14 @@ def test_notes_in_pdf_are_at_the_foot_of_the_page(fr: Path, en: Path, ar: Path,
 def test_one_note_per_place_each_source_once(fr: Path, en: Path, ar: Path) -> None:
     """TN's objective 1 cites two sources twice each: one note, the sources in their
     order, the paragraph locators merged, the pages re-expressed, the rest as written."""
-    expected = {
-        (fr, "fr"): "[1], par. 3 et 4 ; [2], p. 10 à 12, annexe II.",  # a French ;
-        (en, "en"): "[1], paras. 3 and 4; [2], pp. 10–12, annexe II.",
-        (ar, "ar"): "[1]، الفقرتان 3 و4؛ [2]، الصفحات من 10 إلى 12، \u2066annexe II\u2069.",
+    expected = {  # a note citing two sources names both (no "Ibid." for two)
+        (fr, "fr"): "Rapport de l’atelier (CESAO, OIM), 1er août 2020, par. 3 et 4 ; Étude "
+                    "nationale, 2019, p. 10 à 12, annexe II.",  # a French ;
+        (en, "en"): "Rapport de l’atelier (CESAO, OIM), 1 August 2020, paras. 3 and 4; Étude "
+                    "nationale, 2019, pp. 10–12, annexe II.",
+        (ar, "ar"): "\u2066Rapport de l’atelier (CESAO, OIM)\u2069، 1 آب/\u2060أغسطس 2020، "
+                    "الفقرتان 3 و4؛ \u2066Étude nationale\u2069، 2019، الصفحات من 10 إلى 12، "
+                    "\u2066annexe II\u2069.",
     }
     for (folder, lang), note in expected.items():
         page = html(folder / f"TN.{lang}.html")
@@ -291,10 +306,13 @@ def test_one_note_per_place_each_source_once(fr: Path, en: Path, ar: Path) -> No
 def test_regional_quotes_cite_in_footnotes(fr: Path) -> None:
     md = raw(fr / "regional.fr.md")
     assert "([1]" not in md.replace("\\", "") and "(\\[1\\]" not in md
-    call = re.search(r"\*— Maroc\*\[\^(\d+)\]", md)  # MA's objective 5
-    note = re.search(rf"^\[\^{call.group(1)}\]: \\\[(\d)\\\], par\. 10 et 11\.$", md, re.M)
-    assert note, md[md.index("[^1]:"):]
-    cited = f"[{note.group(1)}], par. 10 et 11."  # the report's one list numbers MA's source
+    calls = re.findall(r"\*— Maroc\*\[\^(\d+)\]", md)  # MA's objectives 5, 10...
+    notes = [re.search(rf"^\[\^{n}\]: (.*)$", md, re.M).group(1) for n in calls]
+    # The first note names the source; the next ones, of the same source, say "Ibid.".
+    assert notes[0].startswith("Rapport du deuxième atelier")
+    assert "13\u00a0août\u00a02020" in notes[0]
+    assert "Ibid., par. 10 et 11." in notes
+    cited = "Ibid., par. 10 et 11."
     assert cited in raw_docx_text(fr / "regional.fr.docx", "word/footnotes.xml")
     assert cited in words(pdftotext(fr / "regional.fr.pdf"))
 
@@ -524,3 +542,28 @@ def test_outputs_are_zip_and_stable(fr: Path, ws: Path) -> None:
     for fmt in ("html", "docx", "md"):
         assert (again / f"TN.fr.{fmt}").read_bytes() == (fr / f"TN.fr.{fmt}").read_bytes()
     assert zipfile.is_zipfile(again / "TN.fr.docx")
+
+
+def test_a_note_says_ibid_only_after_a_note_citing_the_same_source_alone() -> None:
+    """The `note` filter, in the order a template writes the notes: a source named in
+    full, then "Ibid." for the same source alone right after; two sources are both named;
+    "Ibid." with no locator takes no second full stop (the template adds one)."""
+    from gcmreview.model.text import Citation, Text
+    from gcmreview.render.templates import SourceNotes, environment
+
+    def cite(number: int, where: str) -> Citation:
+        full = Text(f"Title {number}, 2020{', ' + where if where else ''}", "en", "ltr")
+        ibid = Text(f"Ibid., {where}" if where else "Ibid.", "en", "ltr")
+        return Citation(number, Text(f"[{number}]", "en", "ltr"), full, ibid)
+
+    env = environment((ROOT / "templates",), "en")
+    template = env.from_string(
+        "{% for s in notes %}[{{ s|note }}.]{.note}\n{% endfor %}")
+    out = template.render(lang="en", source_notes=SourceNotes(), notes=[
+        [cite(1, "para. 6")], [cite(1, "para. 10")], [cite(1, "")],
+        [cite(1, "para. 2"), cite(2, "p. 4")], [cite(2, "p. 5")], [cite(2, "p. 5")],
+        [cite(1, "para. 3")]]).replace("\\", "").splitlines()  # Markdown's escapes
+    assert out == ["[Title 1, 2020, para. 6.]{.note}", "[Ibid., para. 10.]{.note}",
+                   "[Ibid.]{.note}", "[Title 1, 2020, para. 2; Title 2, 2020, p. 4.]{.note}",
+                   "[Title 2, 2020, p. 5.]{.note}", "[Ibid., p. 5.]{.note}",
+                   "[Title 1, 2020, para. 3.]{.note}"]

@@ -123,6 +123,7 @@ def test_quotes_are_attributed_and_tagged(regional: Path) -> None:
     assert re.search(r'— Libye</em><a href="#fn(\d+)" class="footnote-ref"', html)
     assert "([1]" not in html
     sources = html[html.index('id="sources"'):]
+    sources = sources[:sources.index("</section>")]
     assert sources.count("Rapport du deuxième atelier") == 1
     assert "13\u00a0août\u00a02020" in sources
     assert '<div class="narrative" lang="fr" dir="ltr">' in html

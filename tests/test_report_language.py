@@ -111,15 +111,16 @@ def test_one_date_style_per_language(out: Path) -> None:
     assert "أغسطس\u00a02020" not in text(out / "MA.ar.md").replace("آب/\u2060أغسطس", "")
 
 
-def test_sources_are_cited_by_number_once(out: Path) -> None:
+def test_sources_are_named_once_then_ibid(out: Path) -> None:
     fr = text(out / "regional.fr.md")
-    assert fr.count("Rapport du deuxième atelier de renforcement") == 1
+    # In the first note and the list of sources; the notes after it say "Ibid.".
+    assert fr.count("Rapport du deuxième atelier de renforcement") == 2
     # The quotation's sources are a footnote on its attribution.
     note = re.search(r"\*— Libye\*\[\^(\d+)\]", fr)
-    assert note and f"[^{note.group(1)}]: \\[1\\], par. 9." in fr
+    assert note and f"[^{note.group(1)}]: Ibid., par. 9." in fr
     # In Arabic, the locator the French review wrote is written in Arabic.
     html = text(out / "regional.ar.html")
-    assert "[1]، الفقرة 9." in html and "para. 9" not in html
+    assert "المرجع نفسه، الفقرة 9." in html and "para. 9" not in html
 
 
 def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
@@ -166,7 +167,7 @@ def test_a_source_is_cited_once_per_place(out: Path) -> None:
     and para. 10: one note each, the locators merged and in order, in the report's words;
     Arabic has its dual."""
     fr = text(out / "MA.fr.md")
-    assert "\\[1\\], par. 6 et 10." in fr and "\\[1\\], par. 10 et 11." in fr
+    assert "Ibid., par. 6 et 10." in fr and "Ibid., par. 10 et 11." in fr
     assert "Sources\u00a0:" not in fr and "para. 6" not in fr
     ar = text(out / "MA.ar.md")
     assert "الفقرتان 6 و10." in ar and "الفقرة 6." in ar

@@ -1088,15 +1088,27 @@ def _continuous_notes(document: str) -> str:
                   r'\1<w:numRestart w:val="continuous" />', document)
 
 
+ISOLATE_OPENERS = ("\u2066", "\u2067", "\u2068")  # LRI, RLI, FSI
+POP_ISOLATE = "\u2069"
+
+
 def _note_directions(notes: str) -> str:
     """word/footnotes.xml with each note's paragraphs set right to left when their text
     is (its first run with text is marked w:rtl): pandoc sets a note's paragraphs in the
     direction of the paragraph that calls it, and a source note in Arabic hangs on the
     end of a French narrative's paragraph in an Arabic report."""
     def paragraph(xml: str) -> str:
+        depth = 0  # inside an isolate (LRI, RLI ... PDI): a piece of the other direction
         for run in _RUN.finditer(xml):
             body = run.group(1)
             if "<w:footnoteRef" in body or not re.search(r"<w:t(?:\s[^>]*)?>\s*[^\s<]", body):
+                continue
+            text = "".join(_TEXT.findall(body)).lstrip()
+            if depth or text[:1] in ISOLATE_OPENERS:
+                # A source's title in another language may open the note ("Rapport…، 13
+                # آب/أغسطس 2020، الفقرة 6"): the note's own words that follow say.
+                depth = max(0, depth + sum(text.count(c) for c in ISOLATE_OPENERS)
+                            - text.count(POP_ISOLATE))
                 continue
             if "<w:rtl />" in body and "<w:bidi" not in xml[:xml.find("<w:r")]:
                 return _edit(xml, "pPr", PPR_ORDER, {"bidi": "<w:bidi />"})

@@ -43,7 +43,7 @@ from gcmreview.model.figures import Chart
 from gcmreview.model.indicators import IndicatorBuilder, IndicatorView, figure_name
 from gcmreview.model.matrix import StateCoverage
 from gcmreview.model.progress import REPORT_WORDS
-from gcmreview.model.text import Phrase, Text
+from gcmreview.model.text import Citation, Phrase, Text
 from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage, has_text
 from gcmreview.validate.data import StateData
@@ -104,8 +104,6 @@ message id), in the order the form offers them. Guiding principles come from the
 catalogue."""
 
 
-Citation = Text | Phrase
-"""One source cited in one place, with its locators: “[1], par. 10 et 11”."""
 
 
 @dataclass(frozen=True)
@@ -371,24 +369,36 @@ class ModelBuilder:
         details = [x for x in (self.fmt.date(source.get("date")), source.get("url")) if x]
         return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
 
-    def citation(self, number: int, locators: list[str], src: Callable[[str], Text]
-                 ) -> Citation:
-        """Source `number` with its locators: paragraphs and pages in the report's
-        language (gcmreview.core.citations); any other locator as the review wrote it
-        (`src`: text in the review's language)."""
+    def citation(self, number: int, locators: list[str], src: Callable[[str], Text],
+                 title: Text, date: str | None = None) -> Citation:
+        """Source `number` (`title`, `date`) with its locators: paragraphs and pages in
+        the report's language (gcmreview.core.citations); any other locator as the review
+        wrote it (`src`: text in the review's language)."""
         found = [(text, citations.parse(text)) for text in locators]
         written = [citations.write(loc, self.fmt)
                    for loc in citations.merge(loc for _text, loc in found if loc)]
         others = {f"locator{i}": src(text)
                   for i, (text, loc) in enumerate(found) if loc is None}
+
+        def phrase(text: str) -> Text | Phrase:
+            return Phrase(text, others) if others else self.ui(text)
+
         label = f"[{number}]"
-        if not written and not others:
-            return self.ui(label)
         # Written locators hold no braces: `{locator0}` can only be a placeholder.
         places = self.fmt.join([*written, *(f"{{{name}}}" for name in others)])
-        # Translators: a source's number in the list of sources, and where in it.
-        text = self.t("{source}, {locator}").format(source=label, locator=places)
-        return Phrase(text, others) if others else self.ui(text)
+        if places:
+            # Translators: a source's number in the list of sources, and where in it.
+            short = phrase(self.t("{source}, {locator}").format(source=label, locator=places))
+            # Translators: a footnote citing the source of the note just before it, and
+            # where in it (UN Editorial Manual: "Ibid., para. 10.").
+            ibid = phrase(self.t("Ibid., {locator}").format(locator=places))
+        else:
+            short = self.ui(label)
+            # Translators: a footnote citing the source of the note just before it.
+            ibid = self.ui(self.t("Ibid."))
+        named = self.fmt.join(["{title}", *([self.fmt.date(date)] if date else []),
+                               *([places] if places else [])])
+        return Citation(number, short, Phrase(named, {**others, "title": title}), ibid)
 
     def principle_label(self, slug: str) -> Text:
         """“(a) People-centred”: asked for every principle an objective names."""
@@ -632,13 +642,18 @@ class ReviewReading:
         """The sources of one place, each once and in the order of their numbers, with
         every locator given for it: “[1], par. 10 et 11”."""
         cited: dict[int, list[str]] = {}
+        named: dict[int, SourceEntry] = {}
         for cite in entry.get("sources") or []:
-            number = self.numbers.number(self.sources[cite["source"]], self.lang)
+            source = self.sources[cite["source"]]
+            number = self.numbers.number(source, self.lang)
+            named[number] = source
             locators = cited.setdefault(number, [])
             if cite.get("locator") and cite["locator"] not in locators:
                 locators.append(str(cite["locator"]))
-        return [self.builder.citation(number, locators, self.src)
-                for number, locators in sorted(cited.items())]
+        return [self.builder.citation(
+            number, locators, self.src,
+            Text(str(named[number]["title"]), self.lang, direction(self.lang)),
+            named[number].get("date")) for number, locators in sorted(cited.items())]
 
     def section(self, entry: Any, part: format.Part, at: Path_) -> Section | None:
         """A narrative section (or a list section's entry) at path `at`."""

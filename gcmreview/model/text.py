@@ -23,3 +23,16 @@ class Phrase(NamedTuple):
 
     text: str
     parts: dict[str, Text]
+
+
+class Citation(NamedTuple):
+    """One source cited in one place, with its locators, in the three ways a report gives
+    it: `short`, its number in the list of sources ("[1], par. 10 et 11": the site, beside
+    that list); `full`, the source named ("Rapport du deuxième atelier…, 13 août 2020,
+    par. 10"): a footnote; `ibid`, the footnote right after one that cites this source
+    alone ("Ibid., par. 10"), as United Nations documents write it."""
+
+    number: int
+    short: Text | Phrase
+    full: Text | Phrase
+    ibid: Text | Phrase

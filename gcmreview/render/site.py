@@ -35,6 +35,7 @@ from gcmreview.model.site import (
     principle_page,
     state_page,
 )
+from gcmreview.model.text import Citation
 from gcmreview.render.tables import PLACEHOLDER
 from gcmreview.render.templates import (
     COLONS,
@@ -86,11 +87,14 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None, note: bool 
 
 
 @jinja2.pass_context
-def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | str | None) -> Markup:
+def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | Citation | str | None
+          ) -> Markup:
     """Text on the page, marked with its own language and direction when they are not
     the page's; a title with no official text in this language says so: (EN)."""
     if value is None:
         return Markup("")
+    if isinstance(value, Citation):  # beside the State's list of sources: "[1], para. 6"
+        return _span(ctx, value.short)
     if isinstance(value, Phrase):
         pieces = PLACEHOLDER.split(value.text)
         return Markup("").join(_span(ctx, value.parts[piece]) if i % 2 else escape(piece)

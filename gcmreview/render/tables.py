@@ -28,7 +28,7 @@ from gcmreview.core.i18n import typeset
 from gcmreview.core.languages import direction
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.markdown import one_line
-from gcmreview.model.text import Phrase, Text
+from gcmreview.model.text import Citation, Phrase, Text
 
 Cell = str | Text | Phrase
 """A cell: plain text in the report's language (str) or text marked with its own."""
@@ -65,10 +65,12 @@ class Piece(NamedTuple):
     dir: str | None = None
 
 
-def pieces(value: Cell, lang: str) -> list[Piece]:
+def pieces(value: Cell | Citation, lang: str) -> list[Piece]:
     """A cell as the runs the `span` filter marks it with (render/templates.py `_span`)."""
     if isinstance(value, str):
         return [Piece(value)]
+    if isinstance(value, Citation):  # beside the list of sources: "[1], para. 6"
+        return pieces(value.short, lang)
     if isinstance(value, Phrase):
         parts = PLACEHOLDER.split(value.text)  # text, name, text, name, ..., text
         out: list[Piece] = []
@@ -103,7 +105,7 @@ def _cell_text(value: Cell, lang: str) -> list[Piece]:
     return [r for r in runs if r.text or r.lang is not None]
 
 
-def marked(value: Cell, lang: str) -> str:
+def marked(value: Cell | Citation, lang: str) -> str:
     """Text as Markdown, marked with its own language when it differs, and isolated
     when its direction differs (the templates' `span` filter)."""
     out = []

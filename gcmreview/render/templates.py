@@ -30,6 +30,7 @@ from gcmreview.core.markdown import escape as md
 from gcmreview.core.markdown import one_line
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.model.review import Narrative, Phrase, Text
+from gcmreview.model.text import Citation
 from gcmreview.render.tables import ISOLATES, DataTables, Table, marked, raw_formats
 
 COLONS = {"fr": "\u00a0:"}
@@ -172,6 +173,41 @@ class FigureNumbers:
     figure and format."""
 
 
+@dataclass
+class SourceNotes:
+    """Source notes are written in the order the skeleton places them, which is the
+    document's: a note citing alone the source the note before it cited alone is
+    "Ibid.", as United Nations documents write it."""
+
+    last: int | None = None
+    """The source the previous note cited alone."""
+
+
+@jinja2.pass_context
+def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
+    """The text of a footnote citing `sources` (Citation), as Markdown: each source named
+    with where in it ("Rapport…, 13 août 2020, par. 6"), or "Ibid., par. 10" after a note
+    citing that source alone. Anything else is written as the `span` filter writes it."""
+    lang = ctx["lang"]
+    fmt = Formatter(lang, report=True)
+    items = list(sources)
+    cited = [item for item in items if isinstance(item, Citation)]
+    if len(cited) < len(items):
+        return fmt.semicolons(_joined([marked(item, lang) if isinstance(item, (str, Text, Phrase))
+                                       else str(item) for item in items], lang))
+    notes: SourceNotes = ctx["source_notes"]
+    alone = cited[0].number if len(cited) == 1 else None
+    texts = [cited[0].ibid] if alone is not None and alone == notes.last \
+        else [c.full for c in cited]
+    notes.last = alone
+    # Each text is in the report's language, a title in another marked and isolated
+    # inside it: not isolated as a whole (`_joined`), which would set an Arabic note
+    # that starts with a French title left to right.
+    text = fmt.semicolons([marked(text, lang) for text in texts])
+    # The template ends the note with a full stop: not a second one after "Ibid.".
+    return text[:-2] if text.endswith("\\.") else text[:-1] if text.endswith(".") else text
+
+
 NUMBER = "\ue000"
 """Where the figure's number goes in its translated label."""
 
@@ -256,7 +292,8 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        and_list=lambda items: _list(fmt, list(items), lang),
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
-                       number=fmt.number, counted=fmt.counted, after_colon=_after_colon)
+                       number=fmt.number, counted=fmt.counted, after_colon=_after_colon,
+                       note=_note)
     return env
 
 
@@ -328,5 +365,6 @@ def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = 
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
-                                   figure_numbers=figures, data_tables=tables, **context)
+                                   figure_numbers=figures, data_tables=tables,
+                                   source_notes=SourceNotes(), **context)
     return RenderedSkeleton(markdown, slots.items, tables.items, figures.texts)
