@@ -192,10 +192,11 @@ def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
     fmt = Formatter(lang, report=True)
     items = list(sources)
     cited = [item for item in items if isinstance(item, Citation)]
-    if len(cited) < len(items):
+    if not cited or len(cited) < len(items):
         return fmt.semicolons(_joined([marked(item, lang) if isinstance(item, (str, Text, Phrase))
                                        else str(item) for item in items], lang))
-    notes: SourceNotes = ctx["source_notes"]
+    # A skeleton rendered without the sequence (none of gcmreview's): no "Ibid.".
+    notes: SourceNotes = ctx.get("source_notes") or SourceNotes()
     alone = cited[0].number if len(cited) == 1 else None
     texts = [cited[0].ibid] if alone is not None and alone == notes.last \
         else [c.full for c in cited]
