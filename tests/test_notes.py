@@ -546,15 +546,17 @@ def test_outputs_are_zip_and_stable(fr: Path, ws: Path) -> None:
 
 def test_a_note_says_ibid_only_after_a_note_citing_the_same_source_alone() -> None:
     """The `note` filter, in the order a template writes the notes: a source named in
-    full, then "Ibid." for the same source alone right after; two sources are both named;
-    "Ibid." with no locator takes no second full stop (the template adds one)."""
+    full, then "Ibid." for the same source alone right after, its short title later; two
+    sources are both named; "Ibid." with no locator takes no second full stop (the
+    template adds one)."""
     from gcmreview.model.text import Citation, Text
     from gcmreview.render.templates import SourceNotes, environment
 
     def cite(number: int, where: str) -> Citation:
         full = Text(f"Title {number}, 2020{', ' + where if where else ''}", "en", "ltr")
         ibid = Text(f"Ibid., {where}" if where else "Ibid.", "en", "ltr")
-        return Citation(number, Text(f"[{number}]", "en", "ltr"), full, ibid)
+        again = Text(f"T{number}{', ' + where if where else ''}", "en", "ltr")
+        return Citation(number, Text(f"[{number}]", "en", "ltr"), full, ibid, again)
 
     env = environment((ROOT / "templates",), "en")
     template = env.from_string(
@@ -563,7 +565,35 @@ def test_a_note_says_ibid_only_after_a_note_citing_the_same_source_alone() -> No
         [cite(1, "para. 6")], [cite(1, "para. 10")], [cite(1, "")],
         [cite(1, "para. 2"), cite(2, "p. 4")], [cite(2, "p. 5")], [cite(2, "p. 5")],
         [cite(1, "para. 3")]]).replace("\\", "").splitlines()  # Markdown's escapes
+    # Once named, a source is cited by its short title (T1), unless "Ibid." says it.
     assert out == ["[Title 1, 2020, para. 6.]{.note}", "[Ibid., para. 10.]{.note}",
-                   "[Ibid.]{.note}", "[Title 1, 2020, para. 2; Title 2, 2020, p. 4.]{.note}",
-                   "[Title 2, 2020, p. 5.]{.note}", "[Ibid., p. 5.]{.note}",
-                   "[Title 1, 2020, para. 3.]{.note}"]
+                   "[Ibid.]{.note}", "[T1, para. 2; Title 2, 2020, p. 4.]{.note}",
+                   "[T2, p. 5.]{.note}", "[Ibid., p. 5.]{.note}", "[T1, para. 3.]{.note}"]
+
+
+SHORT = """country: TN
+review: {cycle: 2020, language: fr, status: draft}
+objectives:
+  # In the report's order (by IMRF round table): 2, then 1 and 3.
+  2: {status: planned, summary: "Deuxième.", sources: [{source: atelier, locator: "par. 4"}]}
+  1: {status: planned, summary: "Premier.", sources: [{source: etude, locator: "p. 3"}]}
+  3: {status: planned, summary: "Troisième.", sources: [{source: atelier, locator: "par. 5"}]}
+sources:
+  - {id: atelier, title: "Rapport de l'atelier (CESAO, OIM)", short_title: "Rapport de
+      l'atelier", date: "2020-08-01"}
+  - {id: etude, title: "Étude nationale", date: "2019"}
+"""
+
+
+def test_a_source_named_before_is_cited_by_its_short_title(tmp_path: Path) -> None:
+    """A source cited again after another's note: by the short title the review gives it
+    (`short_title`), or named in full again when it gives none."""
+    ws = copy_workspace(tmp_path / "ws", ())
+    (ws / "countries" / "TN.yaml").write_text(SHORT, encoding="utf-8")
+    out = build_ok(ws, "out", "-c", "TN", "-f", "md,docx")
+    md = raw(out / "TN.fr.md").replace("\\", "").replace(NBSP, " ")
+    notes = re.findall(r"^\[\^\d+\]: (.*)$", md, re.M)
+    assert notes == ["Rapport de l’atelier (CESAO, OIM), 1er août 2020, par. 4.",
+                     "Étude nationale, 2019, p. 3.", "Rapport de l’atelier, par. 5."]
+    assert "Rapport de l’atelier, par. 5." in " ".join(
+        raw_docx_text(out / "TN.fr.docx", "word/footnotes.xml").replace(NBSP, " ").split())

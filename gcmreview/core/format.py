@@ -317,6 +317,9 @@ SOURCES = Part("sources", (
         Field("id", "code", N_("ID"), note=N_("Short: lower-case letters, digits and hyphens, "
                                               "for example report-2024.")),
         Field("title", "line", N_("Title"), translate=False),
+        Field("short_title", "line", N_("Short title"), translate=False,
+              note=N_("For the notes that cite it again, for example Workshop report "
+                      "(2020).")),
         Field("date", "line", N_("Date"), translate=False),
         Field("url", "line", N_("Web address"), translate=False),
     )),
@@ -510,6 +513,7 @@ class Cite(TypedDict):
 class SourceEntry(TypedDict):
     id: str
     title: str
+    short_title: NotRequired[str]
     date: NotRequired[str]
     url: NotRequired[str]
 

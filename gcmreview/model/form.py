@@ -368,7 +368,8 @@ class FormBuilder:
             rows += [(Answer("choices", choices=((False, o.label),)),
                       *(self.answer(c, None) for c in rest))
                      for code, o in listed.items() if code not in shown]
-        widths = {2: (35, 65), 3: (35, 12, 53), 4: (40, 22, 12, 26)}[len(group.columns)]
+        widths = {2: (35, 65), 3: (35, 12, 53), 4: (40, 22, 12, 26),
+                  5: (14, 34, 20, 12, 20)}[len(group.columns)]  # 5: the sources
         return Table(self.t(group.caption), header, tuple(rows), widths)
 
 

@@ -370,10 +370,11 @@ class ModelBuilder:
         return Item(Text(str(source["title"]), lang, direction(lang)), self.fmt.join(details))
 
     def citation(self, number: int, locators: list[str], src: Callable[[str], Text],
-                 title: Text, date: str | None = None) -> Citation:
-        """Source `number` (`title`, `date`) with its locators: paragraphs and pages in
-        the report's language (gcmreview.core.citations); any other locator as the review
-        wrote it (`src`: text in the review's language)."""
+                 title: Text, date: str | None = None, short_title: Text | None = None
+                 ) -> Citation:
+        """Source `number` (`title`, `date`, `short_title`) with its locators: paragraphs
+        and pages in the report's language (gcmreview.core.citations); any other locator as
+        the review wrote it (`src`: text in the review's language)."""
         found = [(text, citations.parse(text)) for text in locators]
         written = [citations.write(loc, self.fmt)
                    for loc in citations.merge(loc for _text, loc in found if loc)]
@@ -398,7 +399,10 @@ class ModelBuilder:
             ibid = self.ui(self.t("Ibid."))
         named = self.fmt.join(["{title}", *([self.fmt.date(date)] if date else []),
                                *([places] if places else [])])
-        return Citation(number, short, Phrase(named, {**others, "title": title}), ibid)
+        full = Phrase(named, {**others, "title": title})
+        again = Phrase(self.fmt.join(["{title}", *([places] if places else [])]),
+                       {**others, "title": short_title}) if short_title else full
+        return Citation(number, short, full, ibid, again)
 
     def principle_label(self, slug: str) -> Text:
         """“(a) People-centred”: asked for every principle an objective names."""
@@ -650,10 +654,14 @@ class ReviewReading:
             locators = cited.setdefault(number, [])
             if cite.get("locator") and cite["locator"] not in locators:
                 locators.append(str(cite["locator"]))
+        def text(value: str | None) -> Text | None:
+            return Text(value, self.lang, direction(self.lang)) if value else None
+
         return [self.builder.citation(
-            number, locators, self.src,
-            Text(str(named[number]["title"]), self.lang, direction(self.lang)),
-            named[number].get("date")) for number, locators in sorted(cited.items())]
+            number, locators, self.src, Text(str(named[number]["title"]), self.lang,
+                                             direction(self.lang)),
+            named[number].get("date"), text(named[number].get("short_title")))
+            for number, locators in sorted(cited.items())]
 
     def section(self, entry: Any, part: format.Part, at: Path_) -> Section | None:
         """A narrative section (or a list section's entry) at path `at`."""

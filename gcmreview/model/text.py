@@ -30,9 +30,11 @@ class Citation(NamedTuple):
     it: `short`, its number in the list of sources ("[1], par. 10 et 11": the site, beside
     that list); `full`, the source named ("Rapport du deuxième atelier…, 13 août 2020,
     par. 10"): a footnote; `ibid`, the footnote right after one that cites this source
-    alone ("Ibid., par. 10"), as United Nations documents write it."""
+    alone ("Ibid., par. 10"), as United Nations documents write it; `again`, a later note
+    citing a source named before, by its short title if the review gives one."""
 
     number: int
     short: Text | Phrase
     full: Text | Phrase
     ibid: Text | Phrase
+    again: Text | Phrase

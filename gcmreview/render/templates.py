@@ -181,13 +181,16 @@ class SourceNotes:
 
     last: int | None = None
     """The source the previous note cited alone."""
+    named: set[int] = field(default_factory=set)
+    """The sources a note has named in full: a later one cites them by short title."""
 
 
 @jinja2.pass_context
 def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
     """The text of a footnote citing `sources` (Citation), as Markdown: each source named
-    with where in it ("Rapport…, 13 août 2020, par. 6"), or "Ibid., par. 10" after a note
-    citing that source alone. Anything else is written as the `span` filter writes it."""
+    with where in it ("Rapport…, 13 août 2020, par. 6"; by its short title once named, if
+    it has one), or "Ibid., par. 10" after a note citing that source alone. Anything else
+    is written as the `span` filter writes it."""
     lang = ctx["lang"]
     fmt = Formatter(lang, report=True)
     items = list(sources)
@@ -199,8 +202,9 @@ def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
     notes: SourceNotes = ctx.get("source_notes") or SourceNotes()
     alone = cited[0].number if len(cited) == 1 else None
     texts = [cited[0].ibid] if alone is not None and alone == notes.last \
-        else [c.full for c in cited]
+        else [c.again if c.number in notes.named else c.full for c in cited]
     notes.last = alone
+    notes.named.update(c.number for c in cited)
     # Each text is in the report's language, a title in another marked and isolated
     # inside it: not isolated as a whole (`_joined`), which would set an Arabic note
     # that starts with a French title left to right.
