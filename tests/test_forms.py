@@ -460,3 +460,34 @@ def test_a_forms_country_code_cannot_name_a_file_elsewhere(run_cli, ws: Path, tm
     assert not Path("/tmp/elsewhere.yaml").exists()
     chosen = run_cli("import", "hostile.docx", "--country", "MA", "--dry-run", cwd=ws)
     assert chosen.code in (0, 1), chosen.out
+
+
+def test_a_form_made_before_a_column_was_added_is_read_all_the_same(
+        run_cli, tmp_path: Path) -> None:
+    """The sources' `short_title` column came after forms went out: a returned form whose
+    sources table has only ID, Title, Date and Web address keeps its sources (a table is
+    read by column, so an added column is always the last: tested here too)."""
+    from gcmreview.core import format as fmt
+
+    for section in fmt.SECTIONS:
+        for part in [section.part] if section.part else []:
+            for group in part.groups:
+                later = [c.later for c in group.columns]
+                assert later == sorted(later), group.key  # `later` columns come last
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    path = ws / "forms" / "MA.docx"
+    document = wordedit.open_form(path)
+    (table,) = [t for t in document.tables
+                if [c.text for c in t.rows[0].cells][-1] == "Titre abrégé"]
+    for row in table.rows:  # the form as it was: four columns
+        cell = row.cells[-1]._tc
+        cell.getparent().remove(cell)
+    grid = table._tbl.tblGrid
+    grid.remove(grid.gridCol_lst[-1])
+    document.save(str(path))
+    (ws / "imported").mkdir()
+    done = run_cli("import", "forms/MA.docx", "--output", "imported", cwd=ws)
+    assert "error[" not in done.out, done.out
+    imported = review_data(ws / "imported" / "MA.yaml")
+    assert imported["sources"] == review_data(ws / "countries" / "MA.yaml")["sources"]

@@ -63,6 +63,9 @@ class Field:
     translate: bool = True
     """Text (narrative, line, lines) a translation gives in another language; False for
     text that stays as written: a date, an address, a cited document's title."""
+    later: bool = False
+    """A table's column added after forms went out: the last of its table, and a form
+    without it is read all the same (its tables are read by column)."""
 
     @property
     def translatable(self) -> bool:
@@ -317,11 +320,11 @@ SOURCES = Part("sources", (
         Field("id", "code", N_("ID"), note=N_("Short: lower-case letters, digits and hyphens, "
                                               "for example report-2024.")),
         Field("title", "line", N_("Title"), translate=False),
-        Field("short_title", "line", N_("Short title"), translate=False,
-              note=N_("For the notes that cite it again, for example Workshop report "
-                      "(2020).")),
         Field("date", "line", N_("Date"), translate=False),
         Field("url", "line", N_("Web address"), translate=False),
+        Field("short_title", "line", N_("Short title"), translate=False, later=True,
+              note=N_("For the notes that cite it again, for example Workshop report "
+                      "(2020).")),
     )),
 ), schema="source")
 """The top-level list of sources, as the form asks it: one table."""
@@ -513,9 +516,9 @@ class Cite(TypedDict):
 class SourceEntry(TypedDict):
     id: str
     title: str
-    short_title: NotRequired[str]
     date: NotRequired[str]
     url: NotRequired[str]
+    short_title: NotRequired[str]
 
 
 class ReviewMeta(TypedDict):

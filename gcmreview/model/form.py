@@ -369,7 +369,7 @@ class FormBuilder:
                       *(self.answer(c, None) for c in rest))
                      for code, o in listed.items() if code not in shown]
         widths = {2: (35, 65), 3: (35, 12, 53), 4: (40, 22, 12, 26),
-                  5: (14, 34, 20, 12, 20)}[len(group.columns)]  # 5: the sources
+                  5: (14, 34, 12, 20, 20)}[len(group.columns)]  # 5: the sources
         return Table(self.t(group.caption), header, tuple(rows), widths)
 
 
@@ -600,8 +600,10 @@ class FormReader:
     def group_of(self, row: tuple[Cell, ...], part: Part) -> Group | None:
         for group in part.groups:
             names = [_all_languages(c.label) for c in group.columns]
-            if len(row) >= len(names) and all(fold_words(_first_line(cell)) in accepted
-                                               for cell, accepted in zip(row, names, strict=False)):
+            # A form made before a column was added (`later`) has its table without it.
+            least = sum(1 for c in group.columns if not c.later)
+            if len(row) >= least and all(fold_words(_first_line(cell)) in accepted
+                                         for cell, accepted in zip(row, names, strict=False)):
                 return group
         return None
 
