@@ -36,6 +36,7 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from gcmreview.convert.fonts import font_dirs
+from gcmreview.render.tables import ISOLATES
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 FONT_COMPRESS_LEVEL = 1
@@ -1088,8 +1089,8 @@ def _continuous_notes(document: str) -> str:
                   r'\1<w:numRestart w:val="continuous" />', document)
 
 
-ISOLATE_OPENERS = ("\u2066", "\u2067", "\u2068")  # LRI, RLI, FSI
-POP_ISOLATE = "\u2069"
+ISOLATE_OPENERS = tuple(start for start, _end in ISOLATES.values())
+POP_ISOLATE = ISOLATES["ltr"][1]
 
 
 def _note_directions(notes: str) -> str:

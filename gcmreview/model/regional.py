@@ -342,6 +342,7 @@ class RegionalBuilder:
         covid19 = [Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
                    for c in order if c in models
                    if (s := models[c].sections["covid19"]) and s.summary]
+        submitted = sum(c in by_code or c in left_out for c in ws.participants)
         return RegionalModel(
             lang=self.lang,
             dir=direction(self.lang),
@@ -354,8 +355,8 @@ class RegionalBuilder:
             participants=[self.participant(c, by_code.get(c), models.get(c), c in left_out)
                           for c in order],
             participants_count=len(ws.participants),
-            submitted_count=sum(c in by_code or c in left_out for c in ws.participants),
-            received=self.received(reviews, len(left_out)),
+            submitted_count=submitted,
+            received=self.received(reviews, submitted),
             not_submitted=[names[c] for c in order
                            if c in ws.participants and c not in by_code and c not in left_out],
             left_out=[self.models.country(c) for c in left_out],
@@ -658,9 +659,9 @@ class RegionalBuilder:
             return self.cell(PARTNER.code)
         return self.cell(None)
 
-    def received(self, reviews: list[StateReview], left_out: int) -> str:
+    def received(self, reviews: list[StateReview], count: int) -> str:
+        """`count`: the participants that sent a review file (`submitted_count`)."""
         t, fmt = self.t, self.fmt
-        count = len(reviews) + left_out
         if not count:
             return t("None of them has submitted a voluntary review yet.")
         out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",

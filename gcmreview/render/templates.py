@@ -196,8 +196,8 @@ def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
     items = list(sources)
     cited = [item for item in items if isinstance(item, Citation)]
     if not cited or len(cited) < len(items):
-        return fmt.semicolons(_joined([marked(item, lang) if isinstance(item, (str, Text, Phrase))
-                                       else str(item) for item in items], lang))
+        return fmt.semicolons(_joined([marked(item, lang) if isinstance(
+            item, (str, Text, Phrase, Citation)) else str(item) for item in items], lang))
     # A skeleton rendered without the sequence (none of gcmreview's): no "Ibid.".
     notes: SourceNotes = ctx.get("source_notes") or SourceNotes()
     alone = cited[0].number if len(cited) == 1 else None
