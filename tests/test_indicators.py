@@ -29,9 +29,10 @@ from gcmreview.model.indicators import (
     PublishedValue,
     breakdown_columns,
     published_values,
+    show,
 )
 from gcmreview.render.data_file import values_csv
-from gcmreview.validate.data import DataChecker, DataOptions, check_data_folder
+from gcmreview.validate.data import DataChecker, DataOptions, Value, check_data_folder
 from gcmreview.validate.workspace import WorkspaceError, load_workspace
 from tests import wordedit
 
@@ -716,3 +717,22 @@ def test_an_indicators_heading_lines_and_table_share_a_page(built: Path) -> None
     (page,) = [p for p in pages if "Indicator 16.2.2:" in p]
     assert "Linked to this objective for this review" in page
     assert "Unit: Per 100,000 population" in page and "Year Total Female Male" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_values_are_written_as_babel_writes_them(lang: str) -> None:
+    """The values are formatted with babel's pattern parsed once (model/indicators.py
+    `_number_pattern`): the same text as babel's format_decimal, with the file's decimals."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(22)
+    texts = ["0", "-0.5", "12.50", "1E+3", "1000000", "0.001", "-1234567.891"]
+    texts += [f"{rng.uniform(-1e7, 1e7):.{rng.randint(0, 4)}f}" for _ in range(300)]
+    fmt = Formatter(lang)
+    for text in texts:
+        places = max(0, -int(Decimal(text).as_tuple().exponent))
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        expected = format_decimal(Decimal(text), format=pattern, locale=lang)
+        assert show(fmt, Value(2020, Decimal(text), text)) == expected, text

@@ -42,8 +42,10 @@ from gcmreview.render.templates import RenderedSkeleton, find_template_file
 FORMATS = ("html", "docx", "pdf", "md")
 RECYCLE_AFTER_BYTES = 2_000_000
 """A pandoc process keeps the heap its largest document needed; after this much
-input a fresh one takes over, so memory stays that of one document (regional
-reports of large regions are megabytes of Markdown)."""
+Markdown parsed a fresh one takes over, so memory stays that of one document (regional
+reports of large regions are megabytes of Markdown). What pandoc passes through as it is
+(the data tables written by gcmreview, the metadata) does not count: with five
+indicators, counting every byte sent restarted the workers twice as often."""
 FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten anyway
 
 
@@ -158,11 +160,17 @@ class PandocWorker:
         except BaseException:
             self.process.close()
             raise
+        self.parsed = 0
+        """Bytes of Markdown sent to be parsed so far: skeletons and narratives."""
 
     @property
     def converted(self) -> int:
-        """Bytes of input converted so far."""
-        return self.process.sent
+        """Bytes of Markdown converted so far (`RECYCLE_AFTER_BYTES`)."""
+        return self.parsed
+
+    def _parsing(self, markdown: str, narratives: list[dict[str, Any]]) -> None:
+        self.parsed += len(markdown.encode()) + sum(len(n["text"].encode())
+                                                   for n in narratives if "text" in n)
 
     def _answered(self, ask: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """pandoc's answer to a request (`ask` sends it), asked again once if a cached
@@ -194,6 +202,7 @@ class PandocWorker:
                 png.write_bytes(stand_in(figure.png, name))
             placed[name] = {"png": str(png), "width": figure.width, "height": figure.height,
                             "drawing": figure.drawing}
+        self._parsing(job.skeleton.markdown, narratives)
         self.process.send({
             "id": job.id,
             "markdown": job.skeleton.markdown,
@@ -226,6 +235,7 @@ class PandocWorker:
 
     def _fragments(self, id: str, narratives: dict[str, str]) -> dict[str, Any]:
         pack, items = self.narratives.request(narratives)
+        self._parsing("", items)
         # A footnote needs `[^` in the text: those narratives are written on their own.
         self.process.send({"id": id, "fragments": True, "narratives": items, "pack": pack,
                            "notes": sorted(k for k, text in narratives.items() if "[^" in text)})

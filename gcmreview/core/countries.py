@@ -44,8 +44,10 @@ def normalise(text: str) -> str:
     return text.strip().upper()
 
 
+@cache
 def name(code: str, lang: str) -> str:
-    """The country's name in `lang` from CLDR, or the code when CLDR has none."""
+    """The country's name in `lang` from CLDR, or the code when CLDR has none (kept: a
+    build asks for each State's name in every table and chart that shows it)."""
     from babel import Locale
 
     return Locale.parse(lang).territories.get(code, code)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from gcmreview.core.i18n import Formatter
 from gcmreview.core.indicators import LABELS, UNIT_LABELS, file_stem, sort_key
@@ -21,6 +22,10 @@ from gcmreview.load.catalogue import Catalogue, Indicator, Link
 from gcmreview.model.figures import Chart
 from gcmreview.model.text import Phrase, Text
 from gcmreview.validate.data import DataResult, DataSet, Value
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.numbers import NumberPattern
 
 MAX_SERIES_IN_CHART = 8
 """More lines than this are no longer told apart: the table then stands alone."""
@@ -49,11 +54,17 @@ def _shown(lang: str, text: str, number: Decimal) -> str:
     """Each value is shown in several places (its State's table and chart, the region's,
     the site): formatted once per language (babel's format_decimal was 0.7 s of a
     193-State build with five indicators over ten years)."""
-    from babel.numbers import format_decimal
+    pattern, locale = _number_pattern(lang, decimals(text))
+    return str(pattern.apply(number, locale))
 
-    places = decimals(text)
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return str(format_decimal(number, format=pattern, locale=lang))
+
+@lru_cache(maxsize=64)
+def _number_pattern(lang: str, places: int) -> tuple[NumberPattern, Locale]:
+    """What babel's format_decimal parses again at every call (most of its time)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    return parse_pattern("#,##0." + "0" * places if places else "#,##0"), Locale.parse(lang)
 
 
 def years_text(years: Sequence[int]) -> str:

@@ -140,17 +140,24 @@ class DataOptions:
     participants: tuple[str, ...] | None = None
 
 
-def shown_path(path: Path) -> str:
-    """A data file as messages name it: the link itself, not what a link points to."""
-    folder = display_path(path.parent)
+def shown_path(path: Path, folders: dict[Path, str] | None = None) -> str:
+    """A data file as messages name it: the link itself, not what a link points to.
+    `folders`: the folders already shown, by path (a State's files share one, and
+    resolving it is most of the time this takes)."""
+    folder = folders.get(path.parent) if folders is not None else None
+    if folder is None:
+        folder = display_path(path.parent)
+        if folders is not None:
+            folders[path.parent] = folder
     return path.name if folder == "." else f"{folder}/{path.name}"
 
 
 def check_data_files(paths: list[Path], catalogue: Catalogue, options: DataOptions) -> DataSet:
     """Check data files named one by one."""
     found = DataSet()
+    folders: dict[Path, str] = {}
     for path in paths:
-        shown = shown_path(path)
+        shown = shown_path(path, folders)
         if not path.exists() and not path.is_symlink():
             raise InputError(_("{path}: there is no such file or folder").format(path=shown))
         try:
