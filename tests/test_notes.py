@@ -597,3 +597,20 @@ def test_a_source_named_before_is_cited_by_its_short_title(tmp_path: Path) -> No
                      "Étude nationale, 2019, p. 3.", "Rapport de l’atelier, par. 5."]
     assert "Rapport de l’atelier, par. 5." in " ".join(
         raw_docx_text(out / "TN.fr.docx", "word/footnotes.xml").replace(NBSP, " ").split())
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_title_ending_with_a_stop_takes_no_second_one(lang: str) -> None:
+    """A French title that ends with a full stop, last in an English or Arabic note: one
+    stop, the note's, outside the title's span (and its isolate, in Arabic)."""
+    from gcmreview.model.text import Citation, Text
+    from gcmreview.render.templates import SourceNotes, environment
+
+    title = Text("Rapport final de l'atelier.", "fr", "ltr")
+    cited = Citation(1, title, title, title, title)
+    env = environment((ROOT / "templates",), lang)
+    out = env.from_string("[{{ s|note }}.]{.note}").render(
+        lang=lang, source_notes=SourceNotes(), s=[cited])
+    start, end = ("\u2066", "\u2069") if lang == "ar" else ("", "")
+    assert out == (f'[[{start}Rapport final de l\u2019atelier{end}]'
+                   '{lang="fr" dir="ltr"}.]{.note}')

@@ -209,8 +209,16 @@ def _note(ctx: jinja2.runtime.Context, sources: Sequence[object]) -> str:
     # inside it: not isolated as a whole (`_joined`), which would set an Arabic note
     # that starts with a French title left to right.
     text = fmt.semicolons([marked(text, lang) for text in texts])
-    # The template ends the note with a full stop: not a second one after "Ibid.".
+    # The template ends the note with a full stop: not a second one after "Ibid.", nor
+    # after a title in another language that ends with one (it goes: the note's stop is
+    # the report's, where the report's punctuation goes).
+    text = _FOREIGN_END_STOP.sub(r"\1\2", text)
     return text[:-2] if text.endswith("\\.") else text[:-1] if text.endswith(".") else text
+
+
+_FOREIGN_END_STOP = re.compile(r'\\?\.(\u2069?)(\]\{lang="[^"]*" dir="[^"]*"\})$')
+"""A span of another language (render/tables.py `marked`) at the end of a note, its text
+ending with a full stop (escaped or not), isolated or not."""
 
 
 NUMBER = "\ue000"
