@@ -8,7 +8,7 @@ are counted from the review files, so nothing is shown that the files do not hol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,21 +91,25 @@ def masthead(apparatus: Apparatus, lang: str, *, country: bool = False,
     return Masthead(issuer, symbol, tuple(lines))
 
 
-def texts_of(review: Any) -> Iterator[str]:
-    """Every text of a review a reader reads (narratives, lines, titles), in file order."""
+def texts_of(review: Any) -> list[str]:
+    """Every text of a review a reader reads (narratives, lines, titles), in file order.
+    Gathered in a list, not yielded: a value yielded from a nested generator passes
+    through every level above it (0.3 s of a 193-State build's Python)."""
     keys = format.keys_of_kind("narrative", "line", "lines")
+    found: list[str] = []
 
-    def walk(value: Any, key: object = None) -> Iterator[str]:
+    def walk(value: Any, key: object = None) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
-                yield from walk(v, k)
+                walk(v, k)
         elif isinstance(value, list):
             for v in value:
-                yield from walk(v, key)
+                walk(v, key)
         elif isinstance(value, str) and key in keys:
-            yield value
+            found.append(value)
 
-    yield from walk(review)
+    walk(review)
+    return found
 
 
 REPORT_ACRONYMS: dict[str, Localized] = {
