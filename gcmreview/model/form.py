@@ -150,6 +150,9 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Answer, ...], ...]
     widths: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+    """Under each column's label, what to write in it ("" for none): `import` reads a
+    header cell's first line only."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +373,8 @@ class FormBuilder:
                      for code, o in listed.items() if code not in shown]
         widths = {2: (35, 65), 3: (35, 12, 53), 4: (40, 22, 12, 26),
                   5: (14, 34, 12, 20, 20)}[len(group.columns)]  # 5: the sources
-        return Table(self.t(group.caption), header, tuple(rows), widths)
+        return Table(self.t(group.caption), header, tuple(rows), widths,
+                     tuple(self.t(c.note) if c.note else "" for c in group.columns))
 
 
 # --- reading a returned form --------------------------------------------------------------------
