@@ -517,3 +517,30 @@ def test_a_columns_note_is_under_its_label(run_cli, tmp_path: Path) -> None:
     assert "error[" not in done.out, done.out
     imported = review_data(ws / "imported" / "MA.yaml")
     assert imported["sources"] == review_data(ws / "countries" / "MA.yaml")["sources"]
+
+
+def test_a_tables_caption_stays_on_its_page(run_cli, tmp_path: Path) -> None:
+    """The note above a table (what goes in it) is kept with it: in Word's XML every such
+    paragraph keeps with the next, and LibreOffice prints the sources' caption on the
+    page of their table (it was left alone at the foot of the page before)."""
+    import pypdf
+
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    assert run_cli("form", "MA", cwd=ws).code == 0
+    form = ws / "forms" / "MA.docx"
+    with zipfile.ZipFile(form) as archive:
+        xml = archive.read("word/document.xml").decode()
+    captions = re.findall(r'<w:p><w:pPr><w:pStyle w:val="FormNote" />(<w:keepNext />)?'
+                          r'</w:pPr>(?:(?!</w:p>).)*</w:p>\s*<w:tbl>', xml, re.DOTALL)
+    assert captions and all(captions), "a caption not kept with its table"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice is not installed: apt-get install libreoffice-writer-nogui "
+                    "(.ci/run does it)")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(form)], check=True, capture_output=True, timeout=300)
+    pages = [" ".join(page.extract_text().split())
+             for page in pypdf.PdfReader(tmp_path / "MA.pdf").pages]
+    (page,) = [p for p in pages if "Documents cités par l" in p]
+    assert "Titre abrégé" in page and "Rapport du deuxième atelier" in page

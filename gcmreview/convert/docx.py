@@ -80,11 +80,19 @@ def _checkbox(match: re.Match[str]) -> str:
             f'<w:t>{match.group(2)}</w:t></w:r></w:sdtContent></w:sdt>')
 
 
+_NOTE_BEFORE_TABLE = re.compile(
+    r'(<w:p><w:pPr><w:pStyle w:val="FormNote" />)(</w:pPr>(?:(?!</w:p>).)*</w:p>\s*<w:tbl>)',
+    re.DOTALL)
+"""A paragraph of the form's guidance ("Form Note") followed by a table: its caption."""
+
+
 def _form(text: str) -> str:
     if "xmlns:w14=" not in text:
         text = text.replace("<w:document ", f'<w:document xmlns:w14="{W14}" xmlns:mc="{MC}" '
                             'mc:Ignorable="w14" ', 1)
     text = _CHECKBOX_RUN.sub(_checkbox, text)
+    # A note right above a table (what goes in it) stays on the table's page.
+    text = _NOTE_BEFORE_TABLE.sub(r"\1<w:keepNext />\2", text)
     # Label cells: shaded, so the answer column is the obvious place to write.
     return re.sub(r'<w:tc><w:tcPr />(?=<w:p><w:pPr><w:pStyle w:val="FormLabel" />)',
                   f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{LABEL_FILL}" />'
