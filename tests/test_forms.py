@@ -512,6 +512,9 @@ def test_a_columns_note_is_under_its_label(run_cli, tmp_path: Path) -> None:
                       "l'atelier (2020).")]
     assert header["Identifiant"][0][0] == "Form Note"
     assert header["Titre"] == header["Date"] == []
+    # Every label at the top of its cell, so that one with a note under it stands level.
+    assert all(cell.vertical_alignment == docx.enum.table.WD_CELL_VERTICAL_ALIGNMENT.TOP
+               for cell in table.rows[0].cells)
     (ws / "imported").mkdir()
     done = run_cli("import", "forms/MA.docx", "--output", "imported", cwd=ws)
     assert "error[" not in done.out, done.out

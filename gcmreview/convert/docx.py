@@ -93,10 +93,12 @@ def _form(text: str) -> str:
     text = _CHECKBOX_RUN.sub(_checkbox, text)
     # A note right above a table (what goes in it) stays on the table's page.
     text = _NOTE_BEFORE_TABLE.sub(r"\1<w:keepNext />\2", text)
-    # Label cells: shaded, so the answer column is the obvious place to write.
+    # Label cells: shaded, so the answer column is the obvious place to write; their text
+    # at the top, in a header row too (the table style's is at the bottom), so that a
+    # label with a note under it stands level with the others.
     return re.sub(r'<w:tc><w:tcPr />(?=<w:p><w:pPr><w:pStyle w:val="FormLabel" />)',
                   f'<w:tc><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{LABEL_FILL}" />'
-                  '</w:tcPr>', text)
+                  '<w:vAlign w:val="top" /></w:tcPr>', text)
 
 
 # --- WordprocessingML, edited as text -------------------------------------------------------
