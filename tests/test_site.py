@@ -170,7 +170,8 @@ def test_lists_are_punctuated_in_each_language(example: Path) -> None:
     assert counts["fr"].count("\u00a0; ") == 2
     assert counts["ar"].count("\u061b ") == 2 and ";" not in counts["ar"]
     # One source cited twice in a place: once, its paragraphs merged, in the page's language.
-    assert "[1]\u060c \u0627\u0644\u0641\u0642\u0631\u062a\u0627\u0646 10 \u064811" in pages["ar"]
+    assert ("[1]\u060c \u0627\u0644\u0641\u0642\u0631\u062a\u0627\u0646\u00a010 \u064811"
+            in pages["ar"])
     comoros = pages["ar"][pages["ar"].index("Projet avec l&#39;OIM"):]
     item = comoros[:comoros.index("</li>")]
     assert '<div class="narrative" lang="fr" dir="ltr">' in item

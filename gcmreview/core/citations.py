@@ -89,5 +89,8 @@ def write(locator: Locator, fmt: Formatter) -> str:
         fmt.gettext("{items} and {last}").format(items=fmt.join(items[:-1]), last=items[-1])
     count = len(locator.numbers)
     if locator.kind == "paragraph":
-        return fmt.ngettext("para. {numbers}", "paras. {numbers}", count).format(numbers=numbers)
-    return fmt.ngettext("p. {numbers}", "pp. {numbers}", count).format(numbers=numbers)
+        words = fmt.ngettext("para. {numbers}", "paras. {numbers}", count)
+    else:
+        words = fmt.ngettext("p. {numbers}", "pp. {numbers}", count)
+    # "para." and its number on one line: a no-break space between them.
+    return words.replace(" {numbers}", "\u00a0{numbers}").format(numbers=numbers)
