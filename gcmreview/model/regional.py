@@ -265,10 +265,10 @@ class CycleComparison:
     """The name of its heat map in `heat_maps`."""
 
 
-
 def drafts_among(reviews: list[StateReview]) -> int:
     """The reviews whose file says they are drafts (review.status)."""
     return sum(r.data["review"]["status"] == "draft" for r in reviews)
+
 
 class RegionalBuilder:
     def __init__(self, workspace: Workspace, lang: str, *, own_sources: bool = False) -> None:
