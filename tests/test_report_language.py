@@ -257,3 +257,23 @@ def test_a_french_label_after_a_colon_is_in_lower_case(out: Path) -> None:
     md = text(out / "MA.fr.md")
     assert "**Statut**\u00a0: non indiqué" in md and "**Statut**\u00a0: Non" not in md
 
+
+
+def test_templates_compile_once_for_every_language(tmp_path: Path) -> None:
+    """The languages' environments share the compiled templates (render/templates.py
+    `_CompiledTemplates`), and each still speaks its own language; a workspace template
+    of the same name is compiled from its own source."""
+    dirs = (builtin_templates_dir().resolve(),)
+    source = "{{ _('Contents') }}"
+    (tmp_path / "t.j2").write_text(source, encoding="utf-8")
+    words = {}
+    for lang in ("en", "fr", "ar"):
+        env = environment((tmp_path, *dirs), lang)
+        words[lang] = env.get_template("t.j2").render()
+    assert len(set(words.values())) == 3  # compiled once, rendered in three languages
+    compiled = environment((tmp_path, *dirs), "en").bytecode_cache
+    assert compiled is environment((tmp_path, *dirs), "fr").bytecode_cache
+    assert len(compiled._code) == 1  # type: ignore[union-attr]
+    (tmp_path / "t.j2").write_text("{{ 1 + 1 }}", encoding="utf-8")
+    env = environment((tmp_path, *dirs), "es")  # a new environment, the changed source
+    assert env.get_template("t.j2").render() == "2"

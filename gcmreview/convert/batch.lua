@@ -926,19 +926,45 @@ end
 
 -- HTML the writer cannot make: a numbered paragraph (apparatus.lua `number`) that
 -- starts with its number and has the id (`para-12`, to link to), and a heading over the
--- notes. The div holds one paragraph, and a paragraph holds no `</p>`.
+-- notes. The div holds one paragraph, and a paragraph holds no `</p>`. Each div is found
+-- by a plain search for its opening, the pattern tried there only: a gsub tries the
+-- pattern at every byte of the page (measured: 0.7 s of pandoc's time in build --all).
+local NUMBERED_OPEN = '<div id="para-'
+local NUMBERED = '^<div%s+id="para%-(%d+)"%s+class="numbered"%s+data%-number="([^"]*)">%s*<p>'
+  .. '(.-)</p>%s*</div>()'
+local NOTES_OPEN = '<section id="footnotes"'
+
+local function numbered_html(html)
+  local parts, from = {}, 1
+  while true do
+    local at = html:find(NUMBERED_OPEN, from, true)
+    if at == nil then break end
+    local n, number, content, stop = html:match(NUMBERED, at)
+    if n == nil then
+      parts[#parts + 1] = html:sub(from, at + #NUMBERED_OPEN - 1)
+      from = at + #NUMBERED_OPEN
+    else
+      parts[#parts + 1] = html:sub(from, at - 1)
+      parts[#parts + 1] = '<p id="para-' .. n .. '"><span class="para-number">' .. number
+        .. "</span> " .. content .. "</p>"
+      from = stop
+    end
+  end
+  if from == 1 then return html end
+  parts[#parts + 1] = html:sub(from)
+  return table.concat(parts)
+end
+
 local function finish_html(html, settings)
-  -- The writer wraps long lines, between attributes too.
-  html = html:gsub('<div%s+id="para%-(%d+)"%s+class="numbered"%s+data%-number="([^"]*)">%s*<p>'
-                   .. '(.-)</p>%s*</div>',
-                   '<p id="para-%1"><span class="para-number">%2</span> %3</p>')
+  html = numbered_html(html)
+  local at = html:find(NOTES_OPEN, 1, true)
+  if at == nil then return html end
   local title = settings.notes_title:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;")
-  return (html:gsub('(<section%s+id="footnotes"%s+class="footnotes%s+footnotes%-end%-of%-document"'
-                    .. '%s+role="doc%-endnotes")>%s*<hr%s*/>',
-                    function(open)
-                      return open .. ' aria-labelledby="footnotes-title">\n<h1 id="footnotes-title">'
-                        .. title .. "</h1>"
-                    end, 1))
+  local open, stop = html:match('^(<section%s+id="footnotes"%s+class="footnotes%s+'
+    .. 'footnotes%-end%-of%-document"%s+role="doc%-endnotes")>%s*<hr%s*/>()', at)
+  if open == nil then return html end
+  return html:sub(1, at - 1) .. open .. ' aria-labelledby="footnotes-title">\n'
+    .. '<h1 id="footnotes-title">' .. title .. "</h1>" .. html:sub(stop)
 end
 
 local function convert(job, answer)
