@@ -14,6 +14,7 @@ import json
 import random
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -421,6 +422,40 @@ def test_chart_scales_read_right(built: Path) -> None:
     printed 0, 2, 5, 8, 10 (decimals were kept only for steps under 1)."""
     pdf = pdf_text(built / "BV.fr.pdf")
     assert re.search(r"0,0 .*2,5 .*5,0 .*7,5 .*10,0|10,0 .*7,5 .*5,0 .*2,5 .*0,0", pdf)
+
+
+def test_bar_values_stand_beside_their_bars(built: Path) -> None:
+    """Each value beside its bar's tip, not in a column at the edge of the chart: in the
+    regional PDF, 8,7 (the shorter bar) stands well left of 11,5. In the table above the
+    chart the two are right-aligned in their column."""
+    result = subprocess.run(["pdftotext", "-bbox", str(built / "regional.fr.pdf"), "-"],
+                            check=True, capture_output=True, text=True, timeout=60)
+    for page in result.stdout.split("<page ")[1:]:
+        boxes = {word: [float(x) for x in re.findall(
+            rf'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+">{word}</word>',
+            page)] for word in ("11,5", "8,7")}
+        if boxes["11,5"] and boxes["8,7"]:
+            break
+    gaps = [long - short for long in boxes["11,5"] for short in boxes["8,7"]]
+    # 11,5 and 8,7 on an axis from 0 to 12.5 (11.5 cm): about 78 pt apart.
+    assert any(60 < gap < 100 for gap in gaps), boxes
+
+
+def test_bar_values_follow_the_reading_direction() -> None:
+    """Where each bar's value goes (figures.chart_data, `tip`): after a positive bar's end
+    in the direction of reading, beside the zero line for a negative one."""
+    from gcmreview.convert.figures import chart_data
+    from gcmreview.model.figures import Chart
+
+    for rtl in (False, True):
+        chart = Chart("t", "bars", ["A", "B"], [("x", [8.0, -2.0])], [["8", "−2"]], "",
+                      "", "ar" if rtl else "en", rtl)
+        rows = chart_data(chart)["rows"]
+        zero = chart_data(chart)["zero"]
+        positive, negative = rows  # type: ignore[misc]
+        assert negative["tip"] == zero
+        assert positive["tip"] == (positive["start"] if rtl else positive["end"])
+        assert positive["tip"] != zero
 
 
 def test_arabic_report_and_charts_read_right_to_left(built: Path) -> None:

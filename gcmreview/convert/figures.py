@@ -366,6 +366,8 @@ CHART = """
         .join(h(10pt, weak: true) + " "))
   }
 }
+// Each value stands beside its bar's tip, on the side text reads towards (a negative
+// bar's beside the zero line): the last column keeps the room the longest bar's needs.
 #let bar-chart(c) = {
   grid(columns: (auto, W, auto), column-gutter: 5pt, row-gutter: 3pt,
     ..c.rows.map(r => (
@@ -375,8 +377,13 @@ CHART = """
               line(angle: 90deg, length: 13pt, stroke: 0.7pt + luma(110)))
         place(top + left, dx: W * r.start, rect(width: W * (r.end - r.start), height: 10pt,
                                                  fill: rgb(r.colour)))
+        if c.rtl {
+          place(horizon + right, dx: -W * (1 - r.tip) - 3pt, text(size: small, r.value))
+        } else {
+          place(horizon + left, dx: W * r.tip + 3pt, text(size: small, r.value))
+        }
       }),
-      align(start + horizon, text(size: small, r.value)),
+      hide(text(size: small, r.value)),
     )).flatten())
 }
 #let chart(c) = {
@@ -492,6 +499,7 @@ def chart_data(chart: Chart) -> dict[str, object]:
         end = x_of(y_of(value))
         rows.append({"label": category, "start": round(min(zero, end), 5),
                      "end": round(max(zero, end), 5), "value": chart.labels[0][i],
+                     "tip": round(end if value >= 0 else zero, 5),
                      "colour": CHART_COLOURS[0]})
     return {**common, "kind": "bars", "rows": rows, "zero": round(zero, 5)}
 
