@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -165,6 +166,42 @@ def test_never_wider_than_the_text(rtl: bool, typst_process: TypstWorker) -> Non
                      "ar" if rtl else "fr", rtl)
     drawn = render_heat_map(figure, typst_process.draw, svg=True, png=False)
     assert 0 < drawn.width <= MAX_WIDTH, drawn.width
+
+
+def _name_lines(names: list[str], columns: int, typst_process: TypstWorker
+                ) -> list[tuple[str, float, float]]:
+    """(word, top, bottom) of the States' names of a heat map with `columns` columns, as
+    pdftotext reads the drawing made a PDF page (the report's PDF calls the same drawing)."""
+    from gcmreview.convert import figures
+
+    figure = HeatMap("test", [str(n) for n in range(1, columns + 1)],
+                     [(name, [("in_progress", False)] * columns) for name in names],
+                     [("in_progress", "In progress")], "fr", False)
+    pdf = typst_process.draw({figures.MODULE: figures.HEAT_MAP}, figures._STANDALONE,
+                             json.dumps(figures.figure_data(figure)), ["pdf"])["pdf"][0]
+    done = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                          check=True, timeout=60)
+    words = set(" ".join(names).split())
+    return [(word, float(top), float(bottom)) for top, bottom, word in re.findall(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', done.stdout.decode())
+        if word in words]
+
+
+def test_names_use_the_room_the_columns_leave(typst_process: TypstWorker) -> None:
+    """Ten columns (the principles) leave room for "République arabe syrienne" on one
+    line; with 23 (the objectives) it wraps, and its row grows: its lines keep 3 pt from
+    the names above and below (they were 1 pt apart, the row a cell's height)."""
+    names = ["Maroc", "République arabe syrienne", "Tunisie"]
+    tops = {top for word, top, _ in _name_lines(names, 10, typst_process)
+            if word in names[1].split()}
+    assert len(tops) == 1
+    lines = _name_lines(names, 23, typst_process)
+    syria = [(top, bottom) for word, top, bottom in lines if word in names[1].split()]
+    assert len({top for top, _ in syria}) == 2  # two lines
+    above = next(bottom for word, _, bottom in lines if word == "Maroc")
+    below = next(top for word, top, _ in lines if word == "Tunisie")
+    assert min(top for top, _ in syria) - above >= 3
+    assert below - max(bottom for _, bottom in syria) >= 3
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -43,13 +43,15 @@ SIZES = {
     "mark": 10.0,  # the status symbol in a cell (DejaVu's shapes draw small)
     "cell_width": 15.5,
     "cell_height": 14.0,
-    "names": 90.0,  # at most, for the names' column: longer names wrap
+    "names": 90.0,  # at least, for the names' column (more if the columns leave room)
+    "widest": 472.0,  # the drawing's widest (`MAX_WIDTH` with its picture's margins)
 }
 """Points. The text sizes are the smallest text of the report's figures: at least 7 pt
 in the PDF and the DOCX, and 11 CSS pixels (8.25 pt) in the HTML at a computer's width."""
 MIN_TEXT_PT = min(SIZES["label"], SIZES["column"], SIZES["mark"])
 MAX_WIDTH = 480.0
-"""Points: the drawing's widest (the text width of A4 with 2 cm margins is 481.9 pt)."""
+"""Points: the widest picture of a drawing, its 4-pt margins included (`_STANDALONE`; the
+text width of A4 with 2 cm margins is 481.9 pt)."""
 MODULE = "heat-map.typ"
 """The drawing's file name in the PDF's compile folder."""
 
@@ -73,15 +75,21 @@ HEAT_MAP = """
       }))
   context {
     let widest = data.rows.fold(0pt, (w, r) => calc.max(w, measure([#r.at(0)]).width))
-    let names = calc.min(widest + 6pt, s.names * pt)
+    // The names take what the columns leave of the widest drawing, at least `s.names`:
+    // with 23 objectives, "République arabe syrienne" on one line.
+    let room = s.widest * pt - data.columns.len() * (s.cell_width * pt + 1pt)
+    let names = calc.min(widest + 6pt, calc.max(s.names * pt, room))
+    // A name that still wraps makes its row taller, its cells in the middle: the room
+    // above and below keeps its lines off the rows around (they touched them). A name on
+    // one line is shorter than a cell, room included.
+    let name(n) = block(width: names, inset: (x: 3pt, y: 2.5pt), n)
     let table = grid(
       columns: (names,) + (s.cell_width * pt,) * data.columns.len(),
-      column-gutter: 1pt, row-gutter: 1pt,
+      column-gutter: 1pt, row-gutter: 1pt, align: horizon,
       // The columns' names a little above the cells (they touched the grid).
       [], ..data.columns.map(c => align(center + bottom, pad(bottom: 1.5pt,
         text(size: s.column * pt, weight: "bold", c)))),
-      ..data.rows.map(r => (align(start + horizon, block(width: names, inset: (x: 3pt),
-                                                           r.at(0))),
+      ..data.rows.map(r => (align(start + horizon, name(r.at(0))),
                             ..r.at(1).map(c => cell(c.at(0), partner: c.at(1))))).flatten())
     let width = names + data.columns.len() * (s.cell_width * pt + 1pt)  // no second layout
     table
