@@ -74,7 +74,7 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
         code = next(c for c, n in NAMES_FR.items() if n == row[0])
         objectives = review(code).get("objectives") or {}
         # A partner's statement is marked as such, never shown as the State's status.
-        expected = [("◌" if "stated_by" in objectives[n] else
+        expected = [("†" if "stated_by" in objectives[n] else
                      status(of_entry(objectives[n])).symbol) if n in objectives else ""
                     for n in range(1, 24)]
         assert row[1:] == expected, code
@@ -333,7 +333,7 @@ def test_partner_statements_are_quoted_and_counted_apart(regional: Path) -> None
     assert ("#### Tunisie : en cours (déclaration d\u2019un partenaire, Bureau de l\u2019OIM "
             "à Tunis") in flat
     # The legend of the matrix says what the mark of a partner's statement means.
-    assert re.search(r"\|\s*◌\s*\|\s*Déclaration d’un partenaire, et non de l’État\s*\|", md)
+    assert re.search(r"\|\s*†\s*\|\s*Déclaration d’un partenaire, et non de l’État\s*\|", md)
 
 
 def test_a_partners_words_on_covid19_are_signed_and_counted_as_theirs(regional: Path) -> None:

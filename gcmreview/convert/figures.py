@@ -63,7 +63,7 @@ HEAT_MAP = """
            dir: if data.rtl { rtl } else { ltr })
   set par(leading: 0.35em, justify: false)
   // A partner's statement (code "partner", or a cell's flag with no status of its own): a
-  // dotted ring drawn as large as a status symbol (the ◌ character was a few faint dots);
+  // dotted ring drawn as large as a status symbol (a character was a few faint dots);
   // beside a status, the small character.
   let ring = circle(radius: s.mark * 0.3 * pt,
                     stroke: (paint: luma(40), thickness: 1pt, dash: "densely-dotted"))

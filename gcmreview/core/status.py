@@ -54,10 +54,12 @@ NOT_REPORTED = Status("not_reported", "", N_("Not reported"), "#ffffff")
 REPORTED = Status("reported", "●", N_("Reported"), "#2171b5", "#ffffff")
 """A guiding principle the review reports on (principles have no status)."""
 NO_NARRATIVE = Status("no_narrative", "?", N_("Listed without a narrative"), "#ffffff")
-PARTNER = Status("partner", "◌", N_("Statement by a partner, not by the State"), "#ffffff",
+PARTNER = Status("partner", "†", N_("Statement by a partner, not by the State"), "#ffffff",
                  "#404040")
 """An objective only a partner spoke to (`stated_by`): shown, attributed, and never
-counted as the State's own report or status."""
+counted as the State's own report or status. Marked with a dagger, the sign of a figure
+qualified by a note: the dotted circle (◌) it was drew a few faint dots in the PDF's
+tables, close to the circle of "Planned" (○). The heat maps draw a dotted ring instead."""
 PARTNER_MARK = PARTNER.symbol
 """What the heat maps' legend shows for a partner's statement."""
 INVALID_STATUS = Status("invalid_status", "!", N_("Status missing or invalid"), "#ffffff")
