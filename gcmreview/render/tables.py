@@ -108,6 +108,19 @@ def _cell_text(value: Cell, lang: str) -> list[Piece]:
 def marked(value: Cell | Citation, lang: str) -> str:
     """Text as Markdown, marked with its own language when it differs, and isolated
     when its direction differs (the templates' `span` filter)."""
+    try:
+        return _cached_marked(value, lang)
+    except TypeError:  # a Phrase, or a citation holding one: its parts are a dict
+        return _marked(value, lang)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: a Text is not the tuple of its fields
+def _cached_marked(value: Cell | Citation, lang: str) -> str:
+    """Cached: 90,000 spans in a 193-State build, 23,000 different."""
+    return _marked(value, lang)
+
+
+def _marked(value: Cell | Citation, lang: str) -> str:
     out = []
     for piece in pieces(value, lang):
         if piece.lang is None:
