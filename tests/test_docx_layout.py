@@ -31,6 +31,7 @@ import pytest
 
 from gcmreview.cli import main
 from gcmreview.convert.docx import (
+    CONTENTS_LINE,
     SMALL_TABLE_ROWS,
     SMALLER_POINTS,
     _overflowing,
@@ -374,6 +375,24 @@ def test_toc_entries_show_in_libreoffice(pdf: dict[str, Path]) -> None:
     assert page_two[:4] == ["Sommaire", "Sigles", "et", "abréviations"], page_two[:10]
     assert "Vue" in page_two and "d’ensemble" in page_two
     assert "Méthodologie" in page_two
+
+
+def test_arabic_contents_fit_their_page_in_libreoffice(docx: dict[str, Path],
+                                                      pdf: dict[str, Path]) -> None:
+    """Amiri's lines are tall: the 36 entries of the Arabic regional report's contents
+    ran four lines onto page 3 (the page break after them left it otherwise empty). Its
+    contents' styles set their lines closer (docx.CONTENTS_LINE); the French ones keep
+    the reference document's."""
+    for report, line in (("regional.ar", str(CONTENTS_LINE)), ("regional.fr", None)):
+        styles = {s.get(f"{W}styleId"): s for s in part(docx[report], "word/styles.xml")
+                  .iter(f"{W}style")}
+        for level in (1, 2):
+            spacing = styles[f"TOC{level}"].find(f"{W}pPr/{W}spacing")
+            assert spacing is not None and spacing.get(f"{W}line") == line, (report, level)
+    words = pdf_words(pdf["regional.ar"])
+    # pdftotext gives Arabic words in visual order: reversed.
+    assert next(word[::-1] for page, _top, word in words if page == 2) == "المحتويات"
+    assert next(word[::-1] for page, _top, word in words if page == 3) == "المختصرات"
 
 
 @pytest.mark.parametrize("report", REPORTS)
