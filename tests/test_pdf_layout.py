@@ -736,3 +736,24 @@ def test_short_lines_before_a_table_go_with_it(tmp_path: Path) -> None:
     assert len(pages) > 8
     assert [i for i, page in enumerate(pages, 1)
             if page.count("Première ligne avant le tableau.") > page.count("Année Valeur")] == []
+
+
+def test_a_matrix_in_the_annex_keeps_its_names_on_one_line(
+        documents: dict[str, list[Page]]) -> None:
+    """A heat map's data as a table (Annex II): its 23 mark columns in smaller text and all
+    as wide, so that each State's name stays on one line ("République arabe syrienne"
+    took three)."""
+    pages = documents["regional.fr"]
+    last_page, last = outline(pypdf.PdfReader(pages[0].pdf))[-1]
+    assert "Annexe II" in last.title
+    annex = pages[last_page:]
+    assert [ok for page in annex for ok in same_line(page, "République", "syrienne")] \
+        == [True, True]  # the tables of figures 1 and 2
+    page = next(p for p in annex if any(w.text == "23" for w in p.words))
+    header = next(w for w in page.words if w.text == "État")
+    numbers = sorted((w for w in page.words if abs(w.y - header.y) < 2
+                      and w.text in {str(n) for n in range(1, 24)}), key=lambda w: w.x_min)
+    assert [w.text for w in numbers] == [str(n) for n in range(1, 24)]
+    starts = [w.x_min for w in numbers]  # the cells' text starts at their start
+    steps = [b - a for a, b in itertools.pairwise(starts)]
+    assert max(steps) - min(steps) < 1, steps
