@@ -37,6 +37,11 @@ from gcmreview.core.i18n import _
 from gcmreview.core.status import BY_CODE, PARTNER_MARK
 from gcmreview.model.figures import CHART_COLOURS, Chart, HeatMap
 
+MAX_WIDTH = 480.0
+"""Points: the widest picture of a drawing, its margins included (the text width of A4
+with 2 cm margins is 481.9 pt)."""
+PICTURE_MARGIN = 4.0
+"""Points: the white around a drawing made a picture (`_STANDALONE`), for the SVG and PNG."""
 SIZES = {
     "label": 8.5,  # the States' names, the legend
     "column": 8.5,  # the objectives' numbers, the principles' letters
@@ -44,14 +49,11 @@ SIZES = {
     "cell_width": 15.5,
     "cell_height": 14.0,
     "names": 90.0,  # at least, for the names' column (more if the columns leave room)
-    "widest": 472.0,  # the drawing's widest (`MAX_WIDTH` with its picture's margins)
+    "widest": MAX_WIDTH - 2 * PICTURE_MARGIN,  # the drawing's widest, without its margins
 }
 """Points. The text sizes are the smallest text of the report's figures: at least 7 pt
 in the PDF and the DOCX, and 11 CSS pixels (8.25 pt) in the HTML at a computer's width."""
 MIN_TEXT_PT = min(SIZES["label"], SIZES["column"], SIZES["mark"])
-MAX_WIDTH = 480.0
-"""Points: the widest picture of a drawing, its 4-pt margins included (`_STANDALONE`; the
-text width of A4 with 2 cm margins is 481.9 pt)."""
 MODULE = "heat-map.typ"
 """The drawing's file name in the PDF's compile folder."""
 
@@ -106,9 +108,9 @@ HEAT_MAP = """
 """The drawing: a grid of cells under the columns' names, a row per State, and the
 legend below it, wrapping within the grid's width."""
 
-_STANDALONE = """
+_STANDALONE = f"""
 #import "heat-map.typ": heat-map
-#set page(width: auto, height: auto, margin: 4pt, fill: white)
+#set page(width: auto, height: auto, margin: {PICTURE_MARGIN:g}pt, fill: white)
 #heat-map(json(bytes(sys.inputs.data)))
 """
 
