@@ -943,3 +943,21 @@ def test_search_filters_by_indicator(reader: Reader, indicators_url: str) -> Non
         .map(a => a.getAttribute('href'))""")
     found = {urlsplit(link).path.rsplit("/", 1)[-1] for link in links}
     assert "indicator-10-c-1.html" in found and "indicator-10-7-1.html" not in found
+
+
+def test_the_site_draws_with_the_reports_fonts_and_colours() -> None:
+    """templates/site/assets/site.css starts from the HTML report's style: its font faces
+    (Arabic faces scaled to the Latin text) and its colours must stay those of
+    templates/report.html, or a State's page stops reading as its report."""
+    from gcmreview.render.templates import builtin_templates_dir
+
+    def shared(css: str) -> str:
+        start = css.index("/* Fonts:")
+        root = css.index(":root {", start)
+        return css[start:css.index("\n}\n", root) + 3]
+
+    templates = builtin_templates_dir()
+    report = shared((templates / "report.html").read_text(encoding="utf-8"))
+    site = shared((templates / "site" / "assets" / "site.css").read_text(encoding="utf-8"))
+    assert report.count("@font-face") == 10 and "--un-blue:" in report
+    assert site == report
