@@ -757,3 +757,19 @@ def test_a_matrix_in_the_annex_keeps_its_names_on_one_line(
     starts = [w.x_min for w in numbers]  # the cells' text starts at their start
     steps = [b - a for a, b in itertools.pairwise(starts)]
     assert max(steps) - min(steps) < 1, steps
+
+
+def test_a_tables_columns_share_the_room_as_in_html(documents: dict[str, list[Page]]) -> None:
+    """Too wide for one line a cell, a table gave every wide column the same share: the
+    synthesis's three columns of numbers, under their long headings, took as much room as
+    the objectives' names, which ran over two lines. Now the headings wrap and the names
+    keep one line; and a name beside a long status (Annex I) keeps its line too."""
+    pages = documents["regional.fr"]
+    for first, last in (("Perfectionnement", "qualifications"), ("Lutter", "négatifs"),
+                        ("Réduire", "vulnérabilité")):
+        found = [ok for page in pages for ok in same_line(page, first, last)]
+        assert found and all(found), (first, last, found)
+    page = next(p for p in pages if any(w.text == "Perfectionnement" for w in p.words))
+    (first,) = [w for w in page.words if w.text == "Déclarations"]
+    (last,) = [w for w in page.words if w.text == "partenaires"]
+    assert abs(last.y - first.y) > 5, "the heading of a column of numbers no longer wraps?"

@@ -76,7 +76,9 @@ def test_lists_follow_the_language(out: Path) -> None:
     assert "المجتمع المدني، المنظمات الدولية" in ar
     assert ", " not in "".join(re.findall(r"المجتمع المدني[^|]*", ar))
     pdf = logical_pdf_text(out / "regional.ar.pdf")
-    assert "المدني،" in pdf and "المدني," not in pdf
+    # pdftotext may give the comma's space before it ("المدني ،المنظمات") when the list
+    # stands on one line of its cell: its reordering of a comma between two runs.
+    assert re.search(r"المدني ?،", pdf) and not re.search(r"المدني ?,", pdf)
 
 
 def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
