@@ -773,3 +773,12 @@ def test_a_tables_columns_share_the_room_as_in_html(documents: dict[str, list[Pa
     (first,) = [w for w in page.words if w.text == "Déclarations"]
     (last,) = [w for w in page.words if w.text == "partenaires"]
     assert abs(last.y - first.y) > 5, "the heading of a column of numbers no longer wraps?"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_template_code_is_printed(documents: dict[str, list[Page]], name: str) -> None:
+    """A line of report.typ's code that typst reads as text (a `#let` continued on the
+    next line outside parentheses is markup there) is printed on the first page."""
+    words = [w.text for page in documents[name] for w in page.words]
+    code = [w for w in words if re.search(r"calc\.|\.slice\(|=>|#let|measured-", w)]
+    assert not code, code
