@@ -198,6 +198,43 @@ def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
     assert "الجزائر وجزر القمر وليبيا والمغرب" in arabic
 
 
+NUMBERED = re.compile(r"^(\d+)(?:\\\.|\u00a0-) (.*)$", re.MULTILINE)
+"""A numbered paragraph in a report's Markdown: "23\\. Text" ("23 - Text" in Arabic)."""
+
+
+def numbered(md: str) -> list[tuple[str, str]]:
+    return NUMBERED.findall(md)
+
+
+def test_every_language_version_numbers_the_same_paragraphs(tmp_path: Path) -> None:
+    """"Para. 23" must be the same paragraph in every language version of a UN document:
+    the Arabic report quoted the States in Arabic alphabetical order, so its paragraph 23
+    was Tunisia's where the English and French had Algeria's. The statements follow the
+    order of the language the report was drafted in (English unless the workspace says);
+    lists and tables keep the order of the report's own language."""
+    ws = copy_workspace(tmp_path / "ws", EXAMPLE)
+    for lang in ("en", "fr", "ar"):
+        run_build(ws, region=True, formats="md", lang=lang)
+    md = {lang: (ws / "out" / f"regional.{lang}.md").read_text(encoding="utf-8")
+          for lang in ("en", "fr", "ar")}
+    paragraphs = numbered(md["en"])
+    assert [int(n) for n, _text in paragraphs] == list(range(1, len(paragraphs) + 1))
+    assert len(paragraphs) > 20
+    assert paragraphs[22][1].startswith("La pandémie de COVID-19 en cours")  # Algeria's
+    assert numbered(md["fr"]) == paragraphs and numbered(md["ar"]) == paragraphs
+    # A list of the States: the Arabic alphabet's order (Tunisia first, the article aside).
+    assert "لغة نصوص كل دولة في هذا التقرير: تونس (الفرنسية)؛ الجزائر" in md["ar"]
+    # Drafted in Arabic: every version in the Arabic version's order.
+    config = ws / "gcmreview.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "document:\n  original: ar\n",
+                      encoding="utf-8")
+    for lang in ("en", "ar"):
+        run_build(ws, region=True, formats="md", lang=lang)
+    en, ar = (numbered((ws / "out" / f"regional.{lang}.md").read_text(encoding="utf-8"))
+              for lang in ("en", "ar"))
+    assert en == ar and en != paragraphs
+
+
 def test_the_principles_synthesis_is_introduced_and_lettered(regional: Path) -> None:
     """The table of guiding principles by States reporting had no words before it, and its
     names no letters, unlike everywhere else in the report."""

@@ -265,6 +265,22 @@ class CycleComparison:
     """The name of its heat map in `heat_maps`."""
 
 
+DRAFTED_IN = "en"
+"""The language a regional report is drafted in when the workspace does not say
+(`document.original`): the United Nations' most used working language."""
+
+
+def drafted_order(names: dict[str, str], lang: str, original: str | None,
+                  country: Callable[[str, str], str]) -> list[str]:
+    """The States (`names`: code -> name in `lang`) in the alphabetical order of the
+    language the report was drafted in (`original`, else DRAFTED_IN), their names in it
+    from `country(code, language)`: translations keep the original's order of
+    paragraphs."""
+    drafted = original or DRAFTED_IN
+    keys = names if drafted == lang else {c: country(c, drafted) for c in names}
+    return sorted(keys, key=lambda c: (collation_key(keys[c], drafted), c))
+
+
 def drafts_among(reviews: list[StateReview]) -> int:
     """The reviews whose file says they are drafts (review.status)."""
     return sum(r.data["review"]["status"] == "draft" for r in reviews)
@@ -307,11 +323,17 @@ class RegionalBuilder:
             year: snap.states.get(r.code) for year, snap in history.items()},
             translation=r.translation, charts=False)
             for r in reviews}
-        # In the alphabetical order of the report's language, as UN documents list States.
+        # Lists and tables: in the alphabetical order of the report's language, as UN
+        # documents list States. What is numbered (the States' statements, paragraph by
+        # paragraph, and the annex's sections) is in the same order in every language
+        # version, so that "para. 23" is the same paragraph in all: the order of the
+        # language the report was drafted in (`drafted_order`).
         names = {c: self.models.country(c) for c in {*ws.participants, *by_code}}
         order = sorted(names, key=lambda c: (collation_key(names[c], self.lang), c))
+        drafted = drafted_order(names, self.lang, self.apparatus.document.get("original"),
+                                self.models.country)
         rank = {c: i for i, c in enumerate(order)}
-        reviews = sorted(reviews, key=lambda r: rank[r.code])  # quotations, lists: that order
+        reviews = sorted(reviews, key=lambda r: rank[r.code])
         legend = [(s.code, s.symbol, self.t(s.key_label))
                   for s in (*OBJECTIVE_STATUSES, NOT_STATED, NOT_REPORTED)]
         objective_matrix = [
@@ -328,7 +350,7 @@ class RegionalBuilder:
                 for slug in self.catalogue.principles], c)
             for c in order if c in by_code
         ]
-        digests = self.digests(reviews, models)
+        digests = self.digests(reviews, models, drafted)
         round_tables = [
             (t("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
             for rt, numbers in self.catalogue.round_tables.items()
@@ -340,7 +362,7 @@ class RegionalBuilder:
         heat_maps = {**self.heat_maps(objective_matrix, principle_matrix, legend),
                      **comparison_maps}
         covid19 = [Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
-                   for c in order if c in models
+                   for c in drafted if c in models
                    if (s := models[c].sections["covid19"]) and s.summary]
         submitted = sum(c in by_code or c in left_out for c in ws.participants)
         return RegionalModel(
@@ -376,17 +398,18 @@ class RegionalBuilder:
             least_covered=self.ranked(digests, reverse=False),
             principles_ranked=self.principles_ranked(reviews),
             challenges=[
-                (d.number, d.title, [e.state for e in d.entries if e.view.challenges])
-                for d in digests.values() if any(e.view.challenges for e in d.entries)
+                (d.number, d.title, [models[c].country for c in order if c in said])
+                for d in digests.values()
+                if (said := {e.code for e in d.entries if e.view.challenges})
             ],
             covid19=covid19,
             reservations=[Quote(models[c].country, r.summary, r.sources, c)
-                          for c in order if c in models
+                          for c in drafted if c in models
                           for r in models[c].lists["reservations"] if r.summary],
-            annex=[models[c] for c in order if c in models],
+            annex=[models[c] for c in drafted if c in models],
             heat_maps=heat_maps,
             volumes=self.volumes(round_tables, reviews,
-                                 [models[c] for c in order if c in models]),
+                                 [models[c] for c in drafted if c in models]),
             sources=[self.models.source_item(s, lang) for s, lang in self.sources.items],
             comparisons=comparisons,
             text_languages=[(models[c].country, models[c].text_language)
@@ -692,22 +715,26 @@ class RegionalBuilder:
             principles_covered=model.principles_covered,
         )
 
-    def digests(self, reviews: list[StateReview], models: dict[str, ReviewModel]
-                ) -> dict[int, ObjectiveDigest]:
+    def digests(self, reviews: list[StateReview], models: dict[str, ReviewModel],
+                drafted: list[str]) -> dict[int, ObjectiveDigest]:
         """Per objective, the States' own statements (what is counted) and, apart, what
-        partners said of a State (shown and attributed, never counted as the State's)."""
+        partners said of a State (shown and attributed, never counted as the State's): the
+        statements in the `drafted` order, the list of the States in `reviews`' order."""
         views = {r.code: {o.number: o for rt in models[r.code].round_tables
                           for o in rt.objectives} for r in reviews}
+        rank = {c: i for i, c in enumerate(drafted)}
+        statements = sorted(reviews, key=lambda r: rank[r.code])
         out = {}
         for n, objective in self.catalogue.objectives.items():
             entries = [StateEntry(models[r.code].country, views[r.code][n], r.code)
-                       for r in reviews if n in r.coverage.objectives_covered]
+                       for r in statements if n in r.coverage.objectives_covered]
             partners = [StateEntry(models[r.code].country, views[r.code][n], r.code)
-                        for r in reviews if n in r.coverage.objectives_by_partners]
+                        for r in statements if n in r.coverage.objectives_by_partners]
             out[n] = ObjectiveDigest(
                 number=n,
                 title=self.models.text(objective.title(self.lang)),
-                states=[e.state for e in entries],
+                states=[models[r.code].country for r in reviews
+                        if n in r.coverage.objectives_covered],
                 progress=sum(e.view.status in PROGRESS for e in entries),
                 entries=entries,
                 partners=partners,

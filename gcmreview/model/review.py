@@ -341,11 +341,15 @@ class ModelBuilder:
         self.country_names = country_names or {}
         self._principle_labels: dict[str, Text] = {}
 
-    def country(self, code: str) -> str:
+    def country(self, code: str, lang: str | None = None) -> str:
+        """The State's name in the report's language (or in `lang`): the workspace's, else
+        CLDR's."""
+        lang = lang or self.lang
         names = self.country_names.get(code) or {}
         if isinstance(names, str):
             return names
-        return names.get(self.lang) or self.fmt.country(code)
+        return names.get(lang) or (self.fmt if lang == self.lang
+                                   else Formatter(lang, report=True)).country(code)
 
     def ui(self, text: str) -> Text:
         """Text already in the report language (labels from the message catalogs)."""
