@@ -35,6 +35,8 @@ from typing import Any
 from gcmreview.convert.narratives import NarrativeCache
 from gcmreview.convert.pandoc import narrative_version
 from gcmreview.convert.site import SEARCH_FOLDER, index_site, narrative_fragments, unique_notes
+from gcmreview.core.diagnostics import display_path
+from gcmreview.core.i18n import _
 from gcmreview.core.indicators import sort_key
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.model.indicators import breakdown_columns, published_values
@@ -63,6 +65,7 @@ from gcmreview.write.manifest import MANIFEST_NAME, digest
 from gcmreview.write.site import SiteManifest, Written, read_regular, replace_folder, write_site
 
 REPORT_FORMATS = ("pdf", "docx", "html")
+REPORTS_FOLDER = "downloads/reports/"
 """The reports a site offers for download, when the build folder holds them fresh."""
 _REPORT_NAME = re.compile(r"([A-Za-z0-9_-]+)\.([a-z]{2})\.([a-z]+)")
 
@@ -134,6 +137,12 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     validation = ValidationRun([builder.result(p) for p in files], data=data.results,
                                unread=unread_in([workspace.countries_dir]))
     downloads, contents = _downloads(workspace, builder, files, data)
+    if not any(d.path.startswith(REPORTS_FOLDER) for d in downloads):
+        # The readers see no report offered, and nothing of why: the maintainer is told.
+        warnings["site"] = [_("no report is offered for download: the build folder "
+                              "({folder}) holds none of the current review files; build them "
+                              "with `gcmreview build --all`, then the site again").format(
+                                  folder=display_path(workspace.output_dir))]
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
                         options.base_url, data if builder.data_keys else None
                         ).build(reviews, invalid)
@@ -141,7 +150,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     cache = NarrativeCache(workspace.output_dir, narrative_version())
     charts = _charts(model, cache.root)
     workers = options.workers or os.cpu_count() or 1
-    fragments = narrative_fragments(narratives_of(pages), builder.templates, cache, workers)
+    texts, languages = narratives_of(pages)
+    fragments = narrative_fragments(texts, languages, builder.templates, cache, workers)
     cache.save(complete=False)
     outputs: dict[str, bytes | Path] = {p.path: splice(p.html, fragments, unique_notes).encode()
                                         for p in pages}
@@ -261,7 +271,7 @@ def _downloads(workspace: Workspace, builder: Builder, files: list[Path], data: 
         document, lang, fmt = match.groups()
         with contextlib.suppress(OSError):
             size = os.lstat(path).st_size
-            add(f"downloads/reports/{path.name}", path, document, fmt, lang, size)
+            add(f"{REPORTS_FOLDER}{path.name}", path, document, fmt, lang, size)
     return described, contents
 
 

@@ -24,6 +24,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -169,13 +170,60 @@ def test_lists_are_punctuated_in_each_language(example: Path) -> None:
     assert counts["en"].count("; ") == 2 and "\u061b" not in counts["en"]
     assert counts["fr"].count("\u00a0; ") == 2
     assert counts["ar"].count("\u061b ") == 2 and ";" not in counts["ar"]
-    # One source cited twice in a place: once, its paragraphs merged, in the page's language.
-    assert ("[1]\u060c \u0627\u0644\u0641\u0642\u0631\u062a\u0627\u0646\u00a010 \u064811"
-            in pages["ar"])
-    comoros = pages["ar"][pages["ar"].index("Projet avec l&#39;OIM"):]
+    # One source cited twice in a place: once, its paragraphs merged, in the page's language;
+    # named here, where the State's list of sources is not ("[1]" on the State's page).
+    merged = "\u060c \u0627\u0644\u0641\u0642\u0631\u062a\u0627\u0646\u00a010 \u064811"
+    assert f"2020{merged}" in pages["ar"] and f"[1]{merged}" not in pages["ar"]
+    state = (example / "site" / "ar" / "state-MA.html").read_text(encoding="utf-8")
+    assert f"[1]{merged}" in state
+    comoros = pages["ar"][pages["ar"].index("Projet avec l\u2019OIM"):]
     item = comoros[:comoros.index("</li>")]
     assert '<div class="narrative" lang="fr" dir="ltr">' in item
     assert "language-note" not in item
+
+
+def visible_text(page: str) -> str:
+    """A page's words as a reader sees them: no tags, attributes, scripts or styles."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_sites_words_are_set_as_the_reports_are(example: Path) -> None:
+    """An editor's review found the French site with straight apostrophes, sometimes two
+    kinds in one sentence ("d’un partenaire, Bureau de l'OIM"), and ordinary spaces
+    before colons, where the reports print ’ and no-break spaces: the site's own words,
+    the review's titles and its narratives are now set by the typography of their
+    language, as in the reports."""
+    for lang in ("fr", "en"):
+        for name in ("objective-21.html", "state-TN.html", "index.html", "downloads.html"):
+            text = visible_text((example / "site" / lang / name).read_text(encoding="utf-8"))
+            assert not re.findall(r"\w'\w", text), (lang, name, re.findall(r".{20}'.{20}", text))
+    french = visible_text((example / "site" / "fr" / "objective-21.html").read_text(
+        encoding="utf-8"))
+    assert "l\u2019OIM" in french and not re.search(r"\w [:;?!]", french)
+
+
+def test_a_site_without_reports_says_so_to_its_maintainer_not_its_readers(
+        indicators: Path, tmp_path: Path) -> None:
+    """Before, the readers of a site made before any report was read "No report has been
+    built yet: once `gcmreview build --all` has made them…" on its home and downloads
+    pages: a command for the maintainer. Now the reports' sections are left out, and
+    `gcmreview site` warns."""
+    code, err = run(indicators, "site", "--out", str(tmp_path / "site"))
+    assert code == 0
+    assert "warning: site: no report is offered for download" in err
+    assert "gcmreview build --all" in err
+    for name in ("index.html", "downloads.html"):
+        page = (tmp_path / "site" / "en" / name).read_text(encoding="utf-8")
+        assert "gcmreview" not in visible_text(page), name
+        assert "Reports by State" not in page
+    # With reports built, they are offered, and nothing is said.
+    code, err = run(indicators, "build", "--all", "-f", "html")
+    assert code == 0, err
+    code, err = run(indicators, "site", "--out", str(tmp_path / "site"))
+    assert code == 0 and "no report is offered" not in err, err
+    page = (tmp_path / "site" / "en" / "downloads.html").read_text(encoding="utf-8")
+    assert "Reports by State" in page and "downloads/reports/AQ.en.html" in page
 
 
 def test_states_not_reporting_a_principle_are_listed_with_the_languages_comma(
@@ -379,7 +427,7 @@ def test_an_indicator_page_shows_each_states_latest_value(indicators: Path) -> N
     remittances = page_text(site / "en" / "indicator-10-c-1.html")
     latest = remittances[remittances.index("Latest value by State"):]
     assert "Antarctica 2023 6.1 Per cent Synthetic test data (central bank)" in latest
-    assert "Bouvet Island 2023 4.75 Per cent Données d'essai synthétiques (banque centrale)" \
+    assert "Bouvet Island 2023 4.75 Per cent Données d\u2019essai synthétiques (banque centrale)" \
         in latest
     assert "Linked to this objective by: A/RES/73/195, annex, paragraph 36 (a)." in remittances
     # BV has no value of 16.2.2: said, with a link to its page; AQ's breakdown by sex.

@@ -1086,8 +1086,14 @@ end
 
 local function fragments(job, answer)
   local sources = narrative_sources(job.narratives, job.pack, answer)
+  local languages = type(job.languages) == "table" and job.languages or {}
   local blocks = {}
-  for _, item in ipairs(job.narratives) do blocks[item.key] = blocks_of(sources, item.key, answer) end
+  for _, item in ipairs(job.narratives) do
+    local lang = languages[item.key]
+    -- Set by the typography of its language, as in the reports (apparatus.lua).
+    blocks[item.key] = type(lang) == "string" and (typeset_blocks(sources, item.key, lang, answer))
+      or blocks_of(sources, item.key, answer)
+  end
   local notes = {}
   for _, key in ipairs(job.notes or {}) do notes[key] = true end
   local html, keys, joined = {}, {}, pandoc.Blocks({})

@@ -224,21 +224,25 @@ class PandocWorker:
                                                        output=self.process.stopped().message))
         return answer
 
-    def fragments(self, id: str, narratives: dict[str, str]) -> dict[str, str]:
+    def fragments(self, id: str, narratives: dict[str, str],
+                  languages: dict[str, str] | None = None) -> dict[str, str]:
         """Each narrative as an HTML fragment (key -> HTML), parsed and sanitised as in the
-        reports: the review site lays its pages out itself."""
-        answer = self._answered(lambda: self._fragments(id, narratives))
+        reports, and set by the typography of its language (`languages`, key -> language)
+        as they are: the review site lays its pages out itself."""
+        answer = self._answered(lambda: self._fragments(id, narratives, languages or {}))
         if not answer["ok"]:
             raise ConversionError(_("pandoc failed: {reason}").format(reason=answer.get("error")))
         html = answer.get("html") or {}
         return {key: str(html[key]) for key in narratives}
 
-    def _fragments(self, id: str, narratives: dict[str, str]) -> dict[str, Any]:
+    def _fragments(self, id: str, narratives: dict[str, str], languages: dict[str, str]
+                   ) -> dict[str, Any]:
         pack, items = self.narratives.request(narratives)
         self._parsing("", items)
         # A footnote needs `[^` in the text: those narratives are written on their own.
         self.process.send({"id": id, "fragments": True, "narratives": items, "pack": pack,
-                           "notes": sorted(k for k, text in narratives.items() if "[^" in text)})
+                           "notes": sorted(k for k, text in narratives.items() if "[^" in text),
+                           "languages": languages})
         answer = self.process.receive()
         if answer.get("id") != id:
             raise ConversionError(_("pandoc answered for {other} instead of {job}: "

@@ -53,9 +53,11 @@ class _FragmentWorker:
         self.pandoc.close()
 
 
-def narrative_fragments(narratives: dict[str, str], templates: PandocTemplates,
-                        cache: NarrativeCache, workers: int) -> dict[str, str]:
-    """Key -> sanitised HTML of every narrative, converted across `workers` pandoc
+def narrative_fragments(narratives: dict[str, str], languages: dict[str, str],
+                        templates: PandocTemplates, cache: NarrativeCache, workers: int
+                        ) -> dict[str, str]:
+    """Key -> sanitised HTML of every narrative, set by the typography of its language
+    (`languages`, key -> language; as in the reports), converted across `workers` pandoc
     processes."""
     keys = sorted(narratives)
     chunks = [{k: narratives[k] for k in keys[i:i + CHUNK]} for i in range(0, len(keys), CHUNK)]
@@ -64,7 +66,8 @@ def narrative_fragments(narratives: dict[str, str], templates: PandocTemplates,
     pool: Pool[_FragmentWorker, tuple[int, dict[str, str]], dict[str, str]] = Pool(
         min(workers, len(chunks)),
         lambda processes: _FragmentWorker(templates, cache, processes),
-        lambda worker, item: worker.pandoc.fragments(f"fragments-{item[0]}", item[1]))
+        lambda worker, item: worker.pandoc.fragments(
+            f"fragments-{item[0]}", item[1], {k: languages[k] for k in item[1] if k in languages}))
     out: dict[str, str] = {}
     with contextlib.closing(pool.results(enumerate(chunks))) as results:
         for done in results:

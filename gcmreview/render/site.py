@@ -22,7 +22,7 @@ from xml.sax.saxutils import quoteattr
 import jinja2
 from markupsafe import Markup, escape
 
-from gcmreview.core.i18n import Formatter, _, ngettext, translations
+from gcmreview.core.i18n import Formatter, _, ngettext, translations, typeset
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.figures import PROGRESS_PALETTE
@@ -59,11 +59,14 @@ class RenderedPage:
     html: str
     narratives: dict[str, str] = field(default_factory=dict)
     """Key -> text of every narrative it has a placeholder for."""
+    languages: dict[str, str] = field(default_factory=dict)
+    """Key -> the language of each (its typography)."""
 
 
 class _Slots:
     def __init__(self) -> None:
         self.items: dict[str, str] = {}
+        self.languages: dict[str, str] = {}
 
 
 @jinja2.pass_context
@@ -76,14 +79,19 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None, note: bool 
         return Markup("")
     ref = narrative_key(value.markdown)
     ctx["narratives"].items[ref] = value.markdown
+    ctx["narratives"].languages.setdefault(ref, value.lang)
     lang = ctx["lang"]
     if value.lang == lang:
         return Markup(f'<div class="narrative"><!--gcmreview-narrative {ref}--></div>')
-    label = escape(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")))
+    label = escape(typeset(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")), lang))
     label_html = f'<p class="language-note">{label}</p>' if note else ""
     return Markup(f'{label_html}<div class="narrative" '
                   f'lang="{escape(value.lang)}" dir="{escape(value.dir)}">'
                   f'<!--gcmreview-narrative {ref}--></div>')
+
+
+_ADDRESS = re.compile(r"://|@|\bwww\.")
+"""A web or e-mail address in a text: its apostrophes are left as typed."""
 
 
 @jinja2.pass_context
@@ -101,10 +109,17 @@ def _span(ctx: jinja2.runtime.Context, value: Text | Phrase | Citation | str | N
                                for i, piece in enumerate(pieces))
     if not isinstance(value, Text):
         return escape(value)
+    # Set by the typography of its own language, as in the reports; an address as typed.
+    words = value.text if _ADDRESS.search(value.text) else typeset(value.text, value.lang)
     if value.lang == ctx["lang"] and not value.fallback:
-        return escape(value.text)
-    text = escape(value.text) + (f" ({escape(value.lang.upper())})" if value.fallback else "")
+        return escape(words)
+    text = escape(words) + (f" ({escape(value.lang.upper())})" if value.fallback else "")
     return Markup(f'<span lang="{escape(value.lang)}" dir="{escape(value.dir)}">{text}</span>')
+
+
+def _named(value: Citation | Text | Phrase | str) -> Text | Phrase | str:
+    """A citation with its source named (a page without the State's list of sources)."""
+    return value.full if isinstance(value, Citation) else value
 
 
 def _code(value: str) -> Markup:
@@ -131,13 +146,18 @@ def _overridden(dirs: tuple[Path, ...]) -> bool:
 @cache
 def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env = new_environment(dirs, _overridden(dirs), autoescape=True)
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    # The site's words, set by the typography of its language as the reports' are
+    # (French no-break spaces, ’).
+    words = Formatter(lang, report=True)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words.gettext, words.ngettext, newstyle=True, pgettext=words.pgettext)
     fmt = Formatter(lang)
 
     def listed(join: Any) -> Any:
         return lambda items: Markup(join([str(escape(i)) for i in items]))
 
     env.filters.update(span=_span, narrative=_narrative, plain=_plain, code=_code,
+                       named=_named,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
                        semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
                        counted=fmt.counted, ratio=fmt.ratio)
@@ -149,24 +169,26 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, dirs: Sequence[Path], **context: Any
-            ) -> tuple[str, dict[str, str]]:
+            ) -> tuple[str, _Slots]:
     slots = _Slots()
     with template_errors(name, dirs):
         html = env.get_template(name).render(narratives=slots, **context)
-    return html, slots.items
+    return html, slots
 
 
 class Once:
     """A piece of a page rendered once per language and reused: a State's response to an
-    objective is on its page and on the objective's (`once(view, macro)` in templates)."""
+    objective is on its page and on the objective's (`once(view, macro, **options)` in
+    templates; the options are the macro's, rendered once for each)."""
 
     def __init__(self) -> None:
-        self.done: dict[int, tuple[object, str]] = {}
+        self.done: dict[tuple[int, tuple[tuple[str, Any], ...]], tuple[object, str]] = {}
 
-    def __call__(self, value: object, macro: Any) -> Markup:
-        found = self.done.get(id(value))
+    def __call__(self, value: object, macro: Any, **options: Any) -> Markup:
+        key = (id(value), tuple(sorted(options.items())))
+        found = self.done.get(key)
         if found is None or found[0] is not value:
-            found = self.done[id(value)] = (value, str(macro(value)))
+            found = self.done[key] = (value, str(macro(value, **options)))
         return Markup(found[1])
 
 
@@ -186,7 +208,8 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
                 env, f"{SITE_FOLDER}/{page.kind}.html.j2", dirs, lang=site.lang, dir=site.dir,
                 site=site, page=page, model=model, languages=languages, once=once,
                 canonical=canonical(model, site.lang, page), **punctuation)
-            out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives))
+            out.append(RenderedPage(f"{site.lang}/{page.name}", html, narratives.items,
+                                    narratives.languages))
     first = model.languages[0]
     html, _unused = _render(environment(tuple(dirs), first.lang), f"{SITE_FOLDER}/root.html.j2",
                             dirs, lang=first.lang, dir=first.dir, model=model,
@@ -248,11 +271,15 @@ def assets(dirs: Sequence[Path]) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def narratives_of(pages: Iterable[RenderedPage]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def narratives_of(pages: Iterable[RenderedPage]) -> tuple[dict[str, str], dict[str, str]]:
+    """Key -> text of every narrative of the pages, and key -> its language."""
+    texts: dict[str, str] = {}
+    languages: dict[str, str] = {}
     for page in pages:
-        out.update(page.narratives)
-    return out
+        texts.update(page.narratives)
+        for key, lang in page.languages.items():
+            languages.setdefault(key, lang)
+    return texts, languages
 
 
 
