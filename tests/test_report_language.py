@@ -138,6 +138,31 @@ def test_other_direction_is_isolated_in_every_format(out: Path) -> None:
     assert "Le Maroc compte" in pdf
 
 
+def test_a_list_in_the_reviews_language_is_set_in_its_direction(out: Path) -> None:
+    """An editor's review found a French review's measures in the Arabic report set right
+    to left, item by item (bullets on the right, wrapped lines hanging from the right),
+    while its quotations were set left to right. A list whose items are all in one other
+    language is now a block of that language and direction in every format, as a
+    quotation is; the label over it stays in the report's."""
+    measure = f"{LRI}Observatoire africain des migrations installé au Maroc"  # an item
+    for name in ("MA.ar", "regional.ar"):
+        html = " ".join(text(out / f"{name}.html").split())  # lines as pandoc wraps them
+        block = html[html.rindex('<div class="quoted" lang="fr" dir="ltr">', 0,
+                                 html.index(measure)):html.index(measure)]
+        assert "<ul>" in block and "</div>" not in block
+        docx = zipfile.ZipFile(out / f"{name}.docx").read("word/document.xml").decode()
+        paragraph = docx[docx.rindex("<w:p>", 0, docx.index(measure)):docx.index(measure)]
+        assert "<w:numPr>" in paragraph and "<w:bidi" not in paragraph
+    # In the PDF, its bullet is on the left of its words.
+    words = subprocess.run(["pdftotext", "-bbox", str(out / "MA.ar.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', words)
+    start = next(i for i, (_x, _y, w) in enumerate(boxes) if w == "Observatoire")
+    x, y = float(boxes[start][0]), float(boxes[start][1])
+    bullets = [float(bx) for bx, by, w in boxes if w == "•" and abs(float(by) - y) < 3]
+    assert bullets and all(b < x for b in bullets), (x, bullets)
+
+
 def test_guiding_principles_in_a_to_j_order(out: Path) -> None:
     md = text(out / "MA.fr.md")
     section = md[md.index("# Principes directeurs {#principles}"):]

@@ -471,8 +471,9 @@ local typst_directions = {
       return { pandoc.RawInline("typst", "#box["), span, pandoc.RawInline("typst", "]") }
     end
   end,
+  -- A list quoted in its own language (render/templates.py `_other_language`) too.
   Div = function(div)
-    if not div.classes:includes("narrative") then return nil end
+    if not (div.classes:includes("narrative") or div.classes:includes("quoted")) then return nil end
     local dir = div.attributes["dir"]
     local lang = (div.attributes["lang"] or ""):gsub("[^%w-]", "")
     local settings = {}
@@ -713,7 +714,17 @@ local function with_placed(doc, format, figures, tables, texts)
           annex:insert(pandoc.RawBlock("typst", "#block(sticky: true)[#strong["
             .. typst_markup(plain(text.table)) .. "]]"))
         end
-        annex:insert(data)
+        local content = data.content
+        if format == "typst" and #content == 2 and has_class(content[1], "matrix")
+            and has_class(content[2], "legend") then
+          -- Its key first, kept with it: after it, a page break parted them.
+          annex:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
+          annex:insert(content[2])
+          annex:insert(pandoc.RawBlock("typst", "]"))
+          annex:insert(content[1])
+        else
+          annex:insert(data)
+        end
       end
     elseif has_class(block, "data-table") then
       blocks:extend(data_table(block, format, tables))

@@ -22,12 +22,13 @@ from gcmreview.core.i18n import (
     letter_ranges,
     ngettext,
     number_ranges,
+    translations,
 )
 from gcmreview.core.i18n import language as ui_language
 from gcmreview.core.indicators import sort_key
 from gcmreview.core.languages import direction
 from gcmreview.core.status import OBJECTIVE_STATUSES, of_entry, status
-from gcmreview.core.text import acronyms_in
+from gcmreview.core.text import acronyms_in, fold
 from gcmreview.core.units import Path_
 from gcmreview.load.catalogue import Catalogue, Label, Link
 from gcmreview.model.apparatus import (
@@ -695,7 +696,11 @@ class ReviewReading:
                  if first.kind == "choice" else self.src(entry[first.key], (*at, first.key)))
         lines = [f.key for f in rest if f.kind == "line" and entry.get(f.key)]
         if lines:
-            return Item(title, self.src(entry[lines[0]], (*at, lines[0])))
+            details = entry[lines[0]]
+            if first.kind == "choice" and fold(str(details)) == fold(translations(
+                    self.lang).gettext(OPTION_LABELS[first.options][entry[first.key]])):
+                return Item(title)  # the group's name again ("Secteur privé": Private sector)
+            return Item(title, self.src(details, (*at, lines[0])))
         # The choices after the first agree with it and follow it in lower case
         # ("Strategy, adopted"; "Stratégie, adoptée"; "استراتيجية، معتمدة").
         words: list[str] = []

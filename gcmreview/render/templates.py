@@ -13,7 +13,7 @@ import contextlib
 import re
 import traceback
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -330,8 +330,21 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number, counted=fmt.counted, after_colon=_after_colon,
-                       note=_note)
+                       note=_note, other_language=lambda values: _other_language(values, lang))
     return env
+
+
+def _other_language(values: Iterable[Text | Phrase | str], lang: str) -> Text | None:
+    """The first of `values` when all are text in one language other than the report's
+    (`lang`): a list of them is set in that language and its direction as a whole (a
+    French review's measures in an Arabic report: its bullets and lines on the left, as a
+    French quotation), not item by item inside the report's direction."""
+    found = list(values)
+    first = found[0] if found and isinstance(found[0], Text) else None
+    if first is None or first.lang == lang or any(
+            not isinstance(v, Text) or v.lang != first.lang or v.fallback for v in found):
+        return None
+    return first
 
 
 def _after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
