@@ -763,6 +763,18 @@ def test_a_matrix_in_the_annex_keeps_its_names_on_one_line(
     assert max(steps) - min(steps) < 1, steps
 
 
+def test_a_figures_key_comes_with_its_table_in_the_annex(
+        documents: dict[str, list[Page]]) -> None:
+    """Annex II: the key of Figure 1's table (its symbols) followed the table and was
+    parted from it by a page break; it now comes first, on the table's page."""
+    pages = documents["regional.fr"]
+    last_page, _last = outline(pypdf.PdfReader(pages[0].pdf))[-1]
+    page = next(p for p in pages[last_page:] if any(w.text == "Symbole" for w in p.words))
+    key = next(w for w in page.words if w.text == "Symbole")
+    header = next(w for w in page.words if w.text == "23")  # the table's last column
+    assert key.y > header.y  # y from the bottom: the key above the table
+
+
 def test_a_tables_columns_share_the_room_as_in_html(documents: dict[str, list[Page]]) -> None:
     """Too wide for one line a cell, a table gave every wide column the same share: the
     synthesis's three columns of numbers, under their long headings, took as much room as

@@ -279,6 +279,38 @@ def test_principle_letters_follow_the_language_of_their_names(tmp_path: Path) ->
     assert "| (هـ) |" in header and "| (f) |" in header and "| (j) |" in header
 
 
+def test_editorial_details_from_the_review(tmp_path: Path) -> None:
+    """What an editor's review of the three languages found: objective numbers listed
+    without their conjunction ("objectifs 7, 15, 21"); a stakeholder group's details that
+    repeat its name ("Secteur privé : Secteur privé"); the notes on the titles' sources
+    without a heading in a regional report that cites no document (they read as part of
+    "Reservations")."""
+    ws = copy_workspace(tmp_path / "ws", ("MA", "TN"))
+    for lang in ("en", "fr", "ar"):
+        outcome = build(Context(ws), codes=["MA", "TN"], lang=lang, formats="md",
+                        out=ws / "out")
+        assert outcome.exit_code == 0, outcome.failed
+    tn = {lang: " ".join(text(ws / "out" / f"TN.{lang}.md").split()) for lang in ("en", "fr", "ar")}
+    assert "objectives 7, 15 and 21:" in tn["en"]
+    assert "objectifs 7, 15 et 21," in tn["fr"]
+    assert "7 و15 و21" in tn["ar"]
+    ma = text(ws / "out" / "MA.fr.md")
+    assert "Secteur privé" in ma and "Secteur privé\u00a0: Secteur privé" not in ma
+    assert re.search(r"^- Secteur privé$", ma, re.MULTILINE)
+    # A regional report citing no source document: its notes under a heading of their own.
+    for code in ("MA", "TN"):
+        review = ws / "countries" / f"{code}.yaml"
+        review.write_text(re.sub(r"(?m)^( *- )?source: .*\n( *locator: .*\n)?", "",
+                                 review.read_text(encoding="utf-8")), encoding="utf-8")
+    outcome = build(Context(ws), codes=[], region=True, lang="en", formats="md",
+                    out=ws / "out")
+    assert outcome.exit_code in (0, 1), outcome.failed
+    regional = text(ws / "out" / "regional.en.md")
+    assert "Rapport du deuxième atelier" not in regional  # no source document cited
+    notes = regional.index("Objective titles and guiding principles:")
+    assert regional.rindex("# Sources", 0, notes) > regional.rindex("# Reservations", 0, notes)
+
+
 def test_a_french_label_after_a_colon_is_in_lower_case(out: Path) -> None:
     """"Statut : Non indiqué" took a capital after the colon, which French does not."""
     md = text(out / "MA.fr.md")
