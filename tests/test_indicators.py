@@ -417,6 +417,22 @@ def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -
     assert "Source: Synthetic test data (labour force survey), 2021–2023" in pdf
 
 
+def test_a_chart_says_its_unit_and_a_comparison_has_no_empty_column(built: Path) -> None:
+    """An editor's review: the charts gave no unit (it was above the table only, so a
+    chart copied on its own was ambiguous), and the comparison of cycles had a "Note"
+    column empty in every row. The unit is drawn over the plot (the PDF's text, the
+    same drawing as the HTML's SVG and the DOCX's picture), and the column is there only
+    when a row has a note."""
+    pdf = subprocess.run(["pdftotext", str(built / "AQ.en.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Figure 1. Indicator 10.7.1, Antarctica\nUnit: Per cent\n" in pdf
+    assert "Figure 2. Indicator 16.2.2, Antarctica\nUnit: Per 100,000 population\n" in pdf
+    regional = (built / "regional.en.md").read_text(encoding="utf-8")
+    header = next(line for line in regional.splitlines()
+                  if line.startswith("| State | Objectives covered, 2022"))
+    assert "Note" not in header
+
+
 def test_chart_scales_read_right(built: Path) -> None:
     """BV's 10.7.1 (9.6, 9.9, 8.7) is drawn from 0 to 10 in steps of 2.5: the scale
     printed 0, 2, 5, 8, 10 (decimals were kept only for steps under 1)."""

@@ -399,13 +399,15 @@ CHART = """
 #let chart(c) = {
   set text(font: c.fonts, size: small, lang: c.lang, dir: if c.rtl { rtl } else { ltr })
   set par(justify: false)
+  // The unit, over the plot: a chart copied on its own still says what it counts.
+  if c.note != "" { block(below: 8pt, text(fill: luma(80), c.note)) }
   // the top tick's label stands half a line above the plot
   if c.kind == "line" { pad(top: 6pt, line-chart(c, c.rtl)) } else { bar-chart(c) }
 }
 """
 """The drawing of an indicator's chart: a line per series over the years, or a bar per
-category. Its title, unit and source are the figure's caption and source, in the text
-around it."""
+category, its unit over it. Its title and source are the figure's caption and source,
+in the text around it."""
 
 _CHART_PAGES = """
 #import "chart.typ": chart
@@ -457,7 +459,8 @@ def chart_data(chart: Chart) -> dict[str, object]:
     def x_of(pos: float) -> float:
         return 1 - pos if chart.rtl else pos
 
-    common = {"lang": chart.lang, "rtl": chart.rtl, "fonts": font_families(chart.rtl)}
+    common = {"lang": chart.lang, "rtl": chart.rtl, "fonts": font_families(chart.rtl),
+              "note": chart.note}
     values = [v for _label, series in chart.series for v in series if v is not None]
     low, high, step = _axis(values or [0.0])
 
