@@ -239,6 +239,20 @@ def test_acronyms_listed_are_the_ones_the_report_uses(out: Path) -> None:
     assert "المختصرات" in ar and "OIM" in ar
 
 
+def test_the_acronyms_of_the_reports_own_words_are_listed_too(tmp_path: Path) -> None:
+    """The English regional report says "Organizers: ESCWA, IOM and the League of Arab
+    States" but listed only the French statements' CESAO and OIM: the organisers' (and
+    the title's) acronyms are listed too, when the workspace spells them out."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    outcome = build(Context(ws), codes=[], region=True, formats="md", lang="en",
+                    out=ws / "out")
+    assert outcome.exit_code == 0, outcome
+    md = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| ([A-Z][A-Z0-9-]+) +\|", section(md, "Abbreviations and acronyms"),
+                        re.M)
+    assert {"ESCWA", "IOM", "OIM"} <= set(listed)
+
+
 def test_acronyms_come_before_key_messages_and_the_body(out: Path) -> None:
     md = (out / "regional.fr.md").read_text(encoding="utf-8")
     assert md.index("# Sigles et abréviations") < md.index("# Messages clés") < \

@@ -418,7 +418,10 @@ class RegionalBuilder:
             acronyms=acronym_list([a for r in reviews for a in acronyms_in(
                 [*texts_of(r.data), *(r.translation.texts.values() if r.translation else ())])]
                                   + acronyms_in([written.markdown] if written else [])
-                                  + acronyms_in([title for title, _digests in round_tables]),
+                                  + acronyms_in([title for title, _digests in round_tables])
+                                  # The report's own words: "Organizers: ESCWA, IOM and…".
+                                  + acronyms_in([self.local_text(v, "").text for v in (
+                                      ws.title, ws.region, *ws.organisers)]),
                                   self.apparatus, self.lang),
             key_messages=self.key_messages(reviews, digests, len(ws.participants),
                                            comparisons, covid19),
