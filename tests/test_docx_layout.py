@@ -718,3 +718,24 @@ def test_document_properties(docx: dict[str, Path], pdf: dict[str, Path], report
     assert source in core.findtext(f"{DC}description", "")
     info = pypdf.PdfReader(pdf[report]).metadata
     assert info is not None and info.title == title and info.subject == subject
+
+
+def test_heading_levels_look_apart_in_the_reference_document() -> None:
+    """An editor's review: Heading 3 (an objective) was pandoc's dark theme blue at 14 pt,
+    beside Heading 2 (a round table) in dark blue at 16 pt, and the two looked alike.
+    Heading 3 and 4 are now black and bold, as in the PDF."""
+    from gcmreview.render.templates import builtin_templates_dir
+
+    with zipfile.ZipFile(builtin_templates_dir() / "reference.docx") as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+
+    def props(style_id: str) -> str:
+        found = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', styles,
+                          re.DOTALL)
+        assert found, style_id
+        return found.group(0)
+
+    two, three = props("Heading2"), props("Heading3")
+    assert '<w:color w:val="1F4E79" />' in two and "<w:b />" not in two
+    assert '<w:color w:val="000000" />' in three and "<w:b />" in three
+    assert '<w:sz w:val="24" />' in three and '<w:sz w:val="32" />' in two

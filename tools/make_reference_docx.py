@@ -17,7 +17,8 @@ What it does:
    theme, plain string edits (stdlib only):
 
    * ``word/styles.xml``: body text 10 pt in Arial, Arabic (complex script) in Arial too;
-     Heading 1/2 in UN blue with explicit spacing; Title 28 pt UN blue; Subtitle 16 pt grey,
+     Heading 1/2 in UN blue with explicit spacing, Heading 3/4 black and bold (12 and 10.5 pt);
+     Title 28 pt UN blue; Subtitle 16 pt grey,
      without the letter-spacing pandoc gives it (spaced-out letters break Arabic joining);
      Author and Date grey; ``<w:bCs/>``/``<w:iCs/>`` next to every ``<w:b/>``/``<w:i/>`` so
      bold and italic also apply to Arabic; "Header" and "Footer" paragraph styles; the "Table"
@@ -440,6 +441,14 @@ def edit_styles(data: bytes) -> bytes:
             set_run_props(find_style(styles, style_id), color=color, half_points=half_points)
     for style_id in ("Author", "Date"):  # based on Title, so they would be UN blue otherwise
         set_run_props(find_style(styles, style_id), color=GREY)
+    # Heading 3 and 4 in the text's colour and bold, as the PDF's: in pandoc's dark
+    # theme blue, 14 pt, Heading 3 (an objective) looked like Heading 2 (a round table).
+    for para_id, char_id, half_points in (("Heading3", "Heading3Char", 24),  # 12 pt
+                                          ("Heading4", "Heading4Char", 21)):  # 10.5 pt
+        for style_id in (para_id, char_id):
+            style = find_style(styles, style_id)
+            set_run_props(style, color="000000", half_points=half_points)
+            child(child(style, "rPr", STYLE_ORDER), "b", RPR_ORDER, {})
     set_spacing(find_style(styles, "Heading1"), before=360, after=120)  # 18 pt / 6 pt
     set_spacing(find_style(styles, "Heading2"), before=240, after=80)  # 12 pt / 4 pt
 
