@@ -203,6 +203,27 @@ def test_the_sites_words_are_set_as_the_reports_are(example: Path) -> None:
     assert "l\u2019OIM" in french and not re.search(r"\w [:;?!]", french)
 
 
+def test_the_sites_lists_and_search_read_right_in_each_language(example: Path) -> None:
+    """An editor's review: the language chooser wrote the Arabic title's year after a
+    Latin comma; the review files to download came in the order of the States' codes
+    (Algeria, Iraq, Comoros…); search excerpts ran a label into its value ("دورة
+    الاستعراض2020"), and the synthesis's tables of counts into strings of numbers; the
+    Arabic search's States were sorted with their article ("المغرب" before "تونس")."""
+    root = (example / "site" / "index.html").read_text(encoding="utf-8")
+    arabic = root[root.index('<section lang="ar"'):]
+    assert re.search(r"\u060c 2020</p>", arabic) and ", 2020</p>" not in arabic
+    downloads = (example / "site" / "en" / "downloads.html").read_text(encoding="utf-8")
+    reviews = downloads[downloads.index('id="review-files"'):]
+    names = re.findall(r"<tr><td>([^<]+)</td><td>", reviews)
+    assert names and names == sorted(names), names
+    home = (example / "site" / "ar" / "index.html").read_text(encoding="utf-8")
+    assert "</dt><dd>" not in home
+    synthesis = (example / "site" / "en" / "synthesis.html").read_text(encoding="utf-8")
+    assert synthesis.count("data-pagefind-ignore>\n<table>") >= 2
+    script = (example / "site" / "assets" / "search.js").read_text(encoding="utf-8")
+    assert 'replace(/^ال/, "")' in script
+
+
 def test_a_site_without_reports_says_so_to_its_maintainer_not_its_readers(
         indicators: Path, tmp_path: Path) -> None:
     """Before, the readers of a site made before any report was read "No report has been
@@ -691,7 +712,7 @@ def test_translations_are_shown_and_said(two_cycles: Path, tmp_path: Path) -> No
     English pages show it and say so; the French and Arabic pages do not claim one."""
     site = two_cycles / "site"
     state = (site / "en" / "state-BV.html").read_text(encoding="utf-8")
-    assert "<dt>Translation</dt><dd>Translated from French; the French original " \
+    assert "<dt>Translation</dt> <dd>Translated from French; the French original " \
            "prevails.</dd>" in state
     objective = (site / "en" / "objective-7.html").read_text(encoding="utf-8")
     assert '<p class="language-note">English, translated from French</p>' in objective

@@ -17,10 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gcmreview.core.countries import is_country_code
 from gcmreview.core.i18n import N_, Formatter
 from gcmreview.core.indicators import file_stem, sort_key
 from gcmreview.core.languages import direction
 from gcmreview.core.status import NOT_STATED, OBJECTIVE_STATUSES, status
+from gcmreview.core.text import collation_key
 from gcmreview.model.indicators import (
     IndicatorBuilder,
     IndicatorDigest,
@@ -360,8 +362,17 @@ class SiteBuilder:
                  ) -> SiteLanguage:
         regional = RegionalBuilder(self.workspace, lang, own_sources=True)
         report = regional.build(reviews, invalid, self.history, self.data)
+        # A State's files in the alphabetical order of its name in the page's language, as
+        # every list of States (they came in the order of their codes: DZ, IQ, KM...).
+        def order(item: tuple[int, DownloadFile]) -> tuple[bool, str, int]:
+            index, file = item
+            state = is_country_code(file.document)
+            name = regional.models.country(file.document) if state else ""
+            return state, collation_key(name, lang) if state else "", index
+
+        files = [f for _i, f in sorted(enumerate(self.files), key=order)]
         pages = _Pages(self.workspace, regional, report,
-                       [self.download(f, regional.fmt) for f in self.files],
+                       [self.download(f, regional.fmt) for f in files],
                        {r.code for r in reviews
                         if r.translation is not None and r.translation.lang == lang},
                        self.data or DataSet())

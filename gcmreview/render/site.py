@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from gcmreview.core.i18n import Formatter, _, ngettext, translations, typeset
+from gcmreview.core.languages import LANGUAGES
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.figures import PROGRESS_PALETTE
@@ -213,7 +214,8 @@ def render_site(model: SiteModel, dirs: Sequence[Path]) -> list[RenderedPage]:
     first = model.languages[0]
     html, _unused = _render(environment(tuple(dirs), first.lang), f"{SITE_FOLDER}/root.html.j2",
                             dirs, lang=first.lang, dir=first.dir, model=model,
-                            languages=languages, sites=model.languages)
+                            languages=languages, sites=model.languages,
+                            commas={lang: Formatter(lang).comma for lang in LANGUAGES})
     out.append(RenderedPage("index.html", html))
     if model.base_url:
         out.append(RenderedPage("sitemap.xml", sitemap(model)))

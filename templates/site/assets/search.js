@@ -111,10 +111,17 @@ async function run() {
   await showMore(mine);
 }
 
+// In Arabic, a list is ordered with the article aside (الجزائر with the ج), as United
+// Nations documents list States and gcmreview's pages do (core/text.py collation_key).
+function collated(value) {
+  return document.documentElement.lang === "ar" ? value.replace(/^ال/, "") : value;
+}
+
 function numbered(a, b) {
   const na = parseInt(a, 10), nb = parseInt(b, 10);
   if (!Number.isNaN(na) && !Number.isNaN(nb) && na !== nb) return na - nb;
-  return a.localeCompare(b, document.documentElement.lang);
+  const lang = document.documentElement.lang;
+  return collated(a).localeCompare(collated(b), lang) || a.localeCompare(b, lang);
 }
 
 async function fillFilters(params) {
