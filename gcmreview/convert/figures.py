@@ -46,7 +46,7 @@ SIZES = {
     "label": 8.5,  # the States' names, the legend
     "column": 8.5,  # the objectives' numbers, the principles' letters
     "mark": 10.0,  # the status symbol in a cell (DejaVu's shapes draw small)
-    "cell_width": 15.5,
+    "cell_width": 15.0,
     "cell_height": 14.0,
     "names": 90.0,  # at least, for the names' column (more if the columns leave room)
     "widest": MAX_WIDTH - 2 * PICTURE_MARGIN,  # the drawing's widest, without its margins
