@@ -775,6 +775,28 @@ def test_a_figures_key_comes_with_its_table_in_the_annex(
     assert key.y > header.y  # y from the bottom: the key above the table
 
 
+def test_short_headings_keep_their_line_beside_a_long_column(tmp_path: Path) -> None:
+    """Lebanon's overview in Arabic: beside a column of long statuses (a partner's words),
+    the headings "المائدة المستديرة" and "مبلَّغ عنه" wrapped over columns of numbers and
+    "لا", while the statuses had room to spare. A kept column's heading now has its line
+    when the table takes no more lines for it; and the header row has room above its
+    Arabic marks."""
+    ws = copy_workspace(tmp_path / "ws", ("LB",))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ws), contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        code = main(["build", "--country", "LB", "--lang", "ar", "--format", "pdf",
+                     "--out", "out"])
+    assert code == 0, stderr.getvalue()
+    page = next(p for p in read_pages(ws / "out" / "LB.ar.pdf")
+                if any(w.text == "#" for w in p.words))
+    header = next(w for w in page.words if w.text == "#")
+    first = min((w for w in page.words if w.text == "1" and abs(w.x_min - header.x_min) < 8),
+                key=lambda w: abs(w.y - header.y))
+    between = [w.text for w in page.words if first.y + 2 < w.y < header.y - 2]
+    assert between == [], between  # no second line in the header row
+
+
 def test_a_tables_columns_share_the_room_as_in_html(documents: dict[str, list[Page]]) -> None:
     """Too wide for one line a cell, a table gave every wide column the same share: the
     synthesis's three columns of numbers, under their long headings, took as much room as
