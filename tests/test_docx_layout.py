@@ -441,6 +441,7 @@ def test_labels_and_table_leads_stay_with_what_follows(docx: dict[str, Path],
         kept = paragraph.find(f"{W}pPr/{W}keepNext") is not None
         if runs and all(r.find(f"{W}rPr/{W}b") is not None for r in runs):
             labels += 1
+            leads += following.tag == f"{W}tbl"  # a label over a table leads it too
             assert kept, paragraph_text(paragraph)
         elif following.tag == f"{W}tbl" and paragraph_text(paragraph).strip() \
                 and len(paragraph_text(paragraph)) <= 300:
