@@ -224,6 +224,21 @@ def test_the_sites_lists_and_search_read_right_in_each_language(example: Path) -
     assert 'replace(/^ال/, "")' in script
 
 
+def test_an_objectives_page_lists_the_states_in_its_languages_order(example: Path) -> None:
+    """The regional report quotes the States in the order of the language it was drafted
+    in (its paragraphs numbered alike in every version); a page of the site, unnumbered,
+    lists them as every list of States in its language: in Arabic Tunisia (تونس) before
+    Lebanon (لبنان), the article aside."""
+    page = (example / "site" / "ar" / "objective-7.html").read_text(encoding="utf-8")
+    partners = page[page.index('<section class="partners"'):]
+    names = re.findall(r'<h3 id="[^"]+"><a href="[^"]+">([^<]+)</a></h3>', partners)
+    assert names[:2] == ["تونس", "لبنان"], names
+    english = (example / "site" / "en" / "objective-7.html").read_text(encoding="utf-8")
+    partners = english[english.index('<section class="partners"'):]
+    names = re.findall(r'<h3 id="[^"]+"><a href="[^"]+">([^<]+)</a></h3>', partners)
+    assert names[:2] == ["Lebanon", "Tunisia"], names
+
+
 def test_a_site_without_reports_says_so_to_its_maintainer_not_its_readers(
         indicators: Path, tmp_path: Path) -> None:
     """Before, the readers of a site made before any report was read "No report has been

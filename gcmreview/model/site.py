@@ -554,17 +554,24 @@ class _Pages:
             return Link(objective_page(numbers[i]),
                         t("Objective %(number)s") % {"number": numbers[i]})
 
+        # The regional report quotes the States in the order of the language it was drafted
+        # in, its paragraphs numbered alike in every version; a page lists them in its own
+        # language's order, as every list of States.
+        def listed(entries: list[StateEntry]) -> list[StateEntry]:
+            return sorted(entries, key=lambda entry: (collation_key(entry.state, lang),
+                                                      entry.code))
+
         pages, cards = [], {}
         for i, number in enumerate(numbers):
             digest = digests[number]
             round_table = self.catalogue.objective(number).round_table
             groups = []
             for s in (*OBJECTIVE_STATUSES, NOT_STATED):
-                found = [self.response(e) for e in digest.entries
+                found = [self.response(e) for e in listed(digest.entries)
                          if e.view.status == s.code]
                 if found:
                     groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
-            partners = [self.response(e) for e in digest.partners]
+            partners = [self.response(e) for e in listed(digest.partners)]
             linked = [(card, next(o for o in card.objectives if o.number == number))
                       for card in self.cards.values()
                       if any(o.number == number for o in card.objectives)]
