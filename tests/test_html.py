@@ -253,7 +253,7 @@ def test_page_no_wider_than_the_screen(browser: Browser, view: tuple[str, str]) 
     assert widths["body"] <= widths["inner"], widths
     # Nothing sticks out of the screen (what overflow: hidden would not show either).
     sticking_out = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(e => !e.closest('.matrix, table'))
+        .filter(e => !e.closest('.matrix, table, .figure-box'))
         .map(e => [e, e.getBoundingClientRect()])
         .filter(([e, r]) => r.width && (r.left < -1 || r.right > innerWidth + 1))
         .map(([e, r]) => `${e.tagName}.${e.className} ${r.left | 0}..${r.right | 0}`)
@@ -471,11 +471,14 @@ def test_matrix_statuses_drawn_like_the_heat_map(browser: Browser, report: str) 
 
 FIGURES = """() => [...document.querySelectorAll('figure.heat-map')].map(f => {
   const img = f.querySelector('img'), r = img.getBoundingClientRect();
+  const box = f.querySelector('.figure-box'), b = box.getBoundingClientRect();
   const details = f.querySelector('details.figure-data');
   return {first: f.firstElementChild.tagName,
           caption: f.querySelector('figcaption').textContent.trim(),
           alt: img.alt, width: +img.getAttribute('width'), height: +img.getAttribute('height'),
-          shown: [r.left, r.right, r.width, r.height],
+          shown: [r.left, r.right, r.width, r.height], box: [b.left, b.right],
+          scrolls: box.scrollWidth > box.clientWidth + 1,
+          cue: getComputedStyle(box, '::after').content,
           source: f.querySelector('.figure-source')?.textContent.trim() ?? '',
           after: (img.compareDocumentPosition(f.querySelector('.figure-source')) & 4) === 4,
           data: details ? details.querySelectorAll('.matrix table').length : -1};
@@ -487,7 +490,8 @@ def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, 
     """Each heat map is a figure: "Figure 1." and its title first, the picture, the source
     under it, and its data as a table folded under it (one picture per matrix). At a
     computer's width the picture is at its own size, its smallest text at least 11 px; on
-    a phone it is scaled to the screen, its proportions kept."""
+    a phone too (scaled to the screen, its names were 5 px high): there its box scrolls
+    sideways, with the cue a wide table's box has, the page no wider than the screen."""
     opened = browser.view(*view)
     figures = opened.page.evaluate(FIGURES)
     label = {"fr": "Figure", "en": "Figure", "ar": "الشكل"}[opened.lang]
@@ -496,13 +500,17 @@ def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, 
     for figure in figures:
         assert figure["first"] == "FIGCAPTION" and figure["alt"] and figure["source"]
         assert figure["after"] and figure["data"] == 1, figure
-        left, right, shown_width, shown_height = figure["shown"]
-        assert left >= 0 and right <= width
+        _left, _right, shown_width, shown_height = figure["shown"]
+        box_left, box_right = figure["box"]
+        assert box_left >= 0 and box_right <= width
         scale = shown_width / figure["width"]
         assert abs(shown_height / figure["height"] - scale) < 0.02
+        assert scale == pytest.approx(1, abs=0.01)
+        assert MIN_TEXT_PT * 4 / 3 * scale >= 11
+        assert figure["cue"] == '""'
+        assert figure["scrolls"] == (figure["width"] > box_right - box_left + 1), figure
         if view[1] == "desktop":
-            assert scale == pytest.approx(1, abs=0.01)
-            assert MIN_TEXT_PT * 4 / 3 * scale >= 11
+            assert not figure["scrolls"]
     html = (browser.folder / f"{opened.report}.html").read_text(encoding="utf-8")
     assert html.count('<details class="figure-data">') == 2  # folded until opened
 

@@ -599,12 +599,16 @@ local function place_figure(div, data, format, figure, texts)
     out:insert(pandoc.RawBlock("html", '<figcaption id="' .. html_attr(id) .. '-caption">'))
     out:insert(pandoc.Plain(caption))
     out:insert(pandoc.RawBlock("html", "</figcaption>"))
-    -- At its own size (1 pt = 4/3 CSS pixels); the style sheet scales it down to a
-    -- narrower screen.
+    -- At its own size (1 pt = 4/3 CSS pixels), in a box that scrolls sideways on a
+    -- screen narrower than it (templates/report.html): shrunk to a phone's width, its
+    -- names and numbers were 5 px high.
     local attr = pandoc.Attr("", {}, {
       { "width", tostring(math.floor(figure.width * 4 / 3 + 0.5)) },
       { "height", tostring(math.floor(figure.height * 4 / 3 + 0.5)) } })
+    out:insert(pandoc.RawBlock("html", '<div class="figure-box" role="region" tabindex="0" '
+      .. 'aria-labelledby="' .. html_attr(id) .. '-caption">'))
     out:insert(pandoc.Plain({ pandoc.Image(plain(alt), "gcmreview-figure:" .. name, "", attr) }))
+    out:insert(pandoc.RawBlock("html", "</div>"))
     out:insert(pandoc.Div({ pandoc.Para(source) }, pandoc.Attr("", { "figure-source" })))
     if data then
       out:insert(pandoc.RawBlock("html", '<details class="figure-data"><summary>'))
