@@ -471,7 +471,7 @@ local typst_directions = {
       return { pandoc.RawInline("typst", "#box["), span, pandoc.RawInline("typst", "]") }
     end
   end,
-  -- A list quoted in its own language (render/templates.py `_other_language`) too.
+  -- A list quoted in its own language (render/templates.py `_quoted`) too.
   Div = function(div)
     if not (div.classes:includes("narrative") or div.classes:includes("quoted")) then return nil end
     local dir = div.attributes["dir"]

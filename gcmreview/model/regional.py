@@ -270,15 +270,12 @@ DRAFTED_IN = "en"
 (`document.original`): the United Nations' most used working language."""
 
 
-def drafted_order(names: dict[str, str], lang: str, original: str | None,
-                  country: Callable[[str, str], str]) -> list[str]:
-    """The States (`names`: code -> name in `lang`) in the alphabetical order of the
-    language the report was drafted in (`original`, else DRAFTED_IN), their names in it
-    from `country(code, language)`: translations keep the original's order of
-    paragraphs."""
-    drafted = original or DRAFTED_IN
-    keys = names if drafted == lang else {c: country(c, drafted) for c in names}
-    return sorted(keys, key=lambda c: (collation_key(keys[c], drafted), c))
+def alphabetical(names: dict[str, str], lang: str, order: str,
+                 country: Callable[[str, str], str]) -> list[str]:
+    """The States (`names`: code -> name in `lang`) in the alphabetical order of their
+    names in `order`, a language (from `country(code, language)` when not `lang`)."""
+    keys = names if order == lang else {c: country(c, order) for c in names}
+    return sorted(keys, key=lambda c: (collation_key(keys[c], order), c))
 
 
 def drafts_among(reviews: list[StateReview]) -> int:
@@ -327,11 +324,12 @@ class RegionalBuilder:
         # documents list States. What is numbered (the States' statements, paragraph by
         # paragraph, and the annex's sections) is in the same order in every language
         # version, so that "para. 23" is the same paragraph in all: the order of the
-        # language the report was drafted in (`drafted_order`).
+        # language the report was drafted in (DRAFTED_IN unless the workspace says).
         names = {c: self.models.country(c) for c in {*ws.participants, *by_code}}
-        order = sorted(names, key=lambda c: (collation_key(names[c], self.lang), c))
-        drafted = drafted_order(names, self.lang, self.apparatus.document.get("original"),
-                                self.models.country)
+        order = alphabetical(names, self.lang, self.lang, self.models.country)
+        drafted = alphabetical(names, self.lang,
+                               self.apparatus.document.get("original") or DRAFTED_IN,
+                               self.models.country)
         rank = {c: i for i, c in enumerate(order)}
         reviews = sorted(reviews, key=lambda r: rank[r.code])
         legend = [(s.code, s.symbol, self.t(s.key_label))

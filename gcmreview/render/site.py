@@ -22,7 +22,7 @@ from xml.sax.saxutils import quoteattr
 import jinja2
 from markupsafe import Markup, escape
 
-from gcmreview.core.i18n import Formatter, _, ngettext, translations, typeset
+from gcmreview.core.i18n import Formatter, _, ngettext, typeset
 from gcmreview.core.languages import LANGUAGES
 from gcmreview.core.narrative import key as narrative_key
 from gcmreview.core.status import BY_CODE
@@ -84,7 +84,7 @@ def _narrative(ctx: jinja2.runtime.Context, value: Narrative | None, note: bool 
     lang = ctx["lang"]
     if value.lang == lang:
         return Markup(f'<div class="narrative"><!--gcmreview-narrative {ref}--></div>')
-    label = escape(typeset(translations(lang).gettext(LANGUAGE_NOTES.get(value.lang, "")), lang))
+    label = escape(Formatter(lang, report=True).gettext(LANGUAGE_NOTES.get(value.lang, "")))
     label_html = f'<p class="language-note">{label}</p>' if note else ""
     return Markup(f'{label_html}<div class="narrative" '
                   f'lang="{escape(value.lang)}" dir="{escape(value.dir)}">'

@@ -330,21 +330,23 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number, counted=fmt.counted, after_colon=_after_colon,
-                       note=_note, other_language=lambda values: _other_language(values, lang))
+                       note=_note,
+                       quoted=lambda markdown, values: _quoted(markdown, values, lang))
     return env
 
 
-def _other_language(values: Iterable[Text | Phrase | str], lang: str) -> Text | None:
-    """The first of `values` when all are text in one language other than the report's
-    (`lang`): a list of them is set in that language and its direction as a whole (a
-    French review's measures in an Arabic report: its bullets and lines on the left, as a
-    French quotation), not item by item inside the report's direction."""
+def _quoted(markdown: str, values: Iterable[Text | Phrase | str], lang: str) -> str:
+    """`{% filter quoted(values) %}`: the Markdown inside (a list of the review's), in a
+    `.quoted` div of its language and direction when all `values` (its items' texts) are
+    in one language other than the report's (`lang`). A French review's measures in an
+    Arabic report are then set as a French quotation is, bullets and lines on the left,
+    not item by item inside the report's direction (batch.lua gives typst the block)."""
     found = list(values)
     first = found[0] if found and isinstance(found[0], Text) else None
     if first is None or first.lang == lang or any(
             not isinstance(v, Text) or v.lang != first.lang or v.fallback for v in found):
-        return None
-    return first
+        return markdown
+    return f'::: {{.quoted lang="{first.lang}" dir="{first.dir}"}}\n\n{markdown}\n:::\n\n'
 
 
 def _after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
