@@ -153,6 +153,15 @@ def test_a_list_in_the_reviews_language_is_set_in_its_direction(out: Path) -> No
         docx = zipfile.ZipFile(out / f"{name}.docx").read("word/document.xml").decode()
         paragraph = docx[docx.rindex("<w:p>", 0, docx.index(measure)):docx.index(measure)]
         assert "<w:numPr>" in paragraph and "<w:bidi" not in paragraph
+    # The institutions involved and the next steps too (the review's words); not the
+    # policy instruments, whose details are the report's words ("استراتيجية، معتمدة").
+    html = " ".join(text(out / "MA.ar.html").split())
+    for item in ("Ministère des Finances", "Préparation d’une stratégie nationale"):
+        at = html.index(f"{LRI}{item}")
+        block = html[html.rindex('<div class="quoted" lang="fr" dir="ltr">', 0, at):at]
+        assert "<ul>" in block and "</div>" not in block, item
+    at = html.index(f"{LRI}Plan d’action post-pandémie")
+    assert "</ul>" in html[html.rindex('<div class="quoted"', 0, at):at]
     # In the PDF, its bullet is on the left of its words.
     words = subprocess.run(["pdftotext", "-bbox", str(out / "MA.ar.pdf"), "-"],
                            capture_output=True, text=True, check=True).stdout
