@@ -773,6 +773,9 @@ def test_a_figures_key_comes_with_its_table_in_the_annex(
     key = next(w for w in page.words if w.text == "Symbole")
     header = next(w for w in page.words if w.text == "23")  # the table's last column
     assert key.y > header.y  # y from the bottom: the key above the table
+    # Figure 2's table has its key too: its ● is "Renseigné", not Figure 1's "Mis en œuvre".
+    words = [w.text for p in pages[last_page:] for w in p.words]
+    assert words.count("Symbole") == 2 and "Renseigné" in words
 
 
 def test_short_headings_keep_their_line_beside_a_long_column(tmp_path: Path) -> None:

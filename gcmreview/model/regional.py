@@ -193,6 +193,8 @@ class RegionalModel:
     left_out: list[str]
     legend: list[tuple[str, str, str]]
     """(status code, symbol, label)"""
+    principle_legend: list[tuple[str, str, str]]
+    """The same for the guiding principles' matrix: reported or not."""
     objective_columns: list[int]
     objective_matrix: list[MatrixRow]
     principle_columns: list[tuple[str, Text]]
@@ -381,6 +383,8 @@ class RegionalBuilder:
                            if c in ws.participants and c not in by_code and c not in left_out],
             left_out=[self.models.country(c) for c in left_out],
             legend=legend,
+            principle_legend=[(s.code, s.symbol, self.t(s.label))
+                              for s in (REPORTED, NOT_REPORTED)],
             objective_columns=list(self.catalogue.objectives),
             objective_matrix=objective_matrix,
             principle_columns=[(p.mark(self.lang),
