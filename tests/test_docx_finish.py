@@ -58,7 +58,7 @@ def rtl_document(text: str) -> str:
     text = re.sub(r'(<w:pStyle w:val="(?:Title|Subtitle|Author|Date)" />)(?!<w:bidi)',
                   r"\1<w:bidi />", text)
     text = re.sub(r"<w:b />(?!<w:bCs)", "<w:b /><w:bCs />", text)
-    text = re.sub(r"<w:i />(?!<w:iCs)", "<w:i /><w:iCs />", text)
+    text = re.sub(r"<w:iCs\s*/>", "", text)
     text = LETTER_SPACING.sub("", text)
     last = text.rfind("<w:sectPr")  # the section right to left (w:bidi in its order)
     section = re.compile(r"<w:sectPr\b[^>]*>(.*?)</w:sectPr>", re.DOTALL).search(

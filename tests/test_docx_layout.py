@@ -270,6 +270,29 @@ def test_an_arabic_section_reads_right_to_left(docx: dict[str, Path], report: st
     assert section.find(f"{W}bidi") is not None
 
 
+@pytest.mark.parametrize("report", ARABIC)
+def test_arabic_is_never_slanted(docx: dict[str, Path], report: str) -> None:
+    """Arabic has no italics: Word slants its letters when a run or a style asks for
+    complex-script italics (w:iCs), as pandoc's emphasis does. Latin words keep theirs."""
+    italic = 0
+    for name in ("word/styles.xml", "word/document.xml", "word/footnotes.xml"):
+        root = part(docx[report], name)
+        assert not list(root.iter(f"{W}iCs")), name
+        italic += len(list(root.iter(f"{W}i")))
+    assert italic  # "No State reports…", the attributions: still italic in Latin script
+
+
+@pytest.mark.parametrize("report", ARABIC)
+def test_the_line_over_arabic_notes_starts_at_the_right(docx: dict[str, Path],
+                                                         report: str) -> None:
+    notes = part(docx[report], "word/footnotes.xml")
+    separators = [n for n in notes.iter(f"{W}footnote")
+                  if n.get(f"{W}type") in ("separator", "continuationSeparator")]
+    assert len(separators) == 2
+    for separator in separators:
+        assert separator.find(f"{W}p/{W}pPr/{W}bidi") is not None
+
+
 @pytest.mark.parametrize("report", REPORTS)
 def test_no_letter_spacing(docx: dict[str, Path], report: str) -> None:
     """Spaced-out letters break the joining of Arabic script: no style or run has any."""

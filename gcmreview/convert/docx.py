@@ -1134,6 +1134,9 @@ def _note_directions(notes: str) -> str:
     return _replaced(notes, iter(spans), [paragraph(notes[a:b]) for a, b in spans])
 
 
+_SEPARATOR = re.compile(r"<w:p>(?=<w:r><w:(?:continuationS|s)eparator\s*/>)")
+"""The paragraphs of the footnotes' separator lines, as pandoc writes them."""
+
 _LETTER_SPACING = re.compile(r'<w:spacing w:val="-?\d+"\s*/>')
 """Character spacing (w:spacing in run properties; paragraph spacing has no w:val)."""
 
@@ -1530,8 +1533,10 @@ def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None =
                 text = _rtl_document(text)
         elif name == "word/footnotes.xml":
             text = _note_directions(data.decode())
+            if job.rtl:  # the line over the notes starts at the right, as they do
+                text = _SEPARATOR.sub(r"\g<0><w:pPr><w:bidi /></w:pPr>", text)
         elif name == "word/styles.xml" and job.rtl:
-            text = _LETTER_SPACING.sub("", styles)
+            text = _ITALIC_COMPLEX.sub("", _LETTER_SPACING.sub("", styles))
         elif re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = data.decode()
             text = text.replace("GCMREVIEW_HEADER_TEXT", escape(job.header))
@@ -1680,7 +1685,10 @@ _TABLE_PROPERTIES = re.compile(r"<w:tblPr>(?:<w:tblStyle [^>]*/>)?")
 _CELL_JC = re.compile(r'<w:jc w:val="(left|right)" />')
 _COVER_STYLE = re.compile(
     r'<w:pStyle w:val="(?:Title|Subtitle|Author|Date|CoverCompact)" />(?!<w:bidi)')
-_EMPHASIS = re.compile(r"<w:([bi]) />(?!<w:\1Cs)")
+_BOLD = re.compile(r"<w:b />(?!<w:bCs)")
+_ITALIC_COMPLEX = re.compile(r"<w:iCs\s*/>")
+"""Italics of complex-script text: Arabic has none (Word slants its letters), as the HTML
+(font-synthesis-style: none) and the PDF (no italic face) have none either."""
 
 
 def _rtl_document(text: str) -> str:
@@ -1712,9 +1720,11 @@ def _rtl_document(text: str) -> str:
         at = text.find("<w:tbl>", end)
     # The cover paragraphs pandoc makes from metadata are not marked RTL.
     edits += [(m.end(), m.end(), "<w:bidi />") for m in _COVER_STYLE.finditer(text)]
-    # Bold and italic must be set for complex scripts too (jgm/pandoc#6911);
-    # pandoc 3.9 already does it in most runs, so only fill the gaps.
-    edits += [(m.end(), m.end(), f"<w:{m.group(1)}Cs />") for m in _EMPHASIS.finditer(text)]
+    # Bold must be set for complex scripts too (jgm/pandoc#6911); pandoc 3.9 already does
+    # it in most runs, so only fill the gaps. Italics are left to Latin text: pandoc's
+    # complex-script ones would slant the Arabic.
+    edits += [(m.end(), m.end(), "<w:bCs />") for m in _BOLD.finditer(text)]
+    edits += [(m.start(), m.end(), "") for m in _ITALIC_COMPLEX.finditer(text)]
     # Letter-spacing breaks Arabic joining.
     if '<w:spacing w:val="' in text:
         edits += [(m.start(), m.end(), "") for m in _LETTER_SPACING.finditer(text)]
