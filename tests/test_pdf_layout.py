@@ -842,3 +842,13 @@ def test_no_template_code_is_printed(documents: dict[str, list[Page]], name: str
     words = [w.text for page in documents[name] for w in page.words]
     code = [w for w in words if re.search(r"calc\.|\.slice\(|=>|#let|measured-", w)]
     assert not code, code
+
+
+@pytest.mark.parametrize("name", ("MA.fr", "regional.fr"))
+def test_a_notes_number_stands_apart_from_its_text(builds: Builds, name: str) -> None:
+    """"² Ibid., par. 9.": a space after the raised number, as the DOCX and UN documents
+    have it (typst's own note entry sets them together: "²Ibid.")."""
+    text = subprocess.run(["pdftotext", str(builds.out / f"{name}.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert re.findall(r"^\d+ Ibid\.", text, re.M)
+    assert not re.findall(r"^\d+Ibid\.", text, re.M)
