@@ -140,8 +140,8 @@ def run_site(workspace: Workspace, options: SiteOptions, files: list[Path]) -> S
     if not any(d.path.startswith(REPORTS_FOLDER) for d in downloads):
         # The readers see no report offered, and nothing of why: the maintainer is told.
         warnings["site"] = [_("no report is offered for download: the build folder "
-                              "({folder}) holds none of the current review files; build them "
-                              "with `gcmreview build --all`, then the site again").format(
+                              "({folder}) has no report made from the current review files; "
+                              "run `gcmreview build --all`, then build the site again").format(
                                   folder=display_path(workspace.output_dir))]
     model = SiteBuilder(workspace, options.langs, builder.history, downloads,
                         options.base_url, data if builder.data_keys else None

@@ -697,7 +697,9 @@ class RegionalBuilder:
             "num": fmt.counted(count)}
         drafts = drafts_among(reviews)
         if drafts and drafts == count:
-            out += " " + fmt.ngettext("It is a draft.", "All of them are drafts.", count)
+            # "these reviews", not "them": the sentence before counts States too.
+            out += " " + fmt.ngettext("The review is a draft.", "All these reviews are drafts.",
+                                      count)
         elif drafts:
             out += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
                                       "Of these reviews, %(num)s are drafts.", drafts) % {
