@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -513,6 +514,41 @@ def test_figures_numbered_scaled_and_legible(browser: Browser, view: tuple[str, 
             assert not figure["scrolls"]
     html = (browser.folder / f"{opened.report}.html").read_text(encoding="utf-8")
     assert html.count('<details class="figure-data">') == 2  # folded until opened
+
+
+ANNEX_II = """() => {
+  const annex = document.getElementById('annex'), data = document.getElementById('figure-data');
+  return {after: (annex.compareDocumentPosition(data) & 4) === 4,
+          titles: [annex, data].map(s => s.querySelector('h1').textContent.trim()),
+          links: [...data.querySelectorAll('a')].map(a => a.getAttribute('href'))};
+}"""
+
+
+@pytest.mark.parametrize("report", REGIONAL)
+def test_annex_ii_leads_to_the_data_under_each_figure(browser: Browser, report: str) -> None:
+    """The PDF and DOCX give the figures' data in Annex II, after Annex I (the summary by
+    State); the HTML has both annexes too, its second leading to the data folded under each
+    figure, which the link unfolds: "Annex II" is the same place in every format."""
+    opened = browser.open(report, *VIEWPORTS["desktop"])
+    try:
+        page = opened.page
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = false; })")
+        annexes = page.evaluate(ANNEX_II)
+        assert annexes["after"] and annexes["links"] == ["#figure-1-data", "#figure-2-data"]
+        numerals = {"ar": ("الأول", "الثاني")}.get(report.split(".")[1], (" I", " II"))
+        for title, numeral in zip(annexes["titles"], numerals, strict=True):
+            assert re.search(f"{numeral}\\s?:", title), title
+        for href in annexes["links"]:
+            page.click(f"#figure-data a[href='{href}']")
+            shown = page.evaluate(f"""() => {{
+              const data = document.getElementById('{href[1:]}');
+              const top = data.getBoundingClientRect().top;
+              return data.closest('details').open && top >= -1 && top < innerHeight;
+            }}""")
+            assert shown, href
+        assert opened.errors == []
+    finally:
+        opened.page.close()
 
 
 SCROLL_CUES = """async () => {

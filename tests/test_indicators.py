@@ -511,8 +511,8 @@ def test_the_regional_report_lists_both_states_per_indicator(built: Path) -> Non
 
 def test_annexes_are_numbered_where_a_document_has_two(built: Path) -> None:
     """UN documents number their annexes when they have more than one: the regional
-    report's DOCX and PDF have the summary by State and the figures' data (Annex I, II);
-    its HTML, with each figure's data beside it, has one annex, unnumbered."""
+    report has the summary by State and the figures' data (Annex I, II), in HTML too,
+    where the second links to the data under each figure."""
     for text in (docx_text(built / "regional.fr.docx"), pdf_text(built / "regional.fr.pdf")):
         flat_text = " ".join(text.replace("\u00a0", " ").split())
         # The contents list and the headings.
@@ -520,7 +520,8 @@ def test_annexes_are_numbered_where_a_document_has_two(built: Path) -> None:
         assert flat_text.count("Annexe II : données des figures") == 2
         assert "Annexe : " not in flat_text
     page = flat((built / "regional.fr.html").read_text(encoding="utf-8"))
-    assert "Annexe : synthèse par État" in page and "Annexe I" not in page
+    assert "Annexe I : synthèse par État" in page and "Annexe : " not in page
+    assert "Annexe II : données des figures" in page
     for text in (docx_text(built / "AQ.en.docx"), pdf_text(built / "AQ.en.pdf")):
         assert "Annex I" not in text  # its charts' values are in the table above each
 

@@ -679,6 +679,8 @@ local function with_placed(doc, format, figures, tables, texts)
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local placed, wanted = 0, 0
   local annex_title, annex_heading, numbered_title
+  -- HTML: a link to each figure's data, under the figure, and the words before them.
+  local pointers, pointed = pandoc.List({}), nil
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
   local list = doc.blocks
   local i = 1
@@ -691,6 +693,18 @@ local function with_placed(doc, format, figures, tables, texts)
         i = i + 1
       end
       local figure = figures[block.attributes["name"]]
+      if format == "html" and data and figure ~= nil then
+        -- Its data stay under it; the annex the other formats give them points there.
+        local text = texts[block.attributes["number"] or ""] or {}
+        data.identifier = "figure-" .. (block.attributes["number"] or "") .. "-data"
+        local link = pandoc.Link(plain(text.table), "#" .. data.identifier)
+        pointers:insert({ pandoc.Plain({ link }) })
+        annex_title = annex_title or (text.annex and plain(text.annex))
+        pointed = pointed or (text.data_under and plain(text.data_under))
+        if numbered_title == nil and text.annex_i and text.annex_ii then
+          numbered_title = { plain(text.annex_i), plain(text.annex_ii) }
+        end
+      end
       local placed_figure = place_figure(block, data, format, figure, texts)
       if format == "typst" and has_class(list[i + 1], "figure-key") then
         -- The figure's key (the principles' names under their letters) is never split,
@@ -745,6 +759,12 @@ local function with_placed(doc, format, figures, tables, texts)
         if div.classes:includes("data-table") then return data_table(div, format, tables) end
       end,
     })
+  end
+  -- HTML has the annex the other formats have, pointing at the data under each figure:
+  -- "Annex II" means the same in every format.
+  if #pointers > 0 then
+    annex:insert(pandoc.Para(pointed or pandoc.Inlines({})))
+    annex:insert(pandoc.BulletList(pointers))
   end
   local renamed = nil -- the document's own annex, numbered I when the data annex is II
   if #annex > 0 and numbered_title then

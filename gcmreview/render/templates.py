@@ -252,10 +252,13 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
         "table": one_line(t("Figure %(number)s as a table") % {"number": numbers.count}),
         "annex": one_line(t("Annex: data underlying the figures")),
         # A document with an annex of its own (a top-level heading with the id `annex`: the
-        # regional report's summary by State) has two in DOCX and PDF, numbered as United
-        # Nations documents number them; HTML, with the data beside each figure, has one.
+        # regional report's summary by State) has two, numbered as United Nations documents
+        # number them; in HTML the second links to the data under each figure.
         "annex_i": one_line(t("Annex I: summary by State")),
         "annex_ii": one_line(t("Annex II: data underlying the figures")),
+        # HTML's annex, which links to the data under each figure.
+        "data_under": one_line(t("In this edition, each figure's data are given under it, "
+                                 "as a table:")),
     }
     if source is None:
         source = md(t("Source: the States' voluntary reviews."))
