@@ -852,3 +852,22 @@ def test_a_notes_number_stands_apart_from_its_text(builds: Builds, name: str) ->
                           capture_output=True, text=True).stdout
     assert re.findall(r"^\d+ Ibid\.", text, re.M)
     assert not re.findall(r"^\d+Ibid\.", text, re.M)
+
+
+def test_the_states_reporting_line_goes_with_the_first_answer(builds: Builds) -> None:
+    """"States reporting: Libya (1)." introduces the answers under an objective: it never
+    ends a page with the objective's heading (which sticks to it), the answers on the next
+    page (the English report's pp. 7 and 8 did). The first answer's State heading (bold)
+    follows it on its page."""
+    ws = builds.out.parent
+    build(ws, "out-en", "--region", "--lang", "en")
+    seen = 0
+    for page in read_pages(ws / "out-en" / "regional.en.pdf"):
+        lines = page.lines()
+        for i, line in enumerate(lines):
+            if not re.match(r"States reporting\s?:", "".join(r.text for r in line)):
+                continue
+            seen += 1
+            below = [run for later in lines[i + 1:] for run in later if "Bold" in run.font]
+            assert below, f"p. {page.number}: the line ends the page"
+    assert seen >= 5

@@ -431,8 +431,16 @@ local typst_directions = {
       end
     end
     for i, block in ipairs(blocks) do
-      local following = blocks[i + 1]
+      local following, before = blocks[i + 1], blocks[i - 1]
       if lead[i] then
+        out:extend(sticky(block))
+        changed = true
+      elseif block.t == "Para" and before ~= nil and before.t == "Header" and following ~= nil
+          and following.t == "Header" and following.level > before.level
+          and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
+        -- A short line between a heading and the first of its subheadings ("States
+        -- reporting: …" over the States' answers) goes to the next page with them: the
+        -- heading sticks to it, and both were left at the foot of a page.
         out:extend(sticky(block))
         changed = true
       elseif is_attribution(following) and (block.t == "Para" or block.t == "Div") then
