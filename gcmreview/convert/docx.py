@@ -1074,7 +1074,8 @@ def _numbered_edit(document: str, found: _Numbered, number: str
     """The paragraph's start, number and bookmark in place of the bookmark's start and the
     paragraph's start, and nothing in place of the bookmark's end; None if the bookmark
     holds more than one paragraph: not ours. A quotation's last paragraph is kept with its
-    attribution (Word has no "keep with the previous")."""
+    attribution (Word has no "keep with the previous"), and a short one right before a
+    table with the table, as `_introduction_edits` keeps the others."""
     start, end = found.body
     if document.find("</w:p>", start, end) >= 0:
         return None
@@ -1084,7 +1085,7 @@ def _numbered_edit(document: str, found: _Numbered, number: str
     label = escape(number.replace("{number}", found.number))
     ident, n = found.ident, found.number
     properties = found.properties or ""
-    if attribution_at(document, found.end):
+    if attribution_at(document, found.end) or _leads_a_table(document, found):
         inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
         properties = "<w:pPr>" + _with(inner, PPR_ORDER, {"keepNext": "<w:keepNext />"}) \
             + "</w:pPr>"
@@ -1093,6 +1094,16 @@ def _numbered_edit(document: str, found: _Numbered, number: str
             f'<w:bookmarkEnd w:id="{ident}" />'
             f'<w:r>{rpr}<w:t xml:space="preserve"> </w:t></w:r>')
     return (found.start, start, head), (end + len("</w:p>"), found.end, "")
+
+
+def _leads_a_table(document: str, found: _Numbered) -> bool:
+    at = found.end
+    while document[at:at + 1].isspace():
+        at += 1
+    if not document.startswith("<w:tbl>", at):
+        return False
+    start, end = found.body
+    return len("".join(_TEXT.findall(document, start, end))) <= TABLE_LEAD_CHARS
 
 
 def _continuous_notes(document: str) -> str:
@@ -1530,13 +1541,15 @@ def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None =
             text = _masthead_first(_form(_continuous_notes(data.decode()))) if job.form \
                 else _report_document(data.decode(), styles, job)
             if job.rtl:
-                text = _rtl_document(text)
+                text = _rtl_document(text, upright=not job.form)
         elif name == "word/footnotes.xml":
             text = _note_directions(data.decode())
             if job.rtl:  # the line over the notes starts at the right, as they do
                 text = _SEPARATOR.sub(r"\g<0><w:pPr><w:bidi /></w:pPr>", text)
         elif name == "word/styles.xml" and job.rtl:
-            text = _ITALIC_COMPLEX.sub("", _LETTER_SPACING.sub("", styles))
+            text = _LETTER_SPACING.sub("", styles)
+            if not job.form:
+                text = _ITALIC_COMPLEX.sub("", text)
         elif re.fullmatch(r"word/(header|footer)\d*\.xml", name):
             text = data.decode()
             text = text.replace("GCMREVIEW_HEADER_TEXT", escape(job.header))
@@ -1691,8 +1704,10 @@ _ITALIC_COMPLEX = re.compile(r"<w:iCs\s*/>")
 (font-synthesis-style: none) and the PDF (no italic face) have none either."""
 
 
-def _rtl_document(text: str) -> str:
-    """The body of a right-to-left document: what pandoc does not mark as such.
+def _rtl_document(text: str, upright: bool = True) -> str:
+    """The body of a right-to-left document: what pandoc does not mark as such. `upright`:
+    no italics for complex scripts (a report; a Word form keeps them, as `import` reads
+    the emphasis a State typed from them).
 
     Its edits are found in `text` as it is and made in one copy of it: none of them makes
     or unmakes another's (each looked at its predecessor's result when they were one
@@ -1724,7 +1739,8 @@ def _rtl_document(text: str) -> str:
     # it in most runs, so only fill the gaps. Italics are left to Latin text: pandoc's
     # complex-script ones would slant the Arabic.
     edits += [(m.end(), m.end(), "<w:bCs />") for m in _BOLD.finditer(text)]
-    edits += [(m.start(), m.end(), "") for m in _ITALIC_COMPLEX.finditer(text)]
+    if upright:
+        edits += [(m.start(), m.end(), "") for m in _ITALIC_COMPLEX.finditer(text)]
     # Letter-spacing breaks Arabic joining.
     if '<w:spacing w:val="' in text:
         edits += [(m.start(), m.end(), "") for m in _LETTER_SPACING.finditer(text)]
