@@ -33,7 +33,10 @@ def numbered_paragraphs(document: str, number: str) -> str:
         inherited = "".join(INHERITED.findall(first.group(1) or "")) if first else ""
         rpr = f"<w:rPr>{inherited}</w:rPr>" if inherited else ""
         label = escape(number.replace("{number}", n))
-        if docx.attribution_at(document, match.end()):  # kept with the attribution after it
+        leads = re.match(r"\s*<w:tbl>", document[match.end():]) and len("".join(
+            re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", body))) <= docx.TABLE_LEAD_CHARS
+        # Kept with the attribution after it, or the table it leads.
+        if docx.attribution_at(document, match.end()) or leads:
             inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
             properties = "<w:pPr>" + docx._with(inner, docx.PPR_ORDER,
                                                 {"keepNext": "<w:keepNext />"}) + "</w:pPr>"

@@ -119,7 +119,9 @@ end
 -- Numbered: the paragraphs of narratives placed as blocks of their own (not inside a
 -- list, a table, a quotation or a note), in document order. A paragraph that is bold
 -- and nothing else is a heading written in a narrative (the sanitiser makes headings
--- so): it is not numbered, as headings are not. In HTML its id is `para-12`.
+-- so): it is not numbered, as headings are not. In HTML its id is `para-12`. A paragraph
+-- of the template's own words is numbered in the same sequence when the template marks it
+-- (render/templates.py `_numbered`; batch.lua `splice`).
 --
 -- A numbered paragraph is put in a `numbered` div (id `para-12`, its number in the
 -- `number` attribute) and left as it is: reading a paragraph's words from Lua copies

@@ -321,6 +321,9 @@ local function splice(doc, job, answer)
         local unnumbered = block.classes:includes("unnumbered")
         if unnumbered then block.classes = { "narrative" } end
         block = fill(block, not unnumbered and numbering or nil)
+      elseif block.t == "Div" and block.classes[1] == "paragraph" then
+        -- A paragraph of the report's own words (render/templates.py `_numbered`).
+        block = numbering and apparatus.number(block.content, numbering)[1] or block.content[1]
       elseif block.t == "Div" then
         block.content = placed_in(block.content, numbering)
       elseif block.t == "BulletList" or block.t == "OrderedList" then

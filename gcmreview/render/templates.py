@@ -333,9 +333,16 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number, counted=fmt.counted, after_colon=_after_colon,
-                       note=_note,
+                       note=_note, numbered=_numbered,
                        quoted=lambda markdown, values: _quoted(markdown, values, lang))
     return env
+
+
+def _numbered(markdown: str) -> str:
+    """`{% filter numbered %}`: one paragraph of the report's own words, numbered with the
+    narratives' paragraphs (batch.lua), as a United Nations document numbers every paragraph
+    of its body, not only those it quotes."""
+    return f"\n::: paragraph\n{markdown.strip()}\n:::\n\n"
 
 
 def _quoted(markdown: str, values: Iterable[Text | Phrase | str], lang: str) -> str:
