@@ -190,24 +190,25 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
     md = (out / "regional.fr.md").read_text(encoding="utf-8")
     messages = section(md, "Messages clés")
     # The secretariat's own message comes first, then the counted ones.
-    assert messages.index("La pandémie a **retardé**") < messages.index("Examens volontaires")
+    assert messages.index("La pandémie a **retardé**") < messages.index("Sur les 15 États")
     # Every example review is a draft: not "submitted", which is a status of its own.
-    assert "Examens volontaires reçus : 8 sur 15 États participants, tous à l’état de " \
-        "projet." in messages.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "Sur les 15 États participants, huit ont envoyé un examen volontaire. Tous ces " \
+        "examens sont à l’état de projet." in messages.replace("\u00a0", " ")
     counts = [covered(c) for c in EXAMPLE]
-    expected = (f"Objectifs couverts par chaque examen : de {min(counts)} à {max(counts)} "
-                f"sur 23")
+    expected = f"Chaque examen couvre entre {min(counts)} et {max(counts)} des 23 objectifs"
     assert expected in messages.replace("\u00a0", " ").replace("\u202f", " ")
-    # No line of the key messages starts with a numeral.
+    # No line of the key messages starts with a numeral, and each is a sentence, not a
+    # label and its figure ("Objectifs couverts par chaque examen : de 0 à 6 sur 23").
     for line in messages.splitlines():
         assert not re.match(r"^(- )?\d", line), line
+        assert not re.match(r"^- [^:]*\s:\s(de )?\d", line.replace("\u00a0", " ")), line
 
 
 @pytest.mark.parametrize(("final", "message", "participation"), [
-    (("MA",), "Examens volontaires reçus : 8 sur 15 États participants, dont 7 à l’état de "
-     "projet.", "Parmi eux, huit ont envoyé un examen volontaire. Parmi ces examens, sept sont à "
-     "l’état de projet."),
-    (EXAMPLE, "Examens volontaires reçus : 8 sur 15 États participants.",
+    (("MA",), "- Sur les 15 États participants, huit ont envoyé un examen volontaire. Parmi "
+     "ces examens, sept sont à l’état de projet.", "Parmi eux, huit ont envoyé un examen "
+     "volontaire. Parmi ces examens, sept sont à l’état de projet."),
+    (EXAMPLE, "- Sur les 15 États participants, huit ont envoyé un examen volontaire. - Chaque",
      "Parmi eux, huit ont envoyé un examen volontaire. Organisateurs"),
 ])
 def test_drafts_are_told_apart_from_reviews_submitted(

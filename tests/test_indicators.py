@@ -529,8 +529,8 @@ def test_annexes_are_numbered_where_a_document_has_two(built: Path) -> None:
 def test_key_messages_say_one_count_once(built: Path) -> None:
     """Both reviews cover one guiding principle: "1 sur 10", not "de 1 à 1 sur 10"."""
     page = flat((built / "regional.fr.html").read_text(encoding="utf-8"))
-    assert "Principes directeurs couverts par chaque examen : 1 sur 10." in page
-    assert "Objectifs couverts par chaque examen : de 3 à 4 sur 23" in page
+    assert "Chaque examen couvre 1 des 10 principes directeurs." in page
+    assert "Chaque examen couvre entre 3 et 4 des 23 objectifs" in page
 
 
 def test_charts_are_drawn_the_same_every_time(typst_process: TypstWorker) -> None:

@@ -169,11 +169,11 @@ def test_one_most_reported_objective_is_named_in_the_singular(regional: Path,
             counts[n] = counts.get(n, 0) + 1
     assert [n for n, c in counts.items() if c == max(counts.values())] == [10]
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert "Objectif le plus renseigné\u00a0: 10 (4 États)." in md
+    assert "L’objectif le plus renseigné est l’objectif 10 (4 États)." in md
     ws = copy_workspace(tmp_path / "ws", EXAMPLE)
     run_build(ws, region=True, formats="md", lang="en")
     en = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
-    assert "Most reported objective: 10 (4 States)." in en
+    assert "The objective most reported on is objective 10 (4 States)." in en
     assert "the same data are given as a table" in en
     # The synthesis's list too: one objective leads, several share the last place.
     assert "- Most covered objective: Eradicate trafficking (4 States)" in en
@@ -424,7 +424,7 @@ def test_a_partners_words_on_covid19_are_signed_and_counted_as_theirs(regional: 
     assert ("— Tunisie (déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de "
             "l’État)") in covid
     assert "— Maroc*" in covid  # the States' own: signed with the State alone
-    assert "Déclarations de partenaires, citées mais non comptées comme celles des États : 6" \
+    assert "Le rapport cite six déclarations de partenaires, non comptées comme celles des États." \
         in md
     pdf = " ".join(subprocess.run(["pdftotext", str(regional / "regional.fr.pdf"), "-"],
                                   capture_output=True, text=True, check=True).stdout.split())

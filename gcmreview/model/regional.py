@@ -480,70 +480,78 @@ class RegionalBuilder:
     def key_messages(self, reviews: list[StateReview], digests: dict[int, ObjectiveDigest],
                      participants: int, comparisons: list[CycleComparison],
                      covid19: list[Quote]) -> list[str]:
-        """What the files say at a glance, counted: each a label and its figures (no
-        sentence starts with a numeral, no plural has to agree across two numbers)."""
+        """What the files say at a glance, counted, in sentences: none starts with a numeral,
+        and each has one count its words agree with (another is a phrase of its own: "the
+        15 participating States")."""
         t, fmt = self.t, self.fmt
-        figures = {"received": fmt.number(len(reviews)), "participants": fmt.number(participants),
-                   "drafts": fmt.number(drafts := drafts_among(reviews))}
-        if not drafts:
-            first = t("Voluntary reviews received: %(received)s of %(participants)s "
-                      "participating States.")
-        elif drafts == len(reviews):
-            first = fmt.ngettext(
-                "Voluntary reviews received: %(received)s of %(participants)s participating "
-                "States, in draft form.",
-                "Voluntary reviews received: %(received)s of %(participants)s participating "
-                "States, all in draft form.", drafts)
-        else:
-            first = t("Voluntary reviews received: %(received)s of %(participants)s "
-                      "participating States, %(drafts)s of them in draft form.")
-        out = [first % figures]
+        states = fmt.ngettext("%(num)s participating State", "%(num)s participating States",
+                              participants) % {"num": fmt.number(participants)}
+        figures = {"states": states, "participants": fmt.number(participants),
+                   "num": fmt.counted(len(reviews))}
         if not reviews:
-            return out
+            return [t("None of the %(states)s has sent a voluntary review yet.") % figures]
+        first = fmt.ngettext("Of the %(states)s, %(num)s sent a voluntary review.",
+                             "Of the %(states)s, %(num)s sent a voluntary review.",
+                             len(reviews)) % figures
+        drafts = drafts_among(reviews)
+        if drafts and drafts == len(reviews):
+            first += " " + fmt.ngettext("The review is a draft.", "All these reviews are drafts.",
+                                        drafts)
+        elif drafts:
+            first += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
+                                        "Of these reviews, %(num)s are drafts.", drafts) % {
+                "num": fmt.counted(drafts)}
+        out = [first]
         objectives = [len(r.coverage.objectives_covered) for r in reviews]
         principles = [len(r.coverage.principles_covered) for r in reviews]
         total = fmt.number(len(self.catalogue.objectives))
-        if min(objectives) == max(objectives):  # not "from 4 to 4 (4.0 on average)"
-            out.append(t("Objectives each review covers: %(count)s of %(total)s.") % {
+        if min(objectives) == max(objectives):  # not "between 4 and 4 (4.0 on average)"
+            out.append(t("Each review covers %(count)s of the %(total)s objectives.") % {
                 "count": fmt.number(objectives[0]), "total": total})
         else:
-            out.append(t("Objectives each review covers: from %(least)s to %(most)s of "
-                         "%(total)s (%(mean)s on average).") % {
+            out.append(t("Each review covers between %(least)s and %(most)s of the %(total)s "
+                         "objectives, %(mean)s on average.") % {
                 "least": fmt.number(min(objectives)), "most": fmt.number(max(objectives)),
                 "total": total, "mean": fmt.decimal(sum(objectives) / len(objectives))})
         total = fmt.number(len(self.catalogue.principles))
         if min(principles) == max(principles):
-            out.append(t("Guiding principles each review covers: %(count)s of %(total)s.") % {
-                "count": fmt.number(principles[0]), "total": total})
+            out.append(t("Each review covers %(count)s of the %(total)s guiding principles.")
+                       % {"count": fmt.number(principles[0]), "total": total})
         else:
-            out.append(t("Guiding principles each review covers: from %(least)s to %(most)s "
-                         "of %(total)s.") % {"least": fmt.number(min(principles)),
-                                             "most": fmt.number(max(principles)),
-                                             "total": total})
+            out.append(t("Each review covers between %(least)s and %(most)s of the %(total)s "
+                         "guiding principles.") % {"least": fmt.number(min(principles)),
+                                                   "most": fmt.number(max(principles)),
+                                                   "total": total})
         counts = {n: len(d.states) for n, d in digests.items()}
         top = max(counts.values())
         if top:
             most = [n for n, c in counts.items() if c == top]
-            out.append(fmt.ngettext("Most reported objective: %(objectives)s (%(states)s).",
-                                    "Most reported objectives: %(objectives)s (%(states)s).",
-                                    len(most)) % {
+            out.append(fmt.ngettext(
+                "The objective most reported on is objective %(objectives)s (%(states)s).",
+                "The objectives most reported on are objectives %(objectives)s (%(states)s "
+                "each).", len(most)) % {
                 "objectives": fmt.join([fmt.number(n) for n in most]),
                 "states": fmt.ngettext("%(num)s State", "%(num)s States", top) % {
                     "num": fmt.number(top)}})
         none = sum(1 for c in counts.values() if c == 0)
         if none:
-            out.append(t("Objectives no State reports on: %(count)s of %(total)s.") % {
+            out.append(t("No State reports on %(count)s of the %(total)s objectives.") % {
                 "count": fmt.number(none), "total": fmt.number(len(counts))})
         responses = sum(len(d.entries) for d in digests.values())
-        out.append(t("Responses that report progress (in progress or implemented): "
-                     "%(progress)s of %(responses)s.") % {
-            "progress": fmt.number(sum(d.progress for d in digests.values())),
-            "responses": fmt.number(responses)})
+        progress = sum(d.progress for d in digests.values())
+        out.append(fmt.ngettext(
+            "Of the %(responses)s responses, %(progress)s reports progress (in progress or "
+            "implemented).",
+            "Of the %(responses)s responses, %(progress)s report progress (in progress or "
+            "implemented).", progress) % {
+            "progress": fmt.number(progress), "responses": fmt.number(responses)})
         partners = sum(len(d.partners) for d in digests.values()) + sum(
             q.partner is not None for q in covid19)
         if partners:
-            out.append(t("Partners' statements, quoted but not counted as the States': "
-                         "%(count)s.") % {"count": fmt.number(partners)})
+            out.append(fmt.ngettext(
+                "The report quotes %(num)s statement by a partner, not counted as a State's.",
+                "The report quotes %(num)s statements by partners, not counted as the "
+                "States'.", partners) % {"num": fmt.counted(partners)})
         for c in comparisons[:1]:
             moved = [sum(row[2] for row in c.moved), sum(row[3] for row in c.moved),
                      sum(row[4] for row in c.moved), sum(row[5] for row in c.moved)]
