@@ -897,7 +897,7 @@ def test_all_with_an_invalid_review(tmp_path: Path, run_cli) -> None:
     out = ws / "out"
     assert built_names(out) == ["MA.fr.html", "TN.fr.html", "regional.fr.html"]
     regional = body_text(out / "regional.fr.html")
-    assert "Exclus de ce rapport car leur fichier d'examen n'est pas valide" in regional
+    assert "Exclus du présent rapport car leur fichier d'examen n'est pas valide" in regional
     assert "Liban" in regional
     assert html(out / "MA.fr.html").find_all("h1")[0].text() == "Maroc"
     assert html(out / "TN.fr.html").find_all("h1")[0].text() == "Tunisie"
