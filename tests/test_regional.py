@@ -442,3 +442,14 @@ def test_sources_come_before_the_annex_and_no_state_is_listed_twice_as_silent(
     indicators = md[md.index("{#indicators}"):md.index("{#objectives}")]
     assert indicators.count("Aucun État ne communique de valeur pour cet indicateur.") == 2
     assert "Aucune valeur communiquée par" not in indicators
+
+
+def test_the_annex_says_what_partners_stated_beside_the_count(regional: Path) -> None:
+    """Lebanon's own review covers no objective; an IOM office spoke to two: "0/23" stood
+    alone over a table of two objectives "in progress (stated by …)"."""
+    md = (regional / "regional.fr.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    lebanon = md[md.index("## Liban\n"):]
+    assert lebanon.split("\n")[2].startswith(
+        "Objectifs couverts : **0/23** (et 2 renseignés par des partenaires, non comptés). ")
+    morocco = md[md.index("## Maroc\n"):]
+    assert morocco.split("\n")[2].startswith("Objectifs couverts : **4/23**. ")
