@@ -415,3 +415,8 @@ class Formatter:
         from babel import Locale
 
         return Locale.parse(code).get_display_name(self.lang) or code
+
+    def quotations_in(self, code: str) -> str:
+        """Beside an acronym only quotations in language `code` use: "in French", "en
+        anglais", "بالفرنسية"."""
+        return self.gettext("in %(language)s") % {"language": self.language_name(code)}

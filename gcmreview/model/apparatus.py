@@ -8,7 +8,7 @@ are counted from the review files, so nothing is shown that the files do not hol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,10 @@ class Acronym:
     the document's language."""
     dir: str
     fallback: bool = False
+    quoted_in: str = ""
+    """The language, named in the document's, of the quotations it is used in when the
+    document's own words never use it ("CESAO (French)" in an English report quoting
+    French statements); "" otherwise."""
 
 
 def masthead(apparatus: Apparatus, lang: str, *, country: bool = False,
@@ -120,10 +124,13 @@ spell the Forum out), by its name in A/RES/73/195, annex, para. 49. A workspace'
 `acronyms:` may say otherwise."""
 
 
-def acronym_list(used: Iterable[str], apparatus: Apparatus, lang: str) -> list[Acronym]:
+def acronym_list(used: Iterable[str], apparatus: Apparatus, lang: str,
+                 quoted: Mapping[str, str] | None = None) -> list[Acronym]:
     """The acronyms used that the workspace (or the reports' own words: REPORT_ACRONYMS)
     spells out, alphabetically (as a list of abbreviations is): in the document's language
-    when the workspace has it."""
+    when the workspace has it. `quoted`: acronym -> the name of the language of the only
+    texts that use it, when those are quotations in another language than the document's."""
+    quoted = quoted or {}
     out = []
     for acronym in sorted(set(used)):
         meaning = apparatus.acronyms.get(acronym) or REPORT_ACRONYMS.get(acronym)
@@ -131,5 +138,19 @@ def acronym_list(used: Iterable[str], apparatus: Apparatus, lang: str) -> list[A
             continue
         text, fallback = localized(meaning, lang)
         out.append(Acronym(acronym, text, fallback or lang, direction(fallback or lang),
-                           fallback=fallback is not None))
+                           fallback=fallback is not None, quoted_in=quoted.get(acronym, "")))
+    return out
+
+
+def quoted_only(own: Iterable[str], quoted: Iterable[tuple[str, Iterable[str]]],
+                name: Callable[[str], str]) -> dict[str, str]:
+    """The acronyms found only in quotations in other languages (`quoted`: (language, the
+    acronyms its texts use)), never in the document's own words (`own`), each with the
+    name (`name`) of the first such language."""
+    seen = set(own)
+    out: dict[str, str] = {}
+    for language, acronyms in quoted:
+        for acronym in acronyms:
+            if acronym not in seen and acronym not in out:
+                out[acronym] = name(language)
     return out

@@ -34,6 +34,7 @@ from gcmreview.model.apparatus import (
     Masthead,
     acronym_list,
     masthead,
+    quoted_only,
     texts_of,
 )
 from gcmreview.model.figures import PROGRESS_PALETTE, Chart, HeatMap
@@ -417,14 +418,12 @@ class RegionalBuilder:
             text_languages=[(models[c].country, models[c].text_language)
                             for c in order if c in models],
             masthead=masthead(self.apparatus, self.lang),
-            acronyms=acronym_list([a for r in reviews for a in acronyms_in(
-                [*texts_of(r.data), *(r.translation.texts.values() if r.translation else ())])]
-                                  + acronyms_in([written.markdown] if written else [])
-                                  + acronyms_in([title for title, _digests in round_tables])
-                                  # The report's own words: "Organizers: ESCWA, IOM and…".
-                                  + acronyms_in([self.local_text(v, "").text for v in (
-                                      ws.title, ws.region, *ws.organisers)]),
-                                  self.apparatus, self.lang),
+            acronyms=self.acronyms(reviews, [
+                *([written.markdown] if written else []),
+                *(title for title, _digests in round_tables),
+                # The report's own words: "Organizers: ESCWA, IOM and…", its headings.
+                *(self.local_text(v, "").text for v in (ws.title, ws.region, *ws.organisers)),
+                self.t("COVID-19")]),
             key_messages=self.key_messages(reviews, digests, len(ws.participants),
                                            comparisons, covid19),
             key_messages_written=written,
@@ -476,6 +475,25 @@ class RegionalBuilder:
                     "Indicator titles: global indicator framework for the Sustainable "
                     "Development Goals, General Assembly resolution 71/313 (annex), as "
                     "refined.") if titles else ""}
+
+    def acronyms(self, reviews: list[StateReview], own: list[str]) -> list[Acronym]:
+        """The list of abbreviations: those of the report's own words (`own`), of the
+        reviews and of their translations; those only the quotations in another language
+        use marked with it ("CESAO (French)")."""
+        quoted: list[tuple[str, list[str]]] = []
+        texts = list(own)
+        for r in reviews:
+            language = r.data["review"]["language"]
+            if language == self.lang:
+                texts.extend(texts_of(r.data))
+            else:
+                quoted.append((language, acronyms_in(texts_of(r.data))))
+            if r.translation:
+                texts.extend(r.translation.texts.values())
+        used = acronyms_in(texts)
+        return acronym_list([*used, *(a for _lang, found in quoted for a in found)],
+                            self.apparatus, self.lang,
+                            quoted_only(used, quoted, self.fmt.quotations_in))
 
     def key_messages(self, reviews: list[StateReview], digests: dict[int, ObjectiveDigest],
                      participants: int, comparisons: list[CycleComparison],

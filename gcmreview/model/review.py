@@ -37,6 +37,7 @@ from gcmreview.model.apparatus import (
     Masthead,
     acronym_list,
     masthead,
+    quoted_only,
     texts_of,
 )
 from gcmreview.model.changes import compare
@@ -606,9 +607,8 @@ class ReviewReading:
             if builder.shared_sources is None else [],
             catalogue_note="",
             masthead=masthead(builder.apparatus, builder.lang, country=True, original=self.lang),
-            acronyms=acronym_list(acronyms_in([*self.texts_read(data),
-                                               *(g.label for g in groups)]),
-                                  builder.apparatus, builder.lang),
+            acronyms=self.acronyms(data, [*(g.label for g in groups), builder.t("COVID-19")],
+                                   builder),
         )
         shown_codes = {i.code for group in groups for o in group.objectives
                        for i in o.indicators}
@@ -637,10 +637,19 @@ class ReviewReading:
                             fallbacks=builder.fallbacks(model))
         return model
 
-    def texts_read(self, data: Any) -> list[str]:
-        """The review's texts and those of its translation the report shows: the
-        acronyms of both are spelled out."""
-        return [*texts_of(data), *(self.translation.texts.values() if self.translation else ())]
+    def acronyms(self, data: Any, own: list[str], builder: ModelBuilder) -> list[Acronym]:
+        """The list of abbreviations: those of the report's own words (`own`), of the review
+        and of its translation; those of a review in another language than the report's
+        marked with it ("CESAO (French)")."""
+        review = acronyms_in(texts_of(data))
+        if self.translation:
+            own = [*own, *self.translation.texts.values()]
+        used = acronyms_in(own)
+        quoted = [(self.lang, review)]
+        if self.lang == builder.lang:
+            used, quoted = [*used, *review], []
+        return acronym_list([*used, *review], builder.apparatus, builder.lang,
+                            quoted_only(used, quoted, builder.fmt.quotations_in))
 
     def entries(self, key: str) -> list[Any]:
         """The entries of a list section (any of the format's, so not a TypedDict key)."""
