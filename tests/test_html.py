@@ -705,7 +705,11 @@ def test_arabic_is_never_letter_spaced(dejavu: Browser, report: str) -> None:
 
 ACRONYM_LINES = """() => [...document.querySelectorAll('#acronyms td:first-child')].map(td => {
     const range = document.createRange(); range.selectNodeContents(td);
-    return [td.textContent.trim(), range.getClientRects().length]; })"""
+    // Lines, not boxes: "CESAO (بالفرنسية)" is two boxes (two directions) on one line.
+    const centres = [...range.getClientRects()].map(r => (r.top + r.bottom) / 2)
+      .sort((a, b) => a - b);
+    const lines = centres.filter((c, i) => i === 0 || c - centres[i - 1] > 8).length;
+    return [td.textContent.trim(), lines]; })"""
 NOTE_LINES = """() => { const p = document.querySelector('p:has(a.footnote-ref)');
     const lines = [...p.getClientRects()];
     const range = document.createRange(); range.selectNodeContents(p);
