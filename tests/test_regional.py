@@ -453,3 +453,12 @@ def test_the_annex_says_what_partners_stated_beside_the_count(regional: Path) ->
         "Objectifs couverts : **0/23** (et 2 renseignés par des partenaires, non comptés). ")
     morocco = md[md.index("## Maroc\n"):]
     assert morocco.split("\n")[2].startswith("Objectifs couverts : **4/23**. ")
+
+
+def test_stakeholder_groups_are_enumerated_in_lower_case(regional: Path) -> None:
+    """The groups after the first are common nouns in the middle of an enumeration:
+    "Société civile, milieux universitaires, secteur privé", not "…, Milieux
+    universitaires, Secteur privé" (an editor's note on the participation table)."""
+    rows = table_rows((regional / "regional.fr.md").read_text(encoding="utf-8"), "État")
+    morocco = next(row for row in rows if row[0] == "Maroc")
+    assert morocco[-1] == "Société civile, milieux universitaires, secteur privé"

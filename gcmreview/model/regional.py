@@ -281,6 +281,14 @@ def alphabetical(names: dict[str, str], lang: str, order: str,
     return sorted(keys, key=lambda c: (collation_key(keys[c], order), c))
 
 
+def in_a_list(labels: list[str]) -> list[str]:
+    """The stakeholder groups' names (the format's own words, never a name of the review's)
+    as an enumeration writes them: "Civil society, international organizations", not
+    "Civil society, International organizations" (an acronym first stays as it is)."""
+    return [label if i == 0 or len(label) < 2 or not label[1].islower()
+            else label[0].lower() + label[1:] for i, label in enumerate(labels)]
+
+
 def drafts_among(reviews: list[StateReview]) -> int:
     """The reviews whose file says they are drafts (review.status)."""
     return sum(r.data["review"]["status"] == "draft" for r in reviews)
@@ -742,7 +750,8 @@ class RegionalBuilder:
             code=code, name=name, submitted=True, left_out=False,
             status=model.status_label, date=model.date, language=model.source.text,
             institutions=len(methodology.items) if methodology else 0,
-            stakeholders=[s.title.text for s in methodology.entries.get("stakeholders", [])]
+            stakeholders=in_a_list([s.title.text
+                                    for s in methodology.entries.get("stakeholders", [])])
             if methodology else [],
             objectives_covered=model.objectives_covered,
             principles_covered=model.principles_covered,
