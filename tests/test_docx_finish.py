@@ -35,8 +35,10 @@ def numbered_paragraphs(document: str, number: str) -> str:
         label = escape(number.replace("{number}", n))
         leads = re.match(r"\s*<w:tbl>", document[match.end():]) and len("".join(
             re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", body))) <= docx.TABLE_LEAD_CHARS
-        # Kept with the attribution after it, or the table it leads.
-        if docx.attribution_at(document, match.end()) or leads:
+        # Kept with the attribution after it, the table it leads, or the heading after it.
+        body_at = (match.start(4), match.end(4))
+        if docx.attribution_at(document, match.end()) or leads or docx._between_headings(
+                document, match.start(), match.end(), body_at):
             inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
             properties = "<w:pPr>" + docx._with(inner, docx.PPR_ORDER,
                                                 {"keepNext": "<w:keepNext />"}) + "</w:pPr>"

@@ -764,3 +764,20 @@ def test_heading_levels_look_apart_in_the_reference_document() -> None:
     assert '<w:color w:val="1F4E79" />' in two and "<w:b />" not in two
     assert '<w:color w:val="000000" />' in three and "<w:b />" in three
     assert '<w:sz w:val="24" />' in three and '<w:sz w:val="32" />' in two
+
+
+@pytest.mark.parametrize("report", ["regional.fr", "regional.ar"])
+def test_the_states_reporting_line_is_kept_with_the_first_answer(docx: dict[str, Path],
+                                                                 report: str) -> None:
+    """"États qui en rendent compte : Libye (1)." between an objective's heading and the
+    first State's answer is kept with what follows, as in the PDF: the heading, kept with
+    it, was left with it at the foot of a page (LibreOffice, pp. 7 and 11)."""
+    body = [p for p in part(docx[report], "word/document.xml").find(f"{W}body")
+            if p.tag == f"{W}p"]  # not the bookmarks between them
+    kept = []
+    for before, paragraph, after in zip(body, body[1:], body[2:], strict=False):
+        if style_of(before).startswith("Heading") and style_of(after).startswith("Heading") \
+                and style_of(after) > style_of(before) \
+                and not style_of(paragraph).startswith("Heading"):
+            kept.append(paragraph.find(f"{W}pPr/{W}keepNext") is not None)
+    assert len(kept) >= 5 and all(kept), kept

@@ -1085,7 +1085,8 @@ def _numbered_edit(document: str, found: _Numbered, number: str
     label = escape(number.replace("{number}", found.number))
     ident, n = found.ident, found.number
     properties = found.properties or ""
-    if attribution_at(document, found.end) or _leads_a_table(document, found):
+    if attribution_at(document, found.end) or _leads_a_table(document, found) \
+            or _between_headings(document, found.start, found.end, found.body):
         inner = properties[len("<w:pPr>"):-len("</w:pPr>")] if properties else ""
         properties = "<w:pPr>" + _with(inner, PPR_ORDER, {"keepNext": "<w:keepNext />"}) \
             + "</w:pPr>"
@@ -1359,6 +1360,7 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
             lead = _lead_of(document, span_start)
             if lead is not None and _outside(lead, tables, numbered):
                 starts.append(lead)
+    starts += [at for at in _under_headings(document, limit) if _outside(at, tables, numbered)]
     edits = []
     for start in sorted(set(starts)):
         match = _PARAGRAPH.match(document, start)
@@ -1368,6 +1370,71 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
         edits.append((start, match.end(), match.group(1) + "<w:pPr>" + _with(
             props, PPR_ORDER, {"keepNext": "<w:keepNext />"}) + "</w:pPr>"))
     return edits
+
+
+_HEADING_STYLE = '<w:p><w:pPr><w:pStyle w:val="Heading'
+
+
+def _under_headings(document: str, limit: int) -> list[int]:
+    """The starts of the short paragraphs between a heading and a deeper one ("States
+    reporting: …" between an objective and the first State's answer), kept with what
+    follows as the PDF keeps them (batch.lua `typst_directions`): the heading, kept with
+    them, was left at the foot of a page with them."""
+    found = []
+    at = document.find(_HEADING_STYLE, 0, limit)
+    while at >= 0:
+        level = document[at + len(_HEADING_STYLE):at + len(_HEADING_STYLE) + 1]
+        end = document.find("</w:p>", at, limit)
+        if end < 0:
+            break
+        middle = end + len("</w:p>")
+        while document[middle:middle + 1].isspace():
+            middle += 1
+        close = document.find("</w:p>", middle, limit) if document.startswith(
+            "<w:p>", middle) and not document.startswith(_HEADING_STYLE, middle) else -1
+        if close >= 0:
+            after = _past_bookmarks(document, close + len("</w:p>"))
+            deeper = document[after + len(_HEADING_STYLE):after + len(_HEADING_STYLE) + 1]
+            if document.startswith(_HEADING_STYLE, after) and deeper.isdigit() \
+                    and level.isdigit() and deeper > level and "<w:p>" not in \
+                    document[middle + 1:close] and len("".join(
+                        _TEXT.findall(document, middle, close))) <= TABLE_LEAD_CHARS:
+                found.append(middle)
+        at = document.find(_HEADING_STYLE, end, limit)
+    return found
+
+
+def _past_bookmarks(document: str, at: int) -> int:
+    """Where the next paragraph starts after `at`: past spaces and the bookmarks pandoc
+    puts between paragraphs (a section's id before its heading)."""
+    while True:
+        while document[at:at + 1].isspace():
+            at += 1
+        if not document.startswith(("<w:bookmarkStart ", "<w:bookmarkEnd "), at):
+            return at
+        close = document.find("/>", at)
+        if close < 0:
+            return at
+        at = close + len("/>")
+
+
+def _between_headings(document: str, start: int, end: int, body: tuple[int, int]) -> bool:
+    """Whether the numbered paragraph from `start` to `end` (its bookmark's ends; `body`:
+    its words) is a short one between a heading and a deeper one, as `_under_headings`
+    finds the others ("4. This section gives…" between "Indicators" and its first)."""
+    before = start
+    while document[before - 1:before].isspace():
+        before -= 1
+    if not document.endswith("</w:p>", 0, before):
+        return False
+    opening = document.rfind("<w:p>", 0, before)
+    end_before = _past_bookmarks(document, end)
+    level = document[opening + len(_HEADING_STYLE):opening + len(_HEADING_STYLE) + 1]
+    deeper = document[end_before + len(_HEADING_STYLE):end_before + len(_HEADING_STYLE) + 1]
+    return document.startswith(_HEADING_STYLE, opening) and \
+        document.startswith(_HEADING_STYLE, end_before) and level.isdigit() and \
+        deeper.isdigit() and deeper > level and \
+        len("".join(_TEXT.findall(document, *body))) <= TABLE_LEAD_CHARS
 
 
 def _is_label(document: str, start: int, end: int) -> bool:
