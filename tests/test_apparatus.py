@@ -192,7 +192,7 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
     # The secretariat's own message comes first, then the counted ones.
     assert messages.index("La pandémie a **retardé**") < messages.index("Sur les 15 États")
     # Every example review is a draft: not "submitted", which is a status of its own.
-    assert "Sur les 15 États participants, huit ont envoyé un examen volontaire. Tous ces " \
+    assert "Sur les 15 États participants, 8 ont présenté un examen volontaire. Tous ces " \
         "examens sont à l’état de projet." in messages.replace("\u00a0", " ")
     counts = [covered(c) for c in EXAMPLE]
     expected = f"Chaque examen couvre entre {min(counts)} et {max(counts)} des 23 objectifs"
@@ -205,11 +205,11 @@ def test_key_messages_are_counted_from_the_files(out: Path) -> None:
 
 
 @pytest.mark.parametrize(("final", "message", "participation"), [
-    (("MA",), "- Sur les 15 États participants, huit ont envoyé un examen volontaire. Parmi "
-     "ces examens, sept sont à l’état de projet.", "Parmi eux, huit ont envoyé un examen "
+    (("MA",), "- Sur les 15 États participants, 8 ont présenté un examen volontaire. Parmi "
+     "ces examens, sept sont à l’état de projet.", "Parmi eux, huit ont présenté un examen "
      "volontaire. Parmi ces examens, sept sont à l’état de projet."),
-    (EXAMPLE, "- Sur les 15 États participants, huit ont envoyé un examen volontaire. - Chaque",
-     "Parmi eux, huit ont envoyé un examen volontaire. Organisateurs"),
+    (EXAMPLE, "- Sur les 15 États participants, 8 ont présenté un examen volontaire. - Chaque",
+     "Parmi eux, huit ont présenté un examen volontaire. Organisateurs"),
 ])
 def test_drafts_are_told_apart_from_reviews_submitted(
         tmp_path: Path, final: tuple[str, ...], message: str, participation: str) -> None:
@@ -249,10 +249,11 @@ def test_the_acronyms_of_the_reports_own_words_are_listed_too(tmp_path: Path) ->
                     out=ws / "out")
     assert outcome.exit_code == 0, outcome
     md = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
-    listed = re.findall(r"^\| ([A-Z][A-Z0-9-]+)( \(in French\))? +\|",
+    listed = re.findall(r"^\| ([A-Z][A-Z0-9-]+) +\| [^|]*?(; in French quotations)? +\|",
                         section(md, "Abbreviations and acronyms"), re.M)
     # Those only the French statements use are marked so: CESAO is ESCWA, in French.
-    assert {("ESCWA", ""), ("IOM", ""), ("OIM", " (in French)"), ("CESAO", " (in French)"),
+    quoted = "; in French quotations"
+    assert {("ESCWA", ""), ("IOM", ""), ("OIM", quoted), ("CESAO", quoted),
             ("COVID-19", "")} <= set(listed)
 
 

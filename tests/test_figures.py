@@ -223,7 +223,7 @@ def test_figures_are_numbered_in_order_with_their_texts(lang: str) -> None:
     assert (second["before"].strip(), second["after"]) == (label, ".")
     assert (first["alt"], second["alt"]) == ("Alt A", "Alt B")
     assert "Alt" not in text and "Title" not in text
-    assert first["table"] == {"fr": "La figure 1 sous forme de tableau",
+    assert first["table"] == {"fr": "Figure 1 sous forme de tableau",
                               "ar": first["table"]}[lang] and "1" in first["table"]
     assert {"fr": "examens volontaires des États", "ar": "الاستعراضات الطوعية"}[lang] in text
 

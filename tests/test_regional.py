@@ -82,7 +82,7 @@ def test_matrix_shows_every_state_with_its_statuses(regional: Path) -> None:
 
 def test_participation_counts_and_non_submitters(regional: Path) -> None:
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, huit ont envoyé un examen "
+    assert ("L\u2019examen de 2020 a réuni 15 États. Parmi eux, huit ont présenté un examen "
             "volontaire" in " ".join(md.split()))
     rows = {r[0]: r for r in table_rows(md, "État | Examen")}
     for name in ("Bahreïn", "Égypte", "Mauritanie", "État de Palestine", "Qatar", "Somalie",
@@ -169,7 +169,7 @@ def test_one_most_reported_objective_is_named_in_the_singular(regional: Path,
             counts[n] = counts.get(n, 0) + 1
     assert [n for n, c in counts.items() if c == max(counts.values())] == [10]
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert "L’objectif le plus renseigné est l’objectif 10 (4 États)." in md
+    assert "L’objectif le plus souvent traité est l’objectif 10 (4 États)." in md
     ws = copy_workspace(tmp_path / "ws", EXAMPLE)
     run_build(ws, region=True, formats="md", lang="en")
     en = (ws / "out" / "regional.en.md").read_text(encoding="utf-8")
@@ -262,12 +262,12 @@ def test_the_reports_own_paragraphs_are_numbered_in_every_format(tmp_path: Path)
         document = docx.read("word/document.xml").decode()
     words = re.sub(r"<[^>]+>", "", re.sub(r'<w:bookmarkStart w:id="\d+" w:name="(para-\d+)" />',
                                           r"[\1]", document))
-    assert f"[para-1]1. {first}" in words and "[para-4]4. Each State" in words
+    assert f"[para-1]1. {first}" in words and "[para-4]4. This section gives" in words
     pdf = subprocess.run(["pdftotext", str(out / "regional.en.pdf"), "-"], check=True,
                          capture_output=True, text=True).stdout
-    assert f"1. {first}" in pdf and "4. Each State’s latest value" in pdf
+    assert f"1. {first}" in pdf and "4. This section gives each State’s latest value" in pdf
     for text in (html, words, pdf):
-        assert re.search(r"(?<![\d.] )Counted from the States’ review files", text)
+        assert re.search(r"(?<![\d.] )All figures are drawn from the States’ review files", text)
         assert "Progress means a status" in text
     assert re.search(r"\d+\. Progress means a status", pdf)
 
@@ -424,8 +424,8 @@ def test_a_partners_words_on_covid19_are_signed_and_counted_as_theirs(regional: 
     assert ("— Tunisie (déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de "
             "l’État)") in covid
     assert "— Maroc*" in covid  # the States' own: signed with the State alone
-    assert "Le rapport cite six déclarations de partenaires, non comptées comme celles des États." \
-        in md
+    assert ("Le rapport cite en outre six déclarations de partenaires, qui ne sont pas "
+            "comptabilisées parmi celles des États.") in md
     pdf = " ".join(subprocess.run(["pdftotext", str(regional / "regional.fr.pdf"), "-"],
                                   capture_output=True, text=True, check=True).stdout.split())
     assert "— Tunisie (déclaration d’un partenaire, Bureau de l’OIM à Tunis, et non de l’État)" \

@@ -83,7 +83,7 @@ def test_lists_follow_the_language(out: Path) -> None:
 
 def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> None:
     # A sentence never starts with a numeral.
-    assert "L\u2019examen de 2020 a réuni 15 États. Parmi eux, huit ont envoyé un examen " \
+    assert "L\u2019examen de 2020 a réuni 15 États. Parmi eux, huit ont présenté un examen " \
         "volontaire. Tous ces examens sont à l\u2019état de projet." in text(out / "regional.fr.md")
     assert "شاركت 15 دولة في استعراض عام 2020." in text(out / "regional.ar.md")
     # One State: the singular in French, the dual-free "one" form in Arabic.
@@ -92,7 +92,7 @@ def test_counted_phrases_agree_with_their_number(out: Path, tmp_path: Path) -> N
     config.write_text(re.sub(r"participants: \[.*\]", "participants: [MA]", text(config)),
                       encoding="utf-8")
     for lang, sentence in (("fr", "L\u2019examen de 2020 a réuni un État. Parmi eux, un a "
-                                  "envoyé un examen volontaire. Cet examen est à "
+                                  "présenté un examen volontaire. Cet examen est à "
                                   "l\u2019état de projet."),
                            ("ar", "شاركت دولة واحدة في استعراض عام 2020. وقدّمت دولة واحدة "
                                   "منها استعراضًا طوعيًا. وهذا الاستعراض في صيغة مسودة.")):

@@ -417,6 +417,7 @@ class Formatter:
         return Locale.parse(code).get_display_name(self.lang) or code
 
     def quotations_in(self, code: str) -> str:
-        """Beside an acronym only quotations in language `code` use: "in French", "en
-        anglais", "بالفرنسية"."""
-        return self.gettext("in %(language)s") % {"language": self.language_name(code)}
+        """After the meaning of an acronym only quotations in language `code` use: "in
+        French quotations", "dans les citations en anglais"."""
+        return self.gettext("in %(language)s quotations") % {
+            "language": self.language_name(code)}

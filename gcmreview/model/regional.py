@@ -512,8 +512,9 @@ class RegionalBuilder:
         t, fmt = self.t, self.fmt
         states = fmt.ngettext("%(num)s participating State", "%(num)s participating States",
                               participants) % {"num": fmt.number(participants)}
+        # Figures, not words: the sentence compares its count with one of 10 or more.
         figures = {"states": states, "participants": fmt.number(participants),
-                   "num": fmt.counted(len(reviews))}
+                   "num": fmt.number(len(reviews))}
         if not reviews:
             return [t("None of the %(states)s has sent a voluntary review yet.") % figures]
         first = fmt.ngettext("Of the %(states)s, %(num)s sent a voluntary review.",
@@ -560,24 +561,27 @@ class RegionalBuilder:
                 "states": fmt.ngettext("%(num)s State", "%(num)s States", top) % {
                     "num": fmt.number(top)}})
         none = sum(1 for c in counts.values() if c == 0)
-        if none:
-            out.append(t("No State reports on %(count)s of the %(total)s objectives.") % {
-                "count": fmt.number(none), "total": fmt.number(len(counts))})
+        if none:  # not "No State reports on 11 of them", read as each State leaving out 11
+            out.append(fmt.ngettext(
+                "Of the %(total)s objectives, %(count)s is not reported on by any State.",
+                "Of the %(total)s objectives, %(count)s are not reported on by any State.",
+                none) % {"count": fmt.number(none), "total": fmt.number(len(counts))})
         responses = sum(len(d.entries) for d in digests.values())
         progress = sum(d.progress for d in digests.values())
         out.append(fmt.ngettext(
-            "Of the %(responses)s responses, %(progress)s reports progress (in progress or "
-            "implemented).",
-            "Of the %(responses)s responses, %(progress)s report progress (in progress or "
-            "implemented).", progress) % {
+            "Of the States' %(responses)s responses on objectives, %(progress)s reports "
+            "progress (in progress or implemented).",
+            "Of the States' %(responses)s responses on objectives, %(progress)s report "
+            "progress (in progress or implemented).", progress) % {
             "progress": fmt.number(progress), "responses": fmt.number(responses)})
         partners = sum(len(d.partners) for d in digests.values()) + sum(
             q.partner is not None for q in covid19)
         if partners:
             out.append(fmt.ngettext(
-                "The report quotes %(num)s statement by a partner, not counted as a State's.",
-                "The report quotes %(num)s statements by partners, not counted as the "
-                "States'.", partners) % {"num": fmt.counted(partners)})
+                "The report also quotes %(num)s statement by a partner, which is not "
+                "counted as a statement by a State.",
+                "The report also quotes %(num)s statements by partners, which are not "
+                "counted as statements by States.", partners) % {"num": fmt.counted(partners)})
         for c in comparisons[:1]:
             moved = [sum(row[2] for row in c.moved), sum(row[3] for row in c.moved),
                      sum(row[4] for row in c.moved), sum(row[5] for row in c.moved)]
