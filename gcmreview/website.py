@@ -27,6 +27,7 @@ import json
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -303,9 +304,18 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # the preview is quiet; errors reach the browser
 
 
+class _PreviewServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that leaves a page before it has loaded closes its connections: not
+        an error to print a traceback for in the terminal (socketserver's default)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def preview_server(folder: Path, port: int = 8000, host: str = "127.0.0.1"
                    ) -> ThreadingHTTPServer:
     """An http server for the site's folder on this computer only (search needs http:
     browsers do not let a page opened from a file load the index)."""
     handler = functools.partial(_Handler, directory=str(folder))
-    return ThreadingHTTPServer((host, port), handler)
+    return _PreviewServer((host, port), handler)

@@ -1056,3 +1056,27 @@ def test_the_site_draws_with_the_reports_fonts_and_colours() -> None:
     site = shared((templates / "site" / "assets" / "site.css").read_text(encoding="utf-8"))
     assert report.count("@font-face") == 10 and "--un-blue:" in report
     assert site == report
+
+
+def test_the_preview_is_quiet_when_a_browser_hangs_up(example: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    """A browser leaving a page closes its connections mid-answer: the preview printed
+    socketserver's traceback for each ("Exception occurred during processing of request")."""
+    import socket
+    import struct
+
+    big = max((p for p in (example / "site").rglob("*") if p.is_file()),
+              key=lambda p: p.stat().st_size)
+    path = big.relative_to(example / "site").as_posix()
+    with served(example / "site") as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        for _ in range(5):
+            client = socket.create_connection(("127.0.0.1", port))
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.sendall(f"GET /{path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            client.recv(10)
+            client.close()  # a reset: the server is still sending
+        assert urllib.request.urlopen(url).status == 200  # still serving
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Exception occurred" not in captured.err
