@@ -190,8 +190,8 @@ def test_states_are_listed_in_the_alphabetical_order_of_the_reports_language(
     rows = [r[0] for r in table_rows(md, "État")]
     assert rows[:5] == ["Algérie", "Bahreïn", "Comores", "Égypte", "État de Palestine"]
     assert rows.index("Maroc") < rows.index("Mauritanie")
-    assert "Pas encore soumis\u00a0: Bahreïn, Égypte, État de Palestine, Mauritanie, Qatar, " \
-           "Somalie et Soudan." in md
+    assert "Les États suivants n’ont pas encore présenté d’examen\u00a0: Bahreïn, Égypte, " \
+           "État de Palestine, Mauritanie, Qatar, Somalie et Soudan." in md
     ws = copy_workspace(tmp_path / "ws", ("DZ", "KM", "LY", "MA"))
     run_build(ws, region=True, formats="md", lang="ar")
     arabic = (ws / "out" / "regional.ar.md").read_text(encoding="utf-8")
@@ -232,7 +232,7 @@ def test_every_language_version_numbers_the_same_paragraphs(tmp_path: Path) -> N
         own = len(paragraphs) - len(quoted(theirs, paragraphs))
         assert 4 <= own <= 8, own
     # A list of the States: the Arabic alphabet's order (Tunisia first, the article aside).
-    assert "لغة نصوص كل دولة في هذا التقرير: تونس (الفرنسية)؛ الجزائر" in md["ar"]
+    assert "ترد نصوص الدول باللغات التالية: تونس (الفرنسية)؛ الجزائر" in md["ar"]
     # Drafted in Arabic: every version in the Arabic version's order.
     config = ws / "gcmreview.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "document:\n  original: ar\n",
@@ -256,7 +256,7 @@ def test_the_reports_own_paragraphs_are_numbered_in_every_format(tmp_path: Path)
     html = (out / "regional.en.html").read_text(encoding="utf-8")
     assert re.search(r'<p id="para-1"><span class="para-number">1\.</span> ' + re.escape(first),
                      html)
-    assert re.search(r'<p id="para-2"><span class="para-number">2\.</span> Not yet submitted',
+    assert re.search(r'<p id="para-2"><span class="para-number">2\.</span> The following States',
                      html)
     with zipfile.ZipFile(out / "regional.en.docx") as docx:
         document = docx.read("word/document.xml").decode()

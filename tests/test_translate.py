@@ -261,7 +261,7 @@ def test_a_partly_translated_report_marks_the_originals(run_cli, ws: Path) -> No
     t = translations("ar").gettext
     line = next(x for x in md.splitlines()  # a paragraph of the report's own: numbered
                 if re.sub("^\\d+\u00a0- ", "", x).startswith(
-                    t("Language of each State's texts in this report")))
+                    t("The States' texts are given in these languages")))
     assert "الفرنسية" in line and t("{language}, {done} of {total} texts translated into "
                                     "{target}").split("{")[0] in line
     assert ";" not in line and "\u061b" in line  # the Arabic semicolon between States
