@@ -552,6 +552,24 @@ def test_annex_ii_leads_to_the_data_under_each_figure(browser: Browser, report: 
         opened.page.close()
 
 
+NUMBERS_ASIDE = """() => [...document.querySelectorAll('p > .para-number')].map(n => {
+  const p = n.parentElement.getBoundingClientRect(), r = n.getBoundingClientRect();
+  return {number: n.textContent, ltr: n.parentElement.closest('[dir]').dir === 'ltr',
+          fromRight: p.right - r.right, fromLeft: r.left - p.left, width: p.width};
+})"""
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_paragraph_numbers_stand_on_the_documents_side(browser: Browser, size: str) -> None:
+    """In the Arabic report the numbers stand at the right, where Arabic lines start; a
+    French statement's number stood at the left, before its words, so the one sequence
+    switched sides. Every number stands at the right, the French lines beside it."""
+    numbers = browser.view("regional.ar", size).page.evaluate(NUMBERS_ASIDE)
+    assert any(n["ltr"] for n in numbers) and any(not n["ltr"] for n in numbers)
+    for number in numbers:
+        assert number["fromRight"] <= 1 and number["fromLeft"] > number["width"] / 2, number
+
+
 SCROLL_CUES = """async () => {
   const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
   const found = [];

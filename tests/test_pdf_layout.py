@@ -875,3 +875,20 @@ def test_the_states_reporting_line_goes_with_the_first_answer(builds: Builds) ->
             below = [run for later in lines[i + 1:] for run in later if "Bold" in run.font]
             assert below, f"p. {page.number}: the line ends the page"
     assert seen >= 5
+
+
+def test_a_french_statements_number_stands_where_the_arabic_ones_do(
+        documents: dict[str, list[Page]]) -> None:
+    """In the Arabic report the paragraph numbers stand at the right, where Arabic lines
+    start; a French statement's number stood at the left, before its words, so the one
+    sequence switched sides. It stands at the right too, beside the French lines."""
+    seen = 0
+    for page in documents["regional.ar"]:
+        for word in (w for w in page.words if w.text == "Malgré"):
+            line = [w for w in page.words if abs(w.y - word.y) < 2]
+            numbers = [w for w in line if w.text.isdigit()]
+            assert numbers, f"p. {page.number}: no number beside 'Malgré'"
+            assert min(n.x_min for n in numbers) > max(w.x_max for w in line
+                                                       if not w.text.isdigit() and w.text != "-")
+            seen += 1
+    assert seen >= 2

@@ -400,6 +400,31 @@ local function quote_mark(n)
            attribution = '#metadata("' .. name .. '") <gcm-attribution>' }
 end
 
+-- A numbered paragraph of the other direction (a French statement in an Arabic report):
+-- its number on the side where the document's numbers are, in the margin the paragraph
+-- leaves there, not at the start of its words (the sequence switched sides). Its label
+-- (`para-12`) goes with the number.
+local NUMBER_ROOM = "2.4em"
+local function number_aside(block)
+  local first = block.t == "Para" and block.content[1] or nil
+  if first == nil or first.t ~= "Span" or not first.classes:includes("para-number") then
+    return { block }
+  end
+  local inlines = block.content
+  inlines:remove(1)
+  if inlines[1] ~= nil and inlines[1].t == "Space" then inlines:remove(1) end
+  local side = document_dir == "rtl" and "right" or "left"
+  local shift = side == "right" and NUMBER_ROOM or "-" .. NUMBER_ROOM
+  local label = first.identifier ~= "" and (" <" .. first.identifier .. ">") or ""
+  return {
+    pandoc.RawBlock("typst", "#block(width: 100%, inset: (" .. side .. ": " .. NUMBER_ROOM
+      .. "))[#place(top + " .. side .. ", dx: " .. shift .. ")[#text(dir: " .. document_dir
+      .. ', "' .. pandoc.utils.stringify(first) .. '")' .. label .. "]"),
+    pandoc.Para(inlines),
+    pandoc.RawBlock("typst", "]"),
+  }
+end
+
 local typst_directions = {
   Header = function(header)
     if header.identifier ~= "" then return nil end
@@ -495,7 +520,11 @@ local typst_directions = {
       pandoc.RawBlock("typst", NARRATIVE_BLOCK .. "#set text(" .. table.concat(settings, ", ")
         .. ")"),
     })
-    blocks:extend(div.content)
+    if dir ~= nil and dir ~= document_dir then
+      for _, block in ipairs(div.content) do blocks:extend(number_aside(block)) end
+    else
+      blocks:extend(div.content)
+    end
     blocks:insert(pandoc.RawBlock("typst", "]"))
     return blocks
   end,
