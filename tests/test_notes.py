@@ -177,7 +177,16 @@ def test_numbers_are_the_same_in_every_format(fr: Path, ar: Path) -> None:
             start = " ".join(text.split()[:6])
             assert start.startswith(f"{n}{mark} "), start
             assert any(p.startswith(start) for p in docx), (name, start)
-            at = pdf.index(start, at)  # in the PDF too, in the same order
+            # In the PDF too, in the same order. A French paragraph of the Arabic report has
+            # its number set apart, on the right: pdftotext reads it after the first line.
+            if name == "MA.fr":
+                at = pdf.index(start, at) + len(start)
+                continue
+            number, body = f"{n}{mark}", start[len(f"{n}{mark} "):]
+            found = pdf.index(body, at)
+            around = pdf[max(0, found - len(number) - 1):found + len(text) + 50]
+            assert number in around or re.search(rf"- ?{n}(?!\d)", around), (name, start)
+            at = found + len(body)
 
 
 def test_a_narrative_has_its_number_in_each_document(fr: Path) -> None:
