@@ -415,11 +415,14 @@ local function number_aside(block)
   if inlines[1] ~= nil and inlines[1].t == "Space" then inlines:remove(1) end
   local side = document_dir == "rtl" and "right" or "left"
   local shift = side == "right" and NUMBER_ROOM or "-" .. NUMBER_ROOM
-  local label = first.identifier ~= "" and (" <" .. first.identifier .. ">") or ""
+  local label = first.identifier:match("^para%-%d+$") and (" <" .. first.identifier .. ">") or ""
+  -- A string of typst's: the number as a translation writes it, a quote or a backslash
+  -- in it escaped.
+  local number = pandoc.utils.stringify(first):gsub("\\", "\\\\"):gsub('"', '\\"')
   return {
     pandoc.RawBlock("typst", "#block(width: 100%, inset: (" .. side .. ": " .. NUMBER_ROOM
       .. "))[#place(top + " .. side .. ", dx: " .. shift .. ")[#text(dir: " .. document_dir
-      .. ', "' .. pandoc.utils.stringify(first) .. '")' .. label .. "]"),
+      .. ', "' .. number .. '")' .. label .. "]"),
     pandoc.Para(inlines),
     pandoc.RawBlock("typst", "]"),
   }
