@@ -520,15 +520,7 @@ class RegionalBuilder:
         first = fmt.ngettext("Of the %(states)s, %(num)s sent a voluntary review.",
                              "Of the %(states)s, %(num)s sent a voluntary review.",
                              len(reviews)) % figures
-        drafts = drafts_among(reviews)
-        if drafts and drafts == len(reviews):
-            first += " " + fmt.ngettext("The review is a draft.", "All these reviews are drafts.",
-                                        drafts)
-        elif drafts:
-            first += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
-                                        "Of these reviews, %(num)s are drafts.", drafts) % {
-                "num": fmt.counted(drafts)}
-        out = [first]
+        out = [" ".join(filter(None, (first, self.drafts_said(reviews, len(reviews)))))]
         objectives = [len(r.coverage.objectives_covered) for r in reviews]
         principles = [len(r.coverage.principles_covered) for r in reviews]
         total = fmt.number(len(self.catalogue.objectives))
@@ -733,16 +725,21 @@ class RegionalBuilder:
         out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",
                            "Of them, %(num)s sent a voluntary review.", count) % {
             "num": fmt.counted(count)}
+        return " ".join(filter(None, (out, self.drafts_said(reviews, count))))
+
+    def drafts_said(self, reviews: list[StateReview], count: int) -> str:
+        """How many of the `count` reviews received are drafts, after the sentence that
+        counts them ("these reviews", not "them": that sentence counts States too); "" if
+        none is."""
+        fmt = self.fmt
         drafts = drafts_among(reviews)
         if drafts and drafts == count:
-            # "these reviews", not "them": the sentence before counts States too.
-            out += " " + fmt.ngettext("The review is a draft.", "All these reviews are drafts.",
-                                      count)
-        elif drafts:
-            out += " " + fmt.ngettext("Of these reviews, %(num)s is a draft.",
-                                      "Of these reviews, %(num)s are drafts.", drafts) % {
+            return fmt.ngettext("The review is a draft.", "All these reviews are drafts.", count)
+        if drafts:
+            return fmt.ngettext("Of these reviews, %(num)s is a draft.",
+                                "Of these reviews, %(num)s are drafts.", drafts) % {
                 "num": fmt.counted(drafts)}
-        return out
+        return ""
 
     def participant(self, code: str, review: StateReview | None, model: ReviewModel | None,
                     left_out: bool) -> Participant:
