@@ -1098,13 +1098,8 @@ def _numbered_edit(document: str, found: _Numbered, number: str
 
 
 def _leads_a_table(document: str, found: _Numbered) -> bool:
-    at = found.end
-    while document[at:at + 1].isspace():
-        at += 1
-    if not document.startswith("<w:tbl>", at):
-        return False
-    start, end = found.body
-    return len("".join(_TEXT.findall(document, start, end))) <= TABLE_LEAD_CHARS
+    return document.startswith("<w:tbl>", _past_bookmarks(document, found.end)) \
+        and _is_short(document, *found.body)
 
 
 def _continuous_notes(document: str) -> str:
@@ -1375,6 +1370,17 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
 _HEADING_STYLE = '<w:p><w:pPr><w:pStyle w:val="Heading'
 
 
+def _heading_level(document: str, at: int) -> int:
+    """The level of the heading paragraph that starts at `at`; 0 if none does."""
+    digit = document[at + len(_HEADING_STYLE):at + len(_HEADING_STYLE) + 1]
+    return int(digit) if document.startswith(_HEADING_STYLE, at) and digit.isdigit() else 0
+
+
+def _is_short(document: str, start: int, end: int) -> bool:
+    """Whether the words between `start` and `end` make a short paragraph (a lead)."""
+    return len("".join(_TEXT.findall(document, start, end))) <= TABLE_LEAD_CHARS
+
+
 def _under_headings(document: str, limit: int) -> list[int]:
     """The starts of the short paragraphs between a heading and a deeper one ("States
     reporting: …" between an objective and the first State's answer), kept with what
@@ -1383,7 +1389,6 @@ def _under_headings(document: str, limit: int) -> list[int]:
     found = []
     at = document.find(_HEADING_STYLE, 0, limit)
     while at >= 0:
-        level = document[at + len(_HEADING_STYLE):at + len(_HEADING_STYLE) + 1]
         end = document.find("</w:p>", at, limit)
         if end < 0:
             break
@@ -1391,15 +1396,12 @@ def _under_headings(document: str, limit: int) -> list[int]:
         while document[middle:middle + 1].isspace():
             middle += 1
         close = document.find("</w:p>", middle, limit) if document.startswith(
-            "<w:p>", middle) and not document.startswith(_HEADING_STYLE, middle) else -1
-        if close >= 0:
-            after = _past_bookmarks(document, close + len("</w:p>"))
-            deeper = document[after + len(_HEADING_STYLE):after + len(_HEADING_STYLE) + 1]
-            if document.startswith(_HEADING_STYLE, after) and deeper.isdigit() \
-                    and level.isdigit() and deeper > level and "<w:p>" not in \
-                    document[middle + 1:close] and len("".join(
-                        _TEXT.findall(document, middle, close))) <= TABLE_LEAD_CHARS:
-                found.append(middle)
+            "<w:p>", middle) and not _heading_level(document, middle) else -1
+        if close >= 0 and "<w:p>" not in document[middle + 1:close] \
+                and 0 < _heading_level(document, at) < _heading_level(
+                    document, _past_bookmarks(document, close + len("</w:p>"))) \
+                and _is_short(document, middle, close):
+            found.append(middle)
         at = document.find(_HEADING_STYLE, end, limit)
     return found
 
@@ -1427,14 +1429,9 @@ def _between_headings(document: str, start: int, end: int, body: tuple[int, int]
         before -= 1
     if not document.endswith("</w:p>", 0, before):
         return False
-    opening = document.rfind("<w:p>", 0, before)
-    end_before = _past_bookmarks(document, end)
-    level = document[opening + len(_HEADING_STYLE):opening + len(_HEADING_STYLE) + 1]
-    deeper = document[end_before + len(_HEADING_STYLE):end_before + len(_HEADING_STYLE) + 1]
-    return document.startswith(_HEADING_STYLE, opening) and \
-        document.startswith(_HEADING_STYLE, end_before) and level.isdigit() and \
-        deeper.isdigit() and deeper > level and \
-        len("".join(_TEXT.findall(document, *body))) <= TABLE_LEAD_CHARS
+    level = _heading_level(document, document.rfind("<w:p>", 0, before))
+    return 0 < level < _heading_level(document, _past_bookmarks(document, end)) \
+        and _is_short(document, *body)
 
 
 def _is_label(document: str, start: int, end: int) -> bool:
