@@ -452,12 +452,15 @@ def test_small_tables_are_not_split(docx: dict[str, Path], report: str) -> None:
 def test_labels_and_table_leads_stay_with_what_follows(docx: dict[str, Path],
                                                        report: str) -> None:
     """A paragraph of bold text alone ("Mesures" over its list) and a short paragraph
-    right before a table ("Institutions associées") are kept with the next paragraph, as
-    in the PDF: neither ends a page."""
+    right before a table or its title ("Institutions associées") are kept with the next
+    paragraph, as in the PDF: neither ends a page. A table's title is kept by its style."""
     body = part(docx[report], "word/document.xml").find(f"{W}body")
-    children = list(body)
+    children = [c for c in body if c.tag not in (f"{W}bookmarkStart", f"{W}bookmarkEnd")]
     labels = leads = 0
     for paragraph, following in pairwise(children):
+        if style_of(paragraph) == "TableTitle":
+            leads += 1
+            continue
         if paragraph.tag != f"{W}p" or style_of(paragraph) not in (
                 "BodyText", "FirstParagraph", "Compact", ""):
             continue
@@ -465,10 +468,9 @@ def test_labels_and_table_leads_stay_with_what_follows(docx: dict[str, Path],
         kept = paragraph.find(f"{W}pPr/{W}keepNext") is not None
         if runs and all(r.find(f"{W}rPr/{W}b") is not None for r in runs):
             labels += 1
-            leads += following.tag == f"{W}tbl"  # a label over a table leads it too
             assert kept, paragraph_text(paragraph)
-        elif following.tag == f"{W}tbl" and paragraph_text(paragraph).strip() \
-                and len(paragraph_text(paragraph)) <= 300:
+        elif (following.tag == f"{W}tbl" or style_of(following) == "TableTitle") \
+                and paragraph_text(paragraph).strip() and len(paragraph_text(paragraph)) <= 300:
             leads += 1
             assert kept, paragraph_text(paragraph)
     assert leads and (labels or report.startswith("regional"))
@@ -572,6 +574,66 @@ def test_figures_numbered_with_title_picture_and_source(docx: dict[str, Path],
     assert body.index(matrix(document)) > annex
     assert not [i for i, node in enumerate(body) if node.tag == f"{W}tbl"
                 and figures[0] < i < figures[1]]
+
+
+TABLE_LABEL = {"fr": "Tableau", "ar": "الجدول"}
+TITLED_TABLES = {"MA.fr": 2, "MA.ar": 2, "regional.fr": 4, "regional.ar": 4}
+"""The example's numbered tables: a State's objectives and principles; the regional
+report's participation, reporting by objective, principles ranked and challenges."""
+
+
+def titled_tables(document: ET.Element) -> list[tuple[ET.Element, ET.Element]]:
+    """Each "Table Title" paragraph and the table it titles: the next table, past at most
+    a short line (an indicator's unit) and bookmarks."""
+    body = list(document.find(f"{W}body"))
+    found = []
+    for at, node in enumerate(body):
+        if style_of(node) != "TableTitle":
+            continue
+        following = [n for n in body[at + 1:at + 5] if n.tag != f"{W}bookmarkStart"]
+        table = next(n for n in following[:2] if n.tag == f"{W}tbl")
+        found.append((node, table))
+    return found
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_tables_have_a_number_and_title_above_them(docx: dict[str, Path], report: str) -> None:
+    """As a UN document titles its tables: "Tableau 1. …" above each table of the body (not
+    the list of abbreviations, a figure's key or the annex's short tables), its number a
+    SEQ field as Word numbers tables (a list of tables can be made from them), numbered
+    apart from the figures, and kept with the table (keepNext, from its style)."""
+    document = part(docx[report], "word/document.xml")
+    titled = titled_tables(document)
+    assert len(titled) == TITLED_TABLES[report]
+    label = TABLE_LABEL[report.split(".")[1]]
+    for number, (title, _table) in enumerate(titled, start=1):
+        field = title.find(f"{W}fldSimple")
+        assert field.get(f"{W}instr").split() == ["SEQ", "Table", "\\*", "ARABIC"]
+        assert paragraph_text(field) == str(number)
+        text = paragraph_text(title)
+        assert text.startswith(f"{label} {number}. ") and len(text) > len(label) + 6, text
+    styles = part(docx[report], "word/styles.xml")
+    style = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "TableTitle")
+    assert style.find(f"{W}pPr/{W}keepNext") is not None
+    assert style.find(f"{W}rPr/{W}b") is not None
+
+
+@pytest.mark.parametrize("report", ["MA.fr", "regional.fr"])
+def test_a_tables_title_is_printed_on_its_tables_page(docx: dict[str, Path],
+                                                      pdf: dict[str, Path],
+                                                      report: str) -> None:
+    """LibreOffice never leaves a table's title at the foot of a page, its table on the
+    next: the title and the table's first header cell are printed on the same page."""
+    document = part(docx[report], "word/document.xml")
+    printed = pdf_words(pdf[report])
+    plain = [re.sub(r"^\W+|\W+$", "", word) for _page, _top, word in printed]
+    for number, (_title, table) in enumerate(titled_tables(document), start=1):
+        header = next(found[0] for cell in table.find(f"{W}tr").iter(f"{W}tc")
+                      if (found := words(paragraph_text(cell))))
+        at = next(i for i in range(len(plain) - 1)
+                  if plain[i] == "Tableau" and plain[i + 1] == str(number))
+        first_cell = next(i for i in range(at + 2, len(plain)) if plain[i] == header)
+        assert printed[at][0] == printed[first_cell][0], (number, header)
 
 
 # --- what LibreOffice prints ------------------------------------------------------------------

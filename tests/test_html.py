@@ -552,6 +552,36 @@ def test_annex_ii_leads_to_the_data_under_each_figure(browser: Browser, report: 
         opened.page.close()
 
 
+TABLE_TITLES = """() => [...document.querySelectorAll('.table-title')].map(title => {
+  const table = document.querySelector(`table[aria-labelledby="${title.id}"]`);
+  if (!table) return {id: title.id, table: false};
+  const t = title.getBoundingClientRect(), r = table.getBoundingClientRect();
+  const rtl = getComputedStyle(title).direction === 'rtl';
+  return {id: title.id, table: true, text: title.textContent.trim(), above: t.bottom <= r.top,
+          gap: r.top - t.bottom, startOffset: rtl ? t.right - r.right : r.left - t.left};
+})"""
+TABLE_LABELS = {"en": "Table", "fr": "Tableau", "ar": "الجدول"}
+
+
+@pytest.mark.parametrize("view", [("MA.fr", "desktop"), ("regional.ar", "desktop"),
+                                  ("regional.en", "mobile")], ids=view_id)
+def test_tables_are_labelled_by_their_number_and_title(dejavu: Browser,
+                                                       view: tuple[str, str]) -> None:
+    """Each table's number and title stand right above it, where the table starts, and
+    name it (aria-labelledby): a screen reader announces "Table 1. …" on entering it."""
+    page = dejavu.view(*view).page
+    titles = page.evaluate(TABLE_TITLES)
+    label = TABLE_LABELS[view[0].split(".")[1]]
+    assert len(titles) >= 2
+    for number, title in enumerate(titles, start=1):
+        assert title["table"], title["id"]
+        assert title["text"].startswith(f"{label} {number}. "), title["text"]
+        assert title["above"] and title["gap"] < 24, title
+        assert abs(title["startOffset"]) < 2, title
+    first = page.get_by_role("table", name=re.compile(f"^{label} 1\\. "))
+    assert first.count() == 1
+
+
 NUMBERS_ASIDE = """() => [...document.querySelectorAll('p > .para-number')].map(n => {
   const p = n.parentElement.getBoundingClientRect(), r = n.getBoundingClientRect();
   return {number: n.textContent, ltr: n.parentElement.closest('[dir]').dir === 'ltr',

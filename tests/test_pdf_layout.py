@@ -326,6 +326,38 @@ def test_a_figures_key_is_on_its_page_whole(builds: Builds, name: str) -> None:
     assert re.search(caption, pages[at]), f"{name}: the key is on p. {at + 1}, not with its figure"
 
 
+TABLES = {"MA.fr": ("Tableau", ["#", "Principe"]),
+          "regional.fr": ("Tableau", ["État", "#", "Principe", "#"]),
+          "regional.ar": ("الجدول", ["الدولة", "#", "المبدأ", "#"])}
+"""Each document's table label, and the first word of each titled table's header row."""
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_tables_title_stands_over_its_start(builds: Builds, name: str) -> None:
+    """"Tableau 1. …" on the page of its table, never left at the foot of the one before,
+    and where the table starts: at its left (at its right in Arabic), not over a table
+    pandoc centred. (poppler's boxes give an Arabic line's words from the left, each
+    word's letters reversed.)"""
+    label, headers = TABLES[name]
+    rtl = name.endswith(".ar")
+    if rtl:
+        label, headers = label[::-1], [h[::-1] for h in headers]
+    pages = bbox_words(builds.out / f"{name}.pdf")
+    found = [(page, i) for page, words in enumerate(pages) for i, word in enumerate(words)
+             if word.text.translate(BIDI_MARKS) == label]
+    assert len(found) == len(headers)
+    for number, ((page, at), header) in enumerate(zip(found, headers, strict=True), start=1):
+        words = pages[page]
+        assert words[at - 1 if rtl else at + 1].text.translate(BIDI_MARKS).strip(".") \
+            == str(number)
+        title = words[at]
+        cell = next((w for w in words[at + 1:] if w.y < title.y - 3
+                     and w.text.translate(BIDI_MARKS) == header), None)
+        assert cell is not None, f"{name}: table {number}'s title on p. {page + 1}, alone"
+        inset = title.x_max - cell.x_max if rtl else cell.x_min - title.x_min
+        assert 0 <= inset <= 8, (number, inset)
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_no_attribution_starts_a_page(builds: Builds, name: str) -> None:
     # "— Tunisie (déclaration d'un partenaire…)" alone at the top of a page, its

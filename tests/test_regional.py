@@ -279,9 +279,10 @@ def quoted(one: list[tuple[str, str]], other: list[tuple[str, str]]) -> list[tup
 
 def test_the_principles_synthesis_is_introduced_and_lettered(regional: Path) -> None:
     """The table of guiding principles by States reporting had no words before it, and its
-    names no letters, unlike everywhere else in the report."""
+    names no letters, unlike everywhere else in the report: it has its number and title."""
     md = (regional / "regional.fr.md").read_text(encoding="utf-8")
-    assert "Principes directeurs, selon le nombre d’États qui en rendent compte\u00a0:" in md
+    assert re.search(r"\nTableau \d+\. Principes directeurs, selon le nombre d’États qui en "
+                     r"rendent compte\n", md)
     rows = table_rows(md, "Principe directeur |")
     assert rows and all(re.match(r"[a-j]\\\) ", row[0]) for row in rows), rows
 

@@ -410,7 +410,8 @@ def add_toc_styles(styles: ET.Element) -> None:
 def add_figure_styles(styles: ET.Element) -> None:
     """A figure as UN documents set it: its number and title above it ("Figure Title",
     bold, kept with the picture), the picture ("Figure", kept with what follows), and
-    the source below it ("Figure Source", smaller), as gcmreview/convert/batch.lua applies them."""
+    the source below it ("Figure Source", smaller); a table's number and title ("Table
+    Title"), as gcmreview/convert/batch.lua applies them."""
     title = add_style(styles, "FigureTitle", "Figure Title", "paragraph")
     ppr = child(title, "pPr", STYLE_ORDER)
     child(ppr, "keepNext", PPR_ORDER)
@@ -424,6 +425,14 @@ def add_figure_styles(styles: ET.Element) -> None:
     source = add_style(styles, "FigureSource", "Figure Source", "paragraph")
     set_spacing(source, before=0, after=240)
     set_run_props(source, color=GREY, half_points=17)  # 8.5 pt
+    # A table's number and title, above it, as a figure's ("Table Title"): kept with
+    # the table (or the line giving its unit) that follows.
+    table = add_style(styles, "TableTitle", "Table Title", "paragraph")
+    ppr = child(table, "pPr", STYLE_ORDER)
+    child(ppr, "keepNext", PPR_ORDER)
+    child(ppr, "keepLines", PPR_ORDER)
+    set_spacing(table, before=240, after=80)
+    child(child(table, "rPr", STYLE_ORDER), "b", RPR_ORDER)
 
 
 def edit_styles(data: bytes) -> bytes:

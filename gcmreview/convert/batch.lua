@@ -370,6 +370,13 @@ end
 -- language so: pandoc would write `#set text(lang: ..); ` on the line of the
 -- narrative's first block, where a list's first `- ` is no longer a list item.
 local TABLE_LEAD_CHARS = 300 -- about three lines
+-- A table's title (`place_table_title`, and a figure's data in the annex) is a bold block
+-- that sticks to its table: a short paragraph before it leads the table as well.
+local TYPST_TABLE_TITLE = "#block(sticky: true)[#strong["
+local function is_table(block)
+  return block ~= nil and (block.t == "Table" or (block.t == "RawBlock" and block.format == "typst"
+    and block.text:sub(1, #TYPST_TABLE_TITLE) == TYPST_TABLE_TITLE))
+end
 local function sticky(block)
   return { pandoc.RawBlock("typst", "#block(sticky: true)["), block, pandoc.RawBlock("typst", "]") }
 end
@@ -454,9 +461,9 @@ local typst_directions = {
     local lead, chain = {}, 0
     for i = #blocks, 1, -1 do
       local block, following = blocks[i], blocks[i + 1]
-      if following ~= nil and following.t == "Table" then chain = 0 end
+      if is_table(following) then chain = 0 end
       if block.t == "Para" and following ~= nil
-          and (following.t == "Table" or (lead[i + 1] and chain < 3))
+          and (is_table(following) or (lead[i + 1] and chain < 3))
           and utf8.len(pandoc.utils.stringify(block)) <= TABLE_LEAD_CHARS then
         lead[i], chain = true, chain + 1
       end
@@ -705,6 +712,70 @@ local function place_figure(div, data, format, figure, texts)
   return out
 end
 
+-- A table's number and title (render/templates.py `table_title`), above the table: the
+-- title in the placeholder, its label ("Table " and "." around the number) beside the
+-- skeleton (`texts`, as `table-<n>`). As a figure's title in each format: HTML a
+-- paragraph the table that follows is labelled by (aria-labelledby, `label_table`),
+-- DOCX a "Table Title" paragraph (its number a SEQ field, as Word numbers tables,
+-- kept with the table), typst a bold block that sticks to what follows, Markdown the
+-- paragraph.
+local SEQ_TABLE = ' SEQ Table \\* ARABIC '
+
+local function place_table_title(div, format, texts)
+  local number = div.attributes["number"] or ""
+  local text = texts["table-" .. number] or {}
+  local title = pandoc.Inlines({})
+  for _, block in ipairs(div.content) do
+    if block.content then title:extend(block.content) end
+  end
+  local before, after = text.before or "", text.after or ""
+  local label = pandoc.Inlines({})
+  if format == "docx" then
+    if before:sub(-1) == " " then -- a run of its own, as pandoc writes a space before a field
+      label:insert(pandoc.Str(before:sub(1, -2)))
+      label:insert(pandoc.Space())
+    elseif before ~= "" then
+      label:insert(pandoc.Str(before))
+    end
+    label:insert(pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_TABLE .. '"><w:r>'
+      .. "<w:t>" .. xml_text(number) .. "</w:t></w:r></w:fldSimple>"))
+    if after ~= "" then label:insert(pandoc.Str(after)) end
+  else
+    label:insert(pandoc.Str(before .. number .. after))
+  end
+  label:insert(pandoc.Space())
+  label:extend(title)
+  if format == "html" then
+    return pandoc.Blocks({ pandoc.Div({ pandoc.Para(label) },
+                                      pandoc.Attr("table-" .. number, { "table-title" })) })
+  elseif format == "docx" then
+    return pandoc.Blocks({ pandoc.Div({ pandoc.Para(label) },
+                                      pandoc.Attr("", {}, { { "custom-style", "Table Title" } })) })
+  elseif format == "typst" then
+    return pandoc.Blocks({ pandoc.RawBlock("typst", TYPST_TABLE_TITLE
+      .. typst_markup(label) .. "]]") })
+  end
+  return pandoc.Blocks({ pandoc.Para(label) })
+end
+
+-- HTML: the first table after a title (past the lines before it: its unit) is labelled
+-- by it, a pandoc table through its attributes, one written by gcmreview in its markup.
+local function label_table(block, id)
+  if block.t == "Table" then
+    block.attr.attributes["aria-labelledby"] = id
+    return block, true
+  elseif block.t == "RawBlock" and block.format == "html" and block.text:sub(1, 7) == "<table>" then
+    block.text = '<table aria-labelledby="' .. html_attr(id) .. '">' .. block.text:sub(8)
+    return block, true
+  elseif block.t == "Div" and block.content[1] ~= nil and block.content[1].t == "Table" then
+    local inner = block.content
+    inner[1] = label_table(inner[1], id)
+    block.content = inner
+    return block, true
+  end
+  return block, false
+end
+
 -- Data tables (render/tables.py) arrive written for HTML and DOCX: a `.data-table`
 -- div in the skeleton says where, and holds the pipe table for the other formats.
 local RAW_FORMAT = { html = "html", docx = "openxml" }
@@ -722,6 +793,8 @@ local function with_placed(doc, format, figures, tables, texts)
   local blocks, annex = pandoc.Blocks({}), pandoc.Blocks({})
   local placed, wanted = 0, 0
   local annex_title, annex_heading, numbered_title
+  -- Table titles placed, and (HTML) the id of the last one, until its table is labelled.
+  local titles, titled = 0, nil
   -- HTML: a link to each figure's data, under the figure, and the words before them.
   local pointers, pointed = pandoc.List({}), nil
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
@@ -772,7 +845,7 @@ local function with_placed(doc, format, figures, tables, texts)
           annex:insert(pandoc.Div({ pandoc.Para(plain(text.table)) },
                                   pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
         else
-          annex:insert(pandoc.RawBlock("typst", "#block(sticky: true)[#strong["
+          annex:insert(pandoc.RawBlock("typst", TYPST_TABLE_TITLE
             .. typst_markup(plain(text.table)) .. "]]"))
         end
         local content = data.content
@@ -788,18 +861,42 @@ local function with_placed(doc, format, figures, tables, texts)
         end
       end
     elseif has_class(block, "data-table") then
-      blocks:extend(data_table(block, format, tables))
+      for _, made in ipairs(data_table(block, format, tables)) do
+        if titled then
+          local labelled
+          made, labelled = label_table(made, titled)
+          if labelled then titled = nil end
+        end
+        blocks:insert(made)
+      end
       placed = placed + 1
+    elseif has_class(block, "table-title") then
+      blocks:extend(place_table_title(block, format, texts))
+      titled = format == "html" and "table-" .. (block.attributes["number"] or "") or nil
+      titles = titles + 1
     else
+      if titled then
+        local labelled
+        block, labelled = label_table(block, titled)
+        if labelled or block.t == "Header" then titled = nil end
+      end
       blocks:insert(block)
     end
     i = i + 1
   end
   for _ in pairs(tables) do wanted = wanted + 1 end
-  if placed < wanted then -- a template that put a table inside a div of its own
+  local titles_wanted = 0
+  for key in pairs(texts) do
+    if key:sub(1, 6) == "table-" then titles_wanted = titles_wanted + 1 end
+  end
+  if placed < wanted or titles < titles_wanted then
+    -- a template that put a table, or a table's title, inside a div of its own
     blocks = blocks:walk({
       Div = function(div)
         if div.classes:includes("data-table") then return data_table(div, format, tables) end
+        if div.classes:includes("table-title") then
+          return place_table_title(div, format, texts)
+        end
       end,
     })
   end

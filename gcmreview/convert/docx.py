@@ -1097,8 +1097,13 @@ def _numbered_edit(document: str, found: _Numbered, number: str
     return (found.start, start, head), (end + len("</w:p>"), found.end, "")
 
 
+_TABLE_TITLE = '<w:p><w:pPr><w:pStyle w:val="TableTitle" />'
+"""A table's number and title (batch.lua `place_table_title`), kept with it by its style."""
+
+
 def _leads_a_table(document: str, found: _Numbered) -> bool:
-    return document.startswith("<w:tbl>", _past_bookmarks(document, found.end)) \
+    """Whether the numbered paragraph is short and right before a table, or its title."""
+    return document.startswith(("<w:tbl>", _TABLE_TITLE), _past_bookmarks(document, found.end)) \
         and _is_short(document, *found.body)
 
 
@@ -1353,6 +1358,8 @@ def _introduction_edits(document: str, limit: int, tables: list[tuple[int, int]]
         begin = max(begin, span_end)
         if span_start in table_starts and span_start < limit:
             lead = _lead_of(document, span_start)
+            if lead is not None and document.startswith(_TABLE_TITLE, lead):
+                lead = _lead_of(document, lead)  # the short paragraph over the title
             if lead is not None and _outside(lead, tables, numbered):
                 starts.append(lead)
     starts += [at for at in _under_headings(document, limit) if _outside(at, tables, numbered)]

@@ -107,6 +107,8 @@ class IndicatorView:
     """The objectives it is linked to (for the other indicators)."""
     chart: Chart | None = None
     """The chart of its values, placed as `figure`."""
+    caption: str = ""
+    """The title of its table, and of its chart: “Indicator 10.7.1, Morocco”."""
 
 
 class IndicatorBuilder:
@@ -196,7 +198,7 @@ class IndicatorBuilder:
         last = series[first_key(series)][-1]
         latest = self.t("{value} in {year}").format(value=show(self.fmt, last), year=last.year)
         chart = self.chart(code, result, state) if figure else None
-        return _with(base, table=table,
+        return _with(base, table=table, caption=self.caption(code, state),
                      unit=self.unit(unit_text, source_lang) if unit_text else None,
                      sources=self.sources(result.values, source_lang),
                      figure=figure if chart is not None else None,
@@ -217,6 +219,11 @@ class IndicatorBuilder:
                     years=span)))
         return out
 
+    def caption(self, code: str, state: str) -> str:
+        shown = isolated(code, self.lang)
+        return self.t("Indicator {code}, {state}").format(code=shown, state=state) if state \
+            else self.t("Indicator {code}").format(code=shown)
+
     def chart(self, code: str, result: DataResult, state: str) -> Chart | None:
         """A State's values: a line per series over the years, or bars for one year."""
         series = self.series(result)
@@ -227,8 +234,7 @@ class IndicatorBuilder:
         t, fmt = self.t, self.fmt
         years = sorted({v.year for values in series.values() for v in values})
         shown = isolated(code, self.lang)
-        title = t("Indicator {code}, {state}").format(code=shown, state=state) if state \
-            else t("Indicator {code}").format(code=shown)
+        title = self.caption(code, state)
         note = self.chart_note(result.values, first_unit)
         if len(years) == 1:
             keys = list(series)
@@ -322,7 +328,7 @@ class IndicatorDigest:
     note: str = ""
     """Why there is no chart."""
     caption: str = ""
-    """The chart's title."""
+    """The title of its table, and of its chart (`latest_caption`)."""
     unit: str = ""
     """The chart's unit, in words (“Unit: …”), said under it."""
     table: Table | None = None
@@ -361,6 +367,11 @@ def latest_table(t: Callable[[str], str], rows: list[Latest]) -> Table | None:
                                 False])
 
 
+def latest_caption(builder: IndicatorBuilder, code: str) -> str:
+    return builder.t("Indicator {code}: latest value by State").format(
+        code=isolated(code, builder.lang))
+
+
 def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> Chart | None:
     """Bars of the States' latest values, each labelled with its year: one unit only."""
     units = {r.unit.text for r in rows}
@@ -374,7 +385,7 @@ def regional_chart(builder: IndicatorBuilder, code: str, rows: list[Latest]) -> 
         code=shown, values=fmt.semicolons([f"{r.state}, {r.year}{_colon(builder.lang)} {r.value}"
                                           for r in rows]))
     note = t("Unit: {unit}").format(unit=builder.unit_words(unit)) if unit else ""
-    return Chart(t("Indicator {code}: latest value by State").format(code=shown), "bars", cats,
+    return Chart(latest_caption(builder, code), "bars", cats,
                  [("", [r.number for r in rows])], [[r.value for r in rows]], unit, note,
                  builder.lang, direction(builder.lang) == "rtl",
                  alt + _unit_sentence(t, builder.unit_words(unit)))

@@ -43,6 +43,7 @@ from gcmreview.model.indicators import (
     IndicatorBuilder,
     IndicatorDigest,
     figure_name,
+    latest_caption,
     latest_table,
     latest_values,
     regional_chart,
@@ -475,7 +476,7 @@ class RegionalBuilder:
                     count=self.fmt.number(len(rows))) if len(rows) > MAX_BARS else
                 self.t("The States give their values in different units or by breakdown "
                        "only, so they are not drawn together."),
-                chart.title if chart is not None else "",
+                latest_caption(builder, code),
                 chart.note if chart is not None else "", latest_table(self.t, rows)))
         titles = [d.title for d in digests]
         return {"indicators": digests, "charts": charts,

@@ -164,9 +164,11 @@ def _ltr(ctx: jinja2.runtime.Context, code: str) -> str:
 
 @dataclass
 class FigureNumbers:
-    """Figures are numbered in the order the skeleton places them."""
+    """Figures are numbered in the order the skeleton places them; tables (`_table_title`)
+    apart, in theirs."""
 
     count: int = 0
+    tables: int = 0
     texts: dict[str, dict[str, str]] = field(default_factory=dict)
     """Number -> the figure's texts that are plain text (`_figure`): the converter gives
     them to every format as they are. A chart's text alternative names every value: as
@@ -267,6 +269,26 @@ def _figure(ctx: jinja2.runtime.Context, name: str, title: str, alt: str | None 
 
 
 @jinja2.pass_context
+def _table_title(ctx: jinja2.runtime.Context, title: Text | Phrase | str) -> str:
+    """`{{ title|table_title }}`: the number and title of the table that follows ("Table 1.
+    Participation in the review"), above it, as United Nations documents title their
+    tables; numbered apart from the figures. Its label goes beside the skeleton as
+    `table-<n>` ("Table " and "." around the number: a SEQ field in DOCX); the title, in
+    the placeholder, is marked as the `span` filter marks it. The converter sets it for
+    each format (batch.lua `place_table_title`)."""
+    numbers: FigureNumbers = ctx["figure_numbers"]
+    numbers.tables += 1
+    lang = ctx["lang"]
+    t = Formatter(lang, report=True).gettext
+    before, _number, after = one_line(t("Table %(number)s.") % {"number": NUMBER}).partition(
+        NUMBER)
+    numbers.texts[f"table-{numbers.tables}"] = {"before": before.lstrip(" "),
+                                                "after": after.rstrip(" ")}
+    return (f'\n\n::: {{.table-title number="{numbers.tables}"}}\n'
+            f"{marked(title, lang)}\n:::\n\n")
+
+
+@jinja2.pass_context
 def _table(ctx: jinja2.runtime.Context, table: Table) -> str:
     """A table of data (indicator values): a pipe table, or a placeholder for the table
     written for HTML and DOCX (render/tables.py)."""
@@ -326,7 +348,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
-                       table=_table,
+                       table=_table, table_title=_table_title,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
                        # enumerations `1, 2` / `1، 2`; citations `A; B` / `A؛ B`.
                        and_list=lambda items: _list(fmt, list(items), lang),
