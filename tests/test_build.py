@@ -966,3 +966,23 @@ def test_a_section_in_a_partners_words_says_whose_they_are(tmp_path: Path) -> No
     page = " ".join(html(english / "TN.en.html").by_id("means-of-implementation")
                     .raw_text().split())
     assert "Stated by Bureau de l’OIM à Tunis, not by the State." in page
+
+
+def test_a_state_is_named_as_the_united_nations_name_it(tmp_path: Path) -> None:
+    """The cover and the text of a State's report give its UNTERM name, which CLDR does
+    not: "Côte d'Ivoire" (CLDR's Arabic: "ساحل العاج"), in HTML and in the DOCX."""
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    review = (ws / "countries" / "MA.yaml").read_text(encoding="utf-8")
+    (ws / "countries" / "MA.yaml").unlink()
+    (ws / "countries" / "CI.yaml").write_text(review.replace("country: MA", "country: CI"),
+                                              encoding="utf-8")
+    config = (ws / "gcmreview.yaml").read_text(encoding="utf-8")
+    config = config.replace("participants: [DZ,", "participants: [CI, DZ,")
+    (ws / "gcmreview.yaml").write_text(config, encoding="utf-8")
+    out = build_ok(ws, "out", "--country", "CI", "-f", "html,docx", "--lang", "en")
+    html = (out / "CI.en.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>[^<]*Côte d’Ivoire", html) and "Ivory Coast" not in html
+    out = build_ok(ws, "out", "--country", "CI", "-f", "docx", "--lang", "ar")
+    with zipfile.ZipFile(out / "CI.ar.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+    assert "كوت ديفوار" in document and "ساحل العاج" not in document

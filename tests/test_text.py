@@ -40,3 +40,26 @@ def test_fold_and_fold_words_agree_on_what_matters() -> None:
 ])
 def test_excerpt_cuts_between_words_when_it_can(text: str, expected: str) -> None:
     assert excerpt(text) == expected
+
+
+def test_states_have_the_names_the_united_nations_gives_them() -> None:
+    """UNTERM's short names, not CLDR's ("South Korea", "Bosnia & Herzegovina", "ساحل
+    العاج"), written as they stand in a sentence or a table: no article in brackets, no
+    mark of UNTERM's, typographic apostrophes; a place that is not a State keeps CLDR's
+    name, "and" for its "&"."""
+    assert [countries.name("KR", lang) for lang in ("en", "fr", "ar")] == \
+        ["Republic of Korea", "République de Corée", "جمهورية كوريا"]
+    assert countries.name("BA", "en") == "Bosnia and Herzegovina"
+    assert countries.name("CI", "ar") == "كوت ديفوار"
+    assert countries.name("CI", "en") == "Côte d’Ivoire"
+    assert (countries.name("SD", "en"), countries.name("MA", "fr")) == ("Sudan", "Maroc")
+    assert countries.name("PS", "fr") == "État de Palestine"
+    assert countries.name("TR", "en") == "Türkiye"
+    names = countries.united_nations_names()
+    assert len(names) >= 195 and all(len(n) == 3 and all(n.values()) for n in names.values())
+    assert not [n for found in names.values() for n in found.values()
+                if "(the)" in n or "(l" in n or "*" in n or "'" in n]
+    english = [countries.name(code, "en") for code in countries.iso_codes()]
+    assert not [n for n in english if "&" in n]
+    assert countries.code_for_name("République de Corée") == "KR"
+    assert countries.code_for_name("ساحل العاج") == "CI"  # CLDR's names still found

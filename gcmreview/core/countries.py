@@ -1,4 +1,11 @@
-"""Country codes (ISO 3166-1 alpha-2) and names (CLDR), checked in one place.
+"""Country codes (ISO 3166-1 alpha-2) and names, checked in one place.
+
+A State is named as United Nations documents name it: its short name in UNTERM
+(data/country-names.csv, from the UN Protocol and Liaison Service's list of Member and
+observer States: tools/make_country_names.py says where it comes from), "Republic of
+Korea" and not CLDR's "South Korea". Any other place has CLDR's name, in English with
+"and" where CLDR writes "&" (the United Nations never does). A workspace can name a
+State otherwise (`country_names` in gcmreview.yaml).
 
 The code list is pycountry's ISO 3166-1 database, read as data: importing
 pycountry itself costs 50 ms (it imports importlib.metadata for its version),
@@ -7,10 +14,12 @@ a third of a one-file `validate`.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import re
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from gcmreview.core.text import fold
@@ -45,12 +54,26 @@ def normalise(text: str) -> str:
 
 
 @cache
+def united_nations_names() -> dict[str, dict[str, str]]:
+    """Code -> language -> the State's UNTERM short name (en, fr, ar)."""
+    text = (resources.files("gcmreview") / "data" / "country-names.csv").read_text(
+        encoding="utf-8")
+    return {row["code"]: {lang: row[lang] for lang in ("en", "fr", "ar")}
+            for row in csv.DictReader(text.splitlines())}
+
+
+@cache
 def name(code: str, lang: str) -> str:
-    """The country's name in `lang` from CLDR, or the code when CLDR has none (kept: a
-    build asks for each State's name in every table and chart that shows it)."""
+    """The country's name in `lang`: the United Nations' for a State, else CLDR's, else
+    the code (kept: a build asks for each State's name in every table and chart that
+    shows it)."""
+    found = united_nations_names().get(code, {}).get(lang)
+    if found:
+        return found
     from babel import Locale
 
-    return Locale.parse(lang).territories.get(code, code)
+    label = Locale.parse(lang).territories.get(code, code)
+    return label.replace(" & ", " and ") if lang == "en" else label
 
 
 @cache
@@ -59,6 +82,9 @@ def _names() -> dict[str, str]:
 
     codes = iso_codes()
     found: dict[str, str] = {}
+    for code, names in united_nations_names().items():
+        for label in names.values():
+            found.setdefault(fold(label), code)
     for lang in ("en", "fr", "ar"):
         for code, label in Locale.parse(lang).territories.items():
             if code in codes:
