@@ -35,7 +35,7 @@ from gcmreview.load.catalogue import builtin
 from gcmreview.render.templates import builtin_templates_dir
 from gcmreview.write.manifest import MANIFEST_NAME
 
-from .conftest import DATA, ROOT, copy_workspace
+from .conftest import DATA, ROOT, copy_workspace, unescaped
 
 FORMATS = ("html", "docx", "pdf", "md")
 TOOL_FILES = (MANIFEST_NAME, CACHE_FOLDER)
@@ -986,3 +986,18 @@ def test_a_state_is_named_as_the_united_nations_name_it(tmp_path: Path) -> None:
     with zipfile.ZipFile(out / "CI.ar.docx") as docx:
         document = docx.read("word/document.xml").decode("utf-8")
     assert "كوت ديفوار" in document and "ساحل العاج" not in document
+
+
+def test_a_principle_named_under_an_objective_is_told_apart(tmp_path: Path) -> None:
+    """Algeria names international cooperation under objective 21 without reporting on it
+    in its own right: "Reported: No" beside "21" read as "not addressed". The column says
+    what it counts, and a note under the table says why the principle is not covered."""
+    ws = copy_workspace(tmp_path / "ws", ("DZ",))
+    out = build_ok(ws, "out", "--country", "DZ", "-f", "md", "--lang", "en")
+    md = unescaped((out / "DZ.en.md").read_text(encoding="utf-8"))
+    assert "| Guiding principle | Reported on in its own right | Addressed under objectives |" \
+        in re.sub(r" +\|", " |", re.sub(r"\| +", "| ", md))
+    row = next(line for line in md.splitlines() if "(b) International cooperation" in line)
+    assert re.sub(r"\s+", " ", row).endswith("| No | 21 |"), row
+    assert "A guiding principle counts as covered when the review reports on it in its own " \
+        "right; naming it under an objective does not cover it." in md
