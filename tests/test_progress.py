@@ -260,6 +260,11 @@ def test_regional_reports_compare_the_cycles(reports: Path) -> None:
     assert "New in this cycle" in section and "No review in this cycle" in section
     assert "States new to the review: Heard Island and McDonald Islands." in section
     assert "| 1 | Data | 1 | 0 | 0 | 0 |" in section
+    # The key message counts what the table of objectives counts, and says over whom: the
+    # heat map beside it also shows the new State's objectives as new.
+    assert ("Since the 2020 review, among the States with a review in both cycles (2), "
+            "objectives: moved forward 2, moved back 1, newly reported 2, no longer reported 1; "
+            "States new to the review: 1.") in en
     html = (reports / "regional.en.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/svg+xml;base64,') == 3  # the changes' heat map too
     for lang, words in (("fr", "Progrès depuis l\u2019examen de 2020"),

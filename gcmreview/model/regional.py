@@ -578,10 +578,15 @@ class RegionalBuilder:
         for c in comparisons[:1]:
             moved = [sum(row[2] for row in c.moved), sum(row[3] for row in c.moved),
                      sum(row[4] for row in c.moved), sum(row[5] for row in c.moved)]
-            out.append(t("Since the %(cycle)s review, objectives: moved forward %(forward)s, "
+            # Counted over the States with a review in both cycles, as the table of
+            # objectives that moved says: the heat map beside it shows a new State's
+            # objectives as new too, and the counts seemed not to add up.
+            both = sum(1 for row in c.rows if not row.note)
+            out.append(t("Since the %(cycle)s review, among the States with a review in both "
+                         "cycles (%(compared)s), objectives: moved forward %(forward)s, "
                          "moved back %(back)s, newly reported %(new)s, no longer reported "
                          "%(dropped)s; States new to the review: %(states)s.") % {
-                "cycle": c.cycle, "forward": fmt.number(moved[0]),
+                "cycle": c.cycle, "compared": fmt.number(both), "forward": fmt.number(moved[0]),
                 "back": fmt.number(moved[1]), "new": fmt.number(moved[2]),
                 "dropped": fmt.number(moved[3]), "states": fmt.number(len(c.new_states))})
         return out
