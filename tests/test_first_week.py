@@ -163,14 +163,15 @@ def test_scaffold_points_to_gcmreview_docs(run_cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", ("# Review workspace written by `gcmreview init`: one regional review, one cycle.",
             "`gcmreview docs format`",
-            "# title: Regional review of the Global Compact\n")),
+            "# title: Regional review of the Global Compact for Migration\n")),
     ("fr", ("# Espace de travail d'examen créé par `gcmreview init` : un examen régional, un",
             "# Les langues de travail (en, fr, ar), la principale d'abord",
             "# Codes ISO 3166-1 alpha-2 des États participants",
             "`gcmreview docs format`",
-            "# title: Examen régional du Pacte mondial\n")),
+            "# title: Examen régional du Pacte mondial sur les migrations\n")),
     ("ar", ("# مساحة عمل استعراض أنشأها `gcmreview init`", "# لغات العمل (en وfr وar)",
-            "`gcmreview docs format`", "# title: الاستعراض الإقليمي للاتفاق العالمي\n")),
+            "`gcmreview docs format`",
+            "# title: الاستعراض الإقليمي للاتفاق العالمي من أجل الهجرة\n")),
 ])
 def test_workspace_configuration_speaks_its_first_language(run_cli, tmp_path: Path,
                                                            lang: str,

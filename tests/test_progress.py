@@ -265,6 +265,10 @@ def test_regional_reports_compare_the_cycles(reports: Path) -> None:
     assert ("Since the 2020 review, among the States with a review in both cycles (2), "
             "objectives: moved forward 2, moved back 1, newly reported 2, no longer reported 1; "
             "States new to the review: 1.") in en
+    # Each objective reported on by one State at most: none is "most reported on".
+    assert "No objective is reported on by more than one State." in en
+    assert "most reported on" not in en and "Most covered objective" not in en
+    assert "General Assembly resolution 73/195, annex." in en
     html = (reports / "regional.en.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/svg+xml;base64,') == 3  # the changes' heat map too
     for lang, words in (("fr", "Progrès depuis l\u2019examen de 2020"),

@@ -299,7 +299,7 @@ def config_comments(lang: str) -> dict[str, str]:
 
     texts = {key: comment(say(message)) for key, message in CONFIG_COMMENTS.items()}
     # The title reports show when gcmreview.yaml names none (gcmreview.model.regional).
-    texts["example_title"] = say(N_("Regional review of the Global Compact"))
+    texts["example_title"] = say(N_("Regional review of the Global Compact for Migration"))
     texts["example_acronym"] = EXAMPLE_ACRONYMS.get(lang, EXAMPLE_ACRONYMS["en"])
     return texts
 

@@ -378,7 +378,8 @@ class RegionalBuilder:
         return RegionalModel(
             lang=self.lang,
             dir=direction(self.lang),
-            title=self.local_text(ws.title, t("Regional review of the Global Compact")),
+            title=self.local_text(ws.title,
+                                  t("Regional review of the Global Compact for Migration")),
             fallbacks=self.fallbacks(models),
             region=self.local_text(ws.region, ""),
             cycle=ws.cycle,
@@ -544,8 +545,12 @@ class RegionalBuilder:
                                                    "total": total})
         counts = {n: len(d.states) for n, d in digests.items()}
         top = max(counts.values())
-        if top:
-            most = [n for n, c in counts.items() if c == top]
+        most = [n for n, c in counts.items() if c == top]
+        if top == 1 and len(most) > 1:
+            # Not "the objectives most reported on are 1, 2, 3, 4, 5, 7, 9 and 12": a tie of
+            # single States singles nothing out.
+            out.append(t("No objective is reported on by more than one State."))
+        elif top:
             out.append(fmt.ngettext(
                 "The objective most reported on is objective %(objectives)s (%(states)s).",
                 "The objectives most reported on are objectives %(objectives)s (%(states)s "
@@ -796,8 +801,8 @@ class RegionalBuilder:
         if not counts:
             return []
         edge = max(counts.values()) if reverse else min(counts.values())
-        if reverse and edge == 0:
-            return []
+        if reverse and (edge == 0 or (edge == 1 and list(counts.values()).count(1) > 1)):
+            return []  # none reported on, or each by one State: no objective stands out
         return [Ranked(self.models.text(self.catalogue.objective(n).short(self.lang)), c)
                 for n, c in counts.items() if c == edge]
 
