@@ -207,7 +207,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ws = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp("cycles") / "ws"))
     for lang in ("en", "fr", "ar"):
-        outcome = build(Context(ws), codes=["AQ", "HM"], region=True, lang=lang,
+        outcome = build(Context(ws), codes=["AQ", "BV", "HM"], region=True, lang=lang,
                         formats="md,html,pdf,docx" if lang == "ar" else "md,html",
                         out=ws / "out")
         assert outcome.exit_code == 0, outcome.failed
@@ -218,12 +218,15 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     en = (reports / "AQ.en.md").read_text(encoding="utf-8")
     assert ("**Since the 2020 review** (objectives covered then: 3/23; guiding principles "
             "covered then: 2/10):") in en
-    # Counts in words, objectives by number and title, the move said: never a bare number
-    # where a reader would read a count.
-    assert "- Moved forward (1 objective): 1 (Data: Planned → Implemented)" in en
-    assert "- Moved back (1 objective): 2 (Minimize adverse drivers: In progress → Planned)" \
-        in en
-    assert "- Newly reported (1 objective): 9 (Counter smuggling)" in en
+    # Objectives by number and title after words that say they are objectives, the move
+    # said: never a count running into a number ("Moved forward (1 objective): 1 (Data…").
+    assert "- Objective moved forward: 1 (Data), Planned → Implemented" in en
+    assert "- Objective moved back: 2 (Minimize adverse drivers), In progress → Planned" in en
+    assert "- Other change of status: 5 (Regular pathways), Not stated → In progress" in en
+    assert "- Objective newly reported: 9 (Counter smuggling)" in en
+    # An objective no longer reported says where it stood then.
+    bv = (reports / "BV.en.md").read_text(encoding="utf-8")
+    assert "- Objective no longer reported: 10 (Eradicate trafficking), Planned in 2020" in bv
     # Guiding principles gained and lost are said (2/10 then and now hid them).
     assert "- Guiding principles now reported: (c) National sovereignty" in en
     assert "- Guiding principles no longer reported: (b) International cooperation" in en
@@ -234,14 +237,15 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: prévu)" in fr
     # A semicolon as French sets it (it was "3/23; principes").
     assert "couverts alors\u00a0: 3/23\u00a0; principes directeurs couverts alors" in fr
-    assert "- En progrès (1 objectif)\u00a0: 1 (Données\u00a0: Prévu → Mis en œuvre)" in fr
+    assert "- Objectif en progrès\u00a0: 1 (Données), prévu → mis en œuvre" in fr
     ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
     assert "منذ استعراض عام 2020" in ar and "3/23؛ " in ar
-    assert "تقدّم (هدف واحد)" in ar  # the count in words, in the Arabic plural forms
+    assert "- الهدف الذي تقدّم: 1 (" in ar  # one objective, in the Arabic plural forms
+    assert "Data (EN)\u2069]{lang=\"en\" dir=\"ltr\"})، من " in ar  # the Arabic comma
     # A State new in this cycle: it had no review then (not "no review in this cycle").
     new = (reports / "HM.en.md").read_text(encoding="utf-8")
-    assert "**Since the 2020 review**: the State submitted no review in 2020: this is its " \
-        "first." in new
+    assert "**Since the 2020 review**: this is the State\u2019s first review; it submitted none " \
+        "in 2020." in new
 
 
 def test_regional_quotes_show_each_move(reports: Path) -> None:

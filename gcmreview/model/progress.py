@@ -38,19 +38,15 @@ def _plural(singular: str, plural: str) -> tuple[str, str]:
 
 
 REPORT_WORDS: dict[str, tuple[str, str]] = {
-    "forward": _plural("Moved forward (%(num)s objective)",
-                       "Moved forward (%(num)s objectives)"),
-    "back": _plural("Moved back (%(num)s objective)", "Moved back (%(num)s objectives)"),
-    "changed": _plural("Status changed to or from not applicable or not stated "
-                       "(%(num)s objective)",
-                       "Status changed to or from not applicable or not stated "
-                       "(%(num)s objectives)"),
-    "new": _plural("Newly reported (%(num)s objective)", "Newly reported (%(num)s objectives)"),
-    "dropped": _plural("No longer reported (%(num)s objective)",
-                       "No longer reported (%(num)s objectives)"),
+    "forward": _plural("Objective moved forward", "Objectives moved forward"),
+    "back": _plural("Objective moved back", "Objectives moved back"),
+    "changed": _plural("Other change of status", "Other changes of status"),
+    "new": _plural("Objective newly reported", "Objectives newly reported"),
+    "dropped": _plural("Objective no longer reported", "Objectives no longer reported"),
 }
-"""The kinds as the reports list them, one line each, the count in words after the kind
-(a line never starts with a numeral)."""
+"""The kinds as a State's report lists them, one line each, the objectives' numbers after
+the words that say they are objectives ("Objectives moved forward: 1 (Data), …"): a count
+before them ran into the first number ("Moved forward (1 objective): 1 (Data…)")."""
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ class ObjectiveView:
 @dataclass(frozen=True)
 class Moved:
     """One objective in a line of what moved: its number and short title, and its status
-    then and now when both cycles report on it."""
+    then and now when both cycles report on it (then only, when it is no longer reported)."""
 
     number: int
     short: Text
@@ -202,8 +202,8 @@ class SinceCycle:
     objectives_before: str
     """“4/23”, or "" without a review then."""
     changes: list[tuple[str, list[Moved]]] = field(default_factory=list)
-    """(“Moved forward (1 objective)”, the objectives) for each kind of change there was:
-    counts in words, objectives by number and title, never a bare number list."""
+    """(“Objectives moved forward”, the objectives) for each kind of change there was:
+    objectives by number and title, never a bare number list."""
     principles_before: str = ""
     principles: list[tuple[str, list[Text]]] = field(default_factory=list)
     """(“Guiding principles now reported”, their names), then those no longer reported."""
@@ -800,11 +800,11 @@ class ReviewReading:
                 if not objectives:
                     continue
                 singular, plural = REPORT_WORDS[kind]
-                changes.append((fmt.ngettext(singular, plural, len(objectives)) % {
-                    "num": fmt.number(len(objectives))}, [
+                changes.append((fmt.ngettext(singular, plural, len(objectives)), [
                     Moved(o.number, builder.text(self.catalogue.objective(o.number).short(
                         builder.lang)),
-                        self.status_label(o.before) if o.before and o.after else None,
+                        self.status_label(o.before) if o.before and (
+                            o.after or kind == "dropped") else None,
                         self.status_label(o.after) if o.before and o.after else None)
                     for o in objectives]))
             principles = [(self.t(words), [builder.principle_label(p) for p in slugs])

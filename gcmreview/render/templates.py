@@ -38,6 +38,8 @@ COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
 SEMICOLONS = {"fr": "\u00a0;", "ar": "\u061b"}
 """French sets a (no-break) space before a semicolon; Arabic has a semicolon of its own."""
+COMMAS = {"ar": "\u060c"}
+"""Arabic has a comma of its own."""
 
 
 def builtin_templates_dir() -> Path:
@@ -354,7 +356,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        and_list=lambda items: _list(fmt, list(items), lang),
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
-                       number=fmt.number, counted=fmt.counted, after_colon=_after_colon,
+                       number=fmt.number, counted=fmt.counted, after_colon=after_colon,
                        note=_note, numbered=_numbered,
                        quoted=lambda markdown, values: _quoted(markdown, values, lang))
     return env
@@ -381,7 +383,7 @@ def _quoted(markdown: str, values: Iterable[Text | Phrase | str], lang: str) -> 
     return f'::: {{.quoted lang="{first.lang}" dir="{first.dir}"}}\n\n{markdown}\n:::\n\n'
 
 
-def _after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
+def after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
     """A label after a colon, as French writes it: in lower case ("Statut : en cours"),
     unless it starts with an acronym or a name in capitals ("COVID-19", "ONU"). A phrase
     that starts with a part ("{status} (déclaration d'un partenaire…)"): that part."""
@@ -390,7 +392,7 @@ def _after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
         if first is None or first.group(1) not in value.parts:
             return value
         part = value.parts[first.group(1)]
-        lowered = _after_colon(part)
+        lowered = after_colon(part)
         assert isinstance(lowered, Text)  # a part is a Text: so is what it becomes
         return value._replace(parts={**value.parts, first.group(1): lowered})
     text = value.text if isinstance(value, Text) else value
@@ -449,6 +451,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = 
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
+                                   comma=COMMAS.get(lang, ","),
                                    figure_numbers=figures, data_tables=tables,
                                    source_notes=SourceNotes(), **context)
     return RenderedSkeleton(markdown, slots.items, tables.items, figures.texts)
