@@ -153,8 +153,14 @@ def test_objective_page_keeps_partners_apart(example: Path) -> None:
     partners = page[page.index('id="partners"'):]
     assert "state-HM.html" in partners  # the partner's statement on HM
     states = page[:page.index('id="partners"')]
-    assert "state-HM.html" not in states
+    assert "state-HM.html" not in states and "Not reported by" in partners
     assert all(f"state-{c}.html#objective-10" in states for c in ("MA", "DZ", "KM", "LY"))
+    # A page comparing what every State said names those that said nothing, as a
+    # principle's page does: HM's statement is a partner's, not its own.
+    silent = re.search(r"<p>Not reported by: (.*?)\.</p>", page)
+    assert silent is not None
+    named = re.findall(r'<a href="state-(\w\w)\.html">', silent.group(1))
+    assert sorted(named) == ["HM", "IQ", "LB", "SY", "TN"], named
     # the Arabic narrative on an English page: tagged and labelled
     assert re.search(r'<p class="language-note">Text in Arabic</p><div class="narrative" '
                      r'lang="ar" dir="rtl">', partners)

@@ -163,6 +163,9 @@ class ObjectivePage:
     next: Link | None
     indicators: list[tuple[IndicatorCard, LinkedObjective]] = field(default_factory=list)
     """The indicators linked to it, each with who links them."""
+    not_reporting: list[Link] = field(default_factory=list)
+    """The States whose review does not report on it, as a principle's page names them:
+    a page that compares what every State said says who said nothing."""
 
 
 @dataclass(frozen=True)
@@ -575,10 +578,13 @@ class _Pages:
             linked = [(card, next(o for o in card.objectives if o.number == number))
                       for card in self.cards.values()
                       if any(o.number == number for o in card.objectives)]
+            reporting = {e.code for e in digest.entries}
             page = ObjectivePage(
                 number, digest.title, self.short[number], round_table,
                 t("IMRF round table {number}").format(number=round_table), groups, partners,
-                len(digest.states), digest.progress, link(i - 1), link(i + 1), linked)
+                len(digest.states), digest.progress, link(i - 1), link(i + 1), linked,
+                [Link(state_page(code), model.country) for code, model in self.models.items()
+                 if code not in reporting])
             cards[number] = ObjectiveCard(
                 number, digest.title, self.short[number], round_table,
                 [(g.code, g.label, g.symbol, len(g.responses)) for g in groups],
