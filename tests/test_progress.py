@@ -273,6 +273,10 @@ def test_regional_reports_compare_the_cycles(reports: Path) -> None:
     assert "No objective is reported on by more than one State." in en
     assert "most reported on" not in en and "Most covered objective" not in en
     assert "General Assembly resolution 73/195, annex." in en
+    # An objective a State no longer reports on does not vanish: said under it.
+    ten = en[en.index("### Objective 10."):en.index("### Objective 11.")] \
+        if "### Objective 11." in en else en[en.index("### Objective 10."):]
+    assert "No longer reported by: Bouvet Island (2020: Planned)." in ten
     html = (reports / "regional.en.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/svg+xml;base64,') == 3  # the changes' heat map too
     for lang, words in (("fr", "Progrès depuis l\u2019examen de 2020"),

@@ -1086,3 +1086,16 @@ def test_the_preview_is_quiet_when_a_browser_hangs_up(example: Path,
         assert urllib.request.urlopen(url).status == 200  # still serving
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err and "Exception occurred" not in captured.err
+
+
+def test_an_objective_a_state_dropped_is_said(two_cycles: Path) -> None:
+    """Bouvet Island reported on objective 10 in 2020 and no longer does: the page says so
+    where it said only that no State reports on it; a State with no review this cycle is
+    not among them (it dropped nothing: it sent nothing)."""
+    page = (two_cycles / "site" / "en" / "objective-10.html").read_text(encoding="utf-8")
+    assert "No State reports on this objective." in page
+    assert "<p>No longer reported by: Bouvet Island (2020: Planned).</p>" in page
+    french = (two_cycles / "site" / "fr" / "objective-10.html").read_text(encoding="utf-8")
+    assert "N’est plus traité par\u00a0: Île Bouvet (2020\u00a0: prévu)." in french
+    assert "No longer reported by" not in (
+        two_cycles / "site" / "en" / "objective-23.html").read_text(encoding="utf-8")

@@ -140,6 +140,10 @@ class ObjectiveDigest:
     partners: list[StateEntry] = field(default_factory=list)
     """What a partner (an IOM office…) said of a State that did not itself report on the
     objective: quoted, attributed, counted apart."""
+    dropped: list[tuple[str, Text | Phrase, int]] = field(default_factory=list)
+    """(State, its status then, the cycle) for each State that reported on it in the
+    latest earlier cycle and no longer does: an objective a State dropped does not
+    vanish from the report."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,10 @@ class CycleComparison:
     """The name of its heat map in `heat_maps`."""
 
 
+Dropped = dict[int, list[tuple[str, str, int]]]
+"""Objective -> (State's code, its status code then, the cycle) for each State that no
+longer reports on it."""
+
 DRAFTED_IN = "en"
 """The language a regional report is drafted in when the workspace does not say
 (`document.original`): the United Nations' most used working language."""
@@ -360,7 +368,8 @@ class RegionalBuilder:
                 for slug in self.catalogue.principles], c)
             for c in order if c in by_code
         ]
-        digests = self.digests(reviews, models, drafted)
+        comparisons, comparison_maps, dropped = self.comparisons(reviews, history)
+        digests = self.digests(reviews, models, drafted, dropped)
         round_tables = [
             (t("IMRF round table {number}").format(number=rt), [digests[n] for n in numbers])
             for rt, numbers in self.catalogue.round_tables.items()
@@ -368,7 +377,6 @@ class RegionalBuilder:
         text, used = localized(ws.key_messages, self.lang)
         written = Narrative(text, used or self.lang, direction(used or self.lang)) \
             if text.strip() else None
-        comparisons, comparison_maps = self.comparisons(reviews, history)
         heat_maps = {**self.heat_maps(objective_matrix, principle_matrix, legend),
                      **comparison_maps}
         covid19 = [Quote(models[c].country, s.summary, s.sources, c, self.partner(s))
@@ -597,22 +605,29 @@ class RegionalBuilder:
         return out
 
     def comparisons(self, reviews: list[StateReview], history: dict[int, Snapshot]
-                    ) -> tuple[list[CycleComparison], dict[str, HeatMap]]:
-        """The region since each earlier cycle, and a heat map of the changes for each."""
+                    ) -> tuple[list[CycleComparison], dict[str, HeatMap], Dropped]:
+        """The region since each earlier cycle, a heat map of the changes for each, and the
+        objectives each State no longer reports on since the latest of them."""
         if not history:
-            return [], {}
+            return [], {}, {}
         ws = self.workspace
         current = Snapshot(tuple(self.catalogue.objectives), tuple(self.catalogue.principles),
                            {r.code: StateCoverage(r.code, r.code in ws.participants, r.code,
                                                   True, r.coverage) for r in reviews})
-        comparisons, maps = [], {}
+        comparisons, maps, dropped = [], {}, dict[int, list[tuple[str, str, int]]]()
         for year, before in sorted(history.items(), reverse=True):
             moved = progress(before, current, since=year, now=ws.cycle, where="", commit="",
                              principles=self.catalogue.principles)
             name = f"progress-{year}"
             comparisons.append(self.comparison(year, moved, name))
             maps[name] = self.progress_map(year, moved)
-        return comparisons, maps
+            if len(comparisons) == 1:  # since the latest, over the States in both cycles
+                for state in (s for s in moved.states if s.presence == "both"):
+                    for change in state.objectives:
+                        if change.kind == "dropped" and change.before:
+                            dropped.setdefault(change.number, []).append(
+                                (state.country, change.before, year))
+        return comparisons, maps, dropped
 
     def comparison(self, year: int, moved: Progress, figure: str) -> CycleComparison:
         t = self.t
@@ -770,7 +785,8 @@ class RegionalBuilder:
         )
 
     def digests(self, reviews: list[StateReview], models: dict[str, ReviewModel],
-                drafted: list[str]) -> dict[int, ObjectiveDigest]:
+                drafted: list[str], dropped: Dropped | None = None
+                ) -> dict[int, ObjectiveDigest]:
         """Per objective, the States' own statements (what is counted) and, apart, what
         partners said of a State (shown and attributed, never counted as the State's): the
         statements in the `drafted` order, the list of the States in `reviews`' order."""
@@ -792,6 +808,9 @@ class RegionalBuilder:
                 progress=sum(e.view.status in PROGRESS for e in entries),
                 entries=entries,
                 partners=partners,
+                dropped=[(models[code].country if code in models else self.models.country(code),
+                          self.models.ui(self.t(status(before).label)), year)
+                         for code, before, year in (dropped or {}).get(n, [])],
             )
         return out
 

@@ -166,6 +166,8 @@ class ObjectivePage:
     not_reporting: list[Link] = field(default_factory=list)
     """The States whose review does not report on it, as a principle's page names them:
     a page that compares what every State said says who said nothing."""
+    dropped: list[tuple[str, Text | Phrase, int]] = field(default_factory=list)
+    """(State, its status then, the cycle): those that no longer report on it."""
 
 
 @dataclass(frozen=True)
@@ -584,7 +586,7 @@ class _Pages:
                 t("IMRF round table {number}").format(number=round_table), groups, partners,
                 len(digest.states), digest.progress, link(i - 1), link(i + 1), linked,
                 [Link(state_page(code), model.country) for code, model in self.models.items()
-                 if code not in reporting])
+                 if code not in reporting], digest.dropped)
             cards[number] = ObjectiveCard(
                 number, digest.title, self.short[number], round_table,
                 [(g.code, g.label, g.symbol, len(g.responses)) for g in groups],
