@@ -417,6 +417,21 @@ def test_charts_are_numbered_titled_and_sourced_like_every_figure(built: Path) -
     assert "Source: Synthetic test data (labour force survey), 2021–2023" in pdf
 
 
+def test_the_sources_section_names_the_datas_sources(built: Path) -> None:
+    """A review that cites no document but gives data: its Sources section said "Not
+    reported in this review." above a report that cites three data sources. It says the
+    review cites no document, and lists the data's sources, each once (in the PDF too)."""
+    md = (built / "AQ.en.md").read_text(encoding="utf-8")
+    sources = md[md.index("\n# Sources"):]
+    assert "*The review cites no source document.*" in sources
+    assert "Not reported in this review" not in sources
+    assert ("Sources of the indicator data: Synthetic test data (labour force survey), "
+            "2021–2023; Synthetic test data (police records), 2021–2023; Synthetic test data "
+            "(central bank), 2021–2023.") in sources
+    pdf = pdf_text(built / "AQ.en.pdf")
+    assert "Sources of the indicator data: Synthetic test data (labour force survey)" in pdf
+
+
 def test_a_chart_says_its_unit_and_a_comparison_has_no_empty_column(built: Path) -> None:
     """An editor's review: the charts gave no unit (it was above the table only, so a
     chart copied on its own was ambiguous), and the comparison of cycles had a "Note"

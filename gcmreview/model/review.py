@@ -304,6 +304,9 @@ class ReviewModel:
     """The charts the report places, by name."""
     indicator_source: str = ""
     """Where the indicator titles shown come from, when any is shown."""
+    data_sources: list[Text] = field(default_factory=list)
+    """The sources the State's data files name, each once, in the order the report cites
+    them under its tables: listed with the review's own sources."""
 
 
 class SourceList:
@@ -616,9 +619,12 @@ class ReviewReading:
                   if code not in shown_codes and self.values.values[code].values]
         others += [self.indicator(code) for code in sorted(self.values.invalid, key=sort_key)
                    if code not in shown_codes]
-        titles = [i.title for group in groups for o in group.objectives
-                  for i in o.indicators] + [i.title for i in others]
+        shown_views = [i for group in groups for o in group.objectives
+                       for i in o.indicators] + others
+        titles = [i.title for i in shown_views]
+        data_sources = list(dict.fromkeys(s for i in shown_views for s in i.sources))
         model = replace(model, other_indicators=others, figures=dict(self.figures),
+                        data_sources=data_sources,
                         indicator_source=self.t(
                             "Indicator titles: global indicator framework for the Sustainable "
                             "Development Goals, General Assembly resolution 71/313 (annex), "
