@@ -546,6 +546,10 @@ def test_key_messages_say_one_count_once(built: Path) -> None:
     page = flat((built / "regional.fr.html").read_text(encoding="utf-8"))
     assert "Chaque examen couvre 1 des 10 principes directeurs." in page
     assert "Chaque examen couvre entre 3 et 4 des 23 objectifs" in page
+    # Every participant sent one: not "Sur les 2 États participants, 2 ont présenté…".
+    assert "Les deux États participants ont présenté un examen volontaire." in page
+    assert "L’examen de 2024 a réuni deux États. Les deux ont présenté un examen " \
+        "volontaire." in page
 
 
 def test_charts_are_drawn_the_same_every_time(typst_process: TypstWorker) -> None:

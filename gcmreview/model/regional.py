@@ -397,7 +397,7 @@ class RegionalBuilder:
                           for c in order],
             participants_count=len(ws.participants),
             submitted_count=submitted,
-            received=self.received(reviews, submitted),
+            received=self.received(reviews, submitted, len(ws.participants)),
             not_submitted=[names[c] for c in order
                            if c in ws.participants and c not in by_code and c not in left_out],
             left_out=[self.models.country(c) for c in left_out],
@@ -527,9 +527,16 @@ class RegionalBuilder:
                    "num": fmt.number(len(reviews))}
         if not reviews:
             return [t("None of the %(states)s has sent a voluntary review yet.") % figures]
-        first = fmt.ngettext("Of the %(states)s, %(num)s sent a voluntary review.",
-                             "Of the %(states)s, %(num)s sent a voluntary review.",
-                             len(reviews)) % figures
+        if len(reviews) == participants == 2:  # not "Of the 2 participating States, 2 sent"
+            first = t("Both participating States sent a voluntary review.")
+        elif len(reviews) == participants:
+            first = fmt.ngettext("The participating State sent a voluntary review.",
+                                 "All %(num)s participating States sent a voluntary review.",
+                                 participants) % figures
+        else:
+            first = fmt.ngettext("Of the %(states)s, %(num)s sent a voluntary review.",
+                                 "Of the %(states)s, %(num)s sent a voluntary review.",
+                                 len(reviews)) % figures
         out = [" ".join(filter(None, (first, self.drafts_said(reviews, len(reviews)))))]
         objectives = [len(r.coverage.objectives_covered) for r in reviews]
         principles = [len(r.coverage.principles_covered) for r in reviews]
@@ -743,14 +750,20 @@ class RegionalBuilder:
             return self.cell(PARTNER.code)
         return self.cell(None)
 
-    def received(self, reviews: list[StateReview], count: int) -> str:
-        """`count`: the participants that sent a review file (`submitted_count`)."""
+    def received(self, reviews: list[StateReview], count: int, participants: int = 0) -> str:
+        """`count`: the participants that sent a review file (`submitted_count`), of
+        `participants`."""
         t, fmt = self.t, self.fmt
         if not count:
             return t("None of them has submitted a voluntary review yet.")
-        out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",
-                           "Of them, %(num)s sent a voluntary review.", count) % {
-            "num": fmt.counted(count)}
+        if count == participants == 2:
+            out = t("Both sent a voluntary review.")
+        elif count == participants and count > 1:
+            out = t("All of them sent a voluntary review.")
+        else:
+            out = fmt.ngettext("Of them, %(num)s sent a voluntary review.",
+                               "Of them, %(num)s sent a voluntary review.", count) % {
+                "num": fmt.counted(count)}
         return " ".join(filter(None, (out, self.drafts_said(reviews, count))))
 
     def drafts_said(self, reviews: list[StateReview], count: int) -> str:
