@@ -666,14 +666,14 @@ def test_objective_numbers_are_printed_on_one_line(pdf: dict[str, Path], report:
 def test_english_items_of_an_arabic_list_are_isolated(docx: dict[str, Path],
                                                       pdf: dict[str, Path]) -> None:
     """In an Arabic sentence listing English titles ("A وB وC"), each title is isolated
-    in its own direction (LRI … PDI), the conjunction joined to it (a word joiner), and
+    in its own direction (LRI … PDI), the conjunction held to it (a no-break space), and
     LibreOffice prints its words whole (no-break spaces made it cut them mid-word)."""
     text = "".join(paragraph_text(p) for p in part(docx["regional.ar"], "word/document.xml")
                    .iter(f"{W}p"))
     printed = Counter(word for _page, _top, word in pdf_words(pdf["regional.ar"]))
     for item in ("Legal identity and documentation (EN)", "Skills development and recognition (EN)",
                  "Migrant and diaspora contributions (EN)"):
-        assert f"\u0648\u2060\u2066{item}\u2069" in text, item
+        assert f"\u0648\u00a0\u2066{item}\u2069" in text, item
         for word in item.split()[:-1]:
             assert printed[word], (item, word)
 

@@ -139,12 +139,13 @@ def _joined(items: Sequence[object], lang: str) -> list[str]:
 
 
 GLUED = re.compile("(\\w)(\\[?[\u2066\u2067])")
-"""A conjunction written onto the isolated item after it (Arabic `و`): a word joiner
-between them, so that no line ends with the conjunction alone."""
+"""A conjunction written onto the isolated item after it (Arabic `و` before an English
+title): a no-break space between them, so that the و does not stand glued to a Latin
+letter ("وInformation provision") and no line ends with it alone."""
 
 
 def _list(fmt: Formatter, items: Sequence[object], lang: str) -> str:
-    return GLUED.sub("\\1\u2060\\2", fmt.list(_joined(items, lang)))
+    return GLUED.sub("\\1\u00a0\\2", fmt.list(_joined(items, lang)))
 
 
 @jinja2.pass_context
