@@ -80,6 +80,10 @@ def test_table_csv_markdown_and_regressions(run_cli, ws: Path, monkeypatch) -> N
     md = unescaped(run_cli("progress", "--format", "markdown", cwd=ws).out)
     assert md.startswith("## Progress since 2020, cycle 2024\n")
     assert "| **AQ Antarctica** | 3/23 | 4/23 | 1 | 2 | 9 | – |" in md
+    # Its columns of objectives' numbers say they are objectives, not counts.
+    assert ("| State | objectives covered, 2020 | objectives covered, 2024 | objectives moved "
+            "forward | objectives moved back | objectives newly reported | objectives no longer "
+            "reported |") in md
     failed = run_cli("progress", "--fail-on-regression", cwd=ws)
     assert failed.code == 1
     assert "BV: since 2020, no longer reported: 10 (planned)" in failed.err

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from gcmreview.core.i18n import _, join
+from gcmreview.core.i18n import N_, _, join
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.changes import KINDS, StateChange
@@ -175,12 +175,18 @@ def as_csv(report: Progress) -> str:
     return out.getvalue()
 
 
+COLUMNS = {"forward": N_("objectives moved forward"), "back": N_("objectives moved back"),
+           "new": N_("objectives newly reported"), "dropped": N_("objectives no longer reported")}
+"""The summary table's columns hold objectives' numbers: the header says so ("moved forward"
+over "1" read as a count)."""
+
+
 def as_markdown(report: Progress, names: dict[str, str]) -> str:
     title = _("Progress since {since}, cycle {now}").format(since=report.since, now=report.now)
     lines = [f"## {md(title)}", ""]
-    header = [_("State"), str(report.since), str(report.now), *(_(KIND_WORDS[k]) for k in
-                                                                 ("forward", "back", "new",
-                                                                  "dropped"))]
+    header = [_("State"), _("objectives covered, {cycle}").format(cycle=report.since),
+              _("objectives covered, {cycle}").format(cycle=report.now),
+              *(_(COLUMNS[k]) for k in ("forward", "back", "new", "dropped"))]
     lines.append("| " + " | ".join(md(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))
     for s in report.states:
