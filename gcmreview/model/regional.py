@@ -570,7 +570,7 @@ class RegionalBuilder:
                 "The objective most reported on is objective %(objectives)s (%(states)s).",
                 "The objectives most reported on are objectives %(objectives)s (%(states)s "
                 "each).", len(most)) % {
-                "objectives": fmt.join([fmt.number(n) for n in most]),
+                "objectives": fmt.list([fmt.number(n) for n in most]),
                 "states": fmt.ngettext("%(num)s State", "%(num)s States", top) % {
                     "num": fmt.number(top)}})
         none = sum(1 for c in counts.values() if c == 0)
@@ -605,10 +605,14 @@ class RegionalBuilder:
             out.append(t("Since the %(cycle)s review, among the States with a review in both "
                          "cycles (%(compared)s), objectives: moved forward %(forward)s, "
                          "moved back %(back)s, newly reported %(new)s, no longer reported "
-                         "%(dropped)s; States new to the review: %(states)s.") % {
+                         "%(dropped)s.") % {
                 "cycle": c.cycle, "compared": fmt.number(both), "forward": fmt.number(moved[0]),
                 "back": fmt.number(moved[1]), "new": fmt.number(moved[2]),
-                "dropped": fmt.number(moved[3]), "states": fmt.number(len(c.new_states))})
+                "dropped": fmt.number(moved[3])})
+            # Apart: a State new to the review is not among those in both cycles.
+            if c.new_states:
+                out.append(t("States new to the review: %(states)s.") % {
+                    "states": fmt.number(len(c.new_states))})
         return out
 
     def comparisons(self, reviews: list[StateReview], history: dict[int, Snapshot]
