@@ -144,8 +144,15 @@ title): a no-break space between them, so that the و does not stand glued to a 
 letter ("وInformation provision") and no line ends with it alone."""
 
 
+KEPT_GLUED = re.compile("(\\w)\u00a0(\\[[\u2066\u2067](?:\\\\.|[^\\]\\\\])*\u2069\\]"
+                        "\\{\\.keep [^}]*\\})")
+"""The conjunction before an item kept whole (`_joined`): kept with it, in a box of their
+own (Chromium broke a line between the no-break space and a box that never breaks)."""
+
+
 def _list(fmt: Formatter, items: Sequence[object], lang: str) -> str:
-    return GLUED.sub("\\1\u00a0\\2", fmt.list(_joined(items, lang)))
+    glued = GLUED.sub("\\1\u00a0\\2", fmt.list(_joined(items, lang)))
+    return KEPT_GLUED.sub("[\\1\u00a0\\2]{.keep}", glued)
 
 
 @jinja2.pass_context
