@@ -224,13 +224,13 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
             "covered then: 2/10):") in en
     # Objectives by number and title after words that say they are objectives, the move
     # said: never a count running into a number ("Moved forward (1 objective): 1 (Data…").
-    assert "- Objective moved forward: 1 (Data), Planned → Implemented" in en
-    assert "- Objective moved back: 2 (Minimize adverse drivers), In progress → Planned" in en
-    assert "- Other change of status: 5 (Regular pathways), Not stated → In progress" in en
+    assert "- Objective moved forward: 1 (Data), planned → implemented" in en
+    assert "- Objective moved back: 2 (Minimize adverse drivers), in progress → planned" in en
+    assert "- Other change of status: 5 (Regular pathways), not stated → in progress" in en
     assert "- Objective newly reported: 9 (Counter smuggling)" in en
     # An objective no longer reported says where it stood then.
     bv = (reports / "BV.en.md").read_text(encoding="utf-8")
-    assert "- Objective no longer reported: 10 (Eradicate trafficking), Planned in 2020" in bv
+    assert "- Objective no longer reported: 10 (Eradicate trafficking), planned in 2020" in bv
     # Guiding principles gained and lost are said (2/10 then and now hid them).
     assert "- Guiding principles now reported: (c) National sovereignty" in en
     assert "- Guiding principles no longer reported: (b) International cooperation" in en

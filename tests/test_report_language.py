@@ -239,8 +239,8 @@ def test_words_agree_with_what_they_qualify_and_zero_is_said(out: Path) -> None:
 def test_items_of_the_other_direction_are_isolated_when_joined() -> None:
     """and_list, enum and semicolons isolate each item of the other direction (a plain
     French or English name in an Arabic list, an Arabic one in a French list), keep the
-    short spans of `span` whole (class keep), and join an Arabic conjunction to the
-    isolated item after it (word joiner)."""
+    short spans of `span` whole (class keep), and hold an Arabic conjunction to the
+    isolated item after it (a no-break space)."""
     def joined(lang: str, text: str, **values: object) -> str:
         env = environment((builtin_templates_dir().resolve(),), lang)
         return env.from_string(text).render(lang=lang, **values)
@@ -248,7 +248,7 @@ def test_items_of_the_other_direction_are_isolated_when_joined() -> None:
     ar = joined("ar", "{{ items|and_list }}|{{ items|enum }}|{{ items|semicolons }}",
                 items=["Maroc", "الجزائر", "Tunisie"])
     listed, enumerated, cited = ar.split("|")
-    assert listed == f"{LRI}Maroc{PDI} والجزائر و\u2060{LRI}Tunisie{PDI}"
+    assert listed == f"{LRI}Maroc{PDI} والجزائر و\u00a0{LRI}Tunisie{PDI}"
     assert enumerated == f"{LRI}Maroc{PDI}، الجزائر، {LRI}Tunisie{PDI}"
     assert cited == f"{LRI}Maroc{PDI}؛ الجزائر؛ {LRI}Tunisie{PDI}"
     fr = joined("fr", "{{ items|and_list }}", items=["Maroc", "الجزائر"])

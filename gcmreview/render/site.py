@@ -43,6 +43,7 @@ from gcmreview.render.templates import (
     SEMICOLONS,
     after_colon,
     builtin_templates_dir,
+    in_a_sentence,
     new_environment,
     template_errors,
 )
@@ -162,7 +163,8 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        named=_named,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
                        semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
-                       counted=fmt.counted, ratio=fmt.ratio, after_colon=after_colon)
+                       counted=fmt.counted, ratio=fmt.ratio, after_colon=after_colon,
+                       in_a_sentence=in_a_sentence)
     env.globals.update(symbol=lambda code: BY_CODE[code].symbol if code in BY_CODE else "",
                        change_symbol=lambda code: PROGRESS_PALETTE.get(code, ("", "", ""))[2],
                        state_page=state_page, principle_page=principle_page,

@@ -365,6 +365,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
                        number=fmt.number, counted=fmt.counted, after_colon=after_colon,
+                       in_a_sentence=in_a_sentence,
                        note=_note, numbered=_numbered,
                        quoted=lambda markdown, values: _quoted(markdown, values, lang))
     return env
@@ -391,21 +392,29 @@ def _quoted(markdown: str, values: Iterable[Text | Phrase | str], lang: str) -> 
     return f'::: {{.quoted lang="{first.lang}" dir="{first.dir}"}}\n\n{markdown}\n:::\n\n'
 
 
-def after_colon(value: Text | Phrase | str) -> Text | Phrase | str:
+def in_a_sentence(value: Text | Phrase | str) -> Text | Phrase | str:
+    """A label inside a sentence, after a comma ("1 (Data), planned → implemented"): in
+    lower case in English and French, as `after_colon` sets it."""
+    return after_colon(value, ("en", "fr"))
+
+
+def after_colon(value: Text | Phrase | str, langs: tuple[str, ...] = ("fr",)
+                ) -> Text | Phrase | str:
     """A label after a colon, as French writes it: in lower case ("Statut : en cours"),
     unless it starts with an acronym or a name in capitals ("COVID-19", "ONU"). A phrase
-    that starts with a part ("{status} (déclaration d'un partenaire…)"): that part."""
+    that starts with a part ("{status} (déclaration d'un partenaire…)"): that part.
+    `langs`: the languages it lowers."""
     if isinstance(value, Phrase):
         first = re.match(r"\{(\w+)\}", value.text)
         if first is None or first.group(1) not in value.parts:
             return value
         part = value.parts[first.group(1)]
-        lowered = after_colon(part)
+        lowered = after_colon(part, langs)
         assert isinstance(lowered, Text)  # a part is a Text: so is what it becomes
         return value._replace(parts={**value.parts, first.group(1): lowered})
     text = value.text if isinstance(value, Text) else value
     lang = value.lang if isinstance(value, Text) else ""
-    if lang != "fr" or len(text) < 2 or not text[0].isupper() or not text[1].islower():
+    if lang not in langs or len(text) < 2 or not text[0].isupper() or not text[1].islower():
         return value
     lowered = text[0].lower() + text[1:]
     return value._replace(text=lowered) if isinstance(value, Text) else lowered
