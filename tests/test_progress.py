@@ -232,8 +232,8 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     bv = (reports / "BV.en.md").read_text(encoding="utf-8")
     assert "- Objective no longer reported: 10 (Eradicate trafficking), planned in 2020" in bv
     # Guiding principles gained and lost are said (2/10 then and now hid them).
-    assert "- Guiding principles now reported: (c) National sovereignty" in en
-    assert "- Guiding principles no longer reported: (b) International cooperation" in en
+    assert "- Guiding principle now reported: (c) National sovereignty" in en
+    assert "- Guiding principle no longer reported: (b) International cooperation" in en
     assert "| \\# | Objective | Round table | Status, 2020 | Status, 2024 | Reported |" in en
     assert "**Status**: Implemented (2020: Planned)" in en
     assert "**Status**: In progress (2020: Not reported)" in en

@@ -48,6 +48,13 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
 the words that say they are objectives ("Objectives moved forward: 1 (Data), …"): a count
 before them ran into the first number ("Moved forward (1 objective): 1 (Data…)")."""
 
+PRINCIPLE_WORDS: dict[str, tuple[str, str]] = {
+    "gained": _plural("Guiding principle now reported", "Guiding principles now reported"),
+    "lost": _plural("Guiding principle no longer reported",
+                    "Guiding principles no longer reported"),
+}
+"""The guiding principles a State's report says it gained or lost, one line each."""
+
 
 @dataclass(frozen=True)
 class Progress:

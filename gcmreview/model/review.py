@@ -44,7 +44,7 @@ from gcmreview.model.changes import compare
 from gcmreview.model.figures import Chart
 from gcmreview.model.indicators import IndicatorBuilder, IndicatorView, figure_name
 from gcmreview.model.matrix import StateCoverage
-from gcmreview.model.progress import REPORT_WORDS
+from gcmreview.model.progress import PRINCIPLE_WORDS, REPORT_WORDS
 from gcmreview.model.text import Citation, Phrase, Text
 from gcmreview.model.translation import Translation
 from gcmreview.validate.coverage import Coverage, has_text
@@ -206,7 +206,7 @@ class SinceCycle:
     objectives by number and title, never a bare number list."""
     principles_before: str = ""
     principles: list[tuple[str, list[Text]]] = field(default_factory=list)
-    """(“Guiding principles now reported”, their names), then those no longer reported."""
+    """(“Guiding principle now reported”, their names), then those no longer reported."""
     invalid: bool = False
     """The State's file of that cycle is invalid: it is not compared."""
 
@@ -813,11 +813,10 @@ class ReviewReading:
                             o.after or kind == "dropped") else None,
                         self.status_label(o.after) if o.before and o.after else None)
                     for o in objectives]))
-            principles = [(self.t(words), [builder.principle_label(p) for p in slugs])
-                          for words, slugs in (
-                              (N_("Guiding principles now reported"), moved.principles_gained),
-                              (N_("Guiding principles no longer reported"),
-                               moved.principles_lost)) if slugs]
+            principles = [(fmt.ngettext(*PRINCIPLE_WORDS[kind], len(slugs)),
+                           [builder.principle_label(p) for p in slugs])
+                          for kind, slugs in (("gained", moved.principles_gained),
+                                              ("lost", moved.principles_lost)) if slugs]
             cov = state.coverage
             out.append(SinceCycle(year, True, fmt.ratio(len(cov.objectives_covered),
                                                         cov.objective_total),
