@@ -412,12 +412,7 @@ def add_figure_styles(styles: ET.Element) -> None:
     bold, kept with the picture), the picture ("Figure", kept with what follows), and
     the source below it ("Figure Source", smaller); a table's number and title ("Table
     Title"), as gcmreview/convert/batch.lua applies them."""
-    title = add_style(styles, "FigureTitle", "Figure Title", "paragraph")
-    ppr = child(title, "pPr", STYLE_ORDER)
-    child(ppr, "keepNext", PPR_ORDER)
-    child(ppr, "keepLines", PPR_ORDER)
-    set_spacing(title, before=240, after=80)
-    child(child(title, "rPr", STYLE_ORDER), "b", RPR_ORDER)
+    add_title_style(styles, "FigureTitle", "Figure Title")
     figure = find_style(styles, "Figure")
     ppr = child(figure, "pPr", STYLE_ORDER)
     child(ppr, "keepNext", PPR_ORDER)
@@ -427,12 +422,17 @@ def add_figure_styles(styles: ET.Element) -> None:
     set_run_props(source, color=GREY, half_points=17)  # 8.5 pt
     # A table's number and title, above it, as a figure's ("Table Title"): kept with
     # the table (or the line giving its unit) that follows.
-    table = add_style(styles, "TableTitle", "Table Title", "paragraph")
-    ppr = child(table, "pPr", STYLE_ORDER)
+    add_title_style(styles, "TableTitle", "Table Title")
+
+
+def add_title_style(styles: ET.Element, style_id: str, name: str) -> None:
+    """A figure's or a table's number and title: bold, kept whole and with what follows."""
+    title = add_style(styles, style_id, name, "paragraph")
+    ppr = child(title, "pPr", STYLE_ORDER)
     child(ppr, "keepNext", PPR_ORDER)
     child(ppr, "keepLines", PPR_ORDER)
-    set_spacing(table, before=240, after=80)
-    child(child(table, "rPr", STYLE_ORDER), "b", RPR_ORDER)
+    set_spacing(title, before=240, after=80)
+    child(child(title, "rPr", STYLE_ORDER), "b", RPR_ORDER)
 
 
 def edit_styles(data: bytes) -> bytes:

@@ -627,6 +627,22 @@ end
 
 local SEQ_FIGURE = ' SEQ Figure \\* ARABIC '
 
+-- A DOCX label with its number as a SEQ field ("Figure " + field + "."), as Word numbers
+-- figures and tables: a space before the field is a run of its own, as pandoc writes it.
+local function seq_label(sequence, before, number, after)
+  local label = pandoc.Inlines({})
+  if before:sub(-1) == " " then
+    label:insert(pandoc.Str(before:sub(1, -2)))
+    label:insert(pandoc.Space())
+  elseif before ~= "" then
+    label:insert(pandoc.Str(before))
+  end
+  label:insert(pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. sequence .. '"><w:r>'
+    .. "<w:t>" .. xml_text(number) .. "</w:t></w:r></w:fldSimple>"))
+  if after ~= "" then label:insert(pandoc.Str(after)) end
+  return label
+end
+
 local function place_figure(div, data, format, figure, texts)
   local name = div.attributes["name"]
   local number = div.attributes["number"] or ""
@@ -669,17 +685,7 @@ local function place_figure(div, data, format, figure, texts)
     end
     out:insert(pandoc.RawBlock("html", "</figure>"))
   elseif format == "docx" then
-    local title = pandoc.Inlines({})
-    local before = text.before or ""
-    if before:sub(-1) == " " then -- a run of its own, as pandoc writes a space before a field
-      title:insert(pandoc.Str(before:sub(1, -2)))
-      title:insert(pandoc.Space())
-    elseif before ~= "" then
-      title:insert(pandoc.Str(before))
-    end
-    title:insert(pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_FIGURE .. '"><w:r>'
-      .. "<w:t>" .. xml_text(number) .. "</w:t></w:r></w:fldSimple>"))
-    if text.after and text.after ~= "" then title:insert(pandoc.Str(text.after)) end
+    local title = seq_label(SEQ_FIGURE, text.before or "", number, text.after or "")
     local f = assert(io.open(figure.png, "rb"))
     pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
     f:close()
@@ -729,20 +735,8 @@ local function place_table_title(div, format, texts)
     if block.content then title:extend(block.content) end
   end
   local before, after = text.before or "", text.after or ""
-  local label = pandoc.Inlines({})
-  if format == "docx" then
-    if before:sub(-1) == " " then -- a run of its own, as pandoc writes a space before a field
-      label:insert(pandoc.Str(before:sub(1, -2)))
-      label:insert(pandoc.Space())
-    elseif before ~= "" then
-      label:insert(pandoc.Str(before))
-    end
-    label:insert(pandoc.RawInline("openxml", '<w:fldSimple w:instr="' .. SEQ_TABLE .. '"><w:r>'
-      .. "<w:t>" .. xml_text(number) .. "</w:t></w:r></w:fldSimple>"))
-    if after ~= "" then label:insert(pandoc.Str(after)) end
-  else
-    label:insert(pandoc.Str(before .. number .. after))
-  end
+  local label = format == "docx" and seq_label(SEQ_TABLE, before, number, after)
+    or pandoc.Inlines({ pandoc.Str(before .. number .. after) })
   label:insert(pandoc.Space())
   label:extend(title)
   if format == "html" then
