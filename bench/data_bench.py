@@ -10,7 +10,10 @@ objective and in "Other indicators", and a part to the regional report.
 
 Target (issue 22): with data, `build --all --force` <= 1.1x without. The two
 builds alternate, in the order ABBA (each runs first as often as second), so machine
-noise hits both; the best of each is compared.
+noise hits both; the best of each is compared. As the machine's speed drifts from minute
+to minute (a build here took 26 to 35 s within one run of this bench), each round's
+two builds, run one after the other, are compared too: the median of those ratios does
+not depend on one lucky run of either side.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -92,6 +96,10 @@ def main() -> None:
           f"with: {cpu['with'] / cpu['without']:.3f}x")
     for name, found in runs.items():
         print(f"  every run {name}: " + ", ".join(f"{r['seconds']:.2f}" for r in found))
+    pairs = [w["seconds"] / wo["seconds"] for w, wo in zip(runs["with"], runs["without"],
+                                                          strict=True)]
+    print(f"  round by round: {', '.join(f'{r:.3f}x' for r in pairs)}; "
+          f"median {statistics.median(pairs):.3f}x")
 
 
 if __name__ == "__main__":
