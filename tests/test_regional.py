@@ -16,7 +16,7 @@ from gcmreview.commands.context import Context
 from gcmreview.core.status import of_entry, status
 from gcmreview.load.catalogue import builtin
 
-from .conftest import ROOT, copy_workspace
+from .conftest import ROOT, copy_workspace, unescaped
 
 EXAMPLE = ("DZ", "IQ", "KM", "LB", "LY", "MA", "SY", "TN")
 NAMES_FR = {"DZ": "Algérie", "IQ": "Iraq", "KM": "Comores", "LB": "Liban", "LY": "Libye",
@@ -232,7 +232,8 @@ def test_every_language_version_numbers_the_same_paragraphs(tmp_path: Path) -> N
         own = len(paragraphs) - len(quoted(theirs, paragraphs))
         assert 4 <= own <= 8, own
     # A list of the States: the Arabic alphabet's order (Tunisia first, the article aside).
-    assert "ترد نصوص الدول باللغات التالية: تونس (الفرنسية)؛ الجزائر" in md["ar"]
+    states = [row[0] for row in table_rows(md["ar"], "الدولة | الاستعراض")]
+    assert states.index("تونس") < states.index("الجزائر") < states.index("جزر القمر")
     # Drafted in Arabic: every version in the Arabic version's order.
     config = ws / "gcmreview.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "document:\n  original: ar\n",
@@ -463,3 +464,34 @@ def test_stakeholder_groups_are_enumerated_in_lower_case(regional: Path) -> None
     rows = table_rows((regional / "regional.fr.md").read_text(encoding="utf-8"), "État")
     morocco = next(row for row in rows if row[0] == "Maroc")
     assert morocco[-1] == "Société civile, milieux universitaires, secteur privé"
+
+
+def test_the_languages_of_the_states_texts_are_each_said_once(regional: Path,
+                                                               tmp_path: Path) -> None:
+    # Every State wrote in French: one sentence, not "Algérie (français) ; Comores
+    # (français) ; …" eight times over.
+    md = unescaped((regional / "regional.fr.md").read_text(encoding="utf-8"))
+    assert "Tous les textes des États sont donnés en français." in md
+    assert "(français)" not in md
+    # Two languages: each with its States, in the report's order.
+    ws = copy_workspace(tmp_path / "ws", ("DZ", "KM", "MA"))
+    path = ws / "countries" / "DZ.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("language: fr", "language: en", 1),
+                    encoding="utf-8")
+    run_build(ws, region=True, formats="md", lang="en")
+    md = unescaped((ws / "out" / "regional.en.md").read_text(encoding="utf-8"))
+    assert ("The States’ texts are given in these languages: English (Algeria); French "
+            "(Comoros and Morocco).") in " ".join(md.split())
+
+
+def test_a_state_whose_review_states_no_status_is_not_said_to_have_said_nothing(
+        tmp_path: Path) -> None:
+    # "Morocco: Not stated" over Morocco's own words read as if Morocco had said nothing.
+    assert review("MA")["objectives"][5].get("status") is None
+    ws = copy_workspace(tmp_path / "ws", ("MA",))
+    for lang, heading in (("en", "#### Morocco: Status not stated"),
+                          ("fr", "#### Maroc : statut non indiqué"),
+                          ("ar", "#### المغرب: الحالة غير مذكورة")):
+        run_build(ws, region=True, formats="md", lang=lang)
+        md = unescaped((ws / "out" / f"regional.{lang}.md").read_text(encoding="utf-8"))
+        assert heading in md.replace("\u00a0", " ")

@@ -25,10 +25,17 @@ class Status(NamedTuple):
     key: str = ""
     """Message id of its entry in a figure's or a table's key, where it stands beside the
     others without its context ("" for `label`)."""
+    named: str = ""
+    """Message id of the label right after a State's name ("Morocco: status not stated"),
+    where the label alone would read as if the State had said nothing ("" for `label`)."""
 
     @property
     def key_label(self) -> str:
         return self.key or self.label
+
+    @property
+    def named_label(self) -> str:
+        return self.named or self.label
 
 
 # From done to not begun (the legend's order), then not applicable. Blues from dark to
@@ -45,7 +52,7 @@ OBJECTIVE_STATUSES = (IMPLEMENTED, IN_PROGRESS, PLANNED, NOT_STARTED, NOT_APPLIC
 """What a review may declare for an objective, in legend order."""
 
 NOT_STATED = Status("not_stated", "◇", N_("Not stated"), "#fdae6b",
-                    key=N_("Reported, status not stated"))
+                    key=N_("Reported, status not stated"), named=N_("Status not stated"))
 """An objective the review reports on without stating a status (the file has no
 `status`): counted as reported, shown as such. A warm tint, apart from the blues
 of the stated stages, so it never reads as a stage of progress."""

@@ -226,9 +226,10 @@ class RegionalModel:
     """What the report shows in another language than its own (see ReviewModel)."""
     comparisons: list[CycleComparison] = field(default_factory=list)
     """The region since each earlier cycle (gcmreview.yaml `history:`), latest first."""
-    text_languages: list[tuple[str, str]] = field(default_factory=list)
-    """(State, the language its texts are shown in: “Arabic, translated from French”), for
-    every State whose review is quoted."""
+    text_languages: list[tuple[str, list[str]]] = field(default_factory=list)
+    """The languages the States' texts are shown in (“Arabic, translated from French”),
+    each with its States, for every State whose review is quoted: a language once, not
+    once a State."""
     masthead: Masthead | None = None
     """The UN document's masthead (gcmreview.yaml `document:`), when given."""
     acronyms: list[Acronym] = field(default_factory=list)
@@ -301,6 +302,15 @@ def in_a_list(labels: list[str]) -> list[str]:
 def drafts_among(reviews: list[StateReview]) -> int:
     """The reviews whose file says they are drafts (review.status)."""
     return sum(r.data["review"]["status"] == "draft" for r in reviews)
+
+
+def by_language(states: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """(State, language) pairs as each language with its States, in the order the
+    languages first come and the States' order kept."""
+    grouped: dict[str, list[str]] = {}
+    for state, language in states:
+        grouped.setdefault(language, []).append(state)
+    return list(grouped.items())
 
 
 class RegionalBuilder:
@@ -433,8 +443,8 @@ class RegionalBuilder:
                                  [models[c] for c in drafted if c in models]),
             sources=[self.models.source_item(s, lang) for s, lang in self.sources.items],
             comparisons=comparisons,
-            text_languages=[(models[c].country, models[c].text_language)
-                            for c in order if c in models],
+            text_languages=by_language([(models[c].country, models[c].text_language)
+                                        for c in order if c in models]),
             masthead=masthead(self.apparatus, self.lang),
             acronyms=self.acronyms(reviews, [
                 *([written.markdown] if written else []),

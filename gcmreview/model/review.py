@@ -167,6 +167,8 @@ class ObjectiveView:
     short: Text
     status: str
     status_label: Text | Phrase
+    status_named: Text | Phrase
+    """The status as said after the State's name, in the regional report (Status.named)."""
     summary: Narrative | None
     justification: Narrative | None
     measures: list[Item]
@@ -520,9 +522,11 @@ class ReviewReading:
         return Text(str(value or ""), self.lang, self.dir)
 
     def status_label(self, code: str, stated_by: str | None = None,
-                     at: Path_ = ()) -> Text | Phrase:
-        """The status in words; with who said it when a partner did, not the State."""
-        label = self.builder.ui(self.t(status(code).label))
+                     at: Path_ = (), *, named: bool = False) -> Text | Phrase:
+        """The status in words; with who said it when a partner did, not the State.
+        `named`: as said right after the State's name (Status.named)."""
+        found = status(code)
+        label = self.builder.ui(self.t(found.named_label if named else found.label))
         if stated_by:
             return Phrase(self.t("{status} (stated by {who}, not by the State)"),
                           {"status": label, "who": self.src(stated_by, at)})
@@ -745,6 +749,8 @@ class ReviewReading:
             status=of_entry(entry),
             status_label=self.status_label(of_entry(entry), entry.get("stated_by"),
                                            (*at, "stated_by")),
+            status_named=self.status_label(of_entry(entry), entry.get("stated_by"),
+                                           (*at, "stated_by"), named=True),
             summary=self.narrative(entry.get("summary"), (*at, "summary")),
             justification=self.narrative(entry.get("justification"), (*at, "justification")),
             measures=[Item(self.src(m["title"], (*at, "measures", i, "title")),
