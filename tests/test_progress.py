@@ -74,6 +74,11 @@ def test_table_csv_markdown_and_regressions(run_cli, ws: Path, monkeypatch) -> N
     assert "AQ  objectives 3/23 → 4/23" in table.out
     assert "moved back: 2 (in progress → planned)" in table.out
     assert "HM  new in this cycle" in table.out
+    # Guiding principles by their letters and names, as people know them (the JSON keeps
+    # the files' slugs); one is one.
+    assert "guiding principle now reported: (c) National sovereignty" in table.out
+    assert "guiding principle no longer reported: (b) International cooperation" in table.out
+    assert "national-sovereignty" not in table.out
     rows = run_cli("progress", "--format", "csv", cwd=ws).out.splitlines()
     assert rows[0] == "country,objective,status_2020,status_2024,change"
     assert "BV,10,planned,,dropped" in rows
@@ -91,6 +96,8 @@ def test_table_csv_markdown_and_regressions(run_cli, ws: Path, monkeypatch) -> N
     french = run_cli("progress", cwd=ws)
     assert "a progressé" in french.out or "progressé" in french.out
     assert "moved back" not in french.out
+    assert "principe directeur désormais renseigné : c) Souveraineté nationale" in " ".join(
+        french.out.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def test_a_missing_cycle_or_ref_is_named(run_cli, ws: Path) -> None:

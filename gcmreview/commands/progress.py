@@ -7,6 +7,7 @@ from dataclasses import replace
 from gcmreview.commands.context import Context
 from gcmreview.commands.coverage import country_names
 from gcmreview.core.diagnostics import Diagnostic, Severity
+from gcmreview.core.i18n import language
 from gcmreview.model.indicators import changes_since
 from gcmreview.model.matrix import snapshot
 from gcmreview.model.progress import Progress, progress
@@ -31,7 +32,8 @@ def compare(ctx: Context, since: int | None = None
                       principles=catalogue.principles)
     data = check_data_folder(workspace.data_dir, catalogue,
                              DataOptions(workspace.cycle, workspace.participants))
-    report = replace(report, values=tuple(changes_since(data, year)))
+    report = replace(report, values=tuple(changes_since(data, year)), principle_labels={
+        slug: principle.label(language()) for slug, principle in catalogue.principles.items()})
     left_out = [d for result in (*before.files, *now.files) if not result.valid
                 for d in result.diagnostics if d.severity is Severity.ERROR]
     left_out += [d for result in data.results if not result.valid

@@ -74,6 +74,9 @@ class Progress:
     """(country, file) of invalid files of this cycle, left out of the comparison."""
     values: tuple[ValueChange, ...] = ()
     """Each State's indicator values: up to the earlier cycle's year, and the latest."""
+    principle_labels: dict[str, str] = field(default_factory=dict)
+    """Slug -> “(c) National sovereignty” in the reader's language, for the lines people
+    read (the JSON and CSV keep the slugs, the files' own words)."""
 
     @property
     def regressions(self) -> list[StateChange]:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from gcmreview.core.i18n import N_, _, join
+from gcmreview.core.i18n import N_, _, join, ngettext
 from gcmreview.core.markdown import escape as md
 from gcmreview.core.status import BY_CODE
 from gcmreview.model.changes import KINDS, StateChange
@@ -40,9 +40,12 @@ def principles_text(state: StateChange, which: str) -> str:
 
 
 def change_details(state: StateChange, kinds: tuple[str, ...] = (
-        "forward", "back", "changed", "new", "dropped", "gained", "lost")) -> list[str]:
-    """One line per kind of change: the objectives, with their statuses."""
+        "forward", "back", "changed", "new", "dropped", "gained", "lost"),
+        principles: dict[str, str] | None = None) -> list[str]:
+    """One line per kind of change: the objectives, with their statuses; the guiding
+    principles by their letters and names (`principles`: Progress.principle_labels)."""
     lines = []
+    named = principles or {}
     for kind in kinds:
         moved = [o for o in state.objectives if o.kind == kind]
         if kind in ("forward", "back", "changed") and moved:
@@ -54,11 +57,15 @@ def change_details(state: StateChange, kinds: tuple[str, ...] = (
                 f"{o.number} ({status_words(o.after if kind == 'new' else o.before)})"
                 for o in moved]))
         elif kind == "gained" and state.principles_gained:
-            lines.append(_("guiding principles now reported: {slugs}").format(
-                slugs=join(state.principles_gained)))
+            gained = state.principles_gained
+            lines.append(ngettext("guiding principle now reported: {names}",
+                                  "guiding principles now reported: {names}", len(gained))
+                         .format(names=join([named.get(p, p) for p in gained])))
         elif kind == "lost" and state.principles_lost:
-            lines.append(_("guiding principles no longer reported: {slugs}").format(
-                slugs=join(state.principles_lost)))
+            lost = state.principles_lost
+            lines.append(ngettext("guiding principle no longer reported: {names}",
+                                  "guiding principles no longer reported: {names}", len(lost))
+                         .format(names=join([named.get(p, p) for p in lost])))
     return lines
 
 
@@ -81,8 +88,9 @@ def text_lines(report: Progress) -> list[Line]:
     for state in report.states:
         lines.append(Line(f"{state.country}  {summary_line(state, report.since)}",
                           "error" if state.regression else None))
-        lines += [Line("    " + detail) for detail in change_details(state)]
-        if state.presence == "both" and not change_details(state):
+        details = change_details(state, principles=report.principle_labels)
+        lines += [Line("    " + detail) for detail in details]
+        if state.presence == "both" and not details:
             lines.append(Line("    " + _("no change in coverage or status")))
     lines += [Line(text, "warning") for text in left_out_lines(report)]
     if not report.states:
@@ -119,7 +127,8 @@ def regression_lines(report: Progress) -> list[Line]:
     out = []
     for state in report.regressions:
         what = ([summary_line(state, report.since)] if state.presence == "gone"
-                else change_details(state, ("back", "dropped", "lost")))
+                else change_details(state, ("back", "dropped", "lost"),
+                                    report.principle_labels))
         out.append(Line(_("{state}: since {cycle}, {what}").format(
             state=state.country, cycle=report.since, what="; ".join(what)), "error"))
     return out
@@ -199,7 +208,7 @@ def as_markdown(report: Progress, names: dict[str, str]) -> str:
                                        for i, c in enumerate(cells)) + " |")
     lines.append("")
     for s in report.states:
-        details = change_details(s)
+        details = change_details(s, principles=report.principle_labels)
         if details:
             lines.append(f"- **{md(s.country)}**")
             lines += [f"  - {md(d)}" for d in details]
