@@ -244,6 +244,20 @@ def test_an_objectives_page_lists_the_states_in_its_languages_order(example: Pat
     assert names[:2] == ["Lebanon", "Tunisia"], names
 
 
+def test_states_whose_status_is_not_stated_are_not_said_to_have_said_nothing(
+        example: Path) -> None:
+    """An objective's page groups the States by status: a group headed "Not stated (2)"
+    over Algeria's and Morocco's own words read as if they had said nothing."""
+    for lang, heading in (("en", "Status not stated (2)"), ("fr", "Statut non indiqué (2)"),
+                          ("ar", "الحالة غير مذكورة (2)")):
+        page = (example / "site" / lang / "objective-10.html").read_text(encoding="utf-8")
+        group = page[page.index('<section class="status-group" data-status="not_stated"'):]
+        assert heading in visible_text(group[:group.index("</h2>")]), lang
+    # The search's status filter names it the same way on a State's page.
+    state = (example / "site" / "en" / "state-MA.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-filter="status">Status not stated' in state
+
+
 def test_a_site_without_reports_says_so_to_its_maintainer_not_its_readers(
         indicators: Path, tmp_path: Path) -> None:
     """Before, the readers of a site made before any report was read "No report has been

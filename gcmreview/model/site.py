@@ -493,7 +493,7 @@ class _Pages:
                 {"state": [model.country],
                  "objective": [self.objective_label(r.number) for r in covered],
                  "principle": [r.label.text for r in model.principle_rows if r.reported],
-                 "status": sorted({t(status(r.status).label) for r in covered}),
+                 "status": sorted({t(status(r.status).named_label) for r in covered}),
                  **({"indicator": [i.code for i in shown]} if shown else {})}))
         return pages
 
@@ -575,7 +575,8 @@ class _Pages:
                 found = [self.response(e) for e in listed(digest.entries)
                          if e.view.status == s.code]
                 if found:
-                    groups.append(StatusGroup(s.code, t(s.label), s.symbol, found))
+                    # "Status not stated (2)" over two States' words, not "Not stated".
+                    groups.append(StatusGroup(s.code, t(s.named_label), s.symbol, found))
             partners = [self.response(e) for e in listed(digest.partners)]
             linked = [(card, next(o for o in card.objectives if o.number == number))
                       for card in self.cards.values()
