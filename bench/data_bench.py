@@ -13,19 +13,27 @@ builds alternate, in the order ABBA (each runs first as often as second), so mac
 noise hits both; the best of each is compared. As the machine's speed drifts from minute
 to minute (a build here took 26 to 35 s within one run of this bench), each round's
 two builds, run one after the other, are compared too: the median of those ratios does
-not depend on one lucky run of either side.
+not depend on one lucky run of either side. Last, one build of each with pandoc's own
+statistics: the bytes its processes allocate are the same at every run, so they say what
+the data cost pandoc when the times are noise (on POSIX systems: a wrapper script).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from common import HERE, ensure_workspace, measure
+
+from gcmreview.convert.pandoc import pandoc_path
 
 INDICATORS = ("10.7.1", "10.c.1", "16.2.2", "17.3.2", "10.7.4")
 YEARS = range(2015, 2025)
@@ -65,6 +73,30 @@ def with_data(ws: Path, target: Path) -> Path:
     return target
 
 
+def pandoc_work(ws: Path, out: Path, formats: str) -> dict[str, float]:
+    """pandoc's own account of one build's work: the bytes its processes allocated and
+    their CPU, summed from GHC's statistics (`+RTS -t --machine-readable`). The bytes
+    allocated are the same from run to run, whatever else the machine does: they tell
+    what the data cost pandoc when the times are noise."""
+    with tempfile.TemporaryDirectory() as scratch:
+        wrapper = Path(scratch) / "pandoc"
+        wrapper.write_text(f'#!/bin/sh\nexec "{pandoc_path()}" "$@" '
+                           f'+RTS -t{scratch}/stats-$$.txt --machine-readable -RTS\n',
+                           encoding="utf-8")
+        wrapper.chmod(0o755)
+        subprocess.run([sys.executable, "-m", "gcmreview", "build", "--all", "--force",
+                        "--format", formats, "--out", str(out), "--quiet"], cwd=ws, check=True,
+                       stderr=subprocess.DEVNULL,
+                       env={**os.environ, "GCMREVIEW_PANDOC": str(wrapper)})
+        total = {"bytes allocated": 0.0, "total_cpu_seconds": 0.0}
+        for stats in Path(scratch).glob("stats-*.txt"):
+            text = stats.read_text(encoding="utf-8")
+            for key, value in ast.literal_eval(text[text.index("["):]):
+                if key in total:
+                    total[key] += float(value)
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--formats", default="html,docx")
@@ -100,6 +132,13 @@ def main() -> None:
                                                           strict=True)]
     print(f"  round by round: {', '.join(f'{r:.3f}x' for r in pairs)}; "
           f"median {statistics.median(pairs):.3f}x")
+    if os.name == "posix":
+        work = {name: pandoc_work(ws, out / f"build-{name}", args.formats) for name, ws in pair}
+        gb = {name: w["bytes allocated"] / 1e9 for name, w in work.items()}
+        print(f"  pandoc allocated {gb['without']:.2f} GB without, {gb['with']:.2f} GB with: "
+              f"{gb['with'] / gb['without']:.3f}x (the same at every run); its CPU "
+              + ", ".join(f"{w['total_cpu_seconds']:.1f} s {name}"
+                          for name, w in work.items()))
 
 
 if __name__ == "__main__":
