@@ -281,20 +281,26 @@ def test_a_site_without_reports_says_so_to_its_maintainer_not_its_readers(
     assert "Reports by State" in page and "downloads/reports/AQ.en.html" in page
 
 
-def test_states_not_reporting_a_principle_are_listed_with_the_languages_comma(
+def test_states_not_reporting_are_listed_as_the_language_lists_them(
         example: Path) -> None:
+    """As the language lists them (CLDR, as the reports do): "Iraq, Lebanon and Tunisia",
+    "Iraq, Liban et Tunisie", and in Arabic و before each State after the first."""
     from gcmreview.core.i18n import translations
 
     separators = {}
-    for lang, comma in (("en", ", "), ("fr", ", "), ("ar", "، ")):
+    for lang, comma, last in (("en", ", ", " and "), ("fr", ", ", " et "), ("ar", " و", " و")):
         label = translations(lang).gettext("Not reported by")
-        found = [m.group(1) for page in sorted((example / "site" / lang).glob("principle-*.html"))
-                 if (m := re.search(rf"<p>{re.escape(label)}\W*(<a .*?)\.</p>",
-                                    page.read_text(encoding="utf-8")))]
-        between = {sep for links in found for sep in re.findall(r"</a>(.*?)<a ", links)}
-        assert between, lang  # some principle is left out by two States or more
-        separators[lang] = between
-        assert between == {comma}, lang
+        for page in sorted((example / "site" / lang).glob("principle-*.html")) + sorted(
+                (example / "site" / lang).glob("objective-*.html")):
+            found = re.search(rf"<p>{re.escape(label)}\W*(<a .*?)\.</p>",
+                              page.read_text(encoding="utf-8"))
+            if found is None:
+                continue
+            between = re.findall(r"</a>(.*?)<a ", found.group(1))
+            if between:  # two States or more
+                assert between == [comma] * (len(between) - 1) + [last], (page, between)
+                separators.setdefault(lang, set()).update(between)
+        assert lang in separators, lang  # some page names two States or more
     assert separators["ar"] != separators["en"]
 
 

@@ -141,6 +141,14 @@ def _plain(value: Text | Phrase | str | None) -> str:
     return value.text if isinstance(value, Text) else str(value)
 
 
+@jinja2.pass_context
+def _links(ctx: jinja2.runtime.Context, items: Sequence[Any]) -> list[Markup]:
+    """Links (`href`, `label`) as anchors, for a list the language writes (`and_list`):
+    "Iraq, Lebanon and Tunisia", each a link."""
+    return [Markup('<a href="{}">{}</a>').format(item.href, _span(ctx, item.label))
+            for item in items]
+
+
 def _overridden(dirs: tuple[Path, ...]) -> bool:
     builtin = builtin_templates_dir().resolve()
     return any(d != builtin and any((d / SITE_FOLDER).rglob("*.j2")) for d in dirs)
@@ -160,7 +168,7 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
         return lambda items: Markup(join([str(escape(i)) for i in items]))
 
     env.filters.update(span=_span, narrative=_narrative, plain=_plain, code=_code,
-                       named=_named,
+                       named=_named, links=_links,
                        and_list=listed(fmt.list), enum=listed(fmt.join),
                        semicolons=listed((SEMICOLONS.get(lang, ";") + " ").join), number=fmt.number,
                        counted=fmt.counted, ratio=fmt.ratio, after_colon=after_colon,
