@@ -304,6 +304,16 @@ def drafts_among(reviews: list[StateReview]) -> int:
     return sum(r.data["review"]["status"] == "draft" for r in reviews)
 
 
+def most_reported(counts: dict[int, int]) -> list[int]:
+    """The objectives reported on by the most States (`counts`: objective -> States), none
+    when no State reports on any, or when the most is one State each for several of them:
+    a tie of single States singles nothing out ("the objectives most reported on are 1, 2,
+    3, 4, 5, 7, 9 and 12")."""
+    top = max(counts.values(), default=0)
+    most = [n for n, c in counts.items() if c == top]
+    return [] if top == 0 or (top == 1 and len(most) > 1) else most
+
+
 def by_language(states: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
     """(State, language) pairs as each language with its States, in the order the
     languages first come and the States' order kept."""
@@ -570,12 +580,10 @@ class RegionalBuilder:
                                                    "total": total})
         counts = {n: len(d.states) for n, d in digests.items()}
         top = max(counts.values())
-        most = [n for n, c in counts.items() if c == top]
-        if top == 1 and len(most) > 1:
-            # Not "the objectives most reported on are 1, 2, 3, 4, 5, 7, 9 and 12": a tie of
-            # single States singles nothing out.
+        most = most_reported(counts)
+        if top and not most:
             out.append(t("No objective is reported on by more than one State."))
-        elif top:
+        elif most:
             out.append(fmt.ngettext(
                 "The objective most reported on is objective %(objectives)s (%(states)s).",
                 "The objectives most reported on are objectives %(objectives)s (%(states)s "
@@ -846,11 +854,11 @@ class RegionalBuilder:
         counts = {n: len(d.states) for n, d in digests.items()}
         if not counts:
             return []
-        edge = max(counts.values()) if reverse else min(counts.values())
-        if reverse and (edge == 0 or (edge == 1 and list(counts.values()).count(1) > 1)):
-            return []  # none reported on, or each by one State: no objective stands out
-        return [Ranked(self.models.text(self.catalogue.objective(n).short(self.lang)), c)
-                for n, c in counts.items() if c == edge]
+        least = min(counts.values())
+        picked = most_reported(counts) if reverse else [
+            n for n, c in counts.items() if c == least]
+        return [Ranked(self.models.text(self.catalogue.objective(n).short(self.lang)),
+                       counts[n]) for n in picked]
 
     def principles_ranked(self, reviews: list[StateReview]) -> list[Ranked]:
         counts = Counter(s for r in reviews for s in r.coverage.principles_covered)
