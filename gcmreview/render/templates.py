@@ -38,8 +38,6 @@ COLONS = {"fr": "\u00a0:"}
 """French sets a (no-break) space before a colon."""
 SEMICOLONS = {"fr": "\u00a0;", "ar": "\u061b"}
 """French sets a (no-break) space before a semicolon; Arabic has a semicolon of its own."""
-COMMAS = {"ar": "\u060c"}
-"""Arabic has a comma of its own."""
 
 
 def builtin_templates_dir() -> Path:
@@ -468,7 +466,7 @@ def render(name: str, dirs: Sequence[Path], lang: str, formats: Sequence[str] = 
         template = env.get_template(name)
         markdown = template.render(lang=lang, narratives=slots, colon=COLONS.get(lang, ":"),
                                    semicolon=SEMICOLONS.get(lang, ";"),
-                                   comma=COMMAS.get(lang, ","),
+                                   comma=Formatter(lang).comma,
                                    figure_numbers=figures, data_tables=tables,
                                    source_notes=SourceNotes(), **context)
     return RenderedSkeleton(markdown, slots.items, tables.items, figures.texts)
