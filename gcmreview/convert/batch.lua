@@ -789,6 +789,14 @@ local function with_placed(doc, format, figures, tables, texts)
   local annex_title, annex_heading, numbered_title
   -- Table titles placed, and (HTML) the id of the last one, until its table is labelled.
   local titles, titled = 0, nil
+  local function labelled_by_title(block)
+    if titled then
+      local labelled
+      block, labelled = label_table(block, titled)
+      if labelled or block.t == "Header" then titled = nil end
+    end
+    return block
+  end
   -- HTML: a link to each figure's data, under the figure, and the words before them.
   local pointers, pointed = pandoc.List({}), nil
   -- `doc.blocks` makes a new Lua list of the blocks at each use: taken once.
@@ -856,12 +864,7 @@ local function with_placed(doc, format, figures, tables, texts)
       end
     elseif has_class(block, "data-table") then
       for _, made in ipairs(data_table(block, format, tables)) do
-        if titled then
-          local labelled
-          made, labelled = label_table(made, titled)
-          if labelled then titled = nil end
-        end
-        blocks:insert(made)
+        blocks:insert(labelled_by_title(made))
       end
       placed = placed + 1
     elseif has_class(block, "table-title") then
@@ -869,12 +872,7 @@ local function with_placed(doc, format, figures, tables, texts)
       titled = format == "html" and "table-" .. (block.attributes["number"] or "") or nil
       titles = titles + 1
     else
-      if titled then
-        local labelled
-        block, labelled = label_table(block, titled)
-        if labelled or block.t == "Header" then titled = nil end
-      end
-      blocks:insert(block)
+      blocks:insert(labelled_by_title(block))
     end
     i = i + 1
   end
