@@ -432,6 +432,8 @@ class _Row:
     """Where each cell is in `xml`."""
     texts: tuple[_Text, ...] | None = None
     """The text of each cell, when every cell has one paragraph and one column."""
+    simple: bool = False
+    """As pandoc writes a table's rows (`_SIMPLE_ROW`)."""
 
 
 _RUN = re.compile(r"<w:r(?=[\s>])[^>]*>(.*?)</w:r>", re.DOTALL)
@@ -474,12 +476,62 @@ tables are not: 2,669 different ones among the 12,036 rows of the bench's report
 
 @lru_cache(maxsize=ROW_CACHE)
 def _row(xml: str, arabic: float) -> _Row:
+    return _simple_row(xml, arabic) or _parsed_row(xml, arabic)
+
+
+def _parsed_row(xml: str, arabic: float) -> _Row:
+    """Any row: its cells and their paragraphs found with nesting counted."""
     header = "<w:tblHeader" in xml[:xml.find("<w:tc")]
     spans = _spans(xml, "tc")
     cells = [_cell(xml[s:e], header, arabic) for s, e in spans]
     simple = all(cell.span == 1 and len(cell.texts) == 1 for cell in cells)
     return _Row(xml, header, cells, spans,
                 tuple(cell.texts[0] for cell in cells) if simple else None)
+
+
+# Rows as pandoc writes a table's rows (and render/tables.py writes the data tables): an
+# optional header mark, and cells of one paragraph of text runs in a paragraph style,
+# with no properties of their own yet. Nine rows in ten of a report with data are so:
+# they are read with one regular expression and finished by putting strings together
+# (`_finished_simple_row`), with the same outcome as the general way (tests/test_docx.py).
+_SIMPLE_RUN = (r'<w:r>(?:<w:rPr>(?:<w:[A-Za-z]+ />|<w:[A-Za-z]+ w:val="[^"<>]*" />)*</w:rPr>)?'
+               r'<w:t xml:space="preserve">[^<]*</w:t></w:r>')
+_SIMPLE_CELL = (r'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="[A-Za-z]+" />'
+                r'(?:<w:bidi />)?(?:<w:jc w:val="[a-z]+" />)?</w:pPr>'
+                rf'(?:{_SIMPLE_RUN})*</w:p></w:tc>')
+_SIMPLE_ROW = re.compile(rf'<w:tr>(<w:trPr><w:tblHeader w:val="on" /></w:trPr>)?'
+                         rf'((?:{_SIMPLE_CELL})+)</w:tr>')
+_SIMPLE_TEXT = re.compile(r'<w:r>(?:<w:rPr>(.*?)</w:rPr>)?<w:t xml:space="preserve">([^<]*)</w:t>')
+_CELL_START = "<w:tc><w:tcPr />"
+
+
+def _simple_row(xml: str, arabic: float) -> _Row | None:
+    """The row if it is a simple one (`_SIMPLE_ROW`), else None."""
+    match = _SIMPLE_ROW.fullmatch(xml)
+    if match is None:
+        return None
+    header = match.group(1) is not None
+    at = match.start(2)
+    cells, spans = [], []
+    for piece in match.group(2).split("</w:tc>")[:-1]:
+        cell = piece + "</w:tc>"
+        cells.append(_simple_cell(cell, header, arabic))
+        spans.append((at, at + len(cell)))
+        at += len(cell)
+    return _Row(xml, header, cells, spans, tuple(cell.texts[0] for cell in cells), simple=True)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _simple_cell(xml: str, header: bool, arabic: float) -> _Cell:
+    """A cell of a simple row: `_cell`, its runs read with one expression."""
+    chars: list[str] = []
+    flags: list[bool] = []
+    for props, text in _SIMPLE_TEXT.findall(xml):
+        if "&" in text:
+            text = html.unescape(text)
+        chars.append(text)
+        flags += [header or bool(props and _BOLD.search(props))] * len(text)
+    return _Cell(xml, 1, (_Text("".join(chars), tuple(flags), arabic),))
 
 
 @dataclass(frozen=True)
@@ -865,6 +917,33 @@ def _finished_row(xml: str, arabic: float, widths: tuple[int, ...], points: floa
     """The row with its cells `widths` wide (`_finished_cell`), kept on one page if it
     `fits`."""
     row = _row(xml, arabic)
+    if row.simple and points is None:
+        return _finished_simple_row(row, widths, kept, fits)
+    return _finished_general_row(row, arabic, widths, points, kept, fits)
+
+
+def _finished_simple_row(row: _Row, widths: tuple[int, ...], kept: bool, fits: bool) -> str:
+    """`_finished_general_row` of a simple row at the body text's size, in strings: each
+    cell's width its only property, keepNext after its paragraph style, cantSplit and the
+    header mark the row's properties, in their schema order."""
+    cells = []
+    for cell, width in zip(row.cells, widths, strict=True):
+        xml = cell.xml
+        if kept:  # after the paragraph style, the first of the paragraph's properties
+            style_end = xml.index("/>", len(_CELL_START) + len("<w:p><w:pPr>")) + 2
+            body = f"{xml[len(_CELL_START):style_end]}<w:keepNext />{xml[style_end:]}"
+        else:
+            body = xml[len(_CELL_START):]
+        cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa" /></w:tcPr>{body}')
+    props = ("<w:cantSplit />" if fits else "") \
+        + ('<w:tblHeader w:val="on" />' if row.header else "")
+    return "".join(["<w:tr>", f"<w:trPr>{props}</w:trPr>" if props else "", *cells,
+                    "</w:tr>"])
+
+
+def _finished_general_row(row: _Row, arabic: float, widths: tuple[int, ...],
+                          points: float | None, kept: bool, fits: bool) -> str:
+    xml = row.xml
     cells = [_finished_cell(cell.xml, width, points, arabic, kept)
              for cell, width in zip(row.cells, widths, strict=True)]
     new: dict[str, str | None] = {"cantSplit": "<w:cantSplit />" if fits else None}
