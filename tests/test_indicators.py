@@ -792,14 +792,16 @@ def test_an_indicators_heading_lines_and_table_share_a_page(built: Path) -> None
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
 def test_values_are_written_as_babel_writes_them(lang: str) -> None:
-    """The values are formatted with babel's pattern parsed once (model/indicators.py
-    `_number_pattern`): the same text as babel's format_decimal, with the file's decimals."""
+    """The values are formatted from the language's symbols (model/indicators.py `_shown`):
+    the same text as babel's format_decimal, with the file's decimals, whatever the sign,
+    exponent or size."""
     from decimal import Decimal
 
     from babel.numbers import format_decimal
 
     rng = random.Random(22)
-    texts = ["0", "-0.5", "12.50", "1E+3", "1000000", "0.001", "-1234567.891"]
+    texts = ["0", "-0.5", "12.50", "1E+3", "1000000", "0.001", "-1234567.891", "-0.0", "+3.25",
+             ".5", "5.", "1.5E3", "2e-3", "-7E+2", "1e25", "123456789012345678901234.5"]
     texts += [f"{rng.uniform(-1e7, 1e7):.{rng.randint(0, 4)}f}" for _ in range(300)]
     fmt = Formatter(lang)
     for text in texts:
