@@ -8,8 +8,10 @@ against the same function at another revision, on the same raw pandoc outputs.
 --format docx --force` plus the arguments given, e.g. --lang ar) and keeps each file as
 pandoc wrote it, before finishing, with the `DocxFinish` of its job and the pictures
 it placed as stand-ins (NAME.docx, NAME.json and NAME.pictures.json in DIR, by default
-bench/out/docx-raw/<workspace>[-<lang>]). A revision whose finish_docx takes no
-pictures (before stand-ins) finishes the files without them: its bytes then differ.
+bench/out/docx-raw/<workspace>[-<lang>]), and the data tables it puts in place of
+pandoc's markers (NAME.tables.json). A revision whose finish_docx takes no pictures
+(before stand-ins) or no tables (before markers) finishes the files without them: its
+bytes then differ.
 
 `time` finishes every raw file of the folders with the code of the working tree and
 with gcmreview/convert/docx.py as it is at REV (default main), each pass in a fresh
@@ -54,14 +56,17 @@ def capture(out: Path, workspace: Path, build_args: list[str]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
-    def keeping(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None) -> None:
+    def keeping(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None,
+                tables: dict[str, str] | None = None) -> None:
         shutil.copyfile(path, out / path.name)
         (out / f"{path.stem}.json").write_text(json.dumps(dataclasses.asdict(job)),
                                                encoding="utf-8")
         (out / f"{path.stem}.pictures.json").write_text(json.dumps(
             {name: base64.b64encode(png).decode() for name, png in (pictures or {}).items()}),
             encoding="utf-8")
-        original(path, job, pictures)
+        (out / f"{path.stem}.tables.json").write_text(json.dumps(tables or {}),
+                                                      encoding="utf-8")
+        original(path, job, pictures, tables)
 
     pandoc.finish_docx = keeping
     os.chdir(workspace)
@@ -97,10 +102,15 @@ def one_pass(source: Path, folders: list[Path]) -> None:
             kept = raw.with_suffix(".pictures.json")
             pictures = {name: base64.b64decode(png) for name, png in json.loads(
                 kept.read_text(encoding="utf-8")).items()} if kept.is_file() else {}
-            # An older finish_docx takes no pictures (pandoc placed them itself then).
-            takes = "pictures" in inspect.signature(module.finish_docx).parameters
+            kept = raw.with_suffix(".tables.json")
+            tables = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
+            # An older finish_docx takes no pictures (pandoc placed them itself then), nor
+            # tables (pandoc wrote them).
+            takes = inspect.signature(module.finish_docx).parameters
             start = time.process_time()
-            if takes:
+            if "tables" in takes:
+                module.finish_docx(path, job, pictures, tables)
+            elif "pictures" in takes:
                 module.finish_docx(path, job, pictures)
             else:
                 module.finish_docx(path, job)

@@ -156,3 +156,31 @@ def test_pandoc_is_the_one_the_build_runs() -> None:
     version = subprocess.run([pypandoc.get_pandoc_path(), "--version"], capture_output=True,
                              text=True, check=True).stdout
     assert version.startswith("pandoc 3.")
+
+
+def test_a_review_cannot_place_a_table(run_cli, tmp_path: Path) -> None:
+    """Pandoc leaves a marker where each data table goes, which Python replaces with the
+    table (batch.lua `data_table`): a review's words that spell a marker stay words, in
+    both formats, and every table is where the template put it, labelled by its title."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / "docs" / "examples" / "indicators", ws)
+    review = ws / "countries" / "AQ.yaml"
+    spelled = "<!--gcmreview-table:table-1 table-1--> gcmreview-table:table-1"
+    review.write_text(review.read_text(encoding="utf-8").replace(
+        '"Synthetic test text: a data strategy is being written."',
+        f"'Synthetic test text: {spelled}'"), encoding="utf-8")
+    result = run_cli("build", "-c", "AQ", "--format", "html,docx", "--out", "out", cwd=ws)
+    assert result.code == 0, result.err
+    page = (ws / "out" / "AQ.en.html").read_text(encoding="utf-8")
+    assert re.search(r"&lt;!--gcmreview-table:table-1 table-1--&gt;\sgcmreview-table:table-1",
+                     page)
+    tables = re.findall(r"<table[^>]*>", page)
+    labelled = re.findall(r'<table aria-labelledby="(table-\d+)">', page)
+    assert len(tables) >= 3 and len(labelled) == len(tables) - 1  # the acronyms' table
+    assert all(f'id="{label}"' in page for label in labelled)
+    assert "<!--gcmreview" not in page
+    with zipfile.ZipFile(ws / "out" / "AQ.en.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert "gcmreview-table:table-1</w:t>" in xml  # the review's words, as a run of text
+    assert "<w:t>gcmreview-table:" not in xml  # no marker left
+    assert xml.count("<w:tbl>") == len(tables)

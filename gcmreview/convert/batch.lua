@@ -752,14 +752,38 @@ local function place_table_title(div, format, texts)
   return pandoc.Blocks({ pandoc.Para(label) })
 end
 
+-- Data tables (render/tables.py) arrive written for HTML and DOCX, kept by Python: a
+-- `.data-table` div in the skeleton says where, and holds the pipe table for the other
+-- formats. Where it stands pandoc writes a marker, which Python replaces with the table
+-- once pandoc has written the file (convert/figures.py `place_in_html`, convert/docx.py
+-- `finish_docx`): pandoc had read back and written again 5 KB of XML for each table,
+-- more than a tenth of what the data cost it. The HTML marker names the title the table
+-- is labelled by, if any: <!--gcmreview-table:table-1 table-3-->. Markers are elements
+-- and comments, which no text can become (text is escaped), and Python replaces only
+-- the names of the document's own tables.
+local TABLE_MARKER = "<!--gcmreview-table:"
+
+local function data_table(div, format, tables)
+  local name = div.attributes["name"]
+  local written = tables[name]
+  if written and written[format] and format == "html" then
+    return pandoc.Blocks({ pandoc.RawBlock("html", TABLE_MARKER .. name .. "-->") })
+  elseif written and written[format] and format == "docx" then
+    return pandoc.Blocks({ pandoc.RawBlock("openxml", "<w:p><w:r><w:t>gcmreview-table:"
+      .. name .. "</w:t></w:r></w:p>") })
+  end
+  return div.content
+end
+
 -- HTML: the first table after a title (past the lines before it: its unit) is labelled
--- by it, a pandoc table through its attributes, one written by gcmreview in its markup.
+-- by it, a pandoc table through its attributes, one written by gcmreview in its marker.
 local function label_table(block, id)
   if block.t == "Table" then
     block.attr.attributes["aria-labelledby"] = id
     return block, true
-  elseif block.t == "RawBlock" and block.format == "html" and block.text:sub(1, 7) == "<table>" then
-    block.text = '<table aria-labelledby="' .. html_attr(id) .. '">' .. block.text:sub(8)
+  elseif block.t == "RawBlock" and block.format == "html"
+      and block.text:sub(1, #TABLE_MARKER) == TABLE_MARKER then
+    block.text = block.text:sub(1, -4) .. " " .. id .. "-->" -- `data_table`'s marker
     return block, true
   elseif block.t == "Div" and block.content[1] ~= nil and block.content[1].t == "Table" then
     local inner = block.content
@@ -768,17 +792,6 @@ local function label_table(block, id)
     return block, true
   end
   return block, false
-end
-
--- Data tables (render/tables.py) arrive written for HTML and DOCX: a `.data-table`
--- div in the skeleton says where, and holds the pipe table for the other formats.
-local RAW_FORMAT = { html = "html", docx = "openxml" }
-
-local function data_table(div, format, tables)
-  local written = tables[div.attributes["name"]]
-  local raw = written and written[format]
-  if raw and RAW_FORMAT[format] then return pandoc.Blocks({ pandoc.RawBlock(RAW_FORMAT[format], raw) }) end
-  return div.content
 end
 
 local function with_placed(doc, format, figures, tables, texts)

@@ -1649,6 +1649,17 @@ def _stood_in(data: bytes) -> str | None:
         return None
 
 
+_TABLE_MARKER = re.compile(r"<w:p><w:r><w:t>gcmreview-table:([\w-]+)</w:t></w:r></w:p>")
+"""Where pandoc was to write a data table (batch.lua `data_table`): text never becomes a
+run without xml:space="preserve", and only the document's own tables are put in."""
+
+
+def placed_tables(document: str, tables: dict[str, str]) -> str:
+    """word/document.xml with each data table written by gcmreview (render/tables.py) in
+    place of its marker, as pandoc would have written it: the layout comes next."""
+    return _TABLE_MARKER.sub(lambda m: tables.get(m.group(1), m.group(0)), document)
+
+
 CUSTOM_PROPERTIES = "docProps/custom.xml"
 """pandoc keeps there every metadata key it has no property for: the templates' settings
 (colon, compact, dir, header-text...), which Word lists under File > Properties >
@@ -1657,11 +1668,12 @@ _CUSTOM_RELATIONSHIP = re.compile(r'<Relationship [^>]*Target="/?docProps/custom
 _CUSTOM_OVERRIDE = re.compile(r'<Override PartName="/docProps/custom\.xml"[^>]*/>')
 
 
-def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None
-                ) -> None:
+def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None,
+                tables: dict[str, str] | None = None) -> None:
     """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
     bold and fonts, stable bytes, no custom properties; the `pictures` (name -> PNG)
-    pandoc placed as stand-ins (`stand_in`)."""
+    pandoc placed as stand-ins (`stand_in`), the data `tables` (name -> XML) where it
+    left their markers (`placed_tables`)."""
     pictures = pictures or {}
     with zipfile.ZipFile(path) as archive:
         names = [name for name in archive.namelist() if name != CUSTOM_PROPERTIES]
@@ -1687,9 +1699,10 @@ def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None =
         data = parts[name]
         text: str | None = None
         if name == "word/document.xml":
+            text = placed_tables(data.decode(), tables) if tables else data.decode()
             # The form keeps the widths its template gives (and rows that grow as one types).
-            text = _masthead_first(_form(_continuous_notes(data.decode()))) if job.form \
-                else _report_document(data.decode(), styles, job)
+            text = _masthead_first(_form(_continuous_notes(text))) if job.form \
+                else _report_document(text, styles, job)
             if job.rtl:
                 text = _rtl_document(text, upright=not job.form)
         elif name == "word/footnotes.xml":

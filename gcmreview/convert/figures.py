@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape as html_escape
 from pathlib import Path
 
 from gcmreview.convert.fonts import font_families
@@ -300,19 +301,39 @@ def render_heat_map(figure: HeatMap, draw: Draw, *, svg: bool = True, png: bool 
                           png=pages["png"][0] if png else b"", width=width, height=height)
 
 
-def embed_in_html(path: Path, figures: dict[str, RenderedFigure]) -> None:
-    """Put each figure's SVG in place of its marker, as a data URI: self-contained HTML.
+def place_in_html(path: Path, figures: dict[str, RenderedFigure],
+                  tables: dict[str, str] | None = None) -> None:
+    """Put each figure's SVG in place of its marker, as a data URI (self-contained HTML),
+    and each data table written by gcmreview (render/tables.py) in place of its own
+    (batch.lua `data_table`), labelled by its title if the marker names one.
 
     Done after pandoc wrote the page: a megabyte-long URI costs pandoc's HTML
-    writer hundreds of megabytes.
+    writer hundreds of megabytes, and a table it would only pass through costs it
+    time. Only the document's own figures and tables are put in: a marker with
+    another name stays as it is.
     """
     uris = {name.encode(): b'src="data:image/svg+xml;base64,' + base64.b64encode(figure.svg)
             + b'"' for name, figure in figures.items()}
-    html = _FIGURE_MARKER.sub(lambda m: uris.get(m.group(1), m.group(0)), path.read_bytes())
+    written = {name.encode(): table.encode() for name, table in (tables or {}).items()}
+
+    def placed(match: re.Match[bytes]) -> bytes:
+        if match.group(1) is not None:
+            return uris.get(match.group(1), match.group(0))
+        table = written.get(match.group(2))
+        if table is None:
+            return match.group(0)
+        label = match.group(3)
+        if label is None or not table.startswith(b"<table>"):
+            return table
+        return b'<table aria-labelledby="' + html_escape(label.decode()).encode() + b'">' \
+            + table[len(b"<table>"):]
+
+    html = _HTML_MARKER.sub(placed, path.read_bytes())
     path.write_bytes(html)
 
 
-_FIGURE_MARKER = re.compile(rb'src="gcmreview-figure:([^"]*)"')
+_HTML_MARKER = re.compile(rb'src="gcmreview-figure:([^"]*)"|'
+                          rb"<!--gcmreview-table:([\w-]+)(?: ([\w-]+))?-->")
 
 
 # --- indicator charts ----------------------------------------------------------------------

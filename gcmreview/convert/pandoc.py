@@ -23,8 +23,8 @@ from gcmreview.convert.figures import (
     FIGURE_CACHE,
     RenderedFigure,
     cached_drawing,
-    embed_in_html,
     pdf_files,
+    place_in_html,
     render_figures,
 )
 from gcmreview.convert.fonts import font_families
@@ -37,6 +37,7 @@ from gcmreview.core.i18n import Formatter, _
 from gcmreview.core.narrative import policy, sanitiser_version
 from gcmreview.model.figures import Chart, HeatMap
 from gcmreview.render.document import DocumentMeta
+from gcmreview.render.tables import written_for
 from gcmreview.render.templates import RenderedSkeleton, find_template_file
 
 FORMATS = ("html", "docx", "pdf", "md")
@@ -213,7 +214,10 @@ class PandocWorker:
             "templates": {"html": str(self.templates.html), "typst": str(self.templates.typst)},
             "reference_doc": str(self.templates.reference_doc),
             "figures": placed,
-            "tables": job.skeleton.tables,
+            # Which formats each data table is written for; Python keeps the tables and puts
+            # them in place of pandoc's markers (batch.lua `data_table`).
+            "tables": {name: dict.fromkeys(written, True)
+                       for name, written in job.skeleton.tables.items()},
             "figure_texts": job.skeleton.figure_texts,
             "apparatus": apparatus(job.meta),
         })
@@ -316,14 +320,16 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
     if job.error:
         return
     try:
-        if "html" in job.outputs and figures:
-            embed_in_html(job.outputs["html"], figures)
+        tables = job.skeleton.tables
+        if "html" in job.outputs and (figures or tables):
+            place_in_html(job.outputs["html"], figures, written_for("html", tables))
         if "docx" in job.outputs:
             meta = job.meta
             finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
                                                         meta.date_iso, form=meta.form,
                                                         number=paragraph_number(meta)),
-                        {name: f.png for name, f in figures.items() if f.png})
+                        {name: f.png for name, f in figures.items() if f.png},
+                        written_for("docx", tables))
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))

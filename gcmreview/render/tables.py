@@ -5,9 +5,10 @@ five indicators has about a thousand of them and 35,000 cells. Pandoc reading
 them as Markdown and writing them again was a third of what the data cost a
 build (issue 22). Their cells are plain text, numbers or text in another
 language, so the markup pandoc would write for them is written here instead,
-the same markup, and the converter places it (batch.lua, `with_placed`); PDF
-and Markdown still get the pipe table, which the placeholder holds when the
-document is made in those formats too. tests/test_tables.py holds both ways to
+the same markup, and the converter places it once pandoc has written the file,
+where pandoc left a marker for it (batch.lua `data_table`); PDF and Markdown
+still get the pipe table, which the placeholder holds when the document is made
+in those formats too. tests/test_tables.py holds both ways to
 the same output on random cells.
 
 The values are untrusted: every text is escaped for the format it lands in,
@@ -306,6 +307,11 @@ class DataTables:
         self.items[name] = found
         table = markdown(header, rows, numeric, lang) if self.pipe else ""
         return f'\n::: {{.data-table name="{name}"}}\n{table}:::\n\n'
+
+
+def written_for(fmt: str, items: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Each table written for `fmt`, by name (`DataTables.items`)."""
+    return {name: written[fmt] for name, written in items.items() if fmt in written}
 
 
 def raw_formats(formats: Sequence[str]) -> DataTables:
