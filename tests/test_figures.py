@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pypandoc
 import pytest
 from PIL import Image
 
@@ -316,20 +317,33 @@ def test_an_older_figure_cache_goes_when_the_build_saves(tmp_path: Path) -> None
     assert not older.exists() and (cache.root / FIGURE_CACHE).is_dir()
 
 
-# --- charts in the DOCX: pandoc places stand-ins, the finishing step the pictures ----------
+# --- charts in the DOCX: pandoc leaves a marker, the finishing step places the picture ------
 
 
-def test_a_stand_in_names_its_picture_and_keeps_its_size() -> None:
+@pytest.mark.parametrize("points", [356.384251969, 480.0, 123.456, 72.0])
+def test_a_picture_is_placed_as_pandoc_places_one(points: float, tmp_path: Path) -> None:
+    """The drawing put in place of a figure's marker (convert/docx.py `placed_pictures`) is
+    the one pandoc writes for the picture at the width batch.lua gave it before (to the
+    hundredth of an inch): same size, same markup, only its ids its own."""
     png = io.BytesIO()
     Image.new("RGB", (742, 279), "white").save(png, format="PNG", dpi=(144, 144))
-    real = png.getvalue()
-    stand_in = docx.stand_in(real, "chart-10-7-1-é")
-    assert len(stand_in) < 200 and docx._stood_in(stand_in) == "chart-10-7-1-é"
-    assert stand_in[16:24] == real[16:24]  # the header's width and height
-    assert b"pHYs" in stand_in  # and the resolution
-    with Image.open(io.BytesIO(stand_in)) as image:  # a PNG still, of the same size
-        assert image.size == (742, 279)
-    assert docx._stood_in(real) is None
+    (tmp_path / "chart.png").write_bytes(png.getvalue())
+    target = tmp_path / "chart.docx"
+    pypandoc.convert_text(f'![A "chart" & its values](chart.png){{width={points / 72:.2f}in}}',
+                          "docx", format="markdown-smart", outputfile=str(target),
+                          cworkdir=tmp_path)
+    with zipfile.ZipFile(target) as archive:
+        document = archive.read("word/document.xml").decode()
+    by_pandoc = re.search(r"<w:r><w:drawing>.*?</w:drawing></w:r>", document, re.DOTALL)
+    assert by_pandoc is not None
+    ours = docx._drawing(docx.Picture(png.getvalue(), points), "chart",
+                         'A "chart" & its values', "rIdFigure1", 7,
+                         docx._text_points(document))  # 480 pt is wider: made narrower
+
+    def anonymous(xml: str) -> str:
+        return re.sub(r'\b(id|r:embed)="[^"]*"', r'\1=""', re.sub(r">\s+<", "><", xml))
+
+    assert anonymous(ours) == anonymous(by_pandoc.group(0))
 
 
 def test_charts_reach_the_docx_whole_at_the_size_pandoc_gave_them(run_cli, tmp_path: Path
@@ -341,13 +355,13 @@ def test_charts_reach_the_docx_whole_at_the_size_pandoc_gave_them(run_cli, tmp_p
     path = ws / "out" / "AQ.en.docx"
     with zipfile.ZipFile(path) as archive:
         document = archive.read("word/document.xml").decode()
-        rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="(media/[^"]+)"',
+        rels = dict(re.findall(r'Id="([^"]+)"[^>]*Target="(media/[^"]+)"',
                                archive.read("word/_rels/document.xml.rels").decode()))
         pictures = {name: archive.read(f"word/{name}") for name in rels.values()}
         stored = {name: archive.getinfo(f"word/{name}").compress_type for name in rels.values()}
     assert len(pictures) >= 2
     for name, png in pictures.items():
-        assert docx._stood_in(png) is None and len(png) > 1000, name
+        assert len(png) > 1000, name
         assert stored[name] == zipfile.ZIP_STORED  # a PNG is deflated already
         with Image.open(io.BytesIO(png)) as image:
             image.load()  # the whole picture, not a header

@@ -587,8 +587,9 @@ end
 --     pandoc's HTML writer hundreds of megabytes) at its own size, the source, and
 --     the data in a <details> under it: one picture on the page, its table to unfold;
 --   DOCX: the title (its number a SEQ field, as Word numbers figures), the PNG at
---     its own size, the source, in styles that keep them on one page; the data
---     move to an annex at the end of the document;
+--     its own size (put in by Python in place of a marker: pandoc took a tenth of
+--     what the data cost it to place 965 pictures), the source, in styles that keep
+--     them on one page; the data move to an annex at the end of the document;
 --   typst: a figure whose body calls the drawing itself (its text is text in the
 --     PDF), with the PDF's alt text; the data move to the annex too;
 --   Markdown: the title, the text alternative and the source, the data in place.
@@ -686,15 +687,13 @@ local function place_figure(div, data, format, figure, texts)
     out:insert(pandoc.RawBlock("html", "</figure>"))
   elseif format == "docx" then
     local title = seq_label(SEQ_FIGURE, text.before or "", number, text.after or "")
-    local f = assert(io.open(figure.png, "rb"))
-    pandoc.mediabag.insert(name .. ".png", "image/png", f:read("a"))
-    f:close()
-    local width = string.format("%.2fin", figure.width / 72)
     out:insert(pandoc.Div({ pandoc.Para(title) },
                           pandoc.Attr("", {}, { { "custom-style", "Figure Title" } })))
-    out:insert(pandoc.Div({ pandoc.Para({ pandoc.Image(plain(alt), name .. ".png", "",
-                                                       pandoc.Attr("", {}, { { "width", width } }))
-                          }) }, pandoc.Attr("", {}, { { "custom-style", "Figure" } })))
+    -- The picture itself is put in by Python in place of this run (convert/docx.py
+    -- `placed_pictures`): the PNG, its size and its text alternative (figure `number`).
+    out:insert(pandoc.Div({ pandoc.Para({ pandoc.RawInline("openxml",
+      "<w:r><w:t>gcmreview-figure:" .. name .. " " .. number .. "</w:t></w:r>") }) },
+      pandoc.Attr("", {}, { { "custom-style", "Figure" } })))
     out:insert(pandoc.Div({ pandoc.Para(source) },
                           pandoc.Attr("", {}, { { "custom-style", "Figure Source" } })))
   else -- typst

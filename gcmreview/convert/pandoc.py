@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gcmreview.convert.docx import DocxFinish, finish_docx, stand_in
+from gcmreview.convert.docx import DocxFinish, Picture, finish_docx
 from gcmreview.convert.figures import (
     FIGURE_CACHE,
     RenderedFigure,
@@ -196,13 +196,8 @@ class PandocWorker:
         outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
         if "pdf" in job.outputs:
             outputs["typst"] = str(job.outputs["pdf"].with_suffix(".typ"))
-        placed = {}
-        for name, figure in figures.items():
-            png = next(iter(job.outputs.values())).with_name(f"{job.id}.{name}.png")
-            if figure.png:
-                png.write_bytes(stand_in(figure.png, name))
-            placed[name] = {"png": str(png), "width": figure.width, "height": figure.height,
-                            "drawing": figure.drawing}
+        placed = {name: {"width": figure.width, "height": figure.height,
+                         "drawing": figure.drawing} for name, figure in figures.items()}
         self._parsing(job.skeleton.markdown, narratives)
         self.process.send({
             "id": job.id,
@@ -328,8 +323,11 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
             finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
                                                         meta.date_iso, form=meta.form,
                                                         number=paragraph_number(meta)),
-                        {name: f.png for name, f in figures.items() if f.png},
-                        written_for("docx", tables))
+                        {name: Picture(f.png, f.width) for name, f in figures.items()
+                         if f.png},
+                        written_for("docx", tables),
+                        {number: texts.get("alt", "")
+                         for number, texts in job.skeleton.figure_texts.items()})
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))
