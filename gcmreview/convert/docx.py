@@ -1614,6 +1614,8 @@ class Picture(NamedTuple):
 
     png: bytes
     width: float
+    height: float = 0.0
+    """Points, as its SVG: the proportions kept where the PNG cannot tell its own."""
 
 
 EMU_PER_INCH = 914400
@@ -1633,10 +1635,12 @@ def _attribute(text: str) -> str:
 def _png_points(png: bytes) -> tuple[float, float]:
     """A PNG's size in points, as pandoc reads it: pixels at the resolution of its pHYs
     chunk in whole dots per inch, 72 without one."""
+    if len(png) < 24 or not png.startswith(b"\x89PNG"):  # not one: no size of its own
+        return 0.0, 0.0
     width, height = struct.unpack(">II", png[16:24])
     dpi_x = dpi_y = 72
     at = png.find(b"pHYs", 8)
-    if at >= 0 and png[at + 12] == 1:  # per metre
+    if 0 <= at <= len(png) - 13 and png[at + 12] == 1:  # per metre
         per_x, per_y = struct.unpack(">II", png[at + 4:at + 12])
         dpi_x, dpi_y = math.floor(per_x * 0.0254), math.floor(per_y * 0.0254)
     return width * 72 / (dpi_x or 72), height * 72 / (dpi_y or 72)
@@ -1648,6 +1652,8 @@ def _drawing(picture: Picture, name: str, alt: str, rel_id: str, ident: int,
     given a width in inches (to the hundredth, as batch.lua gave it): its height in
     proportion, no wider than the text (`page_points`), in whole EMU."""
     png_width, png_height = _png_points(picture.png)
+    if not (png_width and png_height):
+        png_width, png_height = picture.width, picture.height
     x = float(f"{picture.width / 72:.2f}") * 72
     y = x / (png_width / png_height) if png_width and png_height else 0.0
     x, y, page = x * 12700, y * 12700, page_points * 12700

@@ -44,9 +44,9 @@ FORMATS = ("html", "docx", "pdf", "md")
 RECYCLE_AFTER_BYTES = 2_000_000
 """A pandoc process keeps the heap its largest document needed; after this much
 Markdown parsed a fresh one takes over, so memory stays that of one document (regional
-reports of large regions are megabytes of Markdown). What pandoc passes through as it is
-(the data tables written by gcmreview, the metadata) does not count: with five
-indicators, counting every byte sent restarted the workers twice as often."""
+reports of large regions are megabytes of Markdown). Only the Markdown counts: with five
+indicators, counting every byte sent (the data tables written by gcmreview, before
+Python kept them back) restarted the workers twice as often."""
 FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten anyway
 
 
@@ -323,7 +323,7 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
             finish_docx(job.outputs["docx"], DocxFinish(meta.rtl, meta.header, meta.footer,
                                                         meta.date_iso, form=meta.form,
                                                         number=paragraph_number(meta)),
-                        {name: Picture(f.png, f.width) for name, f in figures.items()
+                        {name: Picture(f.png, f.width, f.height) for name, f in figures.items()
                          if f.png},
                         written_for("docx", tables),
                         {number: texts.get("alt", "")
