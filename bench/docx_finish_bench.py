@@ -6,12 +6,13 @@ against the same function at another revision, on the same raw pandoc outputs.
 
 `capture` builds the DOCX of a workspace (bench/out/ws by default, `build --all
 --format docx --force` plus the arguments given, e.g. --lang ar) and keeps each file as
-pandoc wrote it, before finishing, with the `DocxFinish` of its job and the pictures
-it placed as stand-ins (NAME.docx, NAME.json and NAME.pictures.json in DIR, by default
-bench/out/docx-raw/<workspace>[-<lang>]), and the data tables it puts in place of
-pandoc's markers (NAME.tables.json). A revision whose finish_docx takes no pictures
-(before stand-ins) or no tables (before markers) finishes the files without them: its
-bytes then differ.
+pandoc wrote it, before finishing, with the `DocxFinish` of its job and what the
+finishing puts in place of pandoc's markers: the figures' pictures (NAME.pictures.json),
+the data tables and the figures' text alternatives (NAME.tables.json), beside NAME.docx
+and NAME.json in DIR (by default bench/out/docx-raw/<workspace>[-<lang>]). A
+revision whose finish_docx takes no pictures (before stand-ins) finishes the files
+without them, one from before the markers cannot place what pandoc did not: their
+bytes then differ (compare revisions on files captured with the older one).
 
 `time` finishes every raw file of the folders with the code of the working tree and
 with gcmreview/convert/docx.py as it is at REV (default main), each pass in a fresh
@@ -50,23 +51,24 @@ def capture(out: Path, workspace: Path, build_args: list[str]) -> None:
     """Build in this process with `finish_docx` wrapped to keep its input first."""
     import gcmreview.convert.pandoc as pandoc
     from gcmreview.cli import main as cli_main
-    from gcmreview.convert.docx import DocxFinish
+    from gcmreview.convert.docx import DocxFinish, Picture
 
     original = pandoc.finish_docx
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
-    def keeping(path: Path, job: DocxFinish, pictures: dict[str, bytes] | None = None,
-                tables: dict[str, str] | None = None) -> None:
+    def keeping(path: Path, job: DocxFinish, pictures: dict[str, Picture] | None = None,
+                tables: dict[str, str] | None = None, alts: dict[str, str] | None = None
+                ) -> None:
         shutil.copyfile(path, out / path.name)
         (out / f"{path.stem}.json").write_text(json.dumps(dataclasses.asdict(job)),
                                                encoding="utf-8")
         (out / f"{path.stem}.pictures.json").write_text(json.dumps(
-            {name: base64.b64encode(png).decode() for name, png in (pictures or {}).items()}),
-            encoding="utf-8")
-        (out / f"{path.stem}.tables.json").write_text(json.dumps(tables or {}),
-                                                      encoding="utf-8")
-        original(path, job, pictures, tables)
+            {name: [base64.b64encode(p.png).decode(), p.width, p.height]
+             for name, p in (pictures or {}).items()}), encoding="utf-8")
+        (out / f"{path.stem}.tables.json").write_text(json.dumps(
+            {"tables": tables or {}, "alts": alts or {}}), encoding="utf-8")
+        original(path, job, pictures, tables, alts)
 
     pandoc.finish_docx = keeping
     os.chdir(workspace)
@@ -100,18 +102,21 @@ def one_pass(source: Path, folders: list[Path]) -> None:
             path = Path(scratch) / raw.name
             path.write_bytes(content)
             kept = raw.with_suffix(".pictures.json")
-            pictures = {name: base64.b64decode(png) for name, png in json.loads(
-                kept.read_text(encoding="utf-8")).items()} if kept.is_file() else {}
+            found = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
             kept = raw.with_suffix(".tables.json")
-            tables = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
+            placed = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
             # An older finish_docx takes no pictures (pandoc placed them itself then), nor
-            # tables (pandoc wrote them).
+            # tables (pandoc wrote them); one before alts takes the PNGs alone.
             takes = inspect.signature(module.finish_docx).parameters
             start = time.process_time()
-            if "tables" in takes:
-                module.finish_docx(path, job, pictures, tables)
+            if "alts" in takes:
+                pictures = {name: module.Picture(base64.b64decode(png), width, height)
+                            for name, (png, width, height) in found.items()}
+                module.finish_docx(path, job, pictures, placed.get("tables", {}),
+                                   placed.get("alts", {}))
             elif "pictures" in takes:
-                module.finish_docx(path, job, pictures)
+                module.finish_docx(path, job, {name: base64.b64decode(png)
+                                               for name, (png, _w, _h) in found.items()})
             else:
                 module.finish_docx(path, job)
             seconds += time.process_time() - start
