@@ -493,7 +493,8 @@ def _parsed_row(xml: str, arabic: float) -> _Row:
 # optional header mark, and cells of one paragraph of text runs in a paragraph style,
 # with no properties of their own yet. Nine rows in ten of a report with data are so:
 # they are read with one regular expression and finished by putting strings together
-# (`_finished_simple_row`), with the same outcome as the general way (tests/test_docx.py).
+# (`_finished_simple_row`), with the same outcome as the general way
+# (tests/test_docx_layout.py).
 _SIMPLE_RUN = (r'<w:r>(?:<w:rPr>(?:<w:[A-Za-z]+ />|<w:[A-Za-z]+ w:val="[^"<>]*" />)*</w:rPr>)?'
                r'<w:t xml:space="preserve">[^<]*</w:t></w:r>')
 _SIMPLE_CELL = (r'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="[A-Za-z]+" />'
