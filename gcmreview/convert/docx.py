@@ -535,6 +535,18 @@ def _simple_cell(xml: str, header: bool, arabic: float) -> _Cell:
     return _Cell(xml, 1, (_Text("".join(chars), tuple(flags), arabic),))
 
 
+def _page(document: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The page size and margins tags of the document's last section."""
+    section = document[document.rfind("<w:sectPr"):]
+    return re.search(r"<w:pgSz\b[^>]*>", section), re.search(r"<w:pgMar\b[^>]*>", section)
+
+
+def _twips(tag: re.Match[str] | None, name: str, default: int) -> int:
+    """A measure of a page tag (`_page`), in twips; `default` where it has none."""
+    value = _attr(tag.group(0), name) if tag else None
+    return abs(int(value)) if value and value.lstrip("-").isdigit() else default
+
+
 @dataclass(frozen=True)
 class _Geometry:
     """The page's text area and the reference document's defaults, in twips and points."""
@@ -548,18 +560,11 @@ class _Geometry:
 
     @staticmethod
     def of(document: str, styles: str, rtl: bool) -> _Geometry:
-        section = document[document.rfind("<w:sectPr"):]
-        size = re.search(r"<w:pgSz\b[^>]*>", section)
-        margins = re.search(r"<w:pgMar\b[^>]*>", section)
-
-        def number(tag: re.Match[str] | None, name: str, default: int) -> int:
-            value = _attr(tag.group(0), name) if tag else None
-            return abs(int(value)) if value and value.lstrip("-").isdigit() else default
-
-        width = number(size, "w", 11906) - number(margins, "left", 1440) \
-            - number(margins, "right", 1440) - number(margins, "gutter", 0)
-        height = number(size, "h", 16838) - number(margins, "top", 1440) \
-            - number(margins, "bottom", 1440)
+        size, margins = _page(document)
+        width = _twips(size, "w", 11906) - _twips(margins, "left", 1440) \
+            - _twips(margins, "right", 1440) - _twips(margins, "gutter", 0)
+        height = _twips(size, "h", 16838) - _twips(margins, "top", 1440) \
+            - _twips(margins, "bottom", 1440)
         defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.DOTALL)
         half_points = re.search(r'<w:sz w:val="(\d+)"', defaults.group(0)) if defaults else None
         complex_half_points = re.search(r'<w:szCs w:val="(\d+)"', defaults.group(0)) \
@@ -1619,7 +1624,7 @@ class Picture(NamedTuple):
     """Points, as its SVG: the proportions kept where the PNG cannot tell its own."""
 
 
-EMU_PER_INCH = 914400
+EMU_PER_POINT = 12700
 _PICTURE_MARKER = re.compile(r"<w:r><w:t>gcmreview-figure:([\w-]+) (\d+)</w:t></w:r>")
 """Where pandoc was to place a figure's picture (batch.lua `place_figure`): its name and its
 number, by which its text alternative is known."""
@@ -1657,7 +1662,7 @@ def _drawing(picture: Picture, name: str, alt: str, rel_id: str, ident: int,
         png_width, png_height = picture.width, picture.height
     x = float(f"{picture.width / 72:.2f}") * 72
     y = x / (png_width / png_height) if png_width and png_height else 0.0
-    x, y, page = x * 12700, y * 12700, page_points * 12700
+    x, y, page = x * EMU_PER_POINT, y * EMU_PER_POINT, page_points * EMU_PER_POINT
     cx, cy = (page, math.floor(page / x * y)) if x > page else (math.floor(x), math.floor(y))
     return (f'<w:r><w:drawing><wp:inline><wp:extent cx="{cx}" cy="{cy}" />'
             '<wp:effectExtent b="0" l="0" r="0" t="0" />'
@@ -1677,15 +1682,8 @@ def _drawing(picture: Picture, name: str, alt: str, rel_id: str, ident: int,
 def _text_points(document: str) -> int:
     """The text's width in whole points, as pandoc reads it from the last section (its
     pictures are no wider)."""
-    section = document[document.rfind("<w:sectPr"):]
-    size = re.search(r"<w:pgSz\b[^>]*>", section)
-    margins = re.search(r"<w:pgMar\b[^>]*>", section)
-
-    def number(tag: re.Match[str] | None, name: str) -> int:
-        value = _attr(tag.group(0), name) if tag else None
-        return int(value) if value and value.lstrip("-").isdigit() else 0
-
-    width = number(size, "w") - number(margins, "left") - number(margins, "right")
+    size, margins = _page(document)
+    width = _twips(size, "w", 0) - _twips(margins, "left", 0) - _twips(margins, "right", 0)
     return width // 20 if width > 0 else 420
 
 
