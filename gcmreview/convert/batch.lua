@@ -352,6 +352,8 @@ end
 local ISOLATE = { ltr = "\u{2066}", rtl = "\u{2067}" }
 local POP_ISOLATE = "\u{2069}"
 local document_dir = "ltr" -- the current job's
+local docx_batch = {} -- documents whose DOCX is written together (`write_docx_batch`)
+local docx_written = {} -- the documents of the batch last written
 
 local function tagged_inlines(value)
   -- {text, lang, dir}: text in another language than the report's.
@@ -1146,6 +1148,27 @@ local function finish_html(html, settings)
     .. '<h1 id="footnotes-title">' .. title .. "</h1>" .. html:sub(stop)
 end
 
+-- Several reports' DOCX in one write. pandoc builds and reads its default reference
+-- document again at every DOCX write (43 MB allocated each time: 9 GB of a 193-State
+-- build's 84). The documents of a batch share their language and direction;
+-- gcmreview/convert/docx_batch.py cuts the file into the files single writes would have
+-- made, byte for byte (tests/test_docx_batch.py holds it to that):
+--   * each document's title and subtitle, which pandoc's template writes from the
+--     metadata before the body, come first, as paragraphs in their styles, which Python
+--     lays out as the template does;
+--   * then a code block bookmarked PART .. k: its bookmark's id is where the part's
+--     ids start (pandoc numbers notes, bookmarks and links with one counter, across
+--     the whole write), and after it a first paragraph follows, as at the start of a
+--     document;
+--   * then the document in a div of no attributes, which pandoc writes as its blocks
+--     alone, and which keeps its sections (pandoc's bookmarks around each heading and
+--     what follows it) from running into the next document.
+-- Python puts in one batch reports that link to no same URL (pandoc gives a URL one
+-- relationship per write, taken by the first document), and has a part it cannot
+-- cut as pandoc would have written it alone written again alone (`write_docx_alone`).
+local PART = "gcmreview-part-"
+local TITLE_STYLES = { title = "Title", subtitle = "Subtitle" } -- as pandoc's template names them
+
 local function convert(job, answer)
   pandoc.mediabag.empty() -- nothing from an earlier document may end up in this one
   -- A form has no apparatus (JSON null decodes to a userdata).
@@ -1228,10 +1251,76 @@ local function convert(job, answer)
     end
     blocks:extend(body.blocks)
     local docx_doc = pandoc.Pandoc(blocks, doc.meta)
-    write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
-      reference_doc = job.reference_doc,
-    }))
+    if job.docx_batch then -- written with others (`write_docx_batch`)
+      docx_batch[#docx_batch + 1] = { doc = docx_doc, path = outputs.docx }
+      answer.docx_later = true
+    else
+      write_file(outputs.docx, pandoc.write(docx_doc, "docx", {
+        reference_doc = job.reference_doc,
+      }))
+    end
   end
+end
+
+local function meta_inlines(value)
+  if value == nil then return pandoc.Inlines({}) end
+  if pandoc.utils.type(value) == "string" then return pandoc.Inlines({ pandoc.Str(value) }) end
+  return pandoc.Inlines(value)
+end
+
+local CORE_KEYS = { category = "cp:category", description = "dc:description",
+                    lang = "dc:language", subject = "dc:subject" }
+
+-- The document properties pandoc writes from a document's metadata (docProps/core.xml).
+local function core_properties(meta)
+  local keys = {}
+  for key in pairs(CORE_KEYS) do
+    if meta[key] ~= nil then keys[#keys + 1] = key end
+  end
+  table.sort(keys)
+  local props = {}
+  for i, key in ipairs(keys) do
+    props[i] = { CORE_KEYS[key], pandoc.utils.stringify(meta[key]) }
+  end
+  return { title = pandoc.utils.stringify(meta.title or ""), properties = props }
+end
+
+local function write_docx_batch(request, answer)
+  local docs = docx_batch
+  docx_batch, docx_written = {}, docs
+  local blocks = pandoc.Blocks({})
+  local parts = {}
+  for k, entry in ipairs(docs) do
+    local doc = entry.doc
+    local name = PART .. k
+    local part = core_properties(doc.meta)
+    part.heading = {} -- what the template writes before the body: "title", "subtitle"
+    for _, field in ipairs({ "title", "subtitle" }) do
+      local inlines = meta_inlines(doc.meta[field])
+      if #inlines > 0 then
+        part.heading[#part.heading + 1] = field
+        blocks:insert(pandoc.Div({ pandoc.Para(inlines) },
+                                 pandoc.Attr("", {}, { { "custom-style", TITLE_STYLES[field] } })))
+      end
+    end
+    blocks:insert(pandoc.CodeBlock(name, pandoc.Attr(name)))
+    blocks:insert(pandoc.Div(doc.blocks))
+    parts[k] = part
+  end
+  local meta = docs[1].doc.meta
+  meta.title, meta.subtitle = nil, nil
+  write_file(request.write_docx_batch, pandoc.write(pandoc.Pandoc(blocks, meta), "docx", {
+    reference_doc = request.reference_doc,
+  }))
+  answer.parts = parts
+end
+
+-- One document alone, of the batch last written (`write_docx_batch`), to its own file:
+-- the part Python could not cut as pandoc would have written it.
+local function write_docx_alone(request, answer)
+  local entry = docx_written[request.write_docx_alone]
+  write_file(entry.path, pandoc.write(entry.doc, "docx",
+                                      { reference_doc = request.reference_doc }))
 end
 
 -- The review site (gcmreview site) lays its pages out itself: it asks only for each
@@ -1303,7 +1392,9 @@ for line in io.lines() do
     local job = pandoc.json.decode(line, false)
     local answer = { id = job.id, parsed = {}, verified = {}, missing = {} }
     reads = 0
-    local ok, err = pcall(job.fragments and fragments or convert, job, answer)
+    local run = job.fragments and fragments or job.write_docx_batch and write_docx_batch
+      or job.write_docx_alone and write_docx_alone or convert
+    local ok, err = pcall(run, job, answer)
     answer.ok = ok
     answer.reads = reads
     if not ok then answer.error = tostring(err) end

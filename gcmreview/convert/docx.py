@@ -49,6 +49,15 @@ level (6), for DOCX files 2.7 % larger (35.0 MB -> 35.9 MB)."""
 
 
 @dataclass(frozen=True)
+class Package:
+    """A DOCX file's parts in memory, in the order of its archive: one report's part of a
+    pandoc write of several (gcmreview.convert.docx_batch)."""
+
+    names: list[str]
+    parts: dict[str, bytes]
+
+
+@dataclass(frozen=True)
 class DocxFinish:
     rtl: bool
     header: str
@@ -1740,20 +1749,25 @@ _CUSTOM_OVERRIDE = re.compile(r'<Override PartName="/docProps/custom\.xml"[^>]*/
 
 
 def finish_docx(path: Path, job: DocxFinish, pictures: dict[str, Picture] | None = None,
-                tables: dict[str, str] | None = None, alts: dict[str, str] | None = None
-                ) -> None:
+                tables: dict[str, str] | None = None, alts: dict[str, str] | None = None,
+                package: Package | None = None) -> None:
     """What pandoc leaves out: table layout, RTL tables, header and footer, complex-script
     bold and fonts, stable bytes, no custom properties; the figures' `pictures` (by name;
     their text alternatives in `alts`, by figure number) and the data `tables` (name ->
-    XML) where it left their markers (`placed_pictures`, `placed_tables`)."""
-    with zipfile.ZipFile(path) as archive:
-        names = [name for name in archive.namelist() if name != CUSTOM_PROPERTIES]
-        # Pandoc's own pictures are copied as it deflated them.
-        media: dict[str, _RawEntry | bytes] = {
-            info.filename: _RawEntry.of(archive, info) for info in archive.infolist()
-            if info.filename.startswith("word/media/")
-            and info.compress_type == zipfile.ZIP_DEFLATED}
-        parts = {name: archive.read(name) for name in names if name not in media}
+    XML) where it left their markers (`placed_pictures`, `placed_tables`). The file pandoc
+    wrote is read from `path`, unless `package` holds it (its part of a batch)."""
+    media: dict[str, _RawEntry | bytes] = {}
+    if package is not None:
+        names = [name for name in package.names if name != CUSTOM_PROPERTIES]
+        parts = dict(package.parts)
+    else:
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name != CUSTOM_PROPERTIES]
+            # Pandoc's own pictures are copied as it deflated them.
+            media = {info.filename: _RawEntry.of(archive, info) for info in archive.infolist()
+                     if info.filename.startswith("word/media/")
+                     and info.compress_type == zipfile.ZIP_DEFLATED}
+            parts = {name: archive.read(name) for name in names if name not in media}
     styles = parts.get("word/styles.xml", b"").decode()
     if job.rtl and not job.form:
         _arabic_fonts(parts)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-from collections.abc import Callable, Iterable
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gcmreview.convert.docx import DocxFinish, Picture, finish_docx
+from gcmreview.convert.docx import DocxFinish, Package, Picture, finish_docx
+from gcmreview.convert.docx_batch import split_batch
 from gcmreview.convert.figures import (
     FIGURE_CACHE,
     RenderedFigure,
@@ -48,6 +51,10 @@ reports of large regions are megabytes of Markdown). Only the Markdown counts: w
 indicators, counting every byte sent (the data tables written by gcmreview, before
 Python kept them back) restarted the workers twice as often."""
 FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten anyway
+DOCX_BATCH = 8
+"""Reports of one language whose DOCX pandoc writes in one go, cut apart by Python into
+the files single writes make (gcmreview.convert.docx_batch): pandoc builds and reads its
+default reference document again at every DOCX write, 25 ms each."""
 
 
 def pandoc_path() -> Path:
@@ -163,6 +170,8 @@ class PandocWorker:
             raise
         self.parsed = 0
         """Bytes of Markdown sent to be parsed so far: skeletons and narratives."""
+        self.waiting: list[Job] = []
+        """Jobs whose DOCX waits to be written with others' (`write_docx_batch`)."""
 
     @property
     def converted(self) -> int:
@@ -185,13 +194,40 @@ class PandocWorker:
                               answer.get("verified") or ())
         return answer
 
-    def convert(self, job: Job, figures: dict[str, RenderedFigure]) -> None:
-        answer = self._answered(lambda: self._convert(job, figures))
+    def convert(self, job: Job, figures: dict[str, RenderedFigure],
+                later_docx: bool = False) -> None:
+        """`later_docx`: its DOCX is written with others' (`write_docx_batch`)."""
+        answer = self._answered(lambda: self._convert(job, figures, later_docx))
         job.narrative_reads = int(answer.get("reads") or 0)
         if not answer["ok"]:
             job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
+        elif answer.get("docx_later"):
+            self.waiting.append(job)
 
-    def _convert(self, job: Job, figures: dict[str, RenderedFigure]) -> dict[str, Any]:
+    def write_docx_batch(self, path: Path) -> list[dict[str, Any]]:
+        """Writes the DOCX of the `waiting` jobs in one file; their titles and properties,
+        in that order (batch.lua `write_docx_batch`)."""
+        return list(self._ask({"id": str(path), "write_docx_batch": str(path),
+                               "reference_doc": str(self.templates.reference_doc)})["parts"])
+
+    def write_docx_alone(self, k: int) -> None:
+        """Writes the `k`th report of the batch last written (from 1) to its own file."""
+        self._ask({"id": f"alone-{k}", "write_docx_alone": k,
+                   "reference_doc": str(self.templates.reference_doc)})
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.process.send(request)
+        answer = self.process.receive()
+        if answer.get("id") != request["id"]:
+            raise ConversionError(_("pandoc answered for {other} instead of {job}: "
+                                    "{output}").format(other=answer.get("id"), job=request["id"],
+                                                       output=self.process.stopped().message))
+        if not answer["ok"]:
+            raise ConversionError(_("pandoc failed: {reason}").format(reason=answer.get("error")))
+        return answer
+
+    def _convert(self, job: Job, figures: dict[str, RenderedFigure],
+                 later_docx: bool) -> dict[str, Any]:
         pack, narratives = self.narratives.request(job.skeleton.narratives)
         outputs = {k: str(v) for k, v in job.outputs.items() if k != "pdf"}
         if "pdf" in job.outputs:
@@ -215,6 +251,7 @@ class PandocWorker:
                        for name, written in job.skeleton.tables.items()},
             "figure_texts": job.skeleton.figure_texts,
             "apparatus": apparatus(job.meta),
+            "docx_batch": later_docx,
         })
         answer = self.process.receive()
         if answer.get("id") != job.id:
@@ -276,12 +313,44 @@ class ConversionWorker:
             self.processes.started(self.typst.process)
         return self.typst
 
-    def convert(self, job: Job) -> dict[str, RenderedFigure]:
+    def convert(self, batch: list[Job]) -> Converted:
         if self.pandoc.converted > RECYCLE_AFTER_BYTES:
             self.pandoc.close()
             self.pandoc = PandocWorker(self.templates, self.narratives)
             self.processes.started(self.pandoc.process)
-        return typeset_job(self.pandoc, job, self.typesetter)
+        together = len(batch) > 1
+        converted = Converted([typeset_job(self.pandoc, job, self.typesetter, together)
+                               for job in batch])
+        later, self.pandoc.waiting = self.pandoc.waiting, []
+        if later:
+            converted.packages = self.docx_batch(later)
+        return converted
+
+    def docx_batch(self, jobs: list[Job]) -> dict[str, Package]:
+        """The DOCX of `jobs`, written in one go and cut apart (by job id); a job whose
+        part cannot be cut as its own write would be is written alone, to its file."""
+        path = jobs[0].outputs["docx"].with_name(f".batch-{jobs[0].id}.docx")
+        cut: list[Package | None] = [None for _job in jobs]
+        try:
+            parts = self.pandoc.write_docx_batch(path)
+            # A file pandoc laid out otherwise than docx_batch expects: each written alone.
+            with contextlib.suppress(ValueError, LookupError, OSError,
+                                     zipfile.BadZipFile):
+                cut = split_batch(path, parts)
+        except ConversionError as exc:
+            for job in jobs:
+                job.error = exc.message
+            return {}
+        finally:
+            path.unlink(missing_ok=True)
+        for k, (job, package) in enumerate(zip(jobs, cut, strict=True)):
+            if package is None:
+                try:
+                    self.pandoc.write_docx_alone(k + 1)
+                except ConversionError as exc:
+                    job.error = exc.message
+        return {job.id: package for job, package in zip(jobs, cut, strict=True)
+                if package is not None}
 
     def close(self) -> None:
         self.pandoc.close()
@@ -294,24 +363,27 @@ def convert_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWo
     finish_job(job, typeset_job(worker, job, typesetter))
 
 
-def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker]
-                ) -> dict[str, RenderedFigure]:
-    """What needs the job's pandoc and typst processes: the conversion, and the PDF."""
+def typeset_job(worker: PandocWorker, job: Job, typesetter: Callable[[], TypstWorker],
+                later_docx: bool = False) -> dict[str, RenderedFigure]:
+    """What needs the job's pandoc and typst processes: the conversion, and the PDF;
+    `later_docx`: its DOCX is written with others' (`PandocWorker.write_docx_batch`)."""
     def draw(*request: Any) -> dict[str, list[bytes]]:  # typst started only when needed
         return typesetter().draw(*request)
 
     drawing = cached_drawing(draw, worker.narratives.root / FIGURE_CACHE, worker.narratives.key)
     figures = render_figures(job.figures, drawing, svg="html" in job.outputs,
                              png="docx" in job.outputs)
-    worker.convert(job, figures)
+    worker.convert(job, figures, later_docx and "docx" in job.outputs)
     if job.error is None and "pdf" in job.outputs:
         job.error = typesetter().compile(job.outputs["pdf"].with_suffix(".typ"),
                                          job.outputs["pdf"], pdf_files(figures))
     return figures
 
 
-def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
-    """What pandoc's HTML and DOCX leave to do, in Python: no process is needed."""
+def finish_job(job: Job, figures: dict[str, RenderedFigure],
+               package: Package | None = None) -> None:
+    """What pandoc's HTML and DOCX leave to do, in Python: no process is needed. The
+    DOCX is `package` when pandoc wrote it with others'."""
     if job.error:
         return
     try:
@@ -327,10 +399,67 @@ def finish_job(job: Job, figures: dict[str, RenderedFigure]) -> None:
                          if f.png},
                         written_for("docx", tables),
                         {number: texts.get("alt", "")
-                         for number, texts in job.skeleton.figure_texts.items()})
+                         for number, texts in job.skeleton.figure_texts.items()},
+                        package)
     except OSError as exc:  # a full disk: the document fails, with the reason
         job.error = _("cannot finish {document}: {reason}").format(document=job.id,
                                                                   reason=os_reason(exc))
+
+
+@dataclass
+class Converted:
+    """What a worker made of a batch: each job's figures, and the DOCX of the jobs written
+    together, by job id (`ConversionWorker.docx_batch`)."""
+
+    figures: list[dict[str, RenderedFigure]]
+    packages: dict[str, Package] = field(default_factory=dict)
+
+
+OPEN_BATCHES = 4
+"""Batches of one language filled at once: a report goes to the first that links to
+none of its URLs."""
+_URL = re.compile(r"""(?:https?|mailto):[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+
+
+def _urls(job: Job) -> set[str]:
+    """The URLs a job's Markdown holds, as written: pandoc's DOCX writer gives a URL one
+    relationship per write, so reports that share one are not written together (a guess
+    from the text; gcmreview.convert.docx_batch checks what pandoc wrote)."""
+    return {url for text in (job.skeleton.markdown, *job.skeleton.narratives.values())
+            if ":" in text for url in _URL.findall(text)}
+
+
+def batches(jobs: Iterable[Job], size: int) -> Iterator[list[tuple[int, Job]]]:
+    """The jobs (with their place in `jobs`) in batches: up to `size` reports of one
+    language, made as HTML and DOCX only, that link to no same URL, whose DOCX pandoc
+    writes in one go; any other job alone."""
+    filling: dict[str, list[tuple[list[tuple[int, Job]], set[str]]]] = {}
+    started: set[str] = set()
+    for index, job in enumerate(jobs):
+        if size < 2 or "docx" not in job.outputs or job.meta.form \
+                or not set(job.outputs) <= {"html", "docx"}:
+            yield [(index, job)]
+            continue
+        urls = _urls(job)
+        open_batches = filling.setdefault(job.meta.lang, [])
+        batch = next((b for b in open_batches if not b[1] & urls), None)
+        if batch is None:
+            if len(open_batches) >= OPEN_BATCHES:
+                yield [(index, job)]
+                continue
+            batch = ([], set())
+            open_batches.append(batch)
+        batch[0].append((index, job))
+        batch[1].update(urls)
+        # A language's first batch goes at two: the workers start on the build's first
+        # reports, not on the eighth of a language.
+        if len(batch[0]) >= (size if job.meta.lang in started else min(size, 2)):
+            started.add(job.meta.lang)
+            open_batches.remove(batch)
+            yield batch[0]
+    for open_batches in filling.values():
+        for members, _linked in open_batches:
+            yield members
 
 
 def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
@@ -341,15 +470,24 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
 
     Returns the jobs in the order given, each with `error` set if it failed.
     """
-    pool: Pool[ConversionWorker, Job, dict[str, RenderedFigure]] = Pool(
+    pool: Pool[ConversionWorker, list[Job], Converted] = Pool(
         workers, lambda processes: ConversionWorker(templates, narratives, processes),
         ConversionWorker.convert)
     finished: dict[int, Job] = {}
-    with contextlib.closing(pool.results(jobs)) as results:
+    places: dict[int, list[int]] = {}
+
+    def numbered() -> Iterator[list[Job]]:
+        for batch in batches(jobs, DOCX_BATCH):
+            places[id(batch[0][1])] = [index for index, _job in batch]
+            yield [job for _index, job in batch]
+
+    with contextlib.closing(pool.results(numbered())) as results:
         for done in results:
-            job = done.item
-            finish_job(job, done.value or {})
-            if on_done:
-                on_done(job)
-            finished[done.index] = job
+            converted = done.value or Converted([{} for _job in done.item])
+            for index, job, figures in zip(places.pop(id(done.item[0])), done.item,
+                                           converted.figures, strict=True):
+                finish_job(job, figures, converted.packages.get(job.id))
+                if on_done:
+                    on_done(job)
+                finished[index] = job
     return [finished[i] for i in sorted(finished)]
