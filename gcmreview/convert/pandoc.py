@@ -418,7 +418,7 @@ class Converted:
 OPEN_BATCHES = 4
 """Batches of one language filled at once: a report goes to the first that links to
 none of its URLs."""
-_URL = re.compile(r"""(?:https?|mailto):[^\s<>()\[\]"'`]+""", re.IGNORECASE)
+_URL = re.compile(r"""(?:https?|mailto):[^\s<>()\[\]"'`]+""")
 
 
 def _urls(job: Job) -> set[str]:
@@ -426,7 +426,7 @@ def _urls(job: Job) -> set[str]:
     relationship per write, so reports that share one are not written together (a guess
     from the text; gcmreview.convert.docx_batch checks what pandoc wrote)."""
     return {url for text in (job.skeleton.markdown, *job.skeleton.narratives.values())
-            if ":" in text for url in _URL.findall(text)}
+            if "http" in text or "mailto" in text for url in _URL.findall(text)}
 
 
 def batches(jobs: Iterable[Job], size: int) -> Iterator[list[tuple[int, Job]]]:
