@@ -11,7 +11,11 @@ reference). Both sides run in the same invocation, so machine noise hits both:
 for `build --all`, in rounds (--rounds, 3 by default), each round the floor, the
 floor with gcmreview's settings and gcmreview's build one after the other; the
 machine's speed drifts by a tenth within minutes here, so each is reported as the
-best of its rounds, and each round's own ratio is printed too.
+best of its rounds, and each round's own ratio is printed too. The floor writes each
+file in a pandoc write of its own, as pandoc does; gcmreview writes the DOCX of up to
+eight reports of one language in one write and cuts it into the same files
+(gcmreview.convert.docx_batch), which spares pandoc rebuilding its default reference
+document at each file: the floor is not given that.
 
     python bench/build_bench.py [--naive-sample N] [--rounds N] [--skip-all]
                                 [--skip-region] [--pdf]

@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -51,16 +52,21 @@ def capture(out: Path, workspace: Path, build_args: list[str]) -> None:
     """Build in this process with `finish_docx` wrapped to keep its input first."""
     import gcmreview.convert.pandoc as pandoc
     from gcmreview.cli import main as cli_main
-    from gcmreview.convert.docx import DocxFinish, Picture
+    from gcmreview.convert.docx import DocxFinish, Package, Picture
 
     original = pandoc.finish_docx
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 
     def keeping(path: Path, job: DocxFinish, pictures: dict[str, Picture] | None = None,
-                tables: dict[str, str] | None = None, alts: dict[str, str] | None = None
-                ) -> None:
-        shutil.copyfile(path, out / path.name)
+                tables: dict[str, str] | None = None, alts: dict[str, str] | None = None,
+                package: Package | None = None) -> None:
+        if package is None:
+            shutil.copyfile(path, out / path.name)
+        else:  # its part of a batch pandoc wrote (gcmreview.convert.docx_batch), as a file
+            with zipfile.ZipFile(out / path.name, "w", zipfile.ZIP_DEFLATED) as raw:
+                for name in package.names:
+                    raw.writestr(name, package.parts[name])
         (out / f"{path.stem}.json").write_text(json.dumps(dataclasses.asdict(job)),
                                                encoding="utf-8")
         (out / f"{path.stem}.pictures.json").write_text(json.dumps(
@@ -68,7 +74,7 @@ def capture(out: Path, workspace: Path, build_args: list[str]) -> None:
              for name, p in (pictures or {}).items()}), encoding="utf-8")
         (out / f"{path.stem}.tables.json").write_text(json.dumps(
             {"tables": tables or {}, "alts": alts or {}}), encoding="utf-8")
-        original(path, job, pictures, tables, alts)
+        original(path, job, pictures, tables, alts, package)
 
     pandoc.finish_docx = keeping
     os.chdir(workspace)

@@ -2,7 +2,8 @@
 files are those a write of each report alone gives, byte for byte, through the real
 pandoc. The workspace's reviews (tests/data/docx-batch) are in three languages and link
 to the same URLs; their narratives have notes (with links), lists of every kind, a
-table, code, a mailto link; a State's name has the characters XML escapes."""
+table, code, a mailto link; a State's name has the characters XML escapes; its
+reference document has a list of its own, as one saved by Word has."""
 
 from __future__ import annotations
 
@@ -86,6 +87,23 @@ def test_a_part_pandoc_would_number_otherwise_is_written_alone(
     batched = _build(run_cli, tmp_path, "batched", 8, monkeypatch)
     assert spy.alone >= 2  # GB and US link to what CI links to, in the same batch
     assert [name for name in alone if batched[name] != alone[name]] == []
+
+
+def test_a_batch_laid_out_otherwise_is_written_report_by_report(
+        run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gcmreview.convert.docx_batch import Uncuttable
+
+    alone = _build(run_cli, tmp_path, "alone", 1, monkeypatch)
+
+    def uncuttable(path: Path, parts: list[dict[str, object]]) -> None:
+        raise Uncuttable("not as batch.lua lays it out")
+
+    monkeypatch.setattr(pandoc_module, "split_batch", uncuttable)
+    spy = _Spy(monkeypatch)
+    batched = _build(run_cli, tmp_path, "batched", 8, monkeypatch)
+    assert spy.alone == sum(spy.batches) == 6  # the first of each batch too
+    assert [name for name in alone if batched[name] != alone[name]] == []
+    assert not list((tmp_path / "batched" / "out").glob(".batch-*"))
 
 
 def test_reports_are_batched_by_language_apart_from_shared_links() -> None:

@@ -1307,8 +1307,12 @@ local function write_docx_batch(request, answer)
     blocks:insert(pandoc.Div(doc.blocks))
     parts[k] = part
   end
-  local meta = docs[1].doc.meta
-  meta.title, meta.subtitle = nil, nil
+  -- The first document's metadata (its language, its direction) without the title
+  -- block, which is in each part (a copy: the document may be written alone later).
+  local meta = {}
+  for key, value in pairs(docs[1].doc.meta) do
+    if key ~= "title" and key ~= "subtitle" then meta[key] = value end
+  end
   write_file(request.write_docx_batch, pandoc.write(pandoc.Pandoc(blocks, meta), "docx", {
     reference_doc = request.reference_doc,
   }))

@@ -28,8 +28,11 @@ class Uncuttable(ValueError):
 
 PART = "gcmreview-part-"
 """batch.lua's name for a report's part, the bookmark of the code block before it."""
-FIRST_LIST = 1001
-"""pandoc numbers lists from 1000, which is its "no marker" list, in every document."""
+BASE_LIST = 1000
+"""pandoc's first list, its "no marker" list, in every document; its own lists follow."""
+FIRST_LIST = BASE_LIST + 1
+PANDOC_ABSTRACT = 990
+"""pandoc's abstract lists are numbered from here; the reference document's below."""
 
 _MARKER = re.compile(r'<w:bookmarkStart w:id="(\d+)" w:name="' + PART + r'(\d+)" />')
 _LIST_ID = '<w:numId w:val="'
@@ -144,26 +147,31 @@ def _lists_of(xml: str) -> set[int]:
 
 
 class _Numbering:
-    """The batch's numbering.xml, read once: its head (the reference's own lists), the
-    abstract lists pandoc added (by id) and its lists (by number)."""
+    """The batch's numbering.xml, read once. pandoc writes the reference document's own
+    abstract lists and lists first (numbered below PANDOC_ABSTRACT and BASE_LIST), then
+    its own: the abstract lists for the markers used, in the order first used, and the
+    lists from BASE_LIST (mkNumbering)."""
 
     def __init__(self, batch: str) -> None:
-        self.head = batch[:batch.index("<w:abstractNum ")]
-        self.abstracts = {m.group(1): m.group(0) for m in _ABSTRACT.finditer(batch)}
-        self.nums = {int(m.group(1)): (m.group(2), m.group(0)) for m in _NUM.finditer(batch)}
-        self.shared = sorted(n for n in self.nums if n < FIRST_LIST)
+        abstracts = list(_ABSTRACT.finditer(batch))
+        added = [m for m in abstracts if int(m.group(1)) >= PANDOC_ABSTRACT]
+        self.head = batch[:added[0].start()] if added else batch[:batch.index("<w:num ")]
+        self.abstracts = {m.group(1): m.group(0) for m in added}
+        nums = list(_NUM.finditer(batch))
+        self.own = "".join(m.group(0) for m in nums if int(m.group(1)) < BASE_LIST)
+        self.nums = {int(m.group(1)): (m.group(2), m.group(0)) for m in nums
+                     if int(m.group(1)) >= BASE_LIST}
 
     def of(self, numbers: list[int], lists: int) -> str:
-        """numbering.xml for a part whose lists are `numbers`: the reference's own, then
-        the abstract lists they use in the order first used, then each list numbered
-        anew (less `lists`), as pandoc writes it (mkNumbering)."""
-        kept = [*self.shared, *numbers]
+        """numbering.xml for a part whose lists are `numbers` (less `lists` in a write of
+        it alone)."""
+        kept = [BASE_LIST, *numbers]
         used = list(dict.fromkeys(self.nums[n][0] for n in kept))
         renumbered = [self.nums[n][1] if n < FIRST_LIST else
                       self.nums[n][1].replace(f'w:numId="{n}"', f'w:numId="{n - lists}"', 1)
                       for n in kept]
-        return (self.head + "".join(self.abstracts[a] for a in used) + "".join(renumbered)
-                + "</w:numbering>")
+        return (self.head + "".join(self.abstracts[a] for a in used) + self.own
+                + "".join(renumbered) + "</w:numbering>")
 
 
 def _relationships(batch: str, span: range, shift: int, links_only: bool) -> str:
