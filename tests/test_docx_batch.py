@@ -146,3 +146,17 @@ def test_the_document_properties_are_written_as_pandoc_writes_them(tmp_path: Pat
     part = {"title": "a'b\"c&d<e>f",
             "properties": [["dc:description", "x'y"], ["dc:language", "fr"]]}
     assert core_properties(part, "2000-01-01T00:00:00Z") == written
+
+
+def test_a_reference_document_with_pictures_is_not_batched(tmp_path: Path) -> None:
+    from gcmreview.convert.pandoc import DOCX_BATCH, batch_size
+
+    plain = DATA / "docx-batch" / "templates" / "reference.docx"
+    assert batch_size(plain) == DOCX_BATCH
+    with zipfile.ZipFile(plain) as source, \
+            zipfile.ZipFile(tmp_path / "logo.docx", "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("word/media/logo.png", b"\x89PNG\r\n")
+    assert batch_size(tmp_path / "logo.docx") == 1
+    assert batch_size(tmp_path / "missing.docx") == 1

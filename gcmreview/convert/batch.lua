@@ -1150,7 +1150,7 @@ end
 
 -- Several reports' DOCX in one write. pandoc builds and reads its default reference
 -- document again at every DOCX write (43 MB allocated each time: 9 GB of a 193-State
--- build's 84). The documents of a batch share their language and direction;
+-- build's 84). The documents of a batch share their language (so their direction);
 -- gcmreview/convert/docx_batch.py cuts the file into the files single writes would have
 -- made, byte for byte (tests/test_docx_batch.py holds it to that):
 --   * each document's title and subtitle, which pandoc's template writes from the

@@ -43,15 +43,18 @@ relationships), and its lists."""
 _NOTE = re.compile(r'<w:footnote w:id="(\d+)">.*?</w:footnote>', re.S)
 _RELATIONSHIP = re.compile(r"<Relationship [^>]*/>")
 _HYPERLINK = 'relationships/hyperlink"'
-_ABSTRACT = re.compile(r'<w:abstractNum w:abstractNumId="(\d+)">.*?</w:abstractNum>', re.S)
-_NUM = re.compile(r'<w:num w:numId="(\d+)"><w:abstractNumId w:val="(\d+)" />.*?</w:num>',
-                  re.S)
+# Loose about attributes: Word saves a reference document's lists with more of them.
+_ABSTRACT = re.compile(r'<w:abstractNum\b[^>]*\bw:abstractNumId="(\d+)"[^>]*>.*?</w:abstractNum>',
+                       re.S)
+_NUM = re.compile(r'<w:num\b[^>]*\bw:numId="(\d+)"[^>]*>\s*<w:abstractNumId w:val="(\d+)"'
+                  r'.*?</w:num>', re.S)
 _DYNAMIC_STYLE = re.compile(
     r'<w:style w:type="(?:paragraph|character)" w:customStyle="1" w:styleId="([^"]*)">'
     r'<w:name w:val="[^"]*" /><w:basedOn w:val="BodyText(?:Char)?" />(?:<w:qFormat />)?'
     r"</w:style>")
 """A style pandoc adds for a custom-style the reference document lacks."""
-_SECTION = "    <w:sectPr>"
+_SECTION = "    <w:sectPr"
+"""The line the template's section properties start (with the reference's attributes)."""
 _CORE_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
@@ -118,6 +121,8 @@ class _Cut:
             starts.append((line, after))
             self.titles.append(titles)
             self.first_ids.append(int(marker.group(1)) + 1)
+        if document[body:starts[0][0]].strip():  # the template wrote more than the body
+            raise Uncuttable("the DOCX batch has a title block of its own")
         ends = [start for start, _after in starts[1:]] + [len(document) - len(self.tail)]
         self.bodies = [document[after:end]
                        for (_start, after), end in zip(starts, ends, strict=True)]
@@ -207,9 +212,10 @@ _LINK_ID = re.compile(r'<w:hyperlink r:id="rId(\d+)"')
 
 def _cut_as_alone(xml: str, span: range, numbers: list[int], lists: int) -> bool:
     """Whether a part (its body and notes) can be cut as a write of it alone: no caption
-    numbered after another part's, every link its own relationship (batch.lua keeps a
-    URL to one report of a batch), its lists numbered after the other parts' (pandoc
-    numbers a list even if it has no item)."""
+    numbered after another part's, every link its own relationship (a link to a URL
+    another report of the batch linked to first has that report's: gcmreview.convert.
+    pandoc.batches keeps such reports apart, by a guess from their text), its lists
+    numbered after the other parts' (pandoc numbers a list even if it has no item)."""
     return (not any(caption in xml for caption in _COUNTED_CAPTIONS)
             and all(int(n) in span for n in _LINK_ID.findall(xml))
             and numbers == list(range(FIRST_LIST + lists, FIRST_LIST + lists + len(numbers))))

@@ -54,7 +54,11 @@ FIXED_EPOCH = "946684800"  # 2000-01-01: pandoc's own timestamps, overwritten an
 DOCX_BATCH = 8
 """Reports of one language whose DOCX pandoc writes in one go, cut apart by Python into
 the files single writes make (gcmreview.convert.docx_batch): pandoc builds and reads its
-default reference document again at every DOCX write, 25 ms each."""
+default reference document again at every DOCX write (43 MB allocated, about 20 ms)."""
+BATCH_MARKDOWN_LIMIT = 256_000
+"""A report with more Markdown than this (skeleton and narratives; a regional volume) is
+written alone: what a batch saves is nothing beside it, and the reports of a batch are
+converted one after the other by one worker."""
 
 
 def pandoc_path() -> Path:
@@ -293,7 +297,7 @@ class PandocWorker:
 class ConversionWorker:
     """One worker of a build's pool: its pandoc, and its typst once a PDF is wanted.
     Each is replaced by a fresh process after much work: memory stays that of one
-    document."""
+    document, or of one batch of small ones (DOCX_BATCH)."""
 
     def __init__(self, templates: PandocTemplates, narratives: NarrativeCache,
                  processes: Processes) -> None:
@@ -337,10 +341,10 @@ class ConversionWorker:
             with contextlib.suppress(ValueError, LookupError, OSError,
                                      zipfile.BadZipFile):
                 cut = split_batch(path, parts)
-        except ConversionError as exc:
-            for job in jobs:
-                job.error = exc.message
-            return {}
+        except ConversionError:
+            if self.pandoc.process.process.poll() is not None:
+                raise  # pandoc stopped (or was stopped): the build says why, as for any job
+            # pandoc could not write the batch (an error in one document): each alone.
         finally:
             path.unlink(missing_ok=True)
         for k, (job, package) in enumerate(zip(jobs, cut, strict=True)):
@@ -431,13 +435,15 @@ def _urls(job: Job) -> set[str]:
 
 def batches(jobs: Iterable[Job], size: int) -> Iterator[list[tuple[int, Job]]]:
     """The jobs (with their place in `jobs`) in batches: up to `size` reports of one
-    language, made as HTML and DOCX only, that link to no same URL, whose DOCX pandoc
-    writes in one go; any other job alone."""
+    language, made as HTML and DOCX only, not large (BATCH_MARKDOWN_LIMIT), that link to
+    no same URL, whose DOCX pandoc writes in one go; any other job alone."""
     filling: dict[str, list[tuple[list[tuple[int, Job]], set[str]]]] = {}
     started: set[str] = set()
     for index, job in enumerate(jobs):
         if size < 2 or "docx" not in job.outputs or job.meta.form \
-                or not set(job.outputs) <= {"html", "docx"}:
+                or not set(job.outputs) <= {"html", "docx"} \
+                or len(job.skeleton.markdown) + sum(map(len, job.skeleton.narratives.values())
+                                                   ) > BATCH_MARKDOWN_LIMIT:
             yield [(index, job)]
             continue
         urls = _urls(job)
@@ -462,6 +468,19 @@ def batches(jobs: Iterable[Job], size: int) -> Iterator[list[tuple[int, Job]]]:
             yield members
 
 
+def batch_size(reference_doc: Path) -> int:
+    """DOCX_BATCH, or 1 if the reference document has pictures (a logo in its header):
+    the cut takes any picture for one pandoc placed, and each report would be written
+    twice."""
+    try:
+        with zipfile.ZipFile(reference_doc) as reference:
+            if any(name.startswith("word/media/") for name in reference.namelist()):
+                return 1
+    except (OSError, zipfile.BadZipFile):
+        return 1  # pandoc says what is wrong with it
+    return DOCX_BATCH
+
+
 def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: NarrativeCache,
                 workers: int, on_done: Callable[[Job], None] | None = None) -> list[Job]:
     """Convert jobs across `workers` pandoc processes (gcmreview.convert.pool); jobs may
@@ -477,7 +496,7 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
     places: dict[int, list[int]] = {}
 
     def numbered() -> Iterator[list[Job]]:
-        for batch in batches(jobs, DOCX_BATCH):
+        for batch in batches(jobs, batch_size(templates.reference_doc)):
             places[id(batch[0][1])] = [index for index, _job in batch]
             yield [job for _index, job in batch]
 
