@@ -147,8 +147,11 @@ def _renumbered(xml: str, shift: int, lists: int) -> str:
     return "".join(pieces)
 
 
+_LIST = re.compile(_LIST_ID + r"(\d+)")
+
+
 def _lists_of(xml: str) -> set[int]:
-    return {int(n) for n in re.findall(r'<w:numId w:val="(\d+)"', xml) if int(n) >= FIRST_LIST}
+    return {int(n) for n in _LIST.findall(xml) if int(n) >= FIRST_LIST}
 
 
 class _Numbering:

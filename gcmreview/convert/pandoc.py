@@ -219,13 +219,19 @@ class PandocWorker:
         self._ask({"id": f"alone-{k}", "write_docx_alone": k,
                    "reference_doc": str(self.templates.reference_doc)})
 
-    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+    def _exchange(self, request: dict[str, Any]) -> dict[str, Any]:
+        """pandoc's answer to `request`, which must be for it."""
         self.process.send(request)
         answer = self.process.receive()
         if answer.get("id") != request["id"]:
             raise ConversionError(_("pandoc answered for {other} instead of {job}: "
                                     "{output}").format(other=answer.get("id"), job=request["id"],
                                                        output=self.process.stopped().message))
+        return answer
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        """`_exchange`, and pandoc's failure raised."""
+        answer = self._exchange(request)
         if not answer["ok"]:
             raise ConversionError(_("pandoc failed: {reason}").format(reason=answer.get("error")))
         return answer
@@ -239,7 +245,7 @@ class PandocWorker:
         placed = {name: {"width": figure.width, "height": figure.height,
                          "drawing": figure.drawing} for name, figure in figures.items()}
         self._parsing(job.skeleton.markdown, narratives)
-        self.process.send({
+        return self._exchange({
             "id": job.id,
             "markdown": job.skeleton.markdown,
             "narratives": narratives,
@@ -257,12 +263,6 @@ class PandocWorker:
             "apparatus": apparatus(job.meta),
             "docx_batch": later_docx,
         })
-        answer = self.process.receive()
-        if answer.get("id") != job.id:
-            raise ConversionError(_("pandoc answered for {other} instead of {job}: "
-                                    "{output}").format(other=answer.get("id"), job=job.id,
-                                                       output=self.process.stopped().message))
-        return answer
 
     def fragments(self, id: str, narratives: dict[str, str],
                   languages: dict[str, str] | None = None) -> dict[str, str]:
@@ -280,15 +280,10 @@ class PandocWorker:
         pack, items = self.narratives.request(narratives)
         self._parsing("", items)
         # A footnote needs `[^` in the text: those narratives are written on their own.
-        self.process.send({"id": id, "fragments": True, "narratives": items, "pack": pack,
-                           "notes": sorted(k for k, text in narratives.items() if "[^" in text),
-                           "languages": languages})
-        answer = self.process.receive()
-        if answer.get("id") != id:
-            raise ConversionError(_("pandoc answered for {other} instead of {job}: "
-                                    "{output}").format(other=answer.get("id"), job=id,
-                                                       output=self.process.stopped().message))
-        return answer
+        return self._exchange({
+            "id": id, "fragments": True, "narratives": items, "pack": pack,
+            "notes": sorted(k for k, text in narratives.items() if "[^" in text),
+            "languages": languages})
 
     def close(self) -> None:
         self.process.close()
@@ -489,22 +484,15 @@ def convert_all(jobs: Iterable[Job], templates: PandocTemplates, narratives: Nar
 
     Returns the jobs in the order given, each with `error` set if it failed.
     """
-    pool: Pool[ConversionWorker, list[Job], Converted] = Pool(
+    pool: Pool[ConversionWorker, list[tuple[int, Job]], Converted] = Pool(
         workers, lambda processes: ConversionWorker(templates, narratives, processes),
-        ConversionWorker.convert)
+        lambda worker, batch: worker.convert([job for _index, job in batch]))
     finished: dict[int, Job] = {}
-    places: dict[int, list[int]] = {}
-
-    def numbered() -> Iterator[list[Job]]:
-        for batch in batches(jobs, batch_size(templates.reference_doc)):
-            places[id(batch[0][1])] = [index for index, _job in batch]
-            yield [job for _index, job in batch]
-
-    with contextlib.closing(pool.results(numbered())) as results:
+    with contextlib.closing(pool.results(batches(jobs, batch_size(templates.reference_doc)))
+                            ) as results:
         for done in results:
-            converted = done.value or Converted([{} for _job in done.item])
-            for index, job, figures in zip(places.pop(id(done.item[0])), done.item,
-                                           converted.figures, strict=True):
+            converted = done.value or Converted([{} for _item in done.item])
+            for (index, job), figures in zip(done.item, converted.figures, strict=True):
                 finish_job(job, figures, converted.packages.get(job.id))
                 if on_done:
                     on_done(job)
