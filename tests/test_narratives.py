@@ -171,6 +171,80 @@ def test_validate_warns_of_every_image_pandoc_reads(text: str) -> None:
     assert image == any(c.code == "narrative-image" for c in findings(text)), text
 
 
+PLAIN_TEXTS = [
+    "Plain words, *emphasis*, **strong**, ~~struck~~, `code` and a [link](https://un.org/x)."
+    .replace("https://un.org/x", "#part"),
+    "- [ ] a task\n- [x] done\n\n1. one\n2. two\n\n> a quote",
+    "| State | Plan |\n|---|:-:|\n| MA | yes |\n\nAfter the table.",
+    "Entities stay entities: &#64;gov.ma, &#119;ww.un.org, http&#58;//un.org, &commat; too.",
+    "An address written around: focal point (at) gov dot ma; ww w.un.org; http: //un.org.",
+    "Texte en français : « guillemets », l’apostrophe ; point-virgule !",
+    "نص عربي: الهدف 1، السياسات الوطنية.",
+    "<!-- a comment -->\n\n<b>raw HTML</b> and \\*escaped\\* stars",
+    "Not a note: [x], ^caret, [ ^ spaced] and a task list [ ] inline.",
+]
+TRIGGERED = ["Write to focal.point@gov.ma", "See www.un.org today", "See https://un.org/x.",
+             "ftp://files.un.org/a", "A note[^1].\n\n[^1]: the note."]
+"""A text with each trigger (`WWW` in capitals is one only as a precaution: this pandoc
+links the lower-case word alone)."""
+
+
+def read_both(tmp_path: Path, texts: list[str]) -> list[tuple[str, str]]:
+    """Each text as pandoc's JSON read with READER and with PLAIN_READER (the real pandoc)."""
+    from gcmreview.convert.pandoc import pandoc_path
+    from gcmreview.core.narrative import PLAIN_READER, READER
+
+    script = tmp_path / "both.lua"
+    script.write_text(
+        "local d = pandoc.json.decode(io.read('a'))\n"
+        "local out = {}\n"
+        "for i, t in ipairs(d.texts) do out[i] = {pandoc.write(pandoc.read(t, d.full), 'json'),"
+        " pandoc.write(pandoc.read(t, d.plain), 'json')} end\n"
+        "io.write(pandoc.json.encode(out))\n", encoding="utf-8")
+    request = json.dumps({"texts": texts, "full": READER, "plain": PLAIN_READER})
+    done = subprocess.run([str(pandoc_path()), "lua", str(script)], input=request.encode(),
+                          capture_output=True, check=True, timeout=120)
+    return [(a, b) for a, b in json.loads(done.stdout)]
+
+
+def test_the_plain_reader_reads_texts_without_its_triggers_as_the_full_one(
+        tmp_path: Path) -> None:
+    """batch.lua reads a narrative holding none of PLAIN_UNLESS with PLAIN_READER: for
+    every narrative of the shipped workspaces and of the tests, and texts made to come close
+    to a bare link or a note, the document is the one READER reads, element for element;
+    a text with each trigger is read otherwise (so the trigger is needed)."""
+    import yaml
+
+    from gcmreview.core import format
+    from gcmreview.core.narrative import PLAIN_UNLESS
+
+    keys = set(format.narrative_keys())
+    found: list[str] = []
+
+    def walk(node: object, key: object = None) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and key in keys:
+            found.append(node)
+
+    root = Path(__file__).parents[1]
+    for path in sorted([*root.glob("countries/**/*.yaml"), *root.glob("tests/data/**/*.yaml")]):
+        try:
+            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # the files made to be refused
+    plain = [t for t in [*found, *PLAIN_TEXTS] if not any(u in t for u in PLAIN_UNLESS)]
+    assert len(plain) > 100 and all(t in plain for t in PLAIN_TEXTS)
+    for text, (full, light) in zip(plain, read_both(tmp_path, plain), strict=True):
+        assert full == light, text
+    for text, (full, light) in zip(TRIGGERED, read_both(tmp_path, TRIGGERED), strict=True):
+        assert any(u in text for u in PLAIN_UNLESS) and full != light, text
+
+
 # --- parsed once per build, cached across builds -----------------------------------------
 
 def cache_index(out: Path) -> tuple[Path, dict]:

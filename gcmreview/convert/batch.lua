@@ -28,9 +28,21 @@ local SKELETON_FORMAT = "commonmark+pipe_tables+fenced_divs+bracketed_spans+attr
 
 local config = pandoc.json.decode(io.read("l"), false)
 -- What a narrative may contain is defined in gcmreview/core/narrative.py and
--- arrives here as {actions = {element type = action}, safe_schemes, reader}.
+-- arrives here as {actions = {element type = action}, safe_schemes, reader,
+-- plain_reader, plain_unless}.
 local POLICY = config.policy
 local NARRATIVE_FORMAT = POLICY.reader
+-- The same reader without the extensions a text can use only through a few characters
+-- (gcmreview/core/narrative.py PLAIN_READER): the same document from such a text, faster.
+local PLAIN_FORMAT = POLICY.plain_reader
+
+local function reads_plain(text)
+  for _, needed in ipairs(POLICY.plain_unless) do
+    if text:find(needed, 1, true) then return false end
+  end
+  return true
+end
+
 local CACHE_DIR = config.cache_dir
 
 local SCRIPT_DIR = arg[0]:match("^(.*[/\\])") or "./"
@@ -91,9 +103,9 @@ end
 
 local write_cache, write_cache_json -- defined below, with the cache
 
--- Fills `out` (key -> sanitised blocks) for the narratives `items` ({key, text})
--- and caches them.
-local function read_group(items, out)
+-- Fills `out` (key -> sanitised blocks) for the narratives `items` ({key, text}),
+-- read with `format`, and caches them.
+local function read_group(items, out, format)
   if #items == 1 then
     out[items[1].key] = read_alone(items[1].text)
     write_cache(items[1].key, out[items[1].key])
@@ -105,7 +117,7 @@ local function read_group(items, out)
     parts[#parts + 1] = "\n\n\n" .. marker(i) .. "\n\n\n"
   end
   reads = reads + 1
-  local doc = pandoc.read(table.concat(parts), NARRATIVE_FORMAT)
+  local doc = pandoc.read(table.concat(parts), format)
   -- Check the structure before sanitising: unwrapping a div could otherwise
   -- lift a swallowed marker back to the top level.
   if split_at_marks(doc.blocks, #items, "RawBlock") ~= nil then
@@ -118,8 +130,8 @@ local function read_group(items, out)
     end
   end
   local half = #items // 2
-  read_group(table.move(items, 1, half, 1, {}), out)
-  read_group(table.move(items, half + 1, #items, 1, {}), out)
+  read_group(table.move(items, 1, half, 1, {}), out, format)
+  read_group(table.move(items, half + 1, #items, 1, {}), out, format)
 end
 
 -- The cache: each job writes the narratives it parsed into one pack file (one
@@ -218,7 +230,12 @@ local function narrative_sources(narratives, pack, answer)
   -- job again with the text of what is missing, to be parsed.
   if #answer.missing > 0 then error("narratives missing from the cache", 0) end
   local parsed = {}
-  if #to_parse > 0 then read_group(to_parse, parsed) end
+  local plain_texts, others = {}, {}
+  for _, item in ipairs(to_parse) do
+    table.insert(reads_plain(item.text) and plain_texts or others, item)
+  end
+  if #plain_texts > 0 then read_group(plain_texts, parsed, PLAIN_FORMAT) end
+  if #others > 0 then read_group(others, parsed, NARRATIVE_FORMAT) end
   for _, item in ipairs(alone) do
     parsed[item.key] = read_alone(item.text)
     write_cache(item.key, parsed[item.key])

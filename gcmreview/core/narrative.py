@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import product
 from typing import Any, NamedTuple
 
 from gcmreview.core.i18n import N_
@@ -21,6 +22,19 @@ from gcmreview.core.i18n import N_
 READER = "commonmark+pipe_tables+footnotes+strikeout+task_lists+autolink_bare_uris"
 """pandoc's reader for narratives: CommonMark with GitHub's tables, footnotes,
 strikeout, task lists and bare links (docs/format.md, section 4)."""
+
+PLAIN_READER = "commonmark+pipe_tables+strikeout+task_lists"
+"""READER without the two extensions a text can use only through a few characters: it
+reads such a text into the same document, and faster (batch.lua reads the narratives
+that hold none of PLAIN_UNLESS with it). Bare links: commonmark-extensions' autolink
+parser (Commonmark/Extensions/Autolink.hs) starts only at the word `www`, at `http`,
+`https` or `ftp` followed by `://`, or at an e-mail address's `@`; yet it is tried at
+every word, and an e-mail address is looked for through every run of letters (measured on
+the bench's narratives: a quarter of what pandoc allocates to read them). Footnotes
+start with `[^`."""
+PLAIN_UNLESS = ("@", "://", "[^", *("".join(case) for case in product("wW", repeat=3)))
+"""A narrative holding any of these is read with READER (`www` in any case, should a
+later reader match it so)."""
 
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 """Link targets that stay links; any other target (javascript:, file:, a
@@ -84,9 +98,11 @@ CONSTRUCTS = (
 
 
 def policy() -> dict[str, object]:
-    """The table the Lua sanitiser applies: element type -> action, safe schemes."""
+    """The table the Lua sanitiser applies: element type -> action, safe schemes; the
+    readers of narratives."""
     return {"actions": {element: c.action for c in CONSTRUCTS for element in c.elements},
-            "safe_schemes": list(SAFE_URL_SCHEMES), "reader": READER}
+            "safe_schemes": list(SAFE_URL_SCHEMES), "reader": READER,
+            "plain_reader": PLAIN_READER, "plain_unless": list(PLAIN_UNLESS)}
 
 
 def key(text: str) -> str:
