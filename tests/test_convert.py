@@ -63,6 +63,21 @@ def test_a_footnote_in_one_narrative_leaves_the_others_joined(worker, tmp_path: 
     assert "the note of forty" in md
 
 
+def test_narratives_with_a_bare_link_are_read_apart_with_the_full_reader(
+        worker, tmp_path: Path) -> None:
+    """Texts that may hold a bare link (an address, `www`, `://`) are read together with
+    READER, the others together with PLAIN_READER (core/narrative.py): two reads, and the
+    bare links are links in the document, the rest as it was."""
+    texts = [f"Plain narrative number {i}." for i in range(40)]
+    texts += ["Write to focal.point@gov.ma.", "See www.iom.int or https://un.org/gcm."]
+    job = document(tmp_path, "L", texts)
+    md = converted(worker, job)
+    assert job.narrative_reads == 2  # the forty together, the two with links together
+    assert all(md.count(f"narrative number {i}.") == 1 for i in range(40))
+    assert "<focal.point@gov.ma>" in md or "(mailto:focal.point@gov.ma)" in md
+    assert "http://www.iom.int" in md and "https://un.org/gcm" in md
+
+
 @pytest.mark.parametrize("swallowing", ["```\nan unclosed fence", "<!-- an unclosed comment",
                                         "<script>\nan unclosed script"],
                          ids=["fence", "comment", "script"])
