@@ -210,31 +210,19 @@ def read_both(tmp_path: Path, texts: list[str]) -> list[tuple[str, str]]:
 def test_the_plain_reader_reads_texts_without_its_triggers_as_the_full_one(
         tmp_path: Path) -> None:
     """batch.lua reads a narrative holding none of PLAIN_UNLESS with PLAIN_READER: for
-    every narrative of the shipped workspaces and of the tests, and texts made to come close
+    every text of the shipped workspaces and of the tests (`texts_of`), and texts made to come close
     to a bare link or a note, the document is the one READER reads, element for element;
     a text with each trigger is read otherwise (so the trigger is needed)."""
     import yaml
 
-    from gcmreview.core import format
     from gcmreview.core.narrative import PLAIN_UNLESS
+    from gcmreview.model.apparatus import texts_of
 
-    keys = set(format.narrative_keys())
     found: list[str] = []
-
-    def walk(node: object, key: object = None) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, k)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, key)
-        elif isinstance(node, str) and key in keys:
-            found.append(node)
-
     root = Path(__file__).parents[1]
     for path in sorted([*root.glob("countries/**/*.yaml"), *root.glob("tests/data/**/*.yaml")]):
         try:
-            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+            found += texts_of(yaml.safe_load(path.read_text(encoding="utf-8")))
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # the files made to be refused
     plain = [t for t in [*found, *PLAIN_TEXTS] if not any(u in t for u in PLAIN_UNLESS)]
