@@ -217,6 +217,29 @@ def test_edits_made_in_word_are_imported(run_cli, ws: Path) -> None:
     assert len(changed) < 30
 
 
+def test_a_form_handed_out_with_a_former_label_is_still_read(run_cli, ws: Path) -> None:
+    """French forms said "Statut" until December 2026 ("État d'avancement" since, as
+    "statut" in that sense is an anglicism): one filled in then and returned now is read
+    as before (model/form.py FORMER_LABELS)."""
+    path = _edit_ma_form(run_cli, ws)
+    document = wordedit.open_form(path)
+    renamed = 0
+    for table in document.tables:
+        for row in table.rows:
+            label = row.cells[0].paragraphs[0]
+            if label.text.strip() == FR("Status"):
+                label.runs[0].text = "Statut"
+                for run in label.runs[1:]:
+                    run.text = ""
+                renamed += 1
+    assert renamed >= 23  # one for each objective
+    document.save(str(path))
+    result = run_cli("import", "forms/MA.docx", "--dry-run", cwd=ws)
+    assert result.code == 0, result.out
+    assert "status changed: 23: in progress → implemented" in result.out
+    assert "now covers objective 7 (in progress)" in result.out
+
+
 def test_what_cannot_be_placed_is_reported_where_it_was(run_cli, ws: Path) -> None:
     assert run_cli("form", "MA", cwd=ws).code == 0
     path = ws / "forms" / "MA.docx"

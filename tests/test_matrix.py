@@ -302,7 +302,7 @@ def test_the_legend_names_principles_in_the_users_language(run_cli, tmp_path: Pa
     write(tmp_path, "MA", review("MA", {1: ("implemented", "Done.")}, {"rule-of-law": "C."}))
     monkeypatch.setenv("GCMREVIEW_LANG", "fr")
     table = run_cli("coverage", cwd=tmp_path).out
-    assert "◇ renseigné, statut non indiqué" in table
+    assert "◇ renseigné, état d'avancement non indiqué" in table
     assert "d) Primauté du droit et garanties d’une procédure régulière" in table
     assert "rule-of-law" not in table
     md = unescaped(run_cli("coverage", "--format", "markdown", cwd=tmp_path).out)

@@ -391,7 +391,7 @@ def test_french_typography_in_every_format(fr: Path) -> None:
     assert "L’examen national" in pdf and "l'" not in pdf.replace("c'd", "")
     # The report's own words too: the catalogs' French and the template's punctuation.
     assert "Vue d’ensemble" in text and "Vue d'ensemble" not in text
-    assert f"Statut{NBSP}:" in words_keeping_nbsp(re.sub(r"<[^>]+>", "", text))
+    assert f"État d’avancement{NBSP}:" in words_keeping_nbsp(re.sub(r"<[^>]+>", "", text))
     # And the words of the review that are not narratives: a measure's title.
     assert "Plan d’action" in text and "Plan d'action" not in text
 

@@ -785,8 +785,10 @@ def test_a_matrix_in_the_annex_keeps_its_names_on_one_line(
     annex = pages[last_page:]
     found = [ok for page in annex for ok in same_line(page, "République", "syrienne")]
     assert len(found) >= 2 and all(found), found  # the tables of figures 1 and 2, at least
-    page = next(p for p in annex if any(w.text == "23" for w in p.words))
-    header = next(w for w in page.words if w.text == "État")
+    # The header row: "État" with the objectives' numbers on its line (the annex may start on
+    # the page of the last State's paragraph, with its own "État" and "23").
+    page, header = next((p, w) for p in annex for w in p.words if w.text == "État"
+                        and any(v.text == "23" and abs(v.y - w.y) < 2 for v in p.words))
     numbers = sorted((w for w in page.words if abs(w.y - header.y) < 2
                       and w.text in {str(n) for n in range(1, 24)}), key=lambda w: w.x_min)
     assert [w.text for w in numbers] == [str(n) for n in range(1, 24)]
@@ -803,7 +805,8 @@ def test_a_figures_key_comes_with_its_table_in_the_annex(
     last_page, _last = outline(pypdf.PdfReader(pages[0].pdf))[-1]
     page = next(p for p in pages[last_page:] if any(w.text == "Symbole" for w in p.words))
     key = next(w for w in page.words if w.text == "Symbole")
-    header = next(w for w in page.words if w.text == "23")  # the table's last column
+    header = next(w for w in page.words if w.text == "23"  # the table's last column
+                  and any(v.text == "22" and abs(v.y - w.y) < 2 for v in page.words))
     assert key.y > header.y  # y from the bottom: the key above the table
     # Figure 2's table has its key too: its ● is "Renseigné", not Figure 1's "Mis en œuvre".
     words = [w.text for p in pages[last_page:] for w in p.words]

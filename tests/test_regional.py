@@ -452,9 +452,9 @@ def test_the_annex_says_what_partners_stated_beside_the_count(regional: Path) ->
     md = (regional / "regional.fr.md").read_text(encoding="utf-8").replace("\u00a0", " ")
     lebanon = md[md.index("## Liban\n"):]
     assert lebanon.split("\n")[2].startswith(
-        "Objectifs couverts : **0/23** (et 2 renseignés par des partenaires, non comptés). ")
+        "Objectifs couverts : **0 sur 23** (et 2 renseignés par des partenaires, non comptés). ")
     morocco = md[md.index("## Maroc\n"):]
-    assert morocco.split("\n")[2].startswith("Objectifs couverts : **4/23**. ")
+    assert morocco.split("\n")[2].startswith("Objectifs couverts : **4 sur 23**. ")
 
 
 def test_stakeholder_groups_are_enumerated_in_lower_case(regional: Path) -> None:
@@ -490,7 +490,7 @@ def test_a_state_whose_review_states_no_status_is_not_said_to_have_said_nothing(
     assert review("MA")["objectives"][5].get("status") is None
     ws = copy_workspace(tmp_path / "ws", ("MA",))
     for lang, heading in (("en", "#### Morocco: Status not stated"),
-                          ("fr", "#### Maroc : statut non indiqué"),
+                          ("fr", "#### Maroc : état d’avancement non indiqué"),
                           ("ar", "#### المغرب: الحالة غير مذكورة")):
         run_build(ws, region=True, formats="md", lang=lang)
         md = unescaped((ws / "out" / f"regional.{lang}.md").read_text(encoding="utf-8"))

@@ -187,7 +187,8 @@ def test_legend_matches_the_cells(out: Path) -> None:
     symbols = {cell[0].strip(): cell[1].strip() for cell in rows}
     assert symbols[""] == "Non renseigné"  # blank, as the cells are
     # "Non indiqué" read like "Non renseigné" beside it: the key says what it is.
-    assert symbols["◇"] == "Renseigné, statut non indiqué" and symbols["·"] == "Non commencé"
+    assert symbols["◇"] == "Renseigné, état d’avancement non indiqué"
+    assert symbols["·"] == "Non commencé"
     assert "□" not in "".join(lines[:10])
 
 
@@ -322,9 +323,30 @@ def test_editorial_details_from_the_review(tmp_path: Path) -> None:
 
 
 def test_a_french_label_after_a_colon_is_in_lower_case(out: Path) -> None:
-    """"Statut : Non indiqué" took a capital after the colon, which French does not."""
+    """"État d’avancement : Non indiqué" took a capital after the colon, which French does
+    not."""
     md = text(out / "MA.fr.md")
-    assert "**Statut**\u00a0: non indiqué" in md and "**Statut**\u00a0: Non" not in md
+    assert "**État d’avancement**\u00a0: non indiqué" in md \
+        and "**État d’avancement**\u00a0: Non" not in md
+    # The document's status in the regional report's paragraph on each State, too.
+    regional = text(out / "regional.fr.md")
+    assert "Statut du document\u00a0: projet, 13\u00a0août\u00a02020" in regional
+    assert "Statut du document\u00a0: Projet" not in regional
+
+
+def test_a_ratio_in_running_text_is_in_words(out: Path) -> None:
+    """"Objectifs couverts : 4/23." is a dashboard's shorthand, not a sentence of a UN
+    document: in running text a ratio is "4 sur 23", "4 من 23"; a table's cells and the
+    cover's facts keep "4/23". Either stays on one line."""
+    for lang, words in (("fr", "**4\u00a0sur\u00a023**"), ("ar", "**4\u00a0من\u00a023**")):
+        md = text(out / f"MA.{lang}.md")
+        assert words in md and "**4/23**" not in md, lang
+        assert re.search(r"\*\*[^*]+\*\*\u00a0?: 4/23", md), lang  # the cover's facts
+        regional = text(out / f"regional.{lang}.md")
+        assert words in regional and "**4/23**" not in regional, lang
+        assert "| 4/23 |" in regional, lang  # the table of participation
+    html = text(out / "MA.fr.html")
+    assert re.search(r"Objectifs couverts\s*:\s*<strong>4\u00a0sur\u00a023</strong>", html)
 
 
 

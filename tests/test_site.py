@@ -248,7 +248,8 @@ def test_states_whose_status_is_not_stated_are_not_said_to_have_said_nothing(
         example: Path) -> None:
     """An objective's page groups the States by status: a group headed "Not stated (2)"
     over Algeria's and Morocco's own words read as if they had said nothing."""
-    for lang, heading in (("en", "Status not stated (2)"), ("fr", "Statut non indiqué (2)"),
+    for lang, heading in (("en", "Status not stated (2)"),
+                          ("fr", "État d’avancement non indiqué (2)"),
                           ("ar", "الحالة غير مذكورة (2)")):
         page = (example / "site" / lang / "objective-10.html").read_text(encoding="utf-8")
         group = page[page.index('<section class="status-group" data-status="not_stated"'):]

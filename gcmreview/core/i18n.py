@@ -409,7 +409,15 @@ class Formatter:
         return format_decimal(round(value, 1), format="#,##0.#", locale=self.lang)
 
     def ratio(self, part: int, whole: int) -> str:
+        """`4/23`: for a table's cells."""
         return f"{self.number(part)}/{self.number(whole)}"
+
+    def out_of(self, part: int, whole: int) -> str:
+        """`4 of 23`, `4 sur 23`: a ratio in running text, where UN documents do not
+        write a slash; on one line (no-break spaces), as "4/23" was."""
+        words = self.gettext("%(part)s of %(whole)s") % {"part": self.number(part),
+                                                          "whole": self.number(whole)}
+        return words.replace(" ", "\u00a0")
 
     def language_name(self, code: str) -> str:
         from babel import Locale

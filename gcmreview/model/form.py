@@ -379,8 +379,17 @@ class FormBuilder:
 
 # --- reading a returned form --------------------------------------------------------------------
 
+FORMER_LABELS: dict[str, tuple[str, ...]] = {
+    # French forms handed out before December 2026 said "Statut", an anglicism in this
+    # sense (since "État d'avancement"): the forms States fill in and return are still read.
+    "Status": ("Statut",),
+}
+"""Labels a form once printed for a msgid, still recognised when a form comes back."""
+
+
 def _all_languages(msgid: str) -> set[str]:
-    return {fold_words(translations(lang).gettext(msgid)) for lang in LANGUAGES}
+    return {fold_words(translations(lang).gettext(msgid)) for lang in LANGUAGES} \
+        | {fold_words(text) for text in FORMER_LABELS.get(msgid, ())}
 
 
 @cache

@@ -271,6 +271,9 @@ class ReviewModel:
     compact: Text
     objectives_covered: str
     principles_covered: str
+    """`4/23`, for tables; in running text, `objectives_out_of` (`4 of 23`)."""
+    objectives_out_of: str
+    principles_out_of: str
     objective_rows: list[ObjectiveRow]
     principle_rows: list[PrincipleRow]
     sections: dict[str, Section | None]
@@ -592,6 +595,10 @@ class ReviewReading:
             objectives_covered=self.fmt.ratio(len(coverage.objectives_covered),
                                               coverage.objective_total),
             principles_covered=self.fmt.ratio(len(coverage.principles_covered),
+                                              coverage.principle_total),
+            objectives_out_of=self.fmt.out_of(len(coverage.objectives_covered),
+                                              coverage.objective_total),
+            principles_out_of=self.fmt.out_of(len(coverage.principles_covered),
                                               coverage.principle_total),
             objective_rows=self.objective_rows(coverage),
             principle_rows=self.principle_rows(coverage),

@@ -362,7 +362,8 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
                        and_list=lambda items: _list(fmt, list(items), lang),
                        enum=lambda items: fmt.join(_joined(list(items), lang)),
                        semicolons=lambda items: fmt.semicolons(_joined(list(items), lang)),
-                       number=fmt.number, counted=fmt.counted, after_colon=after_colon,
+                       number=fmt.number, counted=fmt.counted,
+                       after_colon=lambda value, langs=("fr",): after_colon(value, langs, lang),
                        in_a_sentence=in_a_sentence,
                        note=_note, numbered=_numbered,
                        quoted=lambda markdown, values: _quoted(markdown, values, lang))
@@ -396,22 +397,23 @@ def in_a_sentence(value: Text | Phrase | str) -> Text | Phrase | str:
     return after_colon(value, ("en", "fr"))
 
 
-def after_colon(value: Text | Phrase | str, langs: tuple[str, ...] = ("fr",)
-                ) -> Text | Phrase | str:
-    """A label after a colon, as French writes it: in lower case ("Statut : en cours"),
-    unless it starts with an acronym or a name in capitals ("COVID-19", "ONU"). A phrase
+def after_colon(value: Text | Phrase | str, langs: tuple[str, ...] = ("fr",),
+                report_lang: str = "") -> Text | Phrase | str:
+    """A label after a colon, as French writes it: in lower case ("État d'avancement : en
+    cours"), unless it starts with an acronym or a name in capitals ("COVID-19", "ONU"). A phrase
     that starts with a part ("{status} (déclaration d'un partenaire…)"): that part.
-    `langs`: the languages it lowers."""
+    `langs`: the languages it lowers; `report_lang`: the language of a plain string (the
+    report's own words)."""
     if isinstance(value, Phrase):
         first = re.match(r"\{(\w+)\}", value.text)
         if first is None or first.group(1) not in value.parts:
             return value
         part = value.parts[first.group(1)]
-        lowered = after_colon(part, langs)
+        lowered = after_colon(part, langs, report_lang)
         assert isinstance(lowered, Text)  # a part is a Text: so is what it becomes
         return value._replace(parts={**value.parts, first.group(1): lowered})
     text = value.text if isinstance(value, Text) else value
-    lang = value.lang if isinstance(value, Text) else ""
+    lang = value.lang if isinstance(value, Text) else report_lang
     if lang not in langs or len(text) < 2 or not text[0].isupper() or not text[1].islower():
         return value
     lowered = text[0].lower() + text[1:]
