@@ -83,7 +83,8 @@ def test_narratives_with_a_bare_link_are_read_apart_with_the_full_reader(
                          ids=["fence", "comment", "script"])
 def test_a_swallowing_narrative_is_isolated_not_the_document(worker, tmp_path: Path,
                                                              swallowing: str) -> None:
-    texts = [f"Plain narrative number {i}." for i in range(40)]
+    # With `code`, they are read with the swallowing one (batch.lua may_need_sanitising).
+    texts = [f"Plain narrative number {i}. `code`" for i in range(40)]
     texts.append(swallowing)
     job = document(tmp_path, "B", texts)
     md = converted(worker, job)
@@ -91,6 +92,26 @@ def test_a_swallowing_narrative_is_isolated_not_the_document(worker, tmp_path: P
     assert 2 < job.narrative_reads <= 14
     assert all(md.count(f"narrative number {i}.") == 1 for i in range(40))
     assert swallowing.split()[-1] in md
+
+
+def test_narratives_with_nothing_to_sanitise_are_not_walked_and_the_others_are(
+        worker, tmp_path: Path) -> None:
+    """Texts without the characters of links, raw HTML, code, headings or tables are read
+    together, and not walked by the sanitiser when their JSON shows nothing it acts on
+    (batch.lua). A heading underlined, which those characters do not show, is in the JSON:
+    that group is sanitised, and the heading is a bold paragraph as ever."""
+    plain = [f"Plain narrative number {i}, *emphasis*.\n\n- a list" for i in range(20)]
+    underlined = ["A heading\n=========\n\nIts text.", "Code, indented:\n\n    x = 1"]
+    job = document(tmp_path, "S", [*plain, *underlined])
+    md = converted(worker, job)
+    assert job.narrative_reads == 1  # all of them in one group
+    assert all(md.count(f"narrative number {i}, *emphasis*.") == 1 for i in range(20))
+    assert "**A heading**" in md and "# A heading" not in md and "====" not in md
+    assert "    x = 1" in md or "```\nx = 1" in md
+    # The same narratives read from the cache by another document: cut right.
+    again = document(tmp_path, "S2", [*plain, *underlined])
+    assert converted(worker, again).split("\n", 1)[1] == md.split("\n", 1)[1]  # but "# S2"
+    assert again.narrative_reads == 0
 
 
 def test_a_narrative_is_parsed_once_then_read_from_the_cache(worker, tmp_path: Path) -> None:

@@ -103,9 +103,41 @@ end
 
 local write_cache, write_cache_json -- defined below, with the cache
 
+-- The markers as pandoc writes them in JSON: read (a raw block), and sanitised (shown as
+-- the text that was typed: a code block).
+local function raw_marker_json(i)
+  return '{"t":"RawBlock","c":["html","' .. marker(i) .. '\\n"]}'
+end
+local function code_marker_json(i)
+  return '{"t":"CodeBlock","c":[["",[],[]],"' .. marker(i) .. '\\n"]}'
+end
+
+-- Whether a text may hold what the sanitiser acts on, by its characters: raw HTML and
+-- autolinks (<), links, images and task boxes ([, !), code (`, ~), headings (#), tables
+-- (|). A guess that only chooses the groups: what is skipped is decided on the JSON
+-- below. (A heading underlined with = or -, or code indented, is found there.)
+local function may_need_sanitising(text)
+  return text:find("[<%[!`#|~]") ~= nil
+end
+
+-- Whether the pandoc JSON of a joined read holds none of the elements the sanitiser acts
+-- on (POLICY.actions), the `markers` raw blocks apart: then sanitising it would change
+-- nothing. pandoc's JSON writes each element's type as "t":"Type"; a text holding those
+-- characters is written with its quotes escaped, so it cannot pass for one.
+local function nothing_to_sanitise(json, markers)
+  for element in pairs(POLICY.actions) do
+    if element ~= "RawBlock" and json:find('"t":"' .. element .. '"', 1, true) then
+      return false
+    end
+  end
+  local _, raw = json:gsub('"t":"RawBlock"', "")
+  return raw == markers
+end
+
 -- Fills `out` (key -> sanitised blocks) for the narratives `items` ({key, text}),
--- read with `format`, and caches them.
-local function read_group(items, out, format)
+-- read with `format`, and caches them. `plain`: none of them may need sanitising (by
+-- `may_need_sanitising`).
+local function read_group(items, out, format, plain)
   if #items == 1 then
     out[items[1].key] = read_alone(items[1].text)
     write_cache(items[1].key, out[items[1].key])
@@ -120,18 +152,29 @@ local function read_group(items, out, format)
   local doc = pandoc.read(table.concat(parts), format)
   -- Check the structure before sanitising: unwrapping a div could otherwise
   -- lift a swallowed marker back to the top level.
-  if split_at_marks(doc.blocks, #items, "RawBlock") ~= nil then
+  local read = split_at_marks(doc.blocks, #items, "RawBlock")
+  if read ~= nil then
+    -- Texts of words, lists and emphasis only (most of them): the walk, a copy of every
+    -- element through Lua and back, would change nothing (measured on the bench's first
+    -- build: 1.4 s of pandoc's time for all narratives). Their JSON, written for the cache
+    -- anyway, says so for sure.
+    local json = plain and pandoc.write(doc, "json")
+    if json and nothing_to_sanitise(json, #items) then
+      for i, item in ipairs(items) do out[item.key] = read[i] end
+      write_cache_json(json, items, read, raw_marker_json)
+      return
+    end
     local clean = doc:walk(sanitize)
     local chunks = split_at_marks(clean.blocks, #items, "CodeBlock")
     if chunks ~= nil then
       for i, item in ipairs(items) do out[item.key] = chunks[i] end
-      write_cache_json(clean, items, chunks)
+      write_cache_json(pandoc.write(clean, "json"), items, chunks, code_marker_json)
       return
     end
   end
   local half = #items // 2
-  read_group(table.move(items, 1, half, 1, {}), out, format)
-  read_group(table.move(items, half + 1, #items, 1, {}), out, format)
+  read_group(table.move(items, 1, half, 1, {}), out, format, plain)
+  read_group(table.move(items, half + 1, #items, 1, {}), out, format, plain)
 end
 
 -- The cache: each job writes the narratives it parsed into one pack file (one
@@ -148,14 +191,13 @@ write_cache = function(key, blocks)
   save(key, pandoc.write(pandoc.Pandoc(blocks), "json"))
 end
 
--- The JSON of a whole joined read, cut at its markers: one JSON write for all
--- the narratives instead of one each.
-write_cache_json = function(doc, items, chunks)
-  local json = pandoc.write(doc, "json")
+-- The JSON of a whole joined read, cut at its markers (`mark_json`: their JSON): one JSON
+-- write for all the narratives instead of one each.
+write_cache_json = function(json, items, chunks, mark_json)
   local head = json:match('^(.-"blocks":%[)')
   local from = head and #head + 1
   for i, item in ipairs(items) do
-    local mark = '{"t":"CodeBlock","c":[["",[],[]],"' .. marker(i) .. '\\n"]}'
+    local mark = mark_json(i)
     local at = from and json:find(mark, from, true)
     if at == nil then -- not the layout expected: one write each
       for j = i, #items do write_cache(items[j].key, chunks[j]) end
@@ -230,12 +272,17 @@ local function narrative_sources(narratives, pack, answer)
   -- job again with the text of what is missing, to be parsed.
   if #answer.missing > 0 then error("narratives missing from the cache", 0) end
   local parsed = {}
-  local plain_texts, others = {}, {}
+  -- Three groups: read with the plain reader, with nothing to sanitise (most); with
+  -- the plain reader; with the full one.
+  local groups = { {}, {}, {} }
   for _, item in ipairs(to_parse) do
-    table.insert(reads_plain(item.text) and plain_texts or others, item)
+    local group = not reads_plain(item.text) and 3
+      or may_need_sanitising(item.text) and 2 or 1
+    table.insert(groups[group], item)
   end
-  if #plain_texts > 0 then read_group(plain_texts, parsed, PLAIN_FORMAT) end
-  if #others > 0 then read_group(others, parsed, NARRATIVE_FORMAT) end
+  for i, format in ipairs({ PLAIN_FORMAT, PLAIN_FORMAT, NARRATIVE_FORMAT }) do
+    if #groups[i] > 0 then read_group(groups[i], parsed, format, i == 1) end
+  end
   for _, item in ipairs(alone) do
     parsed[item.key] = read_alone(item.text)
     write_cache(item.key, parsed[item.key])
