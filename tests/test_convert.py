@@ -98,17 +98,27 @@ def test_narratives_with_nothing_to_sanitise_are_not_walked_and_the_others_are(
         worker, tmp_path: Path) -> None:
     """Texts without the characters of links, raw HTML, code, headings or tables are read
     together, and not walked by the sanitiser when their JSON shows nothing it acts on
-    (batch.lua). A heading underlined, which those characters do not show, is in the JSON:
-    that group is sanitised, and the heading is a bold paragraph as ever."""
+    (batch.lua); their cache entries are cut at the raw markers. A heading underlined,
+    which those characters do not show, is in the JSON: its group is walked, and the
+    heading is a bold paragraph as ever."""
     plain = [f"Plain narrative number {i}, *emphasis*.\n\n- a list" for i in range(20)]
+    job = document(tmp_path, "P", plain)
+    md = converted(worker, job)
+    assert (job.narrative_reads, job.narrative_walks) == (1, 0)
+    assert all(md.count(f"narrative number {i}, *emphasis*.") == 1 for i in range(20))
+    # Read back from the cache by another document: each entry holds its own narrative.
+    again = document(tmp_path, "P2", list(reversed(plain)))
+    back = converted(worker, again)
+    assert again.narrative_reads == 0
+    found = [back.index(f"narrative number {i}, *emphasis*.") for i in range(20)]
+    assert found == sorted(found, reverse=True) and back.count("- a list") == 20
+
     underlined = ["A heading\n=========\n\nIts text.", "Code, indented:\n\n    x = 1"]
     job = document(tmp_path, "S", [*plain, *underlined])
     md = converted(worker, job)
-    assert job.narrative_reads == 1  # all of them in one group
-    assert all(md.count(f"narrative number {i}, *emphasis*.") == 1 for i in range(20))
+    assert (job.narrative_reads, job.narrative_walks) == (1, 1)  # all in one group, walked
     assert "**A heading**" in md and "# A heading" not in md and "====" not in md
     assert "    x = 1" in md or "```\nx = 1" in md
-    # The same narratives read from the cache by another document: cut right.
     again = document(tmp_path, "S2", [*plain, *underlined])
     assert converted(worker, again).split("\n", 1)[1] == md.split("\n", 1)[1]  # but "# S2"
     assert again.narrative_reads == 0

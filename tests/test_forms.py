@@ -238,6 +238,7 @@ def test_a_form_handed_out_with_a_former_label_is_still_read(run_cli, ws: Path) 
     assert result.code == 0, result.out
     assert "status changed: 23: in progress → implemented" in result.out
     assert "now covers objective 7 (in progress)" in result.out
+    assert "is not a question of this section" not in result.out
 
 
 def test_what_cannot_be_placed_is_reported_where_it_was(run_cli, ws: Path) -> None:

@@ -227,8 +227,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None:
     en = (reports / "AQ.en.md").read_text(encoding="utf-8")
-    assert ("**Since the 2020 review** (objectives covered then: 3/23; guiding principles "
-            "covered then: 2/10):") in en
+    assert ("**Since the 2020 review** (objectives covered then: 3\u00a0of\u00a023; guiding "
+            "principles covered then: 2\u00a0of\u00a010):") in en
     # Objectives by number and title after words that say they are objectives, the move
     # said: never a count running into a number ("Moved forward (1 objective): 1 (Data…").
     assert "- Objective moved forward: 1 (Data), planned → implemented" in en
@@ -246,11 +246,12 @@ def test_country_reports_show_each_objective_then_and_now(reports: Path) -> None
     assert "**Status**: In progress (2020: Not reported)" in en
     fr = (reports / "AQ.fr.md").read_text(encoding="utf-8")
     assert "**Depuis l\u2019examen de 2020**" in fr and "(2020\u00a0: prévu)" in fr
-    # A semicolon as French sets it (it was "3/23; principes").
-    assert "couverts alors\u00a0: 3/23\u00a0; principes directeurs couverts alors" in fr
+    # A semicolon as French sets it (it was "3/23; principes"); the ratio in words.
+    assert "couverts alors\u00a0: 3\u00a0sur\u00a023\u00a0; principes directeurs couverts alors" \
+        in fr
     assert "- Objectif en progrès\u00a0: 1 (Données), prévu → mis en œuvre" in fr
     ar = (reports / "AQ.ar.md").read_text(encoding="utf-8")
-    assert "منذ استعراض عام 2020" in ar and "3/23؛ " in ar
+    assert "منذ استعراض عام 2020" in ar and "3\u00a0من\u00a023؛ " in ar
     assert "- الهدف الذي تقدّم: 1 (" in ar  # one objective, in the Arabic plural forms
     assert "Data (EN)\u2069]{lang=\"en\" dir=\"ltr\"})، من " in ar  # the Arabic comma
     # A State new in this cycle: it had no review then (not "no review in this cycle").

@@ -131,6 +131,9 @@ class Job:
     error: str | None = field(default=None)
     narrative_reads: int = 0
     """How many times pandoc parsed Markdown for this job's narratives."""
+    narrative_walks: int = 0
+    """How many of those reads the sanitiser walked (batch.lua spares it the reads with
+    nothing to sanitise)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ class PandocWorker:
         """`later_docx`: its DOCX is written with others' (`write_docx_batch`)."""
         answer = self._answered(lambda: self._convert(job, figures, later_docx))
         job.narrative_reads = int(answer.get("reads") or 0)
+        job.narrative_walks = int(answer.get("walks") or 0)
         if not answer["ok"]:
             job.error = _("pandoc failed: {reason}").format(reason=answer.get("error"))
         elif answer.get("docx_later"):

@@ -202,7 +202,7 @@ class SinceCycle:
     reviewed: bool
     """The State had a valid review in that cycle."""
     objectives_before: str
-    """“4/23”, or "" without a review then."""
+    """“4 of 23” (running text), or "" without a review then."""
     changes: list[tuple[str, list[Moved]]] = field(default_factory=list)
     """(“Objectives moved forward”, the objectives) for each kind of change there was:
     objectives by number and title, never a bare number list."""
@@ -270,9 +270,10 @@ class ReviewModel:
     focal_point: Text
     compact: Text
     objectives_covered: str
+    """`4/23`, for tables and the cover's facts; in running text, `objectives_out_of`."""
     principles_covered: str
-    """`4/23`, for tables; in running text, `objectives_out_of` (`4 of 23`)."""
     objectives_out_of: str
+    """`4 of 23`, `4 sur 23`: the same in running text."""
     principles_out_of: str
     objective_rows: list[ObjectiveRow]
     principle_rows: list[PrincipleRow]
@@ -831,10 +832,10 @@ class ReviewReading:
                           for kind, slugs in (("gained", moved.principles_gained),
                                               ("lost", moved.principles_lost)) if slugs]
             cov = state.coverage
-            out.append(SinceCycle(year, True, fmt.ratio(len(cov.objectives_covered),
-                                                        cov.objective_total),
-                                  changes, fmt.ratio(len(cov.principles_covered),
-                                                     cov.principle_total), principles))
+            out.append(SinceCycle(year, True, fmt.out_of(len(cov.objectives_covered),
+                                                         cov.objective_total),
+                                  changes, fmt.out_of(len(cov.principles_covered),
+                                                      cov.principle_total), principles))
         return out
 
     def objective_rows(self, coverage: Coverage) -> list[ObjectiveRow]:
