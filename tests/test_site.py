@@ -208,6 +208,13 @@ def test_the_sites_words_are_set_as_the_reports_are(example: Path) -> None:
     french = visible_text((example / "site" / "fr" / "objective-21.html").read_text(
         encoding="utf-8"))
     assert "l\u2019OIM" in french and not re.search(r"\w [:;?!]", french)
+    # A State's status after its colon in lower case, as the reports write it ("État
+    # d'avancement : En cours" was the site's alone); a heading keeps its capital.
+    french = visible_text((example / "site" / "fr" / "objective-10.html").read_text(
+        encoding="utf-8"))
+    assert re.search("État d\u2019avancement\\s*:\\s+◐\\s+en cours", french)
+    assert not re.search("État d\u2019avancement\\s*:\\s+◐\\s+En cours", french)
+    assert re.search("◐\\s+En cours \\(2\\)", french)
 
 
 def test_the_sites_lists_and_search_read_right_in_each_language(example: Path) -> None:
