@@ -90,6 +90,35 @@ local function reads_alone(text)
   return text:find(MARK, 1, true) or text:find("[^", 1, true) or text:find("]:", 1, true)
 end
 
+-- Footnotes are matched by their labels, and nearly every text numbers its own from
+-- [^1]: read together, one text's references would find another's definitions. Each
+-- text's labels are therefore made its own (every `[^` becomes `[^` and a prefix unique
+-- to the text in the read): the references find only their own definitions, as when the
+-- text is read alone, and a label leaves no trace in what pandoc reads (a note is placed
+-- where it is referenced). Every `[^` must then have been a reference or a definition:
+-- one that was not (in code, in a link, a reference without a definition) keeps the
+-- prefix in the text, which the JSON of the read shows; that text is read alone
+-- (`read_group`). Texts with another definition (a link's `[x]: url`) are read alone.
+local NOTE_LABEL = "GCMREVIEWNOTE"
+
+local function note_prefix(i) return NOTE_LABEL .. i .. "Z" end
+
+local function notes_are_its_own_definitions(text)
+  if not text:find("[^", 1, true) or text:find(MARK, 1, true)
+      or text:lower():find(NOTE_LABEL:lower(), 1, true) then
+    return false
+  end
+  -- Every `[^` opens a label of one or more characters (an empty one is no label, but
+  -- would be one with the prefix), and every `]:` closes a note's.
+  if text:gsub("%[%^[^%s%[%]]+%]", ""):find("[^", 1, true) then return false end
+  return not text:gsub("%[%^[^%s%[%]]+%]:", ""):find("]:", 1, true)
+end
+
+local function with_own_labels(item, i)
+  return { key = item.key, text = (item.text:gsub("%[%^", "[^" .. note_prefix(i))),
+           original = item.text, prefix = note_prefix(i) }
+end
+
 local reads = 0 -- Markdown reads of narratives for the current job
 local walks = 0 -- and how many of them the sanitiser walked
 
@@ -154,7 +183,7 @@ end
 -- `may_need_sanitising`).
 local function read_group(items, out, format, plain)
   if #items == 1 then
-    out[items[1].key] = read_alone(items[1].text)
+    out[items[1].key] = read_alone(items[1].original or items[1].text)
     write_cache(items[1].key, out[items[1].key])
     return
   end
@@ -178,6 +207,20 @@ local function read_group(items, out, format, plain)
       for i, item in ipairs(items) do out[item.key] = read[i] end
       write_cache_json(json, items, read, raw_marker_json)
       return
+    end
+    -- Texts whose note labels were made their own (`with_own_labels`): a prefix left in
+    -- the read marks a `[^` that was not a note's; that text is read alone.
+    if items[1].prefix then
+      json = pandoc.write(doc, "json")
+      local own, leaked = {}, {}
+      for _, item in ipairs(items) do
+        table.insert(json:find(item.prefix, 1, true) and leaked or own, item)
+      end
+      if #leaked > 0 then
+        for _, item in ipairs(leaked) do read_group({ item }, out, format, plain) end
+        if #own > 0 then read_group(own, out, format, plain) end
+        return
+      end
     end
     walks = walks + 1
     local clean = doc:walk(sanitize)
@@ -267,7 +310,7 @@ end
 -- and whether they must be sanitised as read (a cached narrative this build has not
 -- checked yet). `answer` learns which keys were parsed (and where they are cached).
 local function narrative_sources(narratives, pack, answer)
-  local sources, to_parse, alone, packs = {}, {}, {}, {}
+  local sources, to_parse, noted, alone, packs = {}, {}, {}, {}, {}
   pending = {}
   for _, item in ipairs(narratives) do
     if item.text == nil then
@@ -277,6 +320,8 @@ local function narrative_sources(narratives, pack, answer)
       else
         sources[item.key] = { json = json, verify = item.verify == true }
       end
+    elseif notes_are_its_own_definitions(item.text) then
+      noted[#noted + 1] = with_own_labels(item, #noted + 1)
     elseif reads_alone(item.text) then
       alone[#alone + 1] = item
     else
@@ -299,6 +344,7 @@ local function narrative_sources(narratives, pack, answer)
   for i, format in ipairs({ PLAIN_FORMAT, PLAIN_FORMAT, NARRATIVE_FORMAT }) do
     if #groups[i] > 0 then read_group(groups[i], parsed, format, i == 1) end
   end
+  if #noted > 0 then read_group(noted, parsed, NARRATIVE_FORMAT, false) end
   for _, item in ipairs(alone) do
     parsed[item.key] = read_alone(item.text)
     write_cache(item.key, parsed[item.key])
