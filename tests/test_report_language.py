@@ -368,3 +368,32 @@ def test_templates_compile_once_for_every_language(tmp_path: Path) -> None:
     (tmp_path / "t.j2").write_text("{{ 1 + 1 }}", encoding="utf-8")
     env = environment((tmp_path, *dirs), "es")  # a new environment, the changed source
     assert env.get_template("t.j2").render() == "2"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_templates_words_are_jinjas_newstyle_gettext(lang: str) -> None:
+    """The reports' templates get their words from plain functions (render/templates.py
+    `report_words`, a lookup each instead of three passes through Jinja's context): the
+    same words as jinja2.ext.i18n's own newstyle callables, keyword values and `%%`
+    included, and a template may name a value `num` or `context`."""
+    import jinja2
+
+    fmt = Formatter(lang, report=True)
+    jinjas = jinja2.Environment(extensions=["jinja2.ext.i18n"], keep_trailing_newline=True)
+    jinjas.install_gettext_callables(  # type: ignore[attr-defined]
+        fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
+    ours = environment((builtin_templates_dir(),), lang)
+    source = (
+        '{{ _("Status") }}|{{ _("Objective") }}|{{ gettext("Reported") }}|'
+        '{{ _("%(part)s of %(whole)s", part=4, whole=23) }}|{{ _("100%% of it") }}|'
+        '{{ ngettext("%(num)s State", "%(num)s States", 1) }}|'
+        '{{ ngettext("%(num)s State", "%(num)s States", 3) }}|'
+        '{{ ngettext("%(num)s State", "%(num)s States", 3, num="three") }}|'
+        '{{ pgettext("status", "Planned") }}|{{ pgettext("x", "%(context)s said") }}|'
+        '{% trans n=2 %}{{ n }} review{% pluralize %}{{ n }} reviews{% endtrans %}|'
+        '{% trans %}Round table{% endtrans %}')
+    expected = jinjas.from_string(source).render()
+    assert ours.from_string(source).render() == expected
+    assert "100% of it" in expected and "three" in expected and "x said" in expected
+    if lang == "fr":
+        assert "4 sur 23" in expected.replace("\u00a0", " ")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from gcmreview.core.languages import LANGUAGES, RTL_LANGUAGES
 
@@ -302,6 +303,15 @@ its own. CLDR's Arabic has the Egyptian names alone (أغسطس), which Maghreb 
 readers know less well."""
 
 
+@cache
+def _babel_locale(code: str) -> Any:
+    """Babel's locale, parsed once: given a code, Babel parses it at every call (a build
+    lists things 9,000 times)."""
+    from babel import Locale
+
+    return Locale.parse(code)
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Locale-aware formatting for one report language."""
@@ -386,14 +396,12 @@ class Formatter:
         from babel.lists import format_list
 
         texts = [str(i) for i in items]
-        locale = _LIST_LOCALES.get(self.lang, self.lang)
+        locale = _babel_locale(_LIST_LOCALES.get(self.lang, self.lang))
         if len(texts) > 2 and self.lang != "ar" and any("," in t for t in texts):
             # Items that hold commas are set apart by semicolons (UN Editorial Manual:
             # "Contrôle, évaluation et orientation ; Identité légale et papiers et …"),
             # the last one by the language's own "and" (Arabic joins with و, no comma).
-            from babel import Locale
-
-            end = Locale.parse(locale).list_patterns["standard"]["end"]
+            end = locale.list_patterns["standard"]["end"]
             return end.replace("{0}", self.semicolons(texts[:-1])).replace("{1}", texts[-1])
         return format_list(texts, style="standard", locale=locale) if texts else ""
 
@@ -420,9 +428,7 @@ class Formatter:
         return words.replace(" ", "\u00a0")
 
     def language_name(self, code: str) -> str:
-        from babel import Locale
-
-        return Locale.parse(code).get_display_name(self.lang) or code
+        return _babel_locale(code).get_display_name(self.lang) or code
 
     def quotations_in(self, code: str) -> str:
         """After the meaning of an acronym only quotations in language `code` use: "in
