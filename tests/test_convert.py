@@ -68,10 +68,15 @@ NOTED = [
     "Alpha[^1] text.\n\n[^1]: the note of alpha",
     "Beta[^1] and again[^2].\n\n[^1]: first of beta\n\n[^2]: second of beta",
     "Gamma[^note] text.\n\n[^note]: a named note of gamma",
-    "Delta[^1].\n\n[^1]: a note with a [link](https://un.org) and `code`",
     "Epsilon[^Note] cased.\n\n[^note]: found whatever the case",
     "Zeta[^1][^1] twice.\n\n[^1]: of zeta",
     "Eta[^1] in a list:\n\n- item[^2]\n\n[^1]: of eta\n\n[^2]: of the item",
+]
+NOTES_TO_SANITISE = [
+    "Delta[^1].\n\n[^1]: a note with a [link](https://un.org) and `code`",
+    "Pi[^1] and [a link](javascript:alert(1)).\n\n[^1]: of pi",
+    # Found in the read's JSON, not in the characters of the text:
+    "Rho[^1].\n\n[^1]: a note with a heading in it:\n\n    Heading\n    =======",
 ]
 NOT_ONLY_NOTES = [
     # A `[^` that is no note: left as typed, in code, a link, text with no definition...
@@ -84,8 +89,8 @@ NOT_ONLY_NOTES = [
     "Xi[^GCMREVIEWNOTE1Z] spoofs a label.\n\n[^GCMREVIEWNOTE1Z]: of xi",
     "Omicron[^2].\n\n[^1]: defines another label than it uses",
 ]
-"""Read alone: the first five after a read with the others shows their `[^` left as typed
-(five reads, and the others read again); the last three without it."""
+"""Read alone: the first five after a read with the others shows their `[^` left as typed;
+the last three without it."""
 
 
 def cached_json(cache: NarrativeCache, text: str) -> str:
@@ -105,18 +110,22 @@ def test_narratives_with_notes_are_read_together_each_as_read_alone(tmp_path: Pa
     try:
         job = document(tmp_path, "N", NOTED)
         md = converted(worker, job)
-        assert job.narrative_reads == 1  # all in one read
+        # In one read; words and notes only: not walked by the sanitiser (its JSON shows
+        # nothing it acts on).
+        assert (job.narrative_reads, job.narrative_walks) == (1, 0)
     finally:
         worker.close()
     together = NarrativeCache(tmp_path / "together", narrative_version())
     worker = PandocWorker(templates, together)
     try:
-        job = document(tmp_path, "T", [*NOTED, *NOT_ONLY_NOTES])
+        job = document(tmp_path, "T", [*NOTED, *NOTES_TO_SANITISE, *NOT_ONLY_NOTES])
         converted(worker, job)
-        assert job.narrative_reads == 1 + 5 + 1 + 3
+        # One read, then one of each text that showed a `[^` of its own, one of the
+        # others again (walked: a link, code, a heading), and the last three alone.
+        assert (job.narrative_reads, job.narrative_walks) == (1 + 5 + 1 + 3, 5 + 1 + 3)
     finally:
         worker.close()
-    for i, text in enumerate([*NOTED, *NOT_ONLY_NOTES]):
+    for i, text in enumerate([*NOTED, *NOTES_TO_SANITISE, *NOT_ONLY_NOTES]):
         alone = NarrativeCache(tmp_path / f"alone-{i}", narrative_version())
         worker = PandocWorker(templates, alone)
         try:

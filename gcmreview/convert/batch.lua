@@ -102,6 +102,8 @@ end
 local NOTE_LABEL = "GCMREVIEWNOTE"
 
 local function note_prefix(i) return NOTE_LABEL .. i .. "Z" end
+-- A note's label, as a reference (`[^1]`) or, followed by a colon, a definition.
+local NOTE_REFERENCE = "%[%^[^%s%[%]]+%]"
 
 local function notes_are_its_own_definitions(text)
   if not text:find("[^", 1, true) or text:find(MARK, 1, true)
@@ -110,8 +112,8 @@ local function notes_are_its_own_definitions(text)
   end
   -- Every `[^` opens a label of one or more characters (an empty one is no label, but
   -- would be one with the prefix), and every `]:` closes a note's.
-  if text:gsub("%[%^[^%s%[%]]+%]", ""):find("[^", 1, true) then return false end
-  return not text:gsub("%[%^[^%s%[%]]+%]:", ""):find("]:", 1, true)
+  if text:gsub(NOTE_REFERENCE, ""):find("[^", 1, true) then return false end
+  return not text:gsub(NOTE_REFERENCE .. ":", ""):find("]:", 1, true)
 end
 
 local function with_own_labels(item, i)
@@ -202,16 +204,10 @@ local function read_group(items, out, format, plain)
     -- element through Lua and back, would change nothing (measured on the bench's first
     -- build: 1.4 s of pandoc's time for all narratives). Their JSON, written for the cache
     -- anyway, says so for sure.
-    local json = plain and pandoc.write(doc, "json")
-    if json and nothing_to_sanitise(json, #items) then
-      for i, item in ipairs(items) do out[item.key] = read[i] end
-      write_cache_json(json, items, read, raw_marker_json)
-      return
-    end
+    local json = (plain or items[1].prefix) and pandoc.write(doc, "json")
     -- Texts whose note labels were made their own (`with_own_labels`): a prefix left in
     -- the read marks a `[^` that was not a note's; that text is read alone.
     if items[1].prefix then
-      json = pandoc.write(doc, "json")
       local own, leaked = {}, {}
       for _, item in ipairs(items) do
         table.insert(json:find(item.prefix, 1, true) and leaked or own, item)
@@ -221,6 +217,13 @@ local function read_group(items, out, format, plain)
         if #own > 0 then read_group(own, out, format, plain) end
         return
       end
+    end
+    -- (The JSON of texts with notes is written anyway: it is looked at whatever their
+    -- characters.)
+    if json and nothing_to_sanitise(json, #items) then
+      for i, item in ipairs(items) do out[item.key] = read[i] end
+      write_cache_json(json, items, read, raw_marker_json)
+      return
     end
     walks = walks + 1
     local clean = doc:walk(sanitize)
