@@ -88,9 +88,14 @@ NOT_ONLY_NOTES = [
     "Nu[^1].\n\n[^1]: of nu\n\n[x]: https://un.org/a-link-definition",
     "Xi[^GCMREVIEWNOTE1Z] spoofs a label.\n\n[^GCMREVIEWNOTE1Z]: of xi",
     "Omicron[^2].\n\n[^1]: defines another label than it uses",
+    # Labels pandoc trims (Unicode spaces): two definitions of one label alone, of two
+    # with the prefix.
+    "Sigma[^1].\n\n[^\u00a01]: the first, shown\n\n[^1]: the second, dropped",
+    "Tau[^x] y.\n\n[^\u2003x]: the first, shown\n\n[^X]: the second, dropped",
+    "Upsilon[^é] has a label of a letter beyond ASCII.\n\n[^é]: of upsilon",
 ]
 """Read alone: the first five after a read with the others shows their `[^` left as typed;
-the last three without it."""
+the last six without it."""
 
 
 def cached_json(cache: NarrativeCache, text: str) -> str:
@@ -121,8 +126,8 @@ def test_narratives_with_notes_are_read_together_each_as_read_alone(tmp_path: Pa
         job = document(tmp_path, "T", [*NOTED, *NOTES_TO_SANITISE, *NOT_ONLY_NOTES])
         converted(worker, job)
         # One read, then one of each text that showed a `[^` of its own, one of the
-        # others again (walked: a link, code, a heading), and the last three alone.
-        assert (job.narrative_reads, job.narrative_walks) == (1 + 5 + 1 + 3, 5 + 1 + 3)
+        # others again (walked: a link, code, a heading), and the last six alone.
+        assert (job.narrative_reads, job.narrative_walks) == (1 + 5 + 1 + 6, 5 + 1 + 6)
     finally:
         worker.close()
     for i, text in enumerate([*NOTED, *NOTES_TO_SANITISE, *NOT_ONLY_NOTES]):

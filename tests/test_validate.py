@@ -389,14 +389,18 @@ def test_asking_only_whether_a_file_is_valid_leaves_out_warnings_alone() -> None
 
 def test_a_footnote_that_calls_a_footnote_is_refused(tmp_path: Path, run_cli) -> None:
     """pandoc 3.9 loops for ever on a note whose text calls a note (itself or another),
-    in any format: validate refuses it, with its place, so a build never meets it. A
-    note called twice from the text, and a note after the notes, are fine."""
+    in any format: validate refuses it, with its place, so a build never meets it (a
+    definition in a block quote or a list item too). A note called twice from the text,
+    and a note after the notes, are fine."""
     import json
 
     cases = ["A[^a].\n\n[^a]: self [^a]",
              "A[^a] B[^b].\n\n[^a]: see [^b]\n[^b]: back [^a]",
              "A[^a].\n\n[^a]: a first line\n    an indented one [^a]",
-             "A[^a] and again[^a].\n\n[^a]: a note.\n\nMore text[^b].\n\n[^b]: another."]
+             "A[^a] and again[^a].\n\n[^a]: a note.\n\nMore text[^b].\n\n[^b]: another.",
+             # In a block quote or a list item too (pandoc loops on both):
+             "A[^a].\n\n> [^a]: x\n> more[^a]", "A[^a].\n\n- [^a]: x[^a]",
+             "A[^a].\n\n[^\u00a0a]: first\n\n> [^a]: x[^a]"]
     lines = ["country: MA", "review: {cycle: 2020, language: fr, status: draft}", "objectives:"]
     for n, text in enumerate(cases, start=1):
         lines.append(f"  {n}: {{status: planned, summary: {json.dumps(text)}}}")
@@ -404,7 +408,7 @@ def test_a_footnote_that_calls_a_footnote_is_refused(tmp_path: Path, run_cli) ->
     result = run_cli("validate", "MA.yaml", "--format", "json", cwd=tmp_path)
     found = [(d["line"], d["column"] > 1, d["code"])
              for d in json.loads(result.out)["diagnostics"] if d["severity"] == "error"]
-    assert found == [(line, True, "narrative-note-in-note") for line in (4, 5, 6)]
+    assert found == [(line, True, "narrative-note-in-note") for line in (4, 5, 6, 8, 9, 10)]
     assert result.code == 1
     text = run_cli("validate", "MA.yaml", cwd=tmp_path)
     assert "MA.yaml:4:" in text.out and "write the note's text without [^…] in it" in text.out

@@ -102,16 +102,22 @@ end
 local NOTE_LABEL = "GCMREVIEWNOTE"
 
 local function note_prefix(i) return NOTE_LABEL .. i .. "Z" end
--- A note's label, as a reference (`[^1]`) or, followed by a colon, a definition.
-local NOTE_REFERENCE = "%[%^[^%s%[%]]+%]"
+-- A note's label, as a reference (`[^1]`) or, followed by a colon, a definition: ASCII
+-- letters, digits, `-` and `_` only. pandoc matches labels case-folded, and with Unicode
+-- spaces trimmed and collapsed: a label starting with a no-break space matches another
+-- alone, and no longer with the prefix before it, and then a text whose two definitions
+-- match the same label alone (the first wins) would show the other note, the first being
+-- dropped without a trace. With these characters alone, a label matches another with
+-- the prefix exactly when it does without.
+local NOTE_REFERENCE = "%[%^[0-9A-Za-z_%-]+%]"
 
 local function notes_are_its_own_definitions(text)
   if not text:find("[^", 1, true) or text:find(MARK, 1, true)
       or text:lower():find(NOTE_LABEL:lower(), 1, true) then
     return false
   end
-  -- Every `[^` opens a label of one or more characters (an empty one is no label, but
-  -- would be one with the prefix), and every `]:` closes a note's.
+  -- Every `[^` opens such a label (an empty one is no label, but would be one with the
+  -- prefix), and every `]:` closes a note's.
   if text:gsub(NOTE_REFERENCE, ""):find("[^", 1, true) then return false end
   return not text:gsub(NOTE_REFERENCE .. ":", ""):find("]:", 1, true)
 end

@@ -215,15 +215,20 @@ def nesting(text: str) -> tuple[int, int, int]:
 
 _NOTE_DEFINITION = re.compile(r" {0,3}\[\^[^\]\n]+\]:")
 _NOTE_CALL = re.compile(r"\[\^[^\]\n]+\]")
+_CONTAINER_MARKS = re.compile(r"(?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)[ \t]?)+")
+"""Block quote and list item marks at a line's start (`> `, `- `, `1. `, nested)."""
 
 
 def note_in_note(text: str) -> bool:
     """Whether a footnote's own text calls a note (itself or another): pandoc 3.9 then
     loops for ever. A definition runs on over its indented lines, and over the lines
-    that follow it without a blank line (a paragraph's lazy continuation)."""
+    that follow it without a blank line (a paragraph's lazy continuation). A definition
+    in a block quote or a list item counts as one (`> [^1]: …`): the marks before it are
+    set aside."""
     if text.count("[^") < 2:
         return False
-    lines = text.splitlines()
+    lines = [line[marks.end():] if (marks := _CONTAINER_MARKS.match(line)) else line
+             for line in text.splitlines()]
     i = 0
     while i < len(lines):
         found = _NOTE_DEFINITION.match(lines[i])

@@ -329,7 +329,9 @@ def report_words(fmt: Formatter) -> dict[str, Callable[..., str]]:
     pgettext; `%%` for a percent sign), but plain functions, and each message looked up
     once: Jinja's pass every call through the template's context three times (49,000
     calls in a 193-State build). Their arguments are positional only, as Jinja's are: a
-    template may give a value named `num` or `context`."""
+    template may give a value named `num` or `context`. Not for autoescaped text (Jinja's
+    then escape the values): the reports' built-in templates are Markdown, never
+    escaped."""
     found: dict[str, str] = {}
 
     def gettext(message: str, /, **variables: Any) -> str:
@@ -381,7 +383,10 @@ def environment(dirs: tuple[Path, ...], lang: str) -> jinja2.Environment:
     fmt = Formatter(lang, report=True)
     env.install_gettext_callables(  # type: ignore[attr-defined]
         fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
-    env.globals.update(report_words(fmt))
+    if not isinstance(env, jinja2.sandbox.SandboxedEnvironment):
+        # The built-in templates only: a workspace's may turn autoescape on for a block,
+        # where Jinja's callables escape the values and `report_words` would not.
+        env.globals.update(report_words(fmt))
     env.filters.update(md=md, narrative=_narrative, span=_span, figure=_figure, ltr=_ltr,
                        table=_table, table_title=_table_title,
                        # Lists as the language writes them (CLDR): `A, B and C`, `A وB وC`;
