@@ -371,7 +371,7 @@ def test_templates_compile_once_for_every_language(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
-def test_the_templates_words_are_jinjas_newstyle_gettext(lang: str) -> None:
+def test_the_templates_words_are_jinjas_newstyle_gettext(lang: str, tmp_path: Path) -> None:
     """The reports' templates get their words from plain functions (render/templates.py
     `report_words`, a lookup each instead of three passes through Jinja's context): the
     same words as jinja2.ext.i18n's own newstyle callables, keyword values and `%%`
@@ -383,6 +383,8 @@ def test_the_templates_words_are_jinjas_newstyle_gettext(lang: str) -> None:
     jinjas.install_gettext_callables(  # type: ignore[attr-defined]
         fmt.gettext, fmt.ngettext, newstyle=True, pgettext=fmt.pgettext)
     ours = environment((builtin_templates_dir(),), lang)
+    assert all(ours.globals[name].__qualname__.startswith("report_words.")
+               for name in ("_", "gettext", "ngettext", "pgettext"))  # not Jinja's
     source = (
         '{{ _("Status") }}|{{ _("Objective") }}|{{ gettext("Reported") }}|'
         '{{ _("%(part)s of %(whole)s", part=4, whole=23) }}|{{ _("100%% of it") }}|'
@@ -397,3 +399,9 @@ def test_the_templates_words_are_jinjas_newstyle_gettext(lang: str) -> None:
     assert "100% of it" in expected and "three" in expected and "x said" in expected
     if lang == "fr":
         assert "4 sur 23" in expected.replace("\u00a0", " ")
+    # A workspace's templates (sandboxed) keep Jinja's, which escape the values where a
+    # template turns autoescape on.
+    (tmp_path / "own.md.j2").write_text("", encoding="utf-8")
+    workspace = environment((tmp_path, builtin_templates_dir()), lang)
+    escaped = '{% autoescape true %}{{ _("<b>%(x)s</b>", x="<i>") }}{% endautoescape %}'
+    assert workspace.from_string(escaped).render() == "<b>&lt;i&gt;</b>"
