@@ -171,6 +171,10 @@ def bench_all(ws: Path, out: Path, naive_sample: int, rounds: int) -> None:
           f"{statistics.median(warm_ratios):.2f}x (--force), "
           f"{statistics.median(cold_ratios):.2f}x a first build "
           f"({spread(cold_ratios)}; target <= 1.2x)")
+    warm_plain = statistics.median(b["seconds"] / p for b, p in zip(builds, plain, strict=True))
+    cold_plain = statistics.median(c / p for c, p in zip(cold, plain, strict=True))
+    print(f"  median of the rounds, against the floor with pandoc's own settings: "
+          f"{warm_plain:.2f}x (--force), {cold_plain:.2f}x a first build")
     print(f"  nothing changed: {unchanged['seconds']:.2f} s = "
           f"{unchanged['seconds'] / full['seconds']:.1%} of the full build (target <= 5%)")
 

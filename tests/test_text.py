@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gcmreview.core import countries, status
-from gcmreview.core.text import excerpt, fold, fold_words
+from gcmreview.core.text import acronyms_in, excerpt, fold, fold_words
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -63,3 +63,16 @@ def test_states_have_the_names_the_united_nations_gives_them() -> None:
     assert not [n for n in english if "&" in n]
     assert countries.code_for_name("République de Corée") == "KR"
     assert countries.code_for_name("ساحل العاج") == "CI"  # CLDR's names still found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("OIM", ["OIM"]),
+    ("l’OIM et le HCR", ["OIM", "HCR"]),
+    ("COVID-19 et COVID-19-x", ["COVID-19"]),
+    ("-OIM, xOIM, ÉOIM, 2OIM, _OIM", []),  # glued to a word or a hyphen: not an acronym
+    ("OIM-x, OIMs, O, A1B2", ["A1B2"]),
+    ("«ONU» (UE) II XIV ODD5", ["ONU", "UE", "ODD5"]),  # Roman numerals are not acronyms
+    ("منظمة IOM، وUNHCR", ["IOM"]),  # an Arabic letter is a word's letter too
+])
+def test_acronyms_are_found_whole_and_only_whole(text: str, found: list[str]) -> None:
+    assert acronyms_in([text]) == found
