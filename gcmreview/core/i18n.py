@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gcmreview.core.languages import LANGUAGES, RTL_LANGUAGES
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 
 def N_(message: str) -> str:
@@ -304,7 +307,7 @@ readers know less well."""
 
 
 @cache
-def _babel_locale(code: str) -> Any:
+def _babel_locale(code: str) -> Locale:
     """Babel's locale, parsed once: given a code, Babel parses it at every call (a build
     lists things 9,000 times)."""
     from babel import Locale
